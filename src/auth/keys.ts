@@ -1,0 +1,86 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { tables, type Db, type Executor } from '../db/index.ts';
+import { newId } from '../shared/ids.ts';
+import type { Principal, Role } from './roles.ts';
+
+const SECRET_PREFIX = 'csk_';
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export interface CreateKeyInput {
+  role: Role;
+  name?: string | undefined;
+  locationIds?: string[] | undefined;
+  channelId?: string | undefined;
+}
+
+export interface CreatedKey {
+  id: string;
+  /** Shown once; only its hash is stored. */
+  secret: string;
+  role: Role;
+  name: string;
+  location_ids: string[];
+  channel_id: string | null;
+}
+
+export async function createApiKey(executor: Executor, input: CreateKeyInput): Promise<CreatedKey> {
+  const secret = SECRET_PREFIX + randomBytes(24).toString('base64url');
+  const id = newId('key');
+  const name = input.name ?? `${input.role} key`;
+  await executor.insert(tables.apiKeys).values({
+    id,
+    name,
+    role: input.role,
+    secretHash: hashSecret(secret),
+    prefix: secret.slice(0, 10),
+    locationIds: input.locationIds ?? [],
+    channelId: input.channelId ?? null,
+  });
+  return { id, secret, role: input.role, name, location_ids: input.locationIds ?? [], channel_id: input.channelId ?? null };
+}
+
+export async function revokeApiKey(executor: Executor, id: string): Promise<boolean> {
+  const rows = await executor
+    .update(tables.apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(tables.apiKeys.id, id), isNull(tables.apiKeys.revokedAt)))
+    .returning({ id: tables.apiKeys.id });
+  return rows.length > 0;
+}
+
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX_ENTRIES = 10_000;
+
+/**
+ * Resolves bearer secrets to principals. Lookups are cached for 30 s, so a revoked key stops
+ * working within that time on every server.
+ */
+export function createKeyResolver(db: Db, bootstrapAdminKey: string | undefined) {
+  const cache = new Map<string, { principal: Principal | null; expiresAt: number }>();
+  const bootstrapHash = bootstrapAdminKey ? Buffer.from(hashSecret(bootstrapAdminKey)) : undefined;
+
+  return async function resolve(secret: string): Promise<Principal | null> {
+    const hash = hashSecret(secret);
+    if (bootstrapHash && timingSafeEqual(bootstrapHash, Buffer.from(hash))) {
+      return { keyId: 'bootstrap', role: 'admin', locationIds: [], channelId: null };
+    }
+    const cached = cache.get(hash);
+    if (cached && cached.expiresAt > Date.now()) return cached.principal;
+    const [row] = await db
+      .select()
+      .from(tables.apiKeys)
+      .where(and(eq(tables.apiKeys.secretHash, hash), isNull(tables.apiKeys.revokedAt)));
+    const principal: Principal | null = row
+      ? { keyId: row.id, role: row.role as Role, locationIds: row.locationIds, channelId: row.channelId }
+      : null;
+    if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
+    cache.set(hash, { principal, expiresAt: Date.now() + CACHE_TTL_MS });
+    return principal;
+  };
+}
+
+export type KeyResolver = ReturnType<typeof createKeyResolver>;

@@ -1,0 +1,41 @@
+/** The four roles of API.md and what each may do: permissions are data, checked in one hook. */
+export const roles = ['admin', 'agent', 'fulfillment', 'channel'] as const;
+export type Role = (typeof roles)[number];
+
+const everyone: readonly Role[] = roles;
+
+export const permissions = {
+  'network:read': everyone,
+  'network:write': ['admin'],
+  'catalog:read': everyone,
+  'catalog:write': ['admin'],
+  'inventory:read': ['admin', 'agent', 'fulfillment'],
+  /** Fulfillment keys may count and adjust stock at their own locations only. */
+  'inventory:write': ['admin', 'fulfillment'],
+  'availability:read': everyone,
+  'reservations:read': ['admin', 'agent', 'channel'],
+  'reservations:write': ['admin', 'channel'],
+  'events:read': ['admin', 'agent'],
+  'keys:write': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+export interface Principal {
+  keyId: string;
+  role: Role;
+  /** For `fulfillment` keys: the locations whose work and stock they may touch. */
+  locationIds: string[];
+  /** For `channel` keys: the one channel they act for. */
+  channelId: string | null;
+}
+
+export function can(principal: Principal, permission: Permission): boolean {
+  return (permissions[permission] as readonly Role[]).includes(principal.role);
+}
+
+/** Admins reach every location; fulfillment keys only their own. */
+export function canTouchLocation(principal: Principal, locationId: string): boolean {
+  if (principal.role === 'admin') return true;
+  return principal.role === 'fulfillment' && principal.locationIds.includes(locationId);
+}

@@ -1,0 +1,108 @@
+import { and, asc, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm';
+import { Type, type Static } from '@sinclair/typebox';
+import { tables, toIso, type Executor } from '../db/index.ts';
+import { Sku } from '../http/schemas.ts';
+import { problem } from '../shared/problem.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+
+const Dimensions = Type.Object(
+  {
+    length_mm: Type.Integer({ minimum: 0 }),
+    width_mm: Type.Integer({ minimum: 0 }),
+    height_mm: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+const productFields = {
+  name: Type.String({ minLength: 1, maxLength: 300 }),
+  weight_grams: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 10_000_000 }), Type.Null()])),
+  dimensions: Type.Optional(Type.Union([Dimensions, Type.Null()])),
+  allow_backorder: Type.Optional(Type.Boolean()),
+  active: Type.Optional(Type.Boolean()),
+};
+
+export const CreateProduct = Type.Object({ sku: Sku, ...productFields }, { additionalProperties: false });
+export type CreateProduct = Static<typeof CreateProduct>;
+export const UpdateProduct = Type.Partial(Type.Object(productFields, { additionalProperties: false }), {
+  additionalProperties: false,
+  minProperties: 1,
+});
+export type UpdateProduct = Static<typeof UpdateProduct>;
+
+type ProductRow = typeof tables.products.$inferSelect;
+
+export function presentProduct(row: ProductRow) {
+  return {
+    sku: row.sku,
+    name: row.name,
+    weight_grams: row.weightGrams,
+    dimensions: row.dimensions,
+    allow_backorder: row.allowBackorder,
+    active: row.active,
+    created_at: toIso(row.createdAt),
+    updated_at: toIso(row.updatedAt),
+  };
+}
+export type Product = ReturnType<typeof presentProduct>;
+
+export async function createProduct(executor: Executor, input: CreateProduct): Promise<Result<Product>> {
+  const [row] = await executor
+    .insert(tables.products)
+    .values({
+      sku: input.sku,
+      name: input.name,
+      weightGrams: input.weight_grams ?? null,
+      dimensions: input.dimensions ?? null,
+      allowBackorder: input.allow_backorder ?? false,
+      active: input.active ?? true,
+    })
+    .onConflictDoNothing()
+    .returning();
+  return row ? ok(presentProduct(row)) : fail(problem('already_exists', `SKU ${input.sku} already exists.`, { sku: input.sku }));
+}
+
+export async function updateProduct(executor: Executor, sku: string, input: UpdateProduct): Promise<Result<Product>> {
+  const [row] = await executor
+    .update(tables.products)
+    .set({
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.weight_grams !== undefined && { weightGrams: input.weight_grams }),
+      ...(input.dimensions !== undefined && { dimensions: input.dimensions }),
+      ...(input.allow_backorder !== undefined && { allowBackorder: input.allow_backorder }),
+      ...(input.active !== undefined && { active: input.active }),
+      updatedAt: sql`now()`,
+    })
+    .where(eq(tables.products.sku, sku))
+    .returning();
+  return row ? ok(presentProduct(row)) : fail(problem('not_found', `No product ${sku}.`));
+}
+
+export async function getProduct(executor: Executor, sku: string): Promise<Product | undefined> {
+  const [row] = await executor.select().from(tables.products).where(eq(tables.products.sku, sku));
+  return row && presentProduct(row);
+}
+
+export async function listProducts(
+  executor: Executor,
+  filter: { search?: string | undefined; after?: string | undefined; limit: number },
+): Promise<Product[]> {
+  const p = tables.products;
+  const pattern = filter.search ? `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const rows = await executor
+    .select()
+    .from(p)
+    .where(and(pattern ? or(ilike(p.sku, pattern), ilike(p.name, pattern)) : undefined, filter.after ? gt(p.sku, filter.after) : undefined))
+    .orderBy(asc(p.sku))
+    .limit(filter.limit);
+  return rows.map(presentProduct);
+}
+
+/** The SKUs in `skus` that are not in the catalog. */
+export async function unknownSkus(executor: Executor, skus: string[]): Promise<string[]> {
+  if (skus.length === 0) return [];
+  const unique = [...new Set(skus)];
+  const rows = await executor.select({ sku: tables.products.sku }).from(tables.products).where(inArray(tables.products.sku, unique));
+  const known = new Set(rows.map((r) => r.sku));
+  return unique.filter((sku) => !known.has(sku));
+}

@@ -1,0 +1,39 @@
+import path from 'node:path';
+
+/** Runtime configuration, read once from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  /** `postgres://…` for a PostgreSQL server; absent for the embedded database. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  bootstrapAdminKey: string | undefined;
+  seedDemoOnFirstStart: boolean;
+  logLevel: string;
+  sweepIntervalMs: number;
+  poolSize: number;
+}
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: intFromEnv('PORT', 3000),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.CONSIGN_DATA_DIR ?? './data'),
+    bootstrapAdminKey: env.CONSIGN_BOOTSTRAP_ADMIN_KEY || undefined,
+    seedDemoOnFirstStart: env.CONSIGN_DEMO !== '0',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    sweepIntervalMs: intFromEnv('CONSIGN_SWEEP_INTERVAL_MS', 1000),
+    poolSize: intFromEnv('CONSIGN_DB_POOL_SIZE', 16),
+  };
+}

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import * as schema from './schema.ts';
+import { INT8_OID, parseInt8 } from './int8.ts';
+import { acquireDataDirLock } from './data-dir-lock.ts';
+import type { Database, Db } from './types.ts';
+
+pg.types.setTypeParser(INT8_OID, parseInt8);
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  /** Directory for the embedded database; omit for an in-memory one (tests). */
+  dataDir?: string | undefined;
+  poolSize?: number;
+}
+
+/** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite; one code path above. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 16) : openPglite(options.dataDir);
+}
+
+async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, options: '-c TimeZone=UTC' });
+  pool.on('error', (error) => {
+    // An idle client lost its connection; the pool replaces it on the next checkout.
+    process.emitWarning(`PostgreSQL pool client error: ${error.message}`);
+  });
+  const url = new URL(databaseUrl);
+  return {
+    engine: 'postgres',
+    db: drizzlePg(pool, { schema }) as unknown as Db,
+    describe: `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`,
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  let releaseLock = () => {};
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    releaseLock = acquireDataDirLock(dataDir);
+  }
+  const client = new PGlite(dataDir ? path.join(dataDir, 'pg') : undefined, {
+    parsers: { [INT8_OID]: parseInt8 },
+  });
+  await client.waitReady;
+  await client.exec(`SET TIME ZONE 'UTC'`);
+  return {
+    engine: 'pglite',
+    db: drizzlePglite(client, { schema }) as unknown as Db,
+    describe: dataDir ? `embedded PGlite in ${dataDir}` : 'embedded PGlite in memory',
+    close: async () => {
+      await client.close();
+      releaseLock();
+    },
+  };
+}

@@ -1,0 +1,288 @@
+/**
+ * The whole relational schema, one place for drizzle-kit to read. Each capability owns its
+ * tables (the comments say which); other capabilities refer to their rows by ID only.
+ */
+import { sql } from 'drizzle-orm';
+import {
+
+  bigserial,
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+// ── platform ───────────────────────────────────────────────────────────────────────────────
+
+export const meta = pgTable('consign_meta', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: updatedAt(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    prefix: text('prefix').notNull(),
+    locationIds: text('location_ids').array().notNull().default(sql`'{}'::text[]`),
+    channelId: text('channel_id'),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('api_keys_secret_hash_key').on(t.secretHash),
+    check('api_keys_role_check', sql`${t.role} in ('admin', 'agent', 'fulfillment', 'channel')`),
+  ],
+);
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    principal: text('principal').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: jsonb('response_body'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.principal, t.key] }), index('idempotency_keys_created_at_idx').on(t.createdAt)],
+);
+
+// ── events: the transactional outbox ───────────────────────────────────────────────────────
+
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    type: text('type').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('events_type_id_idx').on(t.type, t.id), index('events_subject_idx').on(t.subjectId, t.id)],
+);
+
+// ── network: locations, location groups, channels ─────────────────────────────────────────
+
+export const locations = pgTable(
+  'locations',
+  {
+    id: text('id').primaryKey(),
+    code: text('code'),
+    type: text('type').notNull(),
+    name: text('name').notNull(),
+    address: jsonb('address').notNull(),
+    latitude: doublePrecision('latitude'),
+    longitude: doublePrecision('longitude'),
+    timezone: text('timezone').notNull(),
+    capabilities: text('capabilities').array().notNull(),
+    dailyCapacity: integer('daily_capacity'),
+    cutoffTime: text('cutoff_time'),
+    priority: integer('priority').notNull().default(0),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('locations_code_key').on(t.code),
+    check('locations_type_check', sql`${t.type} in ('warehouse', 'store', 'distribution_center', '3pl')`),
+    check('locations_daily_capacity_check', sql`${t.dailyCapacity} is null or ${t.dailyCapacity} >= 0`),
+    check('locations_latitude_check', sql`${t.latitude} is null or ${t.latitude} between -90 and 90`),
+    check('locations_longitude_check', sql`${t.longitude} is null or ${t.longitude} between -180 and 180`),
+  ],
+);
+
+export const locationGroups = pgTable(
+  'location_groups',
+  {
+    id: text('id').primaryKey(),
+    code: text('code'),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('location_groups_code_key').on(t.code)],
+);
+
+export const locationGroupMembers = pgTable(
+  'location_group_members',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => locationGroups.id, { onDelete: 'cascade' }),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.locationId] })],
+);
+
+export const channels = pgTable(
+  'channels',
+  {
+    id: text('id').primaryKey(),
+    code: text('code'),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    locationGroupId: text('location_group_id')
+      .notNull()
+      .references(() => locationGroups.id),
+    currency: text('currency').notNull().default('USD'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('channels_code_key').on(t.code),
+    check('channels_type_check', sql`${t.type} in ('web', 'b2b', 'marketplace', 'pos', 'mobile', 'social', 'other')`),
+    check('channels_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+  ],
+);
+
+// ── catalog ───────────────────────────────────────────────────────────────────────────────
+
+export const products = pgTable(
+  'products',
+  {
+    sku: text('sku').primaryKey(),
+    name: text('name').notNull(),
+    weightGrams: integer('weight_grams'),
+    dimensions: jsonb('dimensions'),
+    allowBackorder: boolean('allow_backorder').notNull().default(false),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('products_weight_check', sql`${t.weightGrams} is null or ${t.weightGrams} >= 0`)],
+);
+
+// ── inventory: levels, ledger, feeds ──────────────────────────────────────────────────────
+
+export const stockLevels = pgTable(
+  'stock_levels',
+  {
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
+    sku: text('sku')
+      .notNull()
+      .references(() => products.sku),
+    onHand: integer('on_hand').notNull().default(0),
+    reserved: integer('reserved').notNull().default(0),
+    safetyStock: integer('safety_stock').notNull().default(0),
+    /** `as_of` of the newest absolute count applied (PUT or snapshot feed); older counts never win. */
+    countedAt: timestamp('counted_at', { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.sku] }),
+    index('stock_levels_sku_idx').on(t.sku),
+    check('stock_levels_on_hand_check', sql`${t.onHand} >= 0`),
+    check('stock_levels_reserved_check', sql`${t.reserved} >= 0`),
+    check('stock_levels_safety_stock_check', sql`${t.safetyStock} >= 0`),
+    check('stock_levels_reserved_within_on_hand', sql`${t.reserved} <= ${t.onHand}`),
+  ],
+);
+
+export const inventoryLedger = pgTable(
+  'inventory_ledger',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    locationId: text('location_id').notNull(),
+    sku: text('sku').notNull(),
+    kind: text('kind').notNull(),
+    onHandDelta: integer('on_hand_delta').notNull(),
+    reservedDelta: integer('reserved_delta').notNull(),
+    onHandAfter: integer('on_hand_after').notNull(),
+    reservedAfter: integer('reserved_after').notNull(),
+    reason: text('reason'),
+    referenceType: text('reference_type'),
+    referenceId: text('reference_id'),
+    actor: text('actor'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('inventory_ledger_sku_location_idx').on(t.sku, t.locationId, t.id),
+    index('inventory_ledger_location_idx').on(t.locationId, t.id),
+    index('inventory_ledger_reference_idx').on(t.referenceId),
+    check(
+      'inventory_ledger_kind_check',
+      sql`${t.kind} in ('receipt', 'adjustment', 'count', 'transfer_out', 'transfer_in', 'reservation', 'release', 'expiry', 'commit', 'ship', 'return_restock', 'write_off')`,
+    ),
+  ],
+);
+
+export const inventoryFeeds = pgTable(
+  'inventory_feeds',
+  {
+    feedId: text('feed_id').primaryKey(),
+    source: text('source'),
+    mode: text('mode').notNull(),
+    asOf: timestamp('as_of', { withTimezone: true }).notNull(),
+    requestHash: text('request_hash').notNull(),
+    rowCount: integer('row_count').notNull(),
+    appliedCount: integer('applied_count').notNull(),
+    staleCount: integer('stale_count').notNull(),
+    unchangedCount: integer('unchanged_count').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    actor: text('actor'),
+  },
+  (t) => [check('inventory_feeds_mode_check', sql`${t.mode} in ('snapshot', 'delta')`)],
+);
+
+// ── reservations: cart holds ──────────────────────────────────────────────────────────────
+
+export const reservations = pgTable(
+  'reservations',
+  {
+    id: text('id').primaryKey(),
+    status: text('status').notNull(),
+    channelId: text('channel_id'),
+    reference: text('reference'),
+    orderId: text('order_id'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    actor: text('actor'),
+  },
+  (t) => [
+    index('reservations_held_expiry_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'held'`),
+    check('reservations_status_check', sql`${t.status} in ('held', 'committed', 'released', 'expired')`),
+  ],
+);
+
+export const reservationLines = pgTable(
+  'reservation_lines',
+  {
+    reservationId: text('reservation_id')
+      .notNull()
+      .references(() => reservations.id),
+    lineNo: integer('line_no').notNull(),
+    sku: text('sku').notNull(),
+    locationId: text('location_id').notNull(),
+    quantity: integer('quantity').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.reservationId, t.lineNo] }),
+    check('reservation_lines_quantity_check', sql`${t.quantity} > 0`),
+  ],
+);
+

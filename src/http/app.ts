@@ -1,0 +1,85 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { createKeyResolver } from '../auth/index.ts';
+import { isMigrated, query, type Database } from '../db/index.ts';
+import { sql } from 'drizzle-orm';
+import { registerErrorHandling } from './errors.ts';
+import { registerAuthentication } from './authenticate.ts';
+import { validatorCompiler } from './validation.ts';
+import { problemRoutes } from './problem-docs.ts';
+import { networkRoutes } from '../network/index.ts';
+import { catalogRoutes } from '../catalog/index.ts';
+import { inventoryRoutes } from '../inventory/routes.ts';
+import { reservationRoutes } from '../reservations/routes.ts';
+import { eventRoutes } from '../events/index.ts';
+
+export interface AppOptions {
+  database: Database;
+  bootstrapAdminKey?: string | undefined;
+  logLevel?: string;
+  version?: string;
+}
+
+export interface AppContext {
+  database: Database;
+}
+
+/** Builds the HTTP API: every dependency is passed in here, nothing is global. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info' },
+    bodyLimit: 1024 * 1024,
+    http: { maxHeaderSize: 64 * 1024 },
+    ajv: { customOptions: { coerceTypes: false } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    genReqId: (request) => String(request.headers['x-request-id'] ?? '') || crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  registerErrorHandling(app);
+  registerAuthentication(app, createKeyResolver(options.database.db, options.bootstrapAdminKey));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Consign API',
+        version: options.version ?? '0.1.0',
+        description:
+          'Order management: inventory network, availability, reservations and more. Errors are RFC 9457 problem+json with a stable `code`; every creating POST accepts `Idempotency-Key`.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Consign API key' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const context: AppContext = { database: options.database };
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await query(options.database.db, sql`select 1`);
+      if (!(await isMigrated(options.database.db))) {
+        return reply.code(503).send({ status: 'migrations_pending', detail: 'Run `consign migrate`.' });
+      }
+      return { status: 'ready', database: options.database.engine };
+    } catch (error) {
+      return reply.code(503).send({ status: 'database_unreachable', detail: (error as Error).message });
+    }
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  problemRoutes(app);
+
+  await app.register(
+    async (v1) => {
+      networkRoutes(v1, context);
+      catalogRoutes(v1, context);
+      inventoryRoutes(v1, context);
+      reservationRoutes(v1, context);
+      eventRoutes(v1, context);
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

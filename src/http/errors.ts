@@ -1,0 +1,70 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { problem, ProblemError, problemCodes, type Problem } from '../shared/problem.ts';
+import { describeValidationErrors } from './validation.ts';
+
+/** The one place where a problem becomes an RFC 9457 `application/problem+json` response. */
+export function sendProblem(reply: FastifyReply, value: Problem): FastifyReply {
+  const { code, detail, ...extras } = value;
+  const { status, title } = problemCodes[code];
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send({ type: `/problems/${code}`, title, status, detail, code, instance: reply.request.url, ...extras });
+}
+
+const PG_UNIQUE_VIOLATION = '23505';
+const PG_FOREIGN_KEY_VIOLATION = '23503';
+const PG_CHECK_VIOLATION = '23514';
+
+function fromDatabaseError(error: { code?: string; constraint?: string; detail?: string }): Problem | undefined {
+  switch (error.code) {
+    case PG_UNIQUE_VIOLATION:
+      return problem('already_exists', `A record with the same key already exists (${error.constraint ?? 'unique'}).`);
+    case PG_FOREIGN_KEY_VIOLATION:
+      return problem('unknown_reference', `A referenced record does not exist (${error.constraint ?? 'foreign key'}).`);
+    case PG_CHECK_VIOLATION:
+      return problem('conflict', `The change would break the rule ${error.constraint ?? 'check'}.`, {
+        constraint: error.constraint,
+      });
+    default:
+      return undefined;
+  }
+}
+
+function fromFastifyError(error: FastifyError): Problem | undefined {
+  if (error.validation) {
+    return problem('validation_failed', 'Some fields are missing or invalid; see errors.', {
+      errors: describeValidationErrors(error.validation as never, error.validationContext ?? 'body'),
+    });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem('payload_too_large', 'The request body is larger than this endpoint accepts; split it into smaller requests.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem('unsupported_media_type', 'Send the body as application/json.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem('malformed_json', 'The body is empty; send a JSON object.');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problem('malformed_json', `The body is not valid JSON: ${error.message}`);
+  }
+  if (error instanceof SyntaxError && error.statusCode === 400) {
+    return problem('malformed_json', `The body is not valid JSON: ${error.message}`);
+  }
+  return undefined;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof ProblemError) return sendProblem(reply, error.problem);
+    const known = fromFastifyError(error) ?? fromDatabaseError(error as never);
+    if (known) return sendProblem(reply, known);
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendProblem(reply, problem('validation_failed', error.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, problem('internal_error', 'Something went wrong on our side; the request was not applied. Try again, and report it if it persists.'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem('not_found', `No route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`)),
+  );
+}

@@ -1,0 +1,63 @@
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { tables, toIso, type Executor } from '../db/index.ts';
+import { newId } from '../shared/ids.ts';
+import { problem } from '../shared/problem.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+import type { CreateChannel } from './schemas.ts';
+
+type ChannelRow = typeof tables.channels.$inferSelect;
+
+export function presentChannel(row: ChannelRow) {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    type: row.type,
+    location_group_id: row.locationGroupId,
+    currency: row.currency,
+    created_at: toIso(row.createdAt),
+    updated_at: toIso(row.updatedAt),
+  };
+}
+export type Channel = ReturnType<typeof presentChannel>;
+
+export async function createChannel(executor: Executor, input: CreateChannel): Promise<Result<Channel>> {
+  const [group] = await executor
+    .select({ id: tables.locationGroups.id })
+    .from(tables.locationGroups)
+    .where(eq(tables.locationGroups.id, input.location_group_id));
+  if (!group) {
+    return fail(problem('unknown_reference', `No location group ${input.location_group_id}; create it first.`));
+  }
+  const [row] = await executor
+    .insert(tables.channels)
+    .values({
+      id: newId('chn'),
+      code: input.code ?? null,
+      name: input.name,
+      type: input.type,
+      locationGroupId: input.location_group_id,
+      currency: input.currency ?? 'USD',
+    })
+    .returning();
+  return ok(presentChannel(row!));
+}
+
+export async function getChannel(executor: Executor, id: string): Promise<Channel | undefined> {
+  const [row] = await executor.select().from(tables.channels).where(eq(tables.channels.id, id));
+  return row && presentChannel(row);
+}
+
+export async function listChannels(
+  executor: Executor,
+  filter: { after?: string | undefined; limit: number },
+): Promise<Channel[]> {
+  const c = tables.channels;
+  const rows = await executor
+    .select()
+    .from(c)
+    .where(and(filter.after ? gt(c.id, filter.after) : undefined))
+    .orderBy(asc(c.id))
+    .limit(filter.limit);
+  return rows.map(presentChannel);
+}

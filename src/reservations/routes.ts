@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../http/app.ts';
+
+export function reservationRoutes(_app: FastifyInstance, _context: AppContext): void {}

@@ -1,0 +1,47 @@
+/**
+ * Every expected failure has a stable machine code. The registry maps each code to its HTTP
+ * status and title; `src/http/errors.ts` is the one place that turns a problem into a response.
+ */
+export const problemCodes = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  unauthorized: { status: 401, title: 'An API key is required' },
+  forbidden: { status: 403, title: 'This API key may not do that' },
+  not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'Conflict' },
+  already_exists: { status: 409, title: 'It already exists' },
+  idempotency_conflict: { status: 409, title: 'This Idempotency-Key was used with another request' },
+  insufficient_stock: { status: 409, title: 'Not enough stock is available' },
+  illegal_transition: { status: 409, title: 'That change of status is not allowed' },
+  below_reserved: { status: 409, title: 'On hand would fall below what is reserved' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'Send application/json' },
+  unknown_sku: { status: 422, title: 'Unknown SKU' },
+  unknown_location: { status: 422, title: 'Unknown location' },
+  unknown_reference: { status: 422, title: 'A referenced record does not exist' },
+  feed_rejected: { status: 422, title: 'The feed has invalid rows; nothing was applied' },
+  too_many_requests: { status: 429, title: 'Too many requests' },
+  service_unavailable: { status: 503, title: 'Service unavailable' },
+  internal_error: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof problemCodes;
+
+export interface Problem {
+  code: ProblemCode;
+  detail: string;
+  /** Structured data for clients (per-line shortfalls, per-row errors, …). */
+  [extra: string]: unknown;
+}
+
+export function problem(code: ProblemCode, detail: string, extras: Record<string, unknown> = {}): Problem {
+  return { ...extras, code, detail };
+}
+
+/** Thrown only to carry a problem out of a transaction (which must roll back) or a hook. */
+export class ProblemError extends Error {
+  constructor(readonly problem: Problem) {
+    super(`${problem.code}: ${problem.detail}`);
+  }
+}

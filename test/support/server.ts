@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/http/app.ts';
+import type { Database } from '../../src/db/index.ts';
+
+export const TEST_ADMIN_KEY = 'csk_test_admin_key_for_consign_tests';
+
+export interface TestServer {
+  app: FastifyInstance;
+  url: string;
+  /** fetch against the server with the admin key (or `key`), JSON in and out. */
+  request: (method: string, path: string, options?: RequestOptions) => Promise<TestResponse>;
+  close: () => Promise<void>;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Raw body text, sent as is (for malformed JSON tests). */
+  rawBody?: string;
+  key?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  body: any;
+}
+
+/** A real Consign HTTP server on 127.0.0.1 with an ephemeral port. */
+export async function startTestServer(database: Database): Promise<TestServer> {
+  const app = await buildApp({ database, bootstrapAdminKey: TEST_ADMIN_KEY, logLevel: 'silent' });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server has no port');
+  const url = `http://127.0.0.1:${address.port}`;
+  const request = async (method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> => {
+    const headers: Record<string, string> = { ...options.headers };
+    const key = options.key === undefined ? TEST_ADMIN_KEY : options.key;
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const response = await fetch(url + path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  };
+  return { app, url, request, close: () => app.close() };
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * `npm test` runs every test on the embedded engine (PGlite). With DATABASE_URL set, the same
+ * suite runs a second time against that PostgreSQL server (each test file makes its own database).
+ */
+const engines = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    projects: engines.map((engine) => ({
+      extends: true,
+      test: { name: engine, env: { CONSIGN_TEST_ENGINE: engine } },
+    })),
+  },
+});
