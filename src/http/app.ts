@@ -10,8 +10,8 @@ import { validatorCompiler } from './validation.ts';
 import { problemRoutes } from './problem-docs.ts';
 import { networkRoutes } from '../network/index.ts';
 import { catalogRoutes } from '../catalog/index.ts';
-import { inventoryRoutes } from '../inventory/routes.ts';
-import { reservationRoutes } from '../reservations/routes.ts';
+import { inventoryRoutes } from '../inventory/index.ts';
+import { reservationRoutes } from '../reservations/index.ts';
 import { eventRoutes } from '../events/index.ts';
 
 export interface AppOptions {
