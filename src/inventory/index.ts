@@ -1,1 +1,10 @@
 export { inventoryRoutes } from './routes.ts';
+export { applyMovement, ensureLevels, readLevel, ledgerKinds } from './movements.ts';
+export type { Movement, Guard, Level, LedgerKind } from './movements.ts';
+export { getAvailability } from './availability.ts';
+export type { SkuAvailability, AvailabilityResult } from './availability.ts';
+export { setStockLevel, listStockLevels } from './levels.ts';
+export { applyAdjustments } from './adjustments.ts';
+export { ingestFeed, getFeed } from './feeds.ts';
+export { listLedger } from './ledger.ts';
+export { checkReferences } from './references.ts';

@@ -1,12 +1,51 @@
-import type { Db } from '../db/index.ts';
+import { inTransaction, type Db } from '../db/index.ts';
+import { ok } from '../shared/result.ts';
+import { expireDueReservations } from './release.ts';
 
 export interface SweeperOptions {
   intervalMs: number;
+  /** Holds expired per transaction. */
+  batchSize?: number;
+  /** Transactions per tick at most, so one tick never runs unbounded. */
+  maxBatchesPerTick?: number;
   onError?: (error: unknown) => void;
   onSwept?: (count: number) => void;
 }
 
-/** Releases expired cart holds in bounded batches until stopped. (Filled in with the reservations capability.) */
-export function startExpirySweeper(_db: Db, _options: SweeperOptions): { stop: () => Promise<void> } {
-  return { stop: async () => {} };
+/** Expires due holds, batch by batch, until none are due or the tick's bound is reached. */
+export async function sweepExpired(db: Db, batchSize = 200, maxBatches = 50): Promise<number> {
+  let total = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const result = await inTransaction(db, async (tx) => ok(await expireDueReservations(tx, batchSize)));
+    const count = result.ok ? result.value : 0;
+    total += count;
+    if (count < batchSize) break;
+  }
+  return total;
+}
+
+/** Releases expired cart holds every `intervalMs` until stopped; ticks never overlap. */
+export function startExpirySweeper(db: Db, options: SweeperOptions): { stop: () => Promise<void> } {
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    running = sweepExpired(db, options.batchSize, options.maxBatchesPerTick)
+      .then((count) => {
+        if (count > 0) options.onSwept?.(count);
+      })
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const timer = setInterval(tick, Math.max(options.intervalMs, 10));
+  timer.unref();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -1,0 +1,56 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/index.ts';
+import { sendProblem } from '../http/errors.ts';
+import { resolveLocationScope } from '../network/index.ts';
+import { problem } from '../shared/problem.ts';
+import { getAvailability } from './availability.ts';
+import { AvailabilityBody, AvailabilityQuery } from './schemas.ts';
+
+const MAX_SKUS = 1000;
+
+interface Scope {
+  location_group?: string | undefined;
+  channel?: string | undefined;
+  location_id?: string | undefined;
+}
+
+async function answer(db: Db, request: FastifyRequest, reply: FastifyReply, skus: string[], scope: Scope) {
+  if (skus.length === 0 || skus.length > MAX_SKUS) {
+    return sendProblem(reply, problem('validation_failed', `Ask for 1 to ${MAX_SKUS} SKUs per call (got ${skus.length}).`));
+  }
+  // A channel key sees what its own channel may sell, whatever it asks for.
+  const channelId = request.principal.role === 'channel' ? (request.principal.channelId ?? undefined) : scope.channel;
+  const resolved = await resolveLocationScope(db, {
+    channelId,
+    locationGroupId: scope.location_group,
+    locationId: scope.location_id,
+  });
+  if (!resolved.ok) return sendProblem(reply, resolved.problem);
+  return reply.send(await getAvailability(db, skus, resolved.value));
+}
+
+export function availabilityRoutes(app: FastifyInstance, db: Db): void {
+  const config = { permission: 'availability:read' } as const;
+  const tags = ['availability'];
+  app.get<{ Querystring: AvailabilityQuery }>(
+    '/availability',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Available-to-promise per SKU: total and per location',
+        description: 'available = max(0, on_hand − reserved − safety_stock) over active locations in scope (a location group, a channel’s group, one location, or the whole network).',
+        querystring: AvailabilityQuery,
+      },
+    },
+    (request, reply) => {
+      const skus = request.query.skus.split(',').map((s) => s.trim()).filter(Boolean);
+      return answer(db, request, reply, skus, request.query);
+    },
+  );
+  app.post<{ Body: AvailabilityBody }>(
+    '/availability/query',
+    { config, schema: { tags, summary: 'The same as GET /v1/availability, with the SKUs in a JSON body', body: AvailabilityBody } },
+    (request, reply) => answer(db, request, reply, request.body.skus, request.body),
+  );
+}

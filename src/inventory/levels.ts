@@ -1,0 +1,115 @@
+import { sql } from 'drizzle-orm';
+import { query, queryOne, toIso, type Executor } from '../db/index.ts';
+import { problem } from '../shared/problem.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+import { availabilityPayload, ensureLevels, type Level } from './movements.ts';
+import { checkReferences } from './references.ts';
+
+export interface SetLevelInput {
+  locationId: string;
+  sku: string;
+  onHand: number;
+  safetyStock?: number | undefined;
+  /** When the count was taken; an older count than the one applied is ignored (not an error). */
+  asOf?: string | undefined;
+  reason?: string | undefined;
+  actor?: string | undefined;
+}
+
+export interface SetLevelOutcome extends Level {
+  applied: boolean;
+  counted_at: string | null;
+}
+
+/**
+ * Sets on_hand (a physical count) and optionally safety stock for one SKU at one location.
+ * The difference to the previous on_hand is written to the ledger as a `count` movement.
+ * A count older than the newest one applied is ignored and reported as `applied: false`.
+ */
+export async function setStockLevel(executor: Executor, input: SetLevelInput): Promise<Result<SetLevelOutcome>> {
+  const unknown = await checkReferences(executor, [input.sku], [input.locationId]);
+  if (unknown) return fail(unknown);
+  await ensureLevels(executor, [input]);
+  const asOf = input.asOf ?? new Date().toISOString();
+  const row = await queryOne<Level & { counted_at: string; changed: boolean }>(
+    executor,
+    sql`
+    with old as (
+      select on_hand, reserved, safety_stock, counted_at from stock_levels
+      where location_id = ${input.locationId} and sku = ${input.sku} for update
+    ), applied as (
+      update stock_levels s
+      set on_hand = ${input.onHand}, safety_stock = coalesce(${input.safetyStock ?? null}::int, s.safety_stock),
+          counted_at = ${asOf}::timestamptz, updated_at = now()
+      from old
+      where s.location_id = ${input.locationId} and s.sku = ${input.sku}
+        and (old.counted_at is null or old.counted_at <= ${asOf}::timestamptz)
+        and ${input.onHand} >= old.reserved
+      returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, s.counted_at,
+                s.on_hand - old.on_hand as delta, s.safety_stock <> old.safety_stock as safety_changed
+    ), ledger as (
+      insert into inventory_ledger
+        (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, reference_type, actor)
+      select location_id, sku, 'count', delta, 0, on_hand, reserved, ${input.reason ?? 'stock count'}, 'count', ${input.actor ?? null}
+      from applied where delta <> 0
+    ), event as (
+      insert into events (type, subject_type, subject_id, payload)
+      select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload('count')}
+      from applied where delta <> 0 or safety_changed
+    )
+    select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available,
+           counted_at, (delta <> 0 or safety_changed) as changed
+    from applied`,
+  );
+  if (row) return ok({ ...withoutChanged(row), applied: true, counted_at: toIso(row.counted_at) });
+  return explainRefusal(executor, input, asOf);
+}
+
+function withoutChanged<T extends { changed: boolean }>(row: T): Omit<T, 'changed'> {
+  const { changed: _changed, ...rest } = row;
+  return rest;
+}
+
+async function explainRefusal(executor: Executor, input: SetLevelInput, asOf: string): Promise<Result<SetLevelOutcome>> {
+  const current = await queryOne<Level & { counted_at: string | null }>(
+    executor,
+    sql`select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available, counted_at
+        from stock_levels where location_id = ${input.locationId} and sku = ${input.sku}`,
+  );
+  if (!current) throw new Error('stock level vanished inside its own transaction');
+  if (current.counted_at !== null && new Date(toIso(current.counted_at)!) > new Date(asOf)) {
+    return ok({ ...current, applied: false, counted_at: toIso(current.counted_at) });
+  }
+  return fail(
+    problem(
+      'below_reserved',
+      `${input.sku} at ${input.locationId} has ${current.reserved} reserved; on_hand cannot be set to ${input.onHand}. Release or reassign reservations first.`,
+      { location_id: input.locationId, sku: input.sku, reserved: current.reserved, requested_on_hand: input.onHand },
+    ),
+  );
+}
+
+export interface LevelFilter {
+  locationId?: string | undefined;
+  sku?: string | undefined;
+  /** Only levels whose available-to-promise is at most this. */
+  maxAvailable?: number | undefined;
+  after?: { sku: string; locationId: string } | undefined;
+  limit: number;
+}
+
+export async function listStockLevels(executor: Executor, filter: LevelFilter): Promise<(Level & { updated_at: string | null })[]> {
+  const rows = await query<Level & { updated_at: string }>(
+    executor,
+    sql`select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available, updated_at
+        from stock_levels
+        where true
+          ${filter.locationId ? sql`and location_id = ${filter.locationId}` : sql``}
+          ${filter.sku ? sql`and sku = ${filter.sku}` : sql``}
+          ${filter.maxAvailable !== undefined ? sql`and greatest(on_hand - reserved - safety_stock, 0) <= ${filter.maxAvailable}` : sql``}
+          ${filter.after ? sql`and (sku, location_id) > (${filter.after.sku}, ${filter.after.locationId})` : sql``}
+        order by sku, location_id
+        limit ${filter.limit}`,
+  );
+  return rows.map((r) => ({ ...r, updated_at: toIso(r.updated_at) }));
+}

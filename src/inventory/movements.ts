@@ -1,0 +1,120 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryOne, type Executor } from '../db/index.ts';
+
+export const ledgerKinds = [
+  'receipt',
+  'adjustment',
+  'count',
+  'transfer_out',
+  'transfer_in',
+  'reservation',
+  'release',
+  'expiry',
+  'commit',
+  'ship',
+  'return_restock',
+  'write_off',
+] as const;
+export type LedgerKind = (typeof ledgerKinds)[number];
+
+/**
+ * What must hold for a movement to apply; checked by the same UPDATE that applies it, so no
+ * other transaction can slip in between the check and the write.
+ */
+export type Guard =
+  /** Reserve: available-to-promise covers the quantity. */
+  | 'available'
+  /** Take physical stock that is not reserved (transfers, negative adjustments): on_hand − reserved ≥ q. */
+  | 'unreserved'
+  /** Anything that keeps the row's CHECK constraints true. */
+  | 'none';
+
+export interface Movement {
+  locationId: string;
+  sku: string;
+  kind: LedgerKind;
+  onHandDelta: number;
+  reservedDelta: number;
+  reason?: string | null | undefined;
+  referenceType?: string | null | undefined;
+  referenceId?: string | null | undefined;
+  actor?: string | null | undefined;
+}
+
+export interface Level {
+  location_id: string;
+  sku: string;
+  on_hand: number;
+  reserved: number;
+  safety_stock: number;
+  available: number;
+}
+
+function guardSql(guard: Guard, movement: Movement): SQL {
+  switch (guard) {
+    case 'available':
+      return sql`on_hand - reserved - safety_stock >= ${movement.reservedDelta}`;
+    case 'unreserved':
+      return sql`on_hand - reserved >= ${-movement.onHandDelta}`;
+    case 'none':
+      return sql`on_hand + ${movement.onHandDelta} >= reserved + ${movement.reservedDelta} and reserved + ${movement.reservedDelta} >= 0`;
+  }
+}
+
+/** Creates zero rows for (location, sku) pairs that have never held stock, so movements can land. */
+export async function ensureLevels(executor: Executor, pairs: { locationId: string; sku: string }[]): Promise<void> {
+  if (pairs.length === 0) return;
+  const json = JSON.stringify(pairs.map((p) => ({ location_id: p.locationId, sku: p.sku })));
+  await executor.execute(sql`
+    insert into stock_levels (location_id, sku)
+    select location_id, sku from jsonb_to_recordset(${json}::jsonb) as t(location_id text, sku text)
+    order by sku, location_id
+    on conflict do nothing`);
+}
+
+/**
+ * Applies one movement to one stock level in a single statement: the guarded UPDATE, its
+ * immutable ledger row and an `inventory.availability_changed` event in the outbox. Returns
+ * the level after the movement, or undefined when the guard (or a missing row) refused it.
+ */
+export async function applyMovement(executor: Executor, movement: Movement, guard: Guard): Promise<Level | undefined> {
+  return queryOne<Level>(
+    executor,
+    sql`
+    with moved as (
+      update stock_levels
+      set on_hand = on_hand + ${movement.onHandDelta}, reserved = reserved + ${movement.reservedDelta}, updated_at = now()
+      where location_id = ${movement.locationId} and sku = ${movement.sku} and ${guardSql(guard, movement)}
+      returning location_id, sku, on_hand, reserved, safety_stock
+    ), ledger as (
+      insert into inventory_ledger
+        (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, reference_type, reference_id, actor)
+      select location_id, sku, ${movement.kind}, ${movement.onHandDelta}, ${movement.reservedDelta}, on_hand, reserved,
+             ${movement.reason ?? null}, ${movement.referenceType ?? null}, ${movement.referenceId ?? null}, ${movement.actor ?? null}
+      from moved
+    ), event as (
+      insert into events (type, subject_type, subject_id, payload)
+      select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload(movement.kind)}
+      from moved
+    )
+    select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available
+    from moved`,
+  );
+}
+
+/** The event body for a changed level; the columns of the row in scope (`moved`, `applied`, …). */
+export function availabilityPayload(cause: LedgerKind | SQL): SQL {
+  return sql`jsonb_build_object(
+    'location_id', location_id, 'sku', sku, 'on_hand', on_hand, 'reserved', reserved,
+    'safety_stock', safety_stock, 'available', greatest(on_hand - reserved - safety_stock, 0), 'cause', ${cause}::text)`;
+}
+
+/** Current level of one (location, sku); zeros when it never held stock. */
+export async function readLevel(executor: Executor, locationId: string, sku: string): Promise<Level> {
+  const row = await queryOne<Level>(
+    executor,
+    sql`select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available
+        from stock_levels where location_id = ${locationId} and sku = ${sku}`,
+  );
+  return row ?? { location_id: locationId, sku, on_hand: 0, reserved: 0, safety_stock: 0, available: 0 };
+}

@@ -1,0 +1,146 @@
+import { sql } from 'drizzle-orm';
+import { query, type Executor } from '../db/index.ts';
+import { applyMovement, checkReferences } from '../inventory/index.ts';
+import { newId } from '../shared/ids.ts';
+import { problem } from '../shared/problem.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+import { getReservation, type Reservation, type ReservationLine } from './read.ts';
+
+export interface HoldRequestLine {
+  sku: string;
+  quantity: number;
+  location_id?: string | undefined;
+}
+
+export interface HoldInput {
+  lines: HoldRequestLine[];
+  expiresInSeconds: number;
+  /** Locations the hold may draw from; null = every active location. */
+  locationIds: string[] | null;
+  channelId?: string | null | undefined;
+  reference?: string | undefined;
+  actor?: string | undefined;
+}
+
+interface Shortfall {
+  sku: string;
+  location_id: string | null;
+  requested: number;
+  available: number;
+}
+
+interface Candidate {
+  location_id: string;
+  available: number;
+}
+
+/** Same SKU (and location) asked for twice is one line of the summed quantity. */
+function mergeLines(lines: HoldRequestLine[]): HoldRequestLine[] {
+  const merged = new Map<string, HoldRequestLine>();
+  for (const line of lines) {
+    const key = `${line.sku}\u0000${line.location_id ?? ''}`;
+    const existing = merged.get(key);
+    merged.set(key, existing ? { ...existing, quantity: existing.quantity + line.quantity } : { ...line });
+  }
+  // Stable (sku, location) order: concurrent holds lock rows in the same order and cannot deadlock.
+  return [...merged.values()].sort((a, b) =>
+    a.sku === b.sku ? (a.location_id ?? '').localeCompare(b.location_id ?? '') : a.sku < b.sku ? -1 : 1,
+  );
+}
+
+async function candidates(executor: Executor, sku: string, locationIds: string[] | null): Promise<Candidate[]> {
+  return query<Candidate>(
+    executor,
+    sql`select s.location_id, s.on_hand - s.reserved - s.safety_stock as available
+        from stock_levels s join locations l on l.id = s.location_id and l.active
+        where s.sku = ${sku} and s.on_hand - s.reserved - s.safety_stock > 0
+        ${locationIds === null ? sql`` : sql`and s.location_id in (select jsonb_array_elements_text(${JSON.stringify(locationIds)}::jsonb))`}
+        order by available desc, l.priority desc, s.location_id`,
+  );
+}
+
+/**
+ * Reserves one line. With a location: there or nowhere. Without: the one location that can
+ * cover it all (most available first), else split across locations in ID order. Every
+ * take is a guarded UPDATE, so a concurrent hold can make this fail but never oversell.
+ */
+async function reserveLine(executor: Executor, id: string, line: HoldRequestLine, input: HoldInput): Promise<ReservationLine[] | Shortfall> {
+  const take = (locationId: string, quantity: number) =>
+    applyMovement(
+      executor,
+      { locationId, sku: line.sku, kind: 'reservation', onHandDelta: 0, reservedDelta: quantity, referenceType: 'reservation', referenceId: id, actor: input.actor },
+      'available',
+    );
+  if (line.location_id) {
+    const level = await take(line.location_id, line.quantity);
+    if (level) return [{ sku: line.sku, location_id: line.location_id, quantity: line.quantity }];
+    const [here] = await candidates(executor, line.sku, [line.location_id]);
+    return { sku: line.sku, location_id: line.location_id, requested: line.quantity, available: here?.available ?? 0 };
+  }
+  const options = await candidates(executor, line.sku, input.locationIds);
+  for (const option of options.filter((o) => o.available >= line.quantity)) {
+    if (await take(option.location_id, line.quantity)) return [{ sku: line.sku, location_id: option.location_id, quantity: line.quantity }];
+  }
+  const taken: ReservationLine[] = [];
+  let remaining = line.quantity;
+  for (const option of [...options].sort((a, b) => (a.location_id < b.location_id ? -1 : 1))) {
+    const quantity = Math.min(remaining, option.available);
+    if (quantity > 0 && (await take(option.location_id, quantity))) {
+      taken.push({ sku: line.sku, location_id: option.location_id, quantity });
+      remaining -= quantity;
+    }
+    if (remaining === 0) return taken;
+  }
+  const total = options.reduce((sum, o) => sum + o.available, 0);
+  return { sku: line.sku, location_id: null, requested: line.quantity, available: total };
+}
+
+function outOfScope(lines: HoldRequestLine[], locationIds: string[] | null): string[] {
+  if (locationIds === null) return [];
+  return lines.flatMap((l) => (l.location_id && !locationIds.includes(l.location_id) ? [l.location_id] : []));
+}
+
+/** Creates a cart hold: all lines are reserved, or nothing is and the shortfalls are returned. */
+export async function createHold(executor: Executor, input: HoldInput): Promise<Result<Reservation>> {
+  const lines = mergeLines(input.lines);
+  const unknown = await checkReferences(executor, lines.map((l) => l.sku), lines.flatMap((l) => (l.location_id ? [l.location_id] : [])));
+  if (unknown) return fail(unknown);
+  const foreign = outOfScope(lines, input.locationIds);
+  if (foreign.length > 0) {
+    return fail(problem('validation_failed', `Location(s) ${foreign.join(', ')} are outside this channel or group.`, { location_ids: foreign }));
+  }
+
+  const id = newId('res');
+  const reserved: ReservationLine[] = [];
+  const shortfalls: Shortfall[] = [];
+  for (const line of lines) {
+    const outcome = await reserveLine(executor, id, line, input);
+    if (Array.isArray(outcome)) reserved.push(...outcome);
+    else shortfalls.push(outcome);
+  }
+  if (shortfalls.length > 0) {
+    return fail(problem('insufficient_stock', 'Not enough stock is available for some lines; nothing was held.', { shortfalls }));
+  }
+  await recordHold(executor, id, reserved, input);
+  return ok((await getReservation(executor, id))!);
+}
+
+/** The reservation row, its lines and its `reservation.created` event, in one statement. */
+async function recordHold(executor: Executor, id: string, lines: ReservationLine[], input: HoldInput): Promise<void> {
+  const json = JSON.stringify(lines.map((l, i) => ({ line_no: i + 1, ...l })));
+  await executor.execute(sql`
+    with header as (
+      insert into reservations (id, status, channel_id, reference, expires_at, actor)
+      values (${id}, 'held', ${input.channelId ?? null}, ${input.reference ?? null},
+              now() + make_interval(secs => ${input.expiresInSeconds}), ${input.actor ?? null})
+      returning id, expires_at
+    ), lines as (
+      insert into reservation_lines (reservation_id, line_no, sku, location_id, quantity)
+      select ${id}, line_no, sku, location_id, quantity
+      from jsonb_to_recordset(${json}::jsonb) as t(line_no int, sku text, location_id text, quantity int)
+    )
+    insert into events (type, subject_type, subject_id, payload)
+    select 'reservation.created', 'reservation', header.id,
+           jsonb_build_object('id', header.id, 'status', 'held', 'expires_at', header.expires_at, 'lines', ${json}::jsonb)
+    from header`);
+}

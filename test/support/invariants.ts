@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm';
+import { query, type Db } from '../../src/db/index.ts';
+
+/** Levels whose on_hand/reserved differ from the sum of their ledger rows (should be none). */
+export async function ledgerMismatches(db: Db) {
+  return query<{ location_id: string; sku: string }>(
+    db,
+    sql`select s.location_id, s.sku, s.on_hand, s.reserved, coalesce(l.on_hand, 0) as ledger_on_hand, coalesce(l.reserved, 0) as ledger_reserved
+        from stock_levels s
+        left join (select location_id, sku, sum(on_hand_delta)::int as on_hand, sum(reserved_delta)::int as reserved
+                   from inventory_ledger group by location_id, sku) l using (location_id, sku)
+        where s.on_hand <> coalesce(l.on_hand, 0) or s.reserved <> coalesce(l.reserved, 0)`,
+  );
+}
+
+/** Reserved units on levels vs units on held reservation lines (should match per level). */
+export async function heldMismatches(db: Db) {
+  return query<{ location_id: string; sku: string }>(
+    db,
+    sql`select s.location_id, s.sku, s.reserved, coalesce(h.quantity, 0) as held
+        from stock_levels s
+        left join (select rl.location_id, rl.sku, sum(rl.quantity)::int as quantity
+                   from reservation_lines rl join reservations r on r.id = rl.reservation_id
+                   where r.status in ('held', 'committed') group by rl.location_id, rl.sku) h using (location_id, sku)
+        where s.reserved <> coalesce(h.quantity, 0)`,
+  );
+}
+
+export async function countRows(db: Db, table: string): Promise<number> {
+  const rows = await query<{ n: number }>(db, sql.raw(`select count(*)::int as n from ${table}`));
+  return rows[0]!.n;
+}
+
+/** Row counts of every table a write could touch: equal before and after means nothing was written. */
+export async function tableCounts(db: Db): Promise<Record<string, number>> {
+  const tables = [
+    'locations', 'location_groups', 'location_group_members', 'channels', 'products', 'stock_levels',
+    'inventory_ledger', 'inventory_feeds', 'reservations', 'reservation_lines', 'events', 'idempotency_keys', 'api_keys',
+  ];
+  const counts: Record<string, number> = {};
+  for (const table of tables) counts[table] = await countRows(db, table);
+  return counts;
+}
