@@ -37,6 +37,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: (request) => String(request.headers['x-request-id'] ?? '') || crypto.randomUUID(),
   });
   app.setValidatorCompiler(validatorCompiler);
+  app.removeContentTypeParser('text/plain'); // JSON only: anything else is a 415
   registerErrorHandling(app);
   registerAuthentication(app, createKeyResolver(options.database.db, options.bootstrapAdminKey));
 
