@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/app.ts';
-import { decodeCursor, page, PageQuery } from '../http/pagination.ts';
+import { decodeCursor, encodeCursor, PageQuery } from '../http/pagination.ts';
 import { listEvents } from './outbox.ts';
 
 export function eventRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
@@ -12,7 +12,8 @@ export function eventRoutes(app: FastifyInstance, { database: { db } }: AppConte
       schema: {
         tags: ['events'],
         summary: 'List events from the outbox, oldest first',
-        description: 'Poll with `cursor` = the last `next_cursor` to follow the stream; an empty page means you are up to date.',
+        description:
+          'Oldest first. `next_cursor` is always the position after this page: poll again with it to follow the stream (`has_more: false` means you are up to date).',
         querystring: Type.Object({
           ...PageQuery,
           type: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated event types' })),
@@ -22,13 +23,12 @@ export function eventRoutes(app: FastifyInstance, { database: { db } }: AppConte
     },
     async (request) => {
       const { limit, cursor, type, subject_id } = request.query;
-      const rows = await listEvents(db, {
-        types: type?.split(',').filter(Boolean),
-        subjectId: subject_id,
-        after: decodeCursor<number>(cursor, 'number'),
-        limit: limit + 1,
-      });
-      return page(rows, limit, (r) => Number(r.id));
+      const after = decodeCursor<number>(cursor, 'number');
+      const rows = await listEvents(db, { types: type?.split(',').filter(Boolean), subjectId: subject_id, after, limit: limit + 1 });
+      const data = rows.slice(0, limit);
+      const last = data.at(-1);
+      const position = last ? Number(last.id) : after;
+      return { data, next_cursor: position === undefined ? null : encodeCursor(position), has_more: rows.length > limit };
     },
   );
 }

@@ -56,7 +56,8 @@ function fromFastifyError(error: FastifyError): Problem | undefined {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ProblemError) return sendProblem(reply, error.problem);
-    const known = fromFastifyError(error) ?? fromDatabaseError(error as never);
+    // Drizzle wraps driver errors: the SQLSTATE is on the cause.
+    const known = fromFastifyError(error) ?? fromDatabaseError(((error as { cause?: unknown }).cause ?? error) as never);
     if (known) return sendProblem(reply, known);
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(reply, problem('validation_failed', error.message));
