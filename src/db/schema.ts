@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import {
 
   bigserial,
+  bigint,
   boolean,
   check,
   doublePrecision,
@@ -286,3 +287,219 @@ export const reservationLines = pgTable(
   ],
 );
 
+
+// ── orders ────────────────────────────────────────────────────────────────────────────────
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    channelId: text('channel_id')
+      .notNull()
+      .references(() => channels.id),
+    externalId: text('external_id').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: text('status').notNull(),
+    /** Bumped by every change; compare-and-set guards use it with `status`. */
+    version: integer('version').notNull().default(1),
+    customer: jsonb('customer').notNull(),
+    customerEmail: text('customer_email'),
+    shippingAddress: jsonb('shipping_address'),
+    destinationLatitude: doublePrecision('destination_latitude'),
+    destinationLongitude: doublePrecision('destination_longitude'),
+    deliveryMethod: text('delivery_method').notNull(),
+    pickupLocationId: text('pickup_location_id'),
+    allowShipFallback: boolean('allow_ship_fallback').notNull().default(false),
+    currency: text('currency').notNull(),
+    subtotalMinor: bigint('subtotal_minor', { mode: 'number' }).notNull(),
+    discountMinor: bigint('discount_minor', { mode: 'number' }).notNull(),
+    shippingMinor: bigint('shipping_minor', { mode: 'number' }).notNull(),
+    taxMinor: bigint('tax_minor', { mode: 'number' }).notNull(),
+    totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
+    authorizedMinor: bigint('authorized_minor', { mode: 'number' }).notNull(),
+    rulesVersion: integer('rules_version'),
+    metadata: jsonb('metadata'),
+    placedAt: timestamp('placed_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('orders_channel_external_id_key').on(t.channelId, t.externalId),
+    index('orders_status_idx').on(t.status, t.id),
+    index('orders_customer_email_idx').on(t.customerEmail, t.id),
+    index('orders_placed_at_idx').on(t.placedAt),
+    check(
+      'orders_status_check',
+      sql`${t.status} in ('created', 'confirmed', 'in_process', 'partially_shipped', 'shipped', 'partially_delivered', 'delivered', 'cancelled')`,
+    ),
+    check('orders_delivery_method_check', sql`${t.deliveryMethod} in ('ship', 'pickup', 'curbside')`),
+    check('orders_money_check', sql`${t.totalMinor} >= 0 and ${t.authorizedMinor} >= 0`),
+  ],
+);
+
+export const orderLines = pgTable(
+  'order_lines',
+  {
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    lineId: text('line_id').notNull(),
+    lineNo: integer('line_no').notNull(),
+    sku: text('sku').notNull(),
+    name: text('name'),
+    unitPriceMinor: bigint('unit_price_minor', { mode: 'number' }).notNull(),
+    discountMinor: bigint('discount_minor', { mode: 'number' }).notNull().default(0),
+    taxMinor: bigint('tax_minor', { mode: 'number' }).notNull().default(0),
+    quantity: integer('quantity').notNull(),
+    allocated: integer('allocated').notNull().default(0),
+    backordered: integer('backordered').notNull().default(0),
+    cancelled: integer('cancelled').notNull().default(0),
+    shipped: integer('shipped').notNull().default(0),
+    delivered: integer('delivered').notNull().default(0),
+    returnRequested: integer('return_requested').notNull().default(0),
+    returned: integer('returned').notNull().default(0),
+    refunded: integer('refunded').notNull().default(0),
+    reservationId: text('reservation_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.lineId] }),
+    index('order_lines_sku_idx').on(t.sku),
+    index('order_lines_backordered_idx')
+      .on(t.sku)
+      .where(sql`${t.backordered} > 0`),
+    check('order_lines_quantity_check', sql`${t.quantity} > 0`),
+    check(
+      'order_lines_buckets_check',
+      sql`${t.allocated} >= 0 and ${t.backordered} >= 0 and ${t.cancelled} >= 0 and ${t.shipped} >= 0 and ${t.delivered} >= 0
+          and ${t.allocated} + ${t.backordered} + ${t.cancelled} + ${t.shipped} <= ${t.quantity}
+          and ${t.delivered} <= ${t.shipped} and ${t.returned} <= ${t.delivered} and ${t.returnRequested} >= 0 and ${t.refunded} >= 0`,
+    ),
+  ],
+);
+
+export const orderAllocations = pgTable(
+  'order_allocations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    lineId: text('line_id').notNull(),
+    sku: text('sku').notNull(),
+    locationId: text('location_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    /** reserved → released (cancel/reject) or shipped. */
+    status: text('status').notNull().default('reserved'),
+    fulfillmentOrderId: text('fulfillment_order_id'),
+    decisionId: integer('decision_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('order_allocations_order_idx').on(t.orderId),
+    index('order_allocations_fo_idx').on(t.fulfillmentOrderId),
+    check('order_allocations_quantity_check', sql`${t.quantity} > 0`),
+    check('order_allocations_status_check', sql`${t.status} in ('reserved', 'released', 'shipped')`),
+  ],
+);
+
+export const fulfillmentOrders = pgTable(
+  'fulfillment_orders',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    locationId: text('location_id').notNull(),
+    deliveryMethod: text('delivery_method').notNull(),
+    status: text('status').notNull(),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('fulfillment_orders_queue_idx').on(t.locationId, t.status, t.id),
+    index('fulfillment_orders_order_idx').on(t.orderId),
+    check(
+      'fulfillment_orders_status_check',
+      sql`${t.status} in ('allocated', 'accepted', 'picking', 'packed', 'shipped', 'delivered', 'ready_for_pickup', 'picked_up', 'rejected', 'cancelled')`,
+    ),
+  ],
+);
+
+export const orderHolds = pgTable(
+  'order_holds',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    kind: text('kind').notNull(),
+    reason: text('reason').notNull(),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    releasedAt: timestamp('released_at', { withTimezone: true }),
+    releasedBy: text('released_by'),
+  },
+  (t) => [
+    index('order_holds_order_idx').on(t.orderId),
+    check('order_holds_kind_check', sql`${t.kind} in ('payment', 'fraud', 'manual', 'review', 'routing')`),
+  ],
+);
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    kind: text('kind').notNull(),
+    status: text('status').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    gateway: text('gateway').notNull(),
+    reference: text('reference'),
+    parentId: text('parent_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('payments_order_idx').on(t.orderId),
+    check('payments_amount_check', sql`${t.amountMinor} >= 0`),
+    check('payments_kind_check', sql`${t.kind} in ('authorization', 'capture', 'void', 'refund')`),
+  ],
+);
+
+// ── routing ───────────────────────────────────────────────────────────────────────────────
+
+export const routingRuleVersions = pgTable(
+  'routing_rule_versions',
+  {
+    version: integer('version').primaryKey(),
+    status: text('status').notNull(),
+    rules: jsonb('rules').notNull(),
+    notes: text('notes'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    activatedBy: text('activated_by'),
+    activatedAt: timestamp('activated_at', { withTimezone: true }),
+    effectiveFrom: timestamp('effective_from', { withTimezone: true }),
+    effectiveTo: timestamp('effective_to', { withTimezone: true }),
+  },
+  (t) => [check('routing_rule_versions_status_check', sql`${t.status} in ('draft', 'active', 'retired')`)],
+);
+
+export const routingDecisions = pgTable(
+  'routing_decisions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    cause: text('cause').notNull(),
+    rulesVersion: integer('rules_version'),
+    outcome: text('outcome').notNull(),
+    explanation: jsonb('explanation').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('routing_decisions_order_idx').on(t.orderId, t.id)],
+);
