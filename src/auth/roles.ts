@@ -16,6 +16,13 @@ export const permissions = {
   'reservations:read': ['admin', 'agent', 'channel'],
   'reservations:write': ['admin', 'channel'],
   'events:read': ['admin', 'agent'],
+  /** Channel keys create and read their own channel's orders only. */
+  'orders:read': ['admin', 'agent', 'channel'],
+  'orders:create': ['admin', 'channel'],
+  /** Customer service: cancel, hold, release. */
+  'orders:manage': ['admin', 'agent'],
+  'routing:read': ['admin', 'agent'],
+  'routing:write': ['admin'],
   'keys:write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -13,6 +13,8 @@ import { catalogRoutes } from '../catalog/index.ts';
 import { inventoryRoutes } from '../inventory/index.ts';
 import { reservationRoutes } from '../reservations/index.ts';
 import { eventRoutes } from '../events/index.ts';
+import { orderRoutes } from '../orders/index.ts';
+import { routingRoutes } from '../routing/index.ts';
 
 export interface AppOptions {
   database: Database;
@@ -79,6 +81,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       inventoryRoutes(v1, context);
       reservationRoutes(v1, context);
       eventRoutes(v1, context);
+      orderRoutes(v1, context);
+      routingRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

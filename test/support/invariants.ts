@@ -13,15 +13,21 @@ export async function ledgerMismatches(db: Db) {
   );
 }
 
-/** Reserved units on levels vs units on held reservation lines (should match per level). */
+/** Reserved units on levels vs what holds them: held cart holds plus orders' reserved allocations (should match). */
 export async function heldMismatches(db: Db) {
   return query<{ location_id: string; sku: string }>(
     db,
     sql`select s.location_id, s.sku, s.reserved, coalesce(h.quantity, 0) as held
         from stock_levels s
-        left join (select rl.location_id, rl.sku, sum(rl.quantity)::int as quantity
-                   from reservation_lines rl join reservations r on r.id = rl.reservation_id
-                   where r.status in ('held', 'committed') group by rl.location_id, rl.sku) h using (location_id, sku)
+        left join (
+          select location_id, sku, sum(quantity)::int as quantity from (
+            select rl.location_id, rl.sku, rl.quantity
+            from reservation_lines rl join reservations r on r.id = rl.reservation_id
+            -- a committed hold's units belong to its order's allocations once the order exists
+            where r.status = 'held' or (r.status = 'committed' and not exists (select 1 from orders o where o.id = r.order_id))
+            union all
+            select location_id, sku, quantity from order_allocations where status = 'reserved'
+          ) x group by location_id, sku) h using (location_id, sku)
         where s.reserved <> coalesce(h.quantity, 0)`,
   );
 }
@@ -36,6 +42,7 @@ export async function tableCounts(db: Db): Promise<Record<string, number>> {
   const tables = [
     'locations', 'location_groups', 'location_group_members', 'channels', 'products', 'stock_levels',
     'inventory_ledger', 'inventory_feeds', 'reservations', 'reservation_lines', 'events', 'idempotency_keys', 'api_keys',
+    'orders', 'order_lines', 'order_allocations', 'fulfillment_orders', 'order_holds', 'payments', 'routing_decisions',
   ];
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = await countRows(db, table);

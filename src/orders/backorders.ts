@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { inTransaction, query, queryOne, type Db } from '../db/index.ts';
+import { ok } from '../shared/result.ts';
+import { refreshOrderStatus } from './refresh-status.ts';
+import { routeOrder } from './route-order.ts';
+
+/**
+ * Orders with back-ordered lines whose SKU now has stock where their channel sells, oldest
+ * order first (FIFO), at most `batch` of them.
+ */
+async function waitingOrders(db: Db, batch: number) {
+  return query<{ id: string }>(
+    db,
+    sql`select o.id from orders o
+        where o.status <> 'cancelled'
+          and exists (
+            select 1 from order_lines l
+            join channels c on c.id = o.channel_id
+            join location_group_members m on m.group_id = c.location_group_id
+            join stock_levels s on s.location_id = m.location_id and s.sku = l.sku
+            where l.order_id = o.id and l.backordered > 0 and s.on_hand - s.reserved - s.safety_stock > 0)
+        order by o.placed_at, o.id
+        limit ${batch}`,
+  );
+}
+
+/**
+ * Routes back-ordered lines again now that stock has arrived, one order per transaction in
+ * order-time order, so the oldest waiting order gets the stock first. Safe with several
+ * processes: an order being routed elsewhere is skipped (SKIP LOCKED).
+ */
+export async function rerouteBackorders(db: Db, batch = 100): Promise<number> {
+  let routed = 0;
+  for (const { id } of await waitingOrders(db, batch)) {
+    const result = await inTransaction(db, async (tx) => {
+      const locked = await queryOne<{ id: string }>(tx, sql`select id from orders where id = ${id} for update skip locked`);
+      if (!locked) return ok(false);
+      const outcome = await routeOrder(tx, id, { cause: 'backorder', actor: 'backorder-worker', onFailure: 'keep' });
+      if (!outcome.ok) return outcome;
+      await refreshOrderStatus(tx, id, 'backorder-worker');
+      return ok(outcome.value !== null && outcome.value.status !== 'rejected');
+    });
+    if (result.ok && result.value) routed++;
+  }
+  return routed;
+}
+
+/** Re-routes waiting back-orders every `intervalMs` until stopped; ticks never overlap. */
+export function startBackorderWorker(db: Db, options: { intervalMs: number; onError?: (error: unknown) => void }) {
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+  const timer = setInterval(() => {
+    if (running || stopped) return;
+    running = rerouteBackorders(db)
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => {
+        running = undefined;
+      });
+  }, Math.max(options.intervalMs, 10));
+  timer.unref();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

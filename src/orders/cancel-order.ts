@@ -1,0 +1,139 @@
+import { sql } from 'drizzle-orm';
+import { query, queryOne, type Executor } from '../db/index.ts';
+import { applyMovement } from '../inventory/index.ts';
+import { newId } from '../shared/ids.ts';
+import { problem } from '../shared/problem.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+import { recordOrderEvent } from './events.ts';
+import { refreshOrderStatus } from './refresh-status.ts';
+
+/**
+ * The cancellation policy: units are cancellable while their fulfillment order has not got
+ * past these statuses (never once shipped). Units not yet at a location (back-ordered, or on a
+ * held order without fulfillment work) are always cancellable.
+ */
+export const cancellationPolicy = { cancellableFulfillmentStatuses: ['allocated', 'accepted'] as string[] };
+
+export interface CancelInput {
+  /** Omit to cancel everything still cancellable. */
+  lines?: { line_id: string; quantity: number }[] | undefined;
+  reason: string;
+  actor: string;
+}
+
+interface LineState {
+  line_id: string;
+  sku: string;
+  quantity: number;
+  cancelled: number;
+  backordered: number;
+  unit_value_minor: number;
+}
+
+interface AllocationState {
+  id: number;
+  line_id: string;
+  sku: string;
+  location_id: string;
+  quantity: number;
+  fulfillment_order_id: string | null;
+  fo_status: string | null;
+}
+
+async function loadState(executor: Executor, orderId: string) {
+  const lines = await query<LineState>(
+    executor,
+    sql`select line_id, sku, quantity, cancelled, backordered,
+               ((unit_price_minor * quantity - discount_minor + tax_minor) / quantity)::bigint as unit_value_minor
+        from order_lines where order_id = ${orderId} order by line_no`,
+  );
+  const allocations = await query<AllocationState>(
+    executor,
+    sql`select a.id, a.line_id, a.sku, a.location_id, a.quantity, a.fulfillment_order_id, f.status as fo_status
+        from order_allocations a left join fulfillment_orders f on f.id = a.fulfillment_order_id
+        where a.order_id = ${orderId} and a.status = 'reserved'
+        order by a.sku, a.location_id, a.id`,
+  );
+  return { lines, allocations };
+}
+
+const cancellable = (a: AllocationState) => a.fo_status === null || cancellationPolicy.cancellableFulfillmentStatuses.includes(a.fo_status);
+
+/** Cancels a whole order or some line quantities, releasing their stock and voiding their money. */
+export async function cancelOrder(executor: Executor, orderId: string, input: CancelInput): Promise<Result<{ cancelled: { line_id: string; quantity: number }[] }>> {
+  const order = await queryOne<{ status: string; currency: string }>(executor, sql`select status, currency from orders where id = ${orderId} for update`);
+  if (!order) return fail(problem('not_found', `No order ${orderId}.`));
+  const { lines, allocations } = await loadState(executor, orderId);
+  const requested = input.lines ?? lines.map((l) => ({ line_id: l.line_id, quantity: -1 }));
+  const plan: { line: LineState; quantity: number }[] = [];
+  const errors: { pointer: string; message: string }[] = [];
+  requested.forEach((r, i) => {
+    const line = lines.find((l) => l.line_id === r.line_id);
+    if (!line) return errors.push({ pointer: `/lines/${i}/line_id`, message: `no line ${r.line_id}` });
+    const max = line.backordered + allocations.filter((a) => a.line_id === line.line_id && cancellable(a)).reduce((n, a) => n + a.quantity, 0);
+    const quantity = r.quantity === -1 ? max : r.quantity;
+    if (quantity > max) errors.push({ pointer: `/lines/${i}/quantity`, message: `only ${max} of line ${line.line_id} can still be cancelled` });
+    else if (quantity > 0) plan.push({ line, quantity });
+    return undefined;
+  });
+  if (errors.length > 0) return fail(problem('illegal_transition', `Cannot cancel: ${errors[0]!.message}.`, { errors }));
+  if (plan.length === 0) return fail(problem('illegal_transition', `Order ${orderId} has nothing left that can be cancelled (status ${order.status}).`));
+
+  for (const { line, quantity } of plan) await cancelLine(executor, orderId, line, allocations, quantity, input.actor);
+  await cancelEmptyFulfillmentOrders(executor, orderId);
+  const value = plan.reduce((n, p) => n + p.line.unit_value_minor * p.quantity, 0);
+  await voidAuthorization(executor, orderId, value, order.currency);
+  const cancelled = plan.map((p) => ({ line_id: p.line.line_id, quantity: p.quantity }));
+  await recordOrderEvent(executor, orderId, 'order.lines_cancelled', input.actor, { reason: input.reason, lines: cancelled });
+  await refreshOrderStatus(executor, orderId, input.actor);
+  return ok({ cancelled });
+}
+
+async function cancelLine(executor: Executor, orderId: string, line: LineState, allocations: AllocationState[], quantity: number, actor: string) {
+  let left = quantity;
+  const fromBackorder = Math.min(left, line.backordered);
+  left -= fromBackorder;
+  let fromAllocated = 0;
+  for (const a of allocations.filter((x) => x.line_id === line.line_id && cancellable(x))) {
+    if (left === 0) break;
+    const take = Math.min(left, a.quantity);
+    await applyMovement(
+      executor,
+      { locationId: a.location_id, sku: a.sku, kind: 'release', onHandDelta: 0, reservedDelta: -take, reason: 'order cancelled', referenceType: 'order', referenceId: orderId, actor },
+      'none',
+    );
+    await executor.execute(sql`
+      update order_allocations
+      set quantity = case when quantity = ${take} then quantity else quantity - ${take} end,
+          status = case when quantity = ${take} then 'released' else status end
+      where id = ${a.id}`);
+    a.quantity -= take;
+    left -= take;
+    fromAllocated += take;
+  }
+  await executor.execute(sql`
+    update order_lines set cancelled = cancelled + ${quantity}, backordered = backordered - ${fromBackorder}, allocated = allocated - ${fromAllocated}
+    where order_id = ${orderId} and line_id = ${line.line_id}`);
+}
+
+async function cancelEmptyFulfillmentOrders(executor: Executor, orderId: string) {
+  await executor.execute(sql`
+    update fulfillment_orders f set status = 'cancelled', version = version + 1, updated_at = now()
+    where f.order_id = ${orderId} and f.status in ('allocated', 'accepted')
+      and not exists (select 1 from order_allocations a where a.fulfillment_order_id = f.id and a.status = 'reserved')`);
+}
+
+/** Voids what is still authorized for the cancelled value (never more than is left). */
+async function voidAuthorization(executor: Executor, orderId: string, valueMinor: number, currency: string) {
+  const left = await queryOne<{ amount: number; gateway: string | null }>(
+    executor,
+    sql`select coalesce(sum(case kind when 'authorization' then amount_minor when 'void' then -amount_minor when 'capture' then -amount_minor else 0 end), 0)::bigint as amount,
+               max(gateway) as gateway
+        from payments where order_id = ${orderId} and status = 'succeeded'`,
+  );
+  const amount = Math.min(valueMinor, left?.amount ?? 0);
+  if (amount <= 0) return;
+  await executor.execute(sql`
+    insert into payments (id, order_id, kind, status, amount_minor, currency, gateway)
+    values (${newId('pay')}, ${orderId}, 'void', 'succeeded', ${amount}, ${currency}, ${left?.gateway ?? 'manual'})`);
+}

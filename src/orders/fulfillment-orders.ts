@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import { query, type Executor } from '../db/index.ts';
+import { recordEvents } from '../events/index.ts';
+import { newId } from '../shared/ids.ts';
+
+/**
+ * Creates one fulfillment order per location (status `allocated`) for the order's reserved
+ * allocations that have no fulfillment work yet. Called when the order is routed and not on
+ * hold, or when its last hold is released.
+ */
+export async function createFulfillmentOrders(
+  executor: Executor,
+  orderId: string,
+  deliveryMethod: string,
+  actor: string | null,
+): Promise<string[]> {
+  const pending = await query<{ location_id: string }>(
+    executor,
+    sql`select distinct location_id from order_allocations
+        where order_id = ${orderId} and status = 'reserved' and fulfillment_order_id is null
+        order by location_id`,
+  );
+  const created: string[] = [];
+  for (const { location_id } of pending) {
+    const id = newId('fo');
+    await executor.execute(sql`
+      insert into fulfillment_orders (id, order_id, location_id, delivery_method, status)
+      values (${id}, ${orderId}, ${location_id}, ${deliveryMethod}, 'allocated')`);
+    await executor.execute(sql`
+      update order_allocations set fulfillment_order_id = ${id}
+      where order_id = ${orderId} and location_id = ${location_id} and status = 'reserved' and fulfillment_order_id is null`);
+    created.push(id);
+  }
+  await recordEvents(
+    executor,
+    created.map((id, i) => ({
+      type: 'fulfillment_order.created',
+      subjectType: 'order',
+      subjectId: orderId,
+      payload: { order_id: orderId, actor, fulfillment_order_id: id, location_id: pending[i]!.location_id, delivery_method: deliveryMethod, status: 'allocated' },
+    })),
+  );
+  return created;
+}

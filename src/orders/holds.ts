@@ -1,0 +1,57 @@
+import { sql } from 'drizzle-orm';
+import { query, queryOne, type Executor } from '../db/index.ts';
+import { problem } from '../shared/problem.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+import { recordOrderEvent } from './events.ts';
+import { createFulfillmentOrders } from './fulfillment-orders.ts';
+import { refreshOrderStatus } from './refresh-status.ts';
+
+export const holdKinds = ['payment', 'fraud', 'manual', 'review', 'routing'] as const;
+export type HoldKind = (typeof holdKinds)[number];
+
+const FINAL = ['shipped', 'partially_delivered', 'delivered', 'cancelled'];
+
+/** Puts an order on hold: it keeps its reserved stock but gets no new fulfillment work. */
+export async function holdOrder(executor: Executor, orderId: string, kind: HoldKind, reason: string, actor: string): Promise<Result<void>> {
+  const order = await queryOne<{ status: string }>(executor, sql`select status from orders where id = ${orderId} for update`);
+  if (!order) return fail(problem('not_found', `No order ${orderId}.`));
+  if (FINAL.includes(order.status)) {
+    return fail(problem('illegal_transition', `Order ${orderId} is ${order.status}; it cannot be put on hold.`, { from: order.status }));
+  }
+  await executor.execute(sql`insert into order_holds (order_id, kind, reason, created_by) values (${orderId}, ${kind}, ${reason}, ${actor})`);
+  await recordOrderEvent(executor, orderId, 'order.held', actor, { kind, reason });
+  await refreshOrderStatus(executor, orderId, actor);
+  return ok(undefined);
+}
+
+/** Releases active holds (of one kind, or all); when none remain, fulfillment work is created. */
+export async function releaseHold(executor: Executor, orderId: string, kind: HoldKind | undefined, actor: string): Promise<Result<void>> {
+  const order = await queryOne<{ delivery_method: string }>(executor, sql`select delivery_method from orders where id = ${orderId} for update`);
+  if (!order) return fail(problem('not_found', `No order ${orderId}.`));
+  const released = await query<{ kind: string }>(
+    executor,
+    sql`update order_holds set released_at = now(), released_by = ${actor}
+        where order_id = ${orderId} and released_at is null ${kind ? sql`and kind = ${kind}` : sql``}
+        returning kind`,
+  );
+  if (released.length === 0) {
+    return fail(problem('illegal_transition', `Order ${orderId} has no active ${kind ?? ''} hold.`.replace('  ', ' ')));
+  }
+  await recordOrderEvent(executor, orderId, 'order.hold_released', actor, { kinds: released.map((r) => r.kind) });
+  const stillHeld = await queryOne<{ n: number }>(
+    executor,
+    sql`select count(*)::int as n from order_holds where order_id = ${orderId} and released_at is null`,
+  );
+  if (stillHeld!.n === 0) await createFulfillmentOrders(executor, orderId, await plannedMethod(executor, orderId, order.delivery_method), actor);
+  await refreshOrderStatus(executor, orderId, actor);
+  return ok(undefined);
+}
+
+/** The delivery method the last routing decision planned (a pickup may have fallen back to ship). */
+async function plannedMethod(executor: Executor, orderId: string, requested: string): Promise<string> {
+  const row = await queryOne<{ method: string | null }>(
+    executor,
+    sql`select explanation->>'deliveryMethod' as method from routing_decisions where order_id = ${orderId} order by id desc limit 1`,
+  );
+  return row?.method ?? requested;
+}

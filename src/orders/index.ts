@@ -1,0 +1,12 @@
+export { orderRoutes } from './routes.ts';
+export { placeOrder } from './place-order.ts';
+export { getOrder } from './read-order.ts';
+export type { OrderView } from './read-order.ts';
+export { routeOrder } from './route-order.ts';
+export { cancelOrder, cancellationPolicy } from './cancel-order.ts';
+export { holdOrder, releaseHold } from './holds.ts';
+export { refreshOrderStatus } from './refresh-status.ts';
+export { deriveOrderStatus, orderStatuses, orderTransitions, canTransitionOrder } from './status.ts';
+export type { OrderStatus } from './status.ts';
+export { allocateProportionally } from './money.ts';
+export { rerouteBackorders, startBackorderWorker } from './backorders.ts';

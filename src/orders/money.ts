@@ -1,0 +1,86 @@
+import type { CreateOrder } from './schemas.ts';
+
+export interface FieldError {
+  pointer: string;
+  message: string;
+}
+
+export interface Totals {
+  currency: string;
+  subtotalMinor: number;
+  discountMinor: number;
+  shippingMinor: number;
+  taxMinor: number;
+  totalMinor: number;
+  authorizedMinor: number;
+  /** Per line: its share of order discounts and taxes, in minor units, summing exactly to the order's. */
+  lines: { subtotalMinor: number; discountMinor: number; taxMinor: number }[];
+}
+
+/**
+ * Splits `amount` over `weights` in proportion, in whole minor units, by largest remainder:
+ * the parts always add up to `amount` exactly.
+ */
+export function allocateProportionally(amount: number, weights: number[]): number[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total === 0) {
+    const parts = weights.map(() => 0);
+    if (parts.length > 0) parts[0] = amount;
+    return parts;
+  }
+  const exact = weights.map((w) => (amount * w) / total);
+  const parts = exact.map(Math.floor);
+  let left = amount - parts.reduce((a, b) => a + b, 0);
+  const order = exact.map((value, index) => ({ index, rest: value - Math.floor(value) })).sort((a, b) => b.rest - a.rest || a.index - b.index);
+  for (const { index } of order) {
+    if (left === 0) break;
+    parts[index]! += 1;
+    left -= 1;
+  }
+  return parts;
+}
+
+/** Checks that the money adds up, in one currency, and computes the order's totals. */
+export function checkMoney(input: CreateOrder): { totals: Totals; errors: FieldError[] } {
+  const currency = input.total.currency;
+  const errors: FieldError[] = [];
+  const amounts: { pointer: string; money: { amount: number; currency: string } }[] = [
+    ...input.lines.map((l, i) => ({ pointer: `/lines/${i}/unit_price`, money: l.unit_price })),
+    ...(input.discounts ?? []).map((d, i) => ({ pointer: `/discounts/${i}/amount`, money: d.amount })),
+    ...(input.taxes ?? []).map((t, i) => ({ pointer: `/taxes/${i}/amount`, money: t.amount })),
+    ...(input.payments ?? []).map((p, i) => ({ pointer: `/payments/${i}/amount`, money: p.amount })),
+    ...(input.shipping ? [{ pointer: '/shipping', money: input.shipping }] : []),
+  ];
+  for (const { pointer, money } of amounts) {
+    if (money.currency !== currency) errors.push({ pointer, message: `currency ${money.currency} differs from the total's ${currency}` });
+  }
+  const lineSubtotals = input.lines.map((l) => l.unit_price.amount * l.quantity);
+  const subtotalMinor = lineSubtotals.reduce((a, b) => a + b, 0);
+  const discountMinor = (input.discounts ?? []).reduce((a, d) => a + d.amount.amount, 0);
+  const taxMinor = (input.taxes ?? []).reduce((a, t) => a + t.amount.amount, 0);
+  const shippingMinor = input.shipping?.amount ?? 0;
+  const authorizedMinor = (input.payments ?? []).reduce((a, p) => a + p.amount.amount, 0);
+  const expected = subtotalMinor - discountMinor + shippingMinor + taxMinor;
+  if (discountMinor > subtotalMinor) errors.push({ pointer: '/discounts', message: `discounts ${discountMinor} exceed the line subtotal ${subtotalMinor}` });
+  if (expected !== input.total.amount) {
+    errors.push({
+      pointer: '/total/amount',
+      message: `lines ${subtotalMinor} − discounts ${discountMinor} + shipping ${shippingMinor} + taxes ${taxMinor} = ${expected}, not ${input.total.amount}`,
+    });
+  }
+  const discounts = allocateProportionally(discountMinor, lineSubtotals);
+  const taxes = allocateProportionally(taxMinor, lineSubtotals.map((s, i) => s - discounts[i]!));
+  return {
+    errors,
+    totals: {
+      currency,
+      subtotalMinor,
+      discountMinor,
+      shippingMinor,
+      taxMinor,
+      totalMinor: input.total.amount,
+      authorizedMinor,
+      lines: lineSubtotals.map((s, i) => ({ subtotalMinor: s, discountMinor: discounts[i]!, taxMinor: taxes[i]! })),
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { sql } from 'drizzle-orm';
+import { query, queryOne, toIso, type Executor } from '../db/index.ts';
+import { derivePaymentStatus } from './status.ts';
+
+interface OrderRow {
+  id: string;
+  channel_id: string;
+  external_id: string;
+  status: string;
+  customer: Record<string, unknown>;
+  shipping_address: Record<string, unknown> | null;
+  delivery_method: string;
+  pickup_location_id: string | null;
+  allow_ship_fallback: boolean;
+  currency: string;
+  subtotal_minor: number;
+  discount_minor: number;
+  shipping_minor: number;
+  tax_minor: number;
+  total_minor: number;
+  rules_version: number | null;
+  metadata: Record<string, unknown> | null;
+  placed_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const money = (amount: number, currency: string) => ({ amount, currency });
+
+async function linesOf(executor: Executor, orderId: string, currency: string) {
+  const rows = await query<Record<string, number | string | null>>(
+    executor,
+    sql`select line_id, sku, name, quantity, unit_price_minor, discount_minor, tax_minor, allocated, backordered, cancelled,
+               shipped, delivered, return_requested, returned, refunded, reservation_id
+        from order_lines where order_id = ${orderId} order by line_no`,
+  );
+  return rows.map((r) => ({
+    line_id: r.line_id as string,
+    sku: r.sku as string,
+    name: r.name,
+    quantity: r.quantity as number,
+    unit_price: money(r.unit_price_minor as number, currency),
+    discount: money(r.discount_minor as number, currency),
+    tax: money(r.tax_minor as number, currency),
+    quantities: {
+      ordered: r.quantity,
+      allocated: r.allocated,
+      backordered: r.backordered,
+      cancelled: r.cancelled,
+      shipped: r.shipped,
+      delivered: r.delivered,
+      return_requested: r.return_requested,
+      returned: r.returned,
+      refunded: r.refunded,
+    },
+    reservation_id: r.reservation_id,
+  }));
+}
+
+async function fulfillmentOf(executor: Executor, orderId: string) {
+  const allocations = await query<{ id: number; line_id: string; sku: string; location_id: string; quantity: number; status: string; fulfillment_order_id: string | null }>(
+    executor,
+    sql`select id, line_id, sku, location_id, quantity, status, fulfillment_order_id from order_allocations where order_id = ${orderId} order by id`,
+  );
+  const fos = await query<{ id: string; location_id: string; delivery_method: string; status: string; created_at: string; updated_at: string }>(
+    executor,
+    sql`select id, location_id, delivery_method, status, created_at, updated_at from fulfillment_orders where order_id = ${orderId} order by id`,
+  );
+  return {
+    allocations: allocations.map(({ fulfillment_order_id, ...a }) => ({ ...a, fulfillment_order_id })),
+    fulfillment_orders: fos.map((fo) => ({
+      ...fo,
+      created_at: toIso(fo.created_at),
+      updated_at: toIso(fo.updated_at),
+      lines: allocations
+        .filter((a) => a.fulfillment_order_id === fo.id)
+        .map((a) => ({ line_id: a.line_id, sku: a.sku, quantity: a.quantity, status: a.status })),
+    })),
+  };
+}
+
+async function moneyOf(executor: Executor, orderId: string, totalMinor: number) {
+  const payments = await query<{ id: string; kind: string; status: string; amount_minor: number; currency: string; gateway: string; reference: string | null; created_at: string }>(
+    executor,
+    sql`select id, kind, status, amount_minor, currency, gateway, reference, created_at from payments where order_id = ${orderId} order by created_at, id`,
+  );
+  return {
+    payment_status: derivePaymentStatus(payments.map((p) => ({ kind: p.kind, status: p.status, amountMinor: p.amount_minor })), totalMinor),
+    payments: payments.map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      status: p.status,
+      amount: money(p.amount_minor, p.currency),
+      gateway: p.gateway,
+      reference: p.reference,
+      created_at: toIso(p.created_at),
+    })),
+  };
+}
+
+async function holdsOf(executor: Executor, orderId: string) {
+  const rows = await query<{ id: number; kind: string; reason: string; created_by: string | null; created_at: string; released_at: string | null; released_by: string | null }>(
+    executor,
+    sql`select id, kind, reason, created_by, created_at, released_at, released_by from order_holds where order_id = ${orderId} order by id`,
+  );
+  return rows.map((h) => ({ ...h, created_at: toIso(h.created_at), released_at: toIso(h.released_at) }));
+}
+
+export async function orderTimeline(executor: Executor, orderId: string) {
+  const rows = await query<{ id: number; type: string; payload: Record<string, unknown>; created_at: string }>(
+    executor,
+    sql`select id, type, payload, created_at from events where subject_id = ${orderId} order by id`,
+  );
+  return rows.map((e) => {
+    const { order_id: _orderId, actor, ...data } = e.payload;
+    return { id: String(e.id), type: e.type, at: toIso(e.created_at), actor: actor ?? null, data };
+  });
+}
+
+/** The full order: lines with their quantity buckets, allocations, fulfillment, money, holds, timeline. */
+export async function getOrder(executor: Executor, orderId: string) {
+  const order = await queryOne<OrderRow>(executor, sql`select * from orders where id = ${orderId}`);
+  if (!order) return undefined;
+  const c = order.currency;
+  const holds = await holdsOf(executor, orderId);
+  return {
+    id: order.id,
+    channel_id: order.channel_id,
+    external_id: order.external_id,
+    status: order.status,
+    on_hold: holds.some((h) => h.released_at === null),
+    customer: order.customer,
+    shipping_address: order.shipping_address,
+    delivery_method: order.delivery_method,
+    pickup_location_id: order.pickup_location_id,
+    allow_ship_fallback: order.allow_ship_fallback,
+    subtotal: money(order.subtotal_minor, c),
+    discount: money(order.discount_minor, c),
+    shipping: money(order.shipping_minor, c),
+    tax: money(order.tax_minor, c),
+    total: money(order.total_minor, c),
+    rules_version: order.rules_version,
+    metadata: order.metadata,
+    placed_at: toIso(order.placed_at),
+    created_at: toIso(order.created_at),
+    updated_at: toIso(order.updated_at),
+    lines: await linesOf(executor, orderId, c),
+    ...(await fulfillmentOf(executor, orderId)),
+    ...(await moneyOf(executor, orderId, order.total_minor)),
+    holds,
+    timeline: await orderTimeline(executor, orderId),
+  };
+}
+
+export type OrderView = NonNullable<Awaited<ReturnType<typeof getOrder>>>;

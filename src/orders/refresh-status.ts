@@ -1,0 +1,38 @@
+import { sql } from 'drizzle-orm';
+import { query, queryOne, type Executor } from '../db/index.ts';
+import { recordOrderEvent } from './events.ts';
+import { canTransitionOrder, deriveOrderStatus, type OrderStatus } from './status.ts';
+
+/**
+ * Recomputes the order's status from its lines and holds and stores it by compare-and-set on
+ * (status, version). A derived status the transition table forbids is a bug: it throws.
+ */
+export async function refreshOrderStatus(executor: Executor, orderId: string, actor: string | null): Promise<OrderStatus> {
+  const order = await queryOne<{ status: OrderStatus; version: number; on_hold: boolean }>(
+    executor,
+    sql`select status, version, exists (select 1 from order_holds h where h.order_id = o.id and h.released_at is null) as on_hold
+        from orders o where id = ${orderId} for update`,
+  );
+  if (!order) throw new Error(`order ${orderId} vanished`);
+  const lines = await query<{ quantity: number; allocated: number; backordered: number; cancelled: number; shipped: number; delivered: number }>(
+    executor,
+    sql`select quantity, allocated, backordered, cancelled, shipped, delivered from order_lines where order_id = ${orderId}`,
+  );
+  const next = deriveOrderStatus(lines, order.on_hold);
+  if (next === order.status) return next;
+  if (!canTransitionOrder(order.status, next)) {
+    throw new Error(`order ${orderId}: derived status ${next} is not reachable from ${order.status}`);
+  }
+  const updated = await queryOne<{ id: string }>(
+    executor,
+    sql`update orders set status = ${next}, version = version + 1, updated_at = now()
+        where id = ${orderId} and status = ${order.status} and version = ${order.version} returning id`,
+  );
+  if (!updated) throw new Error(`order ${orderId} changed under its own lock`);
+  await recordOrderEvent(executor, orderId, 'order.status_changed', actor, { from: order.status, to: next });
+  if (next === 'confirmed' || (order.status === 'created' && next === 'in_process')) {
+    await recordOrderEvent(executor, orderId, 'order.confirmed', actor, {});
+  }
+  if (next === 'cancelled') await recordOrderEvent(executor, orderId, 'order.cancelled', actor, {});
+  return next;
+}

@@ -1,0 +1,184 @@
+import { sql } from 'drizzle-orm';
+import { queryOne, toIso, type Executor } from '../db/index.ts';
+import { applyMovement } from '../inventory/index.ts';
+import { activeRules, plan, type Candidate, type PlanResult, type StockSnapshot } from '../routing/index.ts';
+import { problem } from '../shared/problem.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+import { recordOrderEvent } from './events.ts';
+import { createFulfillmentOrders } from './fulfillment-orders.ts';
+import { loadCandidates, loadOpenLines, loadOrderForRouting, loadStock, type CandidateRow, type OrderForRouting, type OpenLine } from './routing-inputs.ts';
+
+export interface RouteOptions {
+  cause: 'capture' | 'reroute' | 'backorder' | 'release';
+  actor: string | null;
+  excludeLocationIds?: string[];
+  /** reject: refuse the order (capture); hold: put it on a routing hold (re-route); keep: leave it as it is (back-order retry). */
+  onFailure?: 'reject' | 'hold' | 'keep';
+}
+
+/** Bounded: a concurrent order can win the stock we planned on; then we plan again with fresh stock. */
+const MAX_ATTEMPTS = 4;
+
+function toCandidate(row: CandidateRow): Candidate {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type as Candidate['type'],
+    latitude: row.latitude,
+    longitude: row.longitude,
+    timezone: row.timezone,
+    capabilities: row.capabilities as Candidate['capabilities'],
+    dailyCapacity: row.daily_capacity,
+    capacityUsedToday: row.capacity_used_today,
+    cutoffTime: row.cutoff_time,
+    priority: row.priority,
+    inChannelGroup: row.in_channel_group,
+    active: row.active,
+  };
+}
+
+function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[]) {
+  return {
+    channelId: order.channel_id,
+    deliveryMethod: order.delivery_method,
+    pickupLocationId: order.pickup_location_id,
+    allowShipFallback: order.allow_ship_fallback,
+    destination:
+      order.destination_latitude !== null && order.destination_longitude !== null
+        ? { latitude: order.destination_latitude, longitude: order.destination_longitude }
+        : null,
+    lines: lines.map((l) => ({ lineId: l.line_id, sku: l.sku, quantity: l.need, weightGrams: l.weight_grams, allowBackorder: l.allow_backorder })),
+    placedAt: toIso(order.placed_at)!,
+    excludedLocationIds: exclude,
+  };
+}
+
+async function snapshot(executor: Executor, skus: string[], candidates: Candidate[]): Promise<StockSnapshot> {
+  const eligible = candidates.filter((c) => c.active).map((c) => c.id);
+  const rows = await loadStock(executor, skus, eligible);
+  const stock = new Map<string, Map<string, number>>();
+  for (const row of rows) {
+    const atLocation = stock.get(row.location_id) ?? new Map<string, number>();
+    atLocation.set(row.sku, row.available);
+    stock.set(row.location_id, atLocation);
+  }
+  return stock;
+}
+
+/**
+ * Reserves every allocation of a plan, all or nothing: a savepoint is rolled back if any guarded
+ * reservation loses to a concurrent order. Rows are touched in (sku, location) order.
+ */
+async function reservePlan(executor: Executor, orderId: string, result: PlanResult, actor: string | null): Promise<boolean> {
+  const allocations = [...result.allocations].sort((a, b) =>
+    a.sku === b.sku ? (a.locationId < b.locationId ? -1 : 1) : a.sku < b.sku ? -1 : 1,
+  );
+  try {
+    await executor.transaction(async (savepoint) => {
+      for (const a of allocations) {
+        const level = await applyMovement(
+          savepoint,
+          { locationId: a.locationId, sku: a.sku, kind: 'reservation', onHandDelta: 0, reservedDelta: a.quantity, referenceType: 'order', referenceId: orderId, actor },
+          'available',
+        );
+        if (!level) throw new LostRace();
+      }
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof LostRace) return false;
+    throw error;
+  }
+}
+
+class LostRace extends Error {}
+
+/**
+ * Routes the order's unplaced quantities with the active rules: plans, reserves atomically
+ * (re-planning if a concurrent order won the stock), records allocations, back-orders and the
+ * explanation, and creates fulfillment work unless the order is on hold.
+ */
+export async function routeOrder(executor: Executor, orderId: string, options: RouteOptions): Promise<Result<PlanResult | null>> {
+  const order = await loadOrderForRouting(executor, orderId);
+  if (!order) return fail(problem('not_found', `No order ${orderId}.`));
+  const lines = await loadOpenLines(executor, orderId);
+  if (lines.length === 0) {
+    if (!order.on_hold) await createFulfillmentOrders(executor, orderId, order.delivery_method, options.actor);
+    return ok(null);
+  }
+  const { version, rules } = await activeRules(executor);
+  const candidates = (await loadCandidates(executor, order.channel_id)).map(toCandidate);
+  const request = planOrder(order, lines, options.excludeLocationIds ?? []);
+  let result: PlanResult | undefined;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const stock = await snapshot(executor, lines.map((l) => l.sku), candidates);
+    result = plan(request, candidates, stock, rules, new Date());
+    if (result.status === 'rejected') break;
+    if (await reservePlan(executor, orderId, result, options.actor)) break;
+    result.explanation.notes.push(`attempt ${attempt}: a concurrent order took the planned stock; planned again`);
+    if (attempt === MAX_ATTEMPTS) return fail(problem('conflict', 'Stock kept changing while this order was routed; try again.'));
+  }
+  const decision = await storeDecision(executor, orderId, version, options.cause, result!);
+  if (result!.status === 'rejected') return routingFailed(executor, orderId, result!, options, decision);
+  await recordAllocations(executor, orderId, lines.map((l) => l.line_id), result!, decision);
+  await executor.execute(sql`update orders set rules_version = ${version}, updated_at = now() where id = ${orderId}`);
+  await recordOrderEvent(executor, orderId, 'order.routed', options.actor, {
+    cause: options.cause,
+    rules_version: version,
+    decision_id: decision,
+    locations: [...new Set(result!.allocations.map((a) => a.locationId))],
+    backordered: result!.backorders,
+  });
+  if (!order.on_hold) await createFulfillmentOrders(executor, orderId, result!.deliveryMethod, options.actor);
+  return ok(result!);
+}
+
+async function storeDecision(executor: Executor, orderId: string, version: number | null, cause: string, result: PlanResult): Promise<number> {
+  const row = await queryOne<{ id: number }>(
+    executor,
+    sql`insert into routing_decisions (order_id, cause, rules_version, outcome, explanation)
+        values (${orderId}, ${cause}, ${version}, ${result.status}, ${JSON.stringify({ ...result, explanation: result.explanation })}::jsonb)
+        returning id`,
+  );
+  return row!.id;
+}
+
+async function recordAllocations(executor: Executor, orderId: string, lineIds: string[], result: PlanResult, decisionId: number): Promise<void> {
+  const allocations = JSON.stringify(result.allocations.map((a) => ({ line_id: a.lineId, sku: a.sku, location_id: a.locationId, quantity: a.quantity })));
+  const backorders = JSON.stringify(result.backorders.map((b) => ({ line_id: b.lineId, quantity: b.quantity })));
+  await executor.execute(sql`
+    insert into order_allocations (order_id, line_id, sku, location_id, quantity, decision_id)
+    select ${orderId}, line_id, sku, location_id, quantity, ${decisionId}
+    from jsonb_to_recordset(${allocations}::jsonb) as t(line_id text, sku text, location_id text, quantity int)`);
+  // One statement per line: allocated grows by what was placed, backordered becomes what waits.
+  await executor.execute(sql`
+    update order_lines l
+    set allocated = l.allocated + coalesce(a.quantity, 0), backordered = coalesce(b.quantity, 0)
+    from jsonb_array_elements_text(${JSON.stringify(lineIds)}::jsonb) as p(line_id)
+    left join (select line_id, sum(quantity)::int as quantity
+               from jsonb_to_recordset(${allocations}::jsonb) as t(line_id text, quantity int) group by line_id) a on a.line_id = p.line_id
+    left join (select line_id, sum(quantity)::int as quantity
+               from jsonb_to_recordset(${backorders}::jsonb) as t(line_id text, quantity int) group by line_id) b on b.line_id = p.line_id
+    where l.order_id = ${orderId} and l.line_id = p.line_id`);
+}
+
+async function routingFailed(
+  executor: Executor,
+  orderId: string,
+  result: PlanResult,
+  options: RouteOptions,
+  decisionId: number,
+): Promise<Result<PlanResult>> {
+  const reason = result.rejection?.message ?? 'no location can fulfil the order';
+  if (options.onFailure === 'keep') return ok(result);
+  if ((options.onFailure ?? 'reject') === 'reject') {
+    const code = result.rejection?.code === 'insufficient_stock' || result.shortfalls.length > 0 ? 'insufficient_stock' : 'conflict';
+    return fail(problem(code, `The order cannot be routed: ${reason}`, { shortfalls: result.shortfalls, routing: result.explanation }));
+  }
+  await executor.execute(sql`
+    insert into order_holds (order_id, kind, reason, created_by)
+    select ${orderId}, 'routing', ${reason}, ${options.actor}
+    where not exists (select 1 from order_holds where order_id = ${orderId} and kind = 'routing' and released_at is null)`);
+  await recordOrderEvent(executor, orderId, 'order.routing_failed', options.actor, { cause: options.cause, reason, decision_id: decisionId });
+  return ok(result);
+}

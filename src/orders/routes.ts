@@ -1,0 +1,170 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { inTransaction, queryOne, type Db } from '../db/index.ts';
+import type { AppContext } from '../http/app.ts';
+import { sendProblem } from '../http/errors.ts';
+import { requestHash, runCreate } from '../http/idempotency.ts';
+import { decodeCursor, encodeCursor } from '../http/pagination.ts';
+import { respond } from '../http/respond.ts';
+import { problem } from '../shared/problem.ts';
+import { ok } from '../shared/result.ts';
+import { sql } from 'drizzle-orm';
+import { cancelOrder } from './cancel-order.ts';
+import { holdKinds, holdOrder, releaseHold, type HoldKind } from './holds.ts';
+import { listOrders, routingDecisions } from './list-orders.ts';
+import { placeOrder } from './place-order.ts';
+import { getOrder } from './read-order.ts';
+import { CreateOrder } from './schemas.ts';
+import { orderStatuses } from './status.ts';
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const CancelBody = Type.Object(
+  {
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+    lines: Type.Optional(
+      Type.Array(Type.Object({ line_id: Type.String({ maxLength: 64 }), quantity: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), {
+        minItems: 1,
+        maxItems: 500,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const HoldBody = Type.Object(
+  { kind: Type.Union(holdKinds.filter((k) => k !== 'routing').map((k) => Type.Literal(k))), reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+const ReleaseBody = Type.Object({ kind: Type.Optional(Type.Union(holdKinds.map((k) => Type.Literal(k)))) }, { additionalProperties: false });
+const ListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  status: Type.Optional(Type.String({ maxLength: 200, description: `Comma-separated: ${orderStatuses.join(', ')}` })),
+  channel: Type.Optional(Type.String({ maxLength: 64 })),
+  email: Type.Optional(Type.String({ maxLength: 254 })),
+  sku: Type.Optional(Type.String({ maxLength: 100 })),
+  location_id: Type.Optional(Type.String({ maxLength: 64 })),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'External ID, customer name or email contains' })),
+});
+type ListQuery = Static<typeof ListQuery> & { limit: number };
+
+/** Reads an order the key may see: channel keys only their own channel's. */
+async function visibleOrder(db: Db, request: FastifyRequest, reply: FastifyReply, id: string) {
+  const order = await queryOne<{ channel_id: string }>(db, sql`select channel_id from orders where id = ${id}`);
+  const principal = request.principal;
+  if (!order || (principal.role === 'channel' && principal.channelId !== order.channel_id)) {
+    sendProblem(reply, problem('not_found', `No order ${id}.`));
+    return false;
+  }
+  return true;
+}
+
+export function orderRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
+  const tags = ['orders'];
+  app.post<{ Body: CreateOrder }>(
+    '/orders',
+    {
+      config: { permission: 'orders:create', idempotent: true },
+      schema: {
+        tags,
+        summary: 'Capture an order and route it in the same transaction',
+        description: 'Idempotent by Idempotency-Key and by (channel, external_id). An order whose authorizations do not cover its total is created on a payment hold.',
+        body: CreateOrder,
+      },
+    },
+    (request, reply) => {
+      const hash = requestHash('POST', '/v1/orders', request.body);
+      const principal = request.principal;
+      return runCreate(db, request, reply, async (tx) => {
+        const placed = await placeOrder(tx, request.body, {
+          requestHash: hash,
+          actor: principal.keyId,
+          channelOfKey: principal.role === 'channel' ? principal.channelId : null,
+        });
+        if (!placed.ok) return placed;
+        return ok({ status: placed.value.replayed ? 200 : 201, body: placed.value.order });
+      });
+    },
+  );
+
+  app.get<{ Querystring: ListQuery }>(
+    '/orders',
+    { config: { permission: 'orders:read' }, schema: { tags, summary: 'Search all orders across channels, newest first', querystring: ListQuery } },
+    async (request) => {
+      const q = request.query;
+      const principal = request.principal;
+      let channelId = q.channel;
+      if (channelId) {
+        const channel = await queryOne<{ id: string }>(db, sql`select id from channels where id = ${channelId} or code = ${channelId}`);
+        channelId = channel?.id ?? channelId;
+      }
+      if (principal.role === 'channel') channelId = principal.channelId ?? 'none';
+      const rows = await listOrders(db, {
+        status: q.status?.split(',').filter(Boolean),
+        channelId,
+        email: q.email,
+        sku: q.sku,
+        locationId: q.location_id,
+        from: q.from,
+        to: q.to,
+        text: q.q,
+        before: decodeCursor<string>(q.cursor, 'string'),
+        limit: q.limit + 1,
+      });
+      const data = rows.slice(0, q.limit);
+      return { data, next_cursor: rows.length > q.limit ? encodeCursor(data.at(-1)!.id) : null };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/orders/:id',
+    { config: { permission: 'orders:read' }, schema: { tags, summary: 'The full order: lines, allocations, fulfillment, payments, holds, timeline', params: IdParams } },
+    async (request, reply) => {
+      if (!(await visibleOrder(db, request, reply, request.params.id))) return reply;
+      return getOrder(db, request.params.id);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/orders/:id/routing',
+    { config: { permission: 'orders:read' }, schema: { tags, summary: 'Why the order went where it went: every routing decision with its explanation', params: IdParams } },
+    async (request, reply) => {
+      if (!(await visibleOrder(db, request, reply, request.params.id))) return reply;
+      const decisions = await routingDecisions(db, request.params.id);
+      return { order_id: request.params.id, latest: decisions.at(-1) ?? null, decisions };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Static<typeof CancelBody> }>(
+    '/orders/:id/cancel',
+    { config: { permission: 'orders:manage' }, schema: { tags, summary: 'Cancel the whole order or some line quantities', params: IdParams, body: CancelBody } },
+    async (request, reply) => {
+      const result = await inTransaction(db, (tx) =>
+        cancelOrder(tx, request.params.id, { lines: request.body.lines, reason: request.body.reason, actor: request.principal.keyId }),
+      );
+      if (!result.ok) return respond(reply, result);
+      return getOrder(db, request.params.id);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Static<typeof HoldBody> }>(
+    '/orders/:id/hold',
+    { config: { permission: 'orders:manage' }, schema: { tags, summary: 'Put an order on a manual, payment, fraud or review hold', params: IdParams, body: HoldBody } },
+    async (request, reply) => {
+      const result = await inTransaction(db, (tx) => holdOrder(tx, request.params.id, request.body.kind as HoldKind, request.body.reason, request.principal.keyId));
+      if (!result.ok) return respond(reply, result);
+      return getOrder(db, request.params.id);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Static<typeof ReleaseBody> }>(
+    '/orders/:id/release-hold',
+    { config: { permission: 'orders:manage' }, schema: { tags, summary: 'Release holds; fulfillment work starts when none remain', params: IdParams, body: ReleaseBody } },
+    async (request, reply) => {
+      const result = await inTransaction(db, (tx) => releaseHold(tx, request.params.id, request.body.kind as HoldKind | undefined, request.principal.keyId));
+      if (!result.ok) return respond(reply, result);
+      return getOrder(db, request.params.id);
+    },
+  );
+}

@@ -1,0 +1,90 @@
+import { sql } from 'drizzle-orm';
+import { query, queryOne, type Executor } from '../db/index.ts';
+
+/** What the planner needs to know about one order, read from its rows. */
+export interface OrderForRouting {
+  id: string;
+  channel_id: string;
+  delivery_method: 'ship' | 'pickup' | 'curbside';
+  pickup_location_id: string | null;
+  allow_ship_fallback: boolean;
+  destination_latitude: number | null;
+  destination_longitude: number | null;
+  placed_at: string;
+  on_hold: boolean;
+}
+
+export interface OpenLine {
+  line_id: string;
+  sku: string;
+  /** Units still to be placed: ordered − cancelled − allocated − shipped. */
+  need: number;
+  weight_grams: number;
+  allow_backorder: boolean;
+}
+
+export async function loadOrderForRouting(executor: Executor, orderId: string): Promise<OrderForRouting | undefined> {
+  return queryOne<OrderForRouting>(
+    executor,
+    sql`select id, channel_id, delivery_method, pickup_location_id, allow_ship_fallback, destination_latitude, destination_longitude,
+               placed_at, exists (select 1 from order_holds h where h.order_id = o.id and h.released_at is null) as on_hold
+        from orders o where id = ${orderId}`,
+  );
+}
+
+export async function loadOpenLines(executor: Executor, orderId: string): Promise<OpenLine[]> {
+  return query<OpenLine>(
+    executor,
+    sql`select l.line_id, l.sku, l.quantity - l.cancelled - l.allocated - l.shipped as need,
+               coalesce(p.weight_grams, 0) as weight_grams, coalesce(p.allow_backorder, false) as allow_backorder
+        from order_lines l left join products p on p.sku = l.sku
+        where l.order_id = ${orderId} and l.quantity - l.cancelled - l.allocated - l.shipped > 0
+        order by l.line_no`,
+  );
+}
+
+export interface CandidateRow {
+  id: string;
+  name: string;
+  type: string;
+  latitude: number | null;
+  longitude: number | null;
+  timezone: string;
+  capabilities: string[];
+  daily_capacity: number | null;
+  capacity_used_today: number;
+  cutoff_time: string | null;
+  priority: number;
+  in_channel_group: boolean;
+  active: boolean;
+}
+
+/**
+ * Every location, with whether the order's channel may sell from it and how much of today's
+ * capacity (fulfillment orders created today in the location's own time zone) is used.
+ */
+export async function loadCandidates(executor: Executor, channelId: string): Promise<CandidateRow[]> {
+  return query<CandidateRow>(
+    executor,
+    sql`select l.id, l.name, l.type, l.latitude, l.longitude, l.timezone, l.capabilities, l.daily_capacity, l.cutoff_time, l.priority, l.active,
+               exists (select 1 from channels c join location_group_members m on m.group_id = c.location_group_id
+                       where c.id = ${channelId} and m.location_id = l.id) as in_channel_group,
+               (select count(*) from fulfillment_orders f
+                where f.location_id = l.id and f.status not in ('rejected', 'cancelled')
+                  and f.created_at >= (date_trunc('day', now() at time zone l.timezone) at time zone l.timezone))::int as capacity_used_today
+        from locations l
+        order by l.id`,
+  );
+}
+
+/** Available-to-promise now for the order's SKUs at the given locations. */
+export async function loadStock(executor: Executor, skus: string[], locationIds: string[]) {
+  return query<{ location_id: string; sku: string; available: number }>(
+    executor,
+    sql`select location_id, sku, greatest(on_hand - reserved - safety_stock, 0) as available
+        from stock_levels
+        where sku in (select jsonb_array_elements_text(${JSON.stringify([...new Set(skus)])}::jsonb))
+          and location_id in (select jsonb_array_elements_text(${JSON.stringify(locationIds)}::jsonb))
+          and on_hand - reserved - safety_stock > 0`,
+  );
+}

@@ -1,0 +1,104 @@
+import { sql } from 'drizzle-orm';
+import { query, queryOne, toIso, type Executor } from '../db/index.ts';
+import { problem } from '../shared/problem.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+import { defaultRoutingRules, validateRules, type RoutingRules } from './rules.ts';
+
+export interface RuleVersion {
+  version: number;
+  status: 'draft' | 'active' | 'retired';
+  rules: RoutingRules;
+  notes: string | null;
+  created_by: string | null;
+  created_at: string | null;
+  activated_by: string | null;
+  activated_at: string | null;
+  effective_from: string | null;
+  effective_to: string | null;
+}
+
+interface VersionRow extends Omit<RuleVersion, 'created_at' | 'activated_at' | 'effective_from' | 'effective_to'> {
+  created_at: string;
+  activated_at: string | null;
+  effective_from: string | null;
+  effective_to: string | null;
+}
+
+function present(row: VersionRow): RuleVersion {
+  return {
+    ...row,
+    created_at: toIso(row.created_at),
+    activated_at: toIso(row.activated_at),
+    effective_from: toIso(row.effective_from),
+    effective_to: toIso(row.effective_to),
+  };
+}
+
+/** The rules that route an order now: the newest active version in its effective window, else the defaults (version null). */
+export async function activeRules(executor: Executor, at: Date = new Date()): Promise<{ version: number | null; rules: RoutingRules }> {
+  const row = await queryOne<{ version: number; rules: RoutingRules }>(
+    executor,
+    sql`select version, rules from routing_rule_versions
+        where status = 'active'
+          and (effective_from is null or effective_from <= ${at.toISOString()}::timestamptz)
+          and (effective_to is null or effective_to > ${at.toISOString()}::timestamptz)
+        order by version desc limit 1`,
+  );
+  return row ? { version: row.version, rules: row.rules } : { version: null, rules: defaultRoutingRules };
+}
+
+export async function listRuleVersions(executor: Executor): Promise<RuleVersion[]> {
+  const rows = await query<VersionRow>(executor, sql`select * from routing_rule_versions order by version desc`);
+  return rows.map(present);
+}
+
+export interface SaveDraftInput {
+  rules: unknown;
+  notes?: string | undefined;
+  effectiveFrom?: string | undefined;
+  effectiveTo?: string | undefined;
+  actor: string;
+}
+
+/** Saves a new draft version (validated); the active version is untouched until activation. */
+export async function saveDraft(executor: Executor, input: SaveDraftInput): Promise<Result<RuleVersion>> {
+  const errors = validateRules(input.rules);
+  if (errors.length > 0) return fail(problem('validation_failed', `The rules are not valid: ${errors[0]!.message}.`, { errors }));
+  if (input.effectiveFrom && input.effectiveTo && input.effectiveFrom >= input.effectiveTo) {
+    return fail(problem('validation_failed', 'effective_from must be before effective_to.'));
+  }
+  // Version numbers are handed out under a lock so concurrent editors never collide.
+  await executor.execute(sql`lock table routing_rule_versions in share row exclusive mode`);
+  const row = await queryOne<VersionRow>(
+    executor,
+    sql`insert into routing_rule_versions (version, status, rules, notes, created_by, effective_from, effective_to)
+        select coalesce(max(version), 0) + 1, 'draft', ${JSON.stringify(input.rules)}::jsonb, ${input.notes ?? null}, ${input.actor},
+               ${input.effectiveFrom ?? null}::timestamptz, ${input.effectiveTo ?? null}::timestamptz
+        from routing_rule_versions
+        returning *`,
+  );
+  return ok(present(row!));
+}
+
+/** Activates a draft; the previously active version without an effective window is retired. */
+export async function activateVersion(executor: Executor, version: number, actor: string): Promise<Result<RuleVersion>> {
+  const row = await queryOne<VersionRow>(
+    executor,
+    sql`update routing_rule_versions set status = 'active', activated_by = ${actor}, activated_at = now()
+        where version = ${version} and status = 'draft' returning *`,
+  );
+  if (!row) {
+    const current = await queryOne<{ status: string }>(executor, sql`select status from routing_rule_versions where version = ${version}`);
+    if (!current) return fail(problem('not_found', `No routing rules version ${version}.`));
+    return fail(problem('illegal_transition', `Version ${version} is ${current.status}; only a draft can be activated.`, { from: current.status, to: 'active' }));
+  }
+  if (!row.effective_from && !row.effective_to) {
+    await executor.execute(sql`
+      update routing_rule_versions set status = 'retired'
+      where status = 'active' and version <> ${version} and effective_from is null and effective_to is null`);
+  }
+  await executor.execute(sql`
+    insert into events (type, subject_type, subject_id, payload)
+    values ('routing.rules_activated', 'routing_rules', ${String(version)}, jsonb_build_object('version', ${version}::int, 'actor', ${actor}::text))`);
+  return ok(present(row));
+}
