@@ -503,3 +503,175 @@ export const routingDecisions = pgTable(
   },
   (t) => [index('routing_decisions_order_idx').on(t.orderId, t.id)],
 );
+
+// ── fulfillment: shipments and tracking ───────────────────────────────────────────────────
+
+export const fulfillmentOrderDetails = pgTable('fulfillment_order_details', {
+  fulfillmentOrderId: text('fulfillment_order_id')
+    .primaryKey()
+    .references(() => fulfillmentOrders.id),
+  /** SHA-256 of the pickup code handed to the customer; the code itself is shown once. */
+  pickupCodeHash: text('pickup_code_hash'),
+  rejectionReason: text('rejection_reason'),
+  arrivedAt: timestamp('arrived_at', { withTimezone: true }),
+  acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+  handedOverAt: timestamp('handed_over_at', { withTimezone: true }),
+});
+
+export const shipments = pgTable(
+  'shipments',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    fulfillmentOrderId: text('fulfillment_order_id')
+      .notNull()
+      .references(() => fulfillmentOrders.id),
+    locationId: text('location_id').notNull(),
+    carrier: text('carrier').notNull(),
+    service: text('service'),
+    trackingNumber: text('tracking_number'),
+    status: text('status').notNull(),
+    packages: jsonb('packages'),
+    shippedAt: timestamp('shipped_at', { withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    lastEventAt: timestamp('last_event_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('shipments_order_idx').on(t.orderId),
+    index('shipments_tracking_idx').on(t.trackingNumber),
+    check(
+      'shipments_status_check',
+      sql`${t.status} in ('label_created', 'pre_transit', 'in_transit', 'out_for_delivery', 'delivered', 'exception', 'returned_to_sender')`,
+    ),
+  ],
+);
+
+export const shipmentLines = pgTable(
+  'shipment_lines',
+  {
+    shipmentId: text('shipment_id')
+      .notNull()
+      .references(() => shipments.id),
+    orderId: text('order_id').notNull(),
+    lineId: text('line_id').notNull(),
+    sku: text('sku').notNull(),
+    quantity: integer('quantity').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shipmentId, t.lineId] }), check('shipment_lines_quantity_check', sql`${t.quantity} > 0`)],
+);
+
+export const trackingEvents = pgTable(
+  'tracking_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    shipmentId: text('shipment_id')
+      .notNull()
+      .references(() => shipments.id),
+    source: text('source').notNull(),
+    /** The carrier's or aggregator's event identity; repeats of it are ignored. */
+    dedupeKey: text('dedupe_key').notNull(),
+    status: text('status').notNull(),
+    description: text('description'),
+    location: text('location'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    raw: jsonb('raw'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('tracking_events_dedupe_key').on(t.shipmentId, t.source, t.dedupeKey),
+    index('tracking_events_shipment_idx').on(t.shipmentId, t.occurredAt),
+  ],
+);
+
+// ── payments and invoices ─────────────────────────────────────────────────────────────────
+
+export const paymentDetails = pgTable('payment_details', {
+  paymentId: text('payment_id')
+    .primaryKey()
+    .references(() => payments.id),
+  idempotencyKey: text('idempotency_key'),
+  gatewayReference: text('gateway_reference'),
+  failureCode: text('failure_code'),
+  failureMessage: text('failure_message'),
+  shipmentId: text('shipment_id'),
+  returnId: text('return_id'),
+  details: jsonb('details'),
+});
+
+export const invoiceCounters = pgTable('invoice_counters', {
+  series: text('series').primaryKey(),
+  lastNumber: integer('last_number').notNull().default(0),
+});
+
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    series: text('series').notNull(),
+    number: integer('number').notNull(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    paymentId: text('payment_id'),
+    currency: text('currency').notNull(),
+    totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
+    document: jsonb('document').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('invoices_series_number_key').on(t.series, t.number),
+    index('invoices_order_idx').on(t.orderId),
+    check('invoices_kind_check', sql`${t.kind} in ('invoice', 'credit_memo')`),
+  ],
+);
+
+// ── outbound events: webhooks and stream publishing ───────────────────────────────────────
+
+export const webhookSubscriptions = pgTable('webhook_subscriptions', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  description: text('description'),
+  /** Standard Webhooks secret (`whsec_…`). */
+  secret: text('secret').notNull(),
+  eventTypes: text('event_types').array().notNull(),
+  channelId: text('channel_id'),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    subscriptionId: text('subscription_id')
+      .notNull()
+      .references(() => webhookSubscriptions.id),
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_subscription_event_key').on(t.subscriptionId, t.eventId),
+    index('webhook_deliveries_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    check('webhook_deliveries_status_check', sql`${t.status} in ('pending', 'succeeded', 'failed', 'dead')`),
+  ],
+);
+
+export const outboxCursors = pgTable('outbox_cursors', {
+  name: text('name').primaryKey(),
+  lastEventId: bigint('last_event_id', { mode: 'number' }).notNull().default(0),
+  updatedAt: updatedAt(),
+});
