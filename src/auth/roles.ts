@@ -21,6 +21,9 @@ export const permissions = {
   'orders:create': ['admin', 'channel'],
   /** Customer service: cancel, hold, release. */
   'orders:manage': ['admin', 'agent'],
+  /** Fulfillment keys work their own locations' queues only. */
+  'fulfillment:read': ['admin', 'agent', 'fulfillment'],
+  'fulfillment:write': ['admin', 'fulfillment'],
   'routing:read': ['admin', 'agent'],
   'routing:write': ['admin'],
   'keys:write': ['admin'],

@@ -15,12 +15,14 @@ export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** Directory for the embedded database; omit for an in-memory one (tests). */
   dataDir?: string | undefined;
+  /** Embedded only: start from this data-directory image (a tarball from `dumpDataDir`). */
+  loadDataDir?: Blob | undefined;
   poolSize?: number;
 }
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite; one code path above. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 16) : openPglite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 16) : openPglite(options.dataDir, options.loadDataDir);
 }
 
 async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
@@ -38,7 +40,7 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   let releaseLock = () => {};
   if (dataDir) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -46,6 +48,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   }
   const client = new PGlite(dataDir ? path.join(dataDir, 'pg') : undefined, {
     parsers: { [INT8_OID]: parseInt8 },
+    ...(loadDataDir ? { loadDataDir } : {}),
   });
   await client.waitReady;
   await client.exec(`SET TIME ZONE 'UTC'`);
@@ -53,6 +56,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     engine: 'pglite',
     db: drizzlePglite(client, { schema }) as unknown as Db,
     describe: dataDir ? `embedded PGlite in ${dataDir}` : 'embedded PGlite in memory',
+    pglite: client,
     close: async () => {
       await client.close();
       releaseLock();

@@ -16,4 +16,6 @@ export interface Database {
   /** Human description without credentials, for logs. */
   describe: string;
   close(): Promise<void>;
+  /** The embedded engine's client, for engine-specific operations (dumps); absent on PostgreSQL. */
+  pglite?: import('@electric-sql/pglite').PGlite;
 }

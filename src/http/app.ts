@@ -14,6 +14,7 @@ import { inventoryRoutes } from '../inventory/index.ts';
 import { reservationRoutes } from '../reservations/index.ts';
 import { eventRoutes } from '../events/index.ts';
 import { orderRoutes } from '../orders/index.ts';
+import { fulfillmentRoutes } from '../fulfillment/index.ts';
 import { routingRoutes } from '../routing/index.ts';
 
 export interface AppOptions {
@@ -83,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       eventRoutes(v1, context);
       orderRoutes(v1, context);
       routingRoutes(v1, context);
+      fulfillmentRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

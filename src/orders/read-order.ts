@@ -79,6 +79,19 @@ async function fulfillmentOf(executor: Executor, orderId: string) {
   };
 }
 
+async function shipmentsOf(executor: Executor, orderId: string) {
+  const rows = await query<{ id: string; fulfillment_order_id: string; location_id: string; carrier: string; service: string | null; tracking_number: string | null; status: string; shipped_at: string; delivered_at: string | null; lines: unknown; tracking: { status: string; description: string | null; location: string | null; occurred_at: string }[] }>(
+    executor,
+    sql`select s.id, s.fulfillment_order_id, s.location_id, s.carrier, s.service, s.tracking_number, s.status, s.shipped_at, s.delivered_at,
+               coalesce((select jsonb_agg(jsonb_build_object('line_id', l.line_id, 'sku', l.sku, 'quantity', l.quantity) order by l.line_id)
+                         from shipment_lines l where l.shipment_id = s.id), '[]'::jsonb) as lines,
+               coalesce((select jsonb_agg(jsonb_build_object('status', t.status, 'description', t.description, 'location', t.location, 'occurred_at', t.occurred_at) order by t.occurred_at, t.id)
+                         from tracking_events t where t.shipment_id = s.id), '[]'::jsonb) as tracking
+        from shipments s where s.order_id = ${orderId} order by s.shipped_at, s.id`,
+  );
+  return rows.map((r) => ({ ...r, shipped_at: toIso(r.shipped_at), delivered_at: toIso(r.delivered_at) }));
+}
+
 async function moneyOf(executor: Executor, orderId: string, totalMinor: number) {
   const payments = await query<{ id: string; kind: string; status: string; amount_minor: number; currency: string; gateway: string; reference: string | null; created_at: string }>(
     executor,
@@ -146,6 +159,7 @@ export async function getOrder(executor: Executor, orderId: string) {
     updated_at: toIso(order.updated_at),
     lines: await linesOf(executor, orderId, c),
     ...(await fulfillmentOf(executor, orderId)),
+    shipments: await shipmentsOf(executor, orderId),
     ...(await moneyOf(executor, orderId, order.total_minor)),
     holds,
     timeline: await orderTimeline(executor, orderId),

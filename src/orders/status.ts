@@ -16,10 +16,10 @@ export const orderStatuses = [
 export type OrderStatus = (typeof orderStatuses)[number];
 
 export const orderTransitions = {
-  created: ['confirmed', 'in_process', 'cancelled'],
+  created: ['confirmed', 'in_process', 'partially_shipped', 'shipped', 'partially_delivered', 'delivered', 'cancelled'],
   confirmed: ['created', 'in_process', 'cancelled'],
-  in_process: ['created', 'confirmed', 'partially_shipped', 'shipped', 'cancelled'],
-  partially_shipped: ['shipped', 'partially_delivered'],
+  in_process: ['created', 'confirmed', 'partially_shipped', 'shipped', 'partially_delivered', 'delivered', 'cancelled'],
+  partially_shipped: ['shipped', 'partially_delivered', 'delivered'],
   shipped: ['partially_delivered', 'delivered'],
   partially_delivered: ['delivered'],
   delivered: [],

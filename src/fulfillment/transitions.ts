@@ -1,0 +1,74 @@
+import { sql } from 'drizzle-orm';
+import { queryOne, type Executor } from '../db/index.ts';
+import { problem } from '../shared/problem.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+
+/** The fulfillment-order lifecycle as data; `transition` is the only way a status changes. */
+export const fulfillmentTransitions = {
+  allocated: ['accepted', 'rejected', 'cancelled'],
+  accepted: ['picking', 'rejected', 'cancelled'],
+  picking: ['packed', 'rejected'],
+  packed: ['shipped', 'ready_for_pickup'],
+  shipped: ['delivered'],
+  ready_for_pickup: ['picked_up'],
+  delivered: [],
+  picked_up: [],
+  rejected: [],
+  cancelled: [],
+} as const satisfies Record<string, readonly string[]>;
+
+export type FulfillmentStatus = keyof typeof fulfillmentTransitions;
+export const fulfillmentStatuses = Object.keys(fulfillmentTransitions) as FulfillmentStatus[];
+
+export function canTransitionFulfillment(from: FulfillmentStatus, to: FulfillmentStatus): boolean {
+  return (fulfillmentTransitions[from] as readonly FulfillmentStatus[]).includes(to);
+}
+
+export interface FulfillmentOrderRow {
+  id: string;
+  order_id: string;
+  location_id: string;
+  delivery_method: 'ship' | 'pickup' | 'curbside';
+  status: FulfillmentStatus;
+  version: number;
+  order_on_hold: boolean;
+}
+
+export async function loadFulfillmentOrder(executor: Executor, id: string, lock = false): Promise<FulfillmentOrderRow | undefined> {
+  return queryOne<FulfillmentOrderRow>(
+    executor,
+    sql`select f.id, f.order_id, f.location_id, f.delivery_method, f.status, f.version,
+               exists (select 1 from order_holds h where h.order_id = f.order_id and h.released_at is null) as order_on_hold
+        from fulfillment_orders f where f.id = ${id} ${lock ? sql`for update of f` : sql``}`,
+  );
+}
+
+/**
+ * Compare-and-set on (status, version): moves a fulfillment order only from the status the
+ * caller saw; zero rows means someone else moved it first, and the caller is told so.
+ */
+export async function transitionFulfillment(
+  executor: Executor,
+  fo: FulfillmentOrderRow,
+  to: FulfillmentStatus,
+): Promise<Result<FulfillmentOrderRow>> {
+  if (!canTransitionFulfillment(fo.status, to)) {
+    return fail(
+      problem('illegal_transition', `Fulfillment order ${fo.id} is ${fo.status}; it cannot become ${to}.`, {
+        from: fo.status,
+        to,
+        allowed: fulfillmentTransitions[fo.status],
+      }),
+    );
+  }
+  const row = await queryOne<{ version: number }>(
+    executor,
+    sql`update fulfillment_orders set status = ${to}, version = version + 1, updated_at = now()
+        where id = ${fo.id} and status = ${fo.status} and version = ${fo.version} returning version`,
+  );
+  if (!row) {
+    const current = await loadFulfillmentOrder(executor, fo.id);
+    return fail(problem('conflict', `Fulfillment order ${fo.id} changed meanwhile (now ${current?.status}); reload and retry.`, { status: current?.status }));
+  }
+  return ok({ ...fo, status: to, version: row.version });
+}
