@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
     projects: engines.map((engine) => ({
       extends: true,
       test: { name: engine, env: { CONSIGN_TEST_ENGINE: engine } },

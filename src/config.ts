@@ -14,8 +14,8 @@ export interface Config {
   poolSize: number;
 }
 
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) {
@@ -26,14 +26,14 @@ function intFromEnv(name: string, fallback: number): number {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
-    port: intFromEnv('PORT', 3000),
+    port: intFromEnv(env, 'PORT', 3000),
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.CONSIGN_DATA_DIR ?? './data'),
     bootstrapAdminKey: env.CONSIGN_BOOTSTRAP_ADMIN_KEY || undefined,
     seedDemoOnFirstStart: env.CONSIGN_DEMO !== '0',
     logLevel: env.LOG_LEVEL ?? 'info',
-    sweepIntervalMs: intFromEnv('CONSIGN_SWEEP_INTERVAL_MS', 1000),
-    poolSize: intFromEnv('CONSIGN_DB_POOL_SIZE', 16),
+    sweepIntervalMs: intFromEnv(env, 'CONSIGN_SWEEP_INTERVAL_MS', 1000),
+    poolSize: intFromEnv(env, 'CONSIGN_DB_POOL_SIZE', 16),
   };
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
-import { tables, type Db, type Executor } from '../db/index.ts';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import { tables, toIso, type Db, type Executor } from '../db/index.ts';
 import { newId } from '../shared/ids.ts';
 import type { Principal, Role } from './roles.ts';
 
@@ -40,7 +40,14 @@ export async function createApiKey(executor: Executor, input: CreateKeyInput): P
     locationIds: input.locationIds ?? [],
     channelId: input.channelId ?? null,
   });
-  return { id, secret, role: input.role, name, location_ids: input.locationIds ?? [], channel_id: input.channelId ?? null };
+  return {
+    id,
+    secret,
+    role: input.role,
+    name,
+    location_ids: input.locationIds ?? [],
+    channel_id: input.channelId ?? null,
+  };
 }
 
 export async function revokeApiKey(executor: Executor, id: string): Promise<boolean> {
@@ -50,6 +57,42 @@ export async function revokeApiKey(executor: Executor, id: string): Promise<bool
     .where(and(eq(tables.apiKeys.id, id), isNull(tables.apiKeys.revokedAt)))
     .returning({ id: tables.apiKeys.id });
   return rows.length > 0;
+}
+
+/** A key as operators see it: never the secret, only its first characters. */
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  location_ids: string[];
+  channel_id: string | null;
+  created_at: string | null;
+  revoked_at: string | null;
+}
+
+export async function listApiKeys(
+  executor: Executor,
+  filter: { includeRevoked?: boolean; role?: Role } = {},
+): Promise<ApiKeySummary[]> {
+  const k = tables.apiKeys;
+  const rows = await executor
+    .select()
+    .from(k)
+    .where(
+      and(filter.includeRevoked ? undefined : isNull(k.revokedAt), filter.role ? eq(k.role, filter.role) : undefined),
+    )
+    .orderBy(asc(k.createdAt), asc(k.id));
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    role: row.role as Role,
+    prefix: row.prefix,
+    location_ids: row.locationIds,
+    channel_id: row.channelId,
+    created_at: toIso(row.createdAt),
+    revoked_at: toIso(row.revokedAt),
+  }));
 }
 
 const CACHE_TTL_MS = 30_000;

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import { tables, toIso, type Executor } from '../db/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
@@ -45,6 +45,18 @@ export async function createChannel(executor: Executor, input: CreateChannel): P
 
 export async function getChannel(executor: Executor, id: string): Promise<Channel | undefined> {
   const [row] = await executor.select().from(tables.channels).where(eq(tables.channels.id, id));
+  return row && presentChannel(row);
+}
+
+/** A channel by its ID or its code (`web`, `marketplace`). */
+export async function findChannel(executor: Executor, idOrCode: string): Promise<Channel | undefined> {
+  const c = tables.channels;
+  const [row] = await executor
+    .select()
+    .from(c)
+    .where(or(eq(c.id, idOrCode), eq(c.code, idOrCode)))
+    .orderBy(sql`${c.id} = ${idOrCode} desc`)
+    .limit(1);
   return row && presentChannel(row);
 }
 

@@ -1,9 +1,16 @@
 export { networkRoutes } from './routes.ts';
-export { createLocation, getLocation, listLocations, updateLocation, isValidTimeZone } from './locations.ts';
+export {
+  createLocation,
+  findLocation,
+  getLocation,
+  listLocations,
+  updateLocation,
+  isValidTimeZone,
+} from './locations.ts';
 export type { Location } from './locations.ts';
 export { createLocationGroup, getLocationGroup, listLocationGroups } from './location-groups.ts';
 export type { LocationGroup } from './location-groups.ts';
-export { createChannel, getChannel, listChannels } from './channels.ts';
+export { createChannel, findChannel, getChannel, listChannels } from './channels.ts';
 export type { Channel } from './channels.ts';
 export { resolveLocationScope } from './scope.ts';
 export type { LocationScope } from './scope.ts';

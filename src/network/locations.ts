@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import { tables, toIso, type Executor } from '../db/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
@@ -94,6 +94,18 @@ export async function updateLocation(executor: Executor, id: string, input: Upda
 
 export async function getLocation(executor: Executor, id: string): Promise<Location | undefined> {
   const [row] = await executor.select().from(tables.locations).where(eq(tables.locations.id, id));
+  return row && presentLocation(row);
+}
+
+/** A location by its ID or its code (operators know `NYC-SOHO`, not `loc_01h…`). */
+export async function findLocation(executor: Executor, idOrCode: string): Promise<Location | undefined> {
+  const l = tables.locations;
+  const [row] = await executor
+    .select()
+    .from(l)
+    .where(or(eq(l.id, idOrCode), eq(l.code, idOrCode)))
+    .orderBy(sql`${l.id} = ${idOrCode} desc`)
+    .limit(1);
   return row && presentLocation(row);
 }
 

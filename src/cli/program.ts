@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import { Command } from 'commander';
+import { keysCommand } from './keys.ts';
+import { migrateCommand } from './migrate.ts';
+import { seedCommand } from './seed.ts';
+import { serveCommand } from './serve.ts';
+
+function packageVersion(): string {
+  const text = fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+const environmentHelp = `
+Configuration (environment variables):
+  PORT                         port of the API server (default 3000)
+  HOST                         address to bind (default 0.0.0.0)
+  DATABASE_URL                 postgres://… for a PostgreSQL server; unset: the embedded database
+  CONSIGN_DATA_DIR             where the embedded database lives (default ./data)
+  CONSIGN_BOOTSTRAP_ADMIN_KEY  a secret the server accepts as an admin key
+  CONSIGN_DEMO=0               do not load the demo network on first start
+  LOG_LEVEL                    fatal, error, warn, info (default), debug, trace or silent
+  CONSIGN_SWEEP_INTERVAL_MS    how often expired cart holds are released (default 1000)
+  CONSIGN_DB_POOL_SIZE         PostgreSQL connections per process (default 16)
+
+Getting started:
+  $ consign serve                          start on http://localhost:3000 (API docs at /docs)
+  $ consign keys create --role admin       another admin key
+  $ consign <command> --help               a command's options`;
+
+/** The `consign` command line: one file per command, wired here. */
+export function createProgram(): Command {
+  return new Command('consign')
+    .description('Consign: an open-source order management system.')
+    .version(packageVersion(), '-v, --version')
+    .showSuggestionAfterError()
+    .addHelpText('after', environmentHelp)
+    .addCommand(serveCommand())
+    .addCommand(migrateCommand())
+    .addCommand(seedCommand())
+    .addCommand(keysCommand());
+}

@@ -1,0 +1,5 @@
+export { seedDemo, demoSize, DEMO_SEEDED_KEY } from './seed.ts';
+export type { DemoSummary, SeedDemoOptions, SeedDemoOutcome, SeedPhase, SeedProgress } from './seed.ts';
+export { demoChannels, demoDistributionCenters, demoGroups, demoStores } from './locations.ts';
+export { demoProducts } from './products.ts';
+export { generateDemoStock, seededRandom, DEMO_STOCK_SEED } from './stock.ts';

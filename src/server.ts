@@ -1,0 +1,137 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { migrate, openDatabase, type Database } from './db/index.ts';
+import { initializeOnFirstStart, type StartKind } from './first-start.ts';
+import { buildApp } from './http/app.ts';
+import { startExpirySweeper } from './reservations/index.ts';
+
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** Where a person on this machine reaches the server, e.g. `http://localhost:3000`. */
+  url: string;
+  port: number;
+  /** Stops the sweeper, drains in-flight requests and closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Exit gracefully on SIGTERM and SIGINT (default true); embedders that manage the process pass false. */
+  handleSignals?: boolean;
+  /** Where the human lines (first-start key, listening URL) go; default stdout. */
+  print?: (line: string) => void;
+}
+
+/** `0.0.0.0` and `::` mean every address: print one a browser on this machine can open. */
+export function displayUrl(host: string, port: number): string {
+  const shown = ['', '0.0.0.0', '::', '[::]'].includes(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+/**
+ * Runs Consign: opens and migrates the database, finishes the first start (demo network, admin
+ * key), serves the API and sweeps expired cart holds until stopped.
+ */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.poolSize,
+  });
+  let app: FastifyInstance | undefined;
+  try {
+    app = await buildApp({ database, bootstrapAdminKey: config.bootstrapAdminKey, logLevel: config.logLevel });
+    await prepareDatabase(app.log, database, config, print);
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await database.close().catch(() => {});
+    throw error;
+  }
+  const running = app;
+  const sweeper = startExpirySweeper(database.db, {
+    intervalMs: config.sweepIntervalMs,
+    onError: (error) => running.log.error({ err: error }, 'reservation expiry sweep failed'),
+    onSwept: (count) => running.log.info({ count }, 'released expired cart holds'),
+  });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = displayUrl(config.host, port);
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await sweeper.stop();
+      await running.close();
+      await database.close();
+    })());
+  // Signal handlers first: whoever reads the "listening" line may send SIGTERM at once.
+  if (options.handleSignals ?? true) exitGracefullyOnSignals(app.log, stop);
+  print(`Consign listening on ${url} (API docs: ${url}/docs)`);
+  return { app, url, port, stop };
+}
+
+async function prepareDatabase(
+  log: FastifyBaseLogger,
+  database: Database,
+  config: Config,
+  print: (line: string) => void,
+) {
+  const { applied } = await migrate(database.db);
+  log.info({ database: database.describe, applied }, applied > 0 ? 'applied migrations' : 'database schema is current');
+  const start = await initializeOnFirstStart(database.db, { seedDemo: config.seedDemoOnFirstStart });
+  if (!start.firstStart) return;
+  logFirstStart(log, start);
+  if (start.adminKey) printAdminKey(print, start.adminKey.secret);
+}
+
+function logFirstStart(log: FastifyBaseLogger, start: Extract<StartKind, { firstStart: true }>): void {
+  const demo = start.demo;
+  if (demo.status === 'seeded') log.info({ demo: demo.summary }, 'first start: loaded the demo network');
+  else if (demo.status === 'not_empty')
+    log.info('first start: the database has data of its own; demo network not loaded');
+  else if (demo.status === 'disabled') log.info('first start: demo network not loaded (CONSIGN_DEMO=0)');
+  if (start.adminKey) log.info({ key_id: start.adminKey.id }, 'first start: created an admin API key');
+}
+
+function printAdminKey(print: (line: string) => void, secret: string): void {
+  print('First start: created an admin API key. It is shown only this once; store it now:');
+  print('');
+  print(`  ${secret}`);
+  print('');
+  print('Send it as "Authorization: Bearer <key>". `consign keys create --role admin` makes more keys;');
+  print('CONSIGN_BOOTSTRAP_ADMIN_KEY, when set, is accepted as an admin key too.');
+}
+
+/**
+ * SIGTERM or SIGINT: stop taking work, drain in-flight requests, close the database, exit 0.
+ * A second signal, or a drain longer than 10 s, exits 1 at once.
+ */
+function exitGracefullyOnSignals(log: FastifyBaseLogger, stop: () => Promise<void>): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      log.warn({ signal }, 'second signal: exiting without finishing the shutdown');
+      process.exit(1);
+    }
+    signalled = true;
+    log.info({ signal }, 'shutting down: draining in-flight requests');
+    setTimeout(() => {
+      log.error({ timeout_ms: SHUTDOWN_TIMEOUT_MS }, 'shutdown took too long: exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    stop().then(
+      () => {
+        log.info('shut down cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
