@@ -11,6 +11,8 @@ export interface Config {
   seedDemoOnFirstStart: boolean;
   logLevel: string;
   sweepIntervalMs: number;
+  /** How often waiting back-orders are re-routed against new stock. */
+  backorderIntervalMs: number;
   poolSize: number;
 }
 
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoOnFirstStart: env.CONSIGN_DEMO !== '0',
     logLevel: env.LOG_LEVEL ?? 'info',
     sweepIntervalMs: intFromEnv(env, 'CONSIGN_SWEEP_INTERVAL_MS', 1000),
+    backorderIntervalMs: intFromEnv(env, 'CONSIGN_BACKORDER_INTERVAL_MS', 2000),
     poolSize: intFromEnv(env, 'CONSIGN_DB_POOL_SIZE', 16),
   };
 }

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { migrate, openDatabase, type Database } from './db/index.ts';
 import { initializeOnFirstStart, type StartKind } from './first-start.ts';
 import { buildApp } from './http/app.ts';
+import { startBackorderWorker } from './orders/index.ts';
 import { startExpirySweeper } from './reservations/index.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -56,6 +57,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onError: (error) => running.log.error({ err: error }, 'reservation expiry sweep failed'),
     onSwept: (count) => running.log.info({ count }, 'released expired cart holds'),
   });
+  const backorders = startBackorderWorker(database.db, {
+    intervalMs: config.backorderIntervalMs,
+    onError: (error) => running.log.error({ err: error }, 'back-order re-routing failed'),
+  });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = displayUrl(config.host, port);
@@ -63,6 +68,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const stop = () =>
     (stopping ??= (async () => {
       await sweeper.stop();
+      await backorders.stop();
       await running.close();
       await database.close();
     })());
