@@ -118,3 +118,39 @@ export async function readLevel(executor: Executor, locationId: string, sku: str
   );
   return row ?? { location_id: locationId, sku, on_hand: 0, reserved: 0, safety_stock: 0, available: 0 };
 }
+
+/**
+ * Reserves as much of `max` as is available now at one level (possibly none), in one
+ * statement that locks the row first: for splitting a hold across locations without ever
+ * taking more than is there, and without giving up on units another hold left behind.
+ */
+export async function reserveUpTo(
+  executor: Executor,
+  target: { locationId: string; sku: string; max: number; referenceType: string; referenceId: string; actor?: string | null | undefined },
+): Promise<number> {
+  const row = await queryOne<{ taken: number }>(
+    executor,
+    sql`
+    with target as (
+      select location_id, sku, least(${target.max}, on_hand - reserved - safety_stock) as take
+      from stock_levels
+      where location_id = ${target.locationId} and sku = ${target.sku} and on_hand - reserved - safety_stock > 0
+      for update
+    ), moved as (
+      update stock_levels s set reserved = s.reserved + t.take, updated_at = now()
+      from target t where s.location_id = t.location_id and s.sku = t.sku
+      returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, t.take
+    ), ledger as (
+      insert into inventory_ledger
+        (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference_type, reference_id, actor)
+      select location_id, sku, 'reservation', 0, take, on_hand, reserved, ${target.referenceType}, ${target.referenceId}, ${target.actor ?? null}
+      from moved
+    ), event as (
+      insert into events (type, subject_type, subject_id, payload)
+      select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload('reservation')}
+      from moved
+    )
+    select take as taken from moved`,
+  );
+  return row?.taken ?? 0;
+}

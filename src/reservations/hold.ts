@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
-import { applyMovement, checkReferences } from '../inventory/index.ts';
+import { applyMovement, checkReferences, reserveUpTo } from '../inventory/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
@@ -74,7 +74,7 @@ async function reserveLine(executor: Executor, id: string, line: HoldRequestLine
   if (line.location_id) {
     const level = await take(line.location_id, line.quantity);
     if (level) return [{ sku: line.sku, location_id: line.location_id, quantity: line.quantity }];
-    const [here] = await candidates(executor, line.sku, [line.location_id]);
+    const [here] = await candidates(executor, line.sku, [line.location_id]); // read after the refusal: current
     return { sku: line.sku, location_id: line.location_id, requested: line.quantity, available: here?.available ?? 0 };
   }
   const options = await candidates(executor, line.sku, input.locationIds);
@@ -84,15 +84,14 @@ async function reserveLine(executor: Executor, id: string, line: HoldRequestLine
   const taken: ReservationLine[] = [];
   let remaining = line.quantity;
   for (const option of [...options].sort((a, b) => (a.location_id < b.location_id ? -1 : 1))) {
-    const quantity = Math.min(remaining, option.available);
-    if (quantity > 0 && (await take(option.location_id, quantity))) {
-      taken.push({ sku: line.sku, location_id: option.location_id, quantity });
-      remaining -= quantity;
-    }
+    const quantity = await reserveUpTo(executor, { locationId: option.location_id, sku: line.sku, max: remaining, referenceType: 'reservation', referenceId: id, actor: input.actor });
+    if (quantity > 0) taken.push({ sku: line.sku, location_id: option.location_id, quantity });
+    remaining -= quantity;
     if (remaining === 0) return taken;
   }
-  const total = options.reduce((sum, o) => sum + o.available, 0);
-  return { sku: line.sku, location_id: null, requested: line.quantity, available: total };
+  // What is left now, after our own takes (the whole hold rolls back): the truthful figure for the client.
+  const left = (await candidates(executor, line.sku, input.locationIds)).reduce((sum, o) => sum + o.available, 0);
+  return { sku: line.sku, location_id: null, requested: line.quantity, available: left + (line.quantity - remaining) };
 }
 
 function outOfScope(lines: HoldRequestLine[], locationIds: string[] | null): string[] {

@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
+import { sql } from 'drizzle-orm';
+import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createOutboxFollower,
+  cursorPosition,
+  ensureEventStream,
+  gapGraceMsFor,
+  publishPendingEvents,
+  startNatsPublisher,
+} from '../../src/streaming/index.ts';
+import { createTestDatabase, testEngine, type TestDatabase } from '../support/db.ts';
+import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+const HOST = '127.0.0.1';
+const PORT = 4222;
+
+/** True when something accepts TCP connections on the NATS port. */
+function listening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(true)).once('error', () => done(false));
+    socket.connect(port, host);
+  });
+}
+
+const natsUp = await listening(HOST, PORT);
+if (!natsUp)
+  console.warn(`NATS tests skipped: nothing listens on ${HOST}:${PORT} (start nats-server -js to run them).`);
+
+// Each run gets a stream and subject prefix of its own, so both engines can run side by side.
+const suffix = randomBytes(4).toString('hex');
+const target = { stream: `CONSIGN_TEST_${suffix.toUpperCase()}`, subjectPrefix: `consign_test_${suffix}` };
+
+interface StreamedEvent {
+  subject: string;
+  msgId: string | undefined;
+  body: {
+    id: string;
+    type: string;
+    subject_type: string;
+    subject_id: string;
+    data: Record<string, unknown>;
+    created_at: string;
+  };
+}
+
+describe.skipIf(!natsUp)(`NATS JetStream publishing (${HOST}:${PORT})`, () => {
+  let database: TestDatabase;
+  let server: TestServer;
+  let net: SmallNetwork;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let js: JetStreamClient;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await startTestServer(database);
+    net = await createSmallNetwork(server, 3);
+    for (const [i, sku] of net.skus.entries()) {
+      await setStock(server, net.dc, sku, 10 + i);
+      await setStock(server, net.storeA, sku, 20 + i);
+    }
+    nc = await connect({ servers: `${HOST}:${PORT}` });
+    jsm = await nc.jetstreamManager();
+    js = nc.jetstream();
+  });
+  afterAll(async () => {
+    await jsm?.streams.delete(target.stream).catch(() => {});
+    await nc?.close();
+    await server?.close();
+    await database?.close();
+  });
+
+  const outbox = async () =>
+    (await server.request('GET', '/v1/events?limit=500')).body.data as {
+      id: string;
+      type: string;
+      subject_id: string;
+    }[];
+
+  /** Everything in the stream, in stream order, read with an ordered consumer. */
+  async function readStream(): Promise<StreamedEvent[]> {
+    const { state } = await jsm.streams.info(target.stream);
+    if (state.messages === 0) return [];
+    const consumer = await js.consumers.get(target.stream);
+    const messages = await consumer.fetch({ max_messages: state.messages, expires: 5_000 });
+    const read: StreamedEvent[] = [];
+    for await (const message of messages) {
+      read.push({ subject: message.subject, msgId: message.headers?.get('Nats-Msg-Id'), body: message.json() });
+      if (read.length === state.messages) break;
+    }
+    return read;
+  }
+
+  it('creates the stream once, and adds its subjects to a stream that lacks them', async () => {
+    expect(await ensureEventStream(jsm, target)).toBe('created');
+    expect(await ensureEventStream(jsm, target)).toBe('unchanged');
+    const info = await jsm.streams.info(target.stream);
+    expect(info.config.subjects).toEqual([`${target.subjectPrefix}.>`]);
+    expect(info.config.duplicate_window).toBe(10 * 60 * 1e9);
+
+    const other = { stream: `${target.stream}_OTHER`, subjectPrefix: `${target.subjectPrefix}_other` };
+    await jsm.streams.add({ name: other.stream, subjects: [`${other.subjectPrefix}_legacy.>`] });
+    expect(await ensureEventStream(jsm, other)).toBe('updated');
+    expect((await jsm.streams.info(other.stream)).config.subjects).toEqual([
+      `${other.subjectPrefix}_legacy.>`,
+      `${other.subjectPrefix}.>`,
+    ]);
+    await jsm.streams.delete(other.stream);
+  });
+
+  it('publishes every outbox event in order, as <prefix>.<type> with Nats-Msg-Id = the event ID', async () => {
+    const events = await outbox();
+    expect(events.length).toBeGreaterThanOrEqual(6);
+    const follower = createOutboxFollower('nats', { gapGraceMs: gapGraceMsFor(testEngine()) });
+    const result = await publishPendingEvents(database.db, js, follower, { ...target, batchSize: 4 });
+    expect(result).toEqual({ published: events.length, duplicates: 0 });
+    expect(await cursorPosition(database.db, 'nats')).toBe(Number(events.at(-1)!.id));
+
+    const streamed = await readStream();
+    expect(streamed.map((m) => m.body.id)).toEqual(events.map((e) => e.id));
+    expect(streamed.map((m) => m.msgId)).toEqual(events.map((e) => e.id));
+    expect(streamed.map((m) => m.subject)).toEqual(events.map((e) => `${target.subjectPrefix}.${e.type}`));
+    expect(streamed[0]!.body).toMatchObject({
+      type: 'inventory.availability_changed',
+      subject_type: 'stock_level',
+      data: { sku: net.skus[0] },
+    });
+    expect(await publishPendingEvents(database.db, js, follower, target)).toEqual({ published: 0, duplicates: 0 });
+  });
+
+  it('publishing again after the cursor was reset adds nothing: JetStream drops the duplicates', async () => {
+    const before = (await jsm.streams.info(target.stream)).state.messages;
+    await database.db.execute(sql`update outbox_cursors set last_event_id = 0 where name = 'nats'`);
+    const follower = createOutboxFollower('nats', { gapGraceMs: gapGraceMsFor(testEngine()) });
+    const result = await publishPendingEvents(database.db, js, follower, target);
+    expect(result).toEqual({ published: before, duplicates: before });
+    expect((await jsm.streams.info(target.stream)).state.messages).toBe(before);
+    expect((await readStream()).map((m) => m.body.id)).toEqual((await outbox()).map((e) => e.id));
+  });
+
+  it('startNatsPublisher follows the outbox on its own and stops cleanly', async () => {
+    const errors: unknown[] = [];
+    const statuses: string[] = [];
+    const publisher = startNatsPublisher(database.db, {
+      url: `nats://${HOST}:${PORT}`,
+      ...target,
+      intervalMs: 20,
+      gapGraceMs: gapGraceMsFor(testEngine()),
+      onError: (error) => errors.push(error),
+      onStatus: (status) => statuses.push(status),
+    });
+    try {
+      await setStock(server, net.storeB, net.skus[0]!, 42);
+      const last = (await outbox()).at(-1)!;
+      const deadline = Date.now() + 10_000;
+      while ((await cursorPosition(database.db, 'nats')) < Number(last.id) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    } finally {
+      await publisher.stop();
+    }
+    expect(errors).toEqual([]);
+    expect(statuses).toContain('connected');
+    const streamed = await readStream();
+    expect(streamed.at(-1)!.body).toMatchObject({
+      type: 'inventory.availability_changed',
+      data: { location_id: net.storeB, on_hand: 42 },
+    });
+    expect(streamed.map((m) => m.body.id)).toEqual((await outbox()).map((e) => e.id));
+  });
+
+  it('keeps trying while NATS is unreachable, and stops without hanging', async () => {
+    const errors: unknown[] = [];
+    const publisher = startNatsPublisher(database.db, {
+      url: `nats://${HOST}:1`,
+      ...target,
+      connectRetryMs: 20,
+      onError: (error) => errors.push(error),
+    });
+    const deadline = Date.now() + 5_000;
+    while (errors.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await publisher.stop();
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    expect(String(errors[0])).toMatch(/CONNECTION_REFUSED|ECONNREFUSED/);
+  });
+});
