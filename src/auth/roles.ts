@@ -24,6 +24,8 @@ export const permissions = {
   /** Fulfillment keys work their own locations' queues only. */
   'fulfillment:read': ['admin', 'agent', 'fulfillment'],
   'fulfillment:write': ['admin', 'fulfillment'],
+  /** Tracking updates in Consign's own format; fulfillment keys for their locations' shipments. */
+  'tracking:write': ['admin', 'agent', 'fulfillment'],
   'routing:read': ['admin', 'agent'],
   'routing:write': ['admin'],
   'keys:write': ['admin'],

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
 import { applyMovement } from '../inventory/index.ts';
 import { refreshOrderStatus } from '../orders/index.ts';
+import { captureShipment } from '../payments/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
@@ -97,6 +98,7 @@ export async function shipFulfillmentOrder(executor: Executor, id: string, input
     tracking_number: input.tracking_number ?? null,
     remaining_units: rest,
   });
+  await captureShipment(executor, shipmentId, context.actor);
   await refreshOrderStatus(executor, fo.order_id, context.actor);
   return ok({ fulfillmentOrder: current.value, shipmentId });
 }
@@ -145,6 +147,7 @@ export async function pickedUp(executor: Executor, id: string, code: string, con
   const shipmentId = await commitUnits(executor, moved.value, picked.value, { carrier: 'pickup' }, context.actor, true);
   await executor.execute(sql`update fulfillment_order_details set handed_over_at = now() where fulfillment_order_id = ${id}`);
   await announce(executor, moved.value, 'fulfillment_order.picked_up', context.actor, { shipment_id: shipmentId });
+  await captureShipment(executor, shipmentId, context.actor);
   await refreshOrderStatus(executor, moved.value.order_id, context.actor);
   return moved;
 }

@@ -15,6 +15,8 @@ export interface StepContext {
 
 /** Loads and locks a fulfillment order the caller may act on. */
 export async function actionable(executor: Executor, id: string, context: StepContext): Promise<Result<FulfillmentOrderRow>> {
+  // Lock order: the order row first, then the fulfillment order — as cancels, holds and tracking do.
+  await executor.execute(sql`select 1 from orders where id = (select order_id from fulfillment_orders where id = ${id}) for update`);
   const fo = await loadFulfillmentOrder(executor, id, true);
   if (!fo || (context.locationIds && !context.locationIds.includes(fo.location_id))) {
     return fail(problem('not_found', `No fulfillment order ${id}${context.locationIds ? ' at your locations' : ''}.`));

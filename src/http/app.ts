@@ -15,6 +15,7 @@ import { reservationRoutes } from '../reservations/index.ts';
 import { eventRoutes } from '../events/index.ts';
 import { orderRoutes } from '../orders/index.ts';
 import { fulfillmentRoutes } from '../fulfillment/index.ts';
+import { trackingRoutes } from '../tracking/index.ts';
 import { routingRoutes } from '../routing/index.ts';
 
 export interface AppOptions {
@@ -31,7 +32,17 @@ export interface AppContext {
 /** Builds the HTTP API: every dependency is passed in here, nothing is global. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: options.logLevel ?? 'info' },
+    logger: {
+      level: options.logLevel ?? 'info',
+      serializers: {
+        // Webhook URLs may carry a shared token (?token=…): never write it to the logs.
+        req: (request: { method: string; url: string; ip?: string }) => ({
+          method: request.method,
+          url: request.url.replace(/([?&](?:token|secret|key)=)[^&]*/gi, '$1[redacted]'),
+          remoteAddress: request.ip,
+        }),
+      },
+    },
     bodyLimit: 1024 * 1024,
     http: { maxHeaderSize: 64 * 1024 },
     ajv: { customOptions: { coerceTypes: false } },
@@ -85,6 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       orderRoutes(v1, context);
       routingRoutes(v1, context);
       fulfillmentRoutes(v1, context);
+      trackingRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

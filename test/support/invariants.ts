@@ -43,6 +43,7 @@ export async function tableCounts(db: Db): Promise<Record<string, number>> {
     'locations', 'location_groups', 'location_group_members', 'channels', 'products', 'stock_levels',
     'inventory_ledger', 'inventory_feeds', 'reservations', 'reservation_lines', 'events', 'idempotency_keys', 'api_keys',
     'orders', 'order_lines', 'order_allocations', 'fulfillment_orders', 'order_holds', 'payments', 'routing_decisions',
+    'shipments', 'shipment_lines', 'tracking_events', 'invoices', 'webhook_deliveries',
   ];
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = await countRows(db, table);

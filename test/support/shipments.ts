@@ -1,11 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { buildApp } from '../../src/http/app.ts';
 import { query, queryOne, type Database, type Db, type Executor } from '../../src/db/index.ts';
 import { refreshOrderStatus } from '../../src/orders/index.ts';
 import { newId } from '../../src/shared/ids.ts';
-import { trackingRoutes } from '../../src/tracking/index.ts';
-import { createRequester } from './client.ts';
-import { TEST_ADMIN_KEY, type TestServer } from './server.ts';
+import { startTestServer, type TestServer } from './server.ts';
 
 export interface ShipDirectlyInput {
   carrier: string;
@@ -92,18 +89,7 @@ export async function shipDirectly(db: Db, orderId: string, input: ShipDirectlyI
   });
 }
 
-/**
- * A test server with the tracking routes. They are registered here only while the app itself
- * does not register them yet (src/http/app.ts), so this keeps working once it does.
- */
+/** A test server; the tracking routes are part of the app. */
 export async function startTrackingServer(database: Database): Promise<TestServer> {
-  const app = await buildApp({ database, bootstrapAdminKey: TEST_ADMIN_KEY, logLevel: 'silent' });
-  if (!app.hasRoute({ method: 'GET', url: '/v1/shipments/:id' })) {
-    await app.register(async (v1) => trackingRoutes(v1, { database }), { prefix: '/v1' });
-  }
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('server has no port');
-  const url = `http://127.0.0.1:${address.port}`;
-  return { app, url, request: createRequester(url), close: () => app.close() };
+  return startTestServer(database);
 }
