@@ -1,3 +1,11 @@
 export { catalogRoutes } from './routes.ts';
-export { createProduct, getProduct, listProducts, updateProduct, unknownSkus, CreateProduct, UpdateProduct } from './products.ts';
+export {
+  createProduct,
+  getProduct,
+  listProducts,
+  updateProduct,
+  unknownSkus,
+  CreateProduct,
+  UpdateProduct,
+} from './products.ts';
 export type { Product } from './products.ts';

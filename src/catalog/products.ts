@@ -59,7 +59,9 @@ export async function createProduct(executor: Executor, input: CreateProduct): P
     })
     .onConflictDoNothing()
     .returning();
-  return row ? ok(presentProduct(row)) : fail(problem('already_exists', `SKU ${input.sku} already exists.`, { sku: input.sku }));
+  return row
+    ? ok(presentProduct(row))
+    : fail(problem('already_exists', `SKU ${input.sku} already exists.`, { sku: input.sku }));
 }
 
 export async function updateProduct(executor: Executor, sku: string, input: UpdateProduct): Promise<Result<Product>> {
@@ -92,7 +94,12 @@ export async function listProducts(
   const rows = await executor
     .select()
     .from(p)
-    .where(and(pattern ? or(ilike(p.sku, pattern), ilike(p.name, pattern)) : undefined, filter.after ? gt(p.sku, filter.after) : undefined))
+    .where(
+      and(
+        pattern ? or(ilike(p.sku, pattern), ilike(p.name, pattern)) : undefined,
+        filter.after ? gt(p.sku, filter.after) : undefined,
+      ),
+    )
     .orderBy(asc(p.sku))
     .limit(filter.limit);
   return rows.map(presentProduct);
@@ -102,7 +109,10 @@ export async function listProducts(
 export async function unknownSkus(executor: Executor, skus: string[]): Promise<string[]> {
   if (skus.length === 0) return [];
   const unique = [...new Set(skus)];
-  const rows = await executor.select({ sku: tables.products.sku }).from(tables.products).where(inArray(tables.products.sku, unique));
+  const rows = await executor
+    .select({ sku: tables.products.sku })
+    .from(tables.products)
+    .where(inArray(tables.products.sku, unique));
   const known = new Set(rows.map((r) => r.sku));
   return unique.filter((sku) => !known.has(sku));
 }

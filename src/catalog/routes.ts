@@ -25,7 +25,10 @@ export function catalogRoutes(app: FastifyInstance, { database: { db } }: AppCon
       schema: {
         tags: ['catalog'],
         summary: 'List or search products',
-        querystring: Type.Object({ ...PageQuery, q: Type.Optional(Type.String({ maxLength: 100, description: 'SKU or name contains' })) }),
+        querystring: Type.Object({
+          ...PageQuery,
+          q: Type.Optional(Type.String({ maxLength: 100, description: 'SKU or name contains' })),
+        }),
       },
     },
     async (request) => {
@@ -36,7 +39,10 @@ export function catalogRoutes(app: FastifyInstance, { database: { db } }: AppCon
   );
   app.get<{ Params: { sku: string } }>(
     '/products/:sku',
-    { config: { permission: 'catalog:read' }, schema: { tags: ['catalog'], summary: 'Get a product', params: SkuParams } },
+    {
+      config: { permission: 'catalog:read' },
+      schema: { tags: ['catalog'], summary: 'Get a product', params: SkuParams },
+    },
     async (request, reply) => found(reply, await getProduct(db, request.params.sku), `product ${request.params.sku}`),
   );
   app.patch<{ Params: { sku: string }; Body: UpdateProduct }>(

@@ -22,7 +22,9 @@ export interface OpenOptions {
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite; one code path above. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 16) : openPglite(options.dataDir, options.loadDataDir);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 16)
+    : openPglite(options.dataDir, options.loadDataDir);
 }
 
 async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {

@@ -4,7 +4,6 @@
  */
 import { sql } from 'drizzle-orm';
 import {
-
   bigserial,
   bigint,
   boolean,
@@ -39,7 +38,10 @@ export const apiKeys = pgTable(
     role: text('role').notNull(),
     secretHash: text('secret_hash').notNull(),
     prefix: text('prefix').notNull(),
-    locationIds: text('location_ids').array().notNull().default(sql`'{}'::text[]`),
+    locationIds: text('location_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     channelId: text('channel_id'),
     createdAt: createdAt(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
@@ -286,7 +288,6 @@ export const reservationLines = pgTable(
     check('reservation_lines_quantity_check', sql`${t.quantity} > 0`),
   ],
 );
-
 
 // ── orders ────────────────────────────────────────────────────────────────────────────────
 
@@ -561,7 +562,10 @@ export const shipmentLines = pgTable(
     sku: text('sku').notNull(),
     quantity: integer('quantity').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shipmentId, t.lineId] }), check('shipment_lines_quantity_check', sql`${t.quantity} > 0`)],
+  (t) => [
+    primaryKey({ columns: [t.shipmentId, t.lineId] }),
+    check('shipment_lines_quantity_check', sql`${t.quantity} > 0`),
+  ],
 );
 
 export const trackingEvents = pgTable(

@@ -6,7 +6,9 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']); // serialization failur
 const MAX_ATTEMPTS = 5;
 
 export function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
+  const code =
+    (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code ??
+    (error as { cause?: { code?: unknown } })?.cause?.code;
   return typeof code === 'string' && RETRYABLE_SQLSTATES.has(code);
 }
 

@@ -24,11 +24,20 @@ export function eventRoutes(app: FastifyInstance, { database: { db } }: AppConte
     async (request) => {
       const { limit, cursor, type, subject_id } = request.query;
       const after = decodeCursor<number>(cursor, 'number');
-      const rows = await listEvents(db, { types: type?.split(',').filter(Boolean), subjectId: subject_id, after, limit: limit + 1 });
+      const rows = await listEvents(db, {
+        types: type?.split(',').filter(Boolean),
+        subjectId: subject_id,
+        after,
+        limit: limit + 1,
+      });
       const data = rows.slice(0, limit);
       const last = data.at(-1);
       const position = last ? Number(last.id) : after;
-      return { data, next_cursor: position === undefined ? null : encodeCursor(position), has_more: rows.length > limit };
+      return {
+        data,
+        next_cursor: position === undefined ? null : encodeCursor(position),
+        has_more: rows.length > limit,
+      };
     },
   );
 }

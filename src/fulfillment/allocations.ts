@@ -34,7 +34,17 @@ export async function releaseAllocation(
 ): Promise<void> {
   const level = await applyMovement(
     executor,
-    { locationId: allocation.location_id, sku: allocation.sku, kind: 'release', onHandDelta: 0, reservedDelta: -quantity, reason, referenceType: 'order', referenceId: allocation.order_id, actor },
+    {
+      locationId: allocation.location_id,
+      sku: allocation.sku,
+      kind: 'release',
+      onHandDelta: 0,
+      reservedDelta: -quantity,
+      reason,
+      referenceType: 'order',
+      referenceId: allocation.order_id,
+      actor,
+    },
     'none',
   );
   if (!level) throw new Error(`cannot release ${quantity} of ${allocation.sku} at ${allocation.location_id}`);
@@ -48,12 +58,19 @@ export async function releaseAllocation(
  * Moves `quantity` units of a reserved allocation to `status`: the whole row when it is all of
  * it, otherwise a new row of that status split off the reserved one.
  */
-export async function shrinkAllocation(executor: Executor, allocation: AllocationRow, quantity: number, status: 'released' | 'shipped'): Promise<void> {
+export async function shrinkAllocation(
+  executor: Executor,
+  allocation: AllocationRow,
+  quantity: number,
+  status: 'released' | 'shipped',
+): Promise<void> {
   if (quantity === allocation.quantity) {
     await executor.execute(sql`update order_allocations set status = ${status} where id = ${allocation.id}`);
     return;
   }
-  await executor.execute(sql`update order_allocations set quantity = quantity - ${quantity} where id = ${allocation.id}`);
+  await executor.execute(
+    sql`update order_allocations set quantity = quantity - ${quantity} where id = ${allocation.id}`,
+  );
   await executor.execute(sql`
     insert into order_allocations (order_id, line_id, sku, location_id, quantity, status, fulfillment_order_id, decision_id)
     select order_id, line_id, sku, location_id, ${quantity}, ${status}, fulfillment_order_id, decision_id

@@ -13,11 +13,17 @@ import { fulfillmentStatuses } from './transitions.ts';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const LineQuantities = Type.Array(
-  Type.Object({ line_id: Type.String({ maxLength: 64 }), quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false }),
+  Type.Object(
+    { line_id: Type.String({ maxLength: 64 }), quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }) },
+    { additionalProperties: false },
+  ),
   { minItems: 1, maxItems: 500 },
 );
 const Empty = Type.Object({}, { additionalProperties: false });
-const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
+const RejectBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
 const PickBody = Type.Object({ shortages: Type.Optional(LineQuantities) }, { additionalProperties: false });
 const ShipBody = Type.Object(
   {
@@ -43,10 +49,15 @@ const ShipBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const PickedUpBody = Type.Object({ pickup_code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false });
+const PickedUpBody = Type.Object(
+  { pickup_code: Type.String({ pattern: '^[0-9]{6}$' }) },
+  { additionalProperties: false },
+);
 const QueueQuery = Type.Object({
   location_id: Type.Optional(Type.String({ maxLength: 64 })),
-  status: Type.Optional(Type.String({ maxLength: 200, description: `Comma-separated: ${fulfillmentStatuses.join(', ')}` })),
+  status: Type.Optional(
+    Type.String({ maxLength: 200, description: `Comma-separated: ${fulfillmentStatuses.join(', ')}` }),
+  ),
   order_id: Type.Optional(Type.String({ maxLength: 64 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -57,7 +68,13 @@ function scope(request: FastifyRequest): StepContext {
   return { actor: p.keyId, locationIds: p.role === 'fulfillment' ? p.locationIds : null };
 }
 
-async function act(db: Db, reply: FastifyReply, id: string, work: (tx: Tx) => Promise<Result<unknown>>, extra?: (value: unknown) => Record<string, unknown>) {
+async function act(
+  db: Db,
+  reply: FastifyReply,
+  id: string,
+  work: (tx: Tx) => Promise<Result<unknown>>,
+  extra?: (value: unknown) => Record<string, unknown>,
+) {
   const result = await inTransaction(db, work);
   if (!result.ok) return sendProblem(reply, result.problem);
   return reply.send({ ...(await getFulfillmentOrder(db, id)), ...(extra ? extra(result.value) : {}) });
@@ -68,11 +85,15 @@ export function fulfillmentRoutes(app: FastifyInstance, { database: { db } }: Ap
   const write = { permission: 'fulfillment:write' } as const;
   app.get<{ Querystring: Static<typeof QueueQuery> & { limit: number } }>(
     '/fulfillment-orders',
-    { config: { permission: 'fulfillment:read' }, schema: { tags, summary: "A location's work queue, oldest first", querystring: QueueQuery } },
+    {
+      config: { permission: 'fulfillment:read' },
+      schema: { tags, summary: "A location's work queue, oldest first", querystring: QueueQuery },
+    },
     async (request, reply) => {
       const own = scope(request).locationIds;
       const q = request.query;
-      if (own && q.location_id && !own.includes(q.location_id)) return sendProblem(reply, problem('forbidden', `This key does not work at ${q.location_id}.`));
+      if (own && q.location_id && !own.includes(q.location_id))
+        return sendProblem(reply, problem('forbidden', `This key does not work at ${q.location_id}.`));
       const rows = await listFulfillmentOrders(db, {
         locationIds: q.location_id ? [q.location_id] : own,
         status: q.status?.split(',').filter(Boolean),
@@ -86,11 +107,15 @@ export function fulfillmentRoutes(app: FastifyInstance, { database: { db } }: Ap
   );
   app.get<{ Params: { id: string } }>(
     '/fulfillment-orders/:id',
-    { config: { permission: 'fulfillment:read' }, schema: { tags, summary: 'One fulfillment order', params: IdParams } },
+    {
+      config: { permission: 'fulfillment:read' },
+      schema: { tags, summary: 'One fulfillment order', params: IdParams },
+    },
     async (request, reply) => {
       const fo = await getFulfillmentOrder(db, request.params.id);
       const own = scope(request).locationIds;
-      if (!fo || (own && !own.includes(fo.location_id))) return sendProblem(reply, problem('not_found', `No fulfillment order ${request.params.id}.`));
+      if (!fo || (own && !own.includes(fo.location_id)))
+        return sendProblem(reply, problem('not_found', `No fulfillment order ${request.params.id}.`));
       return fo;
     },
   );
@@ -98,44 +123,110 @@ export function fulfillmentRoutes(app: FastifyInstance, { database: { db } }: Ap
     app.post<{ Params: { id: string } }>(
       `/fulfillment-orders/:id/${path}`,
       { config: write, schema: { tags, summary, params: IdParams, body: Type.Optional(Empty) } },
-      (request, reply) => act(db, reply, request.params.id, (tx) => simpleStep(tx, request.params.id, to, scope(request))),
+      (request, reply) =>
+        act(db, reply, request.params.id, (tx) => simpleStep(tx, request.params.id, to, scope(request))),
     );
   step('accept', 'Accept the work (counts against the daily capacity)', 'accepted');
   step('pack', 'Packed and ready to ship or hand over', 'packed');
   app.post<{ Params: { id: string }; Body: Static<typeof RejectBody> }>(
     '/fulfillment-orders/:id/reject',
-    { config: write, schema: { tags, summary: 'Reject: the stock is released and the units re-routed elsewhere', params: IdParams, body: RejectBody } },
-    (request, reply) => act(db, reply, request.params.id, (tx) => rejectFulfillmentOrder(tx, request.params.id, request.body.reason, scope(request))),
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Reject: the stock is released and the units re-routed elsewhere',
+        params: IdParams,
+        body: RejectBody,
+      },
+    },
+    (request, reply) =>
+      act(db, reply, request.params.id, (tx) =>
+        rejectFulfillmentOrder(tx, request.params.id, request.body.reason, scope(request)),
+      ),
   );
   app.post<{ Params: { id: string }; Body: Static<typeof PickBody> }>(
     '/fulfillment-orders/:id/pick',
-    { config: write, schema: { tags, summary: 'Start picking; report shortages to re-route the missing units', params: IdParams, body: PickBody } },
-    (request, reply) => act(db, reply, request.params.id, (tx) => pickFulfillmentOrder(tx, request.params.id, request.body?.shortages ?? [], scope(request))),
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Start picking; report shortages to re-route the missing units',
+        params: IdParams,
+        body: PickBody,
+      },
+    },
+    (request, reply) =>
+      act(db, reply, request.params.id, (tx) =>
+        pickFulfillmentOrder(tx, request.params.id, request.body?.shortages ?? [], scope(request)),
+      ),
   );
   app.post<{ Params: { id: string }; Body: Static<typeof ShipBody> }>(
     '/fulfillment-orders/:id/ship',
-    { config: write, schema: { tags, summary: 'Ship some or all lines with carrier and tracking; the rest stays open', params: IdParams, body: ShipBody } },
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Ship some or all lines with carrier and tracking; the rest stays open',
+        params: IdParams,
+        body: ShipBody,
+      },
+    },
     (request, reply) =>
-      act(db, reply, request.params.id, (tx) => shipFulfillmentOrder(tx, request.params.id, request.body, scope(request)), (v) => ({
-        shipment_id: (v as { shipmentId: string }).shipmentId,
-      })),
+      act(
+        db,
+        reply,
+        request.params.id,
+        (tx) => shipFulfillmentOrder(tx, request.params.id, request.body, scope(request)),
+        (v) => ({
+          shipment_id: (v as { shipmentId: string }).shipmentId,
+        }),
+      ),
   );
   app.post<{ Params: { id: string } }>(
     '/fulfillment-orders/:id/ready-for-pickup',
-    { config: write, schema: { tags, summary: 'Ready at the store: issues the pickup code and notifies the customer', params: IdParams, body: Type.Optional(Empty) } },
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Ready at the store: issues the pickup code and notifies the customer',
+        params: IdParams,
+        body: Type.Optional(Empty),
+      },
+    },
     (request, reply) =>
-      act(db, reply, request.params.id, (tx) => readyForPickup(tx, request.params.id, scope(request)), (v) => ({
-        pickup_code: (v as { pickupCode: string }).pickupCode,
-      })),
+      act(
+        db,
+        reply,
+        request.params.id,
+        (tx) => readyForPickup(tx, request.params.id, scope(request)),
+        (v) => ({
+          pickup_code: (v as { pickupCode: string }).pickupCode,
+        }),
+      ),
   );
   app.post<{ Params: { id: string } }>(
     '/fulfillment-orders/:id/arrived',
-    { config: write, schema: { tags, summary: 'Curbside: the customer has arrived', params: IdParams, body: Type.Optional(Empty) } },
-    (request, reply) => act(db, reply, request.params.id, (tx) => customerArrived(tx, request.params.id, scope(request))),
+    {
+      config: write,
+      schema: { tags, summary: 'Curbside: the customer has arrived', params: IdParams, body: Type.Optional(Empty) },
+    },
+    (request, reply) =>
+      act(db, reply, request.params.id, (tx) => customerArrived(tx, request.params.id, scope(request))),
   );
   app.post<{ Params: { id: string }; Body: Static<typeof PickedUpBody> }>(
     '/fulfillment-orders/:id/picked-up',
-    { config: write, schema: { tags, summary: 'Handed over to the customer (needs the pickup code)', params: IdParams, body: PickedUpBody } },
-    (request, reply) => act(db, reply, request.params.id, (tx) => pickedUp(tx, request.params.id, request.body.pickup_code, scope(request))),
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Handed over to the customer (needs the pickup code)',
+        params: IdParams,
+        body: PickedUpBody,
+      },
+    },
+    (request, reply) =>
+      act(db, reply, request.params.id, (tx) =>
+        pickedUp(tx, request.params.id, request.body.pickup_code, scope(request)),
+      ),
   );
 }

@@ -5,7 +5,12 @@ import { refreshOrderStatus, routeOrder } from '../orders/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { releaseAllocation, reservedAllocations } from './allocations.ts';
-import { loadFulfillmentOrder, transitionFulfillment, type FulfillmentOrderRow, type FulfillmentStatus } from './transitions.ts';
+import {
+  loadFulfillmentOrder,
+  transitionFulfillment,
+  type FulfillmentOrderRow,
+  type FulfillmentStatus,
+} from './transitions.ts';
 
 export interface StepContext {
   actor: string;
@@ -14,9 +19,15 @@ export interface StepContext {
 }
 
 /** Loads and locks a fulfillment order the caller may act on. */
-export async function actionable(executor: Executor, id: string, context: StepContext): Promise<Result<FulfillmentOrderRow>> {
+export async function actionable(
+  executor: Executor,
+  id: string,
+  context: StepContext,
+): Promise<Result<FulfillmentOrderRow>> {
   // Lock order: the order row first, then the fulfillment order — as cancels, holds and tracking do.
-  await executor.execute(sql`select 1 from orders where id = (select order_id from fulfillment_orders where id = ${id}) for update`);
+  await executor.execute(
+    sql`select 1 from orders where id = (select order_id from fulfillment_orders where id = ${id}) for update`,
+  );
   const fo = await loadFulfillmentOrder(executor, id, true);
   if (!fo || (context.locationIds && !context.locationIds.includes(fo.location_id))) {
     return fail(problem('not_found', `No fulfillment order ${id}${context.locationIds ? ' at your locations' : ''}.`));
@@ -24,23 +35,43 @@ export async function actionable(executor: Executor, id: string, context: StepCo
   return ok(fo);
 }
 
-export async function announce(executor: Executor, fo: FulfillmentOrderRow, type: string, actor: string, data: Record<string, unknown> = {}) {
+export async function announce(
+  executor: Executor,
+  fo: FulfillmentOrderRow,
+  type: string,
+  actor: string,
+  data: Record<string, unknown> = {},
+) {
   await recordEvents(executor, [
     {
       type,
       subjectType: 'order',
       subjectId: fo.order_id,
-      payload: { order_id: fo.order_id, actor, fulfillment_order_id: fo.id, location_id: fo.location_id, status: fo.status, ...data },
+      payload: {
+        order_id: fo.order_id,
+        actor,
+        fulfillment_order_id: fo.id,
+        location_id: fo.location_id,
+        status: fo.status,
+        ...data,
+      },
     },
   ]);
 }
 
 /** accept / pack: a plain move along the lifecycle, refused while the order is on hold. */
-export async function simpleStep(executor: Executor, id: string, to: FulfillmentStatus, context: StepContext): Promise<Result<FulfillmentOrderRow>> {
+export async function simpleStep(
+  executor: Executor,
+  id: string,
+  to: FulfillmentStatus,
+  context: StepContext,
+): Promise<Result<FulfillmentOrderRow>> {
   const found = await actionable(executor, id, context);
   if (!found.ok) return found;
   if (found.value.order_on_hold && to === 'accepted') {
-    return fail(problem('illegal_transition', `The order of ${id} is on hold; work on it waits until the hold is released.`));
+    return fail(
+      problem('illegal_transition', `The order of ${id} is on hold; work on it waits until the hold is released.`),
+    );
   }
   const moved = await transitionFulfillment(executor, found.value, to);
   if (!moved.ok) return moved;
@@ -58,18 +89,37 @@ export async function simpleStep(executor: Executor, id: string, to: Fulfillment
  * routed again with every location that rejected this order excluded; if nothing can take
  * them, the order goes on a routing hold with the reason.
  */
-export async function rerouteFrom(executor: Executor, fo: FulfillmentOrderRow, actor: string, reason: string): Promise<void> {
+export async function rerouteFrom(
+  executor: Executor,
+  fo: FulfillmentOrderRow,
+  actor: string,
+  reason: string,
+): Promise<void> {
   const rejectedAt = await query<{ location_id: string }>(
     executor,
     sql`select distinct location_id from fulfillment_orders where order_id = ${fo.order_id} and status = 'rejected'`,
   );
   const exclude = [...new Set([fo.location_id, ...rejectedAt.map((r) => r.location_id)])];
-  const routed = await routeOrder(executor, fo.order_id, { cause: 'reroute', actor, excludeLocationIds: exclude, onFailure: 'hold' });
+  const routed = await routeOrder(executor, fo.order_id, {
+    cause: 'reroute',
+    actor,
+    excludeLocationIds: exclude,
+    onFailure: 'hold',
+  });
   if (!routed.ok) throw new Error(`re-routing ${fo.order_id} failed: ${routed.problem.detail}`);
-  await announce(executor, fo, 'order.rerouted', actor, { reason, excluded_location_ids: exclude, outcome: routed.value?.status ?? 'nothing to route' });
+  await announce(executor, fo, 'order.rerouted', actor, {
+    reason,
+    excluded_location_ids: exclude,
+    outcome: routed.value?.status ?? 'nothing to route',
+  });
 }
 
-export async function rejectFulfillmentOrder(executor: Executor, id: string, reason: string, context: StepContext): Promise<Result<FulfillmentOrderRow>> {
+export async function rejectFulfillmentOrder(
+  executor: Executor,
+  id: string,
+  reason: string,
+  context: StepContext,
+): Promise<Result<FulfillmentOrderRow>> {
   const found = await actionable(executor, id, context);
   if (!found.ok) return found;
   const moved = await transitionFulfillment(executor, found.value, 'rejected');
@@ -102,12 +152,19 @@ export async function pickFulfillmentOrder(
   for (const short of shortages) {
     const held = allocations.filter((a) => a.line_id === short.line_id).reduce((n, a) => n + a.quantity, 0);
     if (short.quantity > held) {
-      return fail(problem('validation_failed', `Line ${short.line_id} has ${held} units here; ${short.quantity} cannot be short.`, { errors: [{ pointer: '/shortages', message: 'more than allocated' }] }));
+      return fail(
+        problem(
+          'validation_failed',
+          `Line ${short.line_id} has ${held} units here; ${short.quantity} cannot be short.`,
+          { errors: [{ pointer: '/shortages', message: 'more than allocated' }] },
+        ),
+      );
     }
   }
   const total = allocations.reduce((n, a) => n + a.quantity, 0);
   const missing = shortages.reduce((n, s) => n + s.quantity, 0);
-  if (missing > 0 && missing === total) return rejectFulfillmentOrder(executor, id, 'nothing found at picking', context);
+  if (missing > 0 && missing === total)
+    return rejectFulfillmentOrder(executor, id, 'nothing found at picking', context);
   const moved = await transitionFulfillment(executor, found.value, 'picking');
   if (!moved.ok) return moved;
   for (const short of shortages) {

@@ -34,7 +34,11 @@ export interface FulfillmentOrderRow {
   order_on_hold: boolean;
 }
 
-export async function loadFulfillmentOrder(executor: Executor, id: string, lock = false): Promise<FulfillmentOrderRow | undefined> {
+export async function loadFulfillmentOrder(
+  executor: Executor,
+  id: string,
+  lock = false,
+): Promise<FulfillmentOrderRow | undefined> {
   return queryOne<FulfillmentOrderRow>(
     executor,
     sql`select f.id, f.order_id, f.location_id, f.delivery_method, f.status, f.version,
@@ -68,7 +72,11 @@ export async function transitionFulfillment(
   );
   if (!row) {
     const current = await loadFulfillmentOrder(executor, fo.id);
-    return fail(problem('conflict', `Fulfillment order ${fo.id} changed meanwhile (now ${current?.status}); reload and retry.`, { status: current?.status }));
+    return fail(
+      problem('conflict', `Fulfillment order ${fo.id} changed meanwhile (now ${current?.status}); reload and retry.`, {
+        status: current?.status,
+      }),
+    );
   }
   return ok({ ...fo, status: to, version: row.version });
 }

@@ -24,7 +24,10 @@ export function registerAuthentication(app: FastifyInstance, resolveKey: KeyReso
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match?.[1]) {
       throw new ProblemError(
-        problem('unauthorized', 'Send "Authorization: Bearer <api key>". Create a key with `consign keys create --role admin`.'),
+        problem(
+          'unauthorized',
+          'Send "Authorization: Bearer <api key>". Create a key with `consign keys create --role admin`.',
+        ),
       );
     }
     const principal = await resolveKey(match[1]);

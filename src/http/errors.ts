@@ -39,7 +39,10 @@ function fromFastifyError(error: FastifyError): Problem | undefined {
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problem('payload_too_large', 'The request body is larger than this endpoint accepts; split it into smaller requests.');
+      return problem(
+        'payload_too_large',
+        'The request body is larger than this endpoint accepts; split it into smaller requests.',
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problem('unsupported_media_type', 'Send the body as application/json.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -57,15 +60,25 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ProblemError) return sendProblem(reply, error.problem);
     // Drizzle wraps driver errors: the SQLSTATE is on the cause.
-    const known = fromFastifyError(error) ?? fromDatabaseError(((error as { cause?: unknown }).cause ?? error) as never);
+    const known =
+      fromFastifyError(error) ?? fromDatabaseError(((error as { cause?: unknown }).cause ?? error) as never);
     if (known) return sendProblem(reply, known);
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(reply, problem('validation_failed', error.message));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(reply, problem('internal_error', 'Something went wrong on our side; the request was not applied. Try again, and report it if it persists.'));
+    return sendProblem(
+      reply,
+      problem(
+        'internal_error',
+        'Something went wrong on our side; the request was not applied. Try again, and report it if it persists.',
+      ),
+    );
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem('not_found', `No route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`)),
+    sendProblem(
+      reply,
+      problem('not_found', `No route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`),
+    ),
   );
 }

@@ -10,7 +10,9 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
  * `"quantity": "5"` or a misspelt field is a 400, never a guess. Query strings and path
  * parameters arrive as text and are coerced to their declared types.
  */
-const strict = addFormats(new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false }));
+const strict = addFormats(
+  new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false }),
+);
 const coercing = addFormats(
   new Ajv({ allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true, strict: false }),
 );

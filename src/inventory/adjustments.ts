@@ -36,7 +36,10 @@ function lineProblem(index: number, message: string) {
 }
 
 /** Splits each requested line into the per-row movements it causes (a transfer is two). */
-function expand(line: AdjustmentLine, base: Omit<Movement, 'locationId' | 'sku' | 'kind' | 'onHandDelta' | 'reservedDelta'>): Movement[] {
+function expand(
+  line: AdjustmentLine,
+  base: Omit<Movement, 'locationId' | 'sku' | 'kind' | 'onHandDelta' | 'reservedDelta'>,
+): Movement[] {
   const common = { ...base, sku: line.sku, reservedDelta: 0 };
   switch (line.kind) {
     case 'receipt':
@@ -53,11 +56,15 @@ function expand(line: AdjustmentLine, base: Omit<Movement, 'locationId' | 'sku' 
 
 function validateLines(lines: AdjustmentLine[]) {
   for (const [i, line] of lines.entries()) {
-    if (line.kind === 'adjustment' && line.quantity === 0) return lineProblem(i, 'an adjustment of zero changes nothing');
-    if (line.kind !== 'adjustment' && line.quantity <= 0) return lineProblem(i, `a ${line.kind} quantity must be positive`);
+    if (line.kind === 'adjustment' && line.quantity === 0)
+      return lineProblem(i, 'an adjustment of zero changes nothing');
+    if (line.kind !== 'adjustment' && line.quantity <= 0)
+      return lineProblem(i, `a ${line.kind} quantity must be positive`);
     if ((line.kind === 'transfer') !== (line.to_location_id !== undefined)) {
       return problem('validation_failed', 'to_location_id is required for transfers and only for transfers', {
-        errors: [{ pointer: `/movements/${i}/to_location_id`, message: 'required for transfer, not allowed otherwise' }],
+        errors: [
+          { pointer: `/movements/${i}/to_location_id`, message: 'required for transfer, not allowed otherwise' },
+        ],
       });
     }
     if (line.kind === 'transfer' && line.to_location_id === line.location_id) {
@@ -76,13 +83,24 @@ function validateLines(lines: AdjustmentLine[]) {
 export async function applyAdjustments(executor: Executor, input: AdjustmentInput): Promise<Result<AdjustmentOutcome>> {
   const invalid = validateLines(input.movements);
   if (invalid) return fail(invalid);
-  const locationIds = input.movements.flatMap((m) => (m.to_location_id ? [m.location_id, m.to_location_id] : [m.location_id]));
-  const unknown = await checkReferences(executor, input.movements.map((m) => m.sku), locationIds);
+  const locationIds = input.movements.flatMap((m) =>
+    m.to_location_id ? [m.location_id, m.to_location_id] : [m.location_id],
+  );
+  const unknown = await checkReferences(
+    executor,
+    input.movements.map((m) => m.sku),
+    locationIds,
+  );
   if (unknown) return fail(unknown);
 
   const id = newId('adj');
   // The ledger points at the caller's document (PO, ASN, count sheet) when given, else at this adjustment.
-  const base = { reason: input.reason, referenceType: 'adjustment', referenceId: input.reference ?? id, actor: input.actor ?? null };
+  const base = {
+    reason: input.reason,
+    referenceType: 'adjustment',
+    referenceId: input.reference ?? id,
+    actor: input.actor ?? null,
+  };
   const movements = input.movements.flatMap((line) => expand(line, base));
   movements.sort((a, b) => (a.sku === b.sku ? cmp(a.locationId, b.locationId) : cmp(a.sku, b.sku)));
   await ensureLevels(executor, movements);
@@ -97,13 +115,28 @@ export async function applyAdjustments(executor: Executor, input: AdjustmentInpu
         problem(
           'insufficient_stock',
           `${movement.sku} at ${movement.locationId} has ${current.on_hand - current.reserved} unreserved units; cannot remove ${-movement.onHandDelta}.`,
-          { shortfalls: [{ sku: movement.sku, location_id: movement.locationId, requested: -movement.onHandDelta, unreserved: current.on_hand - current.reserved }] },
+          {
+            shortfalls: [
+              {
+                sku: movement.sku,
+                location_id: movement.locationId,
+                requested: -movement.onHandDelta,
+                unreserved: current.on_hand - current.reserved,
+              },
+            ],
+          },
         ),
       );
     }
     levels.set(`${level.location_id}/${level.sku}`, level);
   }
-  return ok({ id, reason: input.reason, reference: input.reference ?? null, movements: input.movements, levels: [...levels.values()] });
+  return ok({
+    id,
+    reason: input.reason,
+    reference: input.reference ?? null,
+    movements: input.movements,
+    levels: [...levels.values()],
+  });
 }
 
 function cmp(a: string, b: string): number {

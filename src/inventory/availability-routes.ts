@@ -16,7 +16,10 @@ interface Scope {
 
 async function answer(db: Db, request: FastifyRequest, reply: FastifyReply, skus: string[], scope: Scope) {
   if (skus.length === 0 || skus.length > MAX_SKUS) {
-    return sendProblem(reply, problem('validation_failed', `Ask for 1 to ${MAX_SKUS} SKUs per call (got ${skus.length}).`));
+    return sendProblem(
+      reply,
+      problem('validation_failed', `Ask for 1 to ${MAX_SKUS} SKUs per call (got ${skus.length}).`),
+    );
   }
   // A channel key sees what its own channel may sell, whatever it asks for.
   const channelId = request.principal.role === 'channel' ? (request.principal.channelId ?? undefined) : scope.channel;
@@ -39,18 +42,29 @@ export function availabilityRoutes(app: FastifyInstance, db: Db): void {
       schema: {
         tags,
         summary: 'Available-to-promise per SKU: total and per location',
-        description: 'available = max(0, on_hand − reserved − safety_stock) over active locations in scope (a location group, a channel’s group, one location, or the whole network).',
+        description:
+          'available = max(0, on_hand − reserved − safety_stock) over active locations in scope (a location group, a channel’s group, one location, or the whole network).',
         querystring: AvailabilityQuery,
       },
     },
     (request, reply) => {
-      const skus = request.query.skus.split(',').map((s) => s.trim()).filter(Boolean);
+      const skus = request.query.skus
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       return answer(db, request, reply, skus, request.query);
     },
   );
   app.post<{ Body: AvailabilityBody }>(
     '/availability/query',
-    { config, schema: { tags, summary: 'The same as GET /v1/availability, with the SKUs in a JSON body', body: AvailabilityBody } },
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'The same as GET /v1/availability, with the SKUs in a JSON body',
+        body: AvailabilityBody,
+      },
+    },
     (request, reply) => answer(db, request, reply, request.body.skus, request.body),
   );
 }

@@ -99,14 +99,22 @@ export async function ingestFeed(
   return ok({ ...summarize(record!), replayed: false });
 }
 
-async function replay(executor: Executor, feedId: string, requestHash: string): Promise<Result<FeedSummary & { replayed: boolean }>> {
+async function replay(
+  executor: Executor,
+  feedId: string,
+  requestHash: string,
+): Promise<Result<FeedSummary & { replayed: boolean }>> {
   const record = await queryOne<FeedRecord>(executor, sql`select * from inventory_feeds where feed_id = ${feedId}`);
   if (!record) throw new Error(`feed ${feedId} conflicted but cannot be read`);
   if (record.request_hash !== requestHash) {
     return fail(
-      problem('idempotency_conflict', `Feed ${feedId} was already received with different content. Send changed data under a new feed_id.`, {
-        feed_id: feedId,
-      }),
+      problem(
+        'idempotency_conflict',
+        `Feed ${feedId} was already received with different content. Send changed data under a new feed_id.`,
+        {
+          feed_id: feedId,
+        },
+      ),
     );
   }
   return ok({ ...summarize(record), replayed: true });
@@ -162,7 +170,13 @@ function planSql(input: FeedInput, source: SQL): SQL {
 }
 
 async function findViolations(executor: Executor, input: FeedInput, source: SQL): Promise<RowError[]> {
-  const rows = await query<{ idx: number | null; location_id: string; sku: string; new_on_hand: number; reserved: number }>(
+  const rows = await query<{
+    idx: number | null;
+    location_id: string;
+    sku: string;
+    new_on_hand: number;
+    reserved: number;
+  }>(
     executor,
     sql`select idx, location_id, sku, new_on_hand, reserved from (${planSql(input, source)}) p
         where not p.stale and p.new_on_hand < p.reserved

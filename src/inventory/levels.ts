@@ -70,7 +70,11 @@ function withoutChanged<T extends { changed: boolean }>(row: T): Omit<T, 'change
   return rest;
 }
 
-async function explainRefusal(executor: Executor, input: SetLevelInput, asOf: string): Promise<Result<SetLevelOutcome>> {
+async function explainRefusal(
+  executor: Executor,
+  input: SetLevelInput,
+  asOf: string,
+): Promise<Result<SetLevelOutcome>> {
   const current = await queryOne<Level & { counted_at: string | null }>(
     executor,
     sql`select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available, counted_at
@@ -98,7 +102,10 @@ export interface LevelFilter {
   limit: number;
 }
 
-export async function listStockLevels(executor: Executor, filter: LevelFilter): Promise<(Level & { updated_at: string | null })[]> {
+export async function listStockLevels(
+  executor: Executor,
+  filter: LevelFilter,
+): Promise<(Level & { updated_at: string | null })[]> {
   const rows = await query<Level & { updated_at: string }>(
     executor,
     sql`select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available, updated_at

@@ -126,7 +126,14 @@ export async function readLevel(executor: Executor, locationId: string, sku: str
  */
 export async function reserveUpTo(
   executor: Executor,
-  target: { locationId: string; sku: string; max: number; referenceType: string; referenceId: string; actor?: string | null | undefined },
+  target: {
+    locationId: string;
+    sku: string;
+    max: number;
+    referenceType: string;
+    referenceId: string;
+    actor?: string | null | undefined;
+  },
 ): Promise<number> {
   const row = await queryOne<{ taken: number }>(
     executor,

@@ -45,9 +45,13 @@ export async function checkReferences(
     });
   }
   if (unknown.skus.size > 0) {
-    return problem('unknown_sku', `Unknown SKU(s): ${[...unknown.skus].join(', ')}. Create them with POST /v1/products first.`, {
-      skus: [...unknown.skus],
-    });
+    return problem(
+      'unknown_sku',
+      `Unknown SKU(s): ${[...unknown.skus].join(', ')}. Create them with POST /v1/products first.`,
+      {
+        skus: [...unknown.skus],
+      },
+    );
   }
   return undefined;
 }

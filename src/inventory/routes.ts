@@ -34,7 +34,12 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
     '/inventory/:location_id/:sku',
     {
       config: { permission: 'inventory:write' },
-      schema: { tags, summary: 'Set on_hand (a count) and safety stock of one SKU at one location', params: LevelParams, body: SetLevelBody },
+      schema: {
+        tags,
+        summary: 'Set on_hand (a count) and safety stock of one SKU at one location',
+        params: LevelParams,
+        body: SetLevelBody,
+      },
     },
     async (request, reply) => {
       const { location_id, sku } = request.params;
@@ -42,7 +47,15 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
       if (forbidden) return sendProblem(reply, forbidden);
       const { on_hand, safety_stock, as_of, reason } = request.body;
       const result = await inTransaction(db, (tx) =>
-        setStockLevel(tx, { locationId: location_id, sku, onHand: on_hand, safetyStock: safety_stock, asOf: as_of, reason, actor: request.principal.keyId }),
+        setStockLevel(tx, {
+          locationId: location_id,
+          sku,
+          onHand: on_hand,
+          safetyStock: safety_stock,
+          asOf: as_of,
+          reason,
+          actor: request.principal.keyId,
+        }),
       );
       return respond(reply, result);
     },
@@ -52,7 +65,9 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
     { config: read, schema: { tags, summary: 'One stock level', params: LevelParams } },
     async (request) => readLevel(db, request.params.location_id, request.params.sku),
   );
-  app.get<{ Querystring: { limit: number; cursor?: string; location_id?: string; sku?: string; max_available?: number } }>(
+  app.get<{
+    Querystring: { limit: number; cursor?: string; location_id?: string; sku?: string; max_available?: number };
+  }>(
     '/inventory/levels',
     {
       config: read,
@@ -64,7 +79,9 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
           cursor: Type.Optional(Type.String({ maxLength: 300 })),
           location_id: Type.Optional(Type.String({ maxLength: 64 })),
           sku: Type.Optional(Type.String({ maxLength: 100 })),
-          max_available: Type.Optional(Type.Integer({ minimum: 0, description: 'Only levels with at most this many available (low stock)' })),
+          max_available: Type.Optional(
+            Type.Integer({ minimum: 0, description: 'Only levels with at most this many available (low stock)' }),
+          ),
         }),
       },
     },
@@ -76,12 +93,18 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
         locationId: location_id,
         sku,
         maxAvailable: max_available,
-        after: afterSku !== undefined && afterLocation !== undefined ? { sku: afterSku, locationId: afterLocation } : undefined,
+        after:
+          afterSku !== undefined && afterLocation !== undefined
+            ? { sku: afterSku, locationId: afterLocation }
+            : undefined,
         limit: limit + 1,
       });
       const data = rows.slice(0, limit);
       const last = data.at(-1);
-      return { data, next_cursor: rows.length > limit && last ? encodeCursor(JSON.stringify([last.sku, last.location_id])) : null };
+      return {
+        data,
+        next_cursor: rows.length > limit && last ? encodeCursor(JSON.stringify([last.sku, last.location_id])) : null,
+      };
     },
   );
 
@@ -98,13 +121,18 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
         body.movements.flatMap((m) => [m.location_id, ...(m.to_location_id ? [m.to_location_id] : [])]),
       );
       if (forbidden) return sendProblem(reply, forbidden);
-      return runCreate(db, request, reply, (tx) => created(applyAdjustments(tx, { ...body, actor: request.principal.keyId })));
+      return runCreate(db, request, reply, (tx) =>
+        created(applyAdjustments(tx, { ...body, actor: request.principal.keyId })),
+      );
     },
   );
 
   app.get<{ Querystring: LedgerQuery }>(
     '/inventory/ledger',
-    { config: read, schema: { tags, summary: 'The immutable movement ledger, oldest first', querystring: LedgerQuery } },
+    {
+      config: read,
+      schema: { tags, summary: 'The immutable movement ledger, oldest first', querystring: LedgerQuery },
+    },
     async (request) => {
       const { limit, cursor, sku, location_id, kind, reference_id } = request.query;
       const rows = await listLedger(db, {
@@ -134,7 +162,10 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
       },
     },
     (request, reply) => {
-      const forbidden = locationsForbidden(request, request.body.rows.map((r) => r.location_id));
+      const forbidden = locationsForbidden(
+        request,
+        request.body.rows.map((r) => r.location_id),
+      );
       if (forbidden) return sendProblem(reply, forbidden);
       const hash = requestHash('POST', '/v1/inventory/feeds', request.body);
       return runCreate(db, request, reply, async (tx) => {
@@ -146,7 +177,14 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
   );
   app.get<{ Params: { feed_id: string } }>(
     '/inventory/feeds/:feed_id',
-    { config: read, schema: { tags, summary: 'A received feed and its counts', params: Type.Object({ feed_id: Type.String({ maxLength: 200 }) }) } },
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'A received feed and its counts',
+        params: Type.Object({ feed_id: Type.String({ maxLength: 200 }) }),
+      },
+    },
     async (request, reply) => found(reply, await getFeed(db, request.params.feed_id), `feed ${request.params.feed_id}`),
   );
 

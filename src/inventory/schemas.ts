@@ -12,7 +12,10 @@ export const SetLevelBody = Type.Object(
   {
     on_hand: NonNegativeQuantity,
     safety_stock: Type.Optional(NonNegativeQuantity),
-    as_of: Type.Optional({ ...Timestamp, description: 'When the count was taken; older counts than the applied one are ignored.' }),
+    as_of: Type.Optional({
+      ...Timestamp,
+      description: 'When the count was taken; older counts than the applied one are ignored.',
+    }),
     reason: Type.Optional(Reason),
   },
   { additionalProperties: false },
@@ -22,7 +25,9 @@ export type SetLevelBody = Static<typeof SetLevelBody>;
 export const AdjustmentBody = Type.Object(
   {
     reason: Reason,
-    reference: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Your document: PO, ASN, count sheet' })),
+    reference: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Your document: PO, ASN, count sheet' }),
+    ),
     movements: Type.Array(
       Type.Object(
         {
@@ -43,7 +48,11 @@ export type AdjustmentBody = Static<typeof AdjustmentBody>;
 
 export const FeedBody = Type.Object(
   {
-    feed_id: Type.String({ minLength: 1, maxLength: 200, description: 'Your ID for this feed; resending it is a no-op' }),
+    feed_id: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Your ID for this feed; resending it is a no-op',
+    }),
     mode: Type.Union([Type.Literal('snapshot'), Type.Literal('delta')]),
     as_of: { ...Timestamp, description: 'When the source system produced the data' },
     source: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'ERP, WMS, POS…' })),
@@ -97,4 +106,3 @@ export const AvailabilityBody = Type.Object(
   { additionalProperties: false },
 );
 export type AvailabilityBody = Static<typeof AvailabilityBody>;
-

@@ -25,19 +25,22 @@ async function missingLocations(executor: Executor, ids: string[]): Promise<stri
 }
 
 function unknownLocations(missing: string[]) {
-  return fail(
-    problem('unknown_location', `Unknown location(s): ${missing.join(', ')}.`, { location_ids: missing }),
-  );
+  return fail(problem('unknown_location', `Unknown location(s): ${missing.join(', ')}.`, { location_ids: missing }));
 }
 
 async function setMembers(executor: Executor, groupId: string, locationIds: string[]) {
   await executor.delete(tables.locationGroupMembers).where(eq(tables.locationGroupMembers.groupId, groupId));
   if (locationIds.length > 0) {
-    await executor.insert(tables.locationGroupMembers).values(locationIds.map((locationId) => ({ groupId, locationId })));
+    await executor
+      .insert(tables.locationGroupMembers)
+      .values(locationIds.map((locationId) => ({ groupId, locationId })));
   }
 }
 
-export async function createLocationGroup(executor: Executor, input: CreateLocationGroup): Promise<Result<LocationGroup>> {
+export async function createLocationGroup(
+  executor: Executor,
+  input: CreateLocationGroup,
+): Promise<Result<LocationGroup>> {
   const missing = await missingLocations(executor, input.location_ids);
   if (missing.length > 0) return unknownLocations(missing);
   const id = newId('lgr');
@@ -81,7 +84,9 @@ export async function listLocationGroups(
       name: g.name,
       createdAt: g.createdAt,
       updatedAt: g.updatedAt,
-      locationIds: sql<string[]>`coalesce((select array_agg(m.location_id order by m.location_id) from location_group_members m where m.group_id = ${g.id}), '{}')`,
+      locationIds: sql<
+        string[]
+      >`coalesce((select array_agg(m.location_id order by m.location_id) from location_group_members m where m.group_id = ${g.id}), '{}')`,
     })
     .from(g)
     .where(and(filter.after ? gt(g.id, filter.after) : undefined, filter.ids ? inArray(g.id, filter.ids) : undefined))

@@ -47,7 +47,12 @@ export function networkRoutes(app: FastifyInstance, { database: { db } }: AppCon
     },
     async (request) => {
       const { limit, cursor, type, capability } = request.query;
-      const rows = await listLocations(db, { type, capability, after: decodeCursor(cursor, 'string'), limit: limit + 1 });
+      const rows = await listLocations(db, {
+        type,
+        capability,
+        after: decodeCursor(cursor, 'string'),
+        limit: limit + 1,
+      });
       return page(rows, limit, (r) => r.id);
     },
   );
@@ -58,7 +63,10 @@ export function networkRoutes(app: FastifyInstance, { database: { db } }: AppCon
   );
   app.patch<{ Params: IdParams; Body: UpdateLocation }>(
     '/locations/:id',
-    { config: { permission: 'network:write' }, schema: { tags: ['network'], summary: 'Update a location', params: IdParams, body: UpdateLocation } },
+    {
+      config: { permission: 'network:write' },
+      schema: { tags: ['network'], summary: 'Update a location', params: IdParams, body: UpdateLocation },
+    },
     async (request, reply) =>
       respond(reply, await inTransaction(db, (tx) => updateLocation(tx, request.params.id, request.body))),
   );
@@ -70,7 +78,10 @@ export function networkRoutes(app: FastifyInstance, { database: { db } }: AppCon
   );
   app.get<{ Querystring: PageQs }>(
     '/location-groups',
-    { config: read, schema: { tags: ['network'], summary: 'List location groups', querystring: Type.Object(PageQuery) } },
+    {
+      config: read,
+      schema: { tags: ['network'], summary: 'List location groups', querystring: Type.Object(PageQuery) },
+    },
     async (request) => {
       const { limit, cursor } = request.query;
       const rows = await listLocationGroups(db, { after: decodeCursor(cursor, 'string'), limit: limit + 1 });
@@ -87,7 +98,12 @@ export function networkRoutes(app: FastifyInstance, { database: { db } }: AppCon
     '/location-groups/:id',
     {
       config: { permission: 'network:write' },
-      schema: { tags: ['network'], summary: 'Rename a group or replace its members', params: IdParams, body: UpdateLocationGroup },
+      schema: {
+        tags: ['network'],
+        summary: 'Rename a group or replace its members',
+        params: IdParams,
+        body: UpdateLocationGroup,
+      },
     },
     async (request, reply) =>
       respond(reply, await inTransaction(db, (tx) => updateLocationGroup(tx, request.params.id, request.body))),

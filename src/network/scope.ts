@@ -41,7 +41,9 @@ export async function resolveLocationScope(executor: Executor, scope: LocationSc
   }
   if (scope.locationId) {
     if (ids && !ids.includes(scope.locationId)) {
-      return fail(problem('validation_failed', `Location ${scope.locationId} is not in the requested group or channel.`));
+      return fail(
+        problem('validation_failed', `Location ${scope.locationId} is not in the requested group or channel.`),
+      );
     }
     ids = [scope.locationId];
   }

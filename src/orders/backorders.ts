@@ -33,7 +33,10 @@ export async function rerouteBackorders(db: Db, batch = 100): Promise<number> {
   let routed = 0;
   for (const { id } of await waitingOrders(db, batch)) {
     const result = await inTransaction(db, async (tx) => {
-      const locked = await queryOne<{ id: string }>(tx, sql`select id from orders where id = ${id} for update skip locked`);
+      const locked = await queryOne<{ id: string }>(
+        tx,
+        sql`select id from orders where id = ${id} for update skip locked`,
+      );
       if (!locked) return ok(false);
       const outcome = await routeOrder(tx, id, { cause: 'backorder', actor: 'backorder-worker', onFailure: 'keep' });
       if (!outcome.ok) return outcome;
@@ -49,14 +52,17 @@ export async function rerouteBackorders(db: Db, batch = 100): Promise<number> {
 export function startBackorderWorker(db: Db, options: { intervalMs: number; onError?: (error: unknown) => void }) {
   let running: Promise<unknown> | undefined;
   let stopped = false;
-  const timer = setInterval(() => {
-    if (running || stopped) return;
-    running = rerouteBackorders(db)
-      .catch((error: unknown) => options.onError?.(error))
-      .finally(() => {
-        running = undefined;
-      });
-  }, Math.max(options.intervalMs, 10));
+  const timer = setInterval(
+    () => {
+      if (running || stopped) return;
+      running = rerouteBackorders(db)
+        .catch((error: unknown) => options.onError?.(error))
+        .finally(() => {
+          running = undefined;
+        });
+    },
+    Math.max(options.intervalMs, 10),
+  );
   timer.unref();
   return {
     stop: async () => {

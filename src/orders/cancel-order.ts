@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
 import { applyMovement } from '../inventory/index.ts';
-import { newId } from '../shared/ids.ts';
+import { voidAuthorizations } from '../payments/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
@@ -82,7 +82,7 @@ export async function cancelOrder(executor: Executor, orderId: string, input: Ca
   for (const { line, quantity } of plan) await cancelLine(executor, orderId, line, allocations, quantity, input.actor);
   await cancelEmptyFulfillmentOrders(executor, orderId);
   const value = plan.reduce((n, p) => n + p.line.unit_value_minor * p.quantity, 0);
-  await voidAuthorization(executor, orderId, value, order.currency);
+  await voidAuthorizations(executor, orderId, value, input.actor);
   const cancelled = plan.map((p) => ({ line_id: p.line.line_id, quantity: p.quantity }));
   await recordOrderEvent(executor, orderId, 'order.lines_cancelled', input.actor, { reason: input.reason, lines: cancelled });
   await refreshOrderStatus(executor, orderId, input.actor);
@@ -121,19 +121,4 @@ async function cancelEmptyFulfillmentOrders(executor: Executor, orderId: string)
     update fulfillment_orders f set status = 'cancelled', version = version + 1, updated_at = now()
     where f.order_id = ${orderId} and f.status in ('allocated', 'accepted')
       and not exists (select 1 from order_allocations a where a.fulfillment_order_id = f.id and a.status = 'reserved')`);
-}
-
-/** Voids what is still authorized for the cancelled value (never more than is left). */
-async function voidAuthorization(executor: Executor, orderId: string, valueMinor: number, currency: string) {
-  const left = await queryOne<{ amount: number; gateway: string | null }>(
-    executor,
-    sql`select coalesce(sum(case kind when 'authorization' then amount_minor when 'void' then -amount_minor when 'capture' then -amount_minor else 0 end), 0)::bigint as amount,
-               max(gateway) as gateway
-        from payments where order_id = ${orderId} and status = 'succeeded'`,
-  );
-  const amount = Math.min(valueMinor, left?.amount ?? 0);
-  if (amount <= 0) return;
-  await executor.execute(sql`
-    insert into payments (id, order_id, kind, status, amount_minor, currency, gateway)
-    values (${newId('pay')}, ${orderId}, 'void', 'succeeded', ${amount}, ${currency}, ${left?.gateway ?? 'manual'})`);
 }

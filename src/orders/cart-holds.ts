@@ -10,11 +10,17 @@ import type { CreateOrder } from './schemas.ts';
  * Turns the cart holds named on the order's lines into the order's allocations: the held units
  * stay reserved, now for the order. Units the order does not need are released.
  */
-export async function convertCartHolds(executor: Executor, orderId: string, input: CreateOrder, actor: string): Promise<Result<void>> {
+export async function convertCartHolds(
+  executor: Executor,
+  orderId: string,
+  input: CreateOrder,
+  actor: string,
+): Promise<Result<void>> {
   const ids = [...new Set(input.lines.flatMap((l) => (l.reservation_id ? [l.reservation_id] : [])))];
   for (const reservationId of ids) {
     const reservation = await getReservation(executor, reservationId);
-    if (!reservation) return fail(problem('unknown_reference', `No reservation ${reservationId}.`, { reservation_id: reservationId }));
+    if (!reservation)
+      return fail(problem('unknown_reference', `No reservation ${reservationId}.`, { reservation_id: reservationId }));
     const committed = await commitReservation(executor, reservationId, orderId);
     if (!committed.ok) return committed;
     const lines = await query<{ line_id: string; sku: string; open: number }>(
@@ -29,7 +35,9 @@ export async function convertCartHolds(executor: Executor, orderId: string, inpu
         await executor.execute(sql`
           insert into order_allocations (order_id, line_id, sku, location_id, quantity)
           values (${orderId}, ${line.line_id}, ${held.sku}, ${held.location_id}, ${take})`);
-        await executor.execute(sql`update order_lines set allocated = allocated + ${take} where order_id = ${orderId} and line_id = ${line.line_id}`);
+        await executor.execute(
+          sql`update order_lines set allocated = allocated + ${take} where order_id = ${orderId} and line_id = ${line.line_id}`,
+        );
         line.open -= take;
         left -= take;
         if (left === 0) break;
@@ -37,7 +45,17 @@ export async function convertCartHolds(executor: Executor, orderId: string, inpu
       if (left > 0) {
         await applyMovement(
           executor,
-          { locationId: held.location_id, sku: held.sku, kind: 'release', onHandDelta: 0, reservedDelta: -left, reason: 'not needed by the order', referenceType: 'reservation', referenceId: reservationId, actor },
+          {
+            locationId: held.location_id,
+            sku: held.sku,
+            kind: 'release',
+            onHandDelta: 0,
+            reservedDelta: -left,
+            reason: 'not needed by the order',
+            referenceType: 'reservation',
+            referenceId: reservationId,
+            actor,
+          },
           'none',
         );
       }

@@ -9,5 +9,7 @@ export async function recordOrderEvent(
   actor: string | null,
   data: Record<string, unknown> = {},
 ): Promise<void> {
-  await recordEvents(executor, [{ type, subjectType: 'order', subjectId: orderId, payload: { order_id: orderId, actor, ...data } }]);
+  await recordEvents(executor, [
+    { type, subjectType: 'order', subjectId: orderId, payload: { order_id: orderId, actor, ...data } },
+  ]);
 }

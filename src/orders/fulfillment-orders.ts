@@ -37,7 +37,14 @@ export async function createFulfillmentOrders(
       type: 'fulfillment_order.created',
       subjectType: 'order',
       subjectId: orderId,
-      payload: { order_id: orderId, actor, fulfillment_order_id: id, location_id: pending[i]!.location_id, delivery_method: deliveryMethod, status: 'allocated' },
+      payload: {
+        order_id: orderId,
+        actor,
+        fulfillment_order_id: id,
+        location_id: pending[i]!.location_id,
+        delivery_method: deliveryMethod,
+        status: 'allocated',
+      },
     })),
   );
   return created;

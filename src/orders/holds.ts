@@ -12,21 +12,44 @@ export type HoldKind = (typeof holdKinds)[number];
 const FINAL = ['shipped', 'partially_delivered', 'delivered', 'cancelled'];
 
 /** Puts an order on hold: it keeps its reserved stock but gets no new fulfillment work. */
-export async function holdOrder(executor: Executor, orderId: string, kind: HoldKind, reason: string, actor: string): Promise<Result<void>> {
-  const order = await queryOne<{ status: string }>(executor, sql`select status from orders where id = ${orderId} for update`);
+export async function holdOrder(
+  executor: Executor,
+  orderId: string,
+  kind: HoldKind,
+  reason: string,
+  actor: string,
+): Promise<Result<void>> {
+  const order = await queryOne<{ status: string }>(
+    executor,
+    sql`select status from orders where id = ${orderId} for update`,
+  );
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
   if (FINAL.includes(order.status)) {
-    return fail(problem('illegal_transition', `Order ${orderId} is ${order.status}; it cannot be put on hold.`, { from: order.status }));
+    return fail(
+      problem('illegal_transition', `Order ${orderId} is ${order.status}; it cannot be put on hold.`, {
+        from: order.status,
+      }),
+    );
   }
-  await executor.execute(sql`insert into order_holds (order_id, kind, reason, created_by) values (${orderId}, ${kind}, ${reason}, ${actor})`);
+  await executor.execute(
+    sql`insert into order_holds (order_id, kind, reason, created_by) values (${orderId}, ${kind}, ${reason}, ${actor})`,
+  );
   await recordOrderEvent(executor, orderId, 'order.held', actor, { kind, reason });
   await refreshOrderStatus(executor, orderId, actor);
   return ok(undefined);
 }
 
 /** Releases active holds (of one kind, or all); when none remain, fulfillment work is created. */
-export async function releaseHold(executor: Executor, orderId: string, kind: HoldKind | undefined, actor: string): Promise<Result<void>> {
-  const order = await queryOne<{ delivery_method: string }>(executor, sql`select delivery_method from orders where id = ${orderId} for update`);
+export async function releaseHold(
+  executor: Executor,
+  orderId: string,
+  kind: HoldKind | undefined,
+  actor: string,
+): Promise<Result<void>> {
+  const order = await queryOne<{ delivery_method: string }>(
+    executor,
+    sql`select delivery_method from orders where id = ${orderId} for update`,
+  );
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
   const released = await query<{ kind: string }>(
     executor,
@@ -42,7 +65,13 @@ export async function releaseHold(executor: Executor, orderId: string, kind: Hol
     executor,
     sql`select count(*)::int as n from order_holds where order_id = ${orderId} and released_at is null`,
   );
-  if (stillHeld!.n === 0) await createFulfillmentOrders(executor, orderId, await plannedMethod(executor, orderId, order.delivery_method), actor);
+  if (stillHeld!.n === 0)
+    await createFulfillmentOrders(
+      executor,
+      orderId,
+      await plannedMethod(executor, orderId, order.delivery_method),
+      actor,
+    );
   await refreshOrderStatus(executor, orderId, actor);
   return ok(undefined);
 }

@@ -77,7 +77,14 @@ export async function listOrders(executor: Executor, filter: OrderFilter) {
 }
 
 export async function routingDecisions(executor: Executor, orderId: string) {
-  const rows = await query<{ id: number; cause: string; rules_version: number | null; outcome: string; explanation: Record<string, unknown>; created_at: string }>(
+  const rows = await query<{
+    id: number;
+    cause: string;
+    rules_version: number | null;
+    outcome: string;
+    explanation: Record<string, unknown>;
+    created_at: string;
+  }>(
     executor,
     sql`select id, cause, rules_version, outcome, explanation, created_at from routing_decisions where order_id = ${orderId} order by id`,
   );

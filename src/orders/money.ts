@@ -31,7 +31,9 @@ export function allocateProportionally(amount: number, weights: number[]): numbe
   const exact = weights.map((w) => (amount * w) / total);
   const parts = exact.map(Math.floor);
   let left = amount - parts.reduce((a, b) => a + b, 0);
-  const order = exact.map((value, index) => ({ index, rest: value - Math.floor(value) })).sort((a, b) => b.rest - a.rest || a.index - b.index);
+  const order = exact
+    .map((value, index) => ({ index, rest: value - Math.floor(value) }))
+    .sort((a, b) => b.rest - a.rest || a.index - b.index);
   for (const { index } of order) {
     if (left === 0) break;
     parts[index]! += 1;
@@ -52,7 +54,8 @@ export function checkMoney(input: CreateOrder): { totals: Totals; errors: FieldE
     ...(input.shipping ? [{ pointer: '/shipping', money: input.shipping }] : []),
   ];
   for (const { pointer, money } of amounts) {
-    if (money.currency !== currency) errors.push({ pointer, message: `currency ${money.currency} differs from the total's ${currency}` });
+    if (money.currency !== currency)
+      errors.push({ pointer, message: `currency ${money.currency} differs from the total's ${currency}` });
   }
   const lineSubtotals = input.lines.map((l) => l.unit_price.amount * l.quantity);
   const subtotalMinor = lineSubtotals.reduce((a, b) => a + b, 0);
@@ -61,7 +64,11 @@ export function checkMoney(input: CreateOrder): { totals: Totals; errors: FieldE
   const shippingMinor = input.shipping?.amount ?? 0;
   const authorizedMinor = (input.payments ?? []).reduce((a, p) => a + p.amount.amount, 0);
   const expected = subtotalMinor - discountMinor + shippingMinor + taxMinor;
-  if (discountMinor > subtotalMinor) errors.push({ pointer: '/discounts', message: `discounts ${discountMinor} exceed the line subtotal ${subtotalMinor}` });
+  if (discountMinor > subtotalMinor)
+    errors.push({
+      pointer: '/discounts',
+      message: `discounts ${discountMinor} exceed the line subtotal ${subtotalMinor}`,
+    });
   if (expected !== input.total.amount) {
     errors.push({
       pointer: '/total/amount',
@@ -69,7 +76,10 @@ export function checkMoney(input: CreateOrder): { totals: Totals; errors: FieldE
     });
   }
   const discounts = allocateProportionally(discountMinor, lineSubtotals);
-  const taxes = allocateProportionally(taxMinor, lineSubtotals.map((s, i) => s - discounts[i]!));
+  const taxes = allocateProportionally(
+    taxMinor,
+    lineSubtotals.map((s, i) => s - discounts[i]!),
+  );
   return {
     errors,
     totals: {

@@ -61,15 +61,24 @@ async function replay(
 ): Promise<Result<{ order: OrderView; replayed: boolean }>> {
   if (existing.request_hash !== requestHash) {
     return fail(
-      problem('idempotency_conflict', `Order ${input.external_id} of this channel already exists (${existing.id}) with different content.`, {
-        order_id: existing.id,
-      }),
+      problem(
+        'idempotency_conflict',
+        `Order ${input.external_id} of this channel already exists (${existing.id}) with different content.`,
+        {
+          order_id: existing.id,
+        },
+      ),
     );
   }
   return ok({ order: (await getOrder(executor, existing.id))!, replayed: true });
 }
 
-async function insertOrder(executor: Executor, input: CreateOrder, valid: ValidOrder, options: PlaceOrderOptions): Promise<string | undefined> {
+async function insertOrder(
+  executor: Executor,
+  input: CreateOrder,
+  valid: ValidOrder,
+  options: PlaceOrderOptions,
+): Promise<string | undefined> {
   const orderId = newId('ord');
   const { totals } = valid;
   const destination = destinationOf(input.shipping_address);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
+import { invoicesOfOrder } from '../invoices/index.ts';
 import { derivePaymentStatus } from './status.ts';
 
 interface OrderRow {
@@ -161,6 +162,7 @@ export async function getOrder(executor: Executor, orderId: string) {
     ...(await fulfillmentOf(executor, orderId)),
     shipments: await shipmentsOf(executor, orderId),
     ...(await moneyOf(executor, orderId, order.total_minor)),
+    invoices: await invoicesOfOrder(executor, orderId),
     holds,
     timeline: await orderTimeline(executor, orderId),
   };

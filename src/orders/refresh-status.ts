@@ -7,14 +7,25 @@ import { canTransitionOrder, deriveOrderStatus, type OrderStatus } from './statu
  * Recomputes the order's status from its lines and holds and stores it by compare-and-set on
  * (status, version). A derived status the transition table forbids is a bug: it throws.
  */
-export async function refreshOrderStatus(executor: Executor, orderId: string, actor: string | null): Promise<OrderStatus> {
+export async function refreshOrderStatus(
+  executor: Executor,
+  orderId: string,
+  actor: string | null,
+): Promise<OrderStatus> {
   const order = await queryOne<{ status: OrderStatus; version: number; on_hold: boolean }>(
     executor,
     sql`select status, version, exists (select 1 from order_holds h where h.order_id = o.id and h.released_at is null) as on_hold
         from orders o where id = ${orderId} for update`,
   );
   if (!order) throw new Error(`order ${orderId} vanished`);
-  const lines = await query<{ quantity: number; allocated: number; backordered: number; cancelled: number; shipped: number; delivered: number }>(
+  const lines = await query<{
+    quantity: number;
+    allocated: number;
+    backordered: number;
+    cancelled: number;
+    shipped: number;
+    delivered: number;
+  }>(
     executor,
     sql`select quantity, allocated, backordered, cancelled, shipped, delivered from order_lines where order_id = ${orderId}`,
   );

@@ -6,7 +6,15 @@ import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
 import { createFulfillmentOrders } from './fulfillment-orders.ts';
-import { loadCandidates, loadOpenLines, loadOrderForRouting, loadStock, type CandidateRow, type OrderForRouting, type OpenLine } from './routing-inputs.ts';
+import {
+  loadCandidates,
+  loadOpenLines,
+  loadOrderForRouting,
+  loadStock,
+  type CandidateRow,
+  type OrderForRouting,
+  type OpenLine,
+} from './routing-inputs.ts';
 
 export interface RouteOptions {
   cause: 'capture' | 'reroute' | 'backorder' | 'release';
@@ -47,7 +55,13 @@ function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[])
       order.destination_latitude !== null && order.destination_longitude !== null
         ? { latitude: order.destination_latitude, longitude: order.destination_longitude }
         : null,
-    lines: lines.map((l) => ({ lineId: l.line_id, sku: l.sku, quantity: l.need, weightGrams: l.weight_grams, allowBackorder: l.allow_backorder })),
+    lines: lines.map((l) => ({
+      lineId: l.line_id,
+      sku: l.sku,
+      quantity: l.need,
+      weightGrams: l.weight_grams,
+      allowBackorder: l.allow_backorder,
+    })),
     placedAt: toIso(order.placed_at)!,
     excludedLocationIds: exclude,
   };
@@ -69,7 +83,12 @@ async function snapshot(executor: Executor, skus: string[], candidates: Candidat
  * Reserves every allocation of a plan, all or nothing: a savepoint is rolled back if any guarded
  * reservation loses to a concurrent order. Rows are touched in (sku, location) order.
  */
-async function reservePlan(executor: Executor, orderId: string, result: PlanResult, actor: string | null): Promise<boolean> {
+async function reservePlan(
+  executor: Executor,
+  orderId: string,
+  result: PlanResult,
+  actor: string | null,
+): Promise<boolean> {
   const allocations = [...result.allocations].sort((a, b) =>
     a.sku === b.sku ? (a.locationId < b.locationId ? -1 : 1) : a.sku < b.sku ? -1 : 1,
   );
@@ -78,7 +97,16 @@ async function reservePlan(executor: Executor, orderId: string, result: PlanResu
       for (const a of allocations) {
         const level = await applyMovement(
           savepoint,
-          { locationId: a.locationId, sku: a.sku, kind: 'reservation', onHandDelta: 0, reservedDelta: a.quantity, referenceType: 'order', referenceId: orderId, actor },
+          {
+            locationId: a.locationId,
+            sku: a.sku,
+            kind: 'reservation',
+            onHandDelta: 0,
+            reservedDelta: a.quantity,
+            referenceType: 'order',
+            referenceId: orderId,
+            actor,
+          },
           'available',
         );
         if (!level) throw new LostRace();
@@ -98,7 +126,11 @@ class LostRace extends Error {}
  * (re-planning if a concurrent order won the stock), records allocations, back-orders and the
  * explanation, and creates fulfillment work unless the order is on hold.
  */
-export async function routeOrder(executor: Executor, orderId: string, options: RouteOptions): Promise<Result<PlanResult | null>> {
+export async function routeOrder(
+  executor: Executor,
+  orderId: string,
+  options: RouteOptions,
+): Promise<Result<PlanResult | null>> {
   const order = await loadOrderForRouting(executor, orderId);
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
   const lines = await loadOpenLines(executor, orderId);
@@ -111,16 +143,27 @@ export async function routeOrder(executor: Executor, orderId: string, options: R
   const request = planOrder(order, lines, options.excludeLocationIds ?? []);
   let result: PlanResult | undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const stock = await snapshot(executor, lines.map((l) => l.sku), candidates);
+    const stock = await snapshot(
+      executor,
+      lines.map((l) => l.sku),
+      candidates,
+    );
     result = plan(request, candidates, stock, rules, new Date());
     if (result.status === 'rejected') break;
     if (await reservePlan(executor, orderId, result, options.actor)) break;
     result.explanation.notes.push(`attempt ${attempt}: a concurrent order took the planned stock; planned again`);
-    if (attempt === MAX_ATTEMPTS) return fail(problem('conflict', 'Stock kept changing while this order was routed; try again.'));
+    if (attempt === MAX_ATTEMPTS)
+      return fail(problem('conflict', 'Stock kept changing while this order was routed; try again.'));
   }
   const decision = await storeDecision(executor, orderId, version, options.cause, result!);
   if (result!.status === 'rejected') return routingFailed(executor, orderId, result!, options, decision);
-  await recordAllocations(executor, orderId, lines.map((l) => l.line_id), result!, decision);
+  await recordAllocations(
+    executor,
+    orderId,
+    lines.map((l) => l.line_id),
+    result!,
+    decision,
+  );
   await executor.execute(sql`update orders set rules_version = ${version}, updated_at = now() where id = ${orderId}`);
   await recordOrderEvent(executor, orderId, 'order.routed', options.actor, {
     cause: options.cause,
@@ -133,7 +176,13 @@ export async function routeOrder(executor: Executor, orderId: string, options: R
   return ok(result!);
 }
 
-async function storeDecision(executor: Executor, orderId: string, version: number | null, cause: string, result: PlanResult): Promise<number> {
+async function storeDecision(
+  executor: Executor,
+  orderId: string,
+  version: number | null,
+  cause: string,
+  result: PlanResult,
+): Promise<number> {
   const row = await queryOne<{ id: number }>(
     executor,
     sql`insert into routing_decisions (order_id, cause, rules_version, outcome, explanation)
@@ -143,8 +192,16 @@ async function storeDecision(executor: Executor, orderId: string, version: numbe
   return row!.id;
 }
 
-async function recordAllocations(executor: Executor, orderId: string, lineIds: string[], result: PlanResult, decisionId: number): Promise<void> {
-  const allocations = JSON.stringify(result.allocations.map((a) => ({ line_id: a.lineId, sku: a.sku, location_id: a.locationId, quantity: a.quantity })));
+async function recordAllocations(
+  executor: Executor,
+  orderId: string,
+  lineIds: string[],
+  result: PlanResult,
+  decisionId: number,
+): Promise<void> {
+  const allocations = JSON.stringify(
+    result.allocations.map((a) => ({ line_id: a.lineId, sku: a.sku, location_id: a.locationId, quantity: a.quantity })),
+  );
   const backorders = JSON.stringify(result.backorders.map((b) => ({ line_id: b.lineId, quantity: b.quantity })));
   await executor.execute(sql`
     insert into order_allocations (order_id, line_id, sku, location_id, quantity, decision_id)
@@ -172,13 +229,25 @@ async function routingFailed(
   const reason = result.rejection?.message ?? 'no location can fulfil the order';
   if (options.onFailure === 'keep') return ok(result);
   if ((options.onFailure ?? 'reject') === 'reject') {
-    const code = result.rejection?.code === 'insufficient_stock' || result.shortfalls.length > 0 ? 'insufficient_stock' : 'conflict';
-    return fail(problem(code, `The order cannot be routed: ${reason}`, { shortfalls: result.shortfalls, routing: result.explanation }));
+    const code =
+      result.rejection?.code === 'insufficient_stock' || result.shortfalls.length > 0
+        ? 'insufficient_stock'
+        : 'conflict';
+    return fail(
+      problem(code, `The order cannot be routed: ${reason}`, {
+        shortfalls: result.shortfalls,
+        routing: result.explanation,
+      }),
+    );
   }
   await executor.execute(sql`
     insert into order_holds (order_id, kind, reason, created_by)
     select ${orderId}, 'routing', ${reason}, ${options.actor}
     where not exists (select 1 from order_holds where order_id = ${orderId} and kind = 'routing' and released_at is null)`);
-  await recordOrderEvent(executor, orderId, 'order.routing_failed', options.actor, { cause: options.cause, reason, decision_id: decisionId });
+  await recordOrderEvent(executor, orderId, 'order.routing_failed', options.actor, {
+    cause: options.cause,
+    reason,
+    decision_id: decisionId,
+  });
   return ok(result);
 }

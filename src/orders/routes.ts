@@ -22,19 +22,31 @@ const CancelBody = Type.Object(
   {
     reason: Type.String({ minLength: 1, maxLength: 500 }),
     lines: Type.Optional(
-      Type.Array(Type.Object({ line_id: Type.String({ maxLength: 64 }), quantity: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), {
-        minItems: 1,
-        maxItems: 500,
-      }),
+      Type.Array(
+        Type.Object(
+          { line_id: Type.String({ maxLength: 64 }), quantity: Type.Integer({ minimum: 1 }) },
+          { additionalProperties: false },
+        ),
+        {
+          minItems: 1,
+          maxItems: 500,
+        },
+      ),
     ),
   },
   { additionalProperties: false },
 );
 const HoldBody = Type.Object(
-  { kind: Type.Union(holdKinds.filter((k) => k !== 'routing').map((k) => Type.Literal(k))), reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  {
+    kind: Type.Union(holdKinds.filter((k) => k !== 'routing').map((k) => Type.Literal(k))),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  },
   { additionalProperties: false },
 );
-const ReleaseBody = Type.Object({ kind: Type.Optional(Type.Union(holdKinds.map((k) => Type.Literal(k)))) }, { additionalProperties: false });
+const ReleaseBody = Type.Object(
+  { kind: Type.Optional(Type.Union(holdKinds.map((k) => Type.Literal(k)))) },
+  { additionalProperties: false },
+);
 const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -69,7 +81,8 @@ export function orderRoutes(app: FastifyInstance, { database: { db } }: AppConte
       schema: {
         tags,
         summary: 'Capture an order and route it in the same transaction',
-        description: 'Idempotent by Idempotency-Key and by (channel, external_id). An order whose authorizations do not cover its total is created on a payment hold.',
+        description:
+          'Idempotent by Idempotency-Key and by (channel, external_id). An order whose authorizations do not cover its total is created on a payment hold.',
         body: CreateOrder,
       },
     },
@@ -90,13 +103,19 @@ export function orderRoutes(app: FastifyInstance, { database: { db } }: AppConte
 
   app.get<{ Querystring: ListQuery }>(
     '/orders',
-    { config: { permission: 'orders:read' }, schema: { tags, summary: 'Search all orders across channels, newest first', querystring: ListQuery } },
+    {
+      config: { permission: 'orders:read' },
+      schema: { tags, summary: 'Search all orders across channels, newest first', querystring: ListQuery },
+    },
     async (request) => {
       const q = request.query;
       const principal = request.principal;
       let channelId = q.channel;
       if (channelId) {
-        const channel = await queryOne<{ id: string }>(db, sql`select id from channels where id = ${channelId} or code = ${channelId}`);
+        const channel = await queryOne<{ id: string }>(
+          db,
+          sql`select id from channels where id = ${channelId} or code = ${channelId}`,
+        );
         channelId = channel?.id ?? channelId;
       }
       if (principal.role === 'channel') channelId = principal.channelId ?? 'none';
@@ -119,7 +138,14 @@ export function orderRoutes(app: FastifyInstance, { database: { db } }: AppConte
 
   app.get<{ Params: { id: string } }>(
     '/orders/:id',
-    { config: { permission: 'orders:read' }, schema: { tags, summary: 'The full order: lines, allocations, fulfillment, payments, holds, timeline', params: IdParams } },
+    {
+      config: { permission: 'orders:read' },
+      schema: {
+        tags,
+        summary: 'The full order: lines, allocations, fulfillment, payments, holds, timeline',
+        params: IdParams,
+      },
+    },
     async (request, reply) => {
       if (!(await visibleOrder(db, request, reply, request.params.id))) return reply;
       return getOrder(db, request.params.id);
@@ -128,7 +154,14 @@ export function orderRoutes(app: FastifyInstance, { database: { db } }: AppConte
 
   app.get<{ Params: { id: string } }>(
     '/orders/:id/routing',
-    { config: { permission: 'orders:read' }, schema: { tags, summary: 'Why the order went where it went: every routing decision with its explanation', params: IdParams } },
+    {
+      config: { permission: 'orders:read' },
+      schema: {
+        tags,
+        summary: 'Why the order went where it went: every routing decision with its explanation',
+        params: IdParams,
+      },
+    },
     async (request, reply) => {
       if (!(await visibleOrder(db, request, reply, request.params.id))) return reply;
       const decisions = await routingDecisions(db, request.params.id);
@@ -138,10 +171,17 @@ export function orderRoutes(app: FastifyInstance, { database: { db } }: AppConte
 
   app.post<{ Params: { id: string }; Body: Static<typeof CancelBody> }>(
     '/orders/:id/cancel',
-    { config: { permission: 'orders:manage' }, schema: { tags, summary: 'Cancel the whole order or some line quantities', params: IdParams, body: CancelBody } },
+    {
+      config: { permission: 'orders:manage' },
+      schema: { tags, summary: 'Cancel the whole order or some line quantities', params: IdParams, body: CancelBody },
+    },
     async (request, reply) => {
       const result = await inTransaction(db, (tx) =>
-        cancelOrder(tx, request.params.id, { lines: request.body.lines, reason: request.body.reason, actor: request.principal.keyId }),
+        cancelOrder(tx, request.params.id, {
+          lines: request.body.lines,
+          reason: request.body.reason,
+          actor: request.principal.keyId,
+        }),
       );
       if (!result.ok) return respond(reply, result);
       return getOrder(db, request.params.id);
@@ -150,9 +190,19 @@ export function orderRoutes(app: FastifyInstance, { database: { db } }: AppConte
 
   app.post<{ Params: { id: string }; Body: Static<typeof HoldBody> }>(
     '/orders/:id/hold',
-    { config: { permission: 'orders:manage' }, schema: { tags, summary: 'Put an order on a manual, payment, fraud or review hold', params: IdParams, body: HoldBody } },
+    {
+      config: { permission: 'orders:manage' },
+      schema: {
+        tags,
+        summary: 'Put an order on a manual, payment, fraud or review hold',
+        params: IdParams,
+        body: HoldBody,
+      },
+    },
     async (request, reply) => {
-      const result = await inTransaction(db, (tx) => holdOrder(tx, request.params.id, request.body.kind as HoldKind, request.body.reason, request.principal.keyId));
+      const result = await inTransaction(db, (tx) =>
+        holdOrder(tx, request.params.id, request.body.kind as HoldKind, request.body.reason, request.principal.keyId),
+      );
       if (!result.ok) return respond(reply, result);
       return getOrder(db, request.params.id);
     },
@@ -160,9 +210,19 @@ export function orderRoutes(app: FastifyInstance, { database: { db } }: AppConte
 
   app.post<{ Params: { id: string }; Body: Static<typeof ReleaseBody> }>(
     '/orders/:id/release-hold',
-    { config: { permission: 'orders:manage' }, schema: { tags, summary: 'Release holds; fulfillment work starts when none remain', params: IdParams, body: ReleaseBody } },
+    {
+      config: { permission: 'orders:manage' },
+      schema: {
+        tags,
+        summary: 'Release holds; fulfillment work starts when none remain',
+        params: IdParams,
+        body: ReleaseBody,
+      },
+    },
     async (request, reply) => {
-      const result = await inTransaction(db, (tx) => releaseHold(tx, request.params.id, request.body.kind as HoldKind | undefined, request.principal.keyId));
+      const result = await inTransaction(db, (tx) =>
+        releaseHold(tx, request.params.id, request.body.kind as HoldKind | undefined, request.principal.keyId),
+      );
       if (!result.ok) return respond(reply, result);
       return getOrder(db, request.params.id);
     },

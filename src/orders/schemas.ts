@@ -46,7 +46,9 @@ export const OrderLineInput = Type.Object(
     name: Type.Optional(Text(300)),
     quantity: Quantity,
     unit_price: Money,
-    reservation_id: Type.Optional(Type.String({ maxLength: 64, description: 'A cart hold to convert into this order' })),
+    reservation_id: Type.Optional(
+      Type.String({ maxLength: 64, description: 'A cart hold to convert into this order' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -86,7 +88,9 @@ export const CreateOrder = Type.Object(
     delivery_method: Type.Union([Type.Literal('ship'), Type.Literal('pickup'), Type.Literal('curbside')]),
     shipping_address: Type.Optional(ShippingAddress),
     pickup_location_id: Type.Optional(Type.String({ maxLength: 64 })),
-    allow_ship_fallback: Type.Optional(Type.Boolean({ description: 'The customer accepts shipping if the store cannot fulfil pickup' })),
+    allow_ship_fallback: Type.Optional(
+      Type.Boolean({ description: 'The customer accepts shipping if the store cannot fulfil pickup' }),
+    ),
     shipping: Type.Optional(Money),
     discounts: Type.Optional(Type.Array(Adjustment, { maxItems: 50 })),
     taxes: Type.Optional(Type.Array(Tax, { maxItems: 50 })),

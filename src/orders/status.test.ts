@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { canTransitionOrder, deriveOrderStatus, derivePaymentStatus, orderStatuses, orderTransitions, type LineBuckets } from './status.ts';
+import {
+  canTransitionOrder,
+  deriveOrderStatus,
+  derivePaymentStatus,
+  orderStatuses,
+  orderTransitions,
+  type LineBuckets,
+} from './status.ts';
 
-const line = (over: Partial<LineBuckets>): LineBuckets => ({ quantity: 2, allocated: 0, backordered: 0, cancelled: 0, shipped: 0, delivered: 0, ...over });
+const line = (over: Partial<LineBuckets>): LineBuckets => ({
+  quantity: 2,
+  allocated: 0,
+  backordered: 0,
+  cancelled: 0,
+  shipped: 0,
+  delivered: 0,
+  ...over,
+});
 
 describe('deriveOrderStatus', () => {
   const cases: [string, LineBuckets[], boolean, string][] = [
@@ -14,7 +29,12 @@ describe('deriveOrderStatus', () => {
     ['part delivered', [line({ shipped: 2, delivered: 1 })], false, 'partially_delivered'],
     ['delivered', [line({ shipped: 2, delivered: 2 })], false, 'delivered'],
     ['everything cancelled', [line({ cancelled: 2 }), line({ cancelled: 2 })], false, 'cancelled'],
-    ['held and partly shipped stays partially shipped', [line({ allocated: 1, shipped: 1 })], true, 'partially_shipped'],
+    [
+      'held and partly shipped stays partially shipped',
+      [line({ allocated: 1, shipped: 1 })],
+      true,
+      'partially_shipped',
+    ],
   ];
   for (const [name, lines, held, expected] of cases) {
     it(`${name} → ${expected}`, () => expect(deriveOrderStatus(lines, held)).toBe(expected));
@@ -25,7 +45,8 @@ describe('order transitions (every pair)', () => {
   for (const from of orderStatuses) {
     for (const to of orderStatuses) {
       const allowed = from === to || (orderTransitions[from] as readonly string[]).includes(to);
-      it(`${from} → ${to}: ${allowed ? 'allowed' : 'forbidden'}`, () => expect(canTransitionOrder(from, to)).toBe(allowed));
+      it(`${from} → ${to}: ${allowed ? 'allowed' : 'forbidden'}`, () =>
+        expect(canTransitionOrder(from, to)).toBe(allowed));
     }
   }
   it('terminal statuses have no way out', () => {

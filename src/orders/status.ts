@@ -56,8 +56,12 @@ export function deriveOrderStatus(lines: LineBuckets[], onHold: boolean): OrderS
 }
 
 /** Payment status, derived from the money records. */
-export function derivePaymentStatus(payments: { kind: string; status: string; amountMinor: number }[], totalMinor: number): string {
-  const sum = (kind: string) => payments.filter((p) => p.kind === kind && p.status === 'succeeded').reduce((n, p) => n + p.amountMinor, 0);
+export function derivePaymentStatus(
+  payments: { kind: string; status: string; amountMinor: number }[],
+  totalMinor: number,
+): string {
+  const sum = (kind: string) =>
+    payments.filter((p) => p.kind === kind && p.status === 'succeeded').reduce((n, p) => n + p.amountMinor, 0);
   const authorized = sum('authorization') - sum('void');
   const captured = sum('capture');
   const refunded = sum('refund');

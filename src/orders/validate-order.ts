@@ -20,7 +20,10 @@ interface ChannelRow {
 }
 
 async function resolveChannel(executor: Executor, channel: string): Promise<ChannelRow | undefined> {
-  return queryOne<ChannelRow>(executor, sql`select id, currency from channels where id = ${channel} or code = ${channel} limit 1`);
+  return queryOne<ChannelRow>(
+    executor,
+    sql`select id, currency from channels where id = ${channel} or code = ${channel} limit 1`,
+  );
 }
 
 async function loadCatalogue(executor: Executor, skus: string[]): Promise<Catalogue> {
@@ -29,12 +32,16 @@ async function loadCatalogue(executor: Executor, skus: string[]): Promise<Catalo
     sql`select sku, name, weight_grams, allow_backorder from products
         where active and sku in (select jsonb_array_elements_text(${JSON.stringify([...new Set(skus)])}::jsonb))`,
   );
-  return Object.fromEntries(rows.map((r) => [r.sku, { name: r.name, weightGrams: r.weight_grams ?? 0, allowBackorder: r.allow_backorder }]));
+  return Object.fromEntries(
+    rows.map((r) => [r.sku, { name: r.name, weightGrams: r.weight_grams ?? 0, allowBackorder: r.allow_backorder }]),
+  );
 }
 
 async function checkDelivery(executor: Executor, input: CreateOrder): Promise<FieldError[]> {
   if (input.delivery_method === 'ship') {
-    return input.shipping_address ? [] : [{ pointer: '/shipping_address', message: 'a shipping address is required to ship' }];
+    return input.shipping_address
+      ? []
+      : [{ pointer: '/shipping_address', message: 'a shipping address is required to ship' }];
   }
   if (!input.pickup_location_id) {
     return [{ pointer: '/pickup_location_id', message: `${input.delivery_method} needs the store's location ID` }];
@@ -45,7 +52,12 @@ async function checkDelivery(executor: Executor, input: CreateOrder): Promise<Fi
   );
   if (!location) return [{ pointer: '/pickup_location_id', message: `no location ${input.pickup_location_id}` }];
   if (!location.active || !location.capabilities.includes(input.delivery_method)) {
-    return [{ pointer: '/pickup_location_id', message: `location ${input.pickup_location_id} does not offer ${input.delivery_method}` }];
+    return [
+      {
+        pointer: '/pickup_location_id',
+        message: `location ${input.pickup_location_id} does not offer ${input.delivery_method}`,
+      },
+    ];
   }
   return [];
 }
@@ -54,7 +66,8 @@ function checkLines(input: CreateOrder, catalogue: Catalogue): FieldError[] {
   const errors: FieldError[] = [];
   const lineIds = new Set<string>();
   input.lines.forEach((line, i) => {
-    if (!catalogue[line.sku]) errors.push({ pointer: `/lines/${i}/sku`, message: `unknown or inactive SKU ${line.sku}` });
+    if (!catalogue[line.sku])
+      errors.push({ pointer: `/lines/${i}/sku`, message: `unknown or inactive SKU ${line.sku}` });
     const id = line.line_id ?? String(i + 1);
     if (lineIds.has(id)) errors.push({ pointer: `/lines/${i}/line_id`, message: `line_id ${id} is used twice` });
     lineIds.add(id);
@@ -72,21 +85,37 @@ export async function validateOrder(
   channelOfKey: string | null,
 ): Promise<{ ok: true; value: ValidOrder } | { ok: false; problem: Problem }> {
   const channel = await resolveChannel(executor, input.channel);
-  if (!channel) return { ok: false, problem: problem('unknown_reference', `No channel ${input.channel}.`, { errors: [{ pointer: '/channel', message: 'unknown channel' }] }) };
+  if (!channel)
+    return {
+      ok: false,
+      problem: problem('unknown_reference', `No channel ${input.channel}.`, {
+        errors: [{ pointer: '/channel', message: 'unknown channel' }],
+      }),
+    };
   if (channelOfKey && channelOfKey !== channel.id) {
     return { ok: false, problem: problem('forbidden', 'This key may only create orders for its own channel.') };
   }
-  const catalogue = await loadCatalogue(executor, input.lines.map((l) => l.sku));
+  const catalogue = await loadCatalogue(
+    executor,
+    input.lines.map((l) => l.sku),
+  );
   const money = checkMoney(input);
   const errors = [...checkLines(input, catalogue), ...money.errors, ...(await checkDelivery(executor, input))];
   if (money.totals.currency !== channel.currency) {
-    errors.push({ pointer: '/total/currency', message: `the channel sells in ${channel.currency}, not ${money.totals.currency}` });
+    errors.push({
+      pointer: '/total/currency',
+      message: `the channel sells in ${channel.currency}, not ${money.totals.currency}`,
+    });
   }
   if (errors.length > 0) {
     const unknownSku = errors.every((e) => e.message.startsWith('unknown or inactive SKU'));
     return {
       ok: false,
-      problem: problem(unknownSku ? 'unknown_sku' : 'validation_failed', `The order is not valid: ${errors[0]!.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`, { errors }),
+      problem: problem(
+        unknownSku ? 'unknown_sku' : 'validation_failed',
+        `The order is not valid: ${errors[0]!.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`,
+        { errors },
+      ),
     };
   }
   return { ok: true, value: { channelId: channel.id, totals: money.totals, catalogue } };

@@ -64,11 +64,25 @@ async function candidates(executor: Executor, sku: string, locationIds: string[]
  * cover it all (most available first), else split across locations in ID order. Every
  * take is a guarded UPDATE, so a concurrent hold can make this fail but never oversell.
  */
-async function reserveLine(executor: Executor, id: string, line: HoldRequestLine, input: HoldInput): Promise<ReservationLine[] | Shortfall> {
+async function reserveLine(
+  executor: Executor,
+  id: string,
+  line: HoldRequestLine,
+  input: HoldInput,
+): Promise<ReservationLine[] | Shortfall> {
   const take = (locationId: string, quantity: number) =>
     applyMovement(
       executor,
-      { locationId, sku: line.sku, kind: 'reservation', onHandDelta: 0, reservedDelta: quantity, referenceType: 'reservation', referenceId: id, actor: input.actor },
+      {
+        locationId,
+        sku: line.sku,
+        kind: 'reservation',
+        onHandDelta: 0,
+        reservedDelta: quantity,
+        referenceType: 'reservation',
+        referenceId: id,
+        actor: input.actor,
+      },
       'available',
     );
   if (line.location_id) {
@@ -79,12 +93,20 @@ async function reserveLine(executor: Executor, id: string, line: HoldRequestLine
   }
   const options = await candidates(executor, line.sku, input.locationIds);
   for (const option of options.filter((o) => o.available >= line.quantity)) {
-    if (await take(option.location_id, line.quantity)) return [{ sku: line.sku, location_id: option.location_id, quantity: line.quantity }];
+    if (await take(option.location_id, line.quantity))
+      return [{ sku: line.sku, location_id: option.location_id, quantity: line.quantity }];
   }
   const taken: ReservationLine[] = [];
   let remaining = line.quantity;
   for (const option of [...options].sort((a, b) => (a.location_id < b.location_id ? -1 : 1))) {
-    const quantity = await reserveUpTo(executor, { locationId: option.location_id, sku: line.sku, max: remaining, referenceType: 'reservation', referenceId: id, actor: input.actor });
+    const quantity = await reserveUpTo(executor, {
+      locationId: option.location_id,
+      sku: line.sku,
+      max: remaining,
+      referenceType: 'reservation',
+      referenceId: id,
+      actor: input.actor,
+    });
     if (quantity > 0) taken.push({ sku: line.sku, location_id: option.location_id, quantity });
     remaining -= quantity;
     if (remaining === 0) return taken;
@@ -102,11 +124,19 @@ function outOfScope(lines: HoldRequestLine[], locationIds: string[] | null): str
 /** Creates a cart hold: all lines are reserved, or nothing is and the shortfalls are returned. */
 export async function createHold(executor: Executor, input: HoldInput): Promise<Result<Reservation>> {
   const lines = mergeLines(input.lines);
-  const unknown = await checkReferences(executor, lines.map((l) => l.sku), lines.flatMap((l) => (l.location_id ? [l.location_id] : [])));
+  const unknown = await checkReferences(
+    executor,
+    lines.map((l) => l.sku),
+    lines.flatMap((l) => (l.location_id ? [l.location_id] : [])),
+  );
   if (unknown) return fail(unknown);
   const foreign = outOfScope(lines, input.locationIds);
   if (foreign.length > 0) {
-    return fail(problem('validation_failed', `Location(s) ${foreign.join(', ')} are outside this channel or group.`, { location_ids: foreign }));
+    return fail(
+      problem('validation_failed', `Location(s) ${foreign.join(', ')} are outside this channel or group.`, {
+        location_ids: foreign,
+      }),
+    );
   }
 
   const id = newId('res');
@@ -118,7 +148,9 @@ export async function createHold(executor: Executor, input: HoldInput): Promise<
     else shortfalls.push(outcome);
   }
   if (shortfalls.length > 0) {
-    return fail(problem('insufficient_stock', 'Not enough stock is available for some lines; nothing was held.', { shortfalls }));
+    return fail(
+      problem('insufficient_stock', 'Not enough stock is available for some lines; nothing was held.', { shortfalls }),
+    );
   }
   await recordHold(executor, id, reserved, input);
   return ok((await getReservation(executor, id))!);

@@ -22,7 +22,10 @@ async function returnStock(executor: Executor, ids: string[], kind: 'release' | 
       },
       'none',
     );
-    if (!level) throw new Error(`stock level ${line.location_id}/${line.sku} could not release ${line.quantity} for ${line.reservation_id}`);
+    if (!level)
+      throw new Error(
+        `stock level ${line.location_id}/${line.sku} could not release ${line.quantity} for ${line.reservation_id}`,
+      );
   }
 }
 
@@ -37,7 +40,11 @@ async function announce(executor: Executor, ids: string[], status: 'released' | 
  * Releases a hold (DELETE /v1/reservations/{id}). Releasing an already released hold is a
  * no-op that returns it; a committed or expired one is an illegal transition.
  */
-export async function releaseReservation(executor: Executor, id: string, actor: string | null): Promise<Result<Reservation>> {
+export async function releaseReservation(
+  executor: Executor,
+  id: string,
+  actor: string | null,
+): Promise<Result<Reservation>> {
   const moved = await transitionReservation(executor, id, 'held', 'released');
   if (!moved.ok) {
     if (moved.problem.code === 'illegal_transition' && moved.problem.from === 'released') {

@@ -22,7 +22,9 @@ const HoldBody = Type.Object(
       { minItems: 1, maxItems: 100 },
     ),
     expires_in_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600, default: 900 })),
-    channel: Type.Optional(Type.String({ maxLength: 64, description: 'Channel ID or code: hold within its location group' })),
+    channel: Type.Optional(
+      Type.String({ maxLength: 64, description: 'Channel ID or code: hold within its location group' }),
+    ),
     location_group: Type.Optional(Type.String({ maxLength: 64 })),
     reference: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Your cart or checkout ID' })),
   },
@@ -67,7 +69,10 @@ export function reservationRoutes(app: FastifyInstance, { database: { db } }: Ap
 
   app.get<{ Params: { id: string } }>(
     '/reservations/:id',
-    { config: { permission: 'reservations:read' }, schema: { tags, summary: 'A hold and its lines', params: IdParams } },
+    {
+      config: { permission: 'reservations:read' },
+      schema: { tags, summary: 'A hold and its lines', params: IdParams },
+    },
     async (request, reply) => {
       const reservation = await getReservation(db, request.params.id);
       if (!reservation || !visibleTo(request.principal, reservation.channel_id)) {
@@ -79,13 +84,19 @@ export function reservationRoutes(app: FastifyInstance, { database: { db } }: Ap
 
   app.delete<{ Params: { id: string } }>(
     '/reservations/:id',
-    { config: { permission: 'reservations:write' }, schema: { tags, summary: 'Release a hold (idempotent)', params: IdParams } },
+    {
+      config: { permission: 'reservations:write' },
+      schema: { tags, summary: 'Release a hold (idempotent)', params: IdParams },
+    },
     async (request, reply) => {
       const reservation = await getReservation(db, request.params.id);
       if (!reservation || !visibleTo(request.principal, reservation.channel_id)) {
         return sendProblem(reply, problem('not_found', `No reservation ${request.params.id}.`));
       }
-      return respond(reply, await inTransaction(db, (tx) => releaseReservation(tx, request.params.id, request.principal.keyId)));
+      return respond(
+        reply,
+        await inTransaction(db, (tx) => releaseReservation(tx, request.params.id, request.principal.keyId)),
+      );
     },
   );
 }

@@ -40,7 +40,10 @@ export async function transitionReservation(
         returning id, status`,
   );
   if (row) return ok(row);
-  const current = await queryOne<{ status: ReservationStatus }>(executor, sql`select status from reservations where id = ${id}`);
+  const current = await queryOne<{ status: ReservationStatus }>(
+    executor,
+    sql`select status from reservations where id = ${id}`,
+  );
   if (!current) return fail(problem('not_found', `No reservation ${id}.`));
   return fail(
     problem('illegal_transition', `Reservation ${id} is ${current.status}; it cannot become ${to}.`, {

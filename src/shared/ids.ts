@@ -18,7 +18,8 @@ function encodeRandom(length: number): string {
   return out;
 }
 
-export type IdPrefix = 'loc' | 'lgr' | 'chn' | 'res' | 'adj' | 'key' | 'ord' | 'fo' | 'shp' | 'rma' | 'pay' | 'inv' | 'whs';
+export type IdPrefix =
+  'loc' | 'lgr' | 'chn' | 'res' | 'adj' | 'key' | 'ord' | 'fo' | 'shp' | 'rma' | 'pay' | 'inv' | 'whs';
 
 /** Prefixed, time-ordered opaque IDs (`res_01hx…`): sortable, so cursors follow creation order. */
 export function newId(prefix: IdPrefix): string {

@@ -131,7 +131,9 @@ describe('verifyWebhook', () => {
         secrets,
       )?.code,
     ).toBe('invalid_signature');
-    expect(verifyWebhook('shippo', signed(SHIPPO_BODY, {}, { token: 'tok_999' }), secrets)?.code).toBe('invalid_signature');
+    expect(verifyWebhook('shippo', signed(SHIPPO_BODY, {}, { token: 'tok_999' }), secrets)?.code).toBe(
+      'invalid_signature',
+    );
     expect(verifyWebhook('shippo', signed(SHIPPO_BODY, {}, { token: ['tok_123'] }), secrets)?.code).toBe(
       'invalid_signature',
     );
@@ -139,7 +141,9 @@ describe('verifyWebhook', () => {
 
   it('requires the Shippo HMAC header too once its secret is set', () => {
     const both = { ...secrets, shippoHmacSecret: 'shippo_hmac_consign' };
-    expect(verifyWebhook('shippo', signed(SHIPPO_BODY, {}, { token: 'tok_123' }), both)?.code).toBe('invalid_signature');
+    expect(verifyWebhook('shippo', signed(SHIPPO_BODY, {}, { token: 'tok_123' }), both)?.code).toBe(
+      'invalid_signature',
+    );
     const header = { 'shippo-auth-signature': `t=1747000000,v1=${SHIPPO_HEX}` };
     expect(verifyWebhook('shippo', signed(SHIPPO_BODY, header, { token: 'tok_123' }), both)).toBeUndefined();
   });

@@ -19,7 +19,8 @@ afterAll(async () => {
   await database?.close();
 });
 
-const level = async (location: string, sku: string) => (await server.request('GET', `/v1/inventory/${location}/${sku}`)).body;
+const level = async (location: string, sku: string) =>
+  (await server.request('GET', `/v1/inventory/${location}/${sku}`)).body;
 
 describe('POST /v1/inventory/feeds', () => {
   it('applies a snapshot, and a resend of the same feed_id is a replay', async () => {
@@ -38,15 +39,27 @@ describe('POST /v1/inventory/feeds', () => {
     expect(again.body).toMatchObject({ applied: 4, replayed: true });
     expect((await level(net.dc, net.skus[1]!)).on_hand).toBe(20);
 
-    const changed = await server.request('POST', '/v1/inventory/feeds', { body: { ...body, rows: body.rows.slice(1) } });
+    const changed = await server.request('POST', '/v1/inventory/feeds', {
+      body: { ...body, rows: body.rows.slice(1) },
+    });
     expect(changed.status).toBe(409);
     expect(changed.body.code).toBe('idempotency_conflict');
   });
 
   it('never lets an older snapshot overwrite a newer one (out-of-order delivery)', async () => {
     const sku = net.skus[0]!;
-    const newer = { feed_id: 'snap-newer', mode: 'snapshot', as_of: '2026-11-21T12:00:00Z', rows: [{ location_id: net.storeA, sku, on_hand: 8 }] };
-    const older = { feed_id: 'snap-older', mode: 'snapshot', as_of: '2026-11-21T09:00:00Z', rows: [{ location_id: net.storeA, sku, on_hand: 99 }] };
+    const newer = {
+      feed_id: 'snap-newer',
+      mode: 'snapshot',
+      as_of: '2026-11-21T12:00:00Z',
+      rows: [{ location_id: net.storeA, sku, on_hand: 8 }],
+    };
+    const older = {
+      feed_id: 'snap-older',
+      mode: 'snapshot',
+      as_of: '2026-11-21T09:00:00Z',
+      rows: [{ location_id: net.storeA, sku, on_hand: 99 }],
+    };
     expect((await server.request('POST', '/v1/inventory/feeds', { body: newer })).status).toBe(201);
     const late = await server.request('POST', '/v1/inventory/feeds', { body: older });
     expect(late.status).toBe(201);
@@ -57,14 +70,29 @@ describe('POST /v1/inventory/feeds', () => {
   it('applies deltas after the last count and skips deltas the count already includes', async () => {
     const sku = net.skus[1]!;
     await server.request('POST', '/v1/inventory/feeds', {
-      body: { feed_id: 'count-b', mode: 'snapshot', as_of: '2026-11-22T12:00:00Z', rows: [{ location_id: net.storeB, sku, on_hand: 10 }] },
+      body: {
+        feed_id: 'count-b',
+        mode: 'snapshot',
+        as_of: '2026-11-22T12:00:00Z',
+        rows: [{ location_id: net.storeB, sku, on_hand: 10 }],
+      },
     });
     const before = await server.request('POST', '/v1/inventory/feeds', {
-      body: { feed_id: 'pos-early', mode: 'delta', as_of: '2026-11-22T11:00:00Z', rows: [{ location_id: net.storeB, sku, quantity: -3 }] },
+      body: {
+        feed_id: 'pos-early',
+        mode: 'delta',
+        as_of: '2026-11-22T11:00:00Z',
+        rows: [{ location_id: net.storeB, sku, quantity: -3 }],
+      },
     });
     expect(before.body).toMatchObject({ applied: 0, stale: 1 });
     const after = await server.request('POST', '/v1/inventory/feeds', {
-      body: { feed_id: 'pos-late', mode: 'delta', as_of: '2026-11-22T13:00:00Z', rows: [{ location_id: net.storeB, sku, quantity: -3 }] },
+      body: {
+        feed_id: 'pos-late',
+        mode: 'delta',
+        as_of: '2026-11-22T13:00:00Z',
+        rows: [{ location_id: net.storeB, sku, quantity: -3 }],
+      },
     });
     expect(after.body).toMatchObject({ applied: 1, stale: 0 });
     expect((await level(net.storeB, sku)).on_hand).toBe(7);
@@ -89,7 +117,15 @@ describe('POST /v1/inventory/feeds', () => {
     expect(response.status).toBe(422);
     expect(response.body.code).toBe('feed_rejected');
     const codes = response.body.errors.map((e: { row: number; code: string }) => `${e.row}:${e.code}`);
-    expect(codes).toEqual(expect.arrayContaining(['1:unknown_sku', '2:unknown_location', '3:duplicate_row', '4:missing_field', '4:unexpected_field']));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        '1:unknown_sku',
+        '2:unknown_location',
+        '3:duplicate_row',
+        '4:missing_field',
+        '4:unexpected_field',
+      ]),
+    );
     expect(await tableCounts(database.db)).toEqual(before);
     expect((await server.request('GET', '/v1/inventory/feeds/bad-feed')).status).toBe(404);
   });
@@ -97,9 +133,16 @@ describe('POST /v1/inventory/feeds', () => {
   it('rejects a count below what is reserved', async () => {
     const sku = net.skus[3]!;
     await server.request('PUT', `/v1/inventory/${net.storeA}/${sku}`, { body: { on_hand: 6 } });
-    await server.request('POST', '/v1/reservations', { body: { lines: [{ sku, quantity: 5, location_id: net.storeA }] } });
+    await server.request('POST', '/v1/reservations', {
+      body: { lines: [{ sku, quantity: 5, location_id: net.storeA }] },
+    });
     const response = await server.request('POST', '/v1/inventory/feeds', {
-      body: { feed_id: 'too-low', mode: 'snapshot', as_of: '2099-01-01T00:00:00Z', rows: [{ location_id: net.storeA, sku, on_hand: 2 }] },
+      body: {
+        feed_id: 'too-low',
+        mode: 'snapshot',
+        as_of: '2099-01-01T00:00:00Z',
+        rows: [{ location_id: net.storeA, sku, on_hand: 2 }],
+      },
     });
     expect(response.status).toBe(422);
     expect(response.body.errors[0]).toMatchObject({ row: 0, code: 'below_reserved' });
@@ -107,10 +150,21 @@ describe('POST /v1/inventory/feeds', () => {
 
   it('with snapshot_scope "locations", counts omitted SKUs at those locations as zero', async () => {
     await server.request('POST', '/v1/inventory/feeds', {
-      body: { feed_id: 'full-1', mode: 'snapshot', as_of: '2026-11-24T00:00:00Z', rows: net.skus.slice(0, 3).map((sku) => ({ location_id: net.storeB, sku, on_hand: 4 })) },
+      body: {
+        feed_id: 'full-1',
+        mode: 'snapshot',
+        as_of: '2026-11-24T00:00:00Z',
+        rows: net.skus.slice(0, 3).map((sku) => ({ location_id: net.storeB, sku, on_hand: 4 })),
+      },
     });
     const full = await server.request('POST', '/v1/inventory/feeds', {
-      body: { feed_id: 'full-2', mode: 'snapshot', as_of: '2026-11-25T00:00:00Z', snapshot_scope: 'locations', rows: [{ location_id: net.storeB, sku: net.skus[0], on_hand: 4 }] },
+      body: {
+        feed_id: 'full-2',
+        mode: 'snapshot',
+        as_of: '2026-11-25T00:00:00Z',
+        snapshot_scope: 'locations',
+        rows: [{ location_id: net.storeB, sku: net.skus[0], on_hand: 4 }],
+      },
     });
     expect(full.status).toBe(201);
     expect((await level(net.storeB, net.skus[2]!)).on_hand).toBe(0);
@@ -134,7 +188,11 @@ describe('POST /v1/inventory/feeds', () => {
     expect(response.body.applied + response.body.unchanged).toBe(10_000);
     expect(await ledgerMismatches(database.db)).toEqual([]);
     const oneMore = await server.request('POST', '/v1/inventory/feeds', {
-      body: { ...body, feed_id: 'bulk-too-big', rows: [...rows, { location_id: net.storeB, sku: skus[0], on_hand: 1 }] },
+      body: {
+        ...body,
+        feed_id: 'bulk-too-big',
+        rows: [...rows, { location_id: net.storeB, sku: skus[0], on_hand: 1 }],
+      },
     });
     expect(oneMore.status).toBe(400);
   });

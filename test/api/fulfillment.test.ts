@@ -18,7 +18,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   server = await startTestServer(database);
   net = await createSmallNetwork(server, 3);
-  await server.request('PATCH', `/v1/locations/${net.storeA}`, { body: { latitude: 40.75, longitude: -73.99, capabilities: ['ship', 'pickup', 'curbside'] } });
+  await server.request('PATCH', `/v1/locations/${net.storeA}`, {
+    body: { latitude: 40.75, longitude: -73.99, capabilities: ['ship', 'pickup', 'curbside'] },
+  });
   await server.request('PATCH', `/v1/locations/${net.storeB}`, { body: { latitude: 42.65, longitude: -73.75 } });
   for (const sku of net.skus) {
     await setStock(server, net.storeA, sku, 500);
@@ -34,7 +36,17 @@ afterAll(async () => {
 let counter = 0;
 async function newOrder(quantity = 2, over: Record<string, unknown> = {}) {
   counter += 1;
-  const response = await placeOrder(server, orderBody(`FUL-${counter}`, [{ sku: net.skus[0]!, quantity }, { sku: net.skus[1]!, quantity: 1 }], over));
+  const response = await placeOrder(
+    server,
+    orderBody(
+      `FUL-${counter}`,
+      [
+        { sku: net.skus[0]!, quantity },
+        { sku: net.skus[1]!, quantity: 1 },
+      ],
+      over,
+    ),
+  );
   if (response.status !== 201) throw new Error(JSON.stringify(response.body));
   return response.body;
 }
@@ -46,12 +58,24 @@ describe('the work queue and the steps', () => {
     const order = await newOrder(3);
     const fo = order.fulfillment_orders[0];
     expect(fo.location_id).toBe(net.storeA);
-    const queue = await server.request('GET', `/v1/fulfillment-orders?location_id=${net.storeA}&status=allocated`, { key: keyA });
+    const queue = await server.request('GET', `/v1/fulfillment-orders?location_id=${net.storeA}&status=allocated`, {
+      key: keyA,
+    });
     expect(queue.body.data.map((f: { id: string }) => f.id)).toContain(fo.id);
 
     for (const step of ['accept', 'pick', 'pack']) expect((await post(fo.id, step, {}, keyA)).status).toBe(200);
     const before = (await server.request('GET', `/v1/inventory/${net.storeA}/${net.skus[0]}`)).body;
-    const first = await post(fo.id, 'ship', { carrier: 'ups', service: 'ground', tracking_number: '1Z999AA10123456784', lines: [{ line_id: 'L1', quantity: 2 }] }, keyA);
+    const first = await post(
+      fo.id,
+      'ship',
+      {
+        carrier: 'ups',
+        service: 'ground',
+        tracking_number: '1Z999AA10123456784',
+        lines: [{ line_id: 'L1', quantity: 2 }],
+      },
+      keyA,
+    );
     expect(first.status).toBe(200);
     expect(first.body.status).toBe('packed');
     expect(first.body.shipment_id).toMatch(/^shp_/);
@@ -67,14 +91,18 @@ describe('the work queue and the steps', () => {
     expect(shipped.shipments).toHaveLength(2);
     expect(shipped.lines[0].quantities).toMatchObject({ shipped: 3, allocated: 0 });
     const ledger = await server.request('GET', `/v1/inventory/ledger?reference_id=${first.body.shipment_id}`);
-    expect(ledger.body.data).toEqual([expect.objectContaining({ kind: 'ship', on_hand_delta: -2, reserved_delta: -2 })]);
+    expect(ledger.body.data).toEqual([
+      expect.objectContaining({ kind: 'ship', on_hand_delta: -2, reserved_delta: -2 }),
+    ]);
   });
 
   it('keeps fulfillment keys to their own locations', async () => {
     const order = await newOrder(1);
     const keyB = (await createApiKey(database.db, { role: 'fulfillment', locationIds: [net.storeB] })).secret;
     expect((await post(order.fulfillment_orders[0].id, 'accept', {}, keyB)).status).toBe(404);
-    expect((await server.request('GET', `/v1/fulfillment-orders?location_id=${net.storeA}`, { key: keyB })).status).toBe(403);
+    expect(
+      (await server.request('GET', `/v1/fulfillment-orders?location_id=${net.storeA}`, { key: keyB })).status,
+    ).toBe(403);
     const own = await server.request('GET', '/v1/fulfillment-orders', { key: keyB });
     expect(own.body.data.every((f: { location_id: string }) => f.location_id === net.storeB)).toBe(true);
   });
@@ -90,7 +118,9 @@ describe('the work queue and the steps', () => {
     expect(active[0].location_id).toBe(net.storeB);
     const routing = await server.request('GET', `/v1/orders/${order.id}/routing`);
     expect(routing.body.decisions.map((d: { cause: string }) => d.cause)).toEqual(['capture', 'reroute']);
-    const excluded = routing.body.latest.explanation.explanation.candidates.find((c: { locationId: string }) => c.locationId === net.storeA);
+    const excluded = routing.body.latest.explanation.explanation.candidates.find(
+      (c: { locationId: string }) => c.locationId === net.storeA,
+    );
     expect(excluded.excludedBy.map((e: { code: string }) => e.code)).toContain('excluded');
     expect(await heldMismatches(database.db)).toEqual([]);
   });
@@ -99,7 +129,9 @@ describe('the work queue and the steps', () => {
     const order = await newOrder(1);
     const first = order.fulfillment_orders[0];
     await post(first.id, 'reject', { reason: 'closed' });
-    const second = (await server.request('GET', `/v1/orders/${order.id}`)).body.fulfillment_orders.find((f: { status: string }) => f.status === 'allocated');
+    const second = (await server.request('GET', `/v1/orders/${order.id}`)).body.fulfillment_orders.find(
+      (f: { status: string }) => f.status === 'allocated',
+    );
     await post(second.id, 'reject', { reason: 'closed too' });
     const held = (await server.request('GET', `/v1/orders/${order.id}`)).body;
     expect(held.on_hold).toBe(true);
@@ -114,7 +146,9 @@ describe('the work queue and the steps', () => {
     const picked = await post(fo.id, 'pick', { shortages: [{ line_id: 'L1', quantity: 3 }] });
     expect(picked.status).toBe(200);
     const after = (await server.request('GET', `/v1/orders/${order.id}`)).body;
-    const elsewhere = after.allocations.filter((a: { location_id: string; status: string }) => a.location_id === net.storeB && a.status === 'reserved');
+    const elsewhere = after.allocations.filter(
+      (a: { location_id: string; status: string }) => a.location_id === net.storeB && a.status === 'reserved',
+    );
     expect(elsewhere.reduce((n: number, a: { quantity: number }) => n + a.quantity, 0)).toBe(3);
   });
 
@@ -125,7 +159,9 @@ describe('the work queue and the steps', () => {
     const ready = await post(fo.id, 'ready-for-pickup');
     expect(ready.body.pickup_code).toMatch(/^\d{6}$/);
     expect((await post(fo.id, 'arrived')).status).toBe(200);
-    const wrong = await post(fo.id, 'picked-up', { pickup_code: ready.body.pickup_code === '000000' ? '111111' : '000000' });
+    const wrong = await post(fo.id, 'picked-up', {
+      pickup_code: ready.body.pickup_code === '000000' ? '111111' : '000000',
+    });
     expect(wrong.status).toBe(403);
     const right = await post(fo.id, 'picked-up', { pickup_code: ready.body.pickup_code });
     expect(right.body.status).toBe('picked_up');
@@ -164,7 +200,10 @@ describe('fulfillment transitions (table-driven, compare-and-set)', () => {
         const response = await post(id, call.step, call.body ?? {});
         expect(response.status).toBe(allowed ? 200 : 409);
         if (!allowed) expect(response.body.code).toBe('illegal_transition');
-        const row = await queryOne<{ status: string }>(database.db, sql`select status from fulfillment_orders where id = ${id}`);
+        const row = await queryOne<{ status: string }>(
+          database.db,
+          sql`select status from fulfillment_orders where id = ${id}`,
+        );
         expect(row!.status).toBe(allowed ? to : from);
       });
     }

@@ -21,7 +21,9 @@ afterAll(async () => {
 describe('PUT /v1/inventory/{location_id}/{sku}', () => {
   it('sets on_hand and safety stock and writes the difference to the ledger', async () => {
     const [sku] = net.skus;
-    const first = await server.request('PUT', `/v1/inventory/${net.storeA}/${sku}`, { body: { on_hand: 10, safety_stock: 2 } });
+    const first = await server.request('PUT', `/v1/inventory/${net.storeA}/${sku}`, {
+      body: { on_hand: 10, safety_stock: 2 },
+    });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ on_hand: 10, reserved: 0, safety_stock: 2, available: 8, applied: true });
     await server.request('PUT', `/v1/inventory/${net.storeA}/${sku}`, { body: { on_hand: 7 } });
@@ -32,8 +34,12 @@ describe('PUT /v1/inventory/{location_id}/{sku}', () => {
 
   it('ignores a count older than the one applied', async () => {
     const sku = net.skus[1]!;
-    await server.request('PUT', `/v1/inventory/${net.storeA}/${sku}`, { body: { on_hand: 50, as_of: '2026-11-01T12:00:00Z' } });
-    const older = await server.request('PUT', `/v1/inventory/${net.storeA}/${sku}`, { body: { on_hand: 5, as_of: '2026-11-01T11:00:00Z' } });
+    await server.request('PUT', `/v1/inventory/${net.storeA}/${sku}`, {
+      body: { on_hand: 50, as_of: '2026-11-01T12:00:00Z' },
+    });
+    const older = await server.request('PUT', `/v1/inventory/${net.storeA}/${sku}`, {
+      body: { on_hand: 5, as_of: '2026-11-01T11:00:00Z' },
+    });
     expect(older.status).toBe(200);
     expect(older.body).toMatchObject({ applied: false, on_hand: 50 });
   });
@@ -64,16 +70,25 @@ describe('POST /v1/inventory/adjustments', () => {
     });
     expect(response.status).toBe(201);
     expect(response.body.id).toMatch(/^adj_/);
-    const levels = Object.fromEntries(response.body.levels.map((l: { location_id: string; on_hand: number }) => [l.location_id, l.on_hand]));
+    const levels = Object.fromEntries(
+      response.body.levels.map((l: { location_id: string; on_hand: number }) => [l.location_id, l.on_hand]),
+    );
     expect(levels).toEqual({ [net.dc]: 65, [net.storeB]: 30 });
     const ledger = await server.request('GET', '/v1/inventory/ledger?reference_id=PO-1001');
-    expect(ledger.body.data.map((r: { kind: string }) => r.kind).sort()).toEqual(['adjustment', 'receipt', 'transfer_in', 'transfer_out']);
+    expect(ledger.body.data.map((r: { kind: string }) => r.kind).sort()).toEqual([
+      'adjustment',
+      'receipt',
+      'transfer_in',
+      'transfer_out',
+    ]);
   });
 
   it('refuses to remove reserved stock and applies nothing', async () => {
     const sku = net.skus[3]!;
     await setStock(server, net.storeA, sku, 5);
-    const hold = await server.request('POST', '/v1/reservations', { body: { lines: [{ sku, quantity: 4, location_id: net.storeA }] } });
+    const hold = await server.request('POST', '/v1/reservations', {
+      body: { lines: [{ sku, quantity: 4, location_id: net.storeA }] },
+    });
     expect(hold.status).toBe(201);
     const response = await server.request('POST', '/v1/inventory/adjustments', {
       body: {

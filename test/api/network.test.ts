@@ -46,12 +46,16 @@ describe('locations, groups and channels', () => {
   });
 
   it('rejects an unknown time zone and unknown fields with problem+json', async () => {
-    const badZone = await server.request('POST', '/v1/locations', { body: { ...store, code: 'X1', timezone: 'Mars/Olympus' } });
+    const badZone = await server.request('POST', '/v1/locations', {
+      body: { ...store, code: 'X1', timezone: 'Mars/Olympus' },
+    });
     expect(badZone.status).toBe(400);
     expect(badZone.headers.get('content-type')).toContain('application/problem+json');
     expect(badZone.body.code).toBe('validation_failed');
 
-    const unknownField = await server.request('POST', '/v1/locations', { body: { ...store, code: 'X2', colour: 'red' } });
+    const unknownField = await server.request('POST', '/v1/locations', {
+      body: { ...store, code: 'X2', colour: 'red' },
+    });
     expect(unknownField.status).toBe(400);
     expect(unknownField.body.errors).toContainEqual({ pointer: '/colour', message: 'unknown field "colour"' });
   });

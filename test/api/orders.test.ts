@@ -29,7 +29,13 @@ afterAll(async () => {
 
 describe('POST /v1/orders', () => {
   it('captures, routes and reserves in one go, with an explanation', async () => {
-    const response = await placeOrder(server, orderBody('WEB-1001', [{ sku: net.skus[0]!, quantity: 2 }, { sku: net.skus[1]!, quantity: 1 }]));
+    const response = await placeOrder(
+      server,
+      orderBody('WEB-1001', [
+        { sku: net.skus[0]!, quantity: 2 },
+        { sku: net.skus[1]!, quantity: 1 },
+      ]),
+    );
     expect(response.status).toBe(201);
     const order = response.body;
     expect(order).toMatchObject({ status: 'in_process', payment_status: 'authorized', on_hold: false });
@@ -46,7 +52,10 @@ describe('POST /v1/orders', () => {
     const dc = explanation.candidates.find((c: { locationId: string }) => c.locationId === net.dc);
     expect(dc.eligible).toBe(false);
     expect(dc.excludedBy.map((e: { code: string }) => e.code)).toContain('not_in_channel_group');
-    const level = await server.request('GET', `/v1/inventory/${order.fulfillment_orders[0].location_id}/${net.skus[0]}`);
+    const level = await server.request(
+      'GET',
+      `/v1/inventory/${order.fulfillment_orders[0].location_id}/${net.skus[0]}`,
+    );
     expect(level.body.reserved).toBe(2);
   });
 
@@ -79,7 +88,10 @@ describe('POST /v1/orders', () => {
     expect(unknown.status).toBe(422);
     expect(unknown.body.code).toBe('unknown_sku');
 
-    const noAddress = await placeOrder(server, { ...orderBody('WEB-BAD-4', [{ sku: net.skus[0]!, quantity: 1 }]), shipping_address: undefined });
+    const noAddress = await placeOrder(server, {
+      ...orderBody('WEB-BAD-4', [{ sku: net.skus[0]!, quantity: 1 }]),
+      shipping_address: undefined,
+    });
     expect(noAddress.status).toBe(400);
     expect(await tableCounts(database.db)).toEqual(before);
   });
@@ -95,14 +107,18 @@ describe('POST /v1/orders', () => {
 
   it('creates an under-authorized order on a payment hold: stock reserved, no fulfillment work until released', async () => {
     const body = orderBody('WEB-1004', [{ sku: net.skus[1]!, quantity: 1 }]);
-    body.payments = [{ kind: 'authorization', amount: { amount: 100, currency: 'USD' }, gateway: 'test', reference: 'auth_low' }];
+    body.payments = [
+      { kind: 'authorization', amount: { amount: 100, currency: 'USD' }, gateway: 'test', reference: 'auth_low' },
+    ];
     const held = await placeOrder(server, body);
     expect(held.status).toBe(201);
     expect(held.body).toMatchObject({ status: 'created', on_hold: true, payment_status: 'partially_authorized' });
     expect(held.body.holds[0].kind).toBe('payment');
     expect(held.body.fulfillment_orders).toHaveLength(0);
     expect(held.body.lines[0].quantities.allocated).toBe(1);
-    const released = await server.request('POST', `/v1/orders/${held.body.id}/release-hold`, { body: { kind: 'payment' } });
+    const released = await server.request('POST', `/v1/orders/${held.body.id}/release-hold`, {
+      body: { kind: 'payment' },
+    });
     expect(released.status).toBe(200);
     expect(released.body).toMatchObject({ status: 'in_process', on_hold: false });
     expect(released.body.fulfillment_orders).toHaveLength(1);
@@ -111,7 +127,9 @@ describe('POST /v1/orders', () => {
   it('converts a cart hold into the order reservation', async () => {
     const sku = net.skus[2]!;
     const reservedBefore = (await server.request('GET', `/v1/inventory/${net.storeB}/${sku}`)).body.reserved;
-    const hold = await server.request('POST', '/v1/reservations', { body: { lines: [{ sku, quantity: 2, location_id: net.storeB }] } });
+    const hold = await server.request('POST', '/v1/reservations', {
+      body: { lines: [{ sku, quantity: 2, location_id: net.storeB }] },
+    });
     const order = await placeOrder(server, orderBody('WEB-1005', [{ sku, quantity: 2, reservation_id: hold.body.id }]));
     expect(order.status).toBe(201);
     expect(order.body.allocations).toEqual([expect.objectContaining({ location_id: net.storeB, quantity: 2 })]);
@@ -127,7 +145,9 @@ describe('POST /v1/orders', () => {
     expect(order.status).toBe(201);
     expect(order.body.lines[0].quantities).toMatchObject({ backordered: 2, allocated: 0 });
     expect(order.body.status).toBe('confirmed');
-    await server.request('POST', '/v1/inventory/adjustments', { body: { reason: 'PO', movements: [{ kind: 'receipt', sku, location_id: net.storeA, quantity: 5 }] } });
+    await server.request('POST', '/v1/inventory/adjustments', {
+      body: { reason: 'PO', movements: [{ kind: 'receipt', sku, location_id: net.storeA, quantity: 5 }] },
+    });
     const { rerouteBackorders } = await import('../../src/orders/index.ts');
     expect(await rerouteBackorders(database.db)).toBe(1);
     const after = await server.request('GET', `/v1/orders/${order.body.id}`);
@@ -139,10 +159,20 @@ describe('POST /v1/orders', () => {
 describe('cancel and hold', () => {
   it('cancels a line, releasing its stock through the ledger and voiding its value', async () => {
     const sku = net.skus[0]!;
-    const order = (await placeOrder(server, orderBody('WEB-2001', [{ sku, quantity: 3 }, { sku: net.skus[1]!, quantity: 1 }]))).body;
+    const order = (
+      await placeOrder(
+        server,
+        orderBody('WEB-2001', [
+          { sku, quantity: 3 },
+          { sku: net.skus[1]!, quantity: 1 },
+        ]),
+      )
+    ).body;
     const location = order.allocations.find((a: { sku: string }) => a.sku === sku).location_id;
     const reservedBefore = (await server.request('GET', `/v1/inventory/${location}/${sku}`)).body.reserved;
-    const cancelled = await server.request('POST', `/v1/orders/${order.id}/cancel`, { body: { reason: 'customer asked', lines: [{ line_id: 'L1', quantity: 2 }] } });
+    const cancelled = await server.request('POST', `/v1/orders/${order.id}/cancel`, {
+      body: { reason: 'customer asked', lines: [{ line_id: 'L1', quantity: 2 }] },
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.lines[0].quantities).toMatchObject({ cancelled: 2, allocated: 1 });
     expect(cancelled.body.payments.map((p: { kind: string }) => p.kind)).toContain('void');
@@ -157,7 +187,9 @@ describe('cancel and hold', () => {
 
   it('holds and releases manually', async () => {
     const order = (await placeOrder(server, orderBody('WEB-2002', [{ sku: net.skus[1]!, quantity: 1 }]))).body;
-    const held = await server.request('POST', `/v1/orders/${order.id}/hold`, { body: { kind: 'fraud', reason: 'velocity check' } });
+    const held = await server.request('POST', `/v1/orders/${order.id}/hold`, {
+      body: { kind: 'fraud', reason: 'velocity check' },
+    });
     expect(held.body).toMatchObject({ status: 'created', on_hold: true });
     const released = await server.request('POST', `/v1/orders/${order.id}/release-hold`, { body: {} });
     expect(released.body).toMatchObject({ status: 'in_process', on_hold: false });
@@ -178,7 +210,9 @@ describe('GET /v1/orders', () => {
     expect(next.body.data[0].id < page.body.data[1].id).toBe(true);
 
     const group = await server.request('GET', `/v1/location-groups/${net.groupId}`);
-    const other = await server.request('POST', '/v1/channels', { body: { code: 'b2b', name: 'B2B', type: 'b2b', location_group_id: group.body.id } });
+    const other = await server.request('POST', '/v1/channels', {
+      body: { code: 'b2b', name: 'B2B', type: 'b2b', location_group_id: group.body.id },
+    });
     const key = (await createApiKey(database.db, { role: 'channel', channelId: other.body.id })).secret;
     const own = await server.request('GET', '/v1/orders', { key });
     expect(own.body.data).toEqual([]);

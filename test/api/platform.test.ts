@@ -35,7 +35,20 @@ describe('health, readiness and the API description', () => {
   it('serves an OpenAPI 3.1 document generated from the route schemas, and interactive docs', async () => {
     const doc = (await server.request('GET', '/openapi.json', { key: null })).body;
     expect(doc.openapi).toBe('3.1.0');
-    for (const path of ['/v1/locations', '/v1/location-groups', '/v1/channels', '/v1/products', '/v1/inventory/{location_id}/{sku}', '/v1/inventory/adjustments', '/v1/inventory/feeds', '/v1/inventory/ledger', '/v1/availability', '/v1/reservations', '/v1/reservations/{id}', '/v1/events']) {
+    for (const path of [
+      '/v1/locations',
+      '/v1/location-groups',
+      '/v1/channels',
+      '/v1/products',
+      '/v1/inventory/{location_id}/{sku}',
+      '/v1/inventory/adjustments',
+      '/v1/inventory/feeds',
+      '/v1/inventory/ledger',
+      '/v1/availability',
+      '/v1/reservations',
+      '/v1/reservations/{id}',
+      '/v1/events',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     const feed = doc.paths['/v1/inventory/feeds'].post;
@@ -50,12 +63,21 @@ describe('the outbox', () => {
   it('lists events oldest first with a cursor that follows the stream', async () => {
     await setStock(server, net.storeA, net.skus[0]!, 5);
     const first = await server.request('GET', '/v1/events?limit=1&type=inventory.availability_changed');
-    expect(first.body.data[0]).toMatchObject({ type: 'inventory.availability_changed', data: { sku: net.skus[0], available: 5 } });
-    const rest = await server.request('GET', `/v1/events?cursor=${first.body.next_cursor}&type=inventory.availability_changed`);
+    expect(first.body.data[0]).toMatchObject({
+      type: 'inventory.availability_changed',
+      data: { sku: net.skus[0], available: 5 },
+    });
+    const rest = await server.request(
+      'GET',
+      `/v1/events?cursor=${first.body.next_cursor}&type=inventory.availability_changed`,
+    );
     expect(rest.body).toMatchObject({ data: [], has_more: false });
     expect(rest.body.next_cursor).toBe(first.body.next_cursor);
     await setStock(server, net.storeA, net.skus[0]!, 6);
-    const next = await server.request('GET', `/v1/events?cursor=${rest.body.next_cursor}&type=inventory.availability_changed`);
+    const next = await server.request(
+      'GET',
+      `/v1/events?cursor=${rest.body.next_cursor}&type=inventory.availability_changed`,
+    );
     expect(next.body.data.map((e: { data: { available: number } }) => e.data.available)).toEqual([6]);
   });
 
@@ -66,7 +88,9 @@ describe('the outbox', () => {
   });
 
   it('the database refuses negative stock and reservations above on_hand', async () => {
-    await expect(run(sql`update stock_levels set reserved = on_hand + 1 where sku = ${net.skus[0]!}`)).rejects.toThrow(/stock_levels_reserved_within_on_hand|check constraint/);
+    await expect(run(sql`update stock_levels set reserved = on_hand + 1 where sku = ${net.skus[0]!}`)).rejects.toThrow(
+      /stock_levels_reserved_within_on_hand|check constraint/,
+    );
     await expect(run(sql`update stock_levels set on_hand = -1 where sku = ${net.skus[0]!}`)).rejects.toThrow(
       /check constraint/,
     );

@@ -33,8 +33,10 @@ afterAll(async () => {
   await database?.close();
 });
 
-const hold = (body: unknown, headers?: Record<string, string>) => server.request('POST', '/v1/reservations', { body, headers });
-const reserved = async (location: string, sku: string) => (await server.request('GET', `/v1/inventory/${location}/${sku}`)).body.reserved;
+const hold = (body: unknown, headers?: Record<string, string>) =>
+  server.request('POST', '/v1/reservations', { body, headers });
+const reserved = async (location: string, sku: string) =>
+  (await server.request('GET', `/v1/inventory/${location}/${sku}`)).body.reserved;
 
 async function forceExpired(id: string) {
   await database.db.execute(sql`update reservations set expires_at = now() - interval '1 second' where id = ${id}`);
@@ -44,9 +46,17 @@ async function forceExpired(id: string) {
 describe('POST /v1/reservations', () => {
   it('holds at a given location and releases on DELETE (twice is fine)', async () => {
     const sku = net.skus[0]!;
-    const created = await hold({ lines: [{ sku, quantity: 3, location_id: net.storeA }], expires_in_seconds: 600, reference: 'cart-1' });
+    const created = await hold({
+      lines: [{ sku, quantity: 3, location_id: net.storeA }],
+      expires_in_seconds: 600,
+      reference: 'cart-1',
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'held', reference: 'cart-1', lines: [{ sku, location_id: net.storeA, quantity: 3 }] });
+    expect(created.body).toMatchObject({
+      status: 'held',
+      reference: 'cart-1',
+      lines: [{ sku, location_id: net.storeA, quantity: 3 }],
+    });
     expect(await reserved(net.storeA, sku)).toBe(3);
     const released = await server.request('DELETE', `/v1/reservations/${created.body.id}`);
     expect(released.body.status).toBe('released');
@@ -71,7 +81,12 @@ describe('POST /v1/reservations', () => {
 
   it('is all or nothing across lines', async () => {
     const [a, b] = [net.skus[2]!, net.skus[3]!];
-    const failed = await hold({ lines: [{ sku: a, quantity: 5, location_id: net.storeA }, { sku: b, quantity: 11, location_id: net.storeA }] });
+    const failed = await hold({
+      lines: [
+        { sku: a, quantity: 5, location_id: net.storeA },
+        { sku: b, quantity: 11, location_id: net.storeA },
+      ],
+    });
     expect(failed.status).toBe(409);
     expect(failed.body.shortfalls).toEqual([{ sku: b, location_id: net.storeA, requested: 11, available: 10 }]);
     expect(await reserved(net.storeA, a)).toBe(0);
@@ -84,7 +99,10 @@ describe('POST /v1/reservations', () => {
     const second = await hold(body, { 'idempotency-key': 'cart-77-hold' });
     expect(second.body.id).toBe(first.body.id);
     expect(await reserved(net.storeB, sku)).toBe(2);
-    const other = await hold({ lines: [{ sku, quantity: 1, location_id: net.storeB }] }, { 'idempotency-key': 'cart-77-hold' });
+    const other = await hold(
+      { lines: [{ sku, quantity: 1, location_id: net.storeB }] },
+      { 'idempotency-key': 'cart-77-hold' },
+    );
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('idempotency_conflict');
   });
@@ -101,8 +119,14 @@ describe('POST /v1/reservations', () => {
       ['expiry', -4],
     ]);
     const events = await server.request('GET', `/v1/events?subject_id=${created.body.id}`);
-    expect(events.body.data.map((e: { type: string }) => e.type)).toEqual(['reservation.created', 'reservation.expired']);
-    const changed = await server.request('GET', `/v1/events?type=inventory.availability_changed&subject_id=${net.dc}/${sku}`);
+    expect(events.body.data.map((e: { type: string }) => e.type)).toEqual([
+      'reservation.created',
+      'reservation.expired',
+    ]);
+    const changed = await server.request(
+      'GET',
+      `/v1/events?type=inventory.availability_changed&subject_id=${net.dc}/${sku}`,
+    );
     expect(changed.body.data.length).toBeGreaterThanOrEqual(3);
   });
 });
@@ -131,7 +155,10 @@ describe('reservation transitions (table-driven)', () => {
   }
 
   async function status(id: string): Promise<ReservationStatus> {
-    const row = await queryOne<{ status: ReservationStatus }>(database.db, sql`select status from reservations where id = ${id}`);
+    const row = await queryOne<{ status: ReservationStatus }>(
+      database.db,
+      sql`select status from reservations where id = ${id}`,
+    );
     return row!.status;
   }
 
@@ -162,9 +189,13 @@ describe('concurrent holds on one server', () => {
     await server.request('POST', '/v1/products', { body: { sku, name: 'Hot item' } });
     await setStock(server, net.storeA, sku, 50);
     const quantities = Array.from({ length: 200 }, (_, i) => 1 + ((i * 7) % 3));
-    const results = await Promise.all(quantities.map((quantity) => hold({ lines: [{ sku, quantity, location_id: net.storeA }] })));
+    const results = await Promise.all(
+      quantities.map((quantity) => hold({ lines: [{ sku, quantity, location_id: net.storeA }] })),
+    );
     const held = results.filter((r) => r.status === 201).reduce((n, r) => n + r.body.lines[0].quantity, 0);
-    expect(results.every((r) => r.status === 201 || (r.status === 409 && r.body.code === 'insufficient_stock'))).toBe(true);
+    expect(results.every((r) => r.status === 201 || (r.status === 409 && r.body.code === 'insufficient_stock'))).toBe(
+      true,
+    );
     expect(held).toBe(50);
     const level = (await server.request('GET', `/v1/inventory/${net.storeA}/${sku}`)).body;
     expect(level).toMatchObject({ on_hand: 50, reserved: 50, available: 0 });

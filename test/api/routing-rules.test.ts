@@ -14,8 +14,12 @@ beforeAll(async () => {
   database = await createTestDatabase();
   server = await startTestServer(database);
   net = await createSmallNetwork(server, 2);
-  await server.request('PATCH', `/v1/locations/${net.storeA}`, { body: { latitude: 42.3601, longitude: -71.0589, capabilities: ['ship', 'pickup', 'curbside'] } });
-  await server.request('PATCH', `/v1/locations/${net.storeB}`, { body: { latitude: 42.6526, longitude: -73.7562, capabilities: ['ship', 'pickup'] } });
+  await server.request('PATCH', `/v1/locations/${net.storeA}`, {
+    body: { latitude: 42.3601, longitude: -71.0589, capabilities: ['ship', 'pickup', 'curbside'] },
+  });
+  await server.request('PATCH', `/v1/locations/${net.storeB}`, {
+    body: { latitude: 42.6526, longitude: -73.7562, capabilities: ['ship', 'pickup'] },
+  });
   for (const sku of net.skus) {
     await setStock(server, net.storeA, sku, 5);
     await setStock(server, net.storeB, sku, 5);
@@ -31,7 +35,9 @@ describe('versioned routing rules', () => {
     const initial = await server.request('GET', '/v1/routing/rules');
     expect(initial.body.active).toEqual({ version: null, rules: defaultRoutingRules });
 
-    const draft = await server.request('PUT', '/v1/routing/rules', { body: { rules: { ...defaultRoutingRules, maxShipments: 1 }, notes: 'one box only' } });
+    const draft = await server.request('PUT', '/v1/routing/rules', {
+      body: { rules: { ...defaultRoutingRules, maxShipments: 1 }, notes: 'one box only' },
+    });
     expect(draft.status).toBe(201);
     expect(draft.body).toMatchObject({ version: 1, status: 'draft', notes: 'one box only' });
     expect((await server.request('GET', '/v1/routing/rules')).body.active.version).toBeNull();
@@ -43,7 +49,9 @@ describe('versioned routing rules', () => {
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('illegal_transition');
 
-    const second = await server.request('PUT', '/v1/routing/rules', { body: { rules: defaultRoutingRules, activate: true } });
+    const second = await server.request('PUT', '/v1/routing/rules', {
+      body: { rules: defaultRoutingRules, activate: true },
+    });
     expect(second.body).toMatchObject({ version: 2, status: 'active' });
     const rules = await server.request('GET', '/v1/routing/rules');
     expect(rules.body.active.version).toBe(2);
@@ -55,7 +63,9 @@ describe('versioned routing rules', () => {
 
   it('refuses invalid rules with pointers to the problems', async () => {
     const response = await server.request('PUT', '/v1/routing/rules', {
-      body: { rules: { ...defaultRoutingRules, weights: { ...defaultRoutingRules.weights, distance: -1 }, maxShipments: 0 } },
+      body: {
+        rules: { ...defaultRoutingRules, weights: { ...defaultRoutingRules.weights, distance: -1 }, maxShipments: 0 },
+      },
     });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('validation_failed');
@@ -66,7 +76,9 @@ describe('versioned routing rules', () => {
   it('only admins change rules; agents read them', async () => {
     const agent = (await createApiKey(database.db, { role: 'agent' })).secret;
     expect((await server.request('GET', '/v1/routing/rules', { key: agent })).status).toBe(200);
-    expect((await server.request('PUT', '/v1/routing/rules', { key: agent, body: { rules: defaultRoutingRules } })).status).toBe(403);
+    expect(
+      (await server.request('PUT', '/v1/routing/rules', { key: agent, body: { rules: defaultRoutingRules } })).status,
+    ).toBe(403);
   });
 
   it('records on each order the rules version that routed it, also in the timeline', async () => {
@@ -86,7 +98,9 @@ describe('pickup and curbside', () => {
   it('reserves everything at the chosen store', async () => {
     const order = await placeOrder(server, pickup('PICK-1', net.storeB, 'pickup', 2));
     expect(order.status).toBe(201);
-    expect(order.body.fulfillment_orders).toEqual([expect.objectContaining({ location_id: net.storeB, delivery_method: 'pickup' })]);
+    expect(order.body.fulfillment_orders).toEqual([
+      expect.objectContaining({ location_id: net.storeB, delivery_method: 'pickup' }),
+    ]);
   });
 
   it('refuses a store without the capability', async () => {
@@ -100,10 +114,14 @@ describe('pickup and curbside', () => {
     expect(rejected.status).toBe(409);
     expect(rejected.body.shortfalls[0]).toMatchObject({ sku: net.skus[1], requested: 4 });
 
-    await server.request('PUT', '/v1/routing/rules', { body: { rules: { ...defaultRoutingRules, pickupFallback: 'ship' }, activate: true } });
+    await server.request('PUT', '/v1/routing/rules', {
+      body: { rules: { ...defaultRoutingRules, pickupFallback: 'ship' }, activate: true },
+    });
     const shipped = await placeOrder(server, pickup('PICK-3', net.storeB, 'pickup', 4, { allow_ship_fallback: true }));
     expect(shipped.status).toBe(201);
-    expect(shipped.body.fulfillment_orders.every((f: { delivery_method: string }) => f.delivery_method === 'ship')).toBe(true);
+    expect(
+      shipped.body.fulfillment_orders.every((f: { delivery_method: string }) => f.delivery_method === 'ship'),
+    ).toBe(true);
     const routing = await server.request('GET', `/v1/orders/${shipped.body.id}/routing`);
     expect(routing.body.latest.explanation.explanation.plannedDeliveryMethod).toBe('ship');
   });

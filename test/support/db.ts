@@ -71,7 +71,10 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
  */
 async function migratedImage(): Promise<Blob> {
   const hash = createHash('sha256');
-  for (const file of fs.readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of fs
+    .readdirSync(migrationsFolder)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     hash.update(file).update(fs.readFileSync(path.join(migrationsFolder, file)));
   }
   const imagePath = path.join(os.tmpdir(), `consign-test-pglite-${hash.digest('hex').slice(0, 16)}.tar`);

@@ -13,7 +13,8 @@ const address = (city: string) => ({ line1: '1 Main St', city, country: 'US' });
 
 async function must(server: TestServer, method: string, path: string, body: unknown) {
   const response = await server.request(method, path, { body });
-  if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status >= 300)
+    throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
 
@@ -34,8 +35,17 @@ export async function createSmallNetwork(server: TestServer, skuCount = 3): Prom
   const dc = await location('DC1', 'distribution_center', 'Secaucus');
   const storeA = await location('S-A', 'store', 'Boston');
   const storeB = await location('S-B', 'store', 'Albany');
-  const group = await must(server, 'POST', '/v1/location-groups', { code: 'stores', name: 'Stores', location_ids: [storeA.id, storeB.id] });
-  const channel = await must(server, 'POST', '/v1/channels', { code: 'web', name: 'Web', type: 'web', location_group_id: group.id });
+  const group = await must(server, 'POST', '/v1/location-groups', {
+    code: 'stores',
+    name: 'Stores',
+    location_ids: [storeA.id, storeB.id],
+  });
+  const channel = await must(server, 'POST', '/v1/channels', {
+    code: 'web',
+    name: 'Web',
+    type: 'web',
+    location_group_id: group.id,
+  });
   const skus: string[] = [];
   for (let i = 1; i <= skuCount; i++) {
     const sku = `SKU-${String(i).padStart(4, '0')}`;

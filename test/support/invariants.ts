@@ -40,10 +40,31 @@ export async function countRows(db: Db, table: string): Promise<number> {
 /** Row counts of every table a write could touch: equal before and after means nothing was written. */
 export async function tableCounts(db: Db): Promise<Record<string, number>> {
   const tables = [
-    'locations', 'location_groups', 'location_group_members', 'channels', 'products', 'stock_levels',
-    'inventory_ledger', 'inventory_feeds', 'reservations', 'reservation_lines', 'events', 'idempotency_keys', 'api_keys',
-    'orders', 'order_lines', 'order_allocations', 'fulfillment_orders', 'order_holds', 'payments', 'routing_decisions',
-    'shipments', 'shipment_lines', 'tracking_events', 'invoices', 'webhook_deliveries',
+    'locations',
+    'location_groups',
+    'location_group_members',
+    'channels',
+    'products',
+    'stock_levels',
+    'inventory_ledger',
+    'inventory_feeds',
+    'reservations',
+    'reservation_lines',
+    'events',
+    'idempotency_keys',
+    'api_keys',
+    'orders',
+    'order_lines',
+    'order_allocations',
+    'fulfillment_orders',
+    'order_holds',
+    'payments',
+    'routing_decisions',
+    'shipments',
+    'shipment_lines',
+    'tracking_events',
+    'invoices',
+    'webhook_deliveries',
   ];
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = await countRows(db, table);
