@@ -48,16 +48,16 @@ export async function runCreate(
   const principal = request.principal.keyId;
   const path = request.url.split('?')[0] ?? request.url;
   const hash = requestHash(request.method, path, request.body);
-  const replay = await findStored(db, principal, key, hash);
-  if (replay) return sendStored(reply, replay);
 
+  // The claim is the first statement: a new key costs one insert; a used one conflicts (after
+  // waiting for a concurrent twin to commit) and the stored response is replayed.
   const result = await inTransaction(db, async (tx) => {
     const claimed = await tx
       .insert(tables.idempotencyKeys)
       .values({ principal, key, requestHash: hash, method: request.method, path })
       .onConflictDoNothing()
       .returning({ key: tables.idempotencyKeys.key });
-    if (claimed.length === 0) return fail(problem('conflict', 'replay')); // lost the race: replay below
+    if (claimed.length === 0) return fail(ALREADY_CLAIMED);
     const created = await work(tx);
     if (!created.ok) return created;
     await tx
@@ -66,12 +66,15 @@ export async function runCreate(
       .where(and(eq(tables.idempotencyKeys.principal, principal), eq(tables.idempotencyKeys.key, key)));
     return ok(created.value);
   });
-  if (!result.ok && result.problem.code === 'conflict' && result.problem.detail === 'replay') {
+  if (!result.ok && result.problem === ALREADY_CLAIMED) {
     const stored = await findStored(db, principal, key, hash);
     if (stored) return sendStored(reply, stored);
   }
   return send(reply, result);
 }
+
+/** Marks "this key was used before": never sent to a client, only compared by identity. */
+const ALREADY_CLAIMED = problem('conflict', 'This Idempotency-Key is already in use; its stored response follows.');
 
 async function findStored(db: Db, principal: string, key: string, hash: string): Promise<Created | undefined> {
   const [row] = await db

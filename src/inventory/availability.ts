@@ -38,30 +38,26 @@ export async function getAvailability(
   const unique = [...new Set(skus)];
   const skuJson = JSON.stringify(unique);
   const scope = locationIds === null ? null : JSON.stringify(locationIds);
-  const [rows, known] = await Promise.all([
-    query<Row>(
-      executor,
-      sql`select s.sku, s.location_id, greatest(s.on_hand - s.reserved - s.safety_stock, 0) as available,
-                 s.on_hand, s.reserved, s.safety_stock
-          from stock_levels s
-          join locations l on l.id = s.location_id and l.active
-          where s.sku in (select jsonb_array_elements_text(${skuJson}::jsonb))
-          ${scope === null ? sql`` : sql`and s.location_id in (select jsonb_array_elements_text(${scope}::jsonb))`}
-          order by s.sku, s.location_id`,
-    ),
-    query<{ sku: string }>(
-      executor,
-      sql`select sku from products where sku in (select jsonb_array_elements_text(${skuJson}::jsonb))`,
-    ),
-  ]);
+  // One round trip: every asked SKU that exists, with its levels in scope (none → zeros).
+  const rows = await query<Row & { location_id: string | null }>(
+    executor,
+    sql`select p.sku, s.location_id, greatest(s.on_hand - s.reserved - s.safety_stock, 0) as available,
+               s.on_hand, s.reserved, s.safety_stock
+        from products p
+        left join (stock_levels s join locations l on l.id = s.location_id and l.active
+                   ${scope === null ? sql`` : sql`and s.location_id in (select jsonb_array_elements_text(${scope}::jsonb))`})
+          on s.sku = p.sku
+        where p.sku in (select jsonb_array_elements_text(${skuJson}::jsonb))
+        order by p.sku, s.location_id`,
+  );
   const bySku = new Map<string, SkuAvailability>();
-  const knownSkus = new Set(known.map((r) => r.sku));
-  for (const sku of unique) {
-    if (knownSkus.has(sku)) bySku.set(sku, { sku, available: 0, on_hand: 0, reserved: 0, locations: [] });
-  }
   for (const row of rows) {
-    const entry = bySku.get(row.sku);
-    if (!entry) continue;
+    let entry = bySku.get(row.sku);
+    if (!entry) {
+      entry = { sku: row.sku, available: 0, on_hand: 0, reserved: 0, locations: [] };
+      bySku.set(row.sku, entry);
+    }
+    if (row.location_id === null) continue;
     entry.available += row.available;
     entry.on_hand += row.on_hand;
     entry.reserved += row.reserved;
@@ -73,5 +69,5 @@ export async function getAvailability(
       safety_stock: row.safety_stock,
     });
   }
-  return { data: [...bySku.values()], unknown_skus: unique.filter((s) => !knownSkus.has(s)) };
+  return { data: unique.flatMap((sku) => bySku.get(sku) ?? []), unknown_skus: unique.filter((sku) => !bySku.has(sku)) };
 }

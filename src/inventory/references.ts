@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
 import { problem, type Problem } from '../shared/problem.ts';
 
-/** Which of the given SKUs and locations do not exist; one round trip each, set-based. */
+/** Which of the given SKUs and locations do not exist: one set-based round trip. */
 export async function findUnknown(
   executor: Executor,
   skus: string[],
@@ -10,25 +10,17 @@ export async function findUnknown(
 ): Promise<{ skus: Set<string>; locations: Set<string> }> {
   const uniqueSkus = [...new Set(skus)];
   const uniqueLocations = [...new Set(locationIds)];
-  const [knownSkus, knownLocations] = await Promise.all([
-    uniqueSkus.length
-      ? query<{ v: string }>(
-          executor,
-          sql`select sku as v from products where sku in (select jsonb_array_elements_text(${JSON.stringify(uniqueSkus)}::jsonb))`,
-        )
-      : [],
-    uniqueLocations.length
-      ? query<{ v: string }>(
-          executor,
-          sql`select id as v from locations where id in (select jsonb_array_elements_text(${JSON.stringify(uniqueLocations)}::jsonb))`,
-        )
-      : [],
-  ]);
-  const skuSet = new Set(knownSkus.map((r) => r.v));
-  const locationSet = new Set(knownLocations.map((r) => r.v));
+  const rows = await query<{ kind: 'sku' | 'location'; v: string }>(
+    executor,
+    sql`select 'sku' as kind, s.v from jsonb_array_elements_text(${JSON.stringify(uniqueSkus)}::jsonb) as s(v)
+        where not exists (select 1 from products p where p.sku = s.v)
+        union all
+        select 'location', l.v from jsonb_array_elements_text(${JSON.stringify(uniqueLocations)}::jsonb) as l(v)
+        where not exists (select 1 from locations x where x.id = l.v)`,
+  );
   return {
-    skus: new Set(uniqueSkus.filter((s) => !skuSet.has(s))),
-    locations: new Set(uniqueLocations.filter((l) => !locationSet.has(l))),
+    skus: new Set(rows.filter((r) => r.kind === 'sku').map((r) => r.v)),
+    locations: new Set(rows.filter((r) => r.kind === 'location').map((r) => r.v)),
   };
 }
 

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { query, type Executor } from '../db/index.ts';
+import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { applyMovement, checkReferences, reserveUpTo } from '../inventory/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
-import { getReservation, type Reservation, type ReservationLine } from './read.ts';
+import type { Reservation, ReservationLine } from './read.ts';
 
 export interface HoldRequestLine {
   sku: string;
@@ -121,7 +121,11 @@ function outOfScope(lines: HoldRequestLine[], locationIds: string[] | null): str
   return lines.flatMap((l) => (l.location_id && !locationIds.includes(l.location_id) ? [l.location_id] : []));
 }
 
-/** Creates a cart hold: all lines are reserved, or nothing is and the shortfalls are returned. */
+/**
+ * Creates a cart hold: all lines are reserved, or nothing is and the shortfalls are returned.
+ * When every line names its location (the storefront's usual call) the reservation rows are
+ * written first and the stock rows last, so their locks are held for the shortest time.
+ */
 export async function createHold(executor: Executor, input: HoldInput): Promise<Result<Reservation>> {
   const lines = mergeLines(input.lines);
   const unknown = await checkReferences(
@@ -140,6 +144,8 @@ export async function createHold(executor: Executor, input: HoldInput): Promise<
   }
 
   const id = newId('res');
+  const placed = lines.every((l) => l.location_id !== undefined);
+  const header = placed ? await recordHold(executor, id, lines as ReservationLine[], input) : undefined;
   const reserved: ReservationLine[] = [];
   const shortfalls: Shortfall[] = [];
   for (const line of lines) {
@@ -152,26 +158,49 @@ export async function createHold(executor: Executor, input: HoldInput): Promise<
       problem('insufficient_stock', 'Not enough stock is available for some lines; nothing was held.', { shortfalls }),
     );
   }
-  await recordHold(executor, id, reserved, input);
-  return ok((await getReservation(executor, id))!);
+  const written = header ?? (await recordHold(executor, id, reserved, input));
+  return ok({
+    id,
+    status: 'held',
+    channel_id: input.channelId ?? null,
+    reference: input.reference ?? null,
+    order_id: null,
+    expires_at: toIso(written.expires_at),
+    created_at: toIso(written.created_at),
+    updated_at: toIso(written.created_at),
+    lines: reserved.map(({ sku, location_id, quantity }) => ({ sku, location_id, quantity })),
+  });
 }
 
 /** The reservation row, its lines and its `reservation.created` event, in one statement. */
-async function recordHold(executor: Executor, id: string, lines: ReservationLine[], input: HoldInput): Promise<void> {
-  const json = JSON.stringify(lines.map((l, i) => ({ line_no: i + 1, ...l })));
-  await executor.execute(sql`
+async function recordHold(
+  executor: Executor,
+  id: string,
+  lines: ReservationLine[],
+  input: HoldInput,
+): Promise<{ expires_at: string; created_at: string }> {
+  const json = JSON.stringify(
+    lines.map((l, i) => ({ line_no: i + 1, sku: l.sku, location_id: l.location_id, quantity: l.quantity })),
+  );
+  const row = await queryOne<{ expires_at: string; created_at: string }>(
+    executor,
+    sql`
     with header as (
       insert into reservations (id, status, channel_id, reference, expires_at, actor)
       values (${id}, 'held', ${input.channelId ?? null}, ${input.reference ?? null},
               now() + make_interval(secs => ${input.expiresInSeconds}), ${input.actor ?? null})
-      returning id, expires_at
+      returning id, expires_at, created_at
     ), lines as (
       insert into reservation_lines (reservation_id, line_no, sku, location_id, quantity)
       select ${id}, line_no, sku, location_id, quantity
       from jsonb_to_recordset(${json}::jsonb) as t(line_no int, sku text, location_id text, quantity int)
+    ), event as (
+      insert into events (type, subject_type, subject_id, payload)
+      select 'reservation.created', 'reservation', header.id,
+             jsonb_build_object('id', header.id, 'status', 'held', 'expires_at', header.expires_at, 'lines', ${json}::jsonb)
+      from header
     )
-    insert into events (type, subject_type, subject_id, payload)
-    select 'reservation.created', 'reservation', header.id,
-           jsonb_build_object('id', header.id, 'status', 'held', 'expires_at', header.expires_at, 'lines', ${json}::jsonb)
-    from header`);
+    select expires_at, created_at from header`,
+  );
+  return row!;
 }
