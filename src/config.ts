@@ -13,6 +13,10 @@ export interface Config {
   sweepIntervalMs: number;
   /** How often waiting back-orders are re-routed against new stock. */
   backorderIntervalMs: number;
+  /** How often webhook deliveries are enqueued and sent; 0 runs no dispatcher in this process. */
+  webhookIntervalMs: number;
+  /** `nats://host:4222`: publish every event to JetStream; absent = no publishing. */
+  natsUrl: string | undefined;
   poolSize: number;
 }
 
@@ -37,6 +41,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     sweepIntervalMs: intFromEnv(env, 'CONSIGN_SWEEP_INTERVAL_MS', 1000),
     backorderIntervalMs: intFromEnv(env, 'CONSIGN_BACKORDER_INTERVAL_MS', 2000),
+    webhookIntervalMs: intFromEnv(env, 'CONSIGN_WEBHOOK_INTERVAL_MS', 1000),
+    natsUrl: env.NATS_URL || env.CONSIGN_NATS_URL || undefined,
     poolSize: intFromEnv(env, 'CONSIGN_DB_POOL_SIZE', 16),
   };
 }

@@ -5,6 +5,8 @@ import { initializeOnFirstStart, type StartKind } from './first-start.ts';
 import { buildApp } from './http/app.ts';
 import { startBackorderWorker } from './orders/index.ts';
 import { startExpirySweeper } from './reservations/index.ts';
+import { gapGraceMsFor, startNatsPublisher } from './streaming/index.ts';
+import { startWebhookDispatcher } from './webhooks/index.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -61,6 +63,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     intervalMs: config.backorderIntervalMs,
     onError: (error) => running.log.error({ err: error }, 'back-order re-routing failed'),
   });
+  const webhooks =
+    config.webhookIntervalMs > 0
+      ? startWebhookDispatcher(database.db, {
+          intervalMs: config.webhookIntervalMs,
+          gapGraceMs: gapGraceMsFor(database.engine),
+          onError: (error) => running.log.error({ err: error }, 'webhook dispatch failed'),
+          onTick: (result) => running.log.debug(result, 'webhook dispatch'),
+        })
+      : undefined;
+  const nats = config.natsUrl
+    ? startNatsPublisher(database.db, {
+        url: config.natsUrl,
+        gapGraceMs: gapGraceMsFor(database.engine),
+        onError: (error) => running.log.warn({ err: error }, 'publishing events to NATS failed; retrying'),
+        onStatus: (status, detail) => running.log.info({ status, detail }, 'NATS publisher'),
+      })
+    : undefined;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = displayUrl(config.host, port);
@@ -69,6 +88,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     (stopping ??= (async () => {
       await sweeper.stop();
       await backorders.stop();
+      await webhooks?.stop();
+      await nats?.stop();
       await running.close();
       await database.close();
     })());

@@ -29,6 +29,7 @@ export const permissions = {
   'routing:read': ['admin', 'agent'],
   'routing:write': ['admin'],
   'keys:write': ['admin'],
+  'webhooks:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

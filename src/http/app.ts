@@ -16,6 +16,7 @@ import { eventRoutes } from '../events/index.ts';
 import { orderRoutes } from '../orders/index.ts';
 import { fulfillmentRoutes } from '../fulfillment/index.ts';
 import { trackingRoutes } from '../tracking/index.ts';
+import { webhookRoutes } from '../webhooks/index.ts';
 import { routingRoutes } from '../routing/index.ts';
 
 export interface AppOptions {
@@ -97,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       routingRoutes(v1, context);
       fulfillmentRoutes(v1, context);
       trackingRoutes(v1, context);
+      webhookRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

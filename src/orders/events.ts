@@ -1,7 +1,11 @@
+import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/index.ts';
-import { recordEvents } from '../events/index.ts';
 
-/** An order event in the outbox; the order's timeline is these events, oldest first. */
+/**
+ * An order event in the outbox; the order's timeline is these events, oldest first. Every
+ * order event carries the order's channel and status, so channel-scoped subscribers and
+ * storefronts get what they need from the event alone.
+ */
 export async function recordOrderEvent(
   executor: Executor,
   orderId: string,
@@ -9,7 +13,10 @@ export async function recordOrderEvent(
   actor: string | null,
   data: Record<string, unknown> = {},
 ): Promise<void> {
-  await recordEvents(executor, [
-    { type, subjectType: 'order', subjectId: orderId, payload: { order_id: orderId, actor, ...data } },
-  ]);
+  await executor.execute(sql`
+    insert into events (type, subject_type, subject_id, payload)
+    select ${type}, 'order', o.id,
+           jsonb_build_object('order_id', o.id, 'channel_id', o.channel_id, 'external_id', o.external_id,
+                              'order_status', o.status, 'actor', ${actor}::text) || ${JSON.stringify(data)}::jsonb
+    from orders o where o.id = ${orderId}`);
 }

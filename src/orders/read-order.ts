@@ -59,11 +59,26 @@ async function linesOf(executor: Executor, orderId: string, currency: string) {
 }
 
 async function fulfillmentOf(executor: Executor, orderId: string) {
-  const allocations = await query<{ id: number; line_id: string; sku: string; location_id: string; quantity: number; status: string; fulfillment_order_id: string | null }>(
+  const allocations = await query<{
+    id: number;
+    line_id: string;
+    sku: string;
+    location_id: string;
+    quantity: number;
+    status: string;
+    fulfillment_order_id: string | null;
+  }>(
     executor,
     sql`select id, line_id, sku, location_id, quantity, status, fulfillment_order_id from order_allocations where order_id = ${orderId} order by id`,
   );
-  const fos = await query<{ id: string; location_id: string; delivery_method: string; status: string; created_at: string; updated_at: string }>(
+  const fos = await query<{
+    id: string;
+    location_id: string;
+    delivery_method: string;
+    status: string;
+    created_at: string;
+    updated_at: string;
+  }>(
     executor,
     sql`select id, location_id, delivery_method, status, created_at, updated_at from fulfillment_orders where order_id = ${orderId} order by id`,
   );
@@ -81,7 +96,19 @@ async function fulfillmentOf(executor: Executor, orderId: string) {
 }
 
 async function shipmentsOf(executor: Executor, orderId: string) {
-  const rows = await query<{ id: string; fulfillment_order_id: string; location_id: string; carrier: string; service: string | null; tracking_number: string | null; status: string; shipped_at: string; delivered_at: string | null; lines: unknown; tracking: { status: string; description: string | null; location: string | null; occurred_at: string }[] }>(
+  const rows = await query<{
+    id: string;
+    fulfillment_order_id: string;
+    location_id: string;
+    carrier: string;
+    service: string | null;
+    tracking_number: string | null;
+    status: string;
+    shipped_at: string;
+    delivered_at: string | null;
+    lines: unknown;
+    tracking: { status: string; description: string | null; location: string | null; occurred_at: string }[];
+  }>(
     executor,
     sql`select s.id, s.fulfillment_order_id, s.location_id, s.carrier, s.service, s.tracking_number, s.status, s.shipped_at, s.delivered_at,
                coalesce((select jsonb_agg(jsonb_build_object('line_id', l.line_id, 'sku', l.sku, 'quantity', l.quantity) order by l.line_id)
@@ -94,12 +121,24 @@ async function shipmentsOf(executor: Executor, orderId: string) {
 }
 
 async function moneyOf(executor: Executor, orderId: string, totalMinor: number) {
-  const payments = await query<{ id: string; kind: string; status: string; amount_minor: number; currency: string; gateway: string; reference: string | null; created_at: string }>(
+  const payments = await query<{
+    id: string;
+    kind: string;
+    status: string;
+    amount_minor: number;
+    currency: string;
+    gateway: string;
+    reference: string | null;
+    created_at: string;
+  }>(
     executor,
     sql`select id, kind, status, amount_minor, currency, gateway, reference, created_at from payments where order_id = ${orderId} order by created_at, id`,
   );
   return {
-    payment_status: derivePaymentStatus(payments.map((p) => ({ kind: p.kind, status: p.status, amountMinor: p.amount_minor })), totalMinor),
+    payment_status: derivePaymentStatus(
+      payments.map((p) => ({ kind: p.kind, status: p.status, amountMinor: p.amount_minor })),
+      totalMinor,
+    ),
     payments: payments.map((p) => ({
       id: p.id,
       kind: p.kind,
@@ -113,7 +152,15 @@ async function moneyOf(executor: Executor, orderId: string, totalMinor: number) 
 }
 
 async function holdsOf(executor: Executor, orderId: string) {
-  const rows = await query<{ id: number; kind: string; reason: string; created_by: string | null; created_at: string; released_at: string | null; released_by: string | null }>(
+  const rows = await query<{
+    id: number;
+    kind: string;
+    reason: string;
+    created_by: string | null;
+    created_at: string;
+    released_at: string | null;
+    released_by: string | null;
+  }>(
     executor,
     sql`select id, kind, reason, created_by, created_at, released_at, released_by from order_holds where order_id = ${orderId} order by id`,
   );
@@ -126,7 +173,7 @@ export async function orderTimeline(executor: Executor, orderId: string) {
     sql`select id, type, payload, created_at from events where subject_id = ${orderId} order by id`,
   );
   return rows.map((e) => {
-    const { order_id: _orderId, actor, ...data } = e.payload;
+    const { order_id: _order, channel_id: _channel, external_id: _external, actor, ...data } = e.payload;
     return { id: String(e.id), type: e.type, at: toIso(e.created_at), actor: actor ?? null, data };
   });
 }

@@ -1,0 +1,14 @@
+export { startNatsPublisher } from './nats-publisher.ts';
+export type { NatsPublisherOptions } from './nats-publisher.ts';
+export {
+  DEFAULT_STREAM,
+  DEFAULT_SUBJECT_PREFIX,
+  ensureEventStream,
+  messageBody,
+  publishPendingEvents,
+  subjectFor,
+} from './jetstream.ts';
+export type { PublishOptions, PublishResult, StreamTarget } from './jetstream.ts';
+export { advanceCursor, createOutboxFollower, cursorPosition, readSettledBatch } from './outbox-follower.ts';
+export type { OutboxEvent, OutboxFollower, SettledBatch } from './outbox-follower.ts';
+export { DEFAULT_GAP_GRACE_MS, gapGraceMsFor } from './settle.ts';

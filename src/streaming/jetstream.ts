@@ -1,0 +1,142 @@
+import { nanos, type JetStreamClient, type JetStreamManager, type NatsError } from 'nats';
+import { inTransaction, type Db } from '../db/index.ts';
+import { ok } from '../shared/result.ts';
+import { advanceCursor, readSettledBatch, type OutboxEvent, type OutboxFollower } from './outbox-follower.ts';
+
+export const DEFAULT_STREAM = 'CONSIGN_EVENTS';
+export const DEFAULT_SUBJECT_PREFIX = 'consign';
+/** How long JetStream remembers a `Nats-Msg-Id`: a publisher back within this window re-publishes harmlessly. */
+export const DEFAULT_DUPLICATE_WINDOW_MS = 10 * 60_000;
+
+const STREAM_NOT_FOUND = 10059;
+
+export interface StreamTarget {
+  stream: string;
+  subjectPrefix: string;
+}
+
+export interface EnsureStreamOptions extends StreamTarget {
+  duplicateWindowMs?: number;
+}
+
+/**
+ * Creates the stream when it is missing; adds `<prefix>.>` to its subjects and sets the
+ * duplicate window when an existing stream lacks them. Other settings are the operator's.
+ */
+export async function ensureEventStream(
+  jsm: JetStreamManager,
+  options: EnsureStreamOptions,
+): Promise<'created' | 'updated' | 'unchanged'> {
+  const subject = `${options.subjectPrefix}.>`;
+  const duplicateWindow = nanos(options.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS);
+  const info = await jsm.streams.info(options.stream).catch((error: unknown) => {
+    if ((error as NatsError).api_error?.err_code === STREAM_NOT_FOUND) return undefined;
+    throw error;
+  });
+  if (!info) {
+    await jsm.streams.add({ name: options.stream, subjects: [subject], duplicate_window: duplicateWindow });
+    return 'created';
+  }
+  const subjects = info.config.subjects ?? [];
+  if (subjects.includes(subject) && info.config.duplicate_window >= duplicateWindow) return 'unchanged';
+  await jsm.streams.update(options.stream, {
+    ...info.config,
+    subjects: subjects.includes(subject) ? subjects : [...subjects, subject],
+    duplicate_window: Math.max(info.config.duplicate_window, duplicateWindow),
+  });
+  return 'updated';
+}
+
+/**
+ * `consign.order.created` for `order.created`. Event types are dotted lower-case names; anything
+ * a subject cannot carry (spaces, `*`, `>`, empty tokens) becomes `_` rather than stalling the stream.
+ */
+export function subjectFor(prefix: string, type: string): string {
+  const tokens = type.split('.').map((token) => token.replace(/[^A-Za-z0-9_-]/g, '_') || '_');
+  return `${prefix}.${tokens.join('.')}`;
+}
+
+/** The message body: the same shape as an item of `GET /v1/events`. */
+export function messageBody(event: OutboxEvent): Uint8Array {
+  return new TextEncoder().encode(
+    JSON.stringify({
+      id: String(event.id),
+      type: event.type,
+      subject_type: event.subjectType,
+      subject_id: event.subjectId,
+      data: event.payload,
+      created_at: event.createdAt,
+    }),
+  );
+}
+
+export interface PublishOptions extends StreamTarget {
+  batchSize?: number;
+  maxBatches?: number;
+  publishTimeoutMs?: number;
+}
+
+export interface PublishResult {
+  published: number;
+  /** Of those, acknowledged by JetStream as duplicates of an earlier publish (same `Nats-Msg-Id`). */
+  duplicates: number;
+  /** The publish that stopped this run, if one failed; the cursor stands just before it. */
+  error?: unknown;
+}
+
+/**
+ * Publishes the outbox after the `nats` cursor to JetStream, in ID order, one acknowledged
+ * message at a time so the stream's order is the outbox's. The cursor row stays locked while a
+ * batch is published (one publisher at a time across processes) and moves in the same
+ * transaction, up to the last acknowledged event. Bounded: `maxBatches` × `batchSize` per call.
+ * On the embedded engine the open transaction holds its only connection, so a batch's publishes
+ * delay other queries: keep batches small and the publish timeout short there.
+ */
+export async function publishPendingEvents(
+  db: Db,
+  js: JetStreamClient,
+  follower: OutboxFollower,
+  options: PublishOptions,
+): Promise<PublishResult> {
+  const total: PublishResult = { published: 0, duplicates: 0 };
+  const batchSize = options.batchSize ?? 100;
+  for (let batch = 0; batch < (options.maxBatches ?? 10); batch++) {
+    const result = await inTransaction(db, async (tx) => {
+      const read = await readSettledBatch(tx, follower, batchSize);
+      if (!read) return ok<PublishResult & { read: number }>({ published: 0, duplicates: 0, read: 0 });
+      const outcome = await publishInOrder(js, read.events, options);
+      const last = read.events[outcome.published - 1];
+      if (last) await advanceCursor(tx, follower.name, last.id);
+      return ok({ ...outcome, read: read.events.length });
+    });
+    if (!result.ok) throw new Error(`publishing to JetStream failed: ${result.problem.detail}`);
+    total.published += result.value.published;
+    total.duplicates += result.value.duplicates;
+    if (result.value.error !== undefined) return { ...total, error: result.value.error };
+    if (result.value.read < batchSize) break;
+  }
+  return total;
+}
+
+async function publishInOrder(
+  js: JetStreamClient,
+  events: OutboxEvent[],
+  options: PublishOptions,
+): Promise<PublishResult> {
+  let published = 0;
+  let duplicates = 0;
+  for (const event of events) {
+    try {
+      const ack = await js.publish(subjectFor(options.subjectPrefix, event.type), messageBody(event), {
+        msgID: String(event.id),
+        expect: { streamName: options.stream },
+        timeout: options.publishTimeoutMs ?? 5_000,
+      });
+      if (ack.duplicate) duplicates++;
+      published++;
+    } catch (error) {
+      return { published, duplicates, error };
+    }
+  }
+  return { published, duplicates };
+}

@@ -1,0 +1,139 @@
+import { connect, Events, type NatsConnection } from 'nats';
+import type { Db } from '../db/index.ts';
+import {
+  DEFAULT_STREAM,
+  DEFAULT_SUBJECT_PREFIX,
+  ensureEventStream,
+  publishPendingEvents,
+  type PublishOptions,
+} from './jetstream.ts';
+import { createOutboxFollower } from './outbox-follower.ts';
+
+export interface NatsPublisherOptions {
+  /** `nats://host:4222`; credentials may be part of the URL. */
+  url: string;
+  intervalMs?: number;
+  stream?: string;
+  subjectPrefix?: string;
+  duplicateWindowMs?: number;
+  /** Events per transaction. */
+  batchSize?: number;
+  /** Transactions per tick at most. */
+  maxBatchesPerTick?: number;
+  publishTimeoutMs?: number;
+  /** See `settle.ts`: 0 on the embedded engine. */
+  gapGraceMs?: number;
+  /** Pause between connection attempts before the first connection succeeds. */
+  connectRetryMs?: number;
+  onError?: (error: unknown) => void;
+  onPublished?: (count: number) => void;
+  /** Connection changes: `connected`, `disconnect`, `reconnect`, `stream created`, … */
+  onStatus?: (status: string, detail?: unknown) => void;
+}
+
+const REPORTED_EVENTS = new Set<string>([Events.Disconnect, Events.Reconnect, Events.LDM, Events.Error]);
+
+/**
+ * Publishes every outbox event to JetStream (`<prefix>.<event type>` on stream `CONSIGN_EVENTS`)
+ * every `intervalMs` until stopped. Connects in the background and keeps trying until NATS is
+ * there; once connected, the client reconnects by itself and ticks wait while it is away.
+ * Ticks never overlap; the cursor moves only past acknowledged publishes.
+ */
+export function startNatsPublisher(db: Db, options: NatsPublisherOptions): { stop: () => Promise<void> } {
+  const follower = createOutboxFollower('nats', { gapGraceMs: options.gapGraceMs });
+  const target = {
+    stream: options.stream ?? DEFAULT_STREAM,
+    subjectPrefix: options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX,
+  };
+  const publishOptions: PublishOptions = {
+    ...target,
+    batchSize: options.batchSize,
+    maxBatches: options.maxBatchesPerTick,
+    publishTimeoutMs: options.publishTimeoutMs,
+  };
+  const state = {
+    connection: undefined as NatsConnection | undefined,
+    connected: false,
+    streamReady: false,
+    stopped: false,
+  };
+  let running: Promise<void> | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  const openConnection = async (): Promise<void> => {
+    retryTimer = undefined;
+    if (state.stopped) return;
+    try {
+      const nc = await connect({
+        servers: options.url,
+        name: 'consign-outbox',
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 1_000,
+      });
+      if (state.stopped) return void (await nc.close());
+      Object.assign(state, { connection: nc, connected: true, streamReady: false });
+      options.onStatus?.('connected', nc.getServer());
+      void followStatus(nc);
+    } catch (error) {
+      options.onError?.(error);
+      retryTimer = setTimeout(() => void openConnection(), options.connectRetryMs ?? 2_000);
+      retryTimer.unref();
+    }
+  };
+
+  const followStatus = async (nc: NatsConnection): Promise<void> => {
+    for await (const status of nc.status()) {
+      if (status.type === Events.Disconnect) state.connected = false;
+      if (status.type === Events.Reconnect) Object.assign(state, { connected: true, streamReady: false });
+      if (REPORTED_EVENTS.has(status.type)) options.onStatus?.(status.type, status.data);
+    }
+    // The iterator ends when the connection is closed for good: start over unless stopping.
+    if (!state.stopped && state.connection === nc) {
+      Object.assign(state, { connection: undefined, connected: false });
+      options.onStatus?.('closed');
+      void openConnection();
+    }
+  };
+
+  const publish = async (nc: NatsConnection): Promise<void> => {
+    if (!state.streamReady) {
+      const outcome = await ensureEventStream(await nc.jetstreamManager(), {
+        ...target,
+        duplicateWindowMs: options.duplicateWindowMs,
+      });
+      state.streamReady = true;
+      if (outcome !== 'unchanged') options.onStatus?.(`stream ${outcome}`, target.stream);
+    }
+    const result = await publishPendingEvents(db, nc.jetstream(), follower, publishOptions);
+    if (result.published > 0) options.onPublished?.(result.published);
+    if (result.error !== undefined) {
+      state.streamReady = false; // check the stream again next time: it may have been deleted
+      throw result.error;
+    }
+  };
+
+  const tick = () => {
+    const nc = state.connection;
+    if (running || state.stopped || !nc || !state.connected) return;
+    running = publish(nc)
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+
+  void openConnection();
+  const timer = setInterval(tick, Math.max(options.intervalMs ?? 200, 10));
+  timer.unref();
+  return {
+    stop: async () => {
+      state.stopped = true;
+      clearInterval(timer);
+      if (retryTimer) clearTimeout(retryTimer);
+      await running;
+      const nc = state.connection;
+      state.connection = undefined;
+      if (nc && !nc.isClosed()) await nc.close();
+    },
+  };
+}

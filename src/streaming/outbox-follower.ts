@@ -1,0 +1,108 @@
+import { sql } from 'drizzle-orm';
+import { query, queryOne, toIso, type Executor, type Tx } from '../db/index.ts';
+import { createGapTracker, forgetPassed, settledCount, type GapTracker } from './settle.ts';
+
+/** An outbox row as the followers read it. */
+export interface OutboxEvent {
+  id: number;
+  type: string;
+  subjectType: string;
+  subjectId: string;
+  payload: unknown;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/**
+ * One consumer of the outbox (`webhooks`, `nats`): its position is the row of that name in
+ * `outbox_cursors`; the gap tracker is this process's memory of gaps it is waiting out.
+ */
+export interface OutboxFollower {
+  readonly name: string;
+  readonly gaps: GapTracker;
+  readonly now: () => number;
+}
+
+export function createOutboxFollower(
+  name: string,
+  options: { gapGraceMs?: number; now?: () => number } = {},
+): OutboxFollower {
+  return { name, gaps: createGapTracker(options.gapGraceMs), now: options.now ?? Date.now };
+}
+
+export interface SettledBatch {
+  /** The cursor before this batch. */
+  cursor: number;
+  /** The events after the cursor that may be handed on, in ID order (possibly none). */
+  events: OutboxEvent[];
+}
+
+/**
+ * Locks the follower's cursor row for the transaction and reads the next events it may pass.
+ * Returns undefined when another process holds the cursor: it is doing this work right now.
+ */
+export async function readSettledBatch(
+  tx: Tx,
+  follower: OutboxFollower,
+  limit: number,
+): Promise<SettledBatch | undefined> {
+  const cursor = await lockCursor(tx, follower.name);
+  if (cursor === undefined) return undefined;
+  const rows = await query<{
+    id: number;
+    type: string;
+    subject_type: string;
+    subject_id: string;
+    payload: unknown;
+    created_at: string;
+  }>(
+    tx,
+    sql`select id, type, subject_type, subject_id, payload, created_at
+        from events where id > ${cursor} order by id limit ${limit}`,
+  );
+  forgetPassed(follower.gaps, cursor);
+  const taken = settledCount(
+    follower.gaps,
+    cursor,
+    rows.map((row) => row.id),
+    follower.now(),
+  );
+  const events = rows.slice(0, taken).map((row) => ({
+    id: row.id,
+    type: row.type,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    payload: row.payload,
+    createdAt: toIso(row.created_at) ?? '',
+  }));
+  return { cursor, events };
+}
+
+/** The cursor's position, locked until the transaction ends; the row is created at 0 the first time. */
+async function lockCursor(tx: Tx, name: string): Promise<number | undefined> {
+  const locked = await queryOne<{ last_event_id: number }>(
+    tx,
+    sql`select last_event_id from outbox_cursors where name = ${name} for update skip locked`,
+  );
+  if (locked) return locked.last_event_id;
+  const created = await queryOne<{ last_event_id: number }>(
+    tx,
+    sql`insert into outbox_cursors (name) values (${name}) on conflict (name) do nothing returning last_event_id`,
+  );
+  return created?.last_event_id;
+}
+
+export async function advanceCursor(tx: Tx, name: string, lastEventId: number): Promise<void> {
+  await tx.execute(sql`
+    update outbox_cursors set last_event_id = ${lastEventId}, updated_at = now()
+    where name = ${name} and last_event_id < ${lastEventId}`);
+}
+
+/** Where a follower stands (for operators and tests); 0 before it first ran. */
+export async function cursorPosition(executor: Executor, name: string): Promise<number> {
+  const row = await queryOne<{ last_event_id: number }>(
+    executor,
+    sql`select last_event_id from outbox_cursors where name = ${name}`,
+  );
+  return row?.last_event_id ?? 0;
+}

@@ -1,0 +1,84 @@
+import type { Db } from '../db/index.ts';
+import { createOutboxFollower } from '../streaming/index.ts';
+import { fanOutEvents, type FanOutResult } from './fan-out.ts';
+import { sendDueDeliveries, type SendOptions, type SendResult } from './send.ts';
+
+export interface WebhookDispatcherOptions extends Omit<SendOptions, 'batchSize' | 'maxBatches' | 'signal'> {
+  intervalMs: number;
+  /** Outbox events enqueued per transaction. */
+  fanOutBatchSize?: number;
+  /** Deliveries claimed and sent together. */
+  sendBatchSize?: number;
+  /** Transactions (fan-out) and claims (send) per tick at most, so one tick never runs unbounded. */
+  maxBatchesPerTick?: number;
+  /** See streaming/settle.ts: 0 on the embedded engine. `now` (SendOptions) is its clock too. */
+  gapGraceMs?: number;
+  onError?: (error: unknown) => void;
+  /** Called after a tick that did something. */
+  onTick?: (result: TickResult) => void;
+}
+
+export type TickResult = FanOutResult & SendResult;
+
+export interface WebhookDispatcher {
+  /** Step A: outbox → pending deliveries. */
+  fanOut: () => Promise<FanOutResult>;
+  /** Step B: due deliveries → signed POSTs. */
+  send: () => Promise<SendResult>;
+  /** Both, in that order. */
+  tick: () => Promise<TickResult>;
+  /** Aborts requests in flight; later ticks do nothing. */
+  abort: () => void;
+}
+
+/** The dispatcher's steps with their state (the outbox follower), for the timer below and for tests. */
+export function createWebhookDispatcher(
+  db: Db,
+  options: Omit<WebhookDispatcherOptions, 'intervalMs'>,
+): WebhookDispatcher {
+  const follower = createOutboxFollower('webhooks', { gapGraceMs: options.gapGraceMs, now: options.now });
+  const controller = new AbortController();
+  const maxBatches = options.maxBatchesPerTick ?? 10;
+  const fanOut = () =>
+    fanOutEvents(db, follower, { batchSize: options.fanOutBatchSize, maxBatches, signal: controller.signal });
+  const send = () =>
+    sendDueDeliveries(db, { ...options, batchSize: options.sendBatchSize, maxBatches, signal: controller.signal });
+  return {
+    fanOut,
+    send,
+    tick: async () => ({ ...(await fanOut()), ...(await send()) }),
+    abort: () => controller.abort(),
+  };
+}
+
+/**
+ * Delivers webhooks every `intervalMs` until stopped; ticks never overlap. Stopping aborts
+ * requests in flight (their deliveries go back to pending, untouched) and waits for the tick.
+ */
+export function startWebhookDispatcher(db: Db, options: WebhookDispatcherOptions): { stop: () => Promise<void> } {
+  const dispatcher = createWebhookDispatcher(db, options);
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    running = dispatcher
+      .tick()
+      .then((result) => {
+        if (result.events > 0 || result.attempted > 0) options.onTick?.(result);
+      })
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const timer = setInterval(tick, Math.max(options.intervalMs, 10));
+  timer.unref();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      dispatcher.abort();
+      await running;
+    },
+  };
+}

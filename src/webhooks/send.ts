@@ -1,0 +1,198 @@
+import { sql } from 'drizzle-orm';
+import { query, toIso, type Db } from '../db/index.ts';
+import { DEFAULT_RETRY_SCHEDULE_MS, defaultMaxAttempts, retryDelayMs } from './retry.ts';
+import { signedHeaders } from './signature.ts';
+
+export interface SendOptions {
+  /** Deliveries claimed and POSTed together. */
+  batchSize?: number;
+  /** Batches per call at most. */
+  maxBatches?: number;
+  /** Per request; default 10 s. */
+  timeoutMs?: number;
+  /** Waits after the 1st, 2nd, … failure (the last repeats); see retry.ts. */
+  retryScheduleMs?: readonly number[];
+  /** Attempts before a delivery is dead; default one more than the schedule's steps. */
+  maxAttempts?: number;
+  /** The clock for `webhook-timestamp` (ms). */
+  now?: () => number;
+  /** Aborts requests in flight (shutdown); their deliveries are released, not failed. */
+  signal?: AbortSignal;
+  userAgent?: string;
+}
+
+export interface SendResult {
+  attempted: number;
+  succeeded: number;
+  /** Failed this time and scheduled again. */
+  retrying: number;
+  /** Failed for the last time. */
+  dead: number;
+}
+
+interface Claim {
+  id: number;
+  event_id: number;
+  attempts: number;
+  /** The claim's `next_attempt_at`, as text: the compare-and-set token for the outcome. */
+  lease: string;
+  url: string;
+  secret: string;
+  type: string;
+  payload: unknown;
+  created_at: string;
+}
+
+type Outcome =
+  | { kind: 'succeeded'; statusCode: number }
+  | { kind: 'failed'; statusCode: number | null; error: string }
+  | { kind: 'interrupted' };
+
+const LEASE_MARGIN_MS = 60_000;
+const ERROR_SNIPPET_BYTES = 300;
+
+/**
+ * Step B of the dispatcher: claims due pending deliveries (`FOR UPDATE SKIP LOCKED`, so
+ * processes never claim the same one), counts the attempt and leases them by pushing
+ * `next_attempt_at` past the request timeout, then POSTs them outside any transaction. A
+ * process that dies mid-request leaves the lease to run out and the delivery is tried again.
+ */
+export async function sendDueDeliveries(db: Db, options: SendOptions = {}): Promise<SendResult> {
+  const batchSize = options.batchSize ?? 20;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const total: SendResult = { attempted: 0, succeeded: 0, retrying: 0, dead: 0 };
+  for (let batch = 0; batch < (options.maxBatches ?? 10) && !options.signal?.aborted; batch++) {
+    const claims = await claimDue(db, batchSize, timeoutMs + LEASE_MARGIN_MS);
+    const outcomes = await Promise.all(claims.map((claim) => post(claim, { ...options, timeoutMs })));
+    for (const [i, claim] of claims.entries()) {
+      const settled = await recordOutcome(db, claim, outcomes[i]!, options);
+      if (settled === 'released') continue;
+      total.attempted++;
+      total[settled]++;
+    }
+    if (claims.length < batchSize) break;
+  }
+  return total;
+}
+
+async function claimDue(db: Db, limit: number, leaseMs: number): Promise<Claim[]> {
+  return query<Claim>(
+    db,
+    sql`with due as (
+          select d.id from webhook_deliveries d join webhook_subscriptions s on s.id = d.subscription_id
+          where d.status = 'pending' and d.next_attempt_at <= now() and s.active
+          order by d.next_attempt_at, d.id
+          limit ${limit}
+          for update of d skip locked
+        )
+        update webhook_deliveries d
+        set attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}), updated_at = now()
+        from due, webhook_subscriptions s, events e
+        where d.id = due.id and s.id = d.subscription_id and e.id = d.event_id
+        returning d.id, d.event_id, d.attempts, d.next_attempt_at::text as lease, s.url, s.secret, e.type, e.payload, e.created_at`,
+  );
+}
+
+/** The Standard Webhooks body: `id` is the same for every attempt and every subscription. */
+export function deliveryBody(claim: Pick<Claim, 'event_id' | 'type' | 'payload' | 'created_at'>): string {
+  return JSON.stringify({
+    id: `evt_${claim.event_id}`,
+    type: claim.type,
+    timestamp: toIso(claim.created_at),
+    data: claim.payload,
+  });
+}
+
+async function post(claim: Claim, options: SendOptions & { timeoutMs: number }): Promise<Outcome> {
+  const body = deliveryBody(claim);
+  const timestamp = Math.floor((options.now?.() ?? Date.now()) / 1000);
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  try {
+    const response = await fetch(claim.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': options.userAgent ?? 'Consign-Webhooks',
+        ...signedHeaders(claim.secret, `evt_${claim.event_id}`, timestamp, body),
+      },
+      body,
+      redirect: 'manual',
+      signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
+    });
+    if (response.status >= 200 && response.status < 300) {
+      await response.body?.cancel();
+      return { kind: 'succeeded', statusCode: response.status };
+    }
+    const snippet = await readSnippet(response);
+    return {
+      kind: 'failed',
+      statusCode: response.status,
+      error: `HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`,
+    };
+  } catch (error) {
+    if (options.signal?.aborted) return { kind: 'interrupted' };
+    if (timeout.aborted)
+      return { kind: 'failed', statusCode: null, error: `no response within ${options.timeoutMs} ms` };
+    return { kind: 'failed', statusCode: null, error: describeFetchError(error) };
+  }
+}
+
+async function readSnippet(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < ERROR_SNIPPET_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // the body broke off: keep what arrived
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, ERROR_SNIPPET_BYTES).toString('utf8').replace(/\s+/g, ' ').trim();
+}
+
+function describeFetchError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const message = error instanceof Error ? error.message : String(error);
+  return cause ? `${message}: ${cause.code ?? cause.message ?? 'unknown cause'}` : message;
+}
+
+/**
+ * Writes the outcome if the claim still stands (compare-and-set on the lease): a replay that
+ * reset the delivery meanwhile wins. Returns how the delivery was left.
+ */
+async function recordOutcome(
+  db: Db,
+  claim: Claim,
+  outcome: Outcome,
+  options: SendOptions,
+): Promise<'succeeded' | 'retrying' | 'dead' | 'released'> {
+  const stillClaimed = sql`id = ${claim.id} and status = 'pending' and next_attempt_at = ${claim.lease}::timestamptz`;
+  if (outcome.kind === 'interrupted') {
+    await db.execute(sql`
+      update webhook_deliveries set attempts = attempts - 1, next_attempt_at = now(), updated_at = now() where ${stillClaimed}`);
+    return 'released';
+  }
+  if (outcome.kind === 'succeeded') {
+    await db.execute(sql`
+      update webhook_deliveries
+      set status = 'succeeded', last_status_code = ${outcome.statusCode}, last_error = null, updated_at = now()
+      where ${stillClaimed}`);
+    return 'succeeded';
+  }
+  const schedule = options.retryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS;
+  const dead = claim.attempts >= (options.maxAttempts ?? defaultMaxAttempts(schedule));
+  const delaySeconds = dead ? 0 : retryDelayMs(claim.attempts, schedule) / 1000;
+  await db.execute(sql`
+    update webhook_deliveries
+    set status = ${dead ? 'dead' : 'pending'}, next_attempt_at = now() + make_interval(secs => ${delaySeconds}),
+        last_status_code = ${outcome.statusCode}, last_error = ${outcome.error.slice(0, 1000)}, updated_at = now()
+    where ${stillClaimed}`);
+  return dead ? 'dead' : 'retrying';
+}
