@@ -8,7 +8,9 @@ import { defaultRoutingRules } from './rules.ts';
 
 const PutBody = Type.Object(
   {
-    rules: Type.Record(Type.String(), Type.Unknown(), { description: 'The routing rules (see GET for the current shape)' }),
+    rules: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'The routing rules (see GET for the current shape)',
+    }),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
     effective_from: Type.Optional(Type.String({ format: 'date-time' })),
     effective_to: Type.Optional(Type.String({ format: 'date-time' })),
@@ -22,7 +24,10 @@ export function routingRoutes(app: FastifyInstance, { database: { db } }: AppCon
   const tags = ['routing'];
   app.get(
     '/routing/rules',
-    { config: { permission: 'routing:read' }, schema: { tags, summary: 'The active routing rules, drafts and the full history' } },
+    {
+      config: { permission: 'routing:read' },
+      schema: { tags, summary: 'The active routing rules, drafts and the full history' },
+    },
     async () => {
       const active = await activeRules(db);
       const versions = await listRuleVersions(db);
@@ -38,7 +43,11 @@ export function routingRoutes(app: FastifyInstance, { database: { db } }: AppCon
     '/routing/rules',
     {
       config: { permission: 'routing:write' },
-      schema: { tags, summary: 'Save a new draft version of the rules (validated); optionally activate it', body: PutBody },
+      schema: {
+        tags,
+        summary: 'Save a new draft version of the rules (validated); optionally activate it',
+        body: PutBody,
+      },
     },
     async (request, reply) => {
       const actor = request.principal.keyId;
@@ -60,9 +69,16 @@ export function routingRoutes(app: FastifyInstance, { database: { db } }: AppCon
     '/routing/rules/:version/activate',
     {
       config: { permission: 'routing:write' },
-      schema: { tags, summary: 'Activate a draft version', params: Type.Object({ version: Type.Integer({ minimum: 1 }) }) },
+      schema: {
+        tags,
+        summary: 'Activate a draft version',
+        params: Type.Object({ version: Type.Integer({ minimum: 1 }) }),
+      },
     },
     async (request, reply) =>
-      respond(reply, await inTransaction(db, (tx) => activateVersion(tx, request.params.version, request.principal.keyId))),
+      respond(
+        reply,
+        await inTransaction(db, (tx) => activateVersion(tx, request.params.version, request.principal.keyId)),
+      ),
   );
 }

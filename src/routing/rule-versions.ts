@@ -35,7 +35,10 @@ function present(row: VersionRow): RuleVersion {
 }
 
 /** The rules that route an order now: the newest active version in its effective window, else the defaults (version null). */
-export async function activeRules(executor: Executor, at: Date = new Date()): Promise<{ version: number | null; rules: RoutingRules }> {
+export async function activeRules(
+  executor: Executor,
+  at: Date = new Date(),
+): Promise<{ version: number | null; rules: RoutingRules }> {
   const row = await queryOne<{ version: number; rules: RoutingRules }>(
     executor,
     sql`select version, rules from routing_rule_versions
@@ -63,7 +66,8 @@ export interface SaveDraftInput {
 /** Saves a new draft version (validated); the active version is untouched until activation. */
 export async function saveDraft(executor: Executor, input: SaveDraftInput): Promise<Result<RuleVersion>> {
   const errors = validateRules(input.rules);
-  if (errors.length > 0) return fail(problem('validation_failed', `The rules are not valid: ${errors[0]!.message}.`, { errors }));
+  if (errors.length > 0)
+    return fail(problem('validation_failed', `The rules are not valid: ${errors[0]!.message}.`, { errors }));
   if (input.effectiveFrom && input.effectiveTo && input.effectiveFrom >= input.effectiveTo) {
     return fail(problem('validation_failed', 'effective_from must be before effective_to.'));
   }
@@ -81,16 +85,28 @@ export async function saveDraft(executor: Executor, input: SaveDraftInput): Prom
 }
 
 /** Activates a draft; the previously active version without an effective window is retired. */
-export async function activateVersion(executor: Executor, version: number, actor: string): Promise<Result<RuleVersion>> {
+export async function activateVersion(
+  executor: Executor,
+  version: number,
+  actor: string,
+): Promise<Result<RuleVersion>> {
   const row = await queryOne<VersionRow>(
     executor,
     sql`update routing_rule_versions set status = 'active', activated_by = ${actor}, activated_at = now()
         where version = ${version} and status = 'draft' returning *`,
   );
   if (!row) {
-    const current = await queryOne<{ status: string }>(executor, sql`select status from routing_rule_versions where version = ${version}`);
+    const current = await queryOne<{ status: string }>(
+      executor,
+      sql`select status from routing_rule_versions where version = ${version}`,
+    );
     if (!current) return fail(problem('not_found', `No routing rules version ${version}.`));
-    return fail(problem('illegal_transition', `Version ${version} is ${current.status}; only a draft can be activated.`, { from: current.status, to: 'active' }));
+    return fail(
+      problem('illegal_transition', `Version ${version} is ${current.status}; only a draft can be activated.`, {
+        from: current.status,
+        to: 'active',
+      }),
+    );
   }
   if (!row.effective_from && !row.effective_to) {
     await executor.execute(sql`

@@ -1,0 +1,306 @@
+import { beats, type Budget, type Limit, type SearchPlan, type SearchProblem } from './search-types.ts';
+
+/**
+ * The best assignment of the order's lines to one set of locations: a depth-first search over
+ * lines (and, for a line that may split, over quantities per location), pruned by a lower bound.
+ * Exact unless the budget runs out.
+ */
+
+interface State {
+  problem: SearchProblem;
+  set: readonly number[];
+  k: number;
+  skuCount: number;
+  /** Remaining stock per slot × SKU. */
+  stock: Float64Array;
+  /** Per SKU: units of lines not yet decided, and units left in the set. Any excess must be back-ordered. */
+  demand: Float64Array;
+  supply: Float64Array;
+  /** Per SKU: units of undecided lines that may not be back-ordered. More than `supply` = infeasible. */
+  required: Float64Array;
+  weight: Float64Array;
+  used: Int32Array;
+  unused: number;
+  /** quantity per line × slot. */
+  quantity: Int32Array;
+  fixed: number;
+  variable: number;
+  backordered: number;
+  /** Lower bound of back-ordered units of lines i… (index i). */
+  backorderRest: Float64Array;
+  /** Most slots lines i… can still touch (index i). */
+  touchRest: Float64Array;
+  requireAll: boolean;
+  limit: Limit | null;
+  best: SearchPlan | null;
+  budget: Budget;
+}
+
+const KG = 1000;
+
+function place(state: State, line: number, slot: number, quantity: number): void {
+  const spec = state.problem.lines[line]!;
+  const location = state.problem.locations[state.set[slot]!]!;
+  state.stock[slot * state.skuCount + spec.sku]! -= quantity;
+  state.demand[spec.sku]! -= quantity;
+  state.supply[spec.sku]! -= quantity;
+  if (!spec.backorder) state.required[spec.sku]! -= quantity;
+  const before = state.weight[slot]!;
+  const after = before + quantity * spec.weightGrams;
+  state.weight[slot] = after;
+  state.variable +=
+    location.perKgWeighted * (Math.ceil(after / KG) - Math.ceil(before / KG)) +
+    quantity * location.balancePerUnit[spec.sku]!;
+  state.quantity[line * state.k + slot]! += quantity;
+  if (state.used[slot]!++ === 0) state.unused -= 1;
+}
+
+function unplace(state: State, line: number, slot: number, quantity: number, variable: number, weight: number): void {
+  const spec = state.problem.lines[line]!;
+  state.stock[slot * state.skuCount + spec.sku]! += quantity;
+  state.demand[spec.sku]! += quantity;
+  state.supply[spec.sku]! += quantity;
+  if (!spec.backorder) state.required[spec.sku]! += quantity;
+  state.weight[slot] = weight;
+  state.variable = variable;
+  state.quantity[line * state.k + slot]! -= quantity;
+  if (--state.used[slot]! === 0) state.unused += 1;
+}
+
+function record(state: State): void {
+  const total = state.fixed + state.variable;
+  const cells: SearchPlan['cells'] = [];
+  const locations: number[] = [];
+  for (let slot = 0; slot < state.k; slot++) {
+    if (state.used[slot]! > 0) locations.push(state.set[slot]!);
+  }
+  for (let line = 0; line < state.problem.lines.length; line++) {
+    for (let slot = 0; slot < state.k; slot++) {
+      const quantity = state.quantity[line * state.k + slot]!;
+      if (quantity > 0) cells.push({ location: state.set[slot]!, line, quantity });
+    }
+  }
+  locations.sort((a, b) => a - b);
+  state.best = { backordered: state.backordered, total, locations, cells };
+  state.limit = { backordered: state.backordered, total };
+}
+
+/** Leaves `units` of a line unallocated (negative `units` undoes it). */
+function backorder(state: State, sku: number, units: number): void {
+  state.backordered += units;
+  state.demand[sku]! -= units;
+}
+
+/**
+ * Units that must still be back-ordered: demand beyond the set's remaining stock, per SKU;
+ * Infinity when the lines that may not be back-ordered alone need more than is left.
+ */
+function excessDemand(state: State): number {
+  let excess = 0;
+  for (let sku = 0; sku < state.skuCount; sku++) {
+    const supply = state.supply[sku]!;
+    if (state.required[sku]! > supply) return Infinity;
+    const short = state.demand[sku]! - supply;
+    if (short > 0) excess += short;
+  }
+  return excess;
+}
+
+function countNode(state: State): boolean {
+  if (++state.budget.nodes <= state.budget.max) return true;
+  state.budget.exhausted = true;
+  return false;
+}
+
+/** Budget, bound and "every location used" checks before line `line`; false = prune. */
+function open(state: State, line: number): boolean {
+  if (!countNode(state)) return false;
+  const excess = excessDemand(state);
+  if (excess === Infinity) return false;
+  const future = Math.max(excess, state.backorderRest[line]!);
+  if (!beats(state.backordered + future, state.fixed + state.variable, state.limit)) return false;
+  return !state.requireAll || state.unused <= state.touchRest[line]!;
+}
+
+function assignFrom(state: State, line: number): void {
+  if (!open(state, line)) return;
+  if (line === state.problem.lines.length) {
+    if (!state.requireAll || state.unused === 0) record(state);
+    return;
+  }
+  if (state.problem.lines[line]!.split) assignSplit(state, line, 0, state.problem.lines[line]!.quantity);
+  else assignWhole(state, line);
+}
+
+const skuOf = (state: State, line: number) => state.problem.lines[line]!.sku;
+
+function tryQuantity(state: State, line: number, slot: number, quantity: number, short: number): void {
+  const variable = state.variable;
+  const weight = state.weight[slot]!;
+  place(state, line, slot, quantity);
+  backorder(state, skuOf(state, line), short);
+  assignFrom(state, line + 1);
+  backorder(state, skuOf(state, line), -short);
+  unplace(state, line, slot, quantity, variable, weight);
+}
+
+/** A line that one location can fill: it goes to one location (or, if back-orderable, partly or not at all). */
+function assignWhole(state: State, line: number): void {
+  const spec = state.problem.lines[line]!;
+  const q = spec.quantity;
+  for (let slot = 0; slot < state.k && !state.budget.exhausted; slot++) {
+    const available = state.stock[slot * state.skuCount + spec.sku]!;
+    const most = Math.min(q, available);
+    if (most <= 0 || (most < q && !spec.backorder)) continue;
+    // Less than the most only matters when another line competes for the same SKU.
+    const least = spec.sharedSku && spec.backorder ? 1 : most;
+    for (let quantity = most; quantity >= least && !state.budget.exhausted; quantity--) {
+      tryQuantity(state, line, slot, quantity, q - quantity);
+    }
+  }
+  if (spec.backorder && !state.budget.exhausted) {
+    backorder(state, spec.sku, q);
+    assignFrom(state, line + 1);
+    backorder(state, spec.sku, -q);
+  }
+}
+
+/** A line no single location can fill: any split of its quantity over the set's locations. */
+function assignSplit(state: State, line: number, slot: number, remaining: number): void {
+  const spec = state.problem.lines[line]!;
+  if (slot === state.k) {
+    if (remaining > 0 && !spec.backorder) return;
+    backorder(state, spec.sku, remaining);
+    assignFrom(state, line + 1);
+    backorder(state, spec.sku, -remaining);
+    return;
+  }
+  if (!spec.backorder) {
+    let reachable = 0;
+    for (let s = slot; s < state.k; s++) reachable += state.stock[s * state.skuCount + spec.sku]!;
+    if (reachable < remaining) return;
+  }
+  if (!countNode(state)) return;
+  const excess = excessDemand(state);
+  if (excess === Infinity || !beats(state.backordered + excess, state.fixed + state.variable, state.limit)) return;
+  const most = Math.min(remaining, state.stock[slot * state.skuCount + spec.sku]!);
+  for (let quantity = most; quantity >= 0 && !state.budget.exhausted; quantity--) {
+    if (quantity === 0) {
+      assignSplit(state, line, slot + 1, remaining);
+      continue;
+    }
+    const variable = state.variable;
+    const weight = state.weight[slot]!;
+    place(state, line, slot, quantity);
+    assignSplit(state, line, slot + 1, remaining - quantity);
+    unplace(state, line, slot, quantity, variable, weight);
+  }
+}
+
+/** Working memory for assigning lines to sets of up to `maxSlots` locations, reused from set to set. */
+export interface Assigner {
+  state: State;
+}
+
+export function createAssigner(problem: SearchProblem, maxSlots: number): Assigner {
+  const slots = Math.max(1, maxSlots);
+  const skuCount = problem.locations[0]?.stock.length ?? 0;
+  const lines = problem.lines.length;
+  return {
+    state: {
+      problem,
+      set: [],
+      k: 0,
+      skuCount,
+      stock: new Float64Array(slots * skuCount),
+      demand: new Float64Array(skuCount),
+      supply: new Float64Array(skuCount),
+      required: new Float64Array(skuCount),
+      weight: new Float64Array(slots),
+      used: new Int32Array(slots),
+      unused: 0,
+      quantity: new Int32Array(lines * slots),
+      fixed: 0,
+      variable: 0,
+      backordered: 0,
+      backorderRest: new Float64Array(lines + 1),
+      touchRest: new Float64Array(lines + 1),
+      requireAll: false,
+      limit: null,
+      best: null,
+      budget: { nodes: 0, max: 0, exhausted: false },
+    },
+  };
+}
+
+function loadSet(state: State, set: readonly number[]): void {
+  const { problem, skuCount } = state;
+  const k = set.length;
+  state.set = set;
+  state.k = k;
+  state.fixed = 0;
+  state.supply.fill(0);
+  set.forEach((index, slot) => {
+    const location = problem.locations[index]!;
+    state.fixed += location.fixed;
+    for (let sku = 0; sku < skuCount; sku++) {
+      state.stock[slot * skuCount + sku] = location.stock[sku]!;
+      state.supply[sku]! += location.stock[sku]!;
+    }
+  });
+  state.demand.fill(0);
+  state.required.fill(0);
+  for (const line of problem.lines) {
+    state.demand[line.sku]! += line.quantity;
+    if (!line.backorder) state.required[line.sku]! += line.quantity;
+  }
+}
+
+/** Lower bounds per line suffix: back-ordered units, and how many slots the lines can still touch. */
+function loadBounds(state: State): void {
+  const { problem, k, skuCount, stock } = state;
+  const lines = problem.lines;
+  state.backorderRest[lines.length] = 0;
+  state.touchRest[lines.length] = 0;
+  for (let line = lines.length - 1; line >= 0; line--) {
+    const spec = lines[line]!;
+    let reach = 0;
+    for (let slot = 0; slot < k; slot++) {
+      const available = stock[slot * skuCount + spec.sku]!;
+      reach = spec.split ? reach + available : Math.max(reach, available);
+    }
+    const short = spec.backorder ? Math.max(0, spec.quantity - reach) : 0;
+    state.backorderRest[line] = state.backorderRest[line + 1]! + short;
+    state.touchRest[line] = state.touchRest[line + 1]! + (spec.split ? k : 1);
+  }
+}
+
+/**
+ * The best plan using the locations `set` (indices into problem.locations) that beats `limit`,
+ * or null. requireAll: every location of the set must ship something (the enumeration's
+ * contract: a subset is evaluated as its own set).
+ */
+export function assignLines(
+  assigner: Assigner,
+  set: readonly number[],
+  limit: Limit | null,
+  requireAll: boolean,
+  budget: Budget,
+): SearchPlan | null {
+  if (set.length === 0) return null;
+  const { state } = assigner;
+  loadSet(state, set);
+  loadBounds(state);
+  state.weight.fill(0, 0, set.length);
+  state.used.fill(0, 0, set.length);
+  state.unused = set.length;
+  state.quantity.fill(0, 0, state.problem.lines.length * set.length);
+  state.variable = 0;
+  state.backordered = 0;
+  state.requireAll = requireAll;
+  state.limit = limit;
+  state.best = null;
+  state.budget = budget;
+  assignFrom(state, 0);
+  return state.best;
+}

@@ -1,0 +1,140 @@
+import { assessCandidates, type Assessment, type OrderSkus } from './assess.ts';
+import { explainCandidates, rulesSummary, summarisePlan, summariseRunnerUp, type ExplainContext } from './explain.ts';
+import type { PlanOutcome } from './result.ts';
+import type { RoutingRules } from './rules.ts';
+import type { LocalClock } from './sla.ts';
+import type {
+  Candidate,
+  DeliveryMethod,
+  FilterCode,
+  PlanOrder,
+  PlanResult,
+  Rejection,
+  SearchReport,
+  Shortfall,
+  StockSnapshot,
+} from './types.ts';
+
+/** One call of `plan`: its inputs and what is derived from them once. */
+export interface Decision {
+  order: PlanOrder;
+  candidates: readonly Candidate[];
+  stock: StockSnapshot;
+  rules: RoutingRules;
+  nowAt: (timeZone: string) => LocalClock;
+  placedAt: (timeZone: string) => LocalClock;
+  maxNodes: number;
+  skus: OrderSkus;
+  slaDays: number;
+}
+
+/** How a decision ends: the method planned, the candidates as assessed for it, notes, search work. */
+export interface Ending {
+  method: DeliveryMethod;
+  assessments: Assessment[];
+  notes: string[];
+  search: SearchReport;
+}
+
+export const noSearch = (): SearchReport => ({ exhaustive: true, nodes: 0, setsEvaluated: 0, greedyFallback: false });
+
+export function assess(decision: Decision, method: DeliveryMethod): Assessment[] {
+  return assessCandidates(decision.candidates, decision.stock, {
+    order: decision.order,
+    rules: decision.rules,
+    method,
+    skus: decision.skus.skus,
+    nowAt: decision.nowAt,
+    placedAt: decision.placedAt,
+  });
+}
+
+export function explainContext(decision: Decision, assessments: readonly Assessment[]): ExplainContext {
+  return {
+    rules: decision.rules,
+    channelId: decision.order.channelId,
+    slaDays: decision.slaDays,
+    lines: decision.order.lines,
+    lineSku: decision.skus.lineSku,
+    assessments,
+  };
+}
+
+/** "4 × no_stock, 1 × inactive" — why candidates dropped out. */
+export function exclusionTally(assessments: readonly Assessment[]): string {
+  const counts = new Map<FilterCode, number>();
+  for (const { exclusions } of assessments) {
+    for (const { code } of exclusions) counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  return [...counts].map(([code, count]) => `${count} × ${code}`).join(', ') || 'no candidates were given';
+}
+
+export function rejected(
+  decision: Decision,
+  ending: Ending,
+  rejection: Rejection,
+  shortfalls: Shortfall[],
+): PlanResult {
+  const context = explainContext(decision, ending.assessments);
+  return {
+    status: 'rejected',
+    deliveryMethod: ending.method,
+    allocations: [],
+    backorders: [],
+    shortfalls,
+    shipments: [],
+    objective: null,
+    rejection,
+    currency: decision.rules.currency,
+    explanation: {
+      summary: `Rejected (${rejection.code}): ${rejection.message}`,
+      rulesSummary: rulesSummary(decision.rules, decision.order.channelId, decision.slaDays),
+      requestedDeliveryMethod: decision.order.deliveryMethod,
+      plannedDeliveryMethod: ending.method,
+      candidates: explainCandidates(context, new Set(), new Set()),
+      chosen: null,
+      runnerUp: null,
+      notes: ending.notes,
+      search: ending.search,
+    },
+  };
+}
+
+export function allocated(
+  decision: Decision,
+  ending: Ending,
+  chosen: PlanOutcome,
+  runnerUp: PlanOutcome | null,
+): PlanResult {
+  const context = explainContext(decision, ending.assessments);
+  const chosenSummary = summarisePlan(chosen, context);
+  const runnerUpSummary =
+    runnerUp === null ? null : summariseRunnerUp(chosenSummary, summarisePlan(runnerUp, context), context);
+  const verb = chosen.backorders.length > 0 ? 'Partially allocated' : 'Allocated';
+  const versus =
+    runnerUpSummary === null
+      ? ' No other plan was possible.'
+      : ` Runner-up: ${runnerUpSummary.description}. ${runnerUpSummary.whyNotChosen}`;
+  return {
+    status: chosen.backorders.length > 0 ? 'partially_allocated' : 'allocated',
+    deliveryMethod: ending.method,
+    allocations: chosen.allocations,
+    backorders: chosen.backorders,
+    shortfalls: [],
+    shipments: chosen.shipments,
+    objective: chosen.objective,
+    rejection: null,
+    currency: decision.rules.currency,
+    explanation: {
+      summary: `${verb} — ${chosenSummary.description}.${versus}`,
+      rulesSummary: rulesSummary(decision.rules, decision.order.channelId, decision.slaDays),
+      requestedDeliveryMethod: decision.order.deliveryMethod,
+      plannedDeliveryMethod: ending.method,
+      candidates: explainCandidates(context, new Set(chosen.locationIds), new Set(runnerUp?.locationIds ?? [])),
+      chosen: chosenSummary,
+      runnerUp: runnerUpSummary,
+      notes: ending.notes,
+      search: ending.search,
+    },
+  };
+}

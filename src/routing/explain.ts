@@ -1,0 +1,242 @@
+import type { Assessment } from './assess.ts';
+import { formatKm, formatMoney, formatNumber, plural, signed } from './format.ts';
+import type { PlanOutcome } from './result.ts';
+import { shipmentCostMinor } from './rates.ts';
+import type { RoutingRules } from './rules.ts';
+import { formatDay } from './sla.ts';
+import {
+  criterionNames,
+  type CandidateExplanation,
+  type Criteria,
+  type CriterionName,
+  type PlanLine,
+  type PlanSummary,
+  type RunnerUpSummary,
+} from './types.ts';
+
+/** Everything the explanation needs about the decision. */
+export interface ExplainContext {
+  rules: RoutingRules;
+  channelId: string;
+  slaDays: number;
+  lines: readonly PlanLine[];
+  lineSku: readonly number[];
+  assessments: readonly Assessment[];
+}
+
+const criterionLabels: Record<CriterionName, string> = {
+  shipments: 'shipments',
+  distance: 'km',
+  cost: 'freight in minor units',
+  sla: 'days late',
+  balance: 'stock share taken',
+  priority: '−store priority',
+};
+
+// Rules objects are reused across decisions (the active version): describe each once per channel.
+const summaries = new WeakMap<RoutingRules, Map<string, string>>();
+
+/** The rules in one paragraph, for the operator reading a decision. */
+export function rulesSummary(rules: RoutingRules, channelId: string, slaDays: number): string {
+  let byChannel = summaries.get(rules);
+  if (byChannel === undefined) {
+    byChannel = new Map();
+    summaries.set(rules, byChannel);
+  }
+  const key = `${channelId}\u0000${slaDays}`;
+  let summary = byChannel.get(key);
+  if (summary === undefined) {
+    summary = describeRules(rules, channelId, slaDays);
+    if (byChannel.size < 1_000) byChannel.set(key, summary);
+  }
+  return summary;
+}
+
+function describeRules(rules: RoutingRules, channelId: string, slaDays: number): string {
+  const { weights } = rules;
+  const weighted = criterionNames.filter((name) => weights[name] > 0).sort((a, b) => weights[b] - weights[a]);
+  const ignored = criterionNames.filter((name) => weights[name] === 0);
+  const terms = weighted.map((name) => `${formatNumber(weights[name])} × ${criterionLabels[name]}`).join(' + ');
+  return [
+    `Lowest total wins, after allocating as many units as possible: ${terms || '0'}`,
+    ignored.length > 0 ? ` (ignored: ${ignored.join(', ')})` : '',
+    `. Freight in ${rules.currency}.`,
+    ` Max shipments: ${rules.maxShipments ?? 'no limit'}.`,
+    ` Ship-complete: ${rules.shipComplete ? 'on (no back-orders)' : 'off'}.`,
+    ` After cut-off: ${rules.excludeAfterCutoff ? 'excluded' : 'still eligible, ships the next day'}.`,
+    ` Pickup fallback: ${rules.pickupFallback}.`,
+    ` SLA for channel ${channelId}: ${plural(slaDays, 'day')}.`,
+  ].join('');
+}
+
+/** Line ids for which `keep` holds, in an array of exactly that length (thousands are built per decision). */
+function lineIdsWhere(
+  context: ExplainContext,
+  available: readonly number[],
+  keep: (units: number, quantity: number) => boolean,
+) {
+  const { lines, lineSku } = context;
+  let count = 0;
+  for (let i = 0; i < lines.length; i++) if (keep(available[lineSku[i]!]!, lines[i]!.quantity)) count += 1;
+  const ids = new Array<string>(count);
+  let at = 0;
+  for (let i = 0; i < lines.length; i++)
+    if (keep(available[lineSku[i]!]!, lines[i]!.quantity)) ids[at++] = lines[i]!.lineId;
+  return ids;
+}
+
+const fills = (units: number, quantity: number) => units >= quantity;
+const holds = (units: number) => units > 0;
+
+function candidateScores(assessment: Assessment, context: ExplainContext) {
+  const { candidate, facts, available } = assessment;
+  let weightGrams = 0;
+  context.lines.forEach((line, index) => {
+    weightGrams += Math.min(available[context.lineSku[index]!]!, line.quantity) * line.weightGrams;
+  });
+  const linesCovered = lineIdsWhere(context, available, fills);
+  const linesHeld = lineIdsWhere(context, available, holds);
+  return {
+    distanceKm: facts.distanceKm,
+    zone: facts.zone,
+    costMinor: shipmentCostMinor(facts.rate, weightGrams),
+    transitDays: facts.promise.transitDays,
+    pastCutoff: facts.promise.pastCutoff,
+    promisedDate: facts.promise.promisedDate,
+    daysLate: facts.promise.daysLate,
+    priority: candidate.priority,
+    capacityRemaining:
+      candidate.dailyCapacity === null ? null : Math.max(0, candidate.dailyCapacity - candidate.capacityUsedToday),
+    linesCovered,
+    linesHeld,
+    fixedScore: facts.fixedScore,
+  };
+}
+
+/** Every candidate: eligible or not and why, its scores, and whether the chosen plan or the runner-up uses it. */
+export function explainCandidates(
+  context: ExplainContext,
+  chosen: ReadonlySet<string>,
+  runnerUp: ReadonlySet<string>,
+): CandidateExplanation[] {
+  return context.assessments.map((assessment) => ({
+    locationId: assessment.candidate.id,
+    name: assessment.candidate.name,
+    type: assessment.candidate.type,
+    eligible: assessment.exclusions.length === 0,
+    excludedBy: assessment.exclusions,
+    scores: candidateScores(assessment, context),
+    chosen: chosen.has(assessment.candidate.id),
+    inRunnerUp: runnerUp.has(assessment.candidate.id),
+  }));
+}
+
+function nameOf(context: ExplainContext, locationId: string): string {
+  return context.assessments.find((a) => a.candidate.id === locationId)?.candidate.name ?? locationId;
+}
+
+export function summarisePlan(outcome: PlanOutcome, context: ExplainContext): PlanSummary {
+  const { currency } = context.rules;
+  const parts = outcome.shipments.map((shipment) => {
+    const late = shipment.daysLate > 0 ? `, ${plural(shipment.daysLate, 'day')} late` : ', on time';
+    const km = shipment.distanceKm === null ? 'no delivery address' : formatKm(shipment.distanceKm);
+    const distance = shipment.deliveryMethod === 'ship' ? `${km}, ` : '';
+    return (
+      `${nameOf(context, shipment.locationId)} (${shipment.lineIds.join(', ')}): ${distance}` +
+      `${formatMoney(shipment.costMinor, currency)}, promised ${shipment.promisedDate}${late}`
+    );
+  });
+  const backordered = outcome.backorders.reduce((sum, b) => sum + b.quantity, 0);
+  const tail = backordered > 0 ? `; ${plural(backordered, 'unit')} back-ordered` : '';
+  return {
+    locationIds: outcome.locationIds,
+    description: `${plural(outcome.shipments.length, 'shipment')}: ${parts.join('; ') || 'nothing allocated'}${tail}`,
+    total: outcome.objective.total,
+    criteria: outcome.objective.criteria,
+    weighted: outcome.objective.weighted,
+    backorderedUnits: backordered,
+  };
+}
+
+const rawDifference: Record<CriterionName, (d: number, currency: string) => string> = {
+  shipments: (d) => `${signed(d)} shipment${Math.abs(d) === 1 ? '' : 's'}`,
+  distance: (d) => `${signed(Math.round(d))} km`,
+  cost: (d, currency) => `${d >= 0 ? '+' : '−'}${formatMoney(Math.abs(d), currency)} freight`,
+  sla: (d) => `${signed(d)} day${Math.abs(d) === 1 ? '' : 's'} late`,
+  balance: (d) => `stock share ${signed(Math.round(d * 100) / 100)}`,
+  priority: (d) => `store priority ${signed(-d)}`,
+};
+
+function differences(chosen: PlanSummary, runner: PlanSummary, currency: string, sign: 1 | -1): string[] {
+  return criterionNames
+    .map((name) => ({ name, delta: runner.weighted[name] - chosen.weighted[name] }))
+    .filter(({ delta }) => sign * delta > 1e-9)
+    .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
+    .map(({ name, delta }) => {
+      const raw = runner.criteria[name] - chosen.criteria[name];
+      return `${rawDifference[name](raw, currency)} (${signed(Math.round(delta * 100) / 100)})`;
+    });
+}
+
+/** The runner-up, and in words why the chosen plan beat it. */
+export function summariseRunnerUp(chosen: PlanSummary, runner: PlanSummary, context: ExplainContext): RunnerUpSummary {
+  const deltas = {} as Criteria;
+  for (const name of criterionNames) deltas[name] = runner.weighted[name] - chosen.weighted[name];
+  const { currency } = context.rules;
+  let whyNotChosen: string;
+  if (runner.backorderedUnits > chosen.backorderedUnits) {
+    whyNotChosen = `It back-orders ${plural(runner.backorderedUnits - chosen.backorderedUnits, 'more unit')}.`;
+  } else {
+    const worse = differences(chosen, runner, currency, 1);
+    const better = differences(chosen, runner, currency, -1);
+    whyNotChosen =
+      `It scores ${formatNumber(Math.round((runner.total - chosen.total) * 100) / 100)} more` +
+      (worse.length > 0 ? `: ${worse.join(', ')}` : '') +
+      (better.length > 0 ? `; it is better on ${better.join(', ')}` : '') +
+      '.';
+  }
+  return { ...runner, deltas, whyNotChosen };
+}
+
+/** What an operator should know about the chosen plan: splits, back-orders, cut-offs, lateness. */
+export function outcomeNotes(outcome: PlanOutcome, context: ExplainContext): string[] {
+  const notes: string[] = [];
+  context.lines.forEach((line, index) => {
+    const at = outcome.allocations.filter((a) => a.lineId === line.lineId);
+    if (at.length > 1) {
+      const most = Math.max(
+        ...context.assessments
+          .filter((a) => a.exclusions.length === 0)
+          .map((a) => a.available[context.lineSku[index]!]!),
+      );
+      notes.push(
+        `Line ${line.lineId} (${line.sku} × ${line.quantity}) is split over ${at.length} locations: ` +
+          `no single eligible location holds ${line.quantity} (the most at one is ${most}).`,
+      );
+    }
+    const backorder = outcome.backorders.find((b) => b.lineId === line.lineId);
+    if (backorder !== undefined) {
+      notes.push(
+        `Line ${line.lineId}: ${backorder.quantity} of ${line.quantity} back-ordered ` +
+          `(${line.sku} allows back-orders; ${line.quantity - backorder.quantity} allocated now).`,
+      );
+    }
+  });
+  for (const locationId of outcome.locationIds) {
+    const assessment = context.assessments.find((a) => a.candidate.id === locationId)!;
+    const { candidate, facts } = assessment;
+    if (facts.promise.pastCutoff) {
+      notes.push(
+        `${candidate.name} is past its ${candidate.cutoffTime} cut-off (${candidate.timezone}): ` +
+          `it ships ${formatDay(facts.promise.departureDay)}, the next day.`,
+      );
+    }
+    if (facts.promise.daysLate > 0) {
+      notes.push(
+        `${candidate.name} promises ${facts.promise.promisedDate}, ${plural(facts.promise.daysLate, 'day')} ` +
+          `past the ${plural(context.slaDays, 'day')} SLA (due ${formatDay(facts.promise.deadlineDay)}).`,
+      );
+    }
+  }
+  return notes;
+}

@@ -1,0 +1,32 @@
+/** Small formatters for the explanation text (en-US, as the console shows it). */
+
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; digits: number }>();
+
+/** 1234 minor units of USD → "$12.34". */
+export function formatMoney(amountMinor: number, currency: string): string {
+  let entry = moneyFormats.get(currency);
+  if (entry === undefined) {
+    const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    entry = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+    moneyFormats.set(currency, entry);
+  }
+  return entry.format.format(amountMinor / 10 ** entry.digits);
+}
+
+/** 1234.567 → "1,234.57" (at most two decimals, en-US grouping; cheaper than Intl for hot paths). */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const negative = value < 0;
+  const rounded = Math.round(Math.abs(value) * 100) / 100;
+  const [whole = '0', fraction] = String(rounded).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative && rounded !== 0 ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
+}
+
+export const formatKm = (km: number): string => `${formatNumber(Math.round(km))} km`;
+
+export const plural = (count: number, one: string, many = `${one}s`): string =>
+  `${formatNumber(count)} ${count === 1 ? one : many}`;
+
+/** "+1,234" / "−56" for differences. */
+export const signed = (value: number): string => (value >= 0 ? `+${formatNumber(value)}` : `−${formatNumber(-value)}`);

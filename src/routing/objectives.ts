@@ -1,0 +1,112 @@
+import { haversineKm } from './geo.ts';
+import { rateFor, shipmentCostMinor } from './rates.ts';
+import type { RoutingRules, ZoneRate } from './rules.ts';
+import { promiseDelivery, transitDaysFor, type DeliveryPromise, type LocalClock } from './sla.ts';
+import {
+  criterionNames,
+  type Candidate,
+  type Coordinates,
+  type Criteria,
+  type DeliveryMethod,
+  type Objective,
+} from './types.ts';
+
+/**
+ * What a location costs the plan merely by shipping (distance, zone, promise, priority): it does
+ * not depend on which lines it ships. Only the per-kilogram rate and balance do.
+ */
+export interface LocationFacts {
+  /** Null when there is no destination to measure to (counts as 0 km) or no coordinates. */
+  distanceKm: number | null;
+  /** Carrier zone; null for pickup and curbside, which use no carrier. */
+  zone: string | null;
+  rate: ZoneRate;
+  promise: DeliveryPromise;
+  priority: number;
+  /** weights · (1 shipment, km, days late, base rate, −priority): a lower bound of this location's share of any plan. */
+  fixedScore: number;
+}
+
+export interface FactsContext {
+  rules: RoutingRules;
+  method: DeliveryMethod;
+  destination: Coordinates | null;
+  slaDays: number;
+  /** The decision time and the placement time, each read in a given time zone. */
+  nowAt: (timeZone: string) => LocalClock;
+  placedAt: (timeZone: string) => LocalClock;
+}
+
+const NO_CARRIER: ZoneRate = { baseMinor: 0, perKgMinor: 0 };
+
+function distanceFrom(candidate: Candidate, destination: Coordinates | null): number | null {
+  if (destination === null || candidate.latitude === null || candidate.longitude === null) return null;
+  return haversineKm({ latitude: candidate.latitude, longitude: candidate.longitude }, destination);
+}
+
+/** The per-location facts behind every criterion but balance and the weight-dependent rate. */
+export function locationFacts(candidate: Candidate, context: FactsContext): LocationFacts {
+  const { rules, method } = context;
+  const shipping = method === 'ship';
+  const distanceKm = shipping ? distanceFrom(candidate, context.destination) : 0;
+  const km = distanceKm ?? 0;
+  const zoned = shipping ? rateFor(rules.rateTable, km) : null;
+  const rate = zoned === null ? NO_CARRIER : zoned.rate;
+  const promise = promiseDelivery({
+    now: context.nowAt(candidate.timezone),
+    placed: context.placedAt(candidate.timezone),
+    cutoffTime: candidate.cutoffTime,
+    transitDays: shipping ? transitDaysFor(rules, km) : 0,
+    slaDays: context.slaDays,
+  });
+  const w = rules.weights;
+  const fixedScore =
+    w.shipments +
+    w.distance * km +
+    w.sla * promise.daysLate +
+    w.cost * rate.baseMinor -
+    w.priority * candidate.priority;
+  return { distanceKm, zone: zoned?.zone ?? null, rate, promise, priority: candidate.priority, fixedScore };
+}
+
+/** One shipment of a plan, as the objective sees it. */
+export interface ScoredShipment {
+  facts: LocationFacts;
+  weightGrams: number;
+  /** Σ quantity ÷ available over the shipment's allocations. */
+  balance: number;
+}
+
+export function emptyCriteria(): Criteria {
+  return { shipments: 0, distance: 0, cost: 0, sla: 0, balance: 0, priority: 0 };
+}
+
+/** The raw criteria of a plan. */
+export function planCriteria(shipments: readonly ScoredShipment[]): Criteria {
+  const criteria = emptyCriteria();
+  let priority = 0;
+  for (const shipment of shipments) {
+    criteria.shipments += 1;
+    criteria.distance += shipment.facts.distanceKm ?? 0;
+    criteria.cost += shipmentCostMinor(shipment.facts.rate, shipment.weightGrams);
+    criteria.sla += shipment.facts.promise.daysLate;
+    criteria.balance += shipment.balance;
+    priority += shipment.facts.priority;
+  }
+  criteria.priority = 0 - priority;
+  return criteria;
+}
+
+/** total = Σ weight × criterion; `weighted` shows each term. */
+export function weigh(criteria: Criteria, weights: RoutingRules['weights']): Objective {
+  const weighted = emptyCriteria();
+  let total = 0;
+  for (const name of criterionNames) {
+    weighted[name] = weights[name] * criteria[name];
+    total += weighted[name];
+  }
+  return { total, criteria, weighted };
+}
+
+export const scorePlan = (shipments: readonly ScoredShipment[], weights: RoutingRules['weights']): Objective =>
+  weigh(planCriteria(shipments), weights);

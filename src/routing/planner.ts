@@ -1,0 +1,64 @@
+import { orderSkus } from './assess.ts';
+import type { Decision } from './decision.ts';
+import { planPickup } from './pickup.ts';
+import type { RoutingRules } from './rules.ts';
+import { planShipping } from './ship.ts';
+import { clockReader, slaDaysFor } from './sla.ts';
+import type { Candidate, PlanOrder, PlanResult, StockSnapshot } from './types.ts';
+
+export interface PlanOptions {
+  /** Work bound of the optimiser; past it the best plan found is returned and flagged as bounded. */
+  maxSearchNodes?: number;
+}
+
+/** Enough to prove optimality on realistic orders while keeping a decision well under a millisecond. */
+export const DEFAULT_MAX_SEARCH_NODES = 20_000;
+
+/** Orders reaching the planner are validated upstream; anything else is a bug. */
+function assertPlannable(order: PlanOrder, candidates: readonly Candidate[], now: Date): void {
+  if (Number.isNaN(now.getTime())) throw new Error('plan: now is not a valid date');
+  if (Number.isNaN(Date.parse(order.placedAt)))
+    throw new Error(`plan: placedAt "${order.placedAt}" is not an ISO date`);
+  if (order.lines.length === 0) throw new Error('plan: the order has no lines');
+  const lineIds = new Set<string>();
+  for (const line of order.lines) {
+    if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) {
+      throw new Error(`plan: line ${line.lineId} quantity ${line.quantity} is not a positive integer`);
+    }
+    if (!Number.isFinite(line.weightGrams) || line.weightGrams < 0) {
+      throw new Error(`plan: line ${line.lineId} weight ${line.weightGrams} g is not ≥ 0`);
+    }
+    if (lineIds.has(line.lineId)) throw new Error(`plan: line id ${line.lineId} appears twice`);
+    lineIds.add(line.lineId);
+  }
+  const candidateIds = new Set(candidates.map((c) => c.id));
+  if (candidateIds.size !== candidates.length) throw new Error('plan: candidate ids must be unique');
+}
+
+/**
+ * Routes one order: which locations fulfil which quantities, what is back-ordered or short, and
+ * why. Pure and deterministic: no I/O, no clock but `now`, the same inputs give the same plan, so
+ * a decision can be replayed and rules simulated on past orders. `rules` must pass validateRules.
+ */
+export function plan(
+  order: PlanOrder,
+  candidates: readonly Candidate[],
+  stock: StockSnapshot,
+  rules: RoutingRules,
+  now: Date,
+  options: PlanOptions = {},
+): PlanResult {
+  assertPlannable(order, candidates, now);
+  const decision: Decision = {
+    order,
+    candidates,
+    stock,
+    rules,
+    nowAt: clockReader(now.getTime()),
+    placedAt: clockReader(Date.parse(order.placedAt)),
+    maxNodes: options.maxSearchNodes ?? DEFAULT_MAX_SEARCH_NODES,
+    skus: orderSkus(order),
+    slaDays: slaDaysFor(rules, order.channelId),
+  };
+  return order.deliveryMethod === 'ship' ? planShipping(decision, []) : planPickup(decision);
+}

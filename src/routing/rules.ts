@@ -1,0 +1,234 @@
+import { criterionNames, type CriterionName } from './types.ts';
+
+/** A distance band: applies up to and including maxKm; null = no upper limit (must be the last band). */
+export interface RateBand {
+  maxKm: number | null;
+  zone: string;
+}
+
+/** Carrier rate of one zone: baseMinor per shipment + perKgMinor per started kilogram. */
+export interface ZoneRate {
+  baseMinor: number;
+  perKgMinor: number;
+}
+
+export interface TransitBand {
+  maxKm: number | null;
+  days: number;
+}
+
+/**
+ * Routing rules, as stored (JSON) and versioned by the caller. Rules reaching `plan` must pass
+ * `validateRules`.
+ */
+export interface RoutingRules {
+  /** Non-negative; total = Σ weight × criterion. */
+  weights: Record<CriterionName, number>;
+  /** Most locations one order may ship from; null = no limit. */
+  maxShipments: number | null;
+  /** Every line must be allocated in full now: no back-orders. */
+  shipComplete: boolean;
+  /** When the pickup store cannot fulfil: reject, or ship (if the customer allowed it). */
+  pickupFallback: 'reject' | 'ship';
+  /** true: a location past its cut-off is excluded; false: it qualifies and ships the next day. */
+  excludeAfterCutoff: boolean;
+  rateTable: { bands: RateBand[]; zones: Record<string, ZoneRate> };
+  transitDays: TransitBand[];
+  /** Days from order placement to delivery the channel promises. */
+  slaDays: { default: number; byChannel: Record<string, number> };
+  /** ISO 4217 currency of the rate table. */
+  currency: string;
+}
+
+/**
+ * Defaults: fewest shipments dominates (one extra shipment outweighs any realistic sum of the
+ * other criteria), then lateness (a day late ≈ 100.00 of freight), then freight cost in minor
+ * units and distance in km at par, then stock balance and store priority as tie-breakers.
+ * Zones and transit days follow US ground-parcel zones by distance.
+ */
+export const defaultRoutingRules: RoutingRules = {
+  weights: { shipments: 1_000_000, sla: 10_000, cost: 1, distance: 1, balance: 100, priority: 100 },
+  maxShipments: null,
+  shipComplete: false,
+  pickupFallback: 'reject',
+  excludeAfterCutoff: false,
+  rateTable: {
+    bands: [
+      { maxKm: 150, zone: '2' },
+      { maxKm: 480, zone: '3' },
+      { maxKm: 970, zone: '4' },
+      { maxKm: 1450, zone: '5' },
+      { maxKm: 2250, zone: '6' },
+      { maxKm: 2900, zone: '7' },
+      { maxKm: null, zone: '8' },
+    ],
+    zones: {
+      '2': { baseMinor: 850, perKgMinor: 90 },
+      '3': { baseMinor: 900, perKgMinor: 110 },
+      '4': { baseMinor: 950, perKgMinor: 130 },
+      '5': { baseMinor: 1000, perKgMinor: 160 },
+      '6': { baseMinor: 1100, perKgMinor: 190 },
+      '7': { baseMinor: 1200, perKgMinor: 220 },
+      '8': { baseMinor: 1350, perKgMinor: 260 },
+    },
+  },
+  transitDays: [
+    { maxKm: 150, days: 1 },
+    { maxKm: 480, days: 2 },
+    { maxKm: 970, days: 3 },
+    { maxKm: 2250, days: 4 },
+    { maxKm: null, days: 5 },
+  ],
+  slaDays: { default: 5, byChannel: {} },
+  currency: 'USD',
+};
+
+/** One problem found by `validateRules`: where (RFC 6901 JSON pointer) and what. */
+export interface RuleViolation {
+  pointer: string;
+  message: string;
+}
+
+type Report = (pointer: string, message: string) => void;
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isNonNegativeNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isNonNegativeInteger = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** RFC 6901 escaping for keys chosen by users (zone names, channel ids). */
+export const pointerKey = (key: string): string => key.replaceAll('~', '~0').replaceAll('/', '~1');
+
+function checkKeys(value: Json, pointer: string, allowed: readonly string[], report: Report): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) report(`${pointer}/${pointerKey(key)}`, `unknown field "${key}"`);
+  }
+  for (const key of allowed) {
+    if (!(key in value)) report(`${pointer}/${key}`, 'is required');
+  }
+}
+
+function checkWeights(value: unknown, report: Report): void {
+  if (!isObject(value)) return report('/weights', 'must be an object of weights');
+  checkKeys(value, '/weights', criterionNames, report);
+  for (const name of criterionNames) {
+    if (name in value && !isNonNegativeNumber(value[name])) {
+      report(`/weights/${name}`, 'must be a number ≥ 0');
+    }
+  }
+}
+
+/** Bands must be non-empty, strictly ascending by maxKm, and end with an open band (maxKm: null). */
+function checkBands(
+  value: unknown,
+  pointer: string,
+  report: Report,
+  checkItem: (item: Json, at: string) => void,
+): void {
+  if (!Array.isArray(value) || value.length === 0) return report(pointer, 'must be a non-empty list of bands');
+  let previous = 0;
+  value.forEach((item: unknown, index) => {
+    const at = `${pointer}/${index}`;
+    if (!isObject(item)) return report(at, 'must be an object');
+    const last = index === value.length - 1;
+    const { maxKm } = item;
+    if (maxKm === null) {
+      if (!last) report(`${at}/maxKm`, 'only the last band may be open-ended (null)');
+    } else if (!isNonNegativeNumber(maxKm) || maxKm <= previous) {
+      report(`${at}/maxKm`, `must be a number greater than ${previous} (bands ascend)`);
+    } else {
+      previous = maxKm;
+      if (last) report(`${at}/maxKm`, 'the last band must be open-ended (null) so every distance has a band');
+    }
+    checkItem(item, at);
+  });
+}
+
+function checkRateTable(value: unknown, report: Report): void {
+  if (!isObject(value)) return report('/rateTable', 'must be an object with bands and zones');
+  checkKeys(value, '/rateTable', ['bands', 'zones'], report);
+  const zones = isObject(value.zones) ? value.zones : null;
+  if (zones === null) report('/rateTable/zones', 'must be an object of zone rates');
+  for (const [zone, rate] of Object.entries(zones ?? {})) {
+    const at = `/rateTable/zones/${pointerKey(zone)}`;
+    if (!isObject(rate)) {
+      report(at, 'must be an object with baseMinor and perKgMinor');
+      continue;
+    }
+    checkKeys(rate, at, ['baseMinor', 'perKgMinor'], report);
+    if ('baseMinor' in rate && !isNonNegativeInteger(rate.baseMinor))
+      report(`${at}/baseMinor`, 'must be an integer ≥ 0');
+    if ('perKgMinor' in rate && !isNonNegativeInteger(rate.perKgMinor)) {
+      report(`${at}/perKgMinor`, 'must be an integer ≥ 0');
+    }
+  }
+  checkBands(value.bands, '/rateTable/bands', report, (band, at) => {
+    checkKeys(band, at, ['maxKm', 'zone'], report);
+    if (typeof band.zone !== 'string') report(`${at}/zone`, 'must be a zone name');
+    else if (zones !== null && !(band.zone in zones)) report(`${at}/zone`, `zone "${band.zone}" has no rate in zones`);
+  });
+}
+
+function checkSlaDays(value: unknown, report: Report): void {
+  if (!isObject(value)) return report('/slaDays', 'must be an object with default and byChannel');
+  checkKeys(value, '/slaDays', ['default', 'byChannel'], report);
+  if ('default' in value && !isNonNegativeInteger(value.default)) report('/slaDays/default', 'must be an integer ≥ 0');
+  if (!isObject(value.byChannel)) return report('/slaDays/byChannel', 'must be an object of channel id → days');
+  for (const [channel, days] of Object.entries(value.byChannel)) {
+    if (!isNonNegativeInteger(days)) report(`/slaDays/byChannel/${pointerKey(channel)}`, 'must be an integer ≥ 0');
+  }
+}
+
+function checkScalars(value: Json, report: Report): void {
+  const { maxShipments, pickupFallback, currency } = value;
+  if (
+    'maxShipments' in value &&
+    maxShipments !== null &&
+    !(Number.isSafeInteger(maxShipments) && (maxShipments as number) >= 1)
+  ) {
+    report('/maxShipments', 'must be an integer ≥ 1, or null for no limit');
+  }
+  for (const flag of ['shipComplete', 'excludeAfterCutoff'] as const) {
+    if (flag in value && typeof value[flag] !== 'boolean') report(`/${flag}`, 'must be true or false');
+  }
+  if ('pickupFallback' in value && pickupFallback !== 'reject' && pickupFallback !== 'ship') {
+    report('/pickupFallback', 'must be "reject" or "ship"');
+  }
+  if ('currency' in value && (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency))) {
+    report('/currency', 'must be an ISO 4217 code such as USD');
+  }
+}
+
+const topLevelKeys = [
+  'weights',
+  'maxShipments',
+  'shipComplete',
+  'pickupFallback',
+  'excludeAfterCutoff',
+  'rateTable',
+  'transitDays',
+  'slaDays',
+  'currency',
+] as const;
+
+/**
+ * Every problem with a rules document, each with a JSON pointer the rules editor can highlight.
+ * An empty list means `rules` is a valid `RoutingRules`.
+ */
+export function validateRules(rules: unknown): RuleViolation[] {
+  const violations: RuleViolation[] = [];
+  const report: Report = (pointer, message) => void violations.push({ pointer, message });
+  if (!isObject(rules)) return [{ pointer: '', message: 'rules must be a JSON object' }];
+  checkKeys(rules, '', topLevelKeys, report);
+  checkWeights(rules.weights, report);
+  checkScalars(rules, report);
+  checkRateTable(rules.rateTable, report);
+  checkBands(rules.transitDays, '/transitDays', report, (band, at) => {
+    checkKeys(band, at, ['maxKm', 'days'], report);
+    if (!isNonNegativeInteger(band.days)) report(`${at}/days`, 'must be an integer ≥ 0');
+  });
+  checkSlaDays(rules.slaDays, report);
+  return violations;
+}

@@ -1,0 +1,83 @@
+/**
+ * The optimiser's input and output, in indices and numbers only (no ids, no strings), so the
+ * inner loops stay cheap. `problem.ts` builds it from candidates; `result.ts` turns plans back.
+ */
+
+export interface SearchLine {
+  quantity: number;
+  weightGrams: number;
+  /** Index into each location's `stock`. */
+  sku: number;
+  /** May stay partly unallocated (back-ordered). */
+  backorder: boolean;
+  /** May be spread over several locations: no single eligible location can fill it. */
+  split: boolean;
+  /** Another line of the order has the same SKU (they compete for the same stock). */
+  sharedSku: boolean;
+}
+
+export interface SearchLocation {
+  /** Objective this location adds merely by shipping (see LocationFacts.fixedScore). */
+  fixed: number;
+  /** weights.cost × the zone's per-kilogram rate. */
+  perKgWeighted: number;
+  /** Available units per SKU index (≥ 0). */
+  stock: readonly number[];
+  /** weights.balance ÷ available, per SKU index (0 where none is available). */
+  balancePerUnit: readonly number[];
+}
+
+export interface SearchProblem {
+  lines: readonly SearchLine[];
+  locations: readonly SearchLocation[];
+  maxShipments: number;
+  /** Work bound: set-enumeration steps plus assignment nodes. */
+  maxNodes: number;
+}
+
+export interface PlanCell {
+  location: number;
+  line: number;
+  quantity: number;
+}
+
+/** A complete assignment. Plans compare by (backordered, total): allocate as much as possible first. */
+export interface SearchPlan {
+  backordered: number;
+  total: number;
+  /** Location indices used, ascending. */
+  locations: number[];
+  cells: PlanCell[];
+}
+
+export interface SearchOutcome {
+  best: SearchPlan | null;
+  /** The best plan with a different set of locations. */
+  runnerUp: SearchPlan | null;
+  exhaustive: boolean;
+  greedyFallback: boolean;
+  nodes: number;
+  setsEvaluated: number;
+}
+
+export interface Budget {
+  nodes: number;
+  readonly max: number;
+  exhausted: boolean;
+}
+
+export interface Limit {
+  backordered: number;
+  total: number;
+}
+
+/**
+ * True when (backordered, total) is strictly better than `limit` (null = no limit). No tolerance:
+ * criteria of very different magnitudes (a 1,000,000 shipments weight next to a 0.5 balance weight)
+ * must still separate; equal plans whose totals differ by rounding alone are ties either way.
+ */
+export function beats(backordered: number, total: number, limit: Limit | null): boolean {
+  if (limit === null) return true;
+  if (backordered !== limit.backordered) return backordered < limit.backordered;
+  return total < limit.total;
+}

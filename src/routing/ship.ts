@@ -1,0 +1,112 @@
+import type { Assessment } from './assess.ts';
+import {
+  allocated,
+  assess,
+  exclusionTally,
+  explainContext,
+  noSearch,
+  rejected,
+  type Decision,
+  type Ending,
+} from './decision.ts';
+import { outcomeNotes } from './explain.ts';
+import { formatNumber } from './format.ts';
+import { backorderable, buildProblem } from './problem.ts';
+import { planOutcome, type OutcomeContext } from './result.ts';
+import { search } from './search.ts';
+import type { DeliveryMethod, PlanResult, Shortfall } from './types.ts';
+
+/** Required lines (not back-orderable) whose SKU the eligible locations do not hold enough of, all together. */
+function stockShortfalls(decision: Decision, eligible: readonly Assessment[]): Shortfall[] {
+  const { lines } = decision.order;
+  const { lineSku } = decision.skus;
+  const demand = new Map<number, number>();
+  lines.forEach((line, index) => {
+    if (backorderable(line, decision.rules)) return;
+    demand.set(lineSku[index]!, (demand.get(lineSku[index]!) ?? 0) + line.quantity);
+  });
+  const shortfalls: Shortfall[] = [];
+  lines.forEach((line, index) => {
+    const sku = lineSku[index]!;
+    if (backorderable(line, decision.rules)) return;
+    let available = 0;
+    for (const assessment of eligible) available += assessment.available[sku]!;
+    if (demand.get(sku)! > available) {
+      shortfalls.push({ lineId: line.lineId, sku: line.sku, requested: line.quantity, available });
+    }
+  });
+  return shortfalls;
+}
+
+function shortfallMessage(decision: Decision, shortfalls: readonly Shortfall[]): string {
+  const each = shortfalls.map((s) => `${s.lineId} (${s.sku}) needs ${s.requested}, ${s.available} available`);
+  const strict = decision.rules.shipComplete ? ' Ship-complete is on, so nothing may be back-ordered.' : '';
+  return `Not enough stock at the eligible locations: ${each.join('; ')}.${strict}`;
+}
+
+function noPlanMessage(decision: Decision, exhaustive: boolean): string {
+  const limit = decision.rules.maxShipments;
+  if (!exhaustive) return 'No plan was found within the search bound.';
+  if (limit !== null)
+    return `No combination of at most ${limit} location${limit === 1 ? '' : 's'} can fill every line.`;
+  return 'No combination of eligible locations can fill every line (lines ordering the same SKU compete for its stock).';
+}
+
+/**
+ * Plans a ship order: filters, then the optimiser over the eligible locations that hold any
+ * ordered SKU. `notes` may already say why (a pickup falling back to shipping).
+ */
+export function planShipping(decision: Decision, notes: string[]): PlanResult {
+  const method: DeliveryMethod = 'ship';
+  const assessments = assess(decision, method);
+  const ending: Ending = { method, assessments, notes, search: noSearch() };
+  if (decision.order.destination === null) {
+    notes.push(
+      'The order has no delivery address: distance counts as 0 km, with the first band’s zone and transit days.',
+    );
+  }
+  const eligible = assessments.filter((a) => a.exclusions.length === 0);
+  const shortfalls = stockShortfalls(decision, eligible);
+  if (shortfalls.length > 0) {
+    const noneEligible = eligible.length === 0;
+    const message = noneEligible
+      ? `No candidate location is eligible (${exclusionTally(assessments)}).`
+      : shortfallMessage(decision, shortfalls);
+    return rejected(
+      decision,
+      ending,
+      { code: noneEligible ? 'no_eligible_location' : 'insufficient_stock', message },
+      shortfalls,
+    );
+  }
+  const { lines } = decision.order;
+  const { lineSku } = decision.skus;
+  const outcome = search(
+    buildProblem({ lines, lineSku, eligible, rules: decision.rules, maxNodes: decision.maxNodes }),
+  );
+  ending.search = {
+    exhaustive: outcome.exhaustive,
+    nodes: outcome.nodes,
+    setsEvaluated: outcome.setsEvaluated,
+    greedyFallback: outcome.greedyFallback,
+  };
+  if (!outcome.exhaustive) {
+    notes.push(
+      `The search was bounded at ${formatNumber(decision.maxNodes)} steps: this is the best plan found` +
+        `${outcome.greedyFallback ? ' (completed greedily)' : ''}, not proven optimal.`,
+    );
+  }
+  const context: OutcomeContext = { lines, lineSku, locations: eligible, method, weights: decision.rules.weights };
+  const required = lines.some((line) => !backorderable(line, decision.rules));
+  if (outcome.best === null && required) {
+    const code =
+      outcome.exhaustive && decision.rules.maxShipments !== null ? 'max_shipments_exceeded' : 'no_feasible_plan';
+    return rejected(decision, ending, { code, message: noPlanMessage(decision, outcome.exhaustive) }, []);
+  }
+  if (outcome.best === null) notes.push('No eligible location holds any ordered SKU: every line is back-ordered.');
+  const best = outcome.best ?? { backordered: 0, total: 0, locations: [], cells: [] };
+  const chosen = planOutcome(best, context);
+  const runnerUp = outcome.runnerUp === null ? null : planOutcome(outcome.runnerUp, context);
+  notes.push(...outcomeNotes(chosen, explainContext(decision, assessments)));
+  return allocated(decision, ending, chosen, runnerUp);
+}

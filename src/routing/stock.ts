@@ -1,0 +1,31 @@
+import type { StockSnapshot } from './types.ts';
+
+export interface StockRow {
+  locationId: string;
+  sku: string;
+  /** Available-to-promise: on hand − reserved − safety stock. */
+  available: number;
+}
+
+/** Builds the planner's snapshot from rows (rows for the same location and SKU add up). */
+export function stockSnapshot(rows: Iterable<StockRow>): StockSnapshot {
+  const byLocation = new Map<string, Map<string, number>>();
+  for (const row of rows) {
+    let skus = byLocation.get(row.locationId);
+    if (skus === undefined) {
+      skus = new Map();
+      byLocation.set(row.locationId, skus);
+    }
+    skus.set(row.sku, (skus.get(row.sku) ?? 0) + row.available);
+  }
+  return byLocation;
+}
+
+/** The snapshot as rows again (for storing a decision's inputs as JSON and replaying them). */
+export function stockRows(snapshot: StockSnapshot): StockRow[] {
+  const rows: StockRow[] = [];
+  for (const [locationId, skus] of snapshot) {
+    for (const [sku, available] of skus) rows.push({ locationId, sku, available });
+  }
+  return rows;
+}

@@ -1,0 +1,219 @@
+/**
+ * The planner's vocabulary. Everything here is plain data (JSON-serialisable except the stock
+ * snapshot, which is a Map for fast reads), so a decision can be stored and replayed.
+ */
+
+export type DeliveryMethod = 'ship' | 'pickup' | 'curbside';
+export type LocationCapability = 'ship' | 'pickup' | 'curbside' | 'returns';
+export type LocationType = 'warehouse' | 'store' | 'distribution_center' | '3pl';
+
+export interface Coordinates {
+  latitude: number;
+  longitude: number;
+}
+
+export interface PlanLine {
+  lineId: string;
+  sku: string;
+  /** Positive integer. */
+  quantity: number;
+  /** Weight of one unit. */
+  weightGrams: number;
+  allowBackorder: boolean;
+}
+
+export interface PlanOrder {
+  channelId: string;
+  deliveryMethod: DeliveryMethod;
+  /** The store the customer chose, for pickup and curbside. */
+  pickupLocationId?: string | null;
+  /** The customer accepts shipping when the pickup store cannot fulfil the order. */
+  allowShipFallback: boolean;
+  destination: Coordinates | null;
+  lines: readonly PlanLine[];
+  /** ISO 8601 instant; the SLA clock starts here. */
+  placedAt: string;
+  /** Locations that must not be used (re-routing after a rejection). */
+  excludedLocationIds: readonly string[];
+}
+
+export interface Candidate {
+  id: string;
+  name: string;
+  type: LocationType;
+  latitude: number | null;
+  longitude: number | null;
+  /** IANA time zone, e.g. America/Los_Angeles. */
+  timezone: string;
+  capabilities: readonly LocationCapability[];
+  /** Fulfillment orders per day; null = unlimited. */
+  dailyCapacity: number | null;
+  /** Fulfillment orders accepted or allocated today. */
+  capacityUsedToday: number;
+  /** 'HH:MM' local time after which a shipment leaves the next day; null = no cut-off. */
+  cutoffTime: string | null;
+  priority: number;
+  /** The location belongs to the location group of the order's channel. */
+  inChannelGroup: boolean;
+  active: boolean;
+}
+
+/** Available-to-promise by location id, then SKU. A missing entry means none; negatives count as none. */
+export type StockSnapshot = ReadonlyMap<string, ReadonlyMap<string, number>>;
+
+export const criterionNames = ['shipments', 'distance', 'cost', 'sla', 'balance', 'priority'] as const;
+/**
+ * shipments: locations used · distance: km from each location to the destination, summed ·
+ * cost: carrier rate in minor units, summed · sla: days late against the channel's SLA, summed ·
+ * balance: Σ quantity ÷ available per allocation (lower = takes a smaller share of a location's
+ * stock) · priority: −Σ location priority (higher priorities lower the total).
+ */
+export type CriterionName = (typeof criterionNames)[number];
+export type Criteria = Record<CriterionName, number>;
+
+export const filterCodes = [
+  'inactive',
+  'not_in_channel_group',
+  'excluded',
+  'not_pickup_location',
+  'missing_capability',
+  'no_coordinates',
+  'no_capacity',
+  'past_cutoff',
+  'no_stock',
+] as const;
+export type FilterCode = (typeof filterCodes)[number];
+
+export interface Exclusion {
+  code: FilterCode;
+  reason: string;
+}
+
+export interface Allocation {
+  locationId: string;
+  lineId: string;
+  sku: string;
+  quantity: number;
+}
+
+export interface Backorder {
+  lineId: string;
+  sku: string;
+  quantity: number;
+}
+
+export interface Shortfall {
+  lineId: string;
+  sku: string;
+  requested: number;
+  /** What the eligible locations could give this line. */
+  available: number;
+}
+
+export interface Shipment {
+  locationId: string;
+  deliveryMethod: DeliveryMethod;
+  lineIds: string[];
+  /** Null when the order has no destination (distance then counts as 0). */
+  distanceKm: number | null;
+  costMinor: number;
+  /** Location-local calendar date, YYYY-MM-DD. */
+  promisedDate: string;
+  daysLate: number;
+  weightGrams: number;
+}
+
+export interface Objective {
+  total: number;
+  /** Raw value of each criterion (units above). */
+  criteria: Criteria;
+  /** weight × criterion; these add up to total. */
+  weighted: Criteria;
+}
+
+export type PlanStatus = 'allocated' | 'partially_allocated' | 'rejected';
+
+export type RejectionCode =
+  'no_eligible_location' | 'insufficient_stock' | 'max_shipments_exceeded' | 'pickup_unavailable' | 'no_feasible_plan';
+
+export interface Rejection {
+  code: RejectionCode;
+  message: string;
+}
+
+export interface CandidateScores {
+  distanceKm: number | null;
+  zone: string | null;
+  /** Carrier rate for shipping every allocatable unit of the order from here. */
+  costMinor: number;
+  transitDays: number;
+  pastCutoff: boolean;
+  promisedDate: string;
+  daysLate: number;
+  priority: number;
+  capacityRemaining: number | null;
+  /** Lines this location can fill completely / at least partly. */
+  linesCovered: string[];
+  linesHeld: string[];
+  /** The part of the objective this location adds whatever it ships (shipments, distance, SLA, base rate, priority). */
+  fixedScore: number;
+}
+
+export interface CandidateExplanation {
+  locationId: string;
+  name: string;
+  type: LocationType;
+  eligible: boolean;
+  excludedBy: Exclusion[];
+  scores: CandidateScores;
+  chosen: boolean;
+  inRunnerUp: boolean;
+}
+
+export interface PlanSummary {
+  locationIds: string[];
+  description: string;
+  total: number;
+  criteria: Criteria;
+  weighted: Criteria;
+  backorderedUnits: number;
+}
+
+export interface RunnerUpSummary extends PlanSummary {
+  /** runner-up weighted − chosen weighted, per criterion (positive = the runner-up is worse there). */
+  deltas: Criteria;
+  whyNotChosen: string;
+}
+
+export interface SearchReport {
+  exhaustive: boolean;
+  nodes: number;
+  setsEvaluated: number;
+  greedyFallback: boolean;
+}
+
+export interface PlanExplanation {
+  summary: string;
+  rulesSummary: string;
+  requestedDeliveryMethod: DeliveryMethod;
+  plannedDeliveryMethod: DeliveryMethod;
+  candidates: CandidateExplanation[];
+  chosen: PlanSummary | null;
+  runnerUp: RunnerUpSummary | null;
+  notes: string[];
+  search: SearchReport;
+}
+
+export interface PlanResult {
+  status: PlanStatus;
+  deliveryMethod: DeliveryMethod;
+  allocations: Allocation[];
+  backorders: Backorder[];
+  shortfalls: Shortfall[];
+  shipments: Shipment[];
+  /** Null when rejected. */
+  objective: Objective | null;
+  rejection: Rejection | null;
+  currency: string;
+  explanation: PlanExplanation;
+}
