@@ -1,0 +1,60 @@
+import { summarize, type Summary } from './stats.ts';
+
+export interface DriveOptions {
+  /** Workers, each with at most one operation in flight (a closed loop). */
+  concurrency: number;
+  /** Length of the measured window. */
+  durationMs: number;
+  /** Operations run before the window opens are not counted (connections, JIT, caches). */
+  warmupMs: number;
+  /** Upper bound on operations started, warm-up included. */
+  maxOps: number;
+}
+
+export interface DriveResult extends Summary {
+  /** The first failure's message, to show why a run had errors. */
+  firstError: string | undefined;
+}
+
+/** After this many failures with fewer successes the target is broken: stop instead of spinning. */
+const GIVE_UP_AFTER_ERRORS = 200;
+
+/**
+ * Runs `operation` in `concurrency` parallel loops for warm-up + duration and measures each call
+ * that starts inside the window. The HTTP load generator and the SQL floor share this driver, so
+ * their figures are measured the same way.
+ */
+export async function drive(options: DriveOptions, operation: (worker: number) => Promise<void>): Promise<DriveResult> {
+  const started = performance.now();
+  const windowStart = started + options.warmupMs;
+  const windowEnd = windowStart + options.durationMs;
+  const latenciesMs: number[] = [];
+  let launched = 0;
+  let errors = 0;
+  let lastFinish = windowStart;
+  let firstError: string | undefined;
+
+  const loop = async (worker: number) => {
+    for (;;) {
+      const begin = performance.now();
+      if (begin >= windowEnd || launched >= options.maxOps) return;
+      if (errors >= GIVE_UP_AFTER_ERRORS && errors > latenciesMs.length) return;
+      launched++;
+      const counted = begin >= windowStart;
+      try {
+        await operation(worker);
+        const end = performance.now();
+        if (counted) {
+          latenciesMs.push(end - begin);
+          lastFinish = Math.max(lastFinish, end);
+        }
+      } catch (error) {
+        if (counted) errors++;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, (_, worker) => loop(worker)));
+  const elapsedMs = Math.max(lastFinish, Math.min(performance.now(), windowEnd)) - windowStart;
+  return { ...summarize(latenciesMs, errors, elapsedMs), firstError };
+}

@@ -1,0 +1,84 @@
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Engine } from '../src/db/index.ts';
+import { cleanupAll, cleanUpOnAbort } from './cleanup.ts';
+import { runEngine, type EngineResult } from './engine-run.ts';
+import { describeMachine } from './machine.ts';
+import { HELP, parseOptions, UsageError, type BenchOptions } from './options.ts';
+import { printReport, writeMarkdown } from './report.ts';
+import { DEFAULT_POSTGRES_URL, postgresReachable } from './setup.ts';
+
+const DOC_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+const MAX_WARMUP_MS = 1_000;
+const FEEDS = { full: 5, quick: 2 } as const;
+const SERVER_WARMUP_MS = { full: 3_000, quick: 1_000 } as const;
+
+const log = (line: string) => void process.stderr.write(`${line}\n`);
+
+async function chooseEngines(options: BenchOptions, postgresUrl: string): Promise<Engine[]> {
+  const reachable = options.engine === 'pglite' ? false : await postgresReachable(postgresUrl);
+  const choice = options.engine ?? (reachable ? 'both' : 'pglite');
+  if (choice !== 'pglite' && !reachable) {
+    const where = process.env.DATABASE_URL ? 'DATABASE_URL' : '127.0.0.1:5432';
+    throw new Error(`--engine ${choice} needs PostgreSQL, but ${where} does not answer`);
+  }
+  if (options.engine === undefined && !reachable) log('PostgreSQL does not answer: measuring PGlite only.');
+  return choice === 'both' ? ['postgres', 'pglite'] : [choice];
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.help) {
+    console.log(HELP);
+    return;
+  }
+  cleanUpOnAbort();
+  const started = performance.now();
+  const date = new Date();
+  const postgresUrl = process.env.DATABASE_URL || DEFAULT_POSTGRES_URL;
+  const engines = await chooseEngines(options, postgresUrl);
+  const machine = await describeMachine(engines.includes('postgres') ? postgresUrl : undefined);
+  const warmupMs = Math.min(MAX_WARMUP_MS, Math.round(options.durationMs / 3));
+  log(`Consign bench: ${engines.join(' and ')}, ${options.durationMs} ms per scenario after ${warmupMs} ms of warm-up`);
+  if (machine.loadAtStart > machine.cores / 2) {
+    log(
+      `The machine is busy (load average ${machine.loadAtStart.toFixed(1)} on ${machine.cores} cores): expect noisy numbers.`,
+    );
+  }
+
+  const results: EngineResult[] = [];
+  for (const engine of engines) {
+    results.push(
+      await runEngine(engine, {
+        durationMs: options.durationMs,
+        warmupMs,
+        serverWarmupMs: options.quick ? SERVER_WARMUP_MS.quick : SERVER_WARMUP_MS.full,
+        feedCount: options.quick ? FEEDS.quick : FEEDS.full,
+        postgresServerUrl: postgresUrl,
+        log,
+      }),
+    );
+  }
+  const totalMs = performance.now() - started;
+  machine.loadAtEnd = os.loadavg()[0]!;
+  printReport(results, (text) => void process.stdout.write(text));
+  if (!options.quick) {
+    writeMarkdown(DOC_FILE, machine, results, { date, durationMs: options.durationMs, warmupMs, totalMs });
+    log(`\nWrote docs/benchmarks.md.`);
+  }
+  log(`Bench finished in ${(totalMs / 1000).toFixed(0)} s.`);
+}
+
+try {
+  await main();
+} catch (error) {
+  if (error instanceof UsageError) {
+    process.exitCode = 2;
+    log(`bench: ${error.message}. See \`npm run bench -- --help\`.`);
+  } else {
+    process.exitCode = 1;
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+} finally {
+  await cleanupAll();
+}

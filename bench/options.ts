@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+
+export type EngineChoice = 'pglite' | 'postgres' | 'both';
+
+export interface BenchOptions {
+  /** Undefined: both when PostgreSQL is reachable, else PGlite. */
+  engine: EngineChoice | undefined;
+  durationMs: number;
+  quick: boolean;
+  help: boolean;
+}
+
+export const DEFAULT_DURATION_MS = 3_000;
+const QUICK_DURATION_MS = 700;
+const MIN_DURATION_MS = 200;
+const MAX_DURATION_MS = 600_000;
+
+export const HELP = `Usage: npm run bench -- [options]
+
+Measures Consign through HTTP against a server in a child process, next to the raw SQL floor on
+the same database, prints the results and writes them to docs/benchmarks.md.
+
+Options:
+  --engine <pglite|postgres|both>  Engines to measure. Default: both when DATABASE_URL is set or a
+                                   PostgreSQL server answers on 127.0.0.1:5432 (user postgres),
+                                   else pglite.
+  --duration-ms <ms>               Measured time per scenario, after a warm-up (default ${DEFAULT_DURATION_MS}).
+  --quick                          Short scenarios (${QUICK_DURATION_MS} ms) and two feeds: checks that the bench
+                                   works. Does not write docs/benchmarks.md.
+  --help                           Show this help.
+
+PostgreSQL: the bench creates its own database on the server of DATABASE_URL (or the default
+above) and drops it at the end. The server under test inherits CONSIGN_DB_POOL_SIZE.`;
+
+/** A mistake on the command line: shown as one line with a pointer to --help, no stack. */
+export class UsageError extends Error {}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        engine: { type: 'string' },
+        'duration-ms': { type: 'string' },
+        quick: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parse(argv);
+  const engine = values.engine;
+  if (engine !== undefined && engine !== 'pglite' && engine !== 'postgres' && engine !== 'both') {
+    throw new UsageError(`--engine must be pglite, postgres or both (got "${engine}")`);
+  }
+  const quick = values.quick ?? false;
+  let durationMs = quick ? QUICK_DURATION_MS : DEFAULT_DURATION_MS;
+  if (values['duration-ms'] !== undefined) {
+    durationMs = Number(values['duration-ms']);
+    if (!Number.isInteger(durationMs) || durationMs < MIN_DURATION_MS || durationMs > MAX_DURATION_MS) {
+      throw new UsageError(`--duration-ms must be an integer from ${MIN_DURATION_MS} to ${MAX_DURATION_MS}`);
+    }
+  }
+  return { engine, durationMs, quick, help: values.help ?? false };
+}

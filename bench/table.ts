@@ -1,0 +1,36 @@
+/** A table as data: rendered aligned for a terminal or as Markdown for docs/benchmarks.md. */
+export interface Table {
+  title: string;
+  headers: string[];
+  /** Columns whose cells are right-aligned (numbers). */
+  numeric: ReadonlySet<number>;
+  rows: string[][];
+}
+
+const width = (text: string) => [...text].length;
+const padCell = (text: string, size: number, right: boolean) =>
+  right ? ' '.repeat(size - width(text)) + text : text + ' '.repeat(size - width(text));
+
+export function renderText(table: Table): string {
+  const sizes = table.headers.map((header, column) =>
+    Math.max(width(header), ...table.rows.map((row) => width(row[column] ?? ''))),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => padCell(cell, sizes[column]!, table.numeric.has(column)))
+      .join('  ')
+      .trimEnd();
+  const rule = sizes.map((size) => '-'.repeat(size)).join('  ');
+  return [table.title, line(table.headers), rule, ...table.rows.map(line)].join('\n');
+}
+
+export function renderMarkdown(table: Table): string {
+  const escape = (cell: string) => cell.replace(/\|/g, '\\|');
+  const align = table.headers.map((_, column) => (table.numeric.has(column) ? '---:' : '---'));
+  const line = (cells: string[]) => `| ${cells.map(escape).join(' | ')} |`;
+  return [line(table.headers), `|${align.join('|')}|`, ...table.rows.map(line)].join('\n');
+}
+
+export const integer = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '—');
+export const millis = (value: number) => (Number.isFinite(value) ? value.toFixed(value >= 100 ? 0 : 2) : '—');
+export const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(0)}%` : '—');
