@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { tables, toIso, type Executor } from '../db/index.ts';
 
 export interface NewEvent {
@@ -10,11 +10,23 @@ export interface NewEvent {
 
 /**
  * Writes events to the transactional outbox. Call it with the same transaction as the change
- * it announces: either both are committed or neither is.
+ * it announces: either both are committed or neither is. Events about an order carry its
+ * `channel_id`, so a channel's subscribers receive all of them.
  */
 export async function recordEvents(executor: Executor, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await executor.insert(tables.events).values(events);
+  const json = JSON.stringify(
+    events.map((e) => ({ type: e.type, subject_type: e.subjectType, subject_id: e.subjectId, payload: e.payload })),
+  );
+  await executor.execute(sql`
+    insert into events (type, subject_type, subject_id, payload)
+    select t.type, t.subject_type, t.subject_id,
+           case when t.subject_type = 'order' and not t.payload ? 'channel_id'
+                then t.payload || coalesce((select jsonb_build_object('channel_id', o.channel_id) from orders o where o.id = t.subject_id), '{}'::jsonb)
+                else t.payload end
+    from rows from (jsonb_to_recordset(${json}::jsonb) as (type text, subject_type text, subject_id text, payload jsonb))
+         with ordinality as t(type, subject_type, subject_id, payload, n)
+    order by t.n`);
 }
 
 type EventRow = typeof tables.events.$inferSelect;

@@ -26,6 +26,8 @@ interface Row extends LocationAvailability {
   sku: string;
 }
 
+const SHORT_LIST = 50;
+
 /**
  * Available-to-promise per SKU: max(0, on_hand − reserved − safety_stock) at each active
  * location in scope, and their sum. `locationIds = null` means the whole network. One query.
@@ -47,7 +49,12 @@ export async function getAvailability(
         left join (stock_levels s join locations l on l.id = s.location_id and l.active
                    ${scope === null ? sql`` : sql`and s.location_id in (select jsonb_array_elements_text(${scope}::jsonb))`})
           on s.sku = p.sku
-        where p.sku in (select jsonb_array_elements_text(${skuJson}::jsonb))
+        where ${
+          // A short list is an index lookup with = any(array); a long one is better as a join.
+          unique.length <= SHORT_LIST
+            ? sql`p.sku = any(${sql.param(unique)}::text[])`
+            : sql`p.sku in (select jsonb_array_elements_text(${skuJson}::jsonb))`
+        }
         order by p.sku, s.location_id`,
   );
   const bySku = new Map<string, SkuAvailability>();

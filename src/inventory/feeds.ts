@@ -137,6 +137,7 @@ function rejected(errors: RowError[]) {
  */
 async function stageFeed(executor: Executor, input: FeedInput): Promise<SQL> {
   const json = JSON.stringify(input.rows.map((r, idx) => ({ idx, ...r })));
+  await executor.execute(sql`drop table if exists pg_temp.feed_rows`); // a second feed in one transaction
   await executor.execute(sql`
     create temp table feed_rows (idx int, location_id text, sku text, on_hand int, quantity int, safety_stock int)
     on commit drop`);

@@ -173,7 +173,15 @@ export async function orderTimeline(executor: Executor, orderId: string) {
     sql`select id, type, payload, created_at from events where subject_id = ${orderId} order by id`,
   );
   return rows.map((e) => {
-    const { order_id: _order, channel_id: _channel, external_id: _external, actor, ...data } = e.payload;
+    // The pickup code goes to the storefront in the event; agents reading the timeline do not need it.
+    const {
+      order_id: _order,
+      channel_id: _channel,
+      external_id: _external,
+      pickup_code: _code,
+      actor,
+      ...data
+    } = e.payload;
     return { id: String(e.id), type: e.type, at: toIso(e.created_at), actor: actor ?? null, data };
   });
 }
