@@ -23,7 +23,10 @@ export interface ShipInput {
 type Picked = { allocation: AllocationRow; quantity: number }[];
 
 /** Matches the requested line quantities to reserved allocations; errors name the line. */
-function pickAllocations(allocations: AllocationRow[], requested: { line_id: string; quantity: number }[] | undefined): Result<Picked> {
+function pickAllocations(
+  allocations: AllocationRow[],
+  requested: { line_id: string; quantity: number }[] | undefined,
+): Result<Picked> {
   if (!requested) return ok(allocations.map((allocation) => ({ allocation, quantity: allocation.quantity })));
   const picked: Picked = [];
   for (const [i, line] of requested.entries()) {
@@ -31,7 +34,11 @@ function pickAllocations(allocations: AllocationRow[], requested: { line_id: str
     const open = allocations.filter((a) => a.line_id === line.line_id);
     const available = open.reduce((n, a) => n + a.quantity, 0);
     if (left > available) {
-      return fail(problem('validation_failed', `Line ${line.line_id} has ${available} units open here, not ${line.quantity}.`, { errors: [{ pointer: `/lines/${i}/quantity`, message: `at most ${available}` }] }));
+      return fail(
+        problem('validation_failed', `Line ${line.line_id} has ${available} units open here, not ${line.quantity}.`, {
+          errors: [{ pointer: `/lines/${i}/quantity`, message: `at most ${available}` }],
+        }),
+      );
     }
     for (const allocation of open) {
       const take = Math.min(left, allocation.quantity);
@@ -47,7 +54,14 @@ function pickAllocations(allocations: AllocationRow[], requested: { line_id: str
  * on_hand and reserved both fall, a `ship` ledger row each — and moves them to the line's
  * shipped bucket. Returns the shipment ID.
  */
-async function commitUnits(executor: Executor, fo: FulfillmentOrderRow, picked: Picked, input: ShipInput, actor: string, delivered: boolean): Promise<string> {
+async function commitUnits(
+  executor: Executor,
+  fo: FulfillmentOrderRow,
+  picked: Picked,
+  input: ShipInput,
+  actor: string,
+  delivered: boolean,
+): Promise<string> {
   const shipmentId = newId('shp');
   await executor.execute(sql`
     insert into shipments (id, order_id, fulfillment_order_id, location_id, carrier, service, tracking_number, status, packages, delivered_at)
@@ -57,7 +71,16 @@ async function commitUnits(executor: Executor, fo: FulfillmentOrderRow, picked: 
   for (const { allocation, quantity } of picked) {
     const level = await applyMovement(
       executor,
-      { locationId: allocation.location_id, sku: allocation.sku, kind: 'ship', onHandDelta: -quantity, reservedDelta: -quantity, referenceType: 'shipment', referenceId: shipmentId, actor },
+      {
+        locationId: allocation.location_id,
+        sku: allocation.sku,
+        kind: 'ship',
+        onHandDelta: -quantity,
+        reservedDelta: -quantity,
+        referenceType: 'shipment',
+        referenceId: shipmentId,
+        actor,
+      },
       'none',
     );
     if (!level) throw new Error(`cannot commit ${quantity} of ${allocation.sku} at ${allocation.location_id}`);
@@ -77,14 +100,27 @@ async function commitUnits(executor: Executor, fo: FulfillmentOrderRow, picked: 
   return shipmentId;
 }
 
-export async function shipFulfillmentOrder(executor: Executor, id: string, input: ShipInput, context: StepContext): Promise<Result<{ fulfillmentOrder: FulfillmentOrderRow; shipmentId: string }>> {
+export async function shipFulfillmentOrder(
+  executor: Executor,
+  id: string,
+  input: ShipInput,
+  context: StepContext,
+): Promise<Result<{ fulfillmentOrder: FulfillmentOrderRow; shipmentId: string }>> {
   const found = await actionable(executor, id, context);
   if (!found.ok) return found;
   const fo = found.value;
   if (fo.status !== 'packed') {
-    return fail(problem('illegal_transition', `Fulfillment order ${id} is ${fo.status}; pack it before shipping.`, { from: fo.status, to: 'shipped' }));
+    return fail(
+      problem('illegal_transition', `Fulfillment order ${id} is ${fo.status}; pack it before shipping.`, {
+        from: fo.status,
+        to: 'shipped',
+      }),
+    );
   }
-  if (fo.delivery_method !== 'ship') return fail(problem('illegal_transition', `Fulfillment order ${id} is for ${fo.delivery_method}; use ready-for-pickup.`));
+  if (fo.delivery_method !== 'ship')
+    return fail(
+      problem('illegal_transition', `Fulfillment order ${id} is for ${fo.delivery_method}; use ready-for-pickup.`),
+    );
   const allocations = await reservedAllocations(executor, id);
   const picked = pickAllocations(allocations, input.lines);
   if (!picked.ok) return picked;
@@ -92,12 +128,18 @@ export async function shipFulfillmentOrder(executor: Executor, id: string, input
   const rest = allocations.reduce((n, a) => n + a.quantity, 0) - picked.value.reduce((n, p) => n + p.quantity, 0);
   const current = rest === 0 ? await transitionFulfillment(executor, fo, 'shipped') : ok(fo);
   if (!current.ok) return current;
-  await announce(executor, current.value, rest === 0 ? 'fulfillment_order.shipped' : 'fulfillment_order.partially_shipped', context.actor, {
-    shipment_id: shipmentId,
-    carrier: input.carrier,
-    tracking_number: input.tracking_number ?? null,
-    remaining_units: rest,
-  });
+  await announce(
+    executor,
+    current.value,
+    rest === 0 ? 'fulfillment_order.shipped' : 'fulfillment_order.partially_shipped',
+    context.actor,
+    {
+      shipment_id: shipmentId,
+      carrier: input.carrier,
+      tracking_number: input.tracking_number ?? null,
+      remaining_units: rest,
+    },
+  );
   await captureShipment(executor, shipmentId, context.actor);
   await refreshOrderStatus(executor, fo.order_id, context.actor);
   return ok({ fulfillmentOrder: current.value, shipmentId });
@@ -105,47 +147,82 @@ export async function shipFulfillmentOrder(executor: Executor, id: string, input
 
 const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
 
-/** Ready for pickup: issues a 6-digit pickup code (shown once, stored hashed) and notifies. */
-export async function readyForPickup(executor: Executor, id: string, context: StepContext): Promise<Result<{ fulfillmentOrder: FulfillmentOrderRow; pickupCode: string }>> {
+/**
+ * Ready for pickup: issues a 6-digit pickup code, stored hashed. The code goes to the associate
+ * in the response and to the storefront in the `ready_for_pickup` event (to notify the customer);
+ * the order timeline leaves it out.
+ */
+export async function readyForPickup(
+  executor: Executor,
+  id: string,
+  context: StepContext,
+): Promise<Result<{ fulfillmentOrder: FulfillmentOrderRow; pickupCode: string }>> {
   const found = await actionable(executor, id, context);
   if (!found.ok) return found;
-  if (found.value.delivery_method === 'ship') return fail(problem('illegal_transition', `Fulfillment order ${id} ships; it is not for pickup.`));
+  if (found.value.delivery_method === 'ship')
+    return fail(problem('illegal_transition', `Fulfillment order ${id} ships; it is not for pickup.`));
   const moved = await transitionFulfillment(executor, found.value, 'ready_for_pickup');
   if (!moved.ok) return moved;
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   await executor.execute(sql`
     insert into fulfillment_order_details (fulfillment_order_id, pickup_code_hash) values (${id}, ${hashCode(code)})
     on conflict (fulfillment_order_id) do update set pickup_code_hash = ${hashCode(code)}`);
-  await announce(executor, moved.value, 'fulfillment_order.ready_for_pickup', context.actor, { pickup_code: code, notify: 'customer' });
+  await announce(executor, moved.value, 'fulfillment_order.ready_for_pickup', context.actor, {
+    pickup_code: code,
+    notify: 'customer',
+  });
   return ok({ fulfillmentOrder: moved.value, pickupCode: code });
 }
 
 /** Curbside: the customer has arrived at the store. */
-export async function customerArrived(executor: Executor, id: string, context: StepContext): Promise<Result<FulfillmentOrderRow>> {
+export async function customerArrived(
+  executor: Executor,
+  id: string,
+  context: StepContext,
+): Promise<Result<FulfillmentOrderRow>> {
   const found = await actionable(executor, id, context);
   if (!found.ok) return found;
   if (found.value.delivery_method !== 'curbside' || found.value.status !== 'ready_for_pickup') {
-    return fail(problem('illegal_transition', `Fulfillment order ${id} is not a curbside order waiting for its customer.`));
+    return fail(
+      problem('illegal_transition', `Fulfillment order ${id} is not a curbside order waiting for its customer.`),
+    );
   }
-  await executor.execute(sql`update fulfillment_order_details set arrived_at = now() where fulfillment_order_id = ${id}`);
+  await executor.execute(
+    sql`update fulfillment_order_details set arrived_at = now() where fulfillment_order_id = ${id}`,
+  );
   await announce(executor, found.value, 'fulfillment_order.customer_arrived', context.actor);
   return ok(found.value);
 }
 
 /** Hand-over at the store: needs the pickup code; the units count as shipped and delivered. */
-export async function pickedUp(executor: Executor, id: string, code: string, context: StepContext): Promise<Result<FulfillmentOrderRow>> {
+export async function pickedUp(
+  executor: Executor,
+  id: string,
+  code: string,
+  context: StepContext,
+): Promise<Result<FulfillmentOrderRow>> {
   const found = await actionable(executor, id, context);
   if (!found.ok) return found;
-  const details = await queryOne<{ pickup_code_hash: string | null }>(executor, sql`select pickup_code_hash from fulfillment_order_details where fulfillment_order_id = ${id}`);
+  const details = await queryOne<{ pickup_code_hash: string | null }>(
+    executor,
+    sql`select pickup_code_hash from fulfillment_order_details where fulfillment_order_id = ${id}`,
+  );
   if (found.value.status === 'ready_for_pickup' && details?.pickup_code_hash !== hashCode(code)) {
-    return fail(problem('forbidden', 'The pickup code does not match; ask the customer for the code from their ready-for-pickup message.'));
+    return fail(
+      problem(
+        'forbidden',
+        'The pickup code does not match; ask the customer for the code from their ready-for-pickup message.',
+      ),
+    );
   }
   const moved = await transitionFulfillment(executor, found.value, 'picked_up');
   if (!moved.ok) return moved;
   const picked = pickAllocations(await reservedAllocations(executor, id), undefined);
   if (!picked.ok) return picked;
   const shipmentId = await commitUnits(executor, moved.value, picked.value, { carrier: 'pickup' }, context.actor, true);
-  await executor.execute(sql`update fulfillment_order_details set handed_over_at = now() where fulfillment_order_id = ${id}`);
+  await executor.execute(
+    sql`update fulfillment_order_details set handed_over_at = now() where fulfillment_order_id = ${id}`,
+  );
   await announce(executor, moved.value, 'fulfillment_order.picked_up', context.actor, { shipment_id: shipmentId });
   await captureShipment(executor, shipmentId, context.actor);
   await refreshOrderStatus(executor, moved.value.order_id, context.actor);

@@ -17,6 +17,8 @@ import { orderRoutes } from '../orders/index.ts';
 import { fulfillmentRoutes } from '../fulfillment/index.ts';
 import { trackingRoutes } from '../tracking/index.ts';
 import { webhookRoutes } from '../webhooks/index.ts';
+import { paymentRoutes } from '../payments/index.ts';
+import { invoiceRoutes } from '../invoices/index.ts';
 import { routingRoutes } from '../routing/index.ts';
 
 export interface AppOptions {
@@ -99,6 +101,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       fulfillmentRoutes(v1, context);
       trackingRoutes(v1, context);
       webhookRoutes(v1, context);
+      paymentRoutes(v1, context);
+      invoiceRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

@@ -57,11 +57,19 @@ async function loadState(executor: Executor, orderId: string) {
   return { lines, allocations };
 }
 
-const cancellable = (a: AllocationState) => a.fo_status === null || cancellationPolicy.cancellableFulfillmentStatuses.includes(a.fo_status);
+const cancellable = (a: AllocationState) =>
+  a.fo_status === null || cancellationPolicy.cancellableFulfillmentStatuses.includes(a.fo_status);
 
 /** Cancels a whole order or some line quantities, releasing their stock and voiding their money. */
-export async function cancelOrder(executor: Executor, orderId: string, input: CancelInput): Promise<Result<{ cancelled: { line_id: string; quantity: number }[] }>> {
-  const order = await queryOne<{ status: string; currency: string }>(executor, sql`select status, currency from orders where id = ${orderId} for update`);
+export async function cancelOrder(
+  executor: Executor,
+  orderId: string,
+  input: CancelInput,
+): Promise<Result<{ cancelled: { line_id: string; quantity: number }[] }>> {
+  const order = await queryOne<{ status: string; currency: string }>(
+    executor,
+    sql`select status, currency from orders where id = ${orderId} for update`,
+  );
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
   const { lines, allocations } = await loadState(executor, orderId);
   const requested = input.lines ?? lines.map((l) => ({ line_id: l.line_id, quantity: -1 }));
@@ -70,26 +78,49 @@ export async function cancelOrder(executor: Executor, orderId: string, input: Ca
   requested.forEach((r, i) => {
     const line = lines.find((l) => l.line_id === r.line_id);
     if (!line) return errors.push({ pointer: `/lines/${i}/line_id`, message: `no line ${r.line_id}` });
-    const max = line.backordered + allocations.filter((a) => a.line_id === line.line_id && cancellable(a)).reduce((n, a) => n + a.quantity, 0);
+    const max =
+      line.backordered +
+      allocations.filter((a) => a.line_id === line.line_id && cancellable(a)).reduce((n, a) => n + a.quantity, 0);
     const quantity = r.quantity === -1 ? max : r.quantity;
-    if (quantity > max) errors.push({ pointer: `/lines/${i}/quantity`, message: `only ${max} of line ${line.line_id} can still be cancelled` });
+    if (quantity > max)
+      errors.push({
+        pointer: `/lines/${i}/quantity`,
+        message: `only ${max} of line ${line.line_id} can still be cancelled`,
+      });
     else if (quantity > 0) plan.push({ line, quantity });
     return undefined;
   });
-  if (errors.length > 0) return fail(problem('illegal_transition', `Cannot cancel: ${errors[0]!.message}.`, { errors }));
-  if (plan.length === 0) return fail(problem('illegal_transition', `Order ${orderId} has nothing left that can be cancelled (status ${order.status}).`));
+  if (errors.length > 0)
+    return fail(problem('illegal_transition', `Cannot cancel: ${errors[0]!.message}.`, { errors }));
+  if (plan.length === 0)
+    return fail(
+      problem(
+        'illegal_transition',
+        `Order ${orderId} has nothing left that can be cancelled (status ${order.status}).`,
+      ),
+    );
 
   for (const { line, quantity } of plan) await cancelLine(executor, orderId, line, allocations, quantity, input.actor);
   await cancelEmptyFulfillmentOrders(executor, orderId);
   const value = plan.reduce((n, p) => n + p.line.unit_value_minor * p.quantity, 0);
   await voidAuthorizations(executor, orderId, value, input.actor);
   const cancelled = plan.map((p) => ({ line_id: p.line.line_id, quantity: p.quantity }));
-  await recordOrderEvent(executor, orderId, 'order.lines_cancelled', input.actor, { reason: input.reason, lines: cancelled });
+  await recordOrderEvent(executor, orderId, 'order.lines_cancelled', input.actor, {
+    reason: input.reason,
+    lines: cancelled,
+  });
   await refreshOrderStatus(executor, orderId, input.actor);
   return ok({ cancelled });
 }
 
-async function cancelLine(executor: Executor, orderId: string, line: LineState, allocations: AllocationState[], quantity: number, actor: string) {
+async function cancelLine(
+  executor: Executor,
+  orderId: string,
+  line: LineState,
+  allocations: AllocationState[],
+  quantity: number,
+  actor: string,
+) {
   let left = quantity;
   const fromBackorder = Math.min(left, line.backordered);
   left -= fromBackorder;
@@ -99,7 +130,17 @@ async function cancelLine(executor: Executor, orderId: string, line: LineState, 
     const take = Math.min(left, a.quantity);
     await applyMovement(
       executor,
-      { locationId: a.location_id, sku: a.sku, kind: 'release', onHandDelta: 0, reservedDelta: -take, reason: 'order cancelled', referenceType: 'order', referenceId: orderId, actor },
+      {
+        locationId: a.location_id,
+        sku: a.sku,
+        kind: 'release',
+        onHandDelta: 0,
+        reservedDelta: -take,
+        reason: 'order cancelled',
+        referenceType: 'order',
+        referenceId: orderId,
+        actor,
+      },
       'none',
     );
     await executor.execute(sql`

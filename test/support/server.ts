@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
+import { createRequester } from './client.ts';
 import type { Database } from '../../src/db/index.ts';
 
 export const TEST_ADMIN_KEY = 'csk_test_admin_key_for_consign_tests';
@@ -34,22 +35,6 @@ export async function startTestServer(database: Database): Promise<TestServer> {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server has no port');
   const url = `http://127.0.0.1:${address.port}`;
-  const request = async (method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> => {
-    const headers: Record<string, string> = { ...options.headers };
-    const key = options.key === undefined ? TEST_ADMIN_KEY : options.key;
-    if (key !== null) headers.authorization = `Bearer ${key}`;
-    let body: string | undefined = options.rawBody;
-    if (options.body !== undefined) body = JSON.stringify(options.body);
-    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-    const response = await fetch(url + path, { method, headers, body });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: response.status, headers: response.headers, body: parsed };
-  };
+  const request = createRequester(url);
   return { app, url, request, close: () => app.close() };
 }
