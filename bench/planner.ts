@@ -22,6 +22,7 @@ import {
   type StockSnapshot,
 } from '../src/routing/index.ts';
 import { percentile } from './stats.ts';
+import { seededRandom } from '../src/shared/random.ts';
 
 export interface PlannerBenchOptions {
   iterations: number;
@@ -49,17 +50,7 @@ const DISTRIBUTION_CENTRES = 20;
 const DISTINCT_ORDERS = 1_000;
 const WARMUP = 500;
 
-/** mulberry32: small, fast, deterministic. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const random = seededRandom;
 
 type Random = () => number;
 const between = (rand: Random, min: number, max: number) => min + Math.floor(rand() * (max - min + 1));

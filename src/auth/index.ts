@@ -1,4 +1,4 @@
-export { roles, permissions, can, canTouchLocation } from './roles.ts';
+export { roles, permissions, can, canTouchLocation, canSeeChannel } from './roles.ts';
 export type { Role, Permission, Principal } from './roles.ts';
 export { createApiKey, revokeApiKey, listApiKeys, createKeyResolver, hashSecret } from './keys.ts';
 export type { ApiKeySummary, CreatedKey, CreateKeyInput, KeyResolver } from './keys.ts';

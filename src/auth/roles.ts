@@ -47,6 +47,11 @@ export function can(principal: Principal, permission: Permission): boolean {
   return (permissions[permission] as readonly Role[]).includes(principal.role);
 }
 
+/** Channel keys see only their own channel's records (orders, holds, shipments, invoices); other roles see all. */
+export function canSeeChannel(principal: Principal, channelId: string | null): boolean {
+  return principal.role !== 'channel' || principal.channelId === channelId;
+}
+
 /** Admins reach every location; fulfillment keys only their own. */
 export function canTouchLocation(principal: Principal, locationId: string): boolean {
   if (principal.role === 'admin') return true;

@@ -1,19 +1,10 @@
+import { seededRandom } from '../shared/random.ts';
 import type { DemoProduct } from './products.ts';
 
 /** The seed of the demo's stock: the same number gives the same shelves on every machine. */
 export const DEMO_STOCK_SEED = 20_240_901;
 
-/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). Not for secrets. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom };
 
 export interface StockSite {
   code: string;

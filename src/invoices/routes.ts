@@ -7,6 +7,7 @@ import { sendProblem } from '../http/errors.ts';
 import { problem } from '../shared/problem.ts';
 import { renderInvoicePdf } from './pdf.ts';
 import { getInvoice, invoicesOfOrder } from './read.ts';
+import { canSeeChannel } from '../auth/index.ts';
 
 const IdParams = Type.Object({
   id: Type.String({ maxLength: 72, description: 'Invoice ID; `inv_….pdf` answers with the PDF' }),
@@ -16,7 +17,7 @@ const IdParams = Type.Object({
 async function orderVisible(db: Db, request: FastifyRequest, orderId: string): Promise<boolean> {
   const order = await queryOne<{ channel_id: string }>(db, sql`select channel_id from orders where id = ${orderId}`);
   const principal = request.principal;
-  return order !== undefined && !(principal.role === 'channel' && principal.channelId !== order.channel_id);
+  return order !== undefined && canSeeChannel(principal, order.channel_id);
 }
 
 async function sendInvoice(db: Db, request: FastifyRequest, reply: FastifyReply, id: string, asPdf: boolean) {

@@ -16,6 +16,7 @@ import { placeOrder } from './place-order.ts';
 import { getOrder } from './read-order.ts';
 import { CreateOrder } from './schemas.ts';
 import { orderStatuses } from './status.ts';
+import { canSeeChannel } from '../auth/index.ts';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const CancelBody = Type.Object(
@@ -65,7 +66,7 @@ type ListQuery = Static<typeof ListQuery> & { limit: number };
 async function visibleOrder(db: Db, request: FastifyRequest, reply: FastifyReply, id: string) {
   const order = await queryOne<{ channel_id: string }>(db, sql`select channel_id from orders where id = ${id}`);
   const principal = request.principal;
-  if (!order || (principal.role === 'channel' && principal.channelId !== order.channel_id)) {
+  if (!order || !canSeeChannel(principal, order.channel_id)) {
     sendProblem(reply, problem('not_found', `No order ${id}.`));
     return false;
   }

@@ -9,6 +9,7 @@ import { problem } from '../shared/problem.ts';
 import { ok } from '../shared/result.ts';
 import { orderMoney, paymentsOfOrder, presentPayment } from './ledger.ts';
 import { refundPayment } from './refund.ts';
+import { canSeeChannel } from '../auth/index.ts';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const RefundBody = Type.Object(
@@ -49,7 +50,7 @@ export function paymentRoutes(app: FastifyInstance, { database: { db } }: AppCon
         sql`select channel_id, currency from orders where id = ${request.params.id}`,
       );
       const principal = request.principal;
-      if (!order || (principal.role === 'channel' && principal.channelId !== order.channel_id)) {
+      if (!order || !canSeeChannel(principal, order.channel_id)) {
         return sendProblem(reply, problem('not_found', `No order ${request.params.id}.`));
       }
       const totals = await orderMoney(db, request.params.id);

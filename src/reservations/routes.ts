@@ -11,6 +11,7 @@ import { problem } from '../shared/problem.ts';
 import { createHold } from './hold.ts';
 import { getReservation } from './read.ts';
 import { releaseReservation } from './release.ts';
+import { canSeeChannel } from '../auth/index.ts';
 
 const HoldBody = Type.Object(
   {
@@ -75,7 +76,7 @@ export function reservationRoutes(app: FastifyInstance, { database: { db } }: Ap
     },
     async (request, reply) => {
       const reservation = await getReservation(db, request.params.id);
-      if (!reservation || !visibleTo(request.principal, reservation.channel_id)) {
+      if (!reservation || !canSeeChannel(request.principal, reservation.channel_id)) {
         return sendProblem(reply, problem('not_found', `No reservation ${request.params.id}.`));
       }
       return reservation;
@@ -90,7 +91,7 @@ export function reservationRoutes(app: FastifyInstance, { database: { db } }: Ap
     },
     async (request, reply) => {
       const reservation = await getReservation(db, request.params.id);
-      if (!reservation || !visibleTo(request.principal, reservation.channel_id)) {
+      if (!reservation || !canSeeChannel(request.principal, reservation.channel_id)) {
         return sendProblem(reply, problem('not_found', `No reservation ${request.params.id}.`));
       }
       return respond(
@@ -99,9 +100,4 @@ export function reservationRoutes(app: FastifyInstance, { database: { db } }: Ap
       );
     },
   );
-}
-
-/** Channel keys see only their own channel's holds. */
-function visibleTo(principal: { role: string; channelId: string | null }, channelId: string | null): boolean {
-  return principal.role !== 'channel' || principal.channelId === channelId;
 }

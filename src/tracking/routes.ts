@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { canTouchLocation } from '../auth/index.ts';
+import { canSeeChannel, canTouchLocation } from '../auth/index.ts';
 import type { Db } from '../db/index.ts';
 import type { AppContext } from '../http/app.ts';
 import { sendProblem } from '../http/errors.ts';
@@ -55,7 +55,7 @@ async function visibleShipment(db: Db, request: FastifyRequest, reply: FastifyRe
   const p = request.principal;
   const hidden =
     !scope ||
-    (p.role === 'channel' && p.channelId !== scope.channel_id) ||
+    !canSeeChannel(p, scope.channel_id) ||
     (p.role === 'fulfillment' && !canTouchLocation(p, scope.location_id));
   if (hidden) sendProblem(reply, problem('not_found', `No shipment ${id}.`));
   return !hidden;

@@ -1,14 +1,4 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same test data on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom } from '../../src/shared/random.ts';
 
 /** An integer from `min` to `max`, both included. */
 export function randomInt(random: () => number, min: number, max: number): number {
