@@ -2,6 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/db/schema.ts',
+  // One core file, plus one file per later capability (schema-returns.ts, schema-connectors.ts, …).
+  schema: ['./src/db/schema.ts', './src/db/schema-*.ts'],
   out: './migrations',
 });
