@@ -1,14 +1,61 @@
+import { createHash } from 'node:crypto';
 import type { SQL } from 'drizzle-orm';
 import type { Executor } from './types.ts';
 
+export interface QueryOptions {
+  /**
+   * Run as a named, server-side prepared statement: PostgreSQL parses and plans it once per
+   * connection instead of on every call. Only for statements whose text does not depend on the
+   * data (no variable-length IN lists), which is what the hot paths use.
+   */
+  prepare?: boolean;
+}
+
+/** The parts of Drizzle's database and transaction objects that compile and run a named statement. */
+interface DrizzleInternals {
+  dialect: { sqlToQuery(statement: SQL): { sql: string; params: unknown[] } };
+  session: {
+    prepareQuery(
+      query: { sql: string; params: unknown[] },
+      fields: undefined,
+      name: string | undefined,
+      isResponseInArrayMode: boolean,
+    ): { execute(): Promise<unknown> };
+  };
+}
+
+/** Statement names by text; bounded so a statement built from data cannot grow it without end. */
+const statementNames = new Map<string, string>();
+const MAX_NAMED_STATEMENTS = 500;
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `consign_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 /** Runs a raw statement and returns its rows; the same shape on PGlite and node-postgres. */
-export async function query<Row>(executor: Executor, statement: SQL): Promise<Row[]> {
-  const result = (await executor.execute(statement)) as unknown as { rows: Row[] };
+export async function query<Row>(executor: Executor, statement: SQL, options?: QueryOptions): Promise<Row[]> {
+  if (!options?.prepare) {
+    const result = (await executor.execute(statement)) as unknown as { rows: Row[] };
+    return result.rows;
+  }
+  const drizzle = executor as unknown as DrizzleInternals;
+  const compiled = drizzle.dialect.sqlToQuery(statement);
+  const prepared = drizzle.session.prepareQuery(compiled, undefined, statementName(compiled.sql), false);
+  const result = (await prepared.execute()) as { rows: Row[] };
   return result.rows;
 }
 
-export async function queryOne<Row>(executor: Executor, statement: SQL): Promise<Row | undefined> {
-  const rows = await query<Row>(executor, statement);
+export async function queryOne<Row>(
+  executor: Executor,
+  statement: SQL,
+  options?: QueryOptions,
+): Promise<Row | undefined> {
+  const rows = await query<Row>(executor, statement, options);
   return rows[0];
 }
 

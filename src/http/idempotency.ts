@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { inTransaction, tables, type Db, type Tx } from '../db/index.ts';
+import { inTransaction, query, tables, type Db, type Tx } from '../db/index.ts';
 import { problem, ProblemError } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { sendProblem } from './errors.ts';
@@ -29,10 +29,11 @@ export function requestHash(method: string, path: string, body: unknown): string
 }
 
 /**
- * Runs a creating request once per `Idempotency-Key`. The key is claimed inside the same
- * transaction as the write, so a crash leaves neither the record nor the claim; a concurrent
- * duplicate waits on the claim's row lock and then replays the stored response.
- * Expected failures roll back the claim too: a retry after a 409 runs again.
+ * Runs a creating request once per `Idempotency-Key`. The key and the response are stored by
+ * the last statement of the write's own transaction, so a crash leaves neither the record nor
+ * the key, and a new key costs one insert. A concurrent twin blocks on that insert until the
+ * first commits, then rolls its own work back and replays the stored response.
+ * Expected failures store nothing: a retry after a 409 runs again.
  */
 export async function runCreate(
   db: Db,
@@ -45,36 +46,52 @@ export async function runCreate(
   if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
     return sendProblem(reply, problem('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters.'));
   }
-  const principal = request.principal.keyId;
   const path = request.url.split('?')[0] ?? request.url;
   const hash = requestHash(request.method, path, request.body);
+  const claim: Claim = { principal: request.principal.keyId, key, requestHash: hash, method: request.method, path };
 
-  // The claim is the first statement: a new key costs one insert; a used one conflicts (after
-  // waiting for a concurrent twin to commit) and the stored response is replayed.
   const result = await inTransaction(db, async (tx) => {
-    const claimed = await tx
-      .insert(tables.idempotencyKeys)
-      .values({ principal, key, requestHash: hash, method: request.method, path })
-      .onConflictDoNothing()
-      .returning({ key: tables.idempotencyKeys.key });
-    if (claimed.length === 0) return fail(ALREADY_CLAIMED);
     const created = await work(tx);
     if (!created.ok) return created;
-    await tx
-      .update(tables.idempotencyKeys)
-      .set({ responseStatus: created.value.status, responseBody: created.value.body as object })
-      .where(and(eq(tables.idempotencyKeys.principal, principal), eq(tables.idempotencyKeys.key, key)));
-    return ok(created.value);
+    const response = { responseStatus: created.value.status, responseBody: created.value.body as object };
+    return (await storeClaim(tx, { ...claim, ...response })) ? ok(created.value) : fail(ALREADY_CLAIMED);
   });
-  if (!result.ok && result.problem === ALREADY_CLAIMED) {
-    const stored = await findStored(db, principal, key, hash);
-    if (stored) return sendStored(reply, stored);
+  // A refused request may have raced a twin that succeeded (it took the stock, say): the
+  // twin's stored response is the answer to both.
+  if (result.ok || (result.problem !== ALREADY_CLAIMED && !(await twinCommitted(db, claim)))) {
+    return send(reply, result);
   }
-  return send(reply, result);
+  const stored = await findStored(db, claim.principal, key, claim.requestHash);
+  return stored ? sendStored(reply, stored) : send(reply, result);
+}
+
+type Claim = typeof tables.idempotencyKeys.$inferInsert;
+
+async function storeClaim(tx: Tx, claim: Claim): Promise<boolean> {
+  const body = claim.responseBody === undefined ? null : JSON.stringify(claim.responseBody);
+  const stored = await query(
+    tx,
+    sql`insert into idempotency_keys (principal, key, request_hash, method, path, response_status, response_body)
+        values (${claim.principal}, ${claim.key}, ${claim.requestHash}, ${claim.method}, ${claim.path},
+                ${claim.responseStatus ?? null}, ${body}::jsonb)
+        on conflict do nothing
+        returning key`,
+    { prepare: true },
+  );
+  return stored.length > 0;
+}
+
+/** Whether the key is taken, waiting for an in-flight twin to commit or roll back. Writes nothing. */
+async function twinCommitted(db: Db, claim: Claim): Promise<boolean> {
+  const probe = await inTransaction(db, async (tx) =>
+    fail((await storeClaim(tx, claim)) ? NOT_TAKEN : ALREADY_CLAIMED),
+  );
+  return !probe.ok && probe.problem === ALREADY_CLAIMED;
 }
 
 /** Marks "this key was used before": never sent to a client, only compared by identity. */
 const ALREADY_CLAIMED = problem('conflict', 'This Idempotency-Key is already in use; its stored response follows.');
+const NOT_TAKEN = problem('conflict', 'This Idempotency-Key is free.');
 
 async function findStored(db: Db, principal: string, key: string, hash: string): Promise<Created | undefined> {
   const [row] = await db

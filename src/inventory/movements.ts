@@ -76,9 +76,18 @@ export async function ensureLevels(executor: Executor, pairs: { locationId: stri
  * Applies one movement to one stock level in a single statement: the guarded UPDATE, its
  * immutable ledger row and an `inventory.availability_changed` event in the outbox. Returns
  * the level after the movement, or undefined when the guard (or a missing row) refused it.
+ *
+ * `also` adds the caller's own CTEs to the same statement (they may read `moved`, the changed
+ * row, and should write only when it exists) and columns to its result, so a use case that
+ * records what the movement was for costs no extra round trip while the row is locked.
  */
-export async function applyMovement(executor: Executor, movement: Movement, guard: Guard): Promise<Level | undefined> {
-  return queryOne<Level>(
+export async function applyMovement<Extra extends object = object>(
+  executor: Executor,
+  movement: Movement,
+  guard: Guard,
+  also?: { ctes: SQL; columns: SQL },
+): Promise<(Level & Extra) | undefined> {
+  return queryOne<Level & Extra>(
     executor,
     sql`
     with moved as (
@@ -96,9 +105,11 @@ export async function applyMovement(executor: Executor, movement: Movement, guar
       insert into events (type, subject_type, subject_id, payload)
       select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload(movement.kind)}
       from moved
-    )
+    )${also ? sql`, ${also.ctes}` : sql``}
     select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available
+      ${also ? sql`, ${also.columns}` : sql``}
     from moved`,
+    { prepare: true },
   );
 }
 
@@ -158,6 +169,7 @@ export async function reserveUpTo(
       from moved
     )
     select take as taken from moved`,
+    { prepare: true },
   );
   return row?.taken ?? 0;
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { applyMovement, checkReferences, reserveUpTo } from '../inventory/index.ts';
 import { newId } from '../shared/ids.ts';
@@ -123,17 +123,12 @@ function outOfScope(lines: HoldRequestLine[], locationIds: string[] | null): str
 
 /**
  * Creates a cart hold: all lines are reserved, or nothing is and the shortfalls are returned.
- * When every line names its location (the storefront's usual call) the reservation rows are
- * written first and the stock rows last, so their locks are held for the shortest time.
+ * The storefront's usual call, one line at a named location, is one statement: the guarded
+ * UPDATE, its ledger row and event, and the reservation with its line and event. Unknown SKUs
+ * or locations are told apart from missing stock only once a take has been refused.
  */
 export async function createHold(executor: Executor, input: HoldInput): Promise<Result<Reservation>> {
   const lines = mergeLines(input.lines);
-  const unknown = await checkReferences(
-    executor,
-    lines.map((l) => l.sku),
-    lines.flatMap((l) => (l.location_id ? [l.location_id] : [])),
-  );
-  if (unknown) return fail(unknown);
   const foreign = outOfScope(lines, input.locationIds);
   if (foreign.length > 0) {
     return fail(
@@ -144,8 +139,11 @@ export async function createHold(executor: Executor, input: HoldInput): Promise<
   }
 
   const id = newId('res');
-  const placed = lines.every((l) => l.location_id !== undefined);
-  const header = placed ? await recordHold(executor, id, lines as ReservationLine[], input) : undefined;
+  const [only] = lines;
+  if (lines.length === 1 && only?.location_id !== undefined) {
+    const written = await holdOneLine(executor, id, only as ReservationLine, input);
+    if (written) return ok(reservationOf(id, input, [only as ReservationLine], written));
+  }
   const reserved: ReservationLine[] = [];
   const shortfalls: Shortfall[] = [];
   for (const line of lines) {
@@ -153,13 +151,30 @@ export async function createHold(executor: Executor, input: HoldInput): Promise<
     if (Array.isArray(outcome)) reserved.push(...outcome);
     else shortfalls.push(outcome);
   }
-  if (shortfalls.length > 0) {
-    return fail(
-      problem('insufficient_stock', 'Not enough stock is available for some lines; nothing was held.', { shortfalls }),
-    );
-  }
-  const written = header ?? (await recordHold(executor, id, reserved, input));
-  return ok({
+  if (shortfalls.length > 0) return fail(await explainRefusal(executor, lines, shortfalls));
+  return ok(reservationOf(id, input, reserved, await recordHold(executor, id, reserved, input)));
+}
+
+/** Why a hold was refused: unknown references first, else the per-line shortfalls. */
+async function explainRefusal(executor: Executor, lines: HoldRequestLine[], shortfalls: Shortfall[]) {
+  const unknown = await checkReferences(
+    executor,
+    lines.map((l) => l.sku),
+    lines.flatMap((l) => (l.location_id ? [l.location_id] : [])),
+  );
+  return (
+    unknown ??
+    problem('insufficient_stock', 'Not enough stock is available for some lines; nothing was held.', { shortfalls })
+  );
+}
+
+interface Written {
+  expires_at: string;
+  created_at: string;
+}
+
+function reservationOf(id: string, input: HoldInput, lines: ReservationLine[], written: Written): Reservation {
+  return {
     id,
     status: 'held',
     channel_id: input.channelId ?? null,
@@ -168,7 +183,33 @@ export async function createHold(executor: Executor, input: HoldInput): Promise<
     expires_at: toIso(written.expires_at),
     created_at: toIso(written.created_at),
     updated_at: toIso(written.created_at),
-    lines: reserved.map(({ sku, location_id, quantity }) => ({ sku, location_id, quantity })),
+    lines: lines.map(({ sku, location_id, quantity }) => ({ sku, location_id, quantity })),
+  };
+}
+
+/**
+ * One line at a named location: the take and the reservation's rows in one statement. Nothing
+ * is written when the guard refuses (the caller then explains why).
+ */
+async function holdOneLine(
+  executor: Executor,
+  id: string,
+  line: ReservationLine,
+  input: HoldInput,
+): Promise<Written | undefined> {
+  const movement = {
+    locationId: line.location_id,
+    sku: line.sku,
+    kind: 'reservation' as const,
+    onHandDelta: 0,
+    reservedDelta: line.quantity,
+    referenceType: 'reservation',
+    referenceId: id,
+    actor: input.actor,
+  };
+  return applyMovement<Written>(executor, movement, 'available', {
+    ctes: holdRows(id, [line], input, sql`from moved`),
+    columns: sql`(select expires_at from hold_header) as expires_at, (select created_at from hold_header) as created_at`,
   });
 }
 
@@ -178,29 +219,38 @@ async function recordHold(
   id: string,
   lines: ReservationLine[],
   input: HoldInput,
-): Promise<{ expires_at: string; created_at: string }> {
+): Promise<Written> {
+  const row = await queryOne<Written>(
+    executor,
+    sql`with ${holdRows(id, lines, input, sql``)} select expires_at, created_at from hold_header`,
+    { prepare: true },
+  );
+  return row!;
+}
+
+/**
+ * CTEs writing the reservation (`hold_header`), its lines and its event. `from` is the header's
+ * source: empty for a plain insert, or a CTE whose row must exist for anything to be written.
+ */
+function holdRows(id: string, lines: ReservationLine[], input: HoldInput, from: SQL): SQL {
   const json = JSON.stringify(
     lines.map((l, i) => ({ line_no: i + 1, sku: l.sku, location_id: l.location_id, quantity: l.quantity })),
   );
-  const row = await queryOne<{ expires_at: string; created_at: string }>(
-    executor,
-    sql`
-    with header as (
+  return sql`
+    hold_header as (
       insert into reservations (id, status, channel_id, reference, expires_at, actor)
-      values (${id}, 'held', ${input.channelId ?? null}, ${input.reference ?? null},
-              now() + make_interval(secs => ${input.expiresInSeconds}), ${input.actor ?? null})
+      select ${id}, 'held', ${input.channelId ?? null}, ${input.reference ?? null},
+             now() + make_interval(secs => ${input.expiresInSeconds}), ${input.actor ?? null} ${from}
       returning id, expires_at, created_at
-    ), lines as (
+    ), hold_lines as (
       insert into reservation_lines (reservation_id, line_no, sku, location_id, quantity)
       select ${id}, line_no, sku, location_id, quantity
       from jsonb_to_recordset(${json}::jsonb) as t(line_no int, sku text, location_id text, quantity int)
-    ), event as (
+      where exists (select 1 from hold_header)
+    ), hold_event as (
       insert into events (type, subject_type, subject_id, payload)
-      select 'reservation.created', 'reservation', header.id,
-             jsonb_build_object('id', header.id, 'status', 'held', 'expires_at', header.expires_at, 'lines', ${json}::jsonb)
-      from header
-    )
-    select expires_at, created_at from header`,
-  );
-  return row!;
+      select 'reservation.created', 'reservation', hold_header.id,
+             jsonb_build_object('id', hold_header.id, 'status', 'held', 'expires_at', hold_header.expires_at, 'lines', ${json}::jsonb)
+      from hold_header
+    )`;
 }

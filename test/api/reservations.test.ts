@@ -107,6 +107,20 @@ describe('POST /v1/reservations', () => {
     expect(other.body.code).toBe('idempotency_conflict');
   });
 
+  it('answers concurrent twins with one hold, even when the twins could not all have the stock', async () => {
+    const sku = net.skus[3]!;
+    // Every twin asks for all 10 units: only one take can succeed, the others must replay it.
+    const body = { lines: [{ sku, quantity: 10, location_id: net.storeB }] };
+    const twins = await Promise.all(
+      Array.from({ length: 8 }, () => hold(body, { 'idempotency-key': 'cart-twins-hold' })),
+    );
+    expect(twins.map((t) => t.status)).toEqual(Array(8).fill(201));
+    expect(new Set(twins.map((t) => t.body.id)).size).toBe(1);
+    expect(twins.filter((t) => t.headers.get('idempotent-replayed') === 'true')).toHaveLength(7);
+    expect(await reserved(net.storeB, sku)).toBe(10);
+    await server.request('DELETE', `/v1/reservations/${twins[0]!.body.id}`);
+  });
+
   it('expires holds in the sweeper and writes expiry ledger rows and events', async () => {
     const sku = net.skus[0]!;
     const created = await hold({ lines: [{ sku, quantity: 4, location_id: net.dc }] });
