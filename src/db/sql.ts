@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from './types.ts';
 
 export interface QueryOptions {
@@ -57,6 +57,11 @@ export async function queryOne<Row>(
 ): Promise<Row | undefined> {
   const rows = await query<Row>(executor, statement, options);
   return rows[0];
+}
+
+/** A timestamptz expression as the API writes it (`toIso`'s format), for responses built in SQL. */
+export function isoTimestamp(expression: SQL): SQL {
+  return sql`to_char(${expression} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
 /** Timestamps come back as PostgreSQL text (session time zone UTC); the API speaks ISO 8601. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTransaction, query, tables, type Db, type Tx } from '../db/index.ts';
-import { problem, ProblemError } from '../shared/problem.ts';
+import { problem, ProblemError, type Problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { sendProblem } from './errors.ts';
 
@@ -41,14 +41,9 @@ export async function runCreate(
   reply: FastifyReply,
   work: (tx: Tx) => Promise<Result<Created>>,
 ): Promise<FastifyReply> {
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) return send(reply, await inTransaction(db, work));
-  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
-    return sendProblem(reply, problem('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters.'));
-  }
-  const path = request.url.split('?')[0] ?? request.url;
-  const hash = requestHash(request.method, path, request.body);
-  const claim: Claim = { principal: request.principal.keyId, key, requestHash: hash, method: request.method, path };
+  const claim = readClaim(request);
+  if (claim === undefined) return send(reply, await inTransaction(db, work));
+  if ('code' in claim) return sendProblem(reply, claim);
 
   const result = await inTransaction(db, async (tx) => {
     const created = await work(tx);
@@ -61,11 +56,72 @@ export async function runCreate(
   if (result.ok || (result.problem !== ALREADY_CLAIMED && !(await twinCommitted(db, claim)))) {
     return send(reply, result);
   }
-  const stored = await findStored(db, claim.principal, key, claim.requestHash);
+  const stored = await findStored(db, claim.principal, claim.key, claim.requestHash);
   return stored ? sendStored(reply, stored) : send(reply, result);
 }
 
 type Claim = typeof tables.idempotencyKeys.$inferInsert;
+
+/** The request's key as a claim to store, none without a key, or a problem for a malformed one. */
+function readClaim(request: FastifyRequest): Claim | Problem | undefined {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+    return problem('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters.');
+  }
+  const path = request.url.split('?')[0] ?? request.url;
+  const hash = requestHash(request.method, path, request.body);
+  return { principal: request.principal.keyId, key, requestHash: hash, method: request.method, path };
+}
+
+/**
+ * Writes the key from inside a one-statement create: a CTE inserting the claim with the
+ * response the statement builds, for each row of `from` (the created record, or none).
+ */
+export type ClaimCte = (response: { status: number; body: SQL; from: SQL }) => SQL;
+
+/**
+ * A create that is a single statement (a hot path's usual case), so it needs no explicit
+ * transaction: the statement writes the record and, through `ClaimCte`, its key and response.
+ * When the statement refuses (it returns nothing and writes nothing), the full `runCreate`
+ * with `work` runs instead and explains why, or succeeds if things changed in between.
+ * A committed twin's key aborts the statement with a unique violation; its response is replayed.
+ */
+export async function runOneStatementCreate(
+  db: Db,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  attempt: (claim: ClaimCte | undefined) => Promise<Created | undefined>,
+  work: (tx: Tx) => Promise<Result<Created>>,
+): Promise<FastifyReply> {
+  const claim = readClaim(request);
+  if (claim !== undefined && 'code' in claim) return sendProblem(reply, claim);
+  try {
+    const created = await attempt(claim && claimCte(claim));
+    if (created) return reply.code(created.status).send(created.body);
+  } catch (error) {
+    if (!claim || !isKeyTaken(error)) throw error;
+    const stored = await findStored(db, claim.principal, claim.key, claim.requestHash);
+    if (stored) return sendStored(reply, stored);
+  }
+  return runCreate(db, request, reply, work);
+}
+
+function claimCte(claim: Claim): ClaimCte {
+  return ({ status, body, from }) => sql`
+    idempotency_claim as (
+      insert into idempotency_keys (principal, key, request_hash, method, path, response_status, response_body)
+      select ${claim.principal}, ${claim.key}, ${claim.requestHash}, ${claim.method}, ${claim.path}, ${status}::int, (${body})::jsonb
+      ${from}
+    )`;
+}
+
+/** A unique violation on the key table (PGlite and node-postgres, bare or wrapped by Drizzle). */
+function isKeyTaken(error: unknown): boolean {
+  const bare = error as { code?: unknown; constraint?: unknown; cause?: { code?: unknown; constraint?: unknown } };
+  const cause = bare?.code === undefined ? bare?.cause : bare;
+  return cause?.code === '23505' && cause.constraint === 'idempotency_keys_principal_key_pk';
+}
 
 async function storeClaim(tx: Tx, claim: Claim): Promise<boolean> {
   const body = claim.responseBody === undefined ? null : JSON.stringify(claim.responseBody);

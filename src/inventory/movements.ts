@@ -78,14 +78,15 @@ export async function ensureLevels(executor: Executor, pairs: { locationId: stri
  * the level after the movement, or undefined when the guard (or a missing row) refused it.
  *
  * `also` adds the caller's own CTEs to the same statement (they may read `moved`, the changed
- * row, and should write only when it exists) and columns to its result, so a use case that
- * records what the movement was for costs no extra round trip while the row is locked.
+ * row, and should write only when it exists), columns to its result and a condition of its own
+ * to the guard, so a use case that records what the movement was for costs no extra round trip
+ * while the row is locked.
  */
 export async function applyMovement<Extra extends object = object>(
   executor: Executor,
   movement: Movement,
   guard: Guard,
-  also?: { ctes: SQL; columns: SQL },
+  also?: { ctes: SQL; columns: SQL; where?: SQL },
 ): Promise<(Level & Extra) | undefined> {
   return queryOne<Level & Extra>(
     executor,
@@ -94,6 +95,7 @@ export async function applyMovement<Extra extends object = object>(
       update stock_levels
       set on_hand = on_hand + ${movement.onHandDelta}, reserved = reserved + ${movement.reservedDelta}, updated_at = now()
       where location_id = ${movement.locationId} and sku = ${movement.sku} and ${guardSql(guard, movement)}
+        ${also?.where ? sql`and ${also.where}` : sql``}
       returning location_id, sku, on_hand, reserved, safety_stock
     ), ledger as (
       insert into inventory_ledger

@@ -1,6 +1,8 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { query, queryOne, toIso, type Executor } from '../db/index.ts';
+import { sql } from 'drizzle-orm';
+import { query, toIso, type Executor } from '../db/index.ts';
 import { applyMovement, checkReferences, reserveUpTo } from '../inventory/index.ts';
+import { holdOneLine } from './hold-one-line.ts';
+import { recordHold, type Written } from './hold-rows.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
@@ -141,8 +143,8 @@ export async function createHold(executor: Executor, input: HoldInput): Promise<
   const id = newId('res');
   const [only] = lines;
   if (lines.length === 1 && only?.location_id !== undefined) {
-    const written = await holdOneLine(executor, id, only as ReservationLine, input);
-    if (written) return ok(reservationOf(id, input, [only as ReservationLine], written));
+    const held = await holdOneLine(executor, id, only as ReservationLine, input);
+    if (held) return ok(held);
   }
   const reserved: ReservationLine[] = [];
   const shortfalls: Shortfall[] = [];
@@ -168,11 +170,6 @@ async function explainRefusal(executor: Executor, lines: HoldRequestLine[], shor
   );
 }
 
-interface Written {
-  expires_at: string;
-  created_at: string;
-}
-
 function reservationOf(id: string, input: HoldInput, lines: ReservationLine[], written: Written): Reservation {
   return {
     id,
@@ -185,72 +182,4 @@ function reservationOf(id: string, input: HoldInput, lines: ReservationLine[], w
     updated_at: toIso(written.created_at),
     lines: lines.map(({ sku, location_id, quantity }) => ({ sku, location_id, quantity })),
   };
-}
-
-/**
- * One line at a named location: the take and the reservation's rows in one statement. Nothing
- * is written when the guard refuses (the caller then explains why).
- */
-async function holdOneLine(
-  executor: Executor,
-  id: string,
-  line: ReservationLine,
-  input: HoldInput,
-): Promise<Written | undefined> {
-  const movement = {
-    locationId: line.location_id,
-    sku: line.sku,
-    kind: 'reservation' as const,
-    onHandDelta: 0,
-    reservedDelta: line.quantity,
-    referenceType: 'reservation',
-    referenceId: id,
-    actor: input.actor,
-  };
-  return applyMovement<Written>(executor, movement, 'available', {
-    ctes: holdRows(id, [line], input, sql`from moved`),
-    columns: sql`(select expires_at from hold_header) as expires_at, (select created_at from hold_header) as created_at`,
-  });
-}
-
-/** The reservation row, its lines and its `reservation.created` event, in one statement. */
-async function recordHold(
-  executor: Executor,
-  id: string,
-  lines: ReservationLine[],
-  input: HoldInput,
-): Promise<Written> {
-  const row = await queryOne<Written>(
-    executor,
-    sql`with ${holdRows(id, lines, input, sql``)} select expires_at, created_at from hold_header`,
-    { prepare: true },
-  );
-  return row!;
-}
-
-/**
- * CTEs writing the reservation (`hold_header`), its lines and its event. `from` is the header's
- * source: empty for a plain insert, or a CTE whose row must exist for anything to be written.
- */
-function holdRows(id: string, lines: ReservationLine[], input: HoldInput, from: SQL): SQL {
-  const json = JSON.stringify(
-    lines.map((l, i) => ({ line_no: i + 1, sku: l.sku, location_id: l.location_id, quantity: l.quantity })),
-  );
-  return sql`
-    hold_header as (
-      insert into reservations (id, status, channel_id, reference, expires_at, actor)
-      select ${id}, 'held', ${input.channelId ?? null}, ${input.reference ?? null},
-             now() + make_interval(secs => ${input.expiresInSeconds}), ${input.actor ?? null} ${from}
-      returning id, expires_at, created_at
-    ), hold_lines as (
-      insert into reservation_lines (reservation_id, line_no, sku, location_id, quantity)
-      select ${id}, line_no, sku, location_id, quantity
-      from jsonb_to_recordset(${json}::jsonb) as t(line_no int, sku text, location_id text, quantity int)
-      where exists (select 1 from hold_header)
-    ), hold_event as (
-      insert into events (type, subject_type, subject_id, payload)
-      select 'reservation.created', 'reservation', hold_header.id,
-             jsonb_build_object('id', hold_header.id, 'status', 'held', 'expires_at', hold_header.expires_at, 'lines', ${json}::jsonb)
-      from hold_header
-    )`;
 }

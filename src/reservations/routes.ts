@@ -1,14 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { inTransaction } from '../db/index.ts';
+import { sql, type SQL } from 'drizzle-orm';
+import { inTransaction, type Tx } from '../db/index.ts';
 import type { AppContext } from '../http/app.ts';
 import { sendProblem } from '../http/errors.ts';
-import { runCreate } from '../http/idempotency.ts';
+import { runCreate, runOneStatementCreate } from '../http/idempotency.ts';
+import { newId } from '../shared/ids.ts';
 import { created, respond } from '../http/respond.ts';
 import { Quantity, Sku } from '../http/schemas.ts';
 import { resolveLocationScope } from '../network/index.ts';
 import { problem } from '../shared/problem.ts';
 import { createHold } from './hold.ts';
+import { holdOneLine } from './hold-one-line.ts';
 import { getReservation } from './read.ts';
 import { releaseReservation } from './release.ts';
 import { canSeeChannel } from '../auth/index.ts';
@@ -51,20 +54,38 @@ export function reservationRoutes(app: FastifyInstance, { database: { db } }: Ap
       const body = request.body;
       const principal = request.principal;
       const channel = principal.role === 'channel' ? (principal.channelId ?? undefined) : body.channel;
-      return runCreate(db, request, reply, async (tx) => {
+      const input = (locationIds: string[] | null) => ({
+        lines: body.lines,
+        expiresInSeconds: body.expires_in_seconds ?? 900,
+        locationIds,
+        channelId: channel ?? null,
+        reference: body.reference,
+        actor: principal.keyId,
+      });
+      const work = async (tx: Tx) => {
         const scope = await resolveLocationScope(tx, { channelId: channel, locationGroupId: body.location_group });
         if (!scope.ok) return scope;
-        return created(
-          createHold(tx, {
-            lines: body.lines,
-            expiresInSeconds: body.expires_in_seconds ?? 900,
-            locationIds: scope.value,
-            channelId: channel ?? null,
-            reference: body.reference,
-            actor: principal.keyId,
-          }),
-        );
-      });
+        return created(createHold(tx, input(scope.value)));
+      };
+      const [line, ...more] = body.lines;
+      if (line?.location_id === undefined || more.length > 0 || (channel && body.location_group)) {
+        return runCreate(db, request, reply, work);
+      }
+      // The storefront's usual call: one line at a named location, one statement, no transaction.
+      const located = { sku: line.sku, quantity: line.quantity, location_id: line.location_id };
+      const scope = { channel, locationGroup: body.location_group };
+      return runOneStatementCreate(
+        db,
+        request,
+        reply,
+        async (claim) => {
+          const claimed =
+            claim && ((response: SQL) => claim({ status: 201, body: response, from: sql`from hold_header` }));
+          const held = await holdOneLine(db, newId('res'), located, input(null), scope, claimed);
+          return held && { status: 201, body: held };
+        },
+        work,
+      );
     },
   );
 

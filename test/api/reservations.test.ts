@@ -107,6 +107,24 @@ describe('POST /v1/reservations', () => {
     expect(other.body.code).toBe('idempotency_conflict');
   });
 
+  it('answers a one-line hold, and its replay, exactly as GET shows the reservation', async () => {
+    const sku = net.skus[2]!;
+    const body = { lines: [{ sku, quantity: 1, location_id: net.storeA }], channel: 'web', reference: 'cart-iso' };
+    const first = await hold(body, { 'idempotency-key': 'cart-iso-hold' });
+    expect(first.status).toBe(201);
+    const shown = await server.request('GET', `/v1/reservations/${first.body.id}`);
+    expect(first.body).toEqual(shown.body);
+    const replay = await hold(body, { 'idempotency-key': 'cart-iso-hold' });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    // The DC is not in the web channel's group: the one-statement take refuses, the full path says why.
+    const outside = await hold({ ...body, lines: [{ sku, quantity: 1, location_id: net.dc }] });
+    expect(outside.status).toBe(400);
+    expect(outside.body).toMatchObject({ code: 'validation_failed', location_ids: [net.dc] });
+    expect(await reserved(net.dc, sku)).toBe(0);
+    await server.request('DELETE', `/v1/reservations/${first.body.id}`);
+  });
+
   it('answers concurrent twins with one hold, even when the twins could not all have the stock', async () => {
     const sku = net.skus[3]!;
     // Every twin asks for all 10 units: only one take can succeed, the others must replay it.
