@@ -70,7 +70,7 @@ export async function deliver(server: TestServer, shipmentId: string, at = new D
 
 export const returnBody = (
   orderId: string,
-  lines: { line_id: string; quantity: number; reason?: string }[],
+  lines: ({ line_id: string; quantity: number; reason?: string } & Record<string, unknown>)[],
   over = {},
 ) => ({
   order_id: orderId,
