@@ -28,6 +28,14 @@ export const permissions = {
   'tracking:write': ['admin', 'agent', 'fulfillment'],
   'routing:read': ['admin', 'agent'],
   'routing:write': ['admin'],
+  /** Returns: channel keys start (and cancel) returns of their own channel's orders only. */
+  'returns:read': ['admin', 'agent', 'channel'],
+  'returns:create': ['admin', 'agent', 'channel'],
+  /** Authorize, reject, refund, exchange, reship. */
+  'returns:manage': ['admin', 'agent'],
+  /** Fulfillment keys receive returns at their own locations only. */
+  'returns:receive': ['admin', 'agent', 'fulfillment'],
+  'returns:configure': ['admin'],
   'keys:write': ['admin'],
   'webhooks:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { invoicesOfOrder } from '../invoices/index.ts';
+import { returnsOfOrder } from '../returns/index.ts';
 import { derivePaymentStatus } from './status.ts';
 
 interface OrderRow {
@@ -219,6 +220,7 @@ export async function getOrder(executor: Executor, orderId: string) {
     ...(await moneyOf(executor, orderId, order.total_minor)),
     invoices: await invoicesOfOrder(executor, orderId),
     holds,
+    ...(await returnsOfOrder(executor, orderId)),
     timeline: await orderTimeline(executor, orderId),
   };
 }

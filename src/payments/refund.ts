@@ -1,5 +1,5 @@
 import type { Executor } from '../db/index.ts';
-import { issueCreditMemo, type InvoiceView } from '../invoices/index.ts';
+import { issueCreditMemo, type DocumentLineInput, type InvoiceView } from '../invoices/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { captureBalances, countChildren, orderMoney, type Drawable, type PaymentRow } from './ledger.ts';
@@ -15,6 +15,8 @@ export interface RefundInput {
   captureId?: string | undefined;
   /** Set by returns (issue of a later capability): recorded on each refund. */
   returnId?: string | undefined;
+  /** What the credit memo itemises when the whole amount is refunded (returns: the returned lines). */
+  memo?: { lines: DocumentLineInput[]; shippingMinor: number } | undefined;
   actor: string;
 }
 
@@ -118,21 +120,24 @@ async function creditMemoFor(
   const done = refunds.filter((r) => r.status === 'succeeded');
   const amount = done.reduce((n, r) => n + r.amount_minor, 0);
   if (amount === 0) return null;
+  const itemised = input.memo && amount === input.amountMinor;
   return issueCreditMemo(executor, {
     orderId: order.id,
     paymentId: done[0]!.id,
-    lines: [
-      {
-        line_id: null,
-        sku: null,
-        name: `Refund: ${input.reason}`,
-        quantity: 1,
-        unit_price_minor: amount,
-        discount_minor: 0,
-        tax_minor: 0,
-      },
-    ],
-    shippingMinor: 0,
+    lines: itemised
+      ? input.memo!.lines
+      : [
+          {
+            line_id: null,
+            sku: null,
+            name: `Refund: ${input.reason}`,
+            quantity: 1,
+            unit_price_minor: amount,
+            discount_minor: 0,
+            tax_minor: 0,
+          },
+        ],
+    shippingMinor: itemised ? input.memo!.shippingMinor : 0,
     payments: done.map((r) => ({
       id: r.id,
       kind: r.kind,

@@ -1,0 +1,191 @@
+/**
+ * Returns (RMAs), their policies, and the orders linked to an original one (exchanges,
+ * reships). The returns capability owns these tables; other capabilities' rows are referred
+ * to by ID.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+import { channels, orders, products } from './schema.ts';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** A channel's return policy; a channel without a row uses the defaults of `src/returns/policy.ts`. */
+export const channelReturnPolicies = pgTable(
+  'channel_return_policies',
+  {
+    channelId: text('channel_id')
+      .primaryKey()
+      .references(() => channels.id),
+    windowDays: integer('window_days').notNull(),
+    autoAuthorize: boolean('auto_authorize').notNull(),
+    shippingRefund: text('shipping_refund').notNull(),
+    restockingFeeBps: integer('restocking_fee_bps').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('channel_return_policies_window_check', sql`${t.windowDays} between 0 and 3650`),
+    check('channel_return_policies_fee_check', sql`${t.restockingFeeBps} between 0 and 10000`),
+    check('channel_return_policies_shipping_check', sql`${t.shippingRefund} in ('never', 'merchant_fault', 'always')`),
+  ],
+);
+
+/** Per product: its own window (overrides the channel's) or not returnable at all. */
+export const productReturnPolicies = pgTable(
+  'product_return_policies',
+  {
+    sku: text('sku')
+      .primaryKey()
+      .references(() => products.sku),
+    windowDays: integer('window_days'),
+    returnable: boolean('returnable').notNull().default(true),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('product_return_policies_window_check', sql`${t.windowDays} is null or ${t.windowDays} between 0 and 3650`),
+  ],
+);
+
+export const returns = pgTable(
+  'returns',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    channelId: text('channel_id').notNull(),
+    status: text('status').notNull(),
+    /** Bumped by every change; transitions are compare-and-set on (status, version). */
+    version: integer('version').notNull().default(1),
+    method: text('method').notNull(),
+    /** In-store: the store taking the return; mail-in: where the parcel is expected (optional). */
+    locationId: text('location_id'),
+    carrier: text('carrier'),
+    trackingNumber: text('tracking_number'),
+    source: text('source').notNull(),
+    customerEmail: text('customer_email'),
+    notes: text('notes'),
+    currency: text('currency').notNull(),
+    refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
+    shippingRefundedMinor: bigint('shipping_refunded_minor', { mode: 'number' }).notNull().default(0),
+    restockingFeeMinor: bigint('restocking_fee_minor', { mode: 'number' }).notNull().default(0),
+    exchangeOrderId: text('exchange_order_id'),
+    /** Uneven exchanges: the authorization (gateway, reference) that pays the difference. */
+    exchangePayment: jsonb('exchange_payment'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('returns_order_idx').on(t.orderId, t.id),
+    index('returns_status_idx').on(t.status, t.id),
+    index('returns_customer_email_idx').on(t.customerEmail, t.id),
+    check(
+      'returns_status_check',
+      sql`${t.status} in ('initiated', 'authorized', 'received', 'restocked', 'written_off', 'refunded', 'rejected', 'cancelled')`,
+    ),
+    check('returns_method_check', sql`${t.method} in ('mail_in', 'in_store')`),
+    check('returns_source_check', sql`${t.source} in ('agent', 'channel', 'self_service')`),
+    check(
+      'returns_money_check',
+      sql`${t.refundedMinor} >= 0 and ${t.shippingRefundedMinor} >= 0 and ${t.restockingFeeMinor} >= 0`,
+    ),
+  ],
+);
+
+export const returnLines = pgTable(
+  'return_lines',
+  {
+    returnId: text('return_id')
+      .notNull()
+      .references(() => returns.id),
+    /** The order line returned. */
+    lineId: text('line_id').notNull(),
+    lineNo: integer('line_no').notNull(),
+    sku: text('sku').notNull(),
+    quantity: integer('quantity').notNull(),
+    reason: text('reason').notNull(),
+    comment: text('comment'),
+    received: integer('received').notNull().default(0),
+    restocked: integer('restocked').notNull().default(0),
+    writtenOff: integer('written_off').notNull().default(0),
+    returnedToVendor: integer('returned_to_vendor').notNull().default(0),
+    refunded: integer('refunded').notNull().default(0),
+    /** Exchanges: the replacement SKU and its unit price (the returned line's price when even). */
+    exchangeSku: text('exchange_sku'),
+    exchangeUnitPriceMinor: bigint('exchange_unit_price_minor', { mode: 'number' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.returnId, t.lineId] }),
+    check(
+      'return_lines_buckets_check',
+      sql`${t.quantity} > 0 and ${t.received} between 0 and ${t.quantity}
+          and ${t.restocked} >= 0 and ${t.writtenOff} >= 0 and ${t.returnedToVendor} >= 0
+          and ${t.restocked} + ${t.writtenOff} + ${t.returnedToVendor} = ${t.received}
+          and ${t.refunded} between 0 and ${t.received}`,
+    ),
+    check(
+      'return_lines_reason_check',
+      sql`${t.reason} in ('damaged', 'defective', 'wrong_item', 'not_as_described', 'size_fit', 'no_longer_needed', 'changed_mind', 'other')`,
+    ),
+  ],
+);
+
+/** Every receipt at a location: partial receipts of a line add up to its `received`. */
+export const returnReceipts = pgTable(
+  'return_receipts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    returnId: text('return_id')
+      .notNull()
+      .references(() => returns.id),
+    lineId: text('line_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    condition: text('condition').notNull(),
+    disposition: text('disposition').notNull(),
+    locationId: text('location_id').notNull(),
+    note: text('note'),
+    actor: text('actor'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('return_receipts_return_idx').on(t.returnId, t.id),
+    check('return_receipts_quantity_check', sql`${t.quantity} > 0`),
+    check('return_receipts_condition_check', sql`${t.condition} in ('new', 'opened', 'used', 'damaged', 'defective')`),
+    check('return_receipts_disposition_check', sql`${t.disposition} in ('restock', 'write_off', 'return_to_vendor')`),
+  ],
+);
+
+/** An order made for another: the replacement of an exchange, or a reship of lost or damaged units. */
+export const linkedOrders = pgTable(
+  'linked_orders',
+  {
+    orderId: text('order_id')
+      .primaryKey()
+      .references(() => orders.id),
+    originalOrderId: text('original_order_id')
+      .notNull()
+      .references(() => orders.id),
+    kind: text('kind').notNull(),
+    returnId: text('return_id'),
+    reason: text('reason').notNull(),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('linked_orders_original_idx').on(t.originalOrderId),
+    check('linked_orders_kind_check', sql`${t.kind} in ('exchange', 'reship')`),
+  ],
+);
