@@ -158,9 +158,13 @@ async function stageFeed(executor: Executor, input: FeedInput): Promise<SQL> {
 
 /** Creates missing levels, then locks every level the feed touches in (sku, location) order. */
 async function lockLevels(executor: Executor, source: SQL): Promise<void> {
+  // Only the missing pairs reach the insert: an ON CONFLICT check per existing level costs more
+  // than the anti-join (the conflict clause still covers a level created concurrently).
   await executor.execute(sql`
     insert into stock_levels (location_id, sku)
-    select location_id, sku from (${source}) f order by sku, location_id
+    select location_id, sku from (${source}) f
+    where not exists (select 1 from stock_levels s where s.location_id = f.location_id and s.sku = f.sku)
+    order by sku, location_id
     on conflict do nothing`);
   await executor.execute(sql`
     select 1 from stock_levels s
