@@ -4,7 +4,7 @@ import { sendProblem } from '../http/errors.ts';
 import { resolveLocationScope } from '../network/index.ts';
 import { problem } from '../shared/problem.ts';
 import { getAvailability } from './availability.ts';
-import { AvailabilityBody, AvailabilityQuery } from './schemas.ts';
+import { AvailabilityBody, AvailabilityQuery, AvailabilityResponse } from './schemas.ts';
 
 const MAX_SKUS = 1000;
 
@@ -45,6 +45,7 @@ export function availabilityRoutes(app: FastifyInstance, db: Db): void {
         description:
           'available = max(0, on_hand − reserved − safety_stock) over active locations in scope (a location group, a channel’s group, one location, or the whole network).',
         querystring: AvailabilityQuery,
+        response: { 200: AvailabilityResponse },
       },
     },
     (request, reply) => {
@@ -63,6 +64,7 @@ export function availabilityRoutes(app: FastifyInstance, db: Db): void {
         tags,
         summary: 'The same as GET /v1/availability, with the SKUs in a JSON body',
         body: AvailabilityBody,
+        response: { 200: AvailabilityResponse },
       },
     },
     (request, reply) => answer(db, request, reply, request.body.skus, request.body),

@@ -56,6 +56,7 @@ export async function getAvailability(
             : sql`p.sku in (select jsonb_array_elements_text(${skuJson}::jsonb))`
         }
         order by p.sku, s.location_id`,
+    { prepare: true },
   );
   const bySku = new Map<string, SkuAvailability>();
   for (const row of rows) {

@@ -106,3 +106,26 @@ export const AvailabilityBody = Type.Object(
   { additionalProperties: false },
 );
 export type AvailabilityBody = Static<typeof AvailabilityBody>;
+
+const Count = Type.Integer();
+/** The answer of both availability endpoints; also what the response serializer compiles. */
+export const AvailabilityResponse = Type.Object({
+  data: Type.Array(
+    Type.Object({
+      sku: Type.String(),
+      available: Count,
+      on_hand: Count,
+      reserved: Count,
+      locations: Type.Array(
+        Type.Object({
+          location_id: Type.String(),
+          available: Count,
+          on_hand: Count,
+          reserved: Count,
+          safety_stock: Count,
+        }),
+      ),
+    }),
+  ),
+  unknown_skus: Type.Array(Type.String(), { description: 'Asked-for SKUs that are not products' }),
+});
