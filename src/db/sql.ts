@@ -59,6 +59,23 @@ export async function queryOne<Row>(
   return rows[0];
 }
 
+/**
+ * Several row sets in one round trip: each named statement's rows come back as a JSON array, in
+ * the statement's own order. Through JSON, timestamps arrive as ISO 8601 text (`toIso` reads
+ * them) and int8 as plain numbers.
+ */
+export async function queryRowsets<Sets extends Record<string, unknown[]>>(
+  executor: Executor,
+  statements: { [Name in keyof Sets]: SQL },
+): Promise<Sets> {
+  const columns = Object.entries(statements as Record<string, SQL>).map(
+    ([name, statement]) =>
+      sql`(select coalesce(json_agg(rowset), '[]'::json) from (${statement}) rowset) as ${sql.identifier(name)}`,
+  );
+  const row = await queryOne<Sets>(executor, sql`select ${sql.join(columns, sql`, `)}`);
+  return row!;
+}
+
 /** A timestamptz expression as the API writes it (`toIso`'s format), for responses built in SQL. */
 export function isoTimestamp(expression: SQL): SQL {
   return sql`to_char(${expression} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { query, queryOne, toIso, type Executor } from '../db/index.ts';
+import { query, queryRowsets, toIso, type Executor } from '../db/index.ts';
 import { invoicesOfOrder } from '../invoices/index.ts';
 import { returnsOfOrder } from '../returns/index.ts';
 import { derivePaymentStatus } from './status.ts';
@@ -29,13 +29,14 @@ interface OrderRow {
 
 const money = (amount: number, currency: string) => ({ amount, currency });
 
-async function linesOf(executor: Executor, orderId: string, currency: string) {
-  const rows = await query<Record<string, number | string | null>>(
-    executor,
-    sql`select line_id, sku, name, quantity, unit_price_minor, discount_minor, tax_minor, allocated, backordered, cancelled,
-               shipped, delivered, return_requested, returned, refunded, reservation_id
-        from order_lines where order_id = ${orderId} order by line_no`,
-  );
+type LineRow = Record<string, number | string | null>;
+
+const linesSql = (orderId: string) =>
+  sql`select line_id, sku, name, quantity, unit_price_minor, discount_minor, tax_minor, allocated, backordered, cancelled,
+             shipped, delivered, return_requested, returned, refunded, reservation_id
+      from order_lines where order_id = ${orderId} order by line_no`;
+
+function presentLines(rows: LineRow[], currency: string) {
   return rows.map((r) => ({
     line_id: r.line_id as string,
     sku: r.sku as string,
@@ -59,30 +60,31 @@ async function linesOf(executor: Executor, orderId: string, currency: string) {
   }));
 }
 
-async function fulfillmentOf(executor: Executor, orderId: string) {
-  const allocations = await query<{
-    id: number;
-    line_id: string;
-    sku: string;
-    location_id: string;
-    quantity: number;
-    status: string;
-    fulfillment_order_id: string | null;
-  }>(
-    executor,
-    sql`select id, line_id, sku, location_id, quantity, status, fulfillment_order_id from order_allocations where order_id = ${orderId} order by id`,
-  );
-  const fos = await query<{
-    id: string;
-    location_id: string;
-    delivery_method: string;
-    status: string;
-    created_at: string;
-    updated_at: string;
-  }>(
-    executor,
-    sql`select id, location_id, delivery_method, status, created_at, updated_at from fulfillment_orders where order_id = ${orderId} order by id`,
-  );
+interface AllocationRow {
+  id: number;
+  line_id: string;
+  sku: string;
+  location_id: string;
+  quantity: number;
+  status: string;
+  fulfillment_order_id: string | null;
+}
+
+interface FulfillmentOrderRow {
+  id: string;
+  location_id: string;
+  delivery_method: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const allocationsSql = (orderId: string) =>
+  sql`select id, line_id, sku, location_id, quantity, status, fulfillment_order_id from order_allocations where order_id = ${orderId} order by id`;
+const fulfillmentOrdersSql = (orderId: string) =>
+  sql`select id, location_id, delivery_method, status, created_at, updated_at from fulfillment_orders where order_id = ${orderId} order by id`;
+
+function presentFulfillment(allocations: AllocationRow[], fos: FulfillmentOrderRow[]) {
   return {
     allocations: allocations.map(({ fulfillment_order_id, ...a }) => ({ ...a, fulfillment_order_id })),
     fulfillment_orders: fos.map((fo) => ({
@@ -96,45 +98,47 @@ async function fulfillmentOf(executor: Executor, orderId: string) {
   };
 }
 
-async function shipmentsOf(executor: Executor, orderId: string) {
-  const rows = await query<{
-    id: string;
-    fulfillment_order_id: string;
-    location_id: string;
-    carrier: string;
-    service: string | null;
-    tracking_number: string | null;
-    status: string;
-    shipped_at: string;
-    delivered_at: string | null;
-    lines: unknown;
-    tracking: { status: string; description: string | null; location: string | null; occurred_at: string }[];
-  }>(
-    executor,
-    sql`select s.id, s.fulfillment_order_id, s.location_id, s.carrier, s.service, s.tracking_number, s.status, s.shipped_at, s.delivered_at,
+interface ShipmentRow {
+  id: string;
+  fulfillment_order_id: string;
+  location_id: string;
+  carrier: string;
+  service: string | null;
+  tracking_number: string | null;
+  status: string;
+  shipped_at: string;
+  delivered_at: string | null;
+  lines: unknown;
+  tracking: { status: string; description: string | null; location: string | null; occurred_at: string }[];
+}
+
+const shipmentsSql = (orderId: string) =>
+  sql`select s.id, s.fulfillment_order_id, s.location_id, s.carrier, s.service, s.tracking_number, s.status, s.shipped_at, s.delivered_at,
                coalesce((select jsonb_agg(jsonb_build_object('line_id', l.line_id, 'sku', l.sku, 'quantity', l.quantity) order by l.line_id)
                          from shipment_lines l where l.shipment_id = s.id), '[]'::jsonb) as lines,
                coalesce((select jsonb_agg(jsonb_build_object('status', t.status, 'description', t.description, 'location', t.location, 'occurred_at', t.occurred_at) order by t.occurred_at, t.id)
                          from tracking_events t where t.shipment_id = s.id), '[]'::jsonb) as tracking
-        from shipments s where s.order_id = ${orderId} order by s.shipped_at, s.id`,
-  );
+        from shipments s where s.order_id = ${orderId} order by s.shipped_at, s.id`;
+
+function presentShipments(rows: ShipmentRow[]) {
   return rows.map((r) => ({ ...r, shipped_at: toIso(r.shipped_at), delivered_at: toIso(r.delivered_at) }));
 }
 
-async function moneyOf(executor: Executor, orderId: string, totalMinor: number) {
-  const payments = await query<{
-    id: string;
-    kind: string;
-    status: string;
-    amount_minor: number;
-    currency: string;
-    gateway: string;
-    reference: string | null;
-    created_at: string;
-  }>(
-    executor,
-    sql`select id, kind, status, amount_minor, currency, gateway, reference, created_at from payments where order_id = ${orderId} order by created_at, id`,
-  );
+interface PaymentRow {
+  id: string;
+  kind: string;
+  status: string;
+  amount_minor: number;
+  currency: string;
+  gateway: string;
+  reference: string | null;
+  created_at: string;
+}
+
+const paymentsSql = (orderId: string) =>
+  sql`select id, kind, status, amount_minor, currency, gateway, reference, created_at from payments where order_id = ${orderId} order by created_at, id`;
+
+function presentMoney(payments: PaymentRow[], totalMinor: number) {
   return {
     payment_status: derivePaymentStatus(
       payments.map((p) => ({ kind: p.kind, status: p.status, amountMinor: p.amount_minor })),
@@ -152,27 +156,38 @@ async function moneyOf(executor: Executor, orderId: string, totalMinor: number) 
   };
 }
 
-async function holdsOf(executor: Executor, orderId: string) {
-  const rows = await query<{
-    id: number;
-    kind: string;
-    reason: string;
-    created_by: string | null;
-    created_at: string;
-    released_at: string | null;
-    released_by: string | null;
-  }>(
-    executor,
-    sql`select id, kind, reason, created_by, created_at, released_at, released_by from order_holds where order_id = ${orderId} order by id`,
-  );
+interface HoldRow {
+  id: number;
+  kind: string;
+  reason: string;
+  created_by: string | null;
+  created_at: string;
+  released_at: string | null;
+  released_by: string | null;
+}
+
+const holdsSql = (orderId: string) =>
+  sql`select id, kind, reason, created_by, created_at, released_at, released_by from order_holds where order_id = ${orderId} order by id`;
+
+function presentHolds(rows: HoldRow[]) {
   return rows.map((h) => ({ ...h, created_at: toIso(h.created_at), released_at: toIso(h.released_at) }));
 }
 
+interface EventRow {
+  id: number;
+  type: string;
+  payload: Record<string, unknown>;
+  created_at: string;
+}
+
+const timelineSql = (orderId: string) =>
+  sql`select id, type, payload, created_at from events where subject_id = ${orderId} order by id`;
+
 export async function orderTimeline(executor: Executor, orderId: string) {
-  const rows = await query<{ id: number; type: string; payload: Record<string, unknown>; created_at: string }>(
-    executor,
-    sql`select id, type, payload, created_at from events where subject_id = ${orderId} order by id`,
-  );
+  return presentTimeline(await query<EventRow>(executor, timelineSql(orderId)));
+}
+
+function presentTimeline(rows: EventRow[]) {
   return rows.map((e) => {
     // The pickup code goes to the storefront in the event; agents reading the timeline do not need it.
     const {
@@ -187,12 +202,35 @@ export async function orderTimeline(executor: Executor, orderId: string) {
   });
 }
 
-/** The full order: lines with their quantity buckets, allocations, fulfillment, money, holds, timeline. */
+/**
+ * The full order: lines with their quantity buckets, allocations, fulfillment, money, holds,
+ * timeline. The order's own records come in one round trip; invoices and returns from their
+ * capabilities.
+ */
 export async function getOrder(executor: Executor, orderId: string) {
-  const order = await queryOne<OrderRow>(executor, sql`select * from orders where id = ${orderId}`);
+  const sets = await queryRowsets<{
+    order: OrderRow[];
+    holds: HoldRow[];
+    lines: LineRow[];
+    allocations: AllocationRow[];
+    fulfillment_orders: FulfillmentOrderRow[];
+    shipments: ShipmentRow[];
+    payments: PaymentRow[];
+    events: EventRow[];
+  }>(executor, {
+    order: sql`select * from orders where id = ${orderId}`,
+    holds: holdsSql(orderId),
+    lines: linesSql(orderId),
+    allocations: allocationsSql(orderId),
+    fulfillment_orders: fulfillmentOrdersSql(orderId),
+    shipments: shipmentsSql(orderId),
+    payments: paymentsSql(orderId),
+    events: timelineSql(orderId),
+  });
+  const [order] = sets.order;
   if (!order) return undefined;
   const c = order.currency;
-  const holds = await holdsOf(executor, orderId);
+  const holds = presentHolds(sets.holds);
   return {
     id: order.id,
     channel_id: order.channel_id,
@@ -214,14 +252,14 @@ export async function getOrder(executor: Executor, orderId: string) {
     placed_at: toIso(order.placed_at),
     created_at: toIso(order.created_at),
     updated_at: toIso(order.updated_at),
-    lines: await linesOf(executor, orderId, c),
-    ...(await fulfillmentOf(executor, orderId)),
-    shipments: await shipmentsOf(executor, orderId),
-    ...(await moneyOf(executor, orderId, order.total_minor)),
+    lines: presentLines(sets.lines, c),
+    ...presentFulfillment(sets.allocations, sets.fulfillment_orders),
+    shipments: presentShipments(sets.shipments),
+    ...presentMoney(sets.payments, order.total_minor),
     invoices: await invoicesOfOrder(executor, orderId),
     holds,
     ...(await returnsOfOrder(executor, orderId)),
-    timeline: await orderTimeline(executor, orderId),
+    timeline: presentTimeline(sets.events),
   };
 }
 
