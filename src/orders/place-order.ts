@@ -30,15 +30,9 @@ export async function placeOrder(
 ): Promise<Result<{ order: OrderView; replayed: boolean }>> {
   const valid = await validateOrder(executor, input, options.channelOfKey);
   if (!valid.ok) return valid;
-  const existing = await queryOne<{ id: string; request_hash: string }>(
-    executor,
-    sql`select id, request_hash from orders where channel_id = ${valid.value.channelId} and external_id = ${input.external_id}`,
-  );
-  if (existing) return replay(executor, existing, input, options.requestHash);
-
   const orderId = await insertOrder(executor, input, valid.value, options);
   if (!orderId) {
-    // A concurrent request inserted the same channel order first; answer as a replay.
+    // The channel already sent this order (a retry, or a concurrent twin that committed first).
     const winner = await queryOne<{ id: string; request_hash: string }>(
       executor,
       sql`select id, request_hash from orders where channel_id = ${valid.value.channelId} and external_id = ${input.external_id}`,
