@@ -29,6 +29,9 @@ export const permissions = {
   'routing:read': ['admin', 'agent'],
   'routing:write': ['admin'],
   'keys:write': ['admin'],
+  /** Dashboards and customer 360; channel keys see only their own channel's figures. */
+  'reports:read': ['admin', 'agent', 'channel'],
+  'customers:read': ['admin', 'agent', 'channel'],
   'webhooks:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 

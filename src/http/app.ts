@@ -20,6 +20,8 @@ import { webhookRoutes } from '../webhooks/index.ts';
 import { paymentRoutes } from '../payments/index.ts';
 import { invoiceRoutes } from '../invoices/index.ts';
 import { routingRoutes } from '../routing/index.ts';
+import { reportRoutes } from '../reports/index.ts';
+import { customerRoutes } from '../customers/index.ts';
 
 export interface AppOptions {
   database: Database;
@@ -103,6 +105,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       webhookRoutes(v1, context);
       paymentRoutes(v1, context);
       invoiceRoutes(v1, context);
+      reportRoutes(v1, context);
+      customerRoutes(v1, context);
     },
     { prefix: '/v1' },
   );
