@@ -12,3 +12,4 @@ export { allocateProportionally } from './money.ts';
 export { rerouteBackorders, startBackorderWorker } from './backorders.ts';
 export { listOrders } from './list-orders.ts';
 export type { OrderFilter } from './list-orders.ts';
+export type { CreateOrder } from './schemas.ts';
