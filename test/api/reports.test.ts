@@ -272,26 +272,19 @@ describe('who sees what', () => {
 
 describe('bad requests', () => {
   it.each([
-    'from=2026-13-01',
-    'from=2026-02-30',
-    'to=yesterday',
-    'from=2026-03-05&to=2026-03-01',
-    'from=2025-01-01&to=2026-03-01',
-    'channel=nowhere',
-  ])('answers %s with validation_failed', async (params) => {
-    const response = await server.request('GET', `/v1/reports/orders-per-day?${params}`);
+    'orders-per-day?from=2026-13-01',
+    'orders-per-day?from=2026-02-30',
+    'orders-per-day?to=yesterday',
+    'orders-per-day?from=2026-03-05&to=2026-03-01',
+    'orders-per-day?from=2025-01-01&to=2026-03-01',
+    'top-channels?channel=nowhere',
+    'fulfillment?sla_hours=0',
+    'fulfillment?sla_hours=two',
+    'stock-health?overstock_days=-1',
+  ])('answers %s with validation_failed', async (path) => {
+    const response = await server.request('GET', `/v1/reports/${path}`);
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    expect(response.body.code).toBe('validation_failed');
-  });
-
-  it.each([
-    ['fulfillment', 'sla_hours=0'],
-    ['fulfillment', 'sla_hours=two'],
-    ['stock-health', 'overstock_days=-1'],
-  ])('answers %s?%s with validation_failed', async (name, params) => {
-    const response = await server.request('GET', `/v1/reports/${name}?${params}`);
-    expect(response.status).toBe(400);
     expect(response.body.code).toBe('validation_failed');
   });
 
