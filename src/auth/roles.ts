@@ -37,6 +37,9 @@ export const permissions = {
   'returns:receive': ['admin', 'agent', 'fulfillment'],
   'returns:configure': ['admin'],
   'keys:write': ['admin'],
+  /** Dashboards and customer 360; channel keys see only their own channel's figures. */
+  'reports:read': ['admin', 'agent', 'channel'],
+  'customers:read': ['admin', 'agent', 'channel'],
   'webhooks:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 

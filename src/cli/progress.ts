@@ -9,9 +9,9 @@ export interface ProgressDisplay {
 
 /**
  * Cost of one item of each phase relative to creating one record: stock levels go in as
- * set-based batches, so each row is cheap.
+ * set-based batches, so each row is cheap; an order is placed, routed and shipped step by step.
  */
-const phaseWeights: Partial<Record<SeedPhase, number>> = { 'stock levels': 0.05 };
+const phaseWeights: Partial<Record<SeedPhase, number>> = { 'stock levels': 0.05, orders: 10 };
 
 /**
  * Shows seeding progress on `stream`: one bar redrawn in place on a terminal, one plain line

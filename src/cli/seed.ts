@@ -9,14 +9,14 @@ function describeSummary(summary: DemoSummary): string {
   return (
     `Loaded the demo network: ${summary.distributionCenters} distribution centres, ${summary.stores} stores, ` +
     `${summary.locationGroups} location groups, ${summary.channels} channels, ${summary.products} products, ` +
-    `${summary.stockLevels} stock levels (${summary.units.toLocaleString('en-US')} units).`
+    `${summary.stockLevels} stock levels (${summary.units.toLocaleString('en-US')} units), ${summary.orders} orders of the last 30 days.`
   );
 }
 
 export function seedCommand(): Command {
   return new Command('seed')
     .description('Load sample data into the database.')
-    .option('--demo', 'the demo network: distribution centres, stores, channels, products and stock')
+    .option('--demo', 'the demo network: distribution centres, stores, channels, products, stock and 30 days of orders')
     .addHelpText(
       'after',
       `

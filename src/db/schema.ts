@@ -544,6 +544,8 @@ export const shipments = pgTable(
   (t) => [
     index('shipments_order_idx').on(t.orderId),
     index('shipments_tracking_idx').on(t.trackingNumber),
+    /** Reports read shipments by when they left (time to ship, turnover, units sold). */
+    index('shipments_shipped_at_idx').on(t.shippedAt),
     check(
       'shipments_status_check',
       sql`${t.status} in ('label_created', 'pre_transit', 'in_transit', 'out_for_delivery', 'delivered', 'exception', 'returned_to_sender')`,

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction, query } from '../db/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { seedDemo, type SeedProgress } from './index.ts';
+import { startTestServer } from '../../test/support/server.ts';
+import { DEMO_HISTORY_DAYS, DEMO_ORDER_COUNT, seedDemo, type SeedProgress } from './index.ts';
 
 let database: TestDatabase;
 
@@ -24,15 +25,18 @@ async function count(table: string, where = sql`true`): Promise<number> {
 describe('the demo network', () => {
   it('loads distribution centres, stores, products, channels and stock', async () => {
     const progress: SeedProgress[] = [];
+    const started = performance.now();
     const result = await inTransaction(database.db, (tx) => seedDemo(tx, { onProgress: (p) => progress.push(p) }));
+    const seconds = (performance.now() - started) / 1000;
     expect(result.ok && result.value.status).toBe('seeded');
+    console.log(`demo seed: ${seconds.toFixed(2)} s on ${database.engine}`);
 
     expect(await count('locations', sql`type = 'distribution_center'`)).toBeGreaterThanOrEqual(2);
     expect(await count('locations', sql`type = 'store'`)).toBeGreaterThanOrEqual(6);
     expect(await count('products')).toBeGreaterThanOrEqual(50);
     expect(await count('products', sql`allow_backorder`)).toBeGreaterThan(0);
     expect(await count('stock_levels')).toBeGreaterThan(500);
-    expect(progress.at(-1)).toMatchObject({ phase: 'stock levels' });
+    expect(progress.at(-1)).toMatchObject({ phase: 'orders' });
     expect(progress.at(-1)?.done).toBe(progress.at(-1)?.total);
   });
 
@@ -65,7 +69,50 @@ describe('the demo network', () => {
           where coalesce(s.on_hand, 0) <> coalesce(l.on_hand, 0) or coalesce(s.reserved, 0) <> coalesce(l.reserved, 0)`,
     );
     expect(mismatches).toEqual([]);
-    expect(await count('inventory_ledger', sql`kind <> 'receipt' or reason <> 'demo seed'`)).toBe(0);
+    expect(await count('inventory_ledger', sql`kind = 'receipt' and reason <> 'demo seed'`)).toBe(0);
+    // Every other movement is the demo orders': reservations, releases and shipments.
+    expect(
+      await count('inventory_ledger', sql`kind not in ('receipt', 'reservation', 'release', 'commit', 'ship')`),
+    ).toBe(0);
+  });
+
+  it('places 30 days of orders on both channels: shipped, delivered, cancelled and open', async () => {
+    const orders = await query<{ channel: string; status: string; n: number; oldest_days: number }>(
+      database.db,
+      sql`select c.code as channel, o.status, count(*)::int as n,
+                 max(extract(epoch from now() - o.placed_at) / 86400)::float8 as oldest_days
+          from orders o join channels c on c.id = o.channel_id group by c.code, o.status`,
+    );
+    const total = orders.reduce((sum, r) => sum + r.n, 0);
+    expect(total).toBeGreaterThan(DEMO_ORDER_COUNT * 0.9);
+    expect(new Set(orders.map((r) => r.channel))).toEqual(new Set(['web', 'marketplace']));
+    const statuses = new Set(orders.map((r) => r.status));
+    for (const status of ['delivered', 'shipped', 'cancelled']) expect(statuses).toContain(status);
+    expect(Math.max(...orders.map((r) => r.oldest_days))).toBeLessThanOrEqual(DEMO_HISTORY_DAYS);
+    expect(await count('shipments', sql`shipped_at > now()`)).toBe(0);
+    expect(await count('shipments')).toBeGreaterThan(0);
+  });
+
+  it('fills every dashboard on first start', async () => {
+    const server = await startTestServer(database);
+    try {
+      const get = async (path: string) => (await server.request('GET', path)).body;
+      const perDay = await get('/v1/reports/orders-per-day');
+      expect(new Set(perDay.totals.map((t: { channel_name: string }) => t.channel_name)).size).toBe(2);
+      const fulfillment = await get('/v1/reports/fulfillment');
+      for (const figure of ['fulfillment_rate', 'avg_hours_to_ship', 'p90_hours_to_ship', 'sla_hit_rate']) {
+        expect(fulfillment[figure], figure).toBeGreaterThan(0);
+      }
+      expect(fulfillment.cancellation_rate).toBeGreaterThan(0);
+      const turnover = await get('/v1/reports/inventory-turnover');
+      expect(turnover.rows.some((r: { units_shipped: number }) => r.units_shipped > 0)).toBe(true);
+      const health = await get('/v1/reports/stock-health');
+      expect(health.stock_outs.length).toBeGreaterThan(0);
+      expect(health.overstock.length).toBeGreaterThan(0);
+      expect((await get('/v1/customers')).data.length).toBeGreaterThan(5);
+    } finally {
+      await server.close();
+    }
   });
 
   it('does nothing the second time', async () => {

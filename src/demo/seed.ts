@@ -5,6 +5,8 @@ import { ok, type Result } from '../shared/result.ts';
 import { demoChannels, demoDistributionCenters, demoGroups, demoStores } from './locations.ts';
 import { demoProducts } from './products.ts';
 import { generateDemoStock, type DemoStockLevel } from './stock.ts';
+import { DEMO_ORDER_COUNT } from './orders.ts';
+import { seedDemoOrders } from './seed-orders.ts';
 
 /** `consign_meta` key set when the demo network is loaded; its value is the time. */
 export const DEMO_SEEDED_KEY = 'demo_seeded_at';
@@ -12,7 +14,7 @@ export const DEMO_SEEDED_KEY = 'demo_seeded_at';
 const DEMO_SEED_LOCK_ID = 7_341_009_114;
 const INSERT_BATCH_SIZE = 250;
 
-export type SeedPhase = 'locations' | 'location groups' | 'channels' | 'products' | 'stock levels';
+export type SeedPhase = 'locations' | 'location groups' | 'channels' | 'products' | 'stock levels' | 'orders';
 
 export interface SeedProgress {
   phase: SeedPhase;
@@ -33,6 +35,8 @@ export interface DemoSummary {
   products: number;
   stockLevels: number;
   units: number;
+  /** Orders of the last 30 days on both channels, shipped, delivered, cancelled or open. */
+  orders: number;
 }
 
 export type SeedDemoOutcome =
@@ -50,6 +54,7 @@ export function demoSize(): Record<SeedPhase, number> {
     channels: demoChannels.length,
     products: demoProducts.length,
     'stock levels': generateDemoStock(sitesOf(locations), demoProducts).length,
+    orders: DEMO_ORDER_COUNT,
   };
 }
 
@@ -61,7 +66,8 @@ function sitesOf(
 
 /**
  * Loads the Harbor & Pine demo network in the caller's transaction: locations, groups,
- * channels, products and stock with its ledger. Runs once per database: a second call finds
+ * channels, products, stock with its ledger, and 30 days of orders placed, shipped, delivered
+ * and cancelled through the same use cases as the API. Runs once per database: a second call finds
  * the `demo_seeded_at` mark and does nothing.
  */
 export async function seedDemo(tx: Tx, options: SeedDemoOptions = {}): Promise<Result<SeedDemoOutcome>> {
@@ -80,6 +86,7 @@ export async function seedDemo(tx: Tx, options: SeedDemoOptions = {}): Promise<R
   const products = await seedProducts(tx, report);
   if (!products.ok) return products;
   const stock = await seedStock(tx, locations.value, report);
+  const orders = await seedDemoOrders(tx, Date.now(), (p) => report({ phase: 'orders', ...p }));
 
   await writeMetaOnce(tx, DEMO_SEEDED_KEY, new Date().toISOString());
   return ok({
@@ -92,6 +99,7 @@ export async function seedDemo(tx: Tx, options: SeedDemoOptions = {}): Promise<R
       products: products.value,
       stockLevels: stock.levels,
       units: stock.units,
+      orders,
     },
   });
 }

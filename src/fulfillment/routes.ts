@@ -46,6 +46,12 @@ const ShipBody = Type.Object(
       ),
     ),
     lines: Type.Optional(LineQuantities),
+    shipped_at: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'When the parcel left, if earlier than now (not before the order)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { queryOne, type Executor } from '../db/index.ts';
+import { queryOne, toIso, type Executor } from '../db/index.ts';
 import { applyMovement } from '../inventory/index.ts';
 import { refreshOrderStatus } from '../orders/index.ts';
 import { captureShipment } from '../payments/index.ts';
@@ -18,6 +18,32 @@ export interface ShipInput {
   packages?: unknown[] | undefined;
   /** Which lines and how many; omitted = everything still open on this fulfillment order. */
   lines?: { line_id: string; quantity: number }[] | undefined;
+  /** When the parcel left, for shipments recorded after the fact; omitted = now. */
+  shipped_at?: string | undefined;
+}
+
+/** Clocks differ a little: a shipment time this far ahead of ours is still taken as given. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** A shipment time given by the caller lies between the order's placement and now. */
+async function checkShippedAt(
+  executor: Executor,
+  orderId: string,
+  shippedAt: string | undefined,
+): Promise<Result<null>> {
+  if (shippedAt === undefined) return ok(null);
+  const order = await queryOne<{ placed_at: string }>(
+    executor,
+    sql`select placed_at from orders where id = ${orderId}`,
+  );
+  const at = Date.parse(shippedAt);
+  const placed = Date.parse(toIso(order?.placed_at)!);
+  if (at <= Date.now() + CLOCK_SKEW_MS && at >= placed) return ok(null);
+  return fail(
+    problem('validation_failed', 'shipped_at must lie between the order being placed and now.', {
+      errors: [{ pointer: '/shipped_at', message: `between ${new Date(placed).toISOString()} and now` }],
+    }),
+  );
 }
 
 type Picked = { allocation: AllocationRow; quantity: number }[];
@@ -64,9 +90,10 @@ async function commitUnits(
 ): Promise<string> {
   const shipmentId = newId('shp');
   await executor.execute(sql`
-    insert into shipments (id, order_id, fulfillment_order_id, location_id, carrier, service, tracking_number, status, packages, delivered_at)
+    insert into shipments (id, order_id, fulfillment_order_id, location_id, carrier, service, tracking_number, status, packages, delivered_at, shipped_at)
     values (${shipmentId}, ${fo.order_id}, ${fo.id}, ${fo.location_id}, ${input.carrier}, ${input.service ?? null}, ${input.tracking_number ?? null},
-            ${delivered ? 'delivered' : 'label_created'}, ${input.packages ? JSON.stringify(input.packages) : null}::jsonb, ${delivered ? sql`now()` : null})`);
+            ${delivered ? 'delivered' : 'label_created'}, ${input.packages ? JSON.stringify(input.packages) : null}::jsonb, ${delivered ? sql`now()` : null},
+            coalesce(${input.shipped_at ?? null}::timestamptz, now()))`);
   const perLine = new Map<string, { sku: string; quantity: number }>();
   for (const { allocation, quantity } of picked) {
     const level = await applyMovement(
@@ -121,6 +148,8 @@ export async function shipFulfillmentOrder(
     return fail(
       problem('illegal_transition', `Fulfillment order ${id} is for ${fo.delivery_method}; use ready-for-pickup.`),
     );
+  const when = await checkShippedAt(executor, fo.order_id, input.shipped_at);
+  if (!when.ok) return when;
   const allocations = await reservedAllocations(executor, id);
   const picked = pickAllocations(allocations, input.lines);
   if (!picked.ok) return picked;

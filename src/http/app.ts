@@ -21,6 +21,8 @@ import { paymentRoutes } from '../payments/index.ts';
 import { invoiceRoutes } from '../invoices/index.ts';
 import { routingRoutes } from '../routing/index.ts';
 import { returnPolicyRoutes, returnRoutes } from '../returns/index.ts';
+import { reportRoutes } from '../reports/index.ts';
+import { customerRoutes } from '../customers/index.ts';
 
 export interface AppOptions {
   database: Database;
@@ -106,6 +108,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       invoiceRoutes(v1, context);
       returnRoutes(v1, context);
       returnPolicyRoutes(v1, context);
+      reportRoutes(v1, context);
+      customerRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

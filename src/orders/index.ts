@@ -10,4 +10,6 @@ export { deriveOrderStatus, orderStatuses, orderTransitions, canTransitionOrder 
 export type { OrderStatus } from './status.ts';
 export { allocateProportionally } from './money.ts';
 export { rerouteBackorders, startBackorderWorker } from './backorders.ts';
+export { listOrders } from './list-orders.ts';
+export type { OrderFilter } from './list-orders.ts';
 export type { CreateOrder } from './schemas.ts';

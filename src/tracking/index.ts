@@ -10,3 +10,5 @@ export { trackingStatuses, terminalStatuses, deriveShipmentStatus } from './stat
 export type { TrackingStatus, ShipmentStatus } from './statuses.ts';
 export { secretVariables, webhookSecretsFromEnv, verifyWebhook } from './signatures.ts';
 export type { WebhookSecrets } from './signatures.ts';
+export { ownEvents } from './own-format.ts';
+export type { OwnTrackingEvent } from './own-format.ts';

@@ -1,0 +1,1 @@
+CREATE INDEX "shipments_shipped_at_idx" ON "shipments" USING btree ("shipped_at");
