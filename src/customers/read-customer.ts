@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
 import { listOrders } from '../orders/index.ts';
+import { listReturns } from '../returns/index.ts';
 import { customerOrders, listCustomers } from './list-customers.ts';
 
-/** The customer 360 lists at most this many orders, newest first; the totals count them all. */
+/** The customer 360 lists at most this many orders (and returns), newest first; the totals count them all. */
 export const CUSTOMER_ORDER_LIMIT = 500;
 
 export interface CustomerTotal {
@@ -44,7 +45,11 @@ export async function getCustomer(executor: Executor, rawEmail: string, channelI
     first_order_at: summary.first_order_at,
     last_order_at: summary.last_order_at,
     orders,
-    returns: [] as unknown[],
+    returns: await listReturns(executor, {
+      customerEmail: email,
+      channelId: channelId ?? undefined,
+      limit: CUSTOMER_ORDER_LIMIT,
+    }),
     totals: await customerTotals(executor, email, channelId),
     channels: summary.channels,
   };

@@ -127,3 +127,20 @@ describe('policy, self-service and permissions', () => {
     expect(page2.body.next_cursor).toBeNull();
   });
 });
+
+describe('customer 360', () => {
+  it("lists the customer's returns beside their orders", async () => {
+    const order = await deliveredOrder(world, [{ sku: world.net.skus[2]!, quantity: 1 }], { prefix: 'C360' });
+    const created = await request('POST', '/v1/returns', {
+      body: returnBody(order.id, [{ line_id: 'L1', quantity: 1 }]),
+    });
+    expect(created.status).toBe(201);
+    const email = order.customer.email as string;
+    const customer = await request('GET', `/v1/customers/${encodeURIComponent(email)}`);
+    expect(customer.status).toBe(200);
+    expect(customer.body.orders.map((o: { id: string }) => o.id)).toContain(order.id);
+    expect(customer.body.returns).toMatchObject([
+      { id: created.body.id, order_id: order.id, status: created.body.status },
+    ]);
+  });
+});
