@@ -30,6 +30,9 @@ export const permissions = {
   'routing:write': ['admin'],
   'keys:write': ['admin'],
   'webhooks:manage': ['admin'],
+  /** Recurring orders; channel keys their own channel's only. */
+  'subscriptions:read': ['admin', 'agent', 'channel'],
+  'subscriptions:manage': ['admin', 'agent', 'channel'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -10,3 +10,5 @@ export { deriveOrderStatus, orderStatuses, orderTransitions, canTransitionOrder 
 export type { OrderStatus } from './status.ts';
 export { allocateProportionally } from './money.ts';
 export { rerouteBackorders, startBackorderWorker } from './backorders.ts';
+export { validateOrder } from './validate-order.ts';
+export { CreateOrder, Customer, Money, ShippingAddress } from './schemas.ts';

@@ -17,6 +17,7 @@ export const problemCodes = {
   illegal_transition: { status: 409, title: 'That change of status is not allowed' },
   below_reserved: { status: 409, title: 'On hand would fall below what is reserved' },
   refund_exceeds_captured: { status: 409, title: 'The refund is more than was captured and not yet refunded' },
+  payment_declined: { status: 402, title: 'The payment was declined' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Send application/json' },
   unknown_sku: { status: 422, title: 'Unknown SKU' },
