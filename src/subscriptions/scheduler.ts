@@ -76,6 +76,8 @@ export async function runDueSubscriptions(db: Db, options: RunOptions = {}): Pro
     }
     if (outcome === null) break;
     run[outcome]++;
+    // Let requests waiting for the database go first (the embedded engine runs one transaction at a time).
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return run;
 }
