@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { inTransaction, queryOne } from '../db/index.ts';
+import { inTransaction, queryOne, type Db } from '../db/index.ts';
 import type { AppContext } from '../http/app.ts';
 import { sendProblem } from '../http/errors.ts';
 import { runCreate } from '../http/idempotency.ts';
@@ -24,6 +24,27 @@ const actionOptions = (request: FastifyRequest, reason?: string) => ({
   now: new Date(),
   reason,
 });
+
+/** Lists what the key may see: a channel key only its own channel's subscriptions. */
+async function listVisible(db: Db, request: FastifyRequest<{ Querystring: ListQuery }>) {
+  const q = request.query;
+  let channelId = q.channel;
+  if (channelId) {
+    const channel = await queryOne<{ id: string }>(
+      db,
+      sql`select id from channels where id = ${channelId} or code = ${channelId}`,
+    );
+    channelId = channel?.id ?? channelId;
+  }
+  channelId = channelOf(request) ?? channelId;
+  const statuses = q.status?.split(',').filter((s) => s.length > 0);
+  const unknown = statuses?.find((s) => !(subscriptionStatuses as string[]).includes(s));
+  if (unknown)
+    throw new ProblemError(
+      problem('validation_failed', `Unknown status ${unknown}; use ${subscriptionStatuses.join(', ')}.`),
+    );
+  return listSubscriptions(db, { limit: q.limit, cursor: q.cursor, statuses, channelId, email: q.email });
+}
 
 export function subscriptionRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
   const tags = ['subscriptions'];
@@ -49,26 +70,7 @@ export function subscriptionRoutes(app: FastifyInstance, { database: { db } }: A
       config: { permission: 'subscriptions:read' },
       schema: { tags, summary: 'List subscriptions, newest first', querystring: ListQuery },
     },
-    async (request) => {
-      const q = request.query;
-      let channelId = q.channel;
-      if (channelId) {
-        const channel = await queryOne<{ id: string }>(
-          db,
-          sql`select id from channels where id = ${channelId} or code = ${channelId}`,
-        );
-        channelId = channel?.id ?? channelId;
-      }
-      const own = channelOf(request);
-      if (own) channelId = own;
-      const statuses = q.status?.split(',').filter((s) => s.length > 0);
-      const unknown = statuses?.find((s) => !(subscriptionStatuses as string[]).includes(s));
-      if (unknown)
-        throw new ProblemError(
-          problem('validation_failed', `Unknown status ${unknown}; use ${subscriptionStatuses.join(', ')}.`),
-        );
-      return listSubscriptions(db, { limit: q.limit, cursor: q.cursor, statuses, channelId, email: q.email });
-    },
+    (request) => listVisible(db, request),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -106,6 +108,11 @@ export function subscriptionRoutes(app: FastifyInstance, { database: { db } }: A
       ),
   );
 
+  actionRoutes(app, db, tags);
+}
+
+/** `POST /subscriptions/{id}/{pause,resume,skip,cancel}`, one route per action of the table. */
+function actionRoutes(app: FastifyInstance, db: Db, tags: string[]): void {
   for (const action of Object.keys(subscriptionActions) as SubscriptionAction[]) {
     app.post<{ Params: { id: string }; Body: ActionBody }>(
       `/subscriptions/:id/${action}`,

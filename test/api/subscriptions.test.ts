@@ -230,3 +230,19 @@ describe('the lifecycle table', () => {
     expect(new Date(resumed.body.next_period.scheduled_for).getTime()).toBeGreaterThan(Date.now());
   });
 });
+
+describe('reads and changes', () => {
+  it('an unknown status filter is a 400; a cancelled subscription cannot be changed', async () => {
+    const listed = await server.request('GET', '/v1/subscriptions?status=nope');
+    expect(listed).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    const { id } = await createSubscription(server.request);
+    const payment = { gateway: 'test', payment_method: 'pm_new' };
+    expect((await server.request('PATCH', `/v1/subscriptions/${id}`, { body: { colour: 'red' } })).status).toBe(400);
+    const changed = await server.request('PATCH', `/v1/subscriptions/${id}`, { body: { payment } });
+    expect(changed.body.payment).toEqual(payment);
+    await server.request('POST', `/v1/subscriptions/${id}/cancel`, { body: {} });
+    const refused = await server.request('PATCH', `/v1/subscriptions/${id}`, { body: { payment } });
+    expect(refused).toMatchObject({ status: 409, body: { code: 'illegal_transition' } });
+    expect((await server.request('GET', '/v1/subscriptions/sub_nope')).status).toBe(404);
+  });
+});
