@@ -111,6 +111,13 @@ export function subscriptionRoutes(app: FastifyInstance, { database: { db } }: A
   actionRoutes(app, db, tags);
 }
 
+const ACTION_SUMMARIES: Record<SubscriptionAction, string> = {
+  pause: 'Pause a subscription: no orders until it is resumed',
+  resume: 'Resume a paused subscription; the periods that fell while paused are skipped',
+  skip: 'Skip the next period of a subscription',
+  cancel: 'Cancel a subscription for good',
+};
+
 /** `POST /subscriptions/{id}/{pause,resume,skip,cancel}`, one route per action of the table. */
 function actionRoutes(app: FastifyInstance, db: Db, tags: string[]): void {
   for (const action of Object.keys(subscriptionActions) as SubscriptionAction[]) {
@@ -120,7 +127,7 @@ function actionRoutes(app: FastifyInstance, db: Db, tags: string[]): void {
         config: { permission: 'subscriptions:manage', idempotent: true },
         schema: {
           tags,
-          summary: `${action[0]!.toUpperCase()}${action.slice(1)} a subscription (allowed from: ${subscriptionActions[action].from.join(', ')})`,
+          summary: `${ACTION_SUMMARIES[action]} (allowed from: ${subscriptionActions[action].from.join(', ')})`,
           params: IdParams,
           body: Type.Optional(ActionBody),
         },
