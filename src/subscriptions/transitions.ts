@@ -35,7 +35,8 @@ export function canTransitionSubscription(from: SubscriptionStatus, to: Subscrip
 export function refuseAction(action: SubscriptionAction, status: SubscriptionStatus): string | null {
   const rule = subscriptionActions[action];
   if ((rule.from as readonly SubscriptionStatus[]).includes(status)) return null;
-  return `A ${status} subscription cannot be ${action === 'skip' ? 'skipped' : `${action}d`}.`;
+  const done = { pause: 'paused', resume: 'resumed', cancel: 'cancelled', skip: 'skipped' }[action];
+  return `A ${status} subscription cannot be ${done}.`;
 }
 
 /**

@@ -191,6 +191,7 @@ describe('the lifecycle table', () => {
         if (!allowed) {
           expect(response.status).toBe(409);
           expect(response.body).toMatchObject({ code: 'illegal_transition', from, action });
+          expect(response.body.detail).toBe(refuseAction(action, from));
           expect(await eventsOf(id)).toEqual(before);
           return;
         }
