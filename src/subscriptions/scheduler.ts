@@ -4,7 +4,9 @@ import { startIntervalWorker } from '../shared/interval-worker.ts';
 import { problem } from '../shared/problem.ts';
 import { ok } from '../shared/result.ts';
 import { loadSubscription, type SubscriptionRow } from './read.ts';
-import { recordFailure, workOnSubscription, type StepOutcome } from './run-period.ts';
+import { recordSubscriptionEvent } from './events.ts';
+import { recordFailure, SCHEDULER_ACTOR, workOnSubscription, type StepOutcome } from './run-period.ts';
+import { transitionSubscription } from './transitions.ts';
 
 export interface SchedulerRun {
   ordered: number;
@@ -36,15 +38,31 @@ async function claimDue(tx: Tx, now: Date): Promise<SubscriptionRow | undefined>
   );
 }
 
-/** A step that threw is a failed attempt too, so one broken subscription cannot stall the rest. */
+/**
+ * A step that threw is a failed attempt too, so one broken subscription cannot stall the rest.
+ * When recording the failure throws as well (say its stored schedule no longer parses), the
+ * subscription is paused for a person to look at.
+ */
 async function recordCrash(db: Db, id: string, error: unknown, now: Date): Promise<void> {
-  await inTransaction(db, async (tx) => {
-    const s = await loadSubscription(tx, id, 'skip');
-    if (!s || s.status !== 'active' || s.next_period_at === null) return ok(undefined);
-    const detail = error instanceof Error ? error.message : String(error);
-    await recordFailure(tx, s, s.attempts + 1, problem('internal_error', detail.slice(0, 500)), now);
-    return ok(undefined);
-  });
+  const detail = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+  try {
+    await inTransaction(db, async (tx) => {
+      const s = await loadSubscription(tx, id, 'skip');
+      if (!s || s.status !== 'active' || s.next_period_at === null) return ok(undefined);
+      await recordFailure(tx, s, s.attempts + 1, problem('internal_error', detail), now);
+      return ok(undefined);
+    });
+  } catch {
+    await inTransaction(db, async (tx) => {
+      const paused = await transitionSubscription(tx, id, 'active', 'paused');
+      if (paused.ok)
+        await recordSubscriptionEvent(tx, id, 'subscription.paused', SCHEDULER_ACTOR, {
+          reason: 'internal_error',
+          detail,
+        });
+      return ok(undefined);
+    });
+  }
 }
 
 /**

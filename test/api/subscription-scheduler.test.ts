@@ -170,3 +170,24 @@ describe('the scheduler', () => {
     expect((await eventTypes(id)).at(-1)).toBe('subscription.completed');
   });
 });
+
+describe('a subscription the scheduler cannot handle', () => {
+  it('is recorded and paused, and the other due subscriptions still get their orders', async () => {
+    const start = '2026-09-01T09:00:00.000Z';
+    const broken = await createSubscription(server.request, {
+      starts_at: start,
+      retry: { max_attempts: 1, backoff_seconds: 60 },
+    });
+    const healthy = await createSubscription(server.request, { starts_at: start });
+    // Data no current code writes: a stored rule that no longer parses.
+    await database.db.execute(
+      sql`update subscriptions set schedule = '{"rrule": "FREQ=HOURLY"}' where id = ${broken.id}`,
+    );
+    const run = await runUntilIdle(database.db, at(start, 60_000));
+    expect(run).toMatchObject({ errors: 1, ordered: 1 });
+    expect((await ordersOf(healthy.id)).map((o) => o.external_id)).toEqual([`${healthy.id}:1`]);
+    expect(await ordersOf(broken.id)).toEqual([]);
+    expect(await read(broken.id)).toMatchObject({ status: 'paused', periods: [] });
+    expect((await eventTypes(broken.id)).at(-1)).toBe('subscription.paused');
+  });
+});
