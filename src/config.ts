@@ -15,6 +15,8 @@ export interface Config {
   backorderIntervalMs: number;
   /** How often webhook deliveries are enqueued and sent; 0 runs no dispatcher in this process. */
   webhookIntervalMs: number;
+  /** How often due subscriptions place their periods' orders; 0 runs no scheduler in this process. */
+  subscriptionIntervalMs: number;
   /** `nats://host:4222`: publish every event to JetStream; absent = no publishing. */
   natsUrl: string | undefined;
   poolSize: number;
@@ -42,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sweepIntervalMs: intFromEnv(env, 'CONSIGN_SWEEP_INTERVAL_MS', 1000),
     backorderIntervalMs: intFromEnv(env, 'CONSIGN_BACKORDER_INTERVAL_MS', 2000),
     webhookIntervalMs: intFromEnv(env, 'CONSIGN_WEBHOOK_INTERVAL_MS', 1000),
+    subscriptionIntervalMs: intFromEnv(env, 'CONSIGN_SUBSCRIPTION_INTERVAL_MS', 5000),
     natsUrl: env.NATS_URL || env.CONSIGN_NATS_URL || undefined,
     poolSize: intFromEnv(env, 'CONSIGN_DB_POOL_SIZE', 16),
   };

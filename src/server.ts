@@ -6,6 +6,7 @@ import { buildApp } from './http/app.ts';
 import { startBackorderWorker } from './orders/index.ts';
 import { startExpirySweeper } from './reservations/index.ts';
 import { gapGraceMsFor, startNatsPublisher } from './streaming/index.ts';
+import { startSubscriptionScheduler } from './subscriptions/index.ts';
 import { startWebhookDispatcher } from './webhooks/index.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -72,6 +73,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           onTick: (result) => running.log.debug(result, 'webhook dispatch'),
         })
       : undefined;
+  const subscriptions =
+    config.subscriptionIntervalMs > 0
+      ? startSubscriptionScheduler(database.db, {
+          intervalMs: config.subscriptionIntervalMs,
+          onError: (error) => running.log.error({ err: error }, 'subscription scheduler failed'),
+          onRun: (run) => running.log.debug(run, 'subscription scheduler'),
+        })
+      : undefined;
   const nats = config.natsUrl
     ? startNatsPublisher(database.db, {
         url: config.natsUrl,
@@ -89,6 +98,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await sweeper.stop();
       await backorders.stop();
       await webhooks?.stop();
+      await subscriptions?.stop();
       await nats?.stop();
       await running.close();
       await database.close();

@@ -41,6 +41,9 @@ export const permissions = {
   'reports:read': ['admin', 'agent', 'channel'],
   'customers:read': ['admin', 'agent', 'channel'],
   'webhooks:manage': ['admin'],
+  /** Recurring orders; channel keys their own channel's only. */
+  'subscriptions:read': ['admin', 'agent', 'channel'],
+  'subscriptions:manage': ['admin', 'agent', 'channel'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

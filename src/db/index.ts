@@ -7,3 +7,4 @@ export { inTransaction, isRetryable } from './transaction.ts';
 export type { Database, Db, Tx, Executor, Engine } from './types.ts';
 export * as tables from './schema.ts';
 export * as returnTables from './schema-returns.ts';
+export * as subscriptionTables from './schema-subscriptions.ts';

@@ -23,6 +23,7 @@ import { routingRoutes } from '../routing/index.ts';
 import { returnPolicyRoutes, returnRoutes } from '../returns/index.ts';
 import { reportRoutes } from '../reports/index.ts';
 import { customerRoutes } from '../customers/index.ts';
+import { subscriptionRoutes } from '../subscriptions/index.ts';
 
 export interface AppOptions {
   database: Database;
@@ -110,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       returnPolicyRoutes(v1, context);
       reportRoutes(v1, context);
       customerRoutes(v1, context);
+      subscriptionRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

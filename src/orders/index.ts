@@ -12,4 +12,5 @@ export { allocateProportionally } from './money.ts';
 export { rerouteBackorders, startBackorderWorker } from './backorders.ts';
 export { listOrders } from './list-orders.ts';
 export type { OrderFilter } from './list-orders.ts';
-export type { CreateOrder } from './schemas.ts';
+export { validateOrder } from './validate-order.ts';
+export { CreateOrder, Customer, Money, ShippingAddress } from './schemas.ts';
