@@ -9,6 +9,7 @@ import { DEFAULT_SLA_HOURS, fulfillmentReport } from './fulfillment.ts';
 import { DEFAULT_OVERSTOCK_DAYS, inventoryTurnover, stockHealth } from './inventory.ts';
 import { DEFAULT_LOW_STOCK_THRESHOLD, listLowStock } from './low-stock.ts';
 import { ordersPerDay, topChannels } from './orders.ts';
+import { reportResponses, type ReportName } from './schemas.ts';
 import { header, RangeQuery, resolveScope, type RangeParams, type ReportScope } from './scope.ts';
 
 interface ReportParams extends RangeParams {
@@ -26,7 +27,7 @@ const optionalInteger = (maximum: number, value: number, description: string) =>
   Type.Optional(Type.Integer({ minimum: 1, maximum, default: value, description }));
 
 /** Every dashboard report, by the name in its path. Definitions: docs/reports.md. */
-const reports: Record<string, Report> = {
+const reports: Record<ReportName, Report> = {
   'orders-per-day': {
     summary: 'Orders and revenue per day, channel and currency, with totals (cancelled orders left out)',
     query: {},
@@ -60,12 +61,17 @@ export const reportNames = Object.keys(reports);
 
 export function reportRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
   const tags = ['reports'];
-  for (const [name, report] of Object.entries(reports)) {
+  for (const [name, report] of Object.entries(reports) as [ReportName, Report][]) {
     app.get<{ Querystring: ReportParams }>(
       `/reports/${name}`,
       {
         config: { permission: 'reports:read' },
-        schema: { tags, summary: report.summary, querystring: Type.Object({ ...RangeQuery, ...report.query }) },
+        schema: {
+          tags,
+          summary: report.summary,
+          querystring: Type.Object({ ...RangeQuery, ...report.query }),
+          response: { 200: reportResponses[name] },
+        },
       },
       async (request, reply) => {
         const scope = await resolveScope(db, request.principal, request.query);
