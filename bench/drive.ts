@@ -9,6 +9,11 @@ export interface DriveOptions {
   warmupMs: number;
   /** Upper bound on operations started, warm-up included. */
   maxOps: number;
+  /**
+   * Slow operations: the window stays open until at least this many operations have started in
+   * it, so a scenario whose calls outlast the window still has figures (default 0).
+   */
+  minOps?: number;
 }
 
 export interface DriveResult extends Summary {
@@ -30,6 +35,8 @@ export async function drive(options: DriveOptions, operation: (worker: number) =
   const windowEnd = windowStart + options.durationMs;
   const latenciesMs: number[] = [];
   let launched = 0;
+  let launchedInWindow = 0;
+  const minOps = options.minOps ?? 0;
   let errors = 0;
   let lastFinish = windowStart;
   let firstError: string | undefined;
@@ -37,10 +44,11 @@ export async function drive(options: DriveOptions, operation: (worker: number) =
   const loop = async (worker: number) => {
     for (;;) {
       const begin = performance.now();
-      if (begin >= windowEnd || launched >= options.maxOps) return;
+      if ((begin >= windowEnd && launchedInWindow >= minOps) || launched >= options.maxOps) return;
       if (errors >= GIVE_UP_AFTER_ERRORS && errors > latenciesMs.length) return;
       launched++;
       const counted = begin >= windowStart;
+      if (counted) launchedInWindow++;
       try {
         await operation(worker);
         const end = performance.now();

@@ -1,34 +1,23 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { query, type Engine } from '../src/db/index.ts';
+import { query, type Database, type Engine } from '../src/db/index.ts';
 import { onCleanup } from './cleanup.ts';
 import type { DriveOptions, DriveResult } from './drive.ts';
-import { pgliteFloor, postgresFloor } from './floor.ts';
+import { holdTransaction, pgliteFloor, postgresFloor, type FloorTransaction } from './floor.ts';
+import type { FlowRow } from './flows.ts';
 import { seedNetwork, type BenchNetwork } from './network.ts';
-import {
-  availabilityCases,
-  holdCases,
-  measureAvailability,
-  measureFeeds,
-  measureHolds,
-  picker,
-  warmUpServer,
-  type AvailabilityCase,
-  type FeedResult,
-  type HoldCase,
-  type Target,
-} from './scenarios.ts';
-import { startServerProcess } from './server.ts';
+import { orderTransaction } from './order-floor.ts';
+import type { OrderRow } from './orders.ts';
+import type { OutboxResult } from './outbox.ts';
+import { picker, type FeedResult, type HoldCase } from './scenarios.ts';
+import { driveOptions, logResult, measureApi, type AvailabilityRow, type RunSettings } from './server-run.ts';
 import { createBenchDatabase, migrateBenchDatabase, type BenchDatabase } from './setup.ts';
+
+export type { AvailabilityRow, RunSettings } from './server-run.ts';
 
 export interface HoldRow extends HoldCase {
   api: DriveResult;
   /** The raw SQL floor at the same distribution and concurrency. */
   floor: DriveResult | undefined;
-}
-
-export interface AvailabilityRow extends AvailabilityCase {
-  result: DriveResult;
 }
 
 export interface EngineResult {
@@ -38,97 +27,34 @@ export interface EngineResult {
   holds: HoldRow[];
   availability: AvailabilityRow[];
   feeds: FeedResult;
+  orders: OrderRow[];
+  flows: FlowRow[];
+  outbox: OutboxResult;
   setupMs: number;
   totalMs: number;
 }
 
-export interface RunSettings {
-  durationMs: number;
-  warmupMs: number;
-  /** Mixed, unmeasured traffic right after the server starts. */
-  serverWarmupMs: number;
-  feedCount: number;
-  postgresServerUrl: string;
-  log: (line: string) => void;
-}
+type FloorRun = (transaction: FloorTransaction, options: DriveOptions) => Promise<DriveResult>;
 
-const MAX_OPS_PER_SCENARIO = 2_000_000;
-const FEED_BUDGET_MS = 120_000;
-
-const describeHold = (c: HoldCase) =>
-  `holds ${c.distribution} c=${c.concurrency}${c.idempotencyKey ? '' : ' (no Idempotency-Key)'}`;
-
-function logResult(log: (line: string) => void, label: string, r: DriveResult): void {
-  const errors = r.errors > 0 ? `, ${r.errors} errors (${r.firstError ?? '?'})` : '';
-  log(
-    `  ${label}: ${r.opsPerSec.toFixed(0)} ops/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${errors}`,
-  );
-}
-
-const driveOptions = (settings: RunSettings) => ({
-  durationMs: settings.durationMs,
-  warmupMs: settings.warmupMs,
-  maxOps: MAX_OPS_PER_SCENARIO,
-});
-
-type FloorRun = (hold: HoldCase, options: DriveOptions) => Promise<DriveResult>;
-
-/** Measures the floor once per (stock pattern, concurrency) and remembers it. */
-function floorMeter(run: FloorRun, settings: RunSettings) {
+/** The floors of one engine, each measured once per (workload, concurrency) and remembered. */
+function floorMeter(run: FloorRun, network: BenchNetwork, settings: RunSettings) {
   const floors = new Map<string, DriveResult>();
-  const keyOf = (hold: HoldCase) => `${hold.distribution}/${hold.concurrency}`;
-  return {
-    measure: async (hold: HoldCase): Promise<void> => {
-      if (floors.has(keyOf(hold))) return;
-      const options = { ...driveOptions(settings), concurrency: hold.concurrency };
-      const floor = await run(hold, options);
-      logResult(settings.log, `floor ${hold.distribution} c=${hold.concurrency}`, floor);
-      floors.set(keyOf(hold), floor);
-    },
-    of: (hold: HoldCase) => floors.get(keyOf(hold)),
+  const measure = async (key: string, transaction: () => FloorTransaction, concurrency: number) => {
+    if (floors.has(key)) return;
+    const floor = await run(transaction(), driveOptions(settings, concurrency));
+    logResult(settings.log, `floor ${key}`, floor);
+    floors.set(key, floor);
   };
-}
-
-/**
- * Measures the API through a `consign serve` child. `afterHold` runs right after each hold row
- * while the server idles (PostgreSQL's floor: API and floor then see the same machine state).
- */
-async function measureApi(
-  bench: BenchDatabase,
-  network: BenchNetwork,
-  settings: RunSettings,
-  afterHold: (hold: HoldCase) => Promise<void>,
-) {
-  const apiKey = `csk_bench_${randomBytes(18).toString('base64url')}`;
-  const server = await startServerProcess({ databaseUrl: bench.databaseUrl, dataDir: bench.dataDir, apiKey });
-  const stopServer = onCleanup({ name: 'stop the server under test', run: server.stop, runNow: server.kill });
-  try {
-    const target: Target = { url: server.url, apiKey };
-    const warm = await warmUpServer(target, network, settings.serverWarmupMs);
-    if (warm.errors > 0) throw new Error(`the server under test failed while warming up: ${warm.firstError ?? '?'}`);
-    const holds: { hold: HoldCase; api: DriveResult }[] = [];
-    for (const hold of holdCases()) {
-      const api = await measureHolds(target, network, hold, {
-        ...driveOptions(settings),
-        concurrency: hold.concurrency,
-      });
-      logResult(settings.log, `API ${describeHold(hold)}`, api);
-      holds.push({ hold, api });
-      await afterHold(hold);
-    }
-    const availability: AvailabilityRow[] = [];
-    for (const query of availabilityCases()) {
-      const options = { ...driveOptions(settings), concurrency: query.concurrency };
-      const result = await measureAvailability(target, network, query, options);
-      logResult(settings.log, `API availability ${query.skus} SKU(s) c=${query.concurrency}`, result);
-      availability.push({ ...query, result });
-    }
-    const feeds = await measureFeeds(target, network, settings.feedCount, FEED_BUDGET_MS);
-    settings.log(`  API feeds: median ${feeds.medianRowsPerSec.toFixed(0)} rows/s over ${feeds.runs.length} feeds`);
-    return { holds, availability, feeds };
-  } finally {
-    await stopServer();
-  }
+  const holdKey = (hold: HoldCase) => `holds ${hold.distribution} c=${hold.concurrency}`;
+  const orderKey = (concurrency: number) => `orders c=${concurrency}`;
+  return {
+    hold: (hold: HoldCase) =>
+      measure(holdKey(hold), () => holdTransaction(picker(network, hold.distribution)), hold.concurrency),
+    orders: (concurrency: number) =>
+      measure(orderKey(concurrency), () => orderTransaction(network.orders), concurrency),
+    ofHold: (hold: HoldCase) => floors.get(holdKey(hold)),
+    ofOrders: (concurrency: number) => floors.get(orderKey(concurrency)),
+  };
 }
 
 /**
@@ -139,54 +65,56 @@ async function measureApi(
 async function measureApiAndFloor(bench: BenchDatabase, network: BenchNetwork, settings: RunSettings) {
   if (bench.engine === 'postgres') {
     const url = bench.databaseUrl!;
-    const meter = floorMeter(
-      (hold, options) => postgresFloor(url, picker(network, hold.distribution), options),
-      settings,
-    );
-    return { ...(await measureApi(bench, network, settings, meter.measure)), floorOf: meter.of };
+    const meter = floorMeter((transaction, options) => postgresFloor(url, transaction, options), network, settings);
+    return { ...(await measureApi(bench, network, settings, meter)), meter };
   }
-  const api = await measureApi(bench, network, settings, async () => {});
-  settings.log('pglite: server stopped; measuring the raw SQL floor in-process');
+  const idle = async () => {};
+  const api = await measureApi(bench, network, settings, { hold: idle, orders: idle });
+  settings.log('pglite: server stopped; measuring the raw SQL floors in-process');
   const database = await bench.open();
   try {
-    const meter = floorMeter(
-      (hold, options) => pgliteFloor(database, picker(network, hold.distribution), options),
-      settings,
-    );
-    for (const { hold } of api.holds) await meter.measure(hold);
-    return { ...api, floorOf: meter.of };
+    const meter = floorMeter((transaction, options) => pgliteFloor(database, transaction, options), network, settings);
+    for (const { hold } of api.holds) await meter.hold(hold);
+    for (const { concurrency } of api.orders) await meter.orders(concurrency);
+    return { ...api, meter };
   } finally {
     await database.close();
   }
 }
 
-/** One engine, start to finish: fresh database, network, API, floor; the database is removed after. */
+async function prepare(bench: BenchDatabase): Promise<{ network: BenchNetwork; serverVersion: string }> {
+  await migrateBenchDatabase(bench);
+  const setup: Database = await bench.open();
+  try {
+    const network = await seedNetwork(setup);
+    const [row] = await query<{ v: string }>(setup.db, sql`select current_setting('server_version') as v`);
+    return { network, serverVersion: (row?.v ?? '?').split(' ')[0]! };
+  } finally {
+    await setup.close();
+  }
+}
+
+/** One engine, start to finish: fresh database, network, API, floors; the database is removed after. */
 export async function runEngine(engine: Engine, settings: RunSettings): Promise<EngineResult> {
   const started = performance.now();
   settings.log(`${engine}: creating a fresh database and the bench network…`);
   const bench = await createBenchDatabase(engine, settings.postgresServerUrl);
   const dropDatabase = onCleanup({ name: `remove the ${engine} bench database`, run: bench.drop });
   try {
-    await migrateBenchDatabase(bench);
-    const setup = await bench.open();
-    let network: BenchNetwork;
-    let serverVersion: string;
-    try {
-      network = await seedNetwork(setup);
-      const [row] = await query<{ v: string }>(setup.db, sql`select current_setting('server_version') as v`);
-      serverVersion = (row?.v ?? '?').split(' ')[0]!;
-    } finally {
-      await setup.close();
-    }
+    const { network, serverVersion } = await prepare(bench);
     const setupMs = performance.now() - started;
     settings.log(`${engine}: network ready in ${(setupMs / 1000).toFixed(1)} s; starting consign serve`);
     const measured = await measureApiAndFloor(bench, network, settings);
+    const { meter } = measured;
     return {
       engine,
       serverVersion,
-      holds: measured.holds.map(({ hold, api }) => ({ ...hold, api, floor: measured.floorOf(hold) })),
+      holds: measured.holds.map(({ hold, api }) => ({ ...hold, api, floor: meter.ofHold(hold) })),
       availability: measured.availability,
       feeds: measured.feeds,
+      orders: measured.orders.map((row) => ({ ...row, floor: meter.ofOrders(row.concurrency) })),
+      flows: measured.flows,
+      outbox: measured.outbox,
       setupMs,
       totalMs: performance.now() - started,
     };

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { drive, type DriveOptions, type DriveResult } from './drive.ts';
 
 export interface HttpCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path: string;
   headers?: Record<string, string>;
   /** JSON text, serialized before the clock starts. */

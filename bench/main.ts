@@ -5,6 +5,7 @@ import { cleanupAll, cleanUpOnAbort } from './cleanup.ts';
 import { runEngine, type EngineResult } from './engine-run.ts';
 import { describeMachine } from './machine.ts';
 import { HELP, parseOptions, UsageError, type BenchOptions } from './options.ts';
+import { benchPlanner, type PlannerBenchResult } from './planner.ts';
 import { printReport, writeMarkdown } from './report.ts';
 import { DEFAULT_POSTGRES_URL, postgresReachable } from './setup.ts';
 
@@ -12,6 +13,9 @@ const DOC_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)
 const MAX_WARMUP_MS = 1_000;
 const FEEDS = { full: 5, quick: 2 } as const;
 const SERVER_WARMUP_MS = { full: 3_000, quick: 1_000 } as const;
+const OUTBOX_EVENTS = { full: 2_000, quick: 400 } as const;
+/** Planner decisions timed: enough for a p99 that holds still from run to run. */
+const PLANNER_ITERATIONS = { full: 100_000, quick: 20_000 } as const;
 
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 
@@ -24,6 +28,17 @@ async function chooseEngines(options: BenchOptions, postgresUrl: string): Promis
   }
   if (options.engine === undefined && !reachable) log('PostgreSQL does not answer: measuring PGlite only.');
   return choice === 'both' ? ['postgres', 'pglite'] : [choice];
+}
+
+/** CPU only and engine-independent: measured once, before the engines. */
+function measurePlanner(quick: boolean): PlannerBenchResult {
+  const iterations = quick ? PLANNER_ITERATIONS.quick : PLANNER_ITERATIONS.full;
+  log(`planner: ${iterations.toLocaleString('en-US')} routing decisions, 5 lines × 200 locations, in memory…`);
+  const planner = benchPlanner({ iterations });
+  log(
+    `  planner: ${planner.decisionsPerSecond.toFixed(0)} decisions/s, p50 ${planner.p50Ms.toFixed(3)} ms, p99 ${planner.p99Ms.toFixed(3)} ms, max ${planner.maxMs.toFixed(2)} ms`,
+  );
+  return planner;
 }
 
 async function main(): Promise<void> {
@@ -46,6 +61,7 @@ async function main(): Promise<void> {
     );
   }
 
+  const planner = measurePlanner(options.quick);
   const results: EngineResult[] = [];
   for (const engine of engines) {
     results.push(
@@ -54,6 +70,7 @@ async function main(): Promise<void> {
         warmupMs,
         serverWarmupMs: options.quick ? SERVER_WARMUP_MS.quick : SERVER_WARMUP_MS.full,
         feedCount: options.quick ? FEEDS.quick : FEEDS.full,
+        outboxEvents: options.quick ? OUTBOX_EVENTS.quick : OUTBOX_EVENTS.full,
         postgresServerUrl: postgresUrl,
         log,
       }),
@@ -61,9 +78,15 @@ async function main(): Promise<void> {
   }
   const totalMs = performance.now() - started;
   machine.loadAtEnd = os.loadavg()[0]!;
-  printReport(results, (text) => void process.stdout.write(text));
+  printReport(results, planner, (text) => void process.stdout.write(text));
   if (!options.quick) {
-    writeMarkdown(DOC_FILE, machine, results, { date, durationMs: options.durationMs, warmupMs, totalMs });
+    writeMarkdown(DOC_FILE, machine, results, planner, {
+      date,
+      durationMs: options.durationMs,
+      warmupMs,
+      totalMs,
+      outboxEvents: OUTBOX_EVENTS.full,
+    });
     log(`\nWrote docs/benchmarks.md.`);
   }
   log(`Bench finished in ${(totalMs / 1000).toFixed(0)} s.`);

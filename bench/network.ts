@@ -1,8 +1,11 @@
 import { createProduct } from '../src/catalog/index.ts';
 import { inTransaction, type Database, type Tx } from '../src/db/index.ts';
-import { ingestFeed } from '../src/inventory/index.ts';
 import { createLocation } from '../src/network/index.ts';
-import { ok, type Result } from '../src/shared/result.ts';
+import { ok } from '../src/shared/result.ts';
+import { seedOrderNetwork, type OrderNetwork } from './order-network.ts';
+import { count, must, type StockPoint } from './seed.ts';
+
+export type { StockPoint } from './seed.ts';
 
 /** The bench's network, sized so the measured paths never run out of stock. */
 export const NETWORK_SIZE = {
@@ -16,11 +19,6 @@ export const NETWORK_SIZE = {
 
 export const FEED_ROWS = NETWORK_SIZE.feedSkus * NETWORK_SIZE.spreadLocations;
 
-export interface StockPoint {
-  sku: string;
-  locationId: string;
-}
-
 export interface BenchNetwork {
   /** One SKU at one location: every hold contends for the same row. */
   hot: StockPoint;
@@ -29,16 +27,11 @@ export interface BenchNetwork {
   spreadSkus: string[];
   /** The (location, SKU) pairs a bench feed counts: 10,000 rows. */
   feedPoints: StockPoint[];
+  /** 50 shipping locations, a channel and 100 SKUs: the orders, flows and their floor. */
+  orders: OrderNetwork;
 }
 
 const pad = (n: number) => String(n).padStart(4, '0');
-/** Setup counts are dated in the past, so every feed the bench sends later is newer. */
-const SETUP_AS_OF = '2000-01-01T00:00:00.000Z';
-
-function must<T>(result: Result<T>, what: string): T {
-  if (!result.ok) throw new Error(`bench setup: ${what}: ${result.problem.detail}`);
-  return result.value;
-}
 
 async function addLocation(tx: Tx, code: string, type: 'distribution_center' | 'store'): Promise<string> {
   const created = await createLocation(tx, {
@@ -54,16 +47,6 @@ async function addLocation(tx: Tx, code: string, type: 'distribution_center' | '
 
 async function addProducts(tx: Tx, skus: string[]): Promise<void> {
   for (const sku of skus) must(await createProduct(tx, { sku, name: `Bench product ${sku}` }), `product ${sku}`);
-}
-
-/** Sets on_hand for each point through the snapshot-feed use case (ledger and events included). */
-async function count(database: Database, feedId: string, points: StockPoint[], onHand: number): Promise<void> {
-  const rows = points.map((p) => ({ location_id: p.locationId, sku: p.sku, on_hand: onHand }));
-  const input = { feed_id: feedId, mode: 'snapshot' as const, as_of: SETUP_AS_OF, source: 'bench setup', rows };
-  must(
-    await inTransaction(database.db, (tx) => ingestFeed(tx, input, `bench-setup-${feedId}`, null)),
-    `feed ${feedId}`,
-  );
 }
 
 /**
@@ -90,7 +73,7 @@ export async function seedNetwork(database: Database): Promise<BenchNetwork> {
       feedPoints: across(feedSkus),
     });
   });
-  const network: BenchNetwork = must(result, 'network');
+  const network: BenchNetwork = { ...must(result, 'network'), orders: await seedOrderNetwork(database) };
   await count(database, 'bench-setup-hot', [network.hot], NETWORK_SIZE.hotOnHand);
   await count(database, 'bench-setup-spread', network.spread, NETWORK_SIZE.spreadOnHand);
   await count(database, 'bench-setup-feed', network.feedPoints, 0);

@@ -17,16 +17,18 @@ const MAX_DURATION_MS = 600_000;
 
 export const HELP = `Usage: npm run bench -- [options]
 
-Measures Consign through HTTP against a server in a child process, next to the raw SQL floor on
-the same database, prints the results and writes them to docs/benchmarks.md.
+Measures Consign through HTTP against a server in a child process (holds, availability, feeds,
+orders, order-to-delivered flows, webhook delivery), next to the raw SQL floor on the same
+database, plus the routing planner in memory; prints the results and writes docs/benchmarks.md.
 
 Options:
   --engine <pglite|postgres|both>  Engines to measure. Default: both when DATABASE_URL is set or a
                                    PostgreSQL server answers on 127.0.0.1:5432 (user postgres),
                                    else pglite.
   --duration-ms <ms>               Measured time per scenario, after a warm-up (default ${DEFAULT_DURATION_MS}).
-  --quick                          Short scenarios (${QUICK_DURATION_MS} ms) and two feeds: checks that the bench
-                                   works. Does not write docs/benchmarks.md.
+  --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
+                                   webhook events: checks that the bench works. Does not write
+                                   docs/benchmarks.md.
   --help                           Show this help.
 
 PostgreSQL: the bench creates its own database on the server of DATABASE_URL (or the default

@@ -52,21 +52,23 @@ const WARMUP = 500;
 
 const random = seededRandom;
 
-type Random = () => number;
+export type Random = () => number;
 const between = (rand: Random, min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
 
-/** A random point of the contiguous US, at a real ZIP centroid (so density follows population). */
-function usPoint(rand: Random): Coordinates {
+/** A random ZIP of the contiguous US with its centroid (so density follows population). */
+export function usZip(rand: Random): { postalCode: string; point: Coordinates } {
   for (;;) {
-    const zip = String(between(rand, 1000, 99_999)).padStart(5, '0');
-    const point = coordinatesForPostalCode('US', zip);
+    const postalCode = String(between(rand, 1000, 99_999)).padStart(5, '0');
+    const point = coordinatesForPostalCode('US', postalCode);
     if (point && point.latitude > 24 && point.latitude < 50 && point.longitude > -125 && point.longitude < -66) {
-      return point;
+      return { postalCode, point };
     }
   }
 }
 
-function timeZoneAt(longitude: number): string {
+const usPoint = (rand: Random): Coordinates => usZip(rand).point;
+
+export function timeZoneAt(longitude: number): string {
   if (longitude > -87.5) return 'America/New_York';
   if (longitude > -101) return 'America/Chicago';
   if (longitude > -114.5) return 'America/Denver';

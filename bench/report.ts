@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import type { EngineResult } from './engine-run.ts';
 import type { Machine } from './machine.ts';
 import { NETWORK_SIZE } from './network.ts';
+import type { PlannerBenchResult } from './planner.ts';
+import { flowsTable, ordersMethod, ordersTable, outboxTable, plannerTable } from './report-orders.ts';
 import { TARGET_CONCURRENCY } from './scenarios.ts';
-import { integer, millis, percent, renderMarkdown, renderText, type Table } from './table.ts';
+import { integer, millis, renderMarkdown, renderText, versusFloorCells, type Table } from './table.ts';
 import { checkTargets } from './targets.ts';
 
 export interface RunInfo {
@@ -11,6 +13,7 @@ export interface RunInfo {
   durationMs: number;
   warmupMs: number;
   totalMs: number;
+  outboxEvents: number;
 }
 
 const numeric = (...columns: number[]) => new Set(columns);
@@ -41,14 +44,7 @@ function holdsTable(results: EngineResult[]): Table {
           : `spread (${NETWORK_SIZE.spreadSkus.toLocaleString('en-US')} SKUs × ${NETWORK_SIZE.spreadLocations})`,
         String(h.concurrency),
         h.idempotencyKey ? 'unique per request' : 'none',
-        integer(h.api.opsPerSec),
-        millis(h.api.p50Ms),
-        millis(h.api.p99Ms),
-        String(h.api.errors),
-        integer(h.floor?.opsPerSec ?? Number.NaN),
-        millis(h.floor?.p50Ms ?? Number.NaN),
-        millis(h.floor?.p99Ms ?? Number.NaN),
-        percent(h.floor ? h.api.opsPerSec / h.floor.opsPerSec : Number.NaN),
+        ...versusFloorCells(h.api, h.floor),
       ]),
     ),
   };
@@ -93,24 +89,33 @@ function feedsTable(results: EngineResult[]): Table {
   };
 }
 
-function targetsTable(results: EngineResult[]): Table | undefined {
+function targetsTable(results: EngineResult[], planner: PlannerBenchResult): Table | undefined {
   const postgres = results.find((r) => r.engine === 'postgres');
   if (!postgres) return undefined;
   return {
     title: 'Targets (PostgreSQL)',
     headers: ['Target', 'Measured', 'Result'],
     numeric: numeric(),
-    rows: checkTargets(postgres).map((check) => [check.target, check.measured, check.pass ? 'PASS' : 'MISS']),
+    rows: checkTargets(postgres, planner).map((check) => [check.target, check.measured, check.pass ? 'PASS' : 'MISS']),
   };
 }
 
-function tables(results: EngineResult[]): Table[] {
-  const targets = targetsTable(results);
-  return [holdsTable(results), availabilityTable(results), feedsTable(results), ...(targets ? [targets] : [])];
+function tables(results: EngineResult[], planner: PlannerBenchResult): Table[] {
+  const targets = targetsTable(results, planner);
+  return [
+    plannerTable(planner),
+    holdsTable(results),
+    availabilityTable(results),
+    feedsTable(results),
+    ordersTable(results),
+    flowsTable(results),
+    outboxTable(results),
+    ...(targets ? [targets] : []),
+  ];
 }
 
-export function printReport(results: EngineResult[], write: (text: string) => void): void {
-  for (const table of tables(results)) write(`\n${renderText(table)}\n`);
+export function printReport(results: EngineResult[], planner: PlannerBenchResult, write: (text: string) => void): void {
+  for (const table of tables(results, planner)) write(`\n${renderText(table)}\n`);
   if (!results.some((r) => r.engine === 'postgres')) {
     write('\nTargets are set for PostgreSQL; this run measured PGlite only.\n');
   }
@@ -145,11 +150,18 @@ function methodSection(run: RunInfo): string {
 - Holds: \`POST /v1/reservations\` with \`{ lines: [{ sku, quantity: 1, location_id }], expires_in_seconds: 3600 }\`. "one hot SKU" sends every hold to the same stock level; "spread" picks one of the ${(NETWORK_SIZE.spreadSkus * NETWORK_SIZE.spreadLocations).toLocaleString('en-US')} levels at random. Each request carries a unique \`Idempotency-Key\`, as storefronts send; one row per stock pattern at c=${TARGET_CONCURRENCY} has no key, to show what the key costs.
 - The raw SQL floor runs on the same database, from the bench process: N workers, one connection each, looping \`BEGIN; UPDATE stock_levels SET reserved = reserved + 1 WHERE location_id = $1 AND sku = $2 AND on_hand - reserved - safety_stock >= 1 RETURNING on_hand, reserved; INSERT INTO inventory_ledger …; COMMIT\` with prepared statements, on the same stock levels as the API row. On PostgreSQL each floor row is measured right after its API row while the server idles, so both see the machine in the same state. On PGlite the floor runs in the bench process on the same data directory once the server child has exited (the embedded engine is single-process); its workers queue on PGlite's one connection, as the server's requests do. API/floor is the API's ops/s over the floor's at the same stock pattern and concurrency.
 - Availability: 1 SKU is \`GET /v1/availability?skus=<a random spread SKU>\` (4 locations each); 1,000 SKUs is \`POST /v1/availability/query\` with all spread SKUs (4,000 stock levels). The targets are read at concurrency 1; concurrency ${TARGET_CONCURRENCY} is shown for load.
-- Feeds: \`POST /v1/inventory/feeds\`, snapshot feeds of 10,000 rows sent one after another, each with a new feed_id, a later as_of and changed quantities, so every row applies (ledger row and event per row). One warm-up feed is not counted; rows/s is rows ÷ the request's wall time, median over the feeds.`;
+- Feeds: \`POST /v1/inventory/feeds\`, snapshot feeds of 10,000 rows sent one after another, each with a new feed_id, a later as_of and changed quantities, so every row applies (ledger row and event per row). One warm-up feed is not counted; rows/s is rows ÷ the request's wall time, median over the feeds.
+${ordersMethod(run.outboxEvents)}`;
 }
 
-export function writeMarkdown(file: string, machine: Machine, results: EngineResult[], run: RunInfo): void {
-  const sections = tables(results).map((table) => `### ${table.title}\n\n${renderMarkdown(table)}`);
+export function writeMarkdown(
+  file: string,
+  machine: Machine,
+  results: EngineResult[],
+  planner: PlannerBenchResult,
+  run: RunInfo,
+): void {
+  const sections = tables(results, planner).map((table) => `### ${table.title}\n\n${renderMarkdown(table)}`);
   const note = results.some((r) => r.engine === 'postgres')
     ? ''
     : '\nTargets are set for PostgreSQL; this run measured PGlite only.\n';

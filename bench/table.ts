@@ -34,3 +34,24 @@ export function renderMarkdown(table: Table): string {
 export const integer = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '—');
 export const millis = (value: number) => (Number.isFinite(value) ? value.toFixed(value >= 100 ? 0 : 2) : '—');
 export const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(0)}%` : '—');
+
+interface Rate {
+  opsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+/** An API row's figures, its floor's and their ratio: the cells the holds and orders tables share. */
+export function versusFloorCells(api: Rate, floor: Rate | undefined, formatRate = integer): string[] {
+  return [
+    formatRate(api.opsPerSec),
+    millis(api.p50Ms),
+    millis(api.p99Ms),
+    String(api.errors),
+    integer(floor?.opsPerSec ?? Number.NaN),
+    millis(floor?.p50Ms ?? Number.NaN),
+    millis(floor?.p99Ms ?? Number.NaN),
+    percent(floor ? api.opsPerSec / floor.opsPerSec : Number.NaN),
+  ];
+}

@@ -1,4 +1,5 @@
 import type { EngineResult } from './engine-run.ts';
+import type { PlannerBenchResult } from './planner.ts';
 import { TARGET_CONCURRENCY, type Distribution } from './scenarios.ts';
 
 /** The issue's targets for PostgreSQL on the 2-core reference machine. */
@@ -7,7 +8,14 @@ export const TARGETS = {
   availabilityOneSkuP99Ms: 5,
   availabilityThousandSkusP99Ms: 50,
   feedRowsPerSec: 20_000,
+  orderShareOfFloor: 0.4,
+  plannerP99Ms: 1,
 } as const;
+
+/** The concurrency the orders target is set at. */
+export const ORDER_TARGET_CONCURRENCY = 8;
+/** The order source the target is read from. */
+const ORDER_TARGET_SOURCE = 'POST /v1/orders';
 
 export interface TargetCheck {
   target: string;
@@ -42,8 +50,31 @@ function availabilityCheck(result: EngineResult, skus: 1 | 1000, limitMs: number
   };
 }
 
-/** Every target checked against one engine's results (they are set for PostgreSQL). */
-export function checkTargets(result: EngineResult): TargetCheck[] {
+const shareOfFloor = (api: number, floor: number | undefined) =>
+  floor !== undefined && floor > 0 ? api / floor : Number.NaN;
+
+function orderCheck(result: EngineResult): TargetCheck {
+  const row = result.orders.find((o) => o.source === ORDER_TARGET_SOURCE && o.concurrency === ORDER_TARGET_CONCURRENCY);
+  const ratio = row ? shareOfFloor(row.api.opsPerSec, row.floor?.opsPerSec) : Number.NaN;
+  return {
+    target: `Orders (3 lines, routed), c=${ORDER_TARGET_CONCURRENCY}: API ≥ ${TARGETS.orderShareOfFloor * 100}% of the SQL floor`,
+    measured: row?.floor
+      ? `${(ratio * 100).toFixed(0)}% (${perSec(row.api.opsPerSec)} of ${perSec(row.floor.opsPerSec)} orders/s)`
+      : 'not measured',
+    pass: ratio >= TARGETS.orderShareOfFloor && (row?.api.errors ?? 1) === 0,
+  };
+}
+
+function plannerCheck(planner: PlannerBenchResult): TargetCheck {
+  return {
+    target: `Routing planner, ${planner.linesPerOrder} lines × ${planner.locations} locations: p99 ≤ ${TARGETS.plannerP99Ms} ms`,
+    measured: `p99 ${planner.p99Ms.toFixed(3)} ms (p50 ${planner.p50Ms.toFixed(3)} ms, ${perSec(planner.decisionsPerSecond)} decisions/s)`,
+    pass: planner.p99Ms <= TARGETS.plannerP99Ms,
+  };
+}
+
+/** Every target checked against one engine's results (they are set for PostgreSQL) and the planner's. */
+export function checkTargets(result: EngineResult, planner: PlannerBenchResult): TargetCheck[] {
   const feeds = result.feeds;
   return [
     holdCheck(result, 'hot'),
@@ -55,5 +86,7 @@ export function checkTargets(result: EngineResult): TargetCheck[] {
       measured: `${Math.round(feeds.medianRowsPerSec).toLocaleString('en-US')} rows/s (median of ${feeds.runs.length} feeds of ${feeds.rowsPerFeed.toLocaleString('en-US')} rows)`,
       pass: feeds.runs.length > 0 && feeds.medianRowsPerSec >= TARGETS.feedRowsPerSec,
     },
+    orderCheck(result),
+    plannerCheck(planner),
   ];
 }

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../src/config.ts';
+import { ApiClient, type HttpCall } from './loadgen.ts';
+import type { BenchNetwork, StockPoint } from './network.ts';
+import type { Target } from './scenarios.ts';
+import { summarize } from './stats.ts';
+
+/** The event type the subscription listens to: one per feed row applied. */
+const EVENT_TYPE = 'inventory.availability_changed';
+/** Feeds here are dated before every feed the feeds scenario sends, so those still apply. */
+const AS_OF_AGO_MS = 7_200_000;
+const MIN_WAIT_MS = 60_000;
+const POLL_MS = 20;
+
+export interface OutboxResult {
+  events: number;
+  /** From the burst's commit (its feed answered) to the last delivery received. */
+  ms: number;
+  eventsPerSec: number;
+  /** Received time − the event's created_at (the `timestamp` of the delivery body). */
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  /** Deliveries of an event already received (a correct run has none). */
+  duplicates: number;
+  /** The dispatcher's tick interval in the server under test (CONSIGN_WEBHOOK_INTERVAL_MS). */
+  intervalMs: number;
+}
+
+/** A subscriber's endpoint that only counts: 200 to every POST, receipt time and created_at kept per event. */
+class CountingReceiver {
+  readonly received = new Map<string, { receivedAtMs: number; createdAtMs: number }>();
+  duplicates = 0;
+  url = '';
+  private readonly server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const receivedAtMs = Date.now();
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string; timestamp: string };
+      if (this.received.has(body.id)) this.duplicates++;
+      else this.received.set(body.id, { receivedAtMs, createdAtMs: Date.parse(body.timestamp) });
+      response.writeHead(200).end();
+    });
+  });
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/events`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+}
+
+async function waitUntil(what: string, done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > deadline) throw new Error(`outbox: ${what} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+function feed(points: StockPoint[], id: string, asOfMs: number, onHand: (i: number) => number): HttpCall {
+  const rows = points.map((p, i) => ({ location_id: p.locationId, sku: p.sku, on_hand: onHand(i) }));
+  const body = { feed_id: id, mode: 'snapshot', as_of: new Date(asOfMs).toISOString(), source: 'bench outbox', rows };
+  return { method: 'POST', path: '/v1/inventory/feeds', body: JSON.stringify(body) };
+}
+
+/**
+ * Webhook delivery by the server's own dispatcher: subscribes a local receiver to
+ * `inventory.availability_changed`, sends a one-row feed and waits for its delivery (the
+ * dispatcher has then caught up with every older event), then commits `count` events at once
+ * with one snapshot feed of `count` rows and times their delivery.
+ */
+export async function measureOutbox(target: Target, network: BenchNetwork, count: number): Promise<OutboxResult> {
+  const intervalMs = loadConfig(process.env).webhookIntervalMs;
+  if (intervalMs === 0) throw new Error('outbox: CONSIGN_WEBHOOK_INTERVAL_MS=0 runs no webhook dispatcher');
+  const receiver = await new CountingReceiver().start();
+  const client = new ApiClient(target.url, target.apiKey, 1);
+  const run = randomBytes(4).toString('hex');
+  const asOf = Date.now() - AS_OF_AGO_MS;
+  let subscriptionId: string | undefined;
+  try {
+    const subscription = { url: receiver.url, event_types: [EVENT_TYPE], description: 'bench receiver' };
+    const created = await client.expect(
+      { method: 'POST', path: '/v1/webhook-subscriptions', body: JSON.stringify(subscription) },
+      [201],
+    );
+    subscriptionId = (JSON.parse(created.body.toString('utf8')) as { id: string }).id;
+    const [sentinel, ...burst] = network.feedPoints.slice(0, count + 1);
+    await client.expect(
+      feed([sentinel!], `bench-outbox-${run}-0`, asOf, () => 400),
+      [201],
+    );
+    await waitUntil('the first delivery', () => receiver.received.size > 0, MIN_WAIT_MS * 2);
+    const [sentinelId] = receiver.received.keys();
+    const answer = await client.expect(
+      feed(burst, `bench-outbox-${run}-1`, asOf + 1_000, (i) => 500 + (i % 3)),
+      [201],
+    );
+    const committedAtMs = Date.now();
+    const applied = (JSON.parse(answer.body.toString('utf8')) as { applied: number }).applied;
+    if (applied !== count) throw new Error(`outbox: the burst feed applied ${applied} of ${count} rows`);
+    const budgetMs = Math.max(MIN_WAIT_MS, count * 20);
+    await waitUntil(`delivery of ${count} events`, () => receiver.received.size >= count + 1, budgetMs);
+    const deliveries = [...receiver.received].filter(([id]) => id !== sentinelId).map(([, d]) => d);
+    const lastMs = Math.max(...deliveries.map((d) => d.receivedAtMs));
+    const lags = summarize(
+      deliveries.map((d) => d.receivedAtMs - d.createdAtMs),
+      0,
+      0,
+    );
+    const ms = lastMs - committedAtMs;
+    return {
+      events: deliveries.length,
+      ms,
+      eventsPerSec: ms > 0 ? (deliveries.length * 1000) / ms : Number.NaN,
+      lagP50Ms: lags.p50Ms,
+      lagP99Ms: lags.p99Ms,
+      lagMaxMs: lags.maxMs,
+      duplicates: receiver.duplicates,
+      intervalMs,
+    };
+  } finally {
+    // Later scenarios must not pay for deliveries: the subscription stops before the receiver does.
+    if (subscriptionId) {
+      const path = `/v1/webhook-subscriptions/${subscriptionId}`;
+      await client.send({ method: 'PATCH', path, body: '{"active":false}' }).catch(() => {});
+    }
+    client.close();
+    await receiver.stop();
+  }
+}

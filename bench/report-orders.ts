@@ -1,0 +1,112 @@
+import type { EngineResult } from './engine-run.ts';
+import { FLOW_CONCURRENCIES } from './flows.ts';
+import { ORDER_CHANNEL, ORDER_LOCATIONS, ORDER_NETWORK_SIZE } from './order-network.ts';
+import { ORDER_CONCURRENCIES, ORDER_LINES } from './orders.ts';
+import type { PlannerBenchResult } from './planner.ts';
+import { integer, millis, percent, versusFloorCells, type Table } from './table.ts';
+
+const numeric = (...columns: number[]) => new Set(columns);
+const rate = (value: number) => (Number.isFinite(value) && value < 10 ? value.toFixed(1) : integer(value));
+const fine = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : '—');
+
+export function plannerTable(planner: PlannerBenchResult): Table {
+  return {
+    title: `Routing planner: ${planner.linesPerOrder}-line orders × ${planner.locations} locations, in memory, one core`,
+    headers: ['Decisions', 'Decisions/s', 'p50 ms', 'p99 ms', 'max ms', 'Exhaustive', 'Shipments/order', 'Rejected'],
+    numeric: numeric(0, 1, 2, 3, 4, 5, 6, 7),
+    rows: [
+      [
+        integer(planner.iterations),
+        integer(planner.decisionsPerSecond),
+        fine(planner.p50Ms),
+        fine(planner.p99Ms),
+        millis(planner.maxMs),
+        percent(planner.exhaustiveShare),
+        planner.meanShipments.toFixed(2),
+        percent(planner.rejectedShare),
+      ],
+    ],
+  };
+}
+
+export function ordersTable(results: EngineResult[]): Table {
+  return {
+    title: `Orders end to end: ${ORDER_LINES} lines × 1 unit, ${ORDER_LOCATIONS} locations, routing at the default rules`,
+    headers: [
+      'Engine',
+      'Source',
+      'Conc.',
+      'Orders/s',
+      'p50 ms',
+      'p99 ms',
+      'Errors',
+      'Floor orders/s',
+      'Floor p50 ms',
+      'Floor p99 ms',
+      'API/floor',
+    ],
+    numeric: numeric(2, 3, 4, 5, 6, 7, 8, 9, 10),
+    rows: results.flatMap((r) =>
+      r.orders.map((o) => [r.engine, o.source, String(o.concurrency), ...versusFloorCells(o.api, o.floor, rate)]),
+    ),
+  };
+}
+
+export function flowsTable(results: EngineResult[]): Table {
+  return {
+    title: 'Order → ship → deliver flows: order, accept, pick, pack, ship, delivered tracking event, order read back',
+    headers: ['Engine', 'Conc.', 'Flows/s', 'p50 ms', 'p99 ms', 'max ms', 'Calls/flow', 'Errors'],
+    numeric: numeric(1, 2, 3, 4, 5, 6, 7),
+    rows: results.flatMap((r) =>
+      r.flows.map((f) => [
+        r.engine,
+        String(f.concurrency),
+        rate(f.result.opsPerSec),
+        millis(f.result.p50Ms),
+        millis(f.result.p99Ms),
+        millis(f.result.maxMs),
+        Number.isFinite(f.callsPerFlow) ? f.callsPerFlow.toFixed(1) : '—',
+        String(f.result.errors),
+      ]),
+    ),
+  };
+}
+
+export function outboxTable(results: EngineResult[]): Table {
+  return {
+    title: 'Webhook delivery: the server’s dispatcher, outbox → signed POSTs to a local receiver',
+    headers: [
+      'Engine',
+      'Events',
+      'Tick ms',
+      'Commit → last delivery ms',
+      'Events/s',
+      'Lag p50 ms',
+      'Lag p99 ms',
+      'Duplicates',
+    ],
+    numeric: numeric(1, 2, 3, 4, 5, 6, 7),
+    rows: results.map((r) => [
+      r.engine,
+      integer(r.outbox.events),
+      integer(r.outbox.intervalMs),
+      integer(r.outbox.ms),
+      integer(r.outbox.eventsPerSec),
+      integer(r.outbox.lagP50Ms),
+      integer(r.outbox.lagP99Ms),
+      String(r.outbox.duplicates),
+    ]),
+  };
+}
+
+const list = (values: readonly number[]) => values.join('/');
+
+/** The method of the order, flow, webhook and planner scenarios, for docs/benchmarks.md. */
+export function ordersMethod(outboxEvents: number): string {
+  return `- Order network: ${ORDER_NETWORK_SIZE.distributionCentres} distribution centres and ${ORDER_NETWORK_SIZE.stores} stores at real US ZIP centroids (seeded), all shipping, in one location group behind the \`${ORDER_CHANNEL}\` channel, each holding all ${ORDER_NETWORK_SIZE.skus} order SKUs (on_hand ${ORDER_NETWORK_SIZE.onHand.toLocaleString('en-US')}). Routing rules are the defaults, so an order ships whole from the location nearest its customer.
+- Orders: \`POST /v1/orders\` on the \`${ORDER_CHANNEL}\` channel with ${ORDER_LINES} distinct SKUs × 1 unit, a shipping address with a US ZIP and its coordinates (one of 2,000 ZIP centroids), money that adds up (lines − discount + shipping + tax = total), a \`test\` gateway payment authorization for the total, a unique external_id and a unique \`Idempotency-Key\`; 201 with the routed fulfillment orders counts. Concurrency ${list(ORDER_CONCURRENCIES)}; as orders and flows can outlast a short window, their window stays open until each worker has started at least 3 operations in it.
+- Orders floor: per order \`BEGIN\`, then for each of its ${ORDER_LINES} lines (in SKU order, as Consign takes them) the guarded \`UPDATE stock_levels … RETURNING\` and a ledger row at the location routing ships from (the nearest to the customer; every location holds every SKU), \`COMMIT\` — prepared statements, N workers, the same database; measured right after the API row on PostgreSQL, in-process after the server has exited on PGlite, as for holds. API/floor is orders/s over floor orders/s.
+- Flows: a closed loop of whole order lives through the API — \`POST /v1/orders\` with 1–2 lines, then per fulfillment order \`accept\`, \`pick\`, \`pack\`, \`ship\` (carrier and tracking number), a \`delivered\` event on \`POST /v1/shipments/{id}/tracking-events\`, and \`GET /v1/orders/{id}\`, which must say \`delivered\`. One operation is one flow; its latency runs from the order's POST to the read-back. Concurrency ${list(FLOW_CONCURRENCIES)}.
+- Webhook delivery (first on each server, while the dispatcher has only the set-up's events behind it): a node:http receiver on 127.0.0.1 answers 200 to every POST and counts it. A subscription to \`inventory.availability_changed\` is created through the API; a one-row feed is sent and its delivery awaited, so the dispatcher has caught up with every older event; then one snapshot feed of ${outboxEvents.toLocaleString('en-US')} rows commits ${outboxEvents.toLocaleString('en-US')} events at once. Events/s = events ÷ the time from that feed's answer (its commit) to the last delivery received. Lag = receipt time − the event's created_at (the delivery's \`timestamp\`). The dispatcher runs inside \`consign serve\` at its settings (tick = CONSIGN_WEBHOOK_INTERVAL_MS, default 1,000 ms; at most 10 claims of 20 deliveries per tick), so at most 200 deliveries per tick: about 200 events/s at the default tick. The subscription is paused afterwards.
+- Routing planner: \`plan\` on 5-line orders over 200 candidate locations (20 distribution centres, 180 stores with popularity-skewed stock) in memory, no database, measured once per run before the engines; decisions/s = 1 ÷ mean decision time.`;
+}

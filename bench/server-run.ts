@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { onCleanup } from './cleanup.ts';
+import type { DriveOptions, DriveResult } from './drive.ts';
+import { FLOW_CONCURRENCIES, measureFlows, type FlowRow } from './flows.ts';
+import type { BenchNetwork } from './network.ts';
+import { ORDER_CONCURRENCIES, ORDER_SOURCES } from './orders.ts';
+import { measureOutbox, type OutboxResult } from './outbox.ts';
+import {
+  availabilityCases,
+  holdCases,
+  measureAvailability,
+  measureFeeds,
+  measureHolds,
+  warmUpServer,
+  type AvailabilityCase,
+  type FeedResult,
+  type HoldCase,
+  type Target,
+} from './scenarios.ts';
+import { startServerProcess } from './server.ts';
+import type { BenchDatabase } from './setup.ts';
+
+export interface RunSettings {
+  durationMs: number;
+  warmupMs: number;
+  /** Mixed, unmeasured traffic right after the server starts. */
+  serverWarmupMs: number;
+  feedCount: number;
+  /** Events committed at once for the webhook delivery scenario. */
+  outboxEvents: number;
+  postgresServerUrl: string;
+  log: (line: string) => void;
+}
+
+export interface AvailabilityRow extends AvailabilityCase {
+  result: DriveResult;
+}
+
+/** What the server under test did, before any floor is attached. */
+export interface ApiResults {
+  outbox: OutboxResult;
+  holds: { hold: HoldCase; api: DriveResult }[];
+  availability: AvailabilityRow[];
+  feeds: FeedResult;
+  orders: { source: string; concurrency: number; api: DriveResult }[];
+  flows: FlowRow[];
+}
+
+/** Run right after a row while the server idles (PostgreSQL's floors: both see the same machine state). */
+export interface AfterRow {
+  hold: (hold: HoldCase) => Promise<void>;
+  orders: (concurrency: number) => Promise<void>;
+}
+
+const MAX_OPS_PER_SCENARIO = 2_000_000;
+/** Orders and flows can outlast a short window: each worker then still completes this many. */
+const SLOW_MIN_OPS_PER_WORKER = 3;
+const FEED_BUDGET_MS = 120_000;
+
+export const driveOptions = (settings: RunSettings, concurrency: number): DriveOptions => ({
+  durationMs: settings.durationMs,
+  warmupMs: settings.warmupMs,
+  maxOps: MAX_OPS_PER_SCENARIO,
+  concurrency,
+});
+
+/** Orders and flows: the window stays open until every worker has started a few operations in it. */
+const slowDriveOptions = (settings: RunSettings, concurrency: number): DriveOptions => ({
+  ...driveOptions(settings, concurrency),
+  minOps: SLOW_MIN_OPS_PER_WORKER * concurrency,
+});
+
+export function logResult(log: (line: string) => void, label: string, r: DriveResult): void {
+  const errors = r.errors > 0 ? `, ${r.errors} errors (${r.firstError ?? '?'})` : '';
+  log(
+    `  ${label}: ${r.opsPerSec.toFixed(r.opsPerSec < 10 ? 1 : 0)} ops/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${errors}`,
+  );
+}
+
+const describeHold = (c: HoldCase) =>
+  `holds ${c.distribution} c=${c.concurrency}${c.idempotencyKey ? '' : ' (no Idempotency-Key)'}`;
+
+async function measureOutboxRow(target: Target, network: BenchNetwork, settings: RunSettings) {
+  const outbox = await measureOutbox(target, network, settings.outboxEvents);
+  settings.log(
+    `  webhooks: ${outbox.events} events delivered in ${outbox.ms} ms (${outbox.eventsPerSec.toFixed(0)} events/s), lag p50 ${outbox.lagP50Ms} ms, p99 ${outbox.lagP99Ms} ms`,
+  );
+  return outbox;
+}
+
+async function measureHoldRows(target: Target, network: BenchNetwork, settings: RunSettings, after: AfterRow) {
+  const holds: ApiResults['holds'] = [];
+  for (const hold of holdCases()) {
+    const api = await measureHolds(target, network, hold, driveOptions(settings, hold.concurrency));
+    logResult(settings.log, `API ${describeHold(hold)}`, api);
+    holds.push({ hold, api });
+    await after.hold(hold);
+  }
+  return holds;
+}
+
+async function measureAvailabilityRows(target: Target, network: BenchNetwork, settings: RunSettings) {
+  const availability: AvailabilityRow[] = [];
+  for (const query of availabilityCases()) {
+    const result = await measureAvailability(target, network, query, driveOptions(settings, query.concurrency));
+    logResult(settings.log, `API availability ${query.skus} SKU(s) c=${query.concurrency}`, result);
+    availability.push({ ...query, result });
+  }
+  return availability;
+}
+
+async function measureOrderRows(target: Target, network: BenchNetwork, settings: RunSettings, after: AfterRow) {
+  const orders: ApiResults['orders'] = [];
+  for (const concurrency of ORDER_CONCURRENCIES) {
+    for (const source of ORDER_SOURCES) {
+      const api = await source.measure(target, network, slowDriveOptions(settings, concurrency));
+      logResult(settings.log, `${source.label} c=${concurrency}`, api);
+      orders.push({ source: source.label, concurrency, api });
+    }
+    await after.orders(concurrency);
+  }
+  return orders;
+}
+
+async function measureFlowRows(target: Target, network: BenchNetwork, settings: RunSettings) {
+  const flows: FlowRow[] = [];
+  for (const concurrency of FLOW_CONCURRENCIES) {
+    const row = await measureFlows(target, network, slowDriveOptions(settings, concurrency));
+    logResult(settings.log, `order → delivered flows c=${concurrency}`, row.result);
+    flows.push(row);
+  }
+  return flows;
+}
+
+/**
+ * Measures the API through a `consign serve` child, scenario after scenario. Webhook delivery
+ * goes first, while the dispatcher's backlog is only the set-up's events.
+ */
+export async function measureApi(
+  bench: BenchDatabase,
+  network: BenchNetwork,
+  settings: RunSettings,
+  after: AfterRow,
+): Promise<ApiResults> {
+  const apiKey = `csk_bench_${randomBytes(18).toString('base64url')}`;
+  const server = await startServerProcess({ databaseUrl: bench.databaseUrl, dataDir: bench.dataDir, apiKey });
+  const stopServer = onCleanup({ name: 'stop the server under test', run: server.stop, runNow: server.kill });
+  try {
+    const target: Target = { url: server.url, apiKey };
+    const warm = await warmUpServer(target, network, settings.serverWarmupMs);
+    if (warm.errors > 0) throw new Error(`the server under test failed while warming up: ${warm.firstError ?? '?'}`);
+    const outbox = await measureOutboxRow(target, network, settings);
+    const holds = await measureHoldRows(target, network, settings, after);
+    const availability = await measureAvailabilityRows(target, network, settings);
+    const feeds = await measureFeeds(target, network, settings.feedCount, FEED_BUDGET_MS);
+    settings.log(`  API feeds: median ${feeds.medianRowsPerSec.toFixed(0)} rows/s over ${feeds.runs.length} feeds`);
+    const orders = await measureOrderRows(target, network, settings, after);
+    const flows = await measureFlowRows(target, network, settings);
+    return { outbox, holds, availability, feeds, orders, flows };
+  } finally {
+    await stopServer();
+  }
+}
