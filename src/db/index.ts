@@ -6,3 +6,4 @@ export { readMeta, writeMetaOnce, lockForTransaction } from './meta.ts';
 export { inTransaction, isRetryable } from './transaction.ts';
 export type { Database, Db, Tx, Executor, Engine } from './types.ts';
 export * as tables from './schema.ts';
+export * as connectorTables from './schema-connectors.ts';

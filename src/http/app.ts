@@ -20,6 +20,7 @@ import { webhookRoutes } from '../webhooks/index.ts';
 import { paymentRoutes } from '../payments/index.ts';
 import { invoiceRoutes } from '../invoices/index.ts';
 import { routingRoutes } from '../routing/index.ts';
+import { connectorRoutes } from '../connectors/index.ts';
 
 export interface AppOptions {
   database: Database;
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       webhookRoutes(v1, context);
       paymentRoutes(v1, context);
       invoiceRoutes(v1, context);
+      connectorRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

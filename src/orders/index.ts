@@ -10,3 +10,4 @@ export { deriveOrderStatus, orderStatuses, orderTransitions, canTransitionOrder 
 export type { OrderStatus } from './status.ts';
 export { allocateProportionally } from './money.ts';
 export { rerouteBackorders, startBackorderWorker } from './backorders.ts';
+export { CreateOrder } from './schemas.ts';
