@@ -15,6 +15,8 @@ export interface Config {
   backorderIntervalMs: number;
   /** How often webhook deliveries are enqueued and sent; 0 runs no dispatcher in this process. */
   webhookIntervalMs: number;
+  /** How often connector messages are built and polling channels polled (0: not in this process). */
+  connectorIntervalMs: number;
   /** `nats://host:4222`: publish every event to JetStream; absent = no publishing. */
   natsUrl: string | undefined;
   poolSize: number;
@@ -42,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sweepIntervalMs: intFromEnv(env, 'CONSIGN_SWEEP_INTERVAL_MS', 1000),
     backorderIntervalMs: intFromEnv(env, 'CONSIGN_BACKORDER_INTERVAL_MS', 2000),
     webhookIntervalMs: intFromEnv(env, 'CONSIGN_WEBHOOK_INTERVAL_MS', 1000),
+    connectorIntervalMs: intFromEnv(env, 'CONSIGN_CONNECTOR_INTERVAL_MS', 1000),
     natsUrl: env.NATS_URL || env.CONSIGN_NATS_URL || undefined,
     poolSize: intFromEnv(env, 'CONSIGN_DB_POOL_SIZE', 16),
   };

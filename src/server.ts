@@ -7,6 +7,7 @@ import { startBackorderWorker } from './orders/index.ts';
 import { startExpirySweeper } from './reservations/index.ts';
 import { gapGraceMsFor, startNatsPublisher } from './streaming/index.ts';
 import { startWebhookDispatcher } from './webhooks/index.ts';
+import { startConnectorWorkers } from './connectors/index.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -72,6 +73,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           onTick: (result) => running.log.debug(result, 'webhook dispatch'),
         })
       : undefined;
+  const connectors =
+    config.connectorIntervalMs > 0
+      ? startConnectorWorkers(database.db, {
+          intervalMs: config.connectorIntervalMs,
+          gapGraceMs: gapGraceMsFor(database.engine),
+          onError: (error) => running.log.error({ err: error }, 'connector work failed'),
+        })
+      : undefined;
   const nats = config.natsUrl
     ? startNatsPublisher(database.db, {
         url: config.natsUrl,
@@ -88,6 +97,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     (stopping ??= (async () => {
       await sweeper.stop();
       await backorders.stop();
+      await connectors?.stop();
       await webhooks?.stop();
       await nats?.stop();
       await running.close();

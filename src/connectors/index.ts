@@ -4,3 +4,7 @@ export type { Platform, MapOutcome } from './mapping.ts';
 export { orderMappers } from './platforms/index.ts';
 export { parseExact, stringifyExact } from './json.ts';
 export { platformSignature, signatureHeaders } from './signature.ts';
+export { startConnectorWorkers } from './workers.ts';
+export type { ConnectorWorkerOptions } from './workers.ts';
+export { translateOutbound } from './outbound/worker.ts';
+export { pollChannel } from './polling.ts';
