@@ -8,3 +8,5 @@ export { startConnectorWorkers } from './workers.ts';
 export type { ConnectorWorkerOptions } from './workers.ts';
 export { translateOutbound } from './outbound/worker.ts';
 export { pollChannel } from './polling.ts';
+export { importOrders } from './import.ts';
+export type { ImportResult, ReportEntry } from './import.ts';

@@ -39,7 +39,7 @@ async function existingOrder(db: Db, channelId: string, externalId: string): Pro
  * refused, or kept for review when the channel says so — never altered.
  */
 /** The canonical order a mapping produced, or the problem that says why there is none. */
-export function canonicalOrder(platform: Platform, mapped: MapOutcome): Result<CreateOrder> {
+export function canonicalOrder(platform: Platform | 'imported', mapped: MapOutcome): Result<CreateOrder> {
   if (!mapped.ok) {
     const more = mapped.errors.length > 1 ? ` (and ${mapped.errors.length - 1} more)` : '';
     const detail = `The ${platform} order cannot be taken: ${mapped.errors[0]!.message}${more}.`;
