@@ -7,7 +7,7 @@ import { query } from '../../src/db/index.ts';
 import { must } from '../support/client.ts';
 import { CONNECTOR_SECRET, connectorFixture, startConnectorWorld, type ConnectorWorld } from '../support/connectors.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- platform JSON
+type Json = Record<string, any>;
 
 /** A local SP-API Orders v0 endpoint: getOrders in pages of two (NextToken), getOrderItems per order. */
 class FakeSellingPartner {
