@@ -17,6 +17,8 @@ export interface Config {
   webhookIntervalMs: number;
   /** How often due subscriptions place their periods' orders; 0 runs no scheduler in this process. */
   subscriptionIntervalMs: number;
+  /** How often connector messages are built and polling channels polled (0: not in this process). */
+  connectorIntervalMs: number;
   /** `nats://host:4222`: publish every event to JetStream; absent = no publishing. */
   natsUrl: string | undefined;
   poolSize: number;
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backorderIntervalMs: intFromEnv(env, 'CONSIGN_BACKORDER_INTERVAL_MS', 2000),
     webhookIntervalMs: intFromEnv(env, 'CONSIGN_WEBHOOK_INTERVAL_MS', 1000),
     subscriptionIntervalMs: intFromEnv(env, 'CONSIGN_SUBSCRIPTION_INTERVAL_MS', 5000),
+    connectorIntervalMs: intFromEnv(env, 'CONSIGN_CONNECTOR_INTERVAL_MS', 1000),
     natsUrl: env.NATS_URL || env.CONSIGN_NATS_URL || undefined,
     poolSize: intFromEnv(env, 'CONSIGN_DB_POOL_SIZE', 16),
   };

@@ -8,6 +8,7 @@ import { startExpirySweeper } from './reservations/index.ts';
 import { gapGraceMsFor, startNatsPublisher } from './streaming/index.ts';
 import { startSubscriptionScheduler } from './subscriptions/index.ts';
 import { startWebhookDispatcher } from './webhooks/index.ts';
+import { startConnectorWorkers } from './connectors/index.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -81,6 +82,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           onRun: (run) => running.log.debug(run, 'subscription scheduler'),
         })
       : undefined;
+  const connectors =
+    config.connectorIntervalMs > 0
+      ? startConnectorWorkers(database.db, {
+          intervalMs: config.connectorIntervalMs,
+          gapGraceMs: gapGraceMsFor(database.engine),
+          onError: (error) => running.log.error({ err: error }, 'connector work failed'),
+        })
+      : undefined;
   const nats = config.natsUrl
     ? startNatsPublisher(database.db, {
         url: config.natsUrl,
@@ -97,6 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     (stopping ??= (async () => {
       await sweeper.stop();
       await backorders.stop();
+      await connectors?.stop();
       await webhooks?.stop();
       await subscriptions?.stop();
       await nats?.stop();

@@ -8,3 +8,4 @@ export type { Database, Db, Tx, Executor, Engine } from './types.ts';
 export * as tables from './schema.ts';
 export * as returnTables from './schema-returns.ts';
 export * as subscriptionTables from './schema-subscriptions.ts';
+export * as connectorTables from './schema-connectors.ts';

@@ -24,6 +24,7 @@ import { returnPolicyRoutes, returnRoutes } from '../returns/index.ts';
 import { reportRoutes } from '../reports/index.ts';
 import { customerRoutes } from '../customers/index.ts';
 import { subscriptionRoutes } from '../subscriptions/index.ts';
+import { connectorRoutes } from '../connectors/index.ts';
 
 export interface AppOptions {
   database: Database;
@@ -112,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       reportRoutes(v1, context);
       customerRoutes(v1, context);
       subscriptionRoutes(v1, context);
+      connectorRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

@@ -19,7 +19,7 @@ function encodeRandom(length: number): string {
 }
 
 export type IdPrefix =
-  'loc' | 'lgr' | 'chn' | 'res' | 'adj' | 'key' | 'ord' | 'fo' | 'shp' | 'rma' | 'pay' | 'inv' | 'whs' | 'sub';
+  'loc' | 'lgr' | 'chn' | 'res' | 'adj' | 'key' | 'ord' | 'fo' | 'shp' | 'rma' | 'pay' | 'inv' | 'whs' | 'sub' | 'crv';
 
 /** Prefixed, time-ordered opaque IDs (`res_01hx…`): sortable, so cursors follow creation order. */
 export function newId(prefix: IdPrefix): string {

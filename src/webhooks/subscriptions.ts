@@ -45,7 +45,12 @@ function invalidUrl(message: string): Problem {
   return problem('validation_failed', `url ${message}.`, { errors: [{ pointer: '/url', message }] });
 }
 
-export async function createSubscription(tx: Tx, input: CreateSubscription): Promise<Result<WithSecret>> {
+/** `secret`: a `whsec_` secret chosen by the caller (connectors); otherwise a new one is generated. */
+export async function createSubscription(
+  tx: Tx,
+  input: CreateSubscription,
+  secret?: string,
+): Promise<Result<WithSecret>> {
   const invalid = urlProblem(input.url);
   if (invalid) return fail(invalid);
   if (input.channel_id !== undefined && !(await getChannel(tx, input.channel_id))) {
@@ -57,7 +62,7 @@ export async function createSubscription(tx: Tx, input: CreateSubscription): Pro
       id: newId('whs'),
       url: input.url,
       description: input.description ?? null,
-      secret: generateSecret(),
+      secret: secret ?? generateSecret(),
       eventTypes: input.event_types,
       channelId: input.channel_id ?? null,
     })
@@ -93,6 +98,7 @@ export async function updateSubscription(
   tx: Tx,
   id: string,
   patch: UpdateSubscription,
+  secret?: string,
 ): Promise<Result<WebhookSubscription>> {
   if (patch.url !== undefined) {
     const invalid = urlProblem(patch.url);
@@ -105,6 +111,7 @@ export async function updateSubscription(
       ...(patch.event_types !== undefined && { eventTypes: patch.event_types }),
       ...(patch.description !== undefined && { description: patch.description }),
       ...(patch.active !== undefined && { active: patch.active }),
+      ...(secret !== undefined && { secret }),
       updatedAt: sql`now()`,
     })
     .where(eq(tables.webhookSubscriptions.id, id))

@@ -1,0 +1,12 @@
+export { connectorRoutes } from './routes.ts';
+export { platforms } from './mapping.ts';
+export type { Platform, MapOutcome } from './mapping.ts';
+export { orderMappers } from './platforms/index.ts';
+export { parseExact, stringifyExact } from './json.ts';
+export { platformSignature, signatureHeaders } from './signature.ts';
+export { startConnectorWorkers } from './workers.ts';
+export type { ConnectorWorkerOptions } from './workers.ts';
+export { translateOutbound } from './outbound/worker.ts';
+export { pollChannel } from './polling.ts';
+export { importOrders } from './import.ts';
+export type { ImportResult, ReportEntry } from './import.ts';

@@ -1,0 +1,166 @@
+import type { CreateOrder } from '../orders/index.ts';
+import { toMinor } from './money.ts';
+import { idText } from './json.ts';
+
+export const platforms = ['shopify', 'woocommerce', 'bigcommerce', 'sfcc', 'amazon'] as const;
+export type Platform = (typeof platforms)[number];
+
+export interface FieldError {
+  pointer: string;
+  message: string;
+}
+
+export interface MapContext {
+  /** The Consign channel the order is for (ID). */
+  channel: string;
+  /** Platform location IDs → Consign location IDs, for pickup orders. */
+  locationMap: Record<string, string>;
+}
+
+export type MapOutcome = { ok: true; order: CreateOrder } | { ok: false; externalId?: string; errors: FieldError[] };
+
+export type Json = Record<string, unknown>;
+export type Money = CreateOrder['total'];
+export type Address = NonNullable<CreateOrder['shipping_address']>;
+export type Line = CreateOrder['lines'][number];
+
+export const obj = (value: unknown): Json =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+export const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** Non-empty trimmed text (numbers as their digits), else undefined. */
+export function text(value: unknown, max = 200): string | undefined {
+  const raw = typeof value === 'number' ? idText(value) : value;
+  if (typeof raw !== 'string') return undefined;
+  const trimmed = raw.trim();
+  return trimmed.length === 0 ? undefined : trimmed.slice(0, max);
+}
+
+export function joinName(...parts: unknown[]): string | undefined {
+  return text(parts.map((p) => text(p) ?? '').join(' '));
+}
+
+/** Drops undefined fields so the canonical order carries only what the platform said. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Collects the canonical order's facts from a platform payload, and every reason it cannot:
+ * each error points into the platform's own document (`/line_items/1/price`).
+ */
+export class Reader {
+  readonly errors: FieldError[] = [];
+  constructor(public currency: string) {}
+
+  fail(pointer: string, message: string): void {
+    this.errors.push({ pointer, message });
+  }
+
+  /** An exact amount in minor units of the order's currency (0 when absent and optional). */
+  minor(pointer: string, value: unknown, optional = false): number {
+    if ((value === undefined || value === null || value === '') && optional) return 0;
+    const minor = toMinor(value, this.currency);
+    if (minor === undefined) {
+      this.fail(pointer, `${JSON.stringify(value ?? null)} is not an exact ${this.currency} amount`);
+      return 0;
+    }
+    return minor;
+  }
+
+  money(pointer: string, value: unknown, optional = false): Money {
+    return { amount: this.minor(pointer, value, optional), currency: this.currency };
+  }
+
+  /** Money in a currency the platform names beside the amount (Amazon): a different one is kept as sent. */
+  moneyIn(pointer: string, value: unknown, currency: unknown): Money {
+    const code = text(currency) ?? this.currency;
+    const minor = toMinor(value, code);
+    if (minor === undefined) this.fail(pointer, `${JSON.stringify(value ?? null)} is not an exact ${code} amount`);
+    return { amount: minor ?? 0, currency: code };
+  }
+
+  /** A unit price from a line total: refused when the total does not divide evenly by the quantity. */
+  unitPrice(pointer: string, lineTotal: unknown, quantity: number, currency?: unknown): Money {
+    const total = currency === undefined ? this.money(pointer, lineTotal) : this.moneyIn(pointer, lineTotal, currency);
+    if (quantity > 0 && total.amount % quantity !== 0) {
+      this.fail(pointer, `line total ${total.amount} is not ${quantity} equal unit prices in minor units`);
+    }
+    return { amount: quantity > 0 ? Math.floor(total.amount / quantity) : 0, currency: total.currency };
+  }
+
+  quantity(pointer: string, value: unknown): number {
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
+    this.fail(pointer, `quantity ${JSON.stringify(value ?? null)} is not a positive integer`);
+    return 1;
+  }
+
+  required(pointer: string, value: string | undefined, what: string): string {
+    if (value === undefined) this.fail(pointer, `${what} is missing`);
+    return value ?? '';
+  }
+
+  /** The Consign location for a pickup at `platformLocation`, or an error that says which mapping is missing. */
+  pickupLocation(pointer: string, ctx: MapContext, candidates: (string | undefined)[]): string | undefined {
+    for (const candidate of candidates) {
+      if (candidate !== undefined && ctx.locationMap[candidate]) return ctx.locationMap[candidate];
+    }
+    const named = candidates.filter((c) => c !== undefined).join(', ') || 'none given';
+    this.fail(pointer, `pickup at a platform location (${named}) that the connector's location_map does not name`);
+    return undefined;
+  }
+
+  finish(order: CreateOrder): MapOutcome {
+    return this.errors.length > 0
+      ? { ok: false, externalId: order.external_id || undefined, errors: this.errors }
+      : { ok: true, order };
+  }
+}
+
+/** Sum of amounts in one currency. */
+export const sum = (amounts: Money[], currency: string): Money => ({
+  amount: amounts.reduce((n, m) => n + m.amount, 0),
+  currency,
+});
+
+/** A payment authorization for the whole order, as the platform reports it. */
+export function authorization(total: Money, gateway: string, reference: string | undefined) {
+  return [compact({ kind: 'authorization' as const, amount: total, gateway: gateway.slice(0, 60), reference })];
+}
+
+/** An ISO timestamp from whatever date format the platform uses, or undefined. */
+export function timestamp(value: unknown): string | undefined {
+  const raw = text(value);
+  if (!raw) return undefined;
+  const withZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(raw) ? `${raw}Z` : raw;
+  const date = new Date(withZone);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** Where a platform keeps each address field (`name` may list several to join, e.g. first and last name). */
+export interface AddressKeys {
+  name: string[];
+  line1: string;
+  line2: string;
+  city: string;
+  region: string[];
+  postal: string;
+  country: string;
+  phone: string;
+}
+
+/** A platform address as Consign's; undefined when it has no street or city at all. */
+export function addressFrom(value: unknown, keys: AddressKeys): Address | undefined {
+  const a = obj(value);
+  if (!text(a[keys.line1]) && !text(a[keys.city])) return undefined;
+  return compact({
+    name: joinName(...keys.name.map((k) => a[k])),
+    line1: text(a[keys.line1]) ?? '',
+    line2: text(a[keys.line2]),
+    city: text(a[keys.city], 100) ?? '',
+    region: keys.region.map((k) => text(a[k], 100)).find(Boolean),
+    postal_code: text(a[keys.postal], 20),
+    country: text(a[keys.country]) ?? '',
+    phone: text(a[keys.phone], 40),
+  });
+}

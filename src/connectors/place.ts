@@ -1,0 +1,126 @@
+import { sql } from 'drizzle-orm';
+import type { FastifySchemaCompiler } from 'fastify';
+import { inTransaction, queryOne, type Db, type Executor } from '../db/index.ts';
+import { requestHash } from '../http/idempotency.ts';
+import { describeValidationErrors, validatorCompiler } from '../http/validation.ts';
+import { CreateOrder, getOrder, placeOrder, type OrderView } from '../orders/index.ts';
+import { newId } from '../shared/ids.ts';
+import { problem, type Problem } from '../shared/problem.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+import type { MapOutcome, Platform } from './mapping.ts';
+import type { ConnectorRow } from './settings.ts';
+
+export type Intake =
+  | { result: 'created' | 'duplicate'; status: 200 | 201; order: OrderView }
+  | { result: 'held_for_review'; status: 202; review_id: string; problem: Problem };
+
+const checkCanonical = (validatorCompiler as FastifySchemaCompiler<object>)({
+  schema: CreateOrder,
+  httpPart: 'body',
+  method: 'POST',
+  url: '/v1/orders',
+}) as ((value: unknown) => boolean) & { errors?: unknown };
+
+/** Problems that mean "this order does not add up here", which a channel may send to review instead. */
+const MISMATCH = new Set(['validation_failed', 'unknown_sku', 'unknown_reference', 'unknown_location']);
+
+async function existingOrder(db: Db, channelId: string, externalId: string): Promise<OrderView | undefined> {
+  const row = await queryOne<{ id: string }>(
+    db,
+    sql`select id from orders where channel_id = ${channelId} and external_id = ${externalId}`,
+  );
+  return row ? getOrder(db, row.id) : undefined;
+}
+
+/**
+ * A mapped platform order, placed through the orders capability exactly as `POST /v1/orders`
+ * places it (routing, holds, payments, events). The platform's order ID is the external ID:
+ * a repeat delivery answers with the order already placed. An order that does not add up is
+ * refused, or kept for review when the channel says so — never altered.
+ */
+/** The canonical order a mapping produced, or the problem that says why there is none. */
+export function canonicalOrder(platform: Platform | 'imported', mapped: MapOutcome): Result<CreateOrder> {
+  if (!mapped.ok) {
+    const more = mapped.errors.length > 1 ? ` (and ${mapped.errors.length - 1} more)` : '';
+    const detail = `The ${platform} order cannot be taken: ${mapped.errors[0]!.message}${more}.`;
+    return fail(problem('validation_failed', detail, { errors: mapped.errors }));
+  }
+  if (!checkCanonical(mapped.order)) {
+    const errors = describeValidationErrors(checkCanonical.errors as never, 'body');
+    const detail = `The ${platform} order maps to an invalid order: ${errors[0]?.pointer} ${errors[0]?.message}.`;
+    return fail(problem('validation_failed', detail, { errors }));
+  }
+  return ok(mapped.order);
+}
+
+/** Places a canonical order for the connector's channel, as `POST /v1/orders` would. */
+export function placeForConnector(executor: Executor, connector: ConnectorRow, input: CreateOrder) {
+  return placeOrder(executor, input, {
+    requestHash: requestHash('POST', '/v1/orders', input),
+    actor: `connector:${connector.platform}`,
+    channelOfKey: connector.channel_id,
+  });
+}
+
+/**
+ * A mapped platform order, placed through the orders capability exactly as `POST /v1/orders`
+ * places it (routing, holds, payments, events). The platform's order ID is the external ID:
+ * a repeat delivery answers with the order already placed. An order that does not add up is
+ * refused, or kept for review when the channel says so — never altered.
+ */
+export async function intakeOrder(
+  db: Db,
+  connector: ConnectorRow,
+  mapped: MapOutcome,
+  rawPayload: string,
+): Promise<Result<Intake>> {
+  const canonical = canonicalOrder(connector.platform, mapped);
+  const externalId = mapped.ok ? mapped.order.external_id : mapped.externalId;
+  if (!canonical.ok) return mismatch(db, connector, externalId, canonical.problem, rawPayload);
+  const input = canonical.value;
+  const already = await existingOrder(db, connector.channel_id, input.external_id);
+  if (already) return ok({ result: 'duplicate', status: 200, order: already });
+  const placed = await inTransaction(db, (tx) => placeForConnector(tx, connector, input));
+  if (placed.ok) {
+    const { order, replayed } = placed.value;
+    return ok(replayed ? { result: 'duplicate', status: 200, order } : { result: 'created', status: 201, order });
+  }
+  if (placed.problem.code === 'idempotency_conflict') {
+    const winner = await existingOrder(db, connector.channel_id, input.external_id);
+    if (winner) return ok({ result: 'duplicate', status: 200, order: winner });
+  }
+  if (MISMATCH.has(placed.problem.code)) return mismatch(db, connector, input.external_id, placed.problem, rawPayload);
+  return placed;
+}
+
+/** Keeps a platform order that could not be placed, for review (a repeat keeps the first). */
+export async function holdForReview(
+  executor: Executor,
+  connector: ConnectorRow,
+  externalId: string,
+  refused: Problem,
+  rawPayload: string,
+): Promise<string> {
+  const held = await queryOne<{ id: string }>(
+    executor,
+    sql`insert into connector_reviews (id, channel_id, platform, external_id, problem, payload)
+        values (${newId('crv')}, ${connector.channel_id}, ${connector.platform}, ${externalId}, ${JSON.stringify(refused)}::jsonb, ${rawPayload})
+        on conflict (channel_id, external_id) do update set updated_at = now()
+        returning id`,
+  );
+  return held!.id;
+}
+
+async function mismatch(
+  db: Db,
+  connector: ConnectorRow,
+  externalId: string | undefined,
+  refused: Problem,
+  rawPayload: string,
+): Promise<Result<Intake>> {
+  if (connector.on_mismatch !== 'review_hold' || !externalId) return fail(refused);
+  const reviewId = await holdForReview(db, connector, externalId, refused, rawPayload);
+  return ok({ result: 'held_for_review', status: 202, review_id: reviewId, problem: refused });
+}
+
+export type { Platform };

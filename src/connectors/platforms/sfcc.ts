@@ -1,0 +1,108 @@
+import {
+  addressFrom,
+  arr,
+  compact,
+  obj,
+  Reader,
+  text,
+  timestamp,
+  type MapContext,
+  type MapOutcome,
+} from '../mapping.ts';
+
+const sfccAddress = (value: unknown) =>
+  addressFrom(value, {
+    name: ['firstName', 'lastName'],
+    line1: 'address1',
+    line2: 'address2',
+    city: 'city',
+    region: ['stateCode'],
+    postal: 'postalCode',
+    country: 'countryCode',
+    phone: 'phone',
+  });
+
+/**
+ * A Salesforce Commerce Cloud SCAPI order (Shopper Orders `Order`) → the canonical order. Net
+ * taxation only adds `taxTotal` on top; gross taxation keeps it in the prices (see the doc).
+ */
+export function mapSfccOrder(payload: unknown, ctx: MapContext): MapOutcome {
+  const o = obj(payload);
+  const r = new Reader(text(o.currency) ?? '');
+  if (!r.currency) r.fail('/currency', 'currency is missing');
+  const externalId = r.required('/orderNo', text(o.orderNo), 'orderNo');
+  const shipment = obj(arr(o.shipments)[0]);
+  const storeId = text(shipment.c_fromStoreId);
+  const items = arr(o.productItems).map(obj);
+  const lines = items.map((li, i) => {
+    const at = `/productItems/${i}`;
+    return compact({
+      line_id: r.required(`${at}/itemId`, text(li.itemId, 64), 'itemId'),
+      sku: r.required(`${at}/productId`, text(li.productId, 100), 'productId'),
+      name: text(li.productName ?? li.itemText, 300),
+      quantity: r.quantity(`${at}/quantity`, li.quantity),
+      unit_price: r.money(`${at}/basePrice`, li.basePrice),
+    });
+  });
+  const atBase = lines.reduce((n, l) => n + l.unit_price.amount * l.quantity, 0);
+  const productTotal = r.minor('/productTotal', o.productTotal);
+  const net = text(o.taxation) !== 'gross';
+  const tax = r.money('/taxTotal', o.taxTotal, true);
+  const total = r.money('/orderTotal', o.orderTotal);
+  const customer = obj(o.customerInfo);
+  const promotions = arr(o.orderPriceAdjustments)
+    .map((a) => text(obj(a).promotionId ?? obj(a).couponCode))
+    .filter(Boolean)
+    .join(',')
+    .slice(0, 100);
+  const order = {
+    channel: ctx.channel,
+    external_id: externalId,
+    placed_at: timestamp(o.creationDate),
+    customer: compact({
+      id: text(customer.customerId, 100),
+      email: text(customer.email, 254),
+      name: text(customer.customerName ?? o.customerName),
+      phone: text(obj(o.billingAddress).phone, 40),
+    }),
+    lines,
+    ...(storeId !== undefined
+      ? {
+          delivery_method: 'pickup' as const,
+          pickup_location_id: r.pickupLocation('/shipments/0/c_fromStoreId', ctx, [storeId]),
+        }
+      : { delivery_method: 'ship' as const, shipping_address: sfccAddress(shipment.shippingAddress) }),
+    shipping: r.money('/shippingTotal', o.shippingTotal, true),
+    discounts:
+      atBase - productTotal !== 0
+        ? [
+            compact({
+              code: promotions || undefined,
+              description: 'Item and order price adjustments',
+              amount: { amount: atBase - productTotal, currency: r.currency },
+            }),
+          ]
+        : undefined,
+    taxes: net && tax.amount > 0 ? [{ name: 'Tax', amount: tax }] : [],
+    total,
+    payments: arr(o.paymentInstruments).map((value, i) => {
+      const p = obj(value);
+      return compact({
+        kind: 'authorization' as const,
+        amount: r.money(`/paymentInstruments/${i}/amount`, p.amount),
+        gateway: `sfcc:${text(p.paymentMethodId, 40) ?? 'unknown'}`,
+        reference: text(p.paymentInstrumentId),
+      });
+    }),
+    metadata: compact({
+      platform: 'sfcc',
+      platform_order_id: externalId,
+      shipment_id: text(shipment.shipmentId),
+      taxation: text(o.taxation),
+      taxes_included_minor: net ? undefined : tax.amount,
+      payment_status: text(o.paymentStatus),
+    }),
+  };
+  if (arr(o.shipments).length > 1) r.fail('/shipments', 'orders with several shipments are not supported');
+  return r.finish(compact(order));
+}

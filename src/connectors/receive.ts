@@ -1,0 +1,58 @@
+import type { Db } from '../db/index.ts';
+import { problem } from '../shared/problem.ts';
+import { fail, type Result } from '../shared/result.ts';
+import { parseExact } from './json.ts';
+import type { Platform } from './mapping.ts';
+import { intakeOrder, type Intake } from './place.ts';
+import { orderMappers } from './platforms/index.ts';
+import { findConnector, type ConnectorRow } from './settings.ts';
+import { signatureHeaders, verifyPlatformSignature } from './signature.ts';
+
+export interface InboundRequest {
+  rawBody: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+  channel: string | undefined;
+}
+
+/** Parses platform JSON exactly (IDs beyond 2^53 and decimals as text). */
+export function parsePlatformJson(raw: string): Result<unknown> {
+  if (raw.trim().length === 0) return fail(problem('malformed_json', 'The body is empty; send the platform order.'));
+  try {
+    return { ok: true, value: parseExact(raw) };
+  } catch (error) {
+    return fail(problem('malformed_json', `The body is not valid JSON: ${(error as Error).message}`));
+  }
+}
+
+/** Maps a stored or received payload for a connector and takes it in. */
+export async function intakePayload(db: Db, connector: ConnectorRow, raw: string): Promise<Result<Intake>> {
+  const parsed = parsePlatformJson(raw);
+  if (!parsed.ok) return parsed;
+  const mapped = orderMappers[connector.platform](parsed.value, {
+    channel: connector.channel_id,
+    locationMap: connector.location_map,
+  });
+  return intakeOrder(db, connector, mapped, raw);
+}
+
+/**
+ * An inbound platform order: the channel's connector, the signature over the exact bytes
+ * (before anything is parsed; a bad one writes nothing), then the mapping and the order.
+ */
+export async function receivePlatformOrder(
+  db: Db,
+  platform: Platform,
+  request: InboundRequest,
+): Promise<Result<Intake>> {
+  const connector = await findConnector(db, platform, request.channel);
+  if (!connector.ok) return connector;
+  if (!verifyPlatformSignature(platform, request.rawBody, request.headers, connector.value.secret)) {
+    return fail(
+      problem(
+        'invalid_signature',
+        `The ${signatureHeaders[platform]} header does not match the body under this channel's ${platform} secret.`,
+      ),
+    );
+  }
+  return intakePayload(db, connector.value, request.rawBody.toString('utf8'));
+}

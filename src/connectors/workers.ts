@@ -1,0 +1,59 @@
+import { sql } from 'drizzle-orm';
+import { query, type Db } from '../db/index.ts';
+import { createOutboxFollower } from '../streaming/index.ts';
+import { CONNECTOR_FOLLOWER, translateOutbound } from './outbound/worker.ts';
+import { pollChannel } from './polling.ts';
+
+export interface ConnectorWorkerOptions {
+  /** The coalescing window of availability pushes, and how often due polls are checked. */
+  intervalMs: number;
+  gapGraceMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/** Channels whose polling interval has passed since their last poll. */
+async function duePolls(db: Db): Promise<string[]> {
+  const rows = await query<{ channel_id: string }>(
+    db,
+    sql`select channel_id from channel_connectors
+        where polling is not null
+          and (polled_at is null or polled_at + make_interval(secs => coalesce((polling ->> 'interval_ms')::int, 60000) / 1000.0) <= now())`,
+  );
+  return rows.map((r) => r.channel_id);
+}
+
+/**
+ * The connectors' background work, every `intervalMs` until stopped (ticks never overlap):
+ * outbound messages from new events, then the polls that are due.
+ */
+export function startConnectorWorkers(db: Db, options: ConnectorWorkerOptions): { stop: () => Promise<void> } {
+  const follower = createOutboxFollower(CONNECTOR_FOLLOWER, { gapGraceMs: options.gapGraceMs });
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const work = async () => {
+    await translateOutbound(db, follower);
+    for (const channelId of await duePolls(db)) {
+      if (stopped) return;
+      await pollChannel(db, channelId).catch((error: unknown) => options.onError?.(error));
+    }
+  };
+  const timer = setInterval(
+    () => {
+      if (running || stopped) return;
+      running = work()
+        .catch((error: unknown) => options.onError?.(error))
+        .finally(() => {
+          running = undefined;
+        });
+    },
+    Math.max(options.intervalMs, 10),
+  );
+  timer.unref();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
