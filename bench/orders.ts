@@ -8,6 +8,7 @@ import type { BenchNetwork } from './network.ts';
 import type { OrderNetwork } from './order-network.ts';
 import { usZip } from './planner.ts';
 import type { Target } from './scenarios.ts';
+import { measureShopifyOrders } from './connector-orders.ts';
 
 /** Lines per order in the orders scenario (the "3-line orders"). */
 export const ORDER_LINES = 3;
@@ -99,9 +100,11 @@ export interface OrderSource {
   measure(target: Target, network: BenchNetwork, options: DriveOptions): Promise<DriveResult>;
 }
 
+export const SHOPIFY_SOURCE = 'Shopify webhook (connector)';
+
 export const ORDER_SOURCES: readonly OrderSource[] = [
   { label: 'POST /v1/orders', measure: measureApiOrders },
-  // Further sources (e.g. connector orders, bench/connector-orders.ts) are added here: one row each.
+  { label: SHOPIFY_SOURCE, measure: measureShopifyOrders },
 ];
 
 export interface OrderRow {

@@ -1,7 +1,7 @@
 import type { EngineResult } from './engine-run.ts';
 import { FLOW_CONCURRENCIES } from './flows.ts';
 import { ORDER_CHANNEL, ORDER_LOCATIONS, ORDER_NETWORK_SIZE } from './order-network.ts';
-import { ORDER_CONCURRENCIES, ORDER_LINES } from './orders.ts';
+import { ORDER_CONCURRENCIES, ORDER_LINES, ORDER_SOURCES, SHOPIFY_SOURCE } from './orders.ts';
 import type { PlannerBenchResult } from './planner.ts';
 import { integer, millis, percent, versusFloorCells, type Table } from './table.ts';
 
@@ -49,6 +49,26 @@ export function ordersTable(results: EngineResult[]): Table {
     rows: results.flatMap((r) =>
       r.orders.map((o) => [r.engine, o.source, String(o.concurrency), ...versusFloorCells(o.api, o.floor, rate)]),
     ),
+  };
+}
+
+/** Shopify-shaped connector orders beside plain `POST /v1/orders`: what signature, parsing and mapping cost. */
+export function connectorTable(results: EngineResult[]): Table {
+  const rows = results.flatMap((r) =>
+    ORDER_CONCURRENCIES.flatMap((concurrency) => {
+      const at = r.orders.filter((o) => o.concurrency === concurrency);
+      const plain = at.find((o) => o.source === ORDER_SOURCES[0]!.label);
+      const shopify = at.find((o) => o.source === SHOPIFY_SOURCE);
+      if (!plain || !shopify) return [];
+      const ratio = plain.api.opsPerSec > 0 ? shopify.api.opsPerSec / plain.api.opsPerSec : NaN;
+      return [[r.engine, String(concurrency), rate(shopify.api.opsPerSec), rate(plain.api.opsPerSec), percent(ratio)]];
+    }),
+  );
+  return {
+    title: 'Connector orders: Shopify webhook orders/s beside POST /v1/orders with the same content',
+    headers: ['Engine', 'Conc.', 'Shopify orders/s', 'POST /v1/orders orders/s', 'Connector/plain'],
+    numeric: numeric(1, 2, 3, 4),
+    rows,
   };
 }
 
@@ -105,6 +125,7 @@ const list = (values: readonly number[]) => values.join('/');
 export function ordersMethod(outboxEvents: number): string {
   return `- Order network: ${ORDER_NETWORK_SIZE.distributionCentres} distribution centres and ${ORDER_NETWORK_SIZE.stores} stores at real US ZIP centroids (seeded), all shipping, in one location group behind the \`${ORDER_CHANNEL}\` channel, each holding all ${ORDER_NETWORK_SIZE.skus} order SKUs (on_hand ${ORDER_NETWORK_SIZE.onHand.toLocaleString('en-US')}). Routing rules are the defaults, so an order ships whole from the location nearest its customer.
 - Orders: \`POST /v1/orders\` on the \`${ORDER_CHANNEL}\` channel with ${ORDER_LINES} distinct SKUs × 1 unit, a shipping address with a US ZIP and its coordinates (one of 2,000 ZIP centroids), money that adds up (lines − discount + shipping + tax = total), a \`test\` gateway payment authorization for the total, a unique external_id and a unique \`Idempotency-Key\`; 201 with the routed fulfillment orders counts. Concurrency ${list(ORDER_CONCURRENCIES)}; as orders and flows can outlast a short window, their window stays open until each worker has started at least 3 operations in it.
+- Connector orders: the same samples as Shopify `orders/create` webhooks on `POST /v1/connectors/shopify/orders` (the channel's connector set to Shopify first): IDs above 2^53, prices as decimal strings, the same discount, shipping, tax and total, signed with `X-Shopify-Hmac-Sha256`; the connector checks the signature on the raw body, parses the IDs exactly, maps the order and places it as `POST /v1/orders` does. Measured against the same floor, and set beside the plain rate at the same concurrency.
 - Orders floor: per order \`BEGIN\`, then for each of its ${ORDER_LINES} lines (in SKU order, as Consign takes them) the guarded \`UPDATE stock_levels … RETURNING\` and a ledger row at the location routing ships from (the nearest to the customer; every location holds every SKU), \`COMMIT\` — prepared statements, N workers, the same database; measured right after the API row on PostgreSQL, in-process after the server has exited on PGlite, as for holds. API/floor is orders/s over floor orders/s.
 - Flows: a closed loop of whole order lives through the API — \`POST /v1/orders\` with 1–2 lines, then per fulfillment order \`accept\`, \`pick\`, \`pack\`, \`ship\` (carrier and tracking number), a \`delivered\` event on \`POST /v1/shipments/{id}/tracking-events\`, and \`GET /v1/orders/{id}\`, which must say \`delivered\`. One operation is one flow; its latency runs from the order's POST to the read-back. Concurrency ${list(FLOW_CONCURRENCIES)}.
 - Webhook delivery (first on each server, while the dispatcher has only the set-up's events behind it): a node:http receiver on 127.0.0.1 answers 200 to every POST and counts it. A subscription to \`inventory.availability_changed\` is created through the API; a one-row feed is sent and its delivery awaited, so the dispatcher has caught up with every older event; then one snapshot feed of ${outboxEvents.toLocaleString('en-US')} rows commits ${outboxEvents.toLocaleString('en-US')} events at once. Events/s = events ÷ the time from that feed's answer (its commit) to the last delivery received. Lag = receipt time − the event's created_at (the delivery's \`timestamp\`). The dispatcher runs inside \`consign serve\` at its settings (tick = CONSIGN_WEBHOOK_INTERVAL_MS, default 1,000 ms; at most 10 claims of 20 deliveries per tick), so at most 200 deliveries per tick: about 200 events/s at the default tick. The subscription is paused afterwards.

@@ -3,7 +3,7 @@ import type { EngineResult } from './engine-run.ts';
 import type { Machine } from './machine.ts';
 import { NETWORK_SIZE } from './network.ts';
 import type { PlannerBenchResult } from './planner.ts';
-import { flowsTable, ordersMethod, ordersTable, outboxTable, plannerTable } from './report-orders.ts';
+import { connectorTable, flowsTable, ordersMethod, ordersTable, outboxTable, plannerTable } from './report-orders.ts';
 import { TARGET_CONCURRENCY } from './scenarios.ts';
 import { integer, millis, renderMarkdown, renderText, versusFloorCells, type Table } from './table.ts';
 import { checkTargets } from './targets.ts';
@@ -108,6 +108,7 @@ function tables(results: EngineResult[], planner: PlannerBenchResult): Table[] {
     availabilityTable(results),
     feedsTable(results),
     ordersTable(results),
+    connectorTable(results),
     flowsTable(results),
     outboxTable(results),
     ...(targets ? [targets] : []),
