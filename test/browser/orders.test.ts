@@ -1,0 +1,159 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { must } from '../support/client.ts';
+import { setStock } from '../support/fixtures.ts';
+import { createJourneyNetwork, type JourneyNetwork } from '../support/journey.ts';
+import { orderBody } from '../support/orders.ts';
+import { TEST_ADMIN_KEY } from '../support/server.ts';
+import { chromiumOrSkip, DESKTOP, launchChromium, navLinks, PHONE, screenshot, signIn } from './support/browser.ts';
+import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
+
+const chromiumPath = chromiumOrSkip();
+const SKUS = ['TEE-1', 'MUG-2'];
+const usd = (minor: number) =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(minor / 100);
+
+describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, roles', { timeout: 180_000 }, () => {
+  let consign: ConsoleServer;
+  let browser: Browser;
+  let page: Page;
+  let network: JourneyNetwork;
+  let orderId: string;
+
+  beforeAll(async () => {
+    consign = await startConsoleServer();
+    const request = consign.server.request;
+    network = await createJourneyNetwork(request, SKUS);
+    for (const sku of SKUS) await setStock(consign.server, network.midtown, sku, 10);
+    const order = await must(
+      request,
+      'POST',
+      '/v1/orders',
+      orderBody('WEB-1001', [
+        { sku: 'TEE-1', quantity: 3 },
+        { sku: 'MUG-2', quantity: 1 },
+      ]),
+    );
+    orderId = order.id;
+    await must(request, 'POST', '/v1/orders', orderBody('WEB-1002', [{ sku: 'MUG-2', quantity: 1 }]));
+    browser = await launchChromium(chromiumPath!);
+    page = await browser.newPage({ viewport: DESKTOP });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await consign?.close();
+  });
+
+  it('refuses an unknown key and signs in with a real one', async () => {
+    await page.goto(consign.server.url);
+    await page.getByLabel('API key').fill('csk_not_a_key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('unknown or revoked').waitFor();
+    await screenshot(page, 'sign-in');
+    await signIn(page, consign.server.url, TEST_ADMIN_KEY);
+    expect(await navLinks(page)).toEqual([
+      'Orders',
+      'Customers',
+      'Inventory',
+      'Fulfillment queue',
+      'Returns desk',
+      'Routing rules',
+      'Dashboards',
+      'Settings',
+    ]);
+  });
+
+  it('finds an order by external ID with the keyboard and opens its 360 with the API figures', async () => {
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByLabel('Search', { exact: true }).fill('WEB-1001');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('region', { name: 'Orders' }).getByRole('row').count()).toBe(2);
+    await screenshot(page, 'orders');
+    await page.getByRole('link', { name: 'WEB-1001' }).click();
+    await page.getByRole('heading', { name: /Order WEB-1001/ }).waitFor();
+    const order = await must(consign.server.request, 'GET', `/v1/orders/${orderId}`);
+    expect(await page.getByTestId('order-total').innerText()).toBe(usd(order.total.amount));
+    for (const line of order.lines) {
+      const row = page.locator(`tr[data-line="${line.line_id}"]`);
+      expect(await row.locator('[data-bucket="ordered"]').innerText()).toBe(String(line.quantities.ordered));
+      expect(await row.locator('[data-bucket="allocated"]').innerText()).toBe(String(line.quantities.allocated));
+    }
+    const routing = page.getByRole('region', { name: 'Candidate locations' });
+    await routing
+      .getByRole('row', { name: /New York store/ })
+      .getByText('chosen')
+      .waitFor();
+    expect(await page.locator('#timeline li').count()).toBe(order.timeline.length);
+    await screenshot(page, 'order-360');
+  });
+
+  it('cancels a line and the inventory page shows availability risen by as much', async () => {
+    const before = (await must(consign.server.request, 'GET', '/v1/availability?skus=TEE-1')).data[0].available;
+    const cancel = page.getByRole('form', { name: 'Cancel a line' });
+    await cancel.getByLabel('Line').selectOption('L1');
+    await cancel.getByLabel('Quantity').fill('2');
+    await cancel.getByRole('button', { name: 'Cancel line' }).click();
+    await expect.poll(() => page.locator('tr[data-line="L1"] [data-bucket="cancelled"]').innerText()).toBe('2');
+    const after = (await must(consign.server.request, 'GET', '/v1/availability?skus=TEE-1')).data[0].available;
+    expect(after).toBe(before + 2);
+
+    await page.getByRole('link', { name: 'Inventory' }).click();
+    await page.getByLabel('SKUs').fill('TEE-1');
+    await page.getByRole('button', { name: 'Show availability' }).click();
+    await expect.poll(() => page.getByTestId('available-TEE-1').innerText()).toBe(String(after));
+    await screenshot(page, 'inventory');
+  });
+
+  it('saves a routing-rules draft only when valid, and activates it', async () => {
+    await page.getByRole('link', { name: 'Routing rules' }).click();
+    const editor = page.getByLabel('Rules (JSON)');
+    await editor.fill('{ not json');
+    await page.getByRole('button', { name: 'Validate and save draft' }).click();
+    await page.getByText('Not valid JSON').waitFor();
+    const rules = (await must(consign.server.request, 'GET', '/v1/routing/rules')).active.rules;
+    await editor.fill(JSON.stringify({ ...rules, maxShipments: -3 }));
+    await page.getByRole('button', { name: 'Validate and save draft' }).click();
+    await page.getByRole('alert').getByText('validation_failed').waitFor();
+    await editor.fill(JSON.stringify({ ...rules, maxShipments: 1 }));
+    await page.getByRole('button', { name: 'Validate and save draft' }).click();
+    await page.getByText('Saved as draft version 1').waitFor();
+    await page.getByRole('button', { name: 'Activate version 1' }).click();
+    await page.getByRole('heading', { name: 'Active: version 1' }).waitFor();
+    expect((await must(consign.server.request, 'GET', '/v1/routing/rules')).active.version).toBe(1);
+    await screenshot(page, 'routing-rules');
+  });
+
+  it('offers each role only what its key may do', async () => {
+    const roles = await browser.newPage({ viewport: DESKTOP });
+    await signIn(roles, consign.server.url, await consign.key('agent'));
+    const agentLinks = await navLinks(roles);
+    expect(agentLinks).not.toContain('Settings');
+    expect(agentLinks).toContain('Returns desk');
+    await roles.getByRole('link', { name: 'Routing rules' }).click();
+    await roles.getByRole('heading', { name: /Active/ }).waitFor();
+    expect(await roles.getByRole('button', { name: 'Validate and save draft' }).count()).toBe(0);
+    await roles.close();
+
+    const associate = await browser.newPage({ viewport: DESKTOP });
+    await signIn(associate, consign.server.url, await consign.key('fulfillment', { locationIds: [network.brooklyn] }));
+    expect(await navLinks(associate)).toEqual(['Inventory', 'Fulfillment queue']);
+    await associate.getByRole('heading', { name: /Inventory/ }).waitFor();
+    await associate.getByRole('link', { name: 'Fulfillment queue' }).click();
+    await associate.getByRole('heading', { name: /Fulfillment queue/ }).waitFor();
+    const options = await associate.getByLabel('Location', { exact: true }).locator('option').allInnerTexts();
+    expect(options).toEqual(['Brooklyn store (ST-BROOKLYN)']);
+    await associate.close();
+  });
+
+  it('works at phone width with the menu behind a button', async () => {
+    const phone = await browser.newPage({ viewport: PHONE });
+    await signIn(phone, consign.server.url, TEST_ADMIN_KEY);
+    expect(await phone.getByRole('link', { name: 'Inventory' }).isVisible()).toBe(false);
+    await phone.getByRole('button', { name: 'Menu' }).click();
+    await phone.getByRole('link', { name: 'Inventory' }).waitFor({ state: 'visible' });
+    await phone.getByRole('link', { name: 'Orders' }).click();
+    await phone.getByRole('link', { name: 'WEB-1002' }).waitFor();
+    await screenshot(phone, 'orders-phone');
+    await phone.close();
+  });
+});
