@@ -110,7 +110,8 @@ function Shell() {
   const [menuOpen, setMenuOpen] = useState(false);
   const visible = sections.filter((s) => s.allowed(me));
   const route = resolve(visible, path);
-  const home = visible[0]?.path;
+  // A store associate starts at the work queue; everyone else at their first section.
+  const home = me.role === 'fulfillment' ? '/queue' : visible[0]?.path;
   useEffect(() => {
     if (home && (path === '/' || path === '')) navigate(home, { replace: true });
   }, [home, path]);

@@ -137,12 +137,38 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     const associate = await browser.newPage({ viewport: DESKTOP });
     await signIn(associate, consign.server.url, await consign.key('fulfillment', { locationIds: [network.brooklyn] }));
     expect(await navLinks(associate)).toEqual(['Inventory', 'Fulfillment queue']);
-    await associate.getByRole('heading', { name: /Inventory/ }).waitFor();
-    await associate.getByRole('link', { name: 'Fulfillment queue' }).click();
     await associate.getByRole('heading', { name: /Fulfillment queue/ }).waitFor();
-    const options = await associate.getByLabel('Location', { exact: true }).locator('option').allInnerTexts();
-    expect(options).toEqual(['Brooklyn store (ST-BROOKLYN)']);
+    const options = associate.getByRole('combobox', { name: /^Location/ }).locator('option');
+    await expect.poll(() => options.allInnerTexts()).toEqual(['Brooklyn store (ST-BROOKLYN)']);
     await associate.close();
+  });
+
+  it('is usable from the keyboard: tab to a section, Enter, and focus lands on its heading', async () => {
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+    await page.getByRole('link', { name: 'Skip to content' }).focus();
+    const focused = () => page.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''");
+    for (let presses = 0; presses < 12 && (await focused()) !== 'Inventory'; presses++)
+      await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Inventory');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Inventory' }).waitFor();
+    expect(await page.evaluate<string>('document.activeElement?.tagName')).toBe('H1');
+  });
+
+  it('saves a screenshot of every main page', async () => {
+    for (const [link, heading, name] of [
+      ['Customers', 'Customers', 'customers'],
+      ['Fulfillment queue', /Fulfillment queue/, 'queue-admin'],
+      ['Returns desk', 'Returns desk', 'returns-desk-empty'],
+      ['Dashboards', 'Dashboards', 'dashboards-page'],
+      ['Settings', 'Settings', 'settings'],
+    ] as const) {
+      await page.getByRole('link', { name: link }).click();
+      await page.getByRole('heading', { name: heading }).first().waitFor();
+      await page.getByText(/Loading|Computing/).waitFor({ state: 'detached' });
+      await screenshot(page, name);
+    }
   });
 
   it('works at phone width with the menu behind a button', async () => {
