@@ -7,6 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 /** Where `npm run build:console` writes the console (git-ignored; built on `npm start`). */
 export const consoleDistDir = fileURLToPath(new URL('../../console/dist/', import.meta.url));
 
+export const consoleIsBuilt = (distDir: string = consoleDistDir) => fs.existsSync(path.join(distDir, 'index.html'));
+
 /** Paths that belong to the API and its docs: never answered with the console's page. */
 const API_PATHS = /^\/(?:v1|docs|openapi\.json|health|ready|problems)(?:[/?.]|$)/;
 
@@ -24,7 +26,7 @@ export async function registerConsole(
   distDir: string = consoleDistDir,
 ): Promise<(request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined> {
   const indexFile = path.join(distDir, 'index.html');
-  const built = fs.existsSync(indexFile);
+  const built = consoleIsBuilt(distDir);
   if (built) {
     await app.register(fastifyStatic, {
       root: distDir,

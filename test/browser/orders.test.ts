@@ -6,6 +6,7 @@ import { createJourneyNetwork, type JourneyNetwork } from '../support/journey.ts
 import { orderBody } from '../support/orders.ts';
 import { TEST_ADMIN_KEY } from '../support/server.ts';
 import { chromiumOrSkip, DESKTOP, launchChromium, navLinks, PHONE, screenshot, signIn } from './support/browser.ts';
+import { firstLoadJsGzipBytes } from '../../scripts/build-console.ts';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
 
 const chromiumPath = chromiumOrSkip();
@@ -42,6 +43,10 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
   afterAll(async () => {
     await browser?.close();
     await consign?.close();
+  });
+
+  it('keeps the first-load JavaScript within 300 kB gzipped', () => {
+    expect(firstLoadJsGzipBytes().gzipBytes).toBeLessThanOrEqual(300_000);
   });
 
   it('refuses an unknown key and signs in with a real one', async () => {
