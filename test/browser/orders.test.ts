@@ -109,6 +109,19 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     await screenshot(page, 'inventory');
   });
 
+  it('puts the order on hold and releases it', async () => {
+    await page.goto(`${consign.server.url}/orders/${orderId}`);
+    const heading = page.getByRole('heading', { name: /Order WEB-1001/ });
+    await heading.waitFor();
+    await page.getByLabel('Reason', { exact: true }).fill('Address check');
+    await page.getByRole('button', { name: 'Put on hold' }).click();
+    await heading.getByText('on hold').waitFor();
+    expect((await must(consign.server.request, 'GET', `/v1/orders/${orderId}`)).on_hold).toBe(true);
+    await page.getByRole('button', { name: 'Release manual hold' }).click();
+    await heading.getByText('on hold').waitFor({ state: 'detached' });
+    expect((await must(consign.server.request, 'GET', `/v1/orders/${orderId}`)).on_hold).toBe(false);
+  });
+
   it('saves a routing-rules draft only when valid, and activates it', async () => {
     await page.getByRole('link', { name: 'Routing rules' }).click();
     const editor = page.getByLabel('Rules (JSON)');
