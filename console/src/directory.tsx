@@ -47,3 +47,10 @@ export function DirectoryProvider({ children }: { children: ReactNode }) {
   }, [data]);
   return <DirectoryContext.Provider value={value}>{children}</DirectoryContext.Provider>;
 }
+
+/** The locations whose work this key may do: a fulfillment key's own, everyone else's all. */
+export function useWorkLocations() {
+  const { me } = useSession();
+  const { locations } = useDirectory();
+  return me.role === 'fulfillment' ? locations.filter((l) => me.location_ids.includes(l.id)) : locations;
+}

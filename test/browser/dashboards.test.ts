@@ -5,7 +5,7 @@ import { setStock } from '../support/fixtures.ts';
 import { createJourneyNetwork } from '../support/journey.ts';
 import { orderBody } from '../support/orders.ts';
 import { TEST_ADMIN_KEY } from '../support/server.ts';
-import { chromiumOrSkip, DESKTOP, launchChromium, screenshot, signIn } from './support/browser.ts';
+import { chromiumOrSkip, launchChromium, openPage, screenshot } from './support/browser.ts';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
 import { placeAndShip, skipUnlessServed } from './support/data.ts';
 
@@ -44,8 +44,7 @@ describe.runIf(chromiumPath)('console: dashboards and customer 360 show the API 
       lines: [{ line_id: 'L1', quantity: 1 }],
     });
     browser = await launchChromium(chromiumPath!);
-    page = await browser.newPage({ viewport: DESKTOP });
-    await signIn(page, consign.server.url, TEST_ADMIN_KEY);
+    page = await openPage(browser, consign.server.url, TEST_ADMIN_KEY);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -5,7 +5,7 @@ import { setStock } from '../support/fixtures.ts';
 import { createJourneyNetwork, type JourneyNetwork } from '../support/journey.ts';
 import { orderBody } from '../support/orders.ts';
 import { TEST_ADMIN_KEY } from '../support/server.ts';
-import { chromiumOrSkip, DESKTOP, launchChromium, screenshot, signIn } from './support/browser.ts';
+import { chromiumOrSkip, launchChromium, openPage, screenshot } from './support/browser.ts';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
 
 const chromiumPath = chromiumOrSkip();
@@ -32,8 +32,11 @@ describe.runIf(chromiumPath)('console: a store associate works the fulfillment q
     });
     pickupOrderId = (await must(request, 'POST', '/v1/orders', pickup)).id;
     browser = await launchChromium(chromiumPath!);
-    associate = await browser.newPage({ viewport: DESKTOP });
-    await signIn(associate, consign.server.url, await consign.key('fulfillment', { locationIds: [network.midtown] }));
+    associate = await openPage(
+      browser,
+      consign.server.url,
+      await consign.key('fulfillment', { locationIds: [network.midtown] }),
+    );
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -62,8 +65,7 @@ describe.runIf(chromiumPath)('console: a store associate works the fulfillment q
     expect(order.status).toBe('shipped');
     expect(order.shipments[0]).toMatchObject({ carrier: 'UPS', tracking_number: TRACKING });
 
-    const agent = await browser.newPage({ viewport: DESKTOP });
-    await signIn(agent, consign.server.url, TEST_ADMIN_KEY);
+    const agent = await openPage(browser, consign.server.url, TEST_ADMIN_KEY);
     await agent.goto(`${consign.server.url}/orders/${shipOrderId}`);
     await agent
       .getByRole('heading', { name: /Order WEB-2001/ })

@@ -5,7 +5,16 @@ import { setStock } from '../support/fixtures.ts';
 import { createJourneyNetwork, type JourneyNetwork } from '../support/journey.ts';
 import { orderBody } from '../support/orders.ts';
 import { TEST_ADMIN_KEY } from '../support/server.ts';
-import { chromiumOrSkip, DESKTOP, launchChromium, navLinks, PHONE, screenshot, signIn } from './support/browser.ts';
+import {
+  chromiumOrSkip,
+  DESKTOP,
+  launchChromium,
+  navLinks,
+  openPage,
+  PHONE,
+  screenshot,
+  signIn,
+} from './support/browser.ts';
 import { firstLoadJsGzipBytes } from '../../scripts/build-console.ts';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
 
@@ -142,8 +151,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
   });
 
   it('offers each role only what its key may do', async () => {
-    const roles = await browser.newPage({ viewport: DESKTOP });
-    await signIn(roles, consign.server.url, await consign.key('agent'));
+    const roles = await openPage(browser, consign.server.url, await consign.key('agent'));
     const agentLinks = await navLinks(roles);
     expect(agentLinks).not.toContain('Settings');
     expect(agentLinks).toContain('Returns desk');
@@ -152,8 +160,11 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     expect(await roles.getByRole('button', { name: 'Validate and save draft' }).count()).toBe(0);
     await roles.close();
 
-    const associate = await browser.newPage({ viewport: DESKTOP });
-    await signIn(associate, consign.server.url, await consign.key('fulfillment', { locationIds: [network.brooklyn] }));
+    const associate = await openPage(
+      browser,
+      consign.server.url,
+      await consign.key('fulfillment', { locationIds: [network.brooklyn] }),
+    );
     expect(await navLinks(associate)).toEqual(['Inventory', 'Fulfillment queue']);
     await associate.getByRole('heading', { name: /Fulfillment queue/ }).waitFor();
     const options = associate.getByRole('combobox', { name: /^Location/ }).locator('option');
@@ -190,8 +201,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
   });
 
   it('works at phone width with the menu behind a button', async () => {
-    const phone = await browser.newPage({ viewport: PHONE });
-    await signIn(phone, consign.server.url, TEST_ADMIN_KEY);
+    const phone = await openPage(browser, consign.server.url, TEST_ADMIN_KEY, PHONE);
     expect(await phone.getByRole('link', { name: 'Inventory' }).isVisible()).toBe(false);
     await phone.getByRole('button', { name: 'Menu' }).click();
     await phone.getByRole('link', { name: 'Inventory' }).waitFor({ state: 'visible' });

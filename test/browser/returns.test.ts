@@ -4,7 +4,7 @@ import { must } from '../support/client.ts';
 import { setStock } from '../support/fixtures.ts';
 import { createJourneyNetwork } from '../support/journey.ts';
 import { TEST_ADMIN_KEY } from '../support/server.ts';
-import { chromiumOrSkip, DESKTOP, launchChromium, screenshot, signIn } from './support/browser.ts';
+import { chromiumOrSkip, launchChromium, openPage, screenshot } from './support/browser.ts';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
 import { placeAndShip, skipUnlessServed } from './support/data.ts';
 
@@ -22,8 +22,7 @@ describe.runIf(chromiumPath)('console: returns desk', { timeout: 180_000 }, () =
     await setStock(consign.server, network.midtown, 'TEE-1', 10);
     orderId = await placeAndShip(consign.server.request, 'WEB-4001', [{ sku: 'TEE-1', quantity: 2 }]);
     browser = await launchChromium(chromiumPath!);
-    page = await browser.newPage({ viewport: DESKTOP });
-    await signIn(page, consign.server.url, TEST_ADMIN_KEY);
+    page = await openPage(browser, consign.server.url, TEST_ADMIN_KEY);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -7,7 +7,7 @@ import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Empty, ErrorNotice, Page, Pager, Table } from '../ui/common.tsx';
 import { formatDateTime } from '../ui/format.ts';
-import { useLoad } from '../ui/load.ts';
+import { useCursors, useLoad } from '../ui/load.ts';
 
 /** Customers across every channel, identified by e-mail. */
 export default function CustomersPage() {
@@ -15,14 +15,14 @@ export default function CustomersPage() {
   const { channelName } = useDirectory();
   const [q, setQ] = useState('');
   const [asked, setAsked] = useState('');
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursors();
   const customers = useLoad(
-    () => api.get<ApiPage<CustomerSummary>>('/v1/customers', { q: asked, limit: 25, cursor: cursors.at(-1) }),
-    [api, asked, cursors],
+    () => api.get<ApiPage<CustomerSummary>>('/v1/customers', { q: asked, limit: 25, cursor: pages.cursor }),
+    [api, asked, pages.cursor],
   );
   const search = (event: FormEvent) => {
     event.preventDefault();
-    setCursors([]);
+    pages.reset();
     setAsked(q.trim());
   };
   const unavailable = customers.error instanceof ApiError && customers.error.status === 404;
@@ -70,12 +70,7 @@ export default function CustomersPage() {
           </tbody>
         </Table>
       ) : null}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        next={customers.data?.next_cursor}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={() => customers.data?.next_cursor && setCursors([...cursors, customers.data.next_cursor])}
-      />
+      <Pager {...pages.pager(customers.data?.next_cursor)} />
     </Page>
   );
 }

@@ -4,7 +4,7 @@ import { useDirectory } from '../directory.tsx';
 import { navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Empty, ErrorNotice, Loading, Page, Pager } from '../ui/common.tsx';
-import { useLoad } from '../ui/load.ts';
+import { useCursors, useLoad } from '../ui/load.ts';
 import { OrderTable } from './order-table.tsx';
 
 export const orderStatuses = [
@@ -38,17 +38,16 @@ export default function OrdersPage() {
   const { search } = useLocation();
   const filters = Object.fromEntries(FILTERS.map((name) => [name, search.get(name) ?? ''])) as Filters;
   const [draft, setDraft] = useState<Filters>(filters);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const pages = useCursors();
   const key = search.toString();
   const orders = useLoad(
-    () => api.get<ApiPage<OrderSummary>>('/v1/orders', apiQuery(filters, cursor)),
-    [api, key, cursor],
+    () => api.get<ApiPage<OrderSummary>>('/v1/orders', apiQuery(filters, pages.cursor)),
+    [api, key, pages.cursor],
   );
   const apply = (event: FormEvent) => {
     event.preventDefault();
     const params = new URLSearchParams(Object.entries(draft).filter(([, v]) => v !== ''));
-    setCursors([]);
+    pages.reset();
     navigate(`/orders${params.size ? `?${params}` : ''}`);
   };
   const set = (name: keyof Filters) => (event: { target: { value: string } }) =>
@@ -119,12 +118,7 @@ export default function OrdersPage() {
       {orders.loading && !orders.data ? <Loading /> : null}
       {orders.data && orders.data.data.length === 0 ? <Empty>No orders match.</Empty> : null}
       {orders.data && orders.data.data.length > 0 ? <OrderTable orders={orders.data.data} label="Orders" /> : null}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        next={orders.data?.next_cursor}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={() => orders.data?.next_cursor && setCursors([...cursors, orders.data.next_cursor])}
-      />
+      <Pager {...pages.pager(orders.data?.next_cursor)} />
     </Page>
   );
 }

@@ -1,21 +1,21 @@
 import { useState, type FormEvent } from 'react';
 import type { Page as ApiPage, QueueItem } from '../api/types.ts';
-import { useDirectory } from '../directory.tsx';
+import { useDirectory, useWorkLocations } from '../directory.tsx';
 import { useSession } from '../session.tsx';
 import { Badge, Empty, ErrorNotice, Loading, Page, Pager } from '../ui/common.tsx';
 import { formatDateTime } from '../ui/format.ts';
-import { useAction, useLoad } from '../ui/load.ts';
+import { useAction, useCursors, useLoad } from '../ui/load.ts';
 
 const OPEN = ['allocated', 'accepted', 'picking', 'packed', 'ready_for_pickup'];
 
 /** A location's work queue: accept/reject, pick, pack, ship or ready for pickup, hand over. */
 export default function QueuePage() {
-  const { api, me } = useSession();
-  const { locations, locationName } = useDirectory();
-  const mine = me.role === 'fulfillment' ? locations.filter((l) => me.location_ids.includes(l.id)) : locations;
+  const { api } = useSession();
+  const { locationName } = useDirectory();
+  const mine = useWorkLocations();
   const [locationId, setLocationId] = useState('');
   const [status, setStatus] = useState('open');
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursors();
   const chosen = locationId || mine[0]?.id || '';
   const queue = useLoad(
     async () =>
@@ -24,10 +24,10 @@ export default function QueuePage() {
             location_id: chosen,
             status: status === 'open' ? undefined : status,
             limit: 50,
-            cursor: cursors.at(-1),
+            cursor: pages.cursor,
           })
         : undefined,
-    [api, chosen, status, cursors],
+    [api, chosen, status, pages.cursor],
   );
   const items = (queue.data?.data ?? []).filter((fo) => status !== 'open' || OPEN.includes(fo.status));
   return (
@@ -35,7 +35,7 @@ export default function QueuePage() {
       <div className="filters">
         <label>
           Location
-          <select value={chosen} onChange={(e) => (setLocationId(e.target.value), setCursors([]))}>
+          <select value={chosen} onChange={(e) => (setLocationId(e.target.value), pages.reset())}>
             {mine.map((l) => (
               <option key={l.id} value={l.id}>
                 {l.name} ({l.code})
@@ -45,7 +45,7 @@ export default function QueuePage() {
         </label>
         <label>
           Show
-          <select value={status} onChange={(e) => (setStatus(e.target.value), setCursors([]))}>
+          <select value={status} onChange={(e) => (setStatus(e.target.value), pages.reset())}>
             <option value="open">Open work</option>
             {[...OPEN, 'shipped', 'picked_up', 'rejected', 'cancelled'].map((s) => (
               <option key={s}>{s}</option>
@@ -61,12 +61,7 @@ export default function QueuePage() {
           <QueueCard key={fo.id} fo={fo} onChanged={queue.reload} />
         ))}
       </ul>
-      <Pager
-        hasPrevious={cursors.length > 0}
-        next={queue.data?.next_cursor}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={() => queue.data?.next_cursor && setCursors([...cursors, queue.data.next_cursor])}
-      />
+      <Pager {...pages.pager(queue.data?.next_cursor)} />
     </Page>
   );
 }

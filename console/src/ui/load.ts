@@ -52,3 +52,18 @@ export function useAction() {
   }, []);
   return { busy, error, run, clear: () => setError(undefined) };
 }
+
+/** Cursor pagination: the cursors walked so far, and the props of a `<Pager>` for the next page. */
+export function useCursors() {
+  const [cursors, setCursors] = useState<string[]>([]);
+  return {
+    cursor: cursors.at(-1),
+    reset: () => setCursors([]),
+    pager: (next: string | null | undefined) => ({
+      hasPrevious: cursors.length > 0,
+      next,
+      onPrevious: () => setCursors(cursors.slice(0, -1)),
+      onNext: () => next && setCursors([...cursors, next]),
+    }),
+  };
+}

@@ -61,3 +61,10 @@ export async function signIn(page: Page, url: string, key: string): Promise<void
 export async function navLinks(page: Page): Promise<string[]> {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
 }
+
+/** A new tab of `browser`, signed in to the console at `url` with `key`. */
+export async function openPage(browser: Browser, url: string, key: string, viewport = DESKTOP): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await signIn(page, url, key);
+  return page;
+}

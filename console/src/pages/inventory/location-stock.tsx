@@ -1,26 +1,25 @@
 import { useState, type FormEvent } from 'react';
 import type { LedgerEntry, Page, StockLevel } from '../../api/types.ts';
-import { useDirectory } from '../../directory.tsx';
+import { useWorkLocations } from '../../directory.tsx';
 import { useSession } from '../../session.tsx';
 import { Card, Empty, ErrorNotice, Pager, Table } from '../../ui/common.tsx';
 import { formatDateTime } from '../../ui/format.ts';
-import { useAction, useLoad } from '../../ui/load.ts';
+import { useAction, useCursors, useLoad } from '../../ui/load.ts';
 
 /** One location's stock, the ledger of one SKU there, and a stock adjustment with a reason. */
 export function LocationStock() {
-  const { api, me, can } = useSession();
-  const { locations } = useDirectory();
-  const mine = me.role === 'fulfillment' ? locations.filter((l) => me.location_ids.includes(l.id)) : locations;
+  const { api, can } = useSession();
+  const mine = useWorkLocations();
   const [locationId, setLocationId] = useState('');
   const [sku, setSku] = useState('');
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursors();
   const chosen = locationId || mine[0]?.id || '';
   const levels = useLoad(
     async () =>
       chosen
-        ? api.get<Page<StockLevel>>('/v1/inventory/levels', { location_id: chosen, limit: 50, cursor: cursors.at(-1) })
+        ? api.get<Page<StockLevel>>('/v1/inventory/levels', { location_id: chosen, limit: 50, cursor: pages.cursor })
         : undefined,
-    [api, chosen, cursors],
+    [api, chosen, pages.cursor],
   );
   const ledger = useLoad(
     async () =>
@@ -33,7 +32,7 @@ export function LocationStock() {
     <>
       <label>
         Location
-        <select value={chosen} onChange={(e) => (setLocationId(e.target.value), setCursors([]), setSku(''))}>
+        <select value={chosen} onChange={(e) => (setLocationId(e.target.value), pages.reset(), setSku(''))}>
           {mine.map((l) => (
             <option key={l.id} value={l.id}>
               {l.name} ({l.code})
@@ -79,12 +78,7 @@ export function LocationStock() {
           </tbody>
         </Table>
       ) : null}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        next={levels.data?.next_cursor}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={() => levels.data?.next_cursor && setCursors([...cursors, levels.data.next_cursor])}
-      />
+      <Pager {...pages.pager(levels.data?.next_cursor)} />
       {can('inventory:write') && chosen ? <AdjustForm locationId={chosen} sku={sku} onDone={levels.reload} /> : null}
       {sku ? (
         <Card title={`Ledger of ${sku}`}>
