@@ -118,6 +118,30 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     await screenshot(page, 'inventory');
   });
 
+  it("shows a location's stock with the SKU's ledger and adjusts it with a reason", async () => {
+    await page.getByRole('tab', { name: 'By location' }).click();
+    await page.getByRole('combobox', { name: /^Location/ }).selectOption({ label: 'New York store (ST-MIDTOWN)' });
+    await page.getByRole('button', { name: 'TEE-1' }).click();
+    const ledger = page.getByRole('region', { name: 'Ledger of TEE-1' });
+    const entries = await must(
+      consign.server.request,
+      'GET',
+      `/v1/inventory/ledger?sku=TEE-1&location_id=${network.midtown}`,
+    );
+    await expect.poll(() => ledger.getByRole('row').count()).toBe(entries.data.length + 1);
+    const adjust = page.getByRole('form', { name: 'Adjust stock' });
+    await adjust.getByLabel('Change (±)').fill('-1');
+    await adjust.getByLabel('Reason').fill('damaged in store');
+    await adjust.getByRole('button', { name: 'Adjust' }).click();
+    const onHand = async () =>
+      (await must(consign.server.request, 'GET', `/v1/inventory/${network.midtown}/TEE-1`)).on_hand;
+    await expect.poll(onHand).toBe(9);
+    const row = page.getByRole('region', { name: 'Stock at this location' }).getByRole('row', { name: /TEE-1/ });
+    await expect.poll(async () => (await row.getByRole('cell').allInnerTexts())[1]).toBe(String(await onHand()));
+    await ledger.getByText('damaged in store').waitFor();
+    await screenshot(page, 'inventory-location');
+  });
+
   it('puts the order on hold and releases it', async () => {
     await page.goto(`${consign.server.url}/orders/${orderId}`);
     const heading = page.getByRole('heading', { name: /Order WEB-1001/ });

@@ -24,9 +24,7 @@ function lastThirtyDays(): ReportRange {
 /** Operations dashboards: every figure comes from `GET /v1/reports/{name}` (computed in SQL). */
 export default function Dashboards() {
   const { api } = useSession();
-  const { channels } = useDirectory();
   const [range, setRange] = useState<ReportRange>(lastThirtyDays);
-  const [draft, setDraft] = useState<ReportRange>(range);
   const reports = useLoad(async () => {
     const query = { from: range.from, to: range.to, channel: range.channel };
     const get = <T,>(name: string) => api.get<T>(`/v1/reports/${name}`, query);
@@ -39,130 +37,150 @@ export default function Dashboards() {
     ]);
     return { orders, fulfillment, turnover, health, top };
   }, [api, range]);
-  const apply = (event: FormEvent) => {
-    event.preventDefault();
-    setRange(draft);
-  };
   const unavailable = reports.error instanceof ApiError && reports.error.status === 404;
   const data = reports.data;
   return (
     <Page title="Dashboards">
-      <form className="filters" onSubmit={apply} aria-label="Date range">
-        <label>
-          From
-          <input
-            type="date"
-            value={draft.from}
-            max={draft.to}
-            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
-            required
-          />
-        </label>
-        <label>
-          To
-          <input
-            type="date"
-            value={draft.to}
-            min={draft.from}
-            onChange={(e) => setDraft({ ...draft, to: e.target.value })}
-            required
-          />
-        </label>
-        <label>
-          Channel
-          <select
-            value={draft.channel ?? ''}
-            onChange={(e) => setDraft({ ...draft, channel: e.target.value || undefined })}
-          >
-            <option value="">All channels</option>
-            {channels.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">Apply</button>
-      </form>
+      <RangeForm initial={range} onApply={setRange} />
       {unavailable ? <Empty>Reports are not available on this server.</Empty> : <ErrorNotice error={reports.error} />}
       {reports.loading ? <Loading what="Computing the reports" /> : null}
-      {data ? (
-        <>
-          <Card title="Orders and revenue per day" id="orders-per-day">
-            <OrdersCharts report={data.orders} />
-          </Card>
-          <Card title="Fulfillment" id="fulfillment">
-            <dl className="metrics">
-              {fulfillmentMetrics(data.fulfillment).map((m) => (
-                <div key={m.key} data-metric={m.key}>
-                  <dt>{m.label}</dt>
-                  <dd>
-                    {m.kind === 'rate'
-                      ? formatRate(m.value)
-                      : m.kind === 'hours'
-                        ? formatHours(m.value)
-                        : String(m.value ?? '—')}
-                  </dd>
-                </div>
-              ))}
-            </dl>
-          </Card>
-          <Card title="Top channels" id="top-channels">
-            <Bars
-              title="Orders per channel"
-              rows={data.top.rows.map((r) => ({
-                label: `${r.channel_name} (${formatMinor(r.revenue_minor, r.currency)})`,
-                value: r.orders,
-              }))}
-              format={String}
-            />
-          </Card>
-          <Card title="Inventory turnover per location" id="turnover">
-            <Table label="Inventory turnover">
-              <thead>
-                <tr>
-                  <th scope="col">Location</th>
-                  <th scope="col" className="num">
-                    Units shipped
-                  </th>
-                  <th scope="col" className="num">
-                    On hand
-                  </th>
-                  <th scope="col" className="num">
-                    Turnover
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.turnover.rows.map((r) => (
-                  <tr key={r.location_id} data-location={r.location_id}>
-                    <td>{r.location_name}</td>
-                    <td className="num">{r.units_shipped}</td>
-                    <td className="num">{r.on_hand}</td>
-                    <td className="num">{r.turnover == null ? '—' : r.turnover.toFixed(2)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          </Card>
-          <Card
-            title={`Stock-outs (${data.health.stock_outs.length}) and overstock (${data.health.overstock.length})`}
-            id="stock-health"
-          >
-            <Bars
-              title="Stock-outs per location"
-              rows={countBy(data.health.stock_outs.map((r) => r.location_name))}
-              format={String}
-            />
-            <Bars
-              title="Overstocked SKUs per location"
-              rows={countBy(data.health.overstock.map((r) => r.location_name))}
-              format={String}
-            />
-          </Card>
-        </>
-      ) : null}
+      {data ? <ReportPanels data={data} /> : null}
     </Page>
+  );
+}
+
+type Reports = {
+  orders: OrdersPerDayReport;
+  fulfillment: FulfillmentReport;
+  turnover: TurnoverReport;
+  health: StockHealthReport;
+  top: TopChannelsReport;
+};
+
+function ReportPanels({ data }: { data: Reports }) {
+  return (
+    <>
+      <Card title="Orders and revenue per day" id="orders-per-day">
+        <OrdersCharts report={data.orders} />
+      </Card>
+      <Card title="Fulfillment" id="fulfillment">
+        <dl className="metrics">
+          {fulfillmentMetrics(data.fulfillment).map((m) => (
+            <div key={m.key} data-metric={m.key}>
+              <dt>{m.label}</dt>
+              <dd>
+                {m.kind === 'rate'
+                  ? formatRate(m.value)
+                  : m.kind === 'hours'
+                    ? formatHours(m.value)
+                    : String(m.value ?? '—')}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </Card>
+      <Card title="Top channels" id="top-channels">
+        <Bars
+          title="Orders per channel"
+          rows={data.top.rows.map((r) => ({
+            label: `${r.channel_name} (${formatMinor(r.revenue_minor, r.currency)})`,
+            value: r.orders,
+          }))}
+          format={String}
+        />
+      </Card>
+      <Card title="Inventory turnover per location" id="turnover">
+        <Table label="Inventory turnover">
+          <thead>
+            <tr>
+              <th scope="col">Location</th>
+              <th scope="col" className="num">
+                Units shipped
+              </th>
+              <th scope="col" className="num">
+                On hand
+              </th>
+              <th scope="col" className="num">
+                Turnover
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.turnover.rows.map((r) => (
+              <tr key={r.location_id} data-location={r.location_id}>
+                <td>{r.location_name}</td>
+                <td className="num">{r.units_shipped}</td>
+                <td className="num">{r.on_hand}</td>
+                <td className="num">{r.turnover == null ? '—' : r.turnover.toFixed(2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      </Card>
+      <Card
+        title={`Stock-outs (${data.health.stock_outs.length}) and overstock (${data.health.overstock.length})`}
+        id="stock-health"
+      >
+        <Bars
+          title="Stock-outs per location"
+          rows={countBy(data.health.stock_outs.map((r) => r.location_name))}
+          format={String}
+        />
+        <Bars
+          title="Overstocked SKUs per location"
+          rows={countBy(data.health.overstock.map((r) => r.location_name))}
+          format={String}
+        />
+      </Card>
+    </>
+  );
+}
+
+function RangeForm({ initial, onApply }: { initial: ReportRange; onApply: (range: ReportRange) => void }) {
+  const { channels } = useDirectory();
+  const [draft, setDraft] = useState<ReportRange>(initial);
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    onApply(draft);
+  };
+  return (
+    <form className="filters" onSubmit={apply} aria-label="Date range">
+      <label>
+        From
+        <input
+          type="date"
+          value={draft.from}
+          max={draft.to}
+          onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+          required
+        />
+      </label>
+      <label>
+        To
+        <input
+          type="date"
+          value={draft.to}
+          min={draft.from}
+          onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+          required
+        />
+      </label>
+      <label>
+        Channel
+        <select
+          value={draft.channel ?? ''}
+          onChange={(e) => setDraft({ ...draft, channel: e.target.value || undefined })}
+        >
+          <option value="">All channels</option>
+          {channels.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit">Apply</button>
+    </form>
   );
 }
 

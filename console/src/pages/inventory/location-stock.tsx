@@ -4,7 +4,7 @@ import { useWorkLocations } from '../../directory.tsx';
 import { useSession } from '../../session.tsx';
 import { Card, Empty, ErrorNotice, Pager, Table } from '../../ui/common.tsx';
 import { formatDateTime } from '../../ui/format.ts';
-import { useAction, useCursors, useLoad } from '../../ui/load.ts';
+import { useAction, useCursors, useLoad, type Loaded } from '../../ui/load.ts';
 
 /** One location's stock, the ledger of one SKU there, and a stock adjustment with a reason. */
 export function LocationStock() {
@@ -42,82 +42,98 @@ export function LocationStock() {
       </label>
       <ErrorNotice error={levels.error} />
       {levels.data && levels.data.data.length === 0 ? <Empty>No stock recorded at this location.</Empty> : null}
-      {levels.data?.data.length ? (
-        <Table label="Stock at this location">
-          <thead>
-            <tr>
-              <th scope="col">SKU</th>
-              <th scope="col" className="num">
-                On hand
-              </th>
-              <th scope="col" className="num">
-                Reserved
-              </th>
-              <th scope="col" className="num">
-                Safety
-              </th>
-              <th scope="col" className="num">
-                Available
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {levels.data.data.map((l) => (
-              <tr key={l.sku} aria-selected={l.sku === sku}>
-                <td>
-                  <button type="button" className="link" onClick={() => setSku(l.sku)}>
-                    {l.sku}
-                  </button>
-                </td>
-                <td className="num">{l.on_hand}</td>
-                <td className="num">{l.reserved}</td>
-                <td className="num">{l.safety_stock}</td>
-                <td className="num">{l.available}</td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      ) : null}
+      {levels.data?.data.length ? <LevelsTable levels={levels.data.data} selected={sku} onSelect={setSku} /> : null}
       <Pager {...pages.pager(levels.data?.next_cursor)} />
       {can('inventory:write') && chosen ? <AdjustForm locationId={chosen} sku={sku} onDone={levels.reload} /> : null}
-      {sku ? (
-        <Card title={`Ledger of ${sku}`}>
-          <ErrorNotice error={ledger.error} />
-          <Table label={`Ledger of ${sku}`}>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Movement</th>
-                <th scope="col" className="num">
-                  On hand Δ
-                </th>
-                <th scope="col" className="num">
-                  Reserved Δ
-                </th>
-                <th scope="col" className="num">
-                  On hand after
-                </th>
-                <th scope="col">Reason / reference</th>
-              </tr>
-            </thead>
-            <tbody>
-              {ledger.data?.data.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDateTime(e.occurred_at)}</td>
-                  <td>{e.kind}</td>
-                  <td className="num">{e.on_hand_delta}</td>
-                  <td className="num">{e.reserved_delta}</td>
-                  <td className="num">{e.on_hand_after}</td>
-                  <td>
-                    {e.reason ?? ''} <span className="muted">{e.reference_id ?? ''}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        </Card>
-      ) : null}
+      {sku ? <LedgerCard sku={sku} ledger={ledger} /> : null}
     </>
+  );
+}
+
+function LevelsTable({
+  levels,
+  selected,
+  onSelect,
+}: {
+  levels: StockLevel[];
+  selected: string;
+  onSelect: (sku: string) => void;
+}) {
+  return (
+    <Table label="Stock at this location">
+      <thead>
+        <tr>
+          <th scope="col">SKU</th>
+          <th scope="col" className="num">
+            On hand
+          </th>
+          <th scope="col" className="num">
+            Reserved
+          </th>
+          <th scope="col" className="num">
+            Safety
+          </th>
+          <th scope="col" className="num">
+            Available
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {levels.map((l) => (
+          <tr key={l.sku} aria-selected={l.sku === selected}>
+            <td>
+              <button type="button" className="link" onClick={() => onSelect(l.sku)}>
+                {l.sku}
+              </button>
+            </td>
+            <td className="num">{l.on_hand}</td>
+            <td className="num">{l.reserved}</td>
+            <td className="num">{l.safety_stock}</td>
+            <td className="num">{l.available}</td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+function LedgerCard({ sku, ledger }: { sku: string; ledger: Loaded<Page<LedgerEntry> | undefined> }) {
+  return (
+    <Card title={`Ledger of ${sku}`}>
+      <ErrorNotice error={ledger.error} />
+      <Table label={`Ledger of ${sku}`}>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Movement</th>
+            <th scope="col" className="num">
+              On hand Δ
+            </th>
+            <th scope="col" className="num">
+              Reserved Δ
+            </th>
+            <th scope="col" className="num">
+              On hand after
+            </th>
+            <th scope="col">Reason / reference</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ledger.data?.data.map((e) => (
+            <tr key={e.id}>
+              <td>{formatDateTime(e.occurred_at)}</td>
+              <td>{e.kind}</td>
+              <td className="num">{e.on_hand_delta}</td>
+              <td className="num">{e.reserved_delta}</td>
+              <td className="num">{e.on_hand_after}</td>
+              <td>
+                {e.reason ?? ''} <span className="muted">{e.reference_id ?? ''}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </Card>
   );
 }
 

@@ -17,11 +17,6 @@ export function StockLists() {
     [api, threshold],
   );
   const staff = me.role === 'admin' || me.role === 'agent';
-  const health = useLoad(
-    async () => (staff ? api.get<StockHealthReport>('/v1/reports/stock-health') : undefined),
-    [api, staff],
-  );
-  const noReport = health.error instanceof ApiError && health.error.status === 404;
   return (
     <>
       <Card title="Low stock">
@@ -63,46 +58,54 @@ export function StockLists() {
           </Table>
         ) : null}
       </Card>
-      {staff ? (
-        <Card title="Overstock (last 30 days of sales)">
-          {noReport ? (
-            <Empty>The stock-health report is not available on this server.</Empty>
-          ) : (
-            <ErrorNotice error={health.error} />
-          )}
-          {health.data?.overstock.length === 0 ? <Empty>No overstock.</Empty> : null}
-          {health.data?.overstock.length ? (
-            <Table label="Overstock">
-              <thead>
-                <tr>
-                  <th scope="col">SKU</th>
-                  <th scope="col">Location</th>
-                  <th scope="col" className="num">
-                    Available
-                  </th>
-                  <th scope="col" className="num">
-                    Sold
-                  </th>
-                  <th scope="col" className="num">
-                    Days of cover
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {health.data.overstock.map((r) => (
-                  <tr key={`${r.location_id}/${r.sku}`}>
-                    <td>{r.sku}</td>
-                    <td>{r.location_name}</td>
-                    <td className="num">{r.available}</td>
-                    <td className="num">{r.units_sold}</td>
-                    <td className="num">{r.days_of_cover == null ? 'no sales' : r.days_of_cover.toFixed(0)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          ) : null}
-        </Card>
-      ) : null}
+      {staff ? <Overstock /> : null}
     </>
+  );
+}
+
+/** Overstock from the stock-health report (days of cover over its threshold, or stock with no sales). */
+function Overstock() {
+  const { api } = useSession();
+  const health = useLoad(() => api.get<StockHealthReport>('/v1/reports/stock-health'), [api]);
+  const noReport = health.error instanceof ApiError && health.error.status === 404;
+  return (
+    <Card title="Overstock (last 30 days of sales)">
+      {noReport ? (
+        <Empty>The stock-health report is not available on this server.</Empty>
+      ) : (
+        <ErrorNotice error={health.error} />
+      )}
+      {health.data?.overstock.length === 0 ? <Empty>No overstock.</Empty> : null}
+      {health.data?.overstock.length ? (
+        <Table label="Overstock">
+          <thead>
+            <tr>
+              <th scope="col">SKU</th>
+              <th scope="col">Location</th>
+              <th scope="col" className="num">
+                Available
+              </th>
+              <th scope="col" className="num">
+                Sold
+              </th>
+              <th scope="col" className="num">
+                Days of cover
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {health.data.overstock.map((r) => (
+              <tr key={`${r.location_id}/${r.sku}`}>
+                <td>{r.sku}</td>
+                <td>{r.location_name}</td>
+                <td className="num">{r.available}</td>
+                <td className="num">{r.units_sold}</td>
+                <td className="num">{r.days_of_cover == null ? 'no sales' : r.days_of_cover.toFixed(0)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      ) : null}
+    </Card>
   );
 }
