@@ -38,6 +38,8 @@ export function buildConsole(): void {
   const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', consoleDir], {
     cwd: root,
     stdio: 'inherit',
+    // A test runner's NODE_ENV=test would make Vite bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0) throw new Error(`building the console failed (exit ${result.status ?? result.signal})`);
 }
