@@ -50,6 +50,11 @@ export default tseslint.config(
     },
   },
   {
+    // The console runs in the browser.
+    files: ['console/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // Test files may reach for `any` when poking at malformed payloads; shared test helpers
     // (test/support/) still opt in line by line.
     files: ['**/*.test.ts'],

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { migrate, openDatabase, type Database } from './db/index.ts';
 import { initializeOnFirstStart, type StartKind } from './first-start.ts';
 import { buildApp } from './http/app.ts';
+import { consoleIsBuilt } from './http/console.ts';
 import { startBackorderWorker } from './orders/index.ts';
 import { startExpirySweeper } from './reservations/index.ts';
 import { gapGraceMsFor, startNatsPublisher } from './streaming/index.ts';
@@ -115,7 +116,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })());
   // Signal handlers first: whoever reads the "listening" line may send SIGTERM at once.
   if (options.handleSignals ?? true) exitGracefullyOnSignals(app.log, stop);
-  print(`Consign listening on ${url} (API docs: ${url}/docs)`);
+  print(`Consign listening on ${url} (console: ${url}/, API docs: ${url}/docs)`);
+  if (!consoleIsBuilt())
+    print('The console is not built yet: `npm run build:console` builds it (`npm start` does it first).');
   return { app, url, port, stop };
 }
 

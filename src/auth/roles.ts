@@ -5,6 +5,8 @@ export type Role = (typeof roles)[number];
 const everyone: readonly Role[] = roles;
 
 export const permissions = {
+  /** `GET /v1/me`: every key may ask what it is allowed to do. */
+  'session:read': everyone,
   'network:read': everyone,
   'network:write': ['admin'],
   'catalog:read': everyone,

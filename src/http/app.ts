@@ -5,6 +5,7 @@ import { createKeyResolver } from '../auth/index.ts';
 import { isMigrated, query, type Database } from '../db/index.ts';
 import { sql } from 'drizzle-orm';
 import { registerErrorHandling } from './errors.ts';
+import { registerConsole } from './console.ts';
 import { registerAuthentication } from './authenticate.ts';
 import { validatorCompiler } from './validation.ts';
 import { problemRoutes } from './problem-docs.ts';
@@ -25,12 +26,15 @@ import { reportRoutes } from '../reports/index.ts';
 import { customerRoutes } from '../customers/index.ts';
 import { subscriptionRoutes } from '../subscriptions/index.ts';
 import { connectorRoutes } from '../connectors/index.ts';
+import { sessionRoutes } from '../auth/index.ts';
 
 export interface AppOptions {
   database: Database;
   bootstrapAdminKey?: string | undefined;
   logLevel?: string;
   version?: string;
+  /** The built console to serve at `/` (default `console/dist`). */
+  consoleDir?: string;
 }
 
 export interface AppContext {
@@ -60,7 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.removeContentTypeParser('text/plain'); // JSON only: anything else is a 415
-  registerErrorHandling(app);
+  registerErrorHandling(app, await registerConsole(app, options.consoleDir));
   registerAuthentication(app, createKeyResolver(options.database.db, options.bootstrapAdminKey));
 
   await app.register(swagger, {
@@ -96,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (v1) => {
+      sessionRoutes(v1);
       networkRoutes(v1, context);
       catalogRoutes(v1, context);
       inventoryRoutes(v1, context);

@@ -56,7 +56,10 @@ function fromFastifyError(error: FastifyError): Problem | undefined {
   return undefined;
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** Answers a request no route matched (the console's pages), or leaves it to the 404 problem. */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+
+export function registerErrorHandling(app: FastifyInstance, fallback?: NotFoundFallback): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ProblemError) return sendProblem(reply, error.problem);
     // Drizzle wraps driver errors: the SQLSTATE is on the cause.
@@ -75,10 +78,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
       ),
     );
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      problem('not_found', `No route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`),
-    ),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      fallback?.(request, reply) ??
+      sendProblem(
+        reply,
+        problem('not_found', `No route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`),
+      ),
   );
 }

@@ -38,7 +38,9 @@ describe('consign serve, first start', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('prints the URL it listens on, with the real port and the docs', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.url).not.toMatch(/:0$/);
-    expect(server.output()).toContain(`Consign listening on ${server.url} (API docs: ${server.url}/docs)`);
+    expect(server.output()).toContain(
+      `Consign listening on ${server.url} (console: ${server.url}/, API docs: ${server.url}/docs)`,
+    );
   });
 
   it('answers /health and /ready without a key', async () => {

@@ -115,7 +115,7 @@ export async function startJourney(options: JourneyOptions): Promise<Journey> {
   }
 }
 
-async function createJourneyNetwork(request: Requester, skus: string[]): Promise<JourneyNetwork> {
+export async function createJourneyNetwork(request: Requester, skus: string[]): Promise<JourneyNetwork> {
   const location = (code: string, type: string, city: string, at: [number, number], capabilities: string[]) =>
     must(request, 'POST', '/v1/locations', {
       code,

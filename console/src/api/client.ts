@@ -1,0 +1,63 @@
+/** The console's only way to Consign: the HTTP API, with the key the user typed. */
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  detail?: string;
+  code?: string;
+  [extra: string]: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+}
+
+export type Query = Record<string, string | number | undefined | null>;
+
+export function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export interface Api {
+  get<T>(path: string, query?: Query): Promise<T>;
+  post<T>(path: string, body?: unknown, options?: { idempotent?: boolean }): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
+  blob(path: string): Promise<Blob>;
+}
+
+export function createApi(key: string, onUnauthorized: () => void): Api {
+  async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.ok) return response;
+    const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
+    if (response.status === 401) onUnauthorized();
+    throw new ApiError({ ...problem, status: response.status });
+  }
+  const json = async <T>(response: Response) => (await response.json()) as T;
+  return {
+    get: async (path, query) => json(await send('GET', withQuery(path, query))),
+    post: async (path, body = {}, options = {}) =>
+      json(await send('POST', path, body, options.idempotent ? { 'idempotency-key': crypto.randomUUID() } : {})),
+    put: async (path, body) => json(await send('PUT', path, body)),
+    blob: async (path) => (await send('GET', path)).blob(),
+  };
+}

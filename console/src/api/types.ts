@@ -1,0 +1,231 @@
+/** Shapes of the core API resources the console reads (see /openapi.json). */
+import type { Money } from '../ui/format.ts';
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+export interface OrderSummary {
+  id: string;
+  channel_id: string;
+  external_id: string;
+  status: string;
+  on_hold: boolean;
+  customer: { email: string; name?: string };
+  delivery_method: string;
+  total: Money;
+  lines: number;
+  units: number;
+  placed_at: string;
+}
+
+export interface LineQuantities {
+  ordered: number;
+  allocated: number;
+  backordered: number;
+  cancelled: number;
+  shipped: number;
+  delivered: number;
+  return_requested: number;
+  returned: number;
+  refunded: number;
+}
+
+export interface OrderLine {
+  line_id: string;
+  sku: string;
+  name: string | null;
+  quantity: number;
+  unit_price: Money;
+  discount: Money;
+  tax: Money;
+  quantities: LineQuantities;
+}
+
+export interface FulfillmentOrderLine {
+  line_id: string;
+  sku: string;
+  quantity: number;
+  status: string;
+}
+
+export interface TrackingEvent {
+  status: string;
+  occurred_at?: string;
+  at?: string;
+  description?: string | null;
+  location?: string | null;
+  [extra: string]: unknown;
+}
+
+export interface Shipment {
+  id: string;
+  fulfillment_order_id: string;
+  location_id: string;
+  carrier: string;
+  service: string | null;
+  tracking_number: string | null;
+  status: string;
+  shipped_at: string | null;
+  delivered_at: string | null;
+  lines: { line_id: string; sku: string; quantity: number }[];
+  tracking: TrackingEvent[];
+}
+
+export interface Payment {
+  id: string;
+  kind: string;
+  status: string;
+  amount: Money;
+  gateway: string;
+  reference: string | null;
+  created_at: string;
+}
+
+export interface Invoice {
+  id: string;
+  kind: string;
+  number: string;
+  total: Money;
+  issued_at: string;
+  pdf_url: string;
+}
+
+export interface TimelineEntry {
+  id: string;
+  type: string;
+  at: string;
+  actor: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface Hold {
+  kind: string;
+  reason: string | null;
+  created_at?: string;
+  released_at?: string | null;
+}
+
+export interface Order {
+  id: string;
+  channel_id: string;
+  external_id: string;
+  status: string;
+  on_hold: boolean;
+  customer: { name?: string; email: string };
+  delivery_method: string;
+  pickup_location_id: string | null;
+  subtotal: Money;
+  discount: Money;
+  shipping: Money;
+  tax: Money;
+  total: Money;
+  placed_at: string;
+  lines: OrderLine[];
+  fulfillment_orders: {
+    id: string;
+    location_id: string;
+    delivery_method: string;
+    status: string;
+    lines: FulfillmentOrderLine[];
+  }[];
+  shipments: Shipment[];
+  payments: Payment[];
+  invoices: Invoice[];
+  holds: Hold[];
+  timeline: TimelineEntry[];
+}
+
+export interface RoutingCandidate {
+  locationId: string;
+  name: string;
+  type: string;
+  eligible: boolean;
+  chosen: boolean;
+  excludedBy: { code: string; reason: string }[];
+  scores: { distanceKm: number | null; costMinor: number | null; promisedDate: string | null; daysLate: number };
+}
+
+export interface RoutingDecision {
+  id: number;
+  cause: string;
+  rules_version: number | null;
+  outcome: string;
+  created_at?: string;
+  explanation: {
+    explanation?: { summary?: string; candidates?: RoutingCandidate[] };
+    allocations?: { sku: string; lineId: string; quantity: number; locationId: string }[];
+  };
+}
+
+export interface Location {
+  id: string;
+  code: string;
+  type: string;
+  name: string;
+  capabilities: string[];
+}
+
+export interface LocationGroup {
+  id: string;
+  code: string;
+  name: string;
+  location_ids: string[];
+}
+
+export interface Channel {
+  id: string;
+  code: string;
+  name: string;
+  type: string;
+  currency: string;
+}
+
+export interface StockLevel {
+  location_id: string;
+  sku: string;
+  on_hand: number;
+  reserved: number;
+  safety_stock: number;
+  available: number;
+}
+
+export interface Availability {
+  sku: string;
+  available: number;
+  on_hand: number;
+  reserved: number;
+  locations: { location_id: string; available: number; on_hand: number; reserved: number; safety_stock: number }[];
+}
+
+export interface LedgerEntry {
+  id: number;
+  location_id: string;
+  sku: string;
+  kind: string;
+  on_hand_delta: number;
+  reserved_delta: number;
+  on_hand_after: number;
+  reserved_after: number;
+  reason: string | null;
+  reference_type: string | null;
+  reference_id: string | null;
+  actor: string | null;
+  occurred_at: string;
+}
+
+export interface QueueItem {
+  id: string;
+  order_id: string;
+  order_external_id: string;
+  customer_name: string | null;
+  location_id: string;
+  delivery_method: string;
+  status: string;
+  order_on_hold: boolean;
+  lines: FulfillmentOrderLine[];
+  created_at: string;
+  shipment_id?: string;
+  pickup_code?: string;
+}

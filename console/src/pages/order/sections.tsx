@@ -1,0 +1,230 @@
+import type { Order, RoutingDecision } from '../../api/types.ts';
+import { useDirectory } from '../../directory.tsx';
+import { useSession } from '../../session.tsx';
+import { Badge, Card, Empty, ErrorNotice, Table } from '../../ui/common.tsx';
+import { formatDateTime, formatMinor, formatMoney, humanize } from '../../ui/format.ts';
+import { useAction } from '../../ui/load.ts';
+
+const BUCKETS = [
+  'ordered',
+  'allocated',
+  'backordered',
+  'cancelled',
+  'shipped',
+  'delivered',
+  'returned',
+  'refunded',
+] as const;
+
+export function LinesSection({ order }: { order: Order }) {
+  return (
+    <Card title="Lines" id="lines">
+      <Table label="Order lines and their quantities">
+        <thead>
+          <tr>
+            <th scope="col">Line</th>
+            <th scope="col">SKU</th>
+            <th scope="col" className="num">
+              Unit price
+            </th>
+            {BUCKETS.map((b) => (
+              <th scope="col" className="num" key={b}>
+                {b}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {order.lines.map((line) => (
+            <tr key={line.line_id} data-line={line.line_id}>
+              <td>{line.line_id}</td>
+              <td>
+                {line.sku} <span className="muted">{line.name ?? ''}</span>
+              </td>
+              <td className="num">{formatMoney(line.unit_price)}</td>
+              {BUCKETS.map((b) => (
+                <td className="num" key={b} data-bucket={b}>
+                  {line.quantities[b]}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </Card>
+  );
+}
+
+export function RoutingSection({ routing, error }: { routing: RoutingDecision | null; error: Error | undefined }) {
+  const { locationName } = useDirectory();
+  const inner = routing?.explanation.explanation;
+  return (
+    <Card title="Routing decision" id="routing">
+      <ErrorNotice error={error} />
+      {!routing ? <Empty>No routing decision yet.</Empty> : null}
+      {routing ? (
+        <>
+          <p>
+            <Badge status={routing.outcome} /> {inner?.summary ?? ''}{' '}
+            <span className="muted">
+              ({humanize(routing.cause)}, rules {routing.rules_version ?? 'default'})
+            </span>
+          </p>
+          {inner?.candidates?.length ? (
+            <Table label="Candidate locations">
+              <thead>
+                <tr>
+                  <th scope="col">Location</th>
+                  <th scope="col">Verdict</th>
+                  <th scope="col" className="num">
+                    Distance
+                  </th>
+                  <th scope="col" className="num">
+                    Cost
+                  </th>
+                  <th scope="col">Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {inner.candidates.map((c) => (
+                  <tr key={c.locationId}>
+                    <td>{locationName(c.locationId)}</td>
+                    <td>
+                      {c.chosen ? (
+                        <Badge status="active" label="chosen" />
+                      ) : c.eligible ? (
+                        'eligible'
+                      ) : (
+                        <Badge status="rejected" label="excluded" />
+                      )}
+                    </td>
+                    <td className="num">
+                      {c.scores.distanceKm == null ? '—' : `${c.scores.distanceKm.toFixed(0)} km`}
+                    </td>
+                    <td className="num">{c.scores.costMinor == null ? '—' : formatMinor(c.scores.costMinor, 'USD')}</td>
+                    <td>{c.excludedBy.map((e) => e.reason).join(' ') || (c.chosen ? 'Best plan' : '')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          ) : null}
+        </>
+      ) : null}
+    </Card>
+  );
+}
+
+export function FulfillmentSection({ order }: { order: Order }) {
+  const { locationName } = useDirectory();
+  return (
+    <Card title="Fulfillment and shipments" id="fulfillment">
+      {order.fulfillment_orders.length === 0 ? <Empty>No fulfillment orders.</Empty> : null}
+      <ul className="plain">
+        {order.fulfillment_orders.map((fo) => (
+          <li key={fo.id} className="fo" data-fo={fo.id}>
+            <strong>{locationName(fo.location_id)}</strong> <Badge status={fo.status} />{' '}
+            <span className="muted">{fo.delivery_method}</span>
+            <span className="muted"> · {fo.lines.map((l) => `${l.quantity} × ${l.sku}`).join(', ')}</span>
+            {order.shipments
+              .filter((s) => s.fulfillment_order_id === fo.id)
+              .map((s) => (
+                <div key={s.id} className="shipment" data-shipment={s.id}>
+                  Shipment {s.carrier} {s.tracking_number ?? ''} <Badge status={s.status} /> shipped{' '}
+                  {formatDateTime(s.shipped_at)}
+                  {s.tracking.length ? (
+                    <ol className="timeline" aria-label={`Tracking of ${s.tracking_number ?? s.id}`}>
+                      {s.tracking.map((t, i) => (
+                        <li key={i}>
+                          <Badge status={t.status} /> {formatDateTime(t.occurred_at ?? t.at ?? null)}{' '}
+                          {t.description ?? ''} {t.location ?? ''}
+                        </li>
+                      ))}
+                    </ol>
+                  ) : (
+                    <span className="muted"> · no tracking events yet</span>
+                  )}
+                </div>
+              ))}
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
+export function PaymentsSection({ order }: { order: Order }) {
+  const { api } = useSession();
+  const download = useAction();
+  const downloadPdf = (id: string, number: string) =>
+    download.run(async () => {
+      const blob = await api.blob(`/v1/invoices/${encodeURIComponent(id)}.pdf`);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = `${number}.pdf`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    });
+  return (
+    <Card title="Payments and invoices" id="payments">
+      <Table label="Payments">
+        <thead>
+          <tr>
+            <th scope="col">Kind</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="num">
+              Amount
+            </th>
+            <th scope="col">Reference</th>
+            <th scope="col">At</th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.payments.map((p) => (
+            <tr key={p.id} data-payment={p.kind}>
+              <td>{p.kind}</td>
+              <td>
+                <Badge status={p.status} />
+              </td>
+              <td className="num">{formatMoney(p.amount)}</td>
+              <td>
+                <code>{p.reference ?? ''}</code>
+              </td>
+              <td>{formatDateTime(p.created_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+      <ErrorNotice error={download.error} />
+      {order.invoices.length ? (
+        <ul className="plain">
+          {order.invoices.map((inv) => (
+            <li key={inv.id}>
+              {inv.kind === 'credit_memo' ? 'Credit memo' : 'Invoice'} {inv.number} · {formatMoney(inv.total)} ·{' '}
+              {formatDateTime(inv.issued_at)}{' '}
+              <button type="button" onClick={() => void downloadPdf(inv.id, inv.number)} disabled={download.busy}>
+                Download PDF
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <Empty>No invoices yet (issued when money is captured).</Empty>
+      )}
+    </Card>
+  );
+}
+
+export function TimelineSection({ order }: { order: Order }) {
+  return (
+    <Card title="Timeline" id="timeline">
+      <ol className="timeline">
+        {order.timeline.map((entry) => (
+          <li key={entry.id}>
+            <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> <strong>{humanize(entry.type)}</strong>{' '}
+            <span className="muted">{entry.actor ?? ''}</span>
+          </li>
+        ))}
+      </ol>
+    </Card>
+  );
+}

@@ -1,0 +1,104 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { must } from '../support/client.ts';
+import { setStock } from '../support/fixtures.ts';
+import { createJourneyNetwork } from '../support/journey.ts';
+import { orderBody } from '../support/orders.ts';
+import { TEST_ADMIN_KEY } from '../support/server.ts';
+import { chromiumOrSkip, launchChromium, openPage, screenshot } from './support/browser.ts';
+import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
+import { placeAndShip, skipUnlessServed } from './support/data.ts';
+
+const chromiumPath = chromiumOrSkip();
+const usd = (minor: number) =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(minor / 100);
+const rate = (value: number | null) => (value == null ? '—' : `${(value * 100).toFixed(1)}%`);
+const hours = (value: number | null) => (value == null ? '—' : `${value.toFixed(2)} h`);
+const CUSTOMER = 'repeat@example.com';
+
+describe.runIf(chromiumPath)('console: dashboards and customer 360 show the API numbers', { timeout: 180_000 }, () => {
+  let consign: ConsoleServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    consign = await startConsoleServer();
+    const request = consign.server.request;
+    const network = await createJourneyNetwork(request, ['TEE-1', 'MUG-2']);
+    await setStock(consign.server, network.midtown, 'TEE-1', 20);
+    await setStock(consign.server, network.brooklyn, 'MUG-2', 20);
+    const customer = { customer: { email: CUSTOMER, name: 'Robin Repeat' } };
+    await placeAndShip(request, 'WEB-3001', [{ sku: 'TEE-1', quantity: 2 }], customer);
+    await placeAndShip(
+      request,
+      'WEB-3002',
+      [
+        { sku: 'TEE-1', quantity: 1 },
+        { sku: 'MUG-2', quantity: 1 },
+      ],
+      customer,
+    );
+    const open = await must(request, 'POST', '/v1/orders', orderBody('WEB-3003', [{ sku: 'MUG-2', quantity: 3 }]));
+    await must(request, 'POST', `/v1/orders/${open.id}/cancel`, {
+      reason: 'test',
+      lines: [{ line_id: 'L1', quantity: 1 }],
+    });
+    browser = await launchChromium(chromiumPath!);
+    page = await openPage(browser, consign.server.url, TEST_ADMIN_KEY);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await consign?.close();
+  });
+
+  it('renders the fulfillment figures, orders per channel and turnover exactly as the reports API computes them', async (context) => {
+    await skipUnlessServed(context, consign.server.request, '/v1/reports/fulfillment', 'the reports API');
+    await page.getByRole('link', { name: 'Dashboards' }).click();
+    await page.getByRole('heading', { name: 'Fulfillment' }).waitFor();
+    const from = await page.getByLabel('From').inputValue();
+    const to = await page.getByLabel('To').inputValue();
+    const get = (name: string) => must(consign.server.request, 'GET', `/v1/reports/${name}?from=${from}&to=${to}`);
+    const fulfillment = await get('fulfillment');
+    const metric = (key: string) => page.locator(`[data-metric="${key}"] dd`).innerText();
+    expect(await metric('orders')).toBe(String(fulfillment.orders));
+    expect(await metric('shipped_orders')).toBe(String(fulfillment.shipped_orders));
+    for (const key of ['fulfillment_rate', 'sla_hit_rate', 'split_shipment_rate', 'cancellation_rate', 'return_rate'])
+      expect(await metric(key), key).toBe(rate(fulfillment[key]));
+    for (const key of ['avg_hours_to_ship', 'p90_hours_to_ship'])
+      expect(await metric(key), key).toBe(hours(fulfillment[key]));
+
+    const perDay = await get('orders-per-day');
+    for (const total of perDay.totals) {
+      const cells = await page.locator(`tr[data-channel="${total.channel_id}"] td`).allInnerTexts();
+      expect(cells).toEqual([total.channel_name, String(total.orders), usd(total.revenue_minor)]);
+    }
+    const turnover = await get('inventory-turnover');
+    for (const row of turnover.rows) {
+      const cells = await page.locator(`tr[data-location="${row.location_id}"] td`).allInnerTexts();
+      expect(cells).toEqual([
+        row.location_name,
+        String(row.units_shipped),
+        String(row.on_hand),
+        row.turnover == null ? '—' : row.turnover.toFixed(2),
+      ]);
+    }
+    expect(await page.locator('#orders-per-day svg').count()).toBe(2);
+    await screenshot(page, 'dashboards');
+  });
+
+  it('shows one customer across channels with the API totals', async (context) => {
+    await skipUnlessServed(context, consign.server.request, '/v1/reports/fulfillment', 'the reports and customers API');
+    const api = await must(consign.server.request, 'GET', `/v1/customers/${encodeURIComponent(CUSTOMER)}`);
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByLabel('Name or e-mail').fill('repeat');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Robin Repeat' }).click();
+    await page.getByRole('heading', { name: 'Robin Repeat' }).waitFor();
+    for (const total of api.totals) {
+      const cells = await page.locator(`tr[data-currency="${total.currency}"] td`).allInnerTexts();
+      expect(cells).toEqual([total.currency, String(total.orders), usd(total.spent_minor), usd(total.refunded_minor)]);
+    }
+    expect(await page.locator('#orders tr[data-order]').count()).toBe(api.orders.length);
+    await screenshot(page, 'customer-360');
+  });
+});

@@ -1,0 +1,237 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { must } from '../support/client.ts';
+import { setStock } from '../support/fixtures.ts';
+import { createJourneyNetwork, type JourneyNetwork } from '../support/journey.ts';
+import { orderBody } from '../support/orders.ts';
+import { TEST_ADMIN_KEY } from '../support/server.ts';
+import {
+  chromiumOrSkip,
+  DESKTOP,
+  launchChromium,
+  navLinks,
+  openPage,
+  PHONE,
+  screenshot,
+  signIn,
+} from './support/browser.ts';
+import { firstLoadJsGzipBytes } from '../../scripts/build-console.ts';
+import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
+
+const chromiumPath = chromiumOrSkip();
+const SKUS = ['TEE-1', 'MUG-2'];
+const usd = (minor: number) =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(minor / 100);
+
+describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, roles', { timeout: 180_000 }, () => {
+  let consign: ConsoleServer;
+  let browser: Browser;
+  let page: Page;
+  let network: JourneyNetwork;
+  let orderId: string;
+
+  beforeAll(async () => {
+    consign = await startConsoleServer();
+    const request = consign.server.request;
+    network = await createJourneyNetwork(request, SKUS);
+    for (const sku of SKUS) await setStock(consign.server, network.midtown, sku, 10);
+    const order = await must(
+      request,
+      'POST',
+      '/v1/orders',
+      orderBody('WEB-1001', [
+        { sku: 'TEE-1', quantity: 3 },
+        { sku: 'MUG-2', quantity: 1 },
+      ]),
+    );
+    orderId = order.id;
+    await must(request, 'POST', '/v1/orders', orderBody('WEB-1002', [{ sku: 'MUG-2', quantity: 1 }]));
+    browser = await launchChromium(chromiumPath!);
+    page = await browser.newPage({ viewport: DESKTOP });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await consign?.close();
+  });
+
+  it('keeps the first-load JavaScript within 300 kB gzipped', () => {
+    expect(firstLoadJsGzipBytes().gzipBytes).toBeLessThanOrEqual(300_000);
+  });
+
+  it('refuses an unknown key and signs in with a real one', async () => {
+    await page.goto(consign.server.url);
+    await page.getByLabel('API key').fill('csk_not_a_key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('unknown or revoked').waitFor();
+    await screenshot(page, 'sign-in');
+    await signIn(page, consign.server.url, TEST_ADMIN_KEY);
+    expect(await navLinks(page)).toEqual([
+      'Orders',
+      'Customers',
+      'Inventory',
+      'Fulfillment queue',
+      'Returns desk',
+      'Routing rules',
+      'Dashboards',
+      'Settings',
+    ]);
+  });
+
+  it('finds an order by external ID with the keyboard and opens its 360 with the API figures', async () => {
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByLabel('Search', { exact: true }).fill('WEB-1001');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('region', { name: 'Orders' }).getByRole('row').count()).toBe(2);
+    await screenshot(page, 'orders');
+    await page.getByRole('link', { name: 'WEB-1001' }).click();
+    await page.getByRole('heading', { name: /Order WEB-1001/ }).waitFor();
+    const order = await must(consign.server.request, 'GET', `/v1/orders/${orderId}`);
+    expect(await page.getByTestId('order-total').innerText()).toBe(usd(order.total.amount));
+    for (const line of order.lines) {
+      const row = page.locator(`tr[data-line="${line.line_id}"]`);
+      expect(await row.locator('[data-bucket="ordered"]').innerText()).toBe(String(line.quantities.ordered));
+      expect(await row.locator('[data-bucket="allocated"]').innerText()).toBe(String(line.quantities.allocated));
+    }
+    const routing = page.getByRole('region', { name: 'Candidate locations' });
+    await routing
+      .getByRole('row', { name: /New York store/ })
+      .getByText('chosen')
+      .waitFor();
+    expect(await page.locator('#timeline li').count()).toBe(order.timeline.length);
+    await screenshot(page, 'order-360');
+  });
+
+  it('cancels a line and the inventory page shows availability risen by as much', async () => {
+    const before = (await must(consign.server.request, 'GET', '/v1/availability?skus=TEE-1')).data[0].available;
+    const cancel = page.getByRole('form', { name: 'Cancel a line' });
+    await cancel.getByLabel('Line').selectOption('L1');
+    await cancel.getByLabel('Quantity').fill('2');
+    await cancel.getByRole('button', { name: 'Cancel line' }).click();
+    await expect.poll(() => page.locator('tr[data-line="L1"] [data-bucket="cancelled"]').innerText()).toBe('2');
+    const after = (await must(consign.server.request, 'GET', '/v1/availability?skus=TEE-1')).data[0].available;
+    expect(after).toBe(before + 2);
+
+    await page.getByRole('link', { name: 'Inventory' }).click();
+    await page.getByLabel('SKUs').fill('TEE-1');
+    await page.getByRole('button', { name: 'Show availability' }).click();
+    await expect.poll(() => page.getByTestId('available-TEE-1').innerText()).toBe(String(after));
+    await screenshot(page, 'inventory');
+  });
+
+  it("shows a location's stock with the SKU's ledger and adjusts it with a reason", async () => {
+    await page.getByRole('tab', { name: 'By location' }).click();
+    await page.getByRole('combobox', { name: /^Location/ }).selectOption({ label: 'New York store (ST-MIDTOWN)' });
+    await page.getByRole('button', { name: 'TEE-1' }).click();
+    const ledger = page.getByRole('region', { name: 'Ledger of TEE-1' });
+    const entries = await must(
+      consign.server.request,
+      'GET',
+      `/v1/inventory/ledger?sku=TEE-1&location_id=${network.midtown}`,
+    );
+    await expect.poll(() => ledger.getByRole('row').count()).toBe(entries.data.length + 1);
+    const adjust = page.getByRole('form', { name: 'Adjust stock' });
+    await adjust.getByLabel('Change (±)').fill('-1');
+    await adjust.getByLabel('Reason').fill('damaged in store');
+    await adjust.getByRole('button', { name: 'Adjust' }).click();
+    const onHand = async () =>
+      (await must(consign.server.request, 'GET', `/v1/inventory/${network.midtown}/TEE-1`)).on_hand;
+    await expect.poll(onHand).toBe(9);
+    const row = page.getByRole('region', { name: 'Stock at this location' }).getByRole('row', { name: /TEE-1/ });
+    await expect.poll(async () => (await row.getByRole('cell').allInnerTexts())[1]).toBe(String(await onHand()));
+    await ledger.getByText('damaged in store').waitFor();
+    await screenshot(page, 'inventory-location');
+  });
+
+  it('puts the order on hold and releases it', async () => {
+    await page.goto(`${consign.server.url}/orders/${orderId}`);
+    const heading = page.getByRole('heading', { name: /Order WEB-1001/ });
+    await heading.waitFor();
+    await page.getByLabel('Reason', { exact: true }).fill('Address check');
+    await page.getByRole('button', { name: 'Put on hold' }).click();
+    await heading.getByText('on hold').waitFor();
+    expect((await must(consign.server.request, 'GET', `/v1/orders/${orderId}`)).on_hold).toBe(true);
+    await page.getByRole('button', { name: 'Release manual hold' }).click();
+    await heading.getByText('on hold').waitFor({ state: 'detached' });
+    expect((await must(consign.server.request, 'GET', `/v1/orders/${orderId}`)).on_hold).toBe(false);
+  });
+
+  it('saves a routing-rules draft only when valid, and activates it', async () => {
+    await page.getByRole('link', { name: 'Routing rules' }).click();
+    const editor = page.getByLabel('Rules (JSON)');
+    await editor.fill('{ not json');
+    await page.getByRole('button', { name: 'Validate and save draft' }).click();
+    await page.getByText('Not valid JSON').waitFor();
+    const rules = (await must(consign.server.request, 'GET', '/v1/routing/rules')).active.rules;
+    await editor.fill(JSON.stringify({ ...rules, maxShipments: -3 }));
+    await page.getByRole('button', { name: 'Validate and save draft' }).click();
+    await page.getByRole('alert').getByText('validation_failed').waitFor();
+    await editor.fill(JSON.stringify({ ...rules, maxShipments: 1 }));
+    await page.getByRole('button', { name: 'Validate and save draft' }).click();
+    await page.getByText('Saved as draft version 1').waitFor();
+    await page.getByRole('button', { name: 'Activate version 1' }).click();
+    await page.getByRole('heading', { name: 'Active: version 1' }).waitFor();
+    expect((await must(consign.server.request, 'GET', '/v1/routing/rules')).active.version).toBe(1);
+    await screenshot(page, 'routing-rules');
+  });
+
+  it('offers each role only what its key may do', async () => {
+    const roles = await openPage(browser, consign.server.url, await consign.key('agent'));
+    const agentLinks = await navLinks(roles);
+    expect(agentLinks).not.toContain('Settings');
+    expect(agentLinks).toContain('Returns desk');
+    await roles.getByRole('link', { name: 'Routing rules' }).click();
+    await roles.getByRole('heading', { name: /Active/ }).waitFor();
+    expect(await roles.getByRole('button', { name: 'Validate and save draft' }).count()).toBe(0);
+    await roles.close();
+
+    const associate = await openPage(
+      browser,
+      consign.server.url,
+      await consign.key('fulfillment', { locationIds: [network.brooklyn] }),
+    );
+    expect(await navLinks(associate)).toEqual(['Inventory', 'Fulfillment queue']);
+    await associate.getByRole('heading', { name: /Fulfillment queue/ }).waitFor();
+    const options = associate.getByRole('combobox', { name: /^Location/ }).locator('option');
+    await expect.poll(() => options.allInnerTexts()).toEqual(['Brooklyn store (ST-BROOKLYN)']);
+    await associate.close();
+  });
+
+  it('is usable from the keyboard: tab to a section, Enter, and focus lands on its heading', async () => {
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+    await page.getByRole('link', { name: 'Skip to content' }).focus();
+    const focused = () => page.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''");
+    for (let presses = 0; presses < 12 && (await focused()) !== 'Inventory'; presses++)
+      await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Inventory');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Inventory' }).waitFor();
+    expect(await page.evaluate<string>('document.activeElement?.tagName')).toBe('H1');
+  });
+
+  it('saves a screenshot of every main page', async () => {
+    for (const [link, heading, name] of [
+      ['Customers', 'Customers', 'customers'],
+      ['Fulfillment queue', /Fulfillment queue/, 'queue-admin'],
+      ['Returns desk', 'Returns desk', 'returns-desk-empty'],
+      ['Dashboards', 'Dashboards', 'dashboards-page'],
+      ['Settings', 'Settings', 'settings'],
+    ] as const) {
+      await page.getByRole('link', { name: link }).click();
+      await page.getByRole('heading', { name: heading }).first().waitFor();
+      await page.getByText(/Loading|Computing/).waitFor({ state: 'detached' });
+      await screenshot(page, name);
+    }
+  });
+
+  it('works at phone width with the menu behind a button', async () => {
+    const phone = await openPage(browser, consign.server.url, TEST_ADMIN_KEY, PHONE);
+    expect(await phone.getByRole('link', { name: 'Inventory' }).isVisible()).toBe(false);
+    await phone.getByRole('button', { name: 'Menu' }).click();
+    await phone.getByRole('link', { name: 'Inventory' }).waitFor({ state: 'visible' });
+    await phone.getByRole('link', { name: 'Orders' }).click();
+    await phone.getByRole('link', { name: 'WEB-1002' }).waitFor();
+    await screenshot(phone, 'orders-phone');
+    await phone.close();
+  });
+});

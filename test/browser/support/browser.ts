@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { testEngine } from '../../support/db.ts';
+
+/** Debian's chromium from PATH; never a downloaded browser. */
+export function findChromium(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, 'chromium');
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The chromium to drive, or undefined (with a message) when it is absent on a developer machine.
+ * Under CI a missing browser is a failure, not a skip.
+ */
+export function chromiumOrSkip(): string | undefined {
+  const executable = findChromium();
+  if (executable) return executable;
+  if (process.env.CI) throw new Error("The browser tests need Debian's chromium on PATH (apt-get install chromium).");
+  console.warn('Skipping the console browser tests: no `chromium` on PATH (apt-get install chromium).');
+  return undefined;
+}
+
+export async function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+const screenshotDir = path.resolve('test-results', 'console');
+
+/** Saves a full-page screenshot under test-results/console/ (one per engine). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}-${testEngine()}.png`), fullPage: true });
+}
+
+/** Signs in through the form, as a person would, and waits for the signed-in header. */
+export async function signIn(page: Page, url: string, key: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('API key').fill(key);
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** The visible names of the main navigation's links. */
+export async function navLinks(page: Page): Promise<string[]> {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
+}
+
+/** A new tab of `browser`, signed in to the console at `url` with `key`. */
+export async function openPage(browser: Browser, url: string, key: string, viewport = DESKTOP): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await signIn(page, url, key);
+  return page;
+}
