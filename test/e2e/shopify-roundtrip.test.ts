@@ -92,4 +92,19 @@ describe('Shopify round trip: orders/create → routed → shipped → fulfillme
     );
     expect(message.input).toMatchObject({ name: 'available', reason: 'correction' });
   });
+
+  it('tells Shopify when Consign cancels the whole order', async () => {
+    const raw = connectorFixture('shopify/orders-create.json').replaceAll('8214298463751234567', '8214298463751239999');
+    const placed = await world.post(raw);
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    await must(world.server.request, 'POST', `/v1/orders/${placed.body.order.id}/cancel`, {
+      reason: 'customer asked to cancel',
+    });
+    const message = await waitFor(
+      'the Shopify cancel call at the receiver',
+      () => receiver.received.find((m) => m.text.includes('customer asked to cancel')),
+      { timeoutMs: 30_000 },
+    );
+    expect(JSON.parse(message.text)).toEqual({ reason: 'other', email: true, staff_note: 'customer asked to cancel' });
+  });
 });

@@ -18,7 +18,7 @@ export interface ShipmentFacts {
 
 /** An outbound message: the platform API call it stands for, and its body. */
 export interface OutboundMessage {
-  kind: 'shipment' | 'availability';
+  kind: 'shipment' | 'availability' | 'cancellation';
   method: 'POST' | 'PUT';
   path: string;
   body: unknown;
@@ -125,4 +125,45 @@ export const shipmentMessages: Record<Platform, (s: ShipmentFacts) => OutboundMe
   woocommerce: wooStatusUpdate,
   bigcommerce: bigcommerceShipment,
   sfcc: sfccShipment,
+};
+
+/** What the platform's "this order is cancelled" call needs. */
+export interface CancellationFacts {
+  externalId: string;
+  reason: string | null;
+}
+
+/**
+ * The order cancelled as a whole, in each platform's own call. Amazon has none here: a seller
+ * cancels through the order acknowledgement feed, which Consign does not produce.
+ */
+export const cancellationMessages: Partial<Record<Platform, (c: CancellationFacts) => OutboundMessage>> = {
+  // Shopify REST Admin `POST /orders/{id}/cancel.json`.
+  shopify: (c) => ({
+    kind: 'cancellation',
+    method: 'POST',
+    path: `/admin/api/2024-10/orders/${c.externalId}/cancel.json`,
+    body: { reason: 'other', email: true, ...(c.reason ? { staff_note: c.reason } : {}) },
+  }),
+  // WooCommerce REST v3 `PUT /orders/{id}`.
+  woocommerce: (c) => ({
+    kind: 'cancellation',
+    method: 'PUT',
+    path: `/wp-json/wc/v3/orders/${c.externalId}`,
+    body: { status: 'cancelled', ...(c.reason ? { customer_note: c.reason } : {}) },
+  }),
+  // BigCommerce v2 `PUT /orders/{id}`: status 5 is Cancelled.
+  bigcommerce: (c) => ({
+    kind: 'cancellation',
+    method: 'PUT',
+    path: `/stores/{store_hash}/v2/orders/${c.externalId}`,
+    body: { status_id: 5, ...(c.reason ? { staff_notes: c.reason } : {}) },
+  }),
+  // Salesforce Commerce Cloud Orders admin `PUT /orders/{orderNo}/status`.
+  sfcc: (c) => ({
+    kind: 'cancellation',
+    method: 'PUT',
+    path: `/checkout/orders/v1/organizations/{organizationId}/orders/${c.externalId}/status`,
+    body: { status: 'cancelled' },
+  }),
 };

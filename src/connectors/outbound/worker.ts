@@ -11,7 +11,7 @@ import { stringifyExact } from '../json.ts';
 import type { Platform } from '../mapping.ts';
 import { OUTBOUND_EVENT } from '../settings.ts';
 import { availabilityMessages } from './availability.ts';
-import { shipmentMessages, type OutboundMessage } from './shapes.ts';
+import { cancellationMessages, shipmentMessages, type OutboundMessage } from './shapes.ts';
 
 export const CONNECTOR_FOLLOWER = 'connectors';
 const SHIPPED = new Set(['fulfillment_order.shipped', 'fulfillment_order.partially_shipped']);
@@ -55,6 +55,15 @@ async function shipmentMessage(tx: Tx, connector: Outbound, event: OutboxEvent):
   return outboundEvent(connector, order.id, message);
 }
 
+async function cancellationMessage(tx: Tx, connector: Outbound, event: OutboxEvent): Promise<NewEvent | undefined> {
+  const build = cancellationMessages[connector.platform];
+  const order = build && (await getOrder(tx, event.subjectId));
+  if (!build || !order) return undefined;
+  const cancelled = order.timeline.findLast((e) => e.type === 'order.lines_cancelled');
+  const reason = typeof cancelled?.data.reason === 'string' ? cancelled.data.reason : null;
+  return outboundEvent(connector, order.id, build({ externalId: order.external_id, reason }));
+}
+
 /** One message per channel with the latest ATP (over its location group) of every SKU that changed. */
 async function availabilityEvents(tx: Tx, connectors: Outbound[], skus: string[], at: string): Promise<NewEvent[]> {
   const events: NewEvent[] = [];
@@ -72,7 +81,8 @@ async function availabilityEvents(tx: Tx, connectors: Outbound[], skus: string[]
 
 /**
  * Follows the outbox (its own cursor) and turns Consign events into platform-shaped messages
- * for each channel with an outbound endpoint: shipments as the platform's fulfillment call, and
+ * for each channel with an outbound endpoint: shipments as the platform's fulfillment call,
+ * whole-order cancellations as its cancel call, and
  * availability changes coalesced per (channel, SKU) over the batch — a burst of changes to one
  * SKU sends its latest value once. The messages are outbox events themselves, delivered by the
  * webhook dispatcher to the connector's subscription with the platform body as is.
@@ -98,6 +108,10 @@ export async function translateOutbound(
       const connector = channelId ? byChannel.get(channelId) : undefined;
       if (connector && SHIPPED.has(event.type)) {
         const message = await shipmentMessage(tx, connector, event);
+        if (message) messages.push(message);
+      }
+      if (connector && event.type === 'order.cancelled') {
+        const message = await cancellationMessage(tx, connector, event);
         if (message) messages.push(message);
       }
       if (event.type === 'inventory.availability_changed') skus.add((event.payload as { sku: string }).sku);
