@@ -1,4 +1,5 @@
 /** The reports and customers API (`GET /v1/reports/{name}`, `GET /v1/customers`): shapes of the contract. */
+import type { ReturnRecord } from './returns.ts';
 import type { OrderSummary } from './types.ts';
 
 export interface ReportRange {
@@ -84,7 +85,7 @@ export interface Customer360 {
   email: string;
   name: string | null;
   orders: OrderSummary[];
-  returns: { id: string; order_id: string; status: string; created_at?: string }[];
+  returns: ReturnRecord[];
   totals: { currency: string; orders: number; spent_minor: number; refunded_minor: number }[];
   channels: string[];
 }

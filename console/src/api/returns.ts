@@ -6,36 +6,101 @@ import type { Api } from './client.ts';
 import type { Money } from '../ui/format.ts';
 import type { Page } from './types.ts';
 
-export const returnConditions = ['new', 'opened', 'damaged', 'defective'] as const;
-export const returnDispositions = ['restock', 'write_off'] as const;
+export const returnReasons = [
+  'damaged',
+  'defective',
+  'wrong_item',
+  'not_as_described',
+  'size_fit',
+  'no_longer_needed',
+  'changed_mind',
+  'other',
+] as const;
+export const returnMethods = ['mail_in', 'in_store'] as const;
+export const returnConditions = ['new', 'opened', 'used', 'damaged', 'defective'] as const;
+export const returnDispositions = ['restock', 'write_off', 'return_to_vendor'] as const;
+export const reshipReasons = ['lost', 'damaged', 'other'] as const;
+export type ReturnReason = (typeof returnReasons)[number];
+export type ReturnMethod = (typeof returnMethods)[number];
 export type ReturnCondition = (typeof returnConditions)[number];
 export type ReturnDisposition = (typeof returnDispositions)[number];
+export type ReshipReason = (typeof reshipReasons)[number];
+export type ReturnStatus =
+  'initiated' | 'authorized' | 'received' | 'restocked' | 'written_off' | 'refunded' | 'rejected' | 'cancelled';
 
+/** A returned line: what was asked back and, per disposition, what has arrived. */
 export interface ReturnLine {
   line_id: string;
   sku: string;
   quantity: number;
-  reason?: string | null;
-  received_quantity?: number;
-  condition?: ReturnCondition | null;
-  disposition?: ReturnDisposition | null;
+  reason: ReturnReason;
+  comment: string | null;
+  received: number;
+  restocked: number;
+  written_off: number;
+  returned_to_vendor: number;
+  refunded: number;
+  exchange_sku: string | null;
 }
 
 export interface ReturnRecord {
   id: string;
   order_id: string;
-  status: string;
-  reason?: string | null;
+  channel_id: string;
+  status: ReturnStatus;
+  method: ReturnMethod;
+  location_id: string | null;
+  carrier: string | null;
+  tracking_number: string | null;
+  customer_email: string | null;
+  notes: string | null;
+  refunded: Money;
+  shipping_refunded: Money;
+  restocking_fee: Money;
+  exchange_order_id: string | null;
+  created_at: string;
+  updated_at: string;
   lines: ReturnLine[];
-  refund_total?: Money | null;
-  created_at?: string;
-  updated_at?: string;
+}
+
+/** An exchange or reship order placed for this order (`linked_orders` of `GET /v1/orders/{id}`). */
+export interface LinkedOrder {
+  order_id: string;
+  kind: 'exchange' | 'reship';
+  return_id: string | null;
+  reason: string;
+}
+
+export interface ReturnReceipt {
+  line_id: string;
+  quantity: number;
+  condition: ReturnCondition;
+  disposition: ReturnDisposition;
+  location_id: string;
+  note: string | null;
+}
+
+/** `GET /v1/returns/{id}` and every action's answer: the record with its receipts and credit memos. */
+export interface ReturnDetail extends ReturnRecord {
+  receipts: ReturnReceipt[];
+  credit_memos: { id: string; total: Money; pdf: string }[];
 }
 
 export interface StartReturnInput {
   order_id: string;
-  reason: string;
-  lines: { line_id: string; quantity: number; reason?: string }[];
+  method: ReturnMethod;
+  location_id?: string;
+  carrier?: string;
+  tracking_number?: string;
+  lines: { line_id: string; quantity: number; reason: ReturnReason; comment?: string }[];
+}
+
+export interface ReceiveInput {
+  /** Where the units arrived; defaults to the return's location. */
+  location_id?: string;
+  lines: ReceiveLine[];
+  /** Nothing more is coming: finish receiving with what arrived. */
+  close?: boolean;
 }
 
 export interface ReceiveLine {
@@ -45,20 +110,32 @@ export interface ReceiveLine {
   disposition: ReturnDisposition;
 }
 
+export interface RefundResult {
+  return: ReturnDetail;
+  refund: { status: string; amount: Money; shipping: Money; restocking_fee: Money };
+}
+
+export interface ReshipInput {
+  reason: ReshipReason;
+  note?: string;
+  lines: { line_id: string; quantity: number }[];
+}
+
+const path = (id: string, action = '') => `/v1/returns/${encodeURIComponent(id)}${action && `/${action}`}`;
+
 export const returnsApi = (api: Api) => ({
   forOrder: (orderId: string) => api.get<Page<ReturnRecord>>('/v1/returns', { order_id: orderId }),
-  get: (id: string) => api.get<ReturnRecord>(`/v1/returns/${encodeURIComponent(id)}`),
-  start: (input: StartReturnInput) => api.post<ReturnRecord>('/v1/returns', input, { idempotent: true }),
-  authorize: (id: string) => api.post<ReturnRecord>(`/v1/returns/${encodeURIComponent(id)}/authorize`, {}),
-  receive: (id: string, lines: ReceiveLine[]) =>
-    api.post<ReturnRecord>(`/v1/returns/${encodeURIComponent(id)}/receive`, { lines }),
-  refund: (id: string) => api.post<ReturnRecord>(`/v1/returns/${encodeURIComponent(id)}/refund`, {}),
-  cancel: (id: string, reason: string) =>
-    api.post<ReturnRecord>(`/v1/returns/${encodeURIComponent(id)}/cancel`, { reason }),
-  reship: (orderId: string, lines: { line_id: string; quantity: number }[], reason: string) =>
-    api.post<{ id: string }>(
-      `/v1/orders/${encodeURIComponent(orderId)}/reship`,
-      { lines, reason },
-      { idempotent: true },
-    ),
+  get: (id: string) => api.get<ReturnDetail>(path(id)),
+  start: (input: StartReturnInput) => api.post<ReturnDetail>('/v1/returns', input, { idempotent: true }),
+  authorize: (id: string) => api.post<ReturnDetail>(path(id, 'authorize'), {}, { idempotent: true }),
+  reject: (id: string, reason: string) => api.post<ReturnDetail>(path(id, 'reject'), { reason }, { idempotent: true }),
+  cancel: (id: string, reason: string) => api.post<ReturnDetail>(path(id, 'cancel'), { reason }, { idempotent: true }),
+  receive: (id: string, input: ReceiveInput) =>
+    api.post<ReturnDetail>(path(id, 'receive'), input, { idempotent: true }),
+  /** Every received unit not yet refunded, under the channel's shipping and restocking-fee policy. */
+  refund: (id: string) => api.post<RefundResult>(path(id, 'refund'), {}, { idempotent: true }),
+  reship: (orderId: string, input: ReshipInput) =>
+    api.post<{ order_id: string; reship_order_id: string }>(`/v1/orders/${encodeURIComponent(orderId)}/reship`, input, {
+      idempotent: true,
+    }),
 });

@@ -1,4 +1,5 @@
 /** Shapes of the core API resources the console reads (see /openapi.json). */
+import type { LinkedOrder } from './returns.ts';
 import type { Money } from '../ui/format.ts';
 
 export interface Page<T> {
@@ -133,6 +134,7 @@ export interface Order {
   shipments: Shipment[];
   payments: Payment[];
   invoices: Invoice[];
+  linked_orders: LinkedOrder[];
   holds: Hold[];
   timeline: TimelineEntry[];
 }

@@ -3,7 +3,7 @@ import { useDirectory } from '../directory.tsx';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Badge, Card, Empty, ErrorNotice, Loading, Page, Table } from '../ui/common.tsx';
-import { formatMinor } from '../ui/format.ts';
+import { formatMinor, formatMoney } from '../ui/format.ts';
 import { useLoad } from '../ui/load.ts';
 import { OrderTable } from './order-table.tsx';
 
@@ -56,9 +56,10 @@ export default function CustomerPage({ params }: { params: Record<string, string
         {c.returns.length === 0 ? <Empty>No returns.</Empty> : null}
         <ul className="plain">
           {c.returns.map((r) => (
-            <li key={r.id}>
+            <li key={r.id} data-return={r.id}>
               <Link href={`/returns?rma=${encodeURIComponent(r.id)}`}>{r.id}</Link> <Badge status={r.status} /> for{' '}
-              <Link href={`/orders/${r.order_id}`}>{r.order_id}</Link>
+              <Link href={`/orders/${r.order_id}`}>{r.order_id}</Link> · refunded{' '}
+              <span className="refunded">{formatMoney(r.refunded)}</span>
             </li>
           ))}
         </ul>

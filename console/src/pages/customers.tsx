@@ -1,5 +1,4 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client.ts';
 import type { CustomerSummary } from '../api/reports.ts';
 import type { Page as ApiPage } from '../api/types.ts';
 import { useDirectory } from '../directory.tsx';
@@ -25,7 +24,6 @@ export default function CustomersPage() {
     pages.reset();
     setAsked(q.trim());
   };
-  const unavailable = customers.error instanceof ApiError && customers.error.status === 404;
   return (
     <Page title="Customers">
       <form className="filters" onSubmit={search} role="search" aria-label="Find customers">
@@ -35,11 +33,7 @@ export default function CustomersPage() {
         </label>
         <button type="submit">Search</button>
       </form>
-      {unavailable ? (
-        <Empty>Customers are not available on this server.</Empty>
-      ) : (
-        <ErrorNotice error={customers.error} />
-      )}
+      <ErrorNotice error={customers.error} />
       {customers.data?.data.length === 0 ? <Empty>No customers match.</Empty> : null}
       {customers.data?.data.length ? (
         <Table label="Customers">

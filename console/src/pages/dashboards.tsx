@@ -1,5 +1,4 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client.ts';
 import type {
   FulfillmentReport,
   OrdersPerDayReport,
@@ -37,12 +36,11 @@ export default function Dashboards() {
     ]);
     return { orders, fulfillment, turnover, health, top };
   }, [api, range]);
-  const unavailable = reports.error instanceof ApiError && reports.error.status === 404;
   const data = reports.data;
   return (
     <Page title="Dashboards">
       <RangeForm initial={range} onApply={setRange} />
-      {unavailable ? <Empty>Reports are not available on this server.</Empty> : <ErrorNotice error={reports.error} />}
+      <ErrorNotice error={reports.error} />
       {reports.loading ? <Loading what="Computing the reports" /> : null}
       {data ? <ReportPanels data={data} /> : null}
     </Page>

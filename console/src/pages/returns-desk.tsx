@@ -4,9 +4,11 @@ import {
   returnConditions,
   returnDispositions,
   returnsApi,
+  type ReceiveInput,
   type ReceiveLine,
   type ReturnRecord,
 } from '../api/returns.ts';
+import { useDirectory, useWorkLocations } from '../directory.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Badge, Card, Empty, ErrorNotice, Page, Table } from '../ui/common.tsx';
@@ -44,11 +46,7 @@ export default function ReturnsDesk() {
         </label>
         <button type="submit">Find</button>
       </form>
-      {missing ? (
-        <Empty>No such return (or returns are not available on this server).</Empty>
-      ) : (
-        <ErrorNotice error={found.error} />
-      )}
+      {missing ? <Empty>No such return.</Empty> : <ErrorNotice error={found.error} />}
       {found.data?.length === 0 ? <Empty>This order has no returns.</Empty> : null}
       {found.data?.map((r) => (
         <ReturnCard key={r.id} initial={r} />
@@ -59,10 +57,12 @@ export default function ReturnsDesk() {
 
 function ReturnCard({ initial }: { initial: ReturnRecord }) {
   const { api } = useSession();
+  const { locationName } = useDirectory();
   const action = useAction();
   const [record, setRecord] = useState(initial);
   const calls = returnsApi(api);
   const act = (call: () => Promise<ReturnRecord>) => void action.run(async () => setRecord(await call()));
+  const receiving = record.status === 'authorized' || record.status === 'received';
   return (
     <Card
       title={
@@ -72,32 +72,46 @@ function ReturnCard({ initial }: { initial: ReturnRecord }) {
       }
     >
       <p>
-        Order <Link href={`/orders/${record.order_id}`}>{record.order_id}</Link>{' '}
-        {record.reason ? `· ${record.reason}` : ''}
-        {record.refund_total ? ` · refunded ${formatMoney(record.refund_total)}` : ''}
+        Order <Link href={`/orders/${record.order_id}`}>{record.order_id}</Link> · {record.method}
+        {record.location_id ? ` at ${locationName(record.location_id)}` : ''}
+        {record.carrier ? ` · ${record.carrier} ${record.tracking_number ?? ''}` : ''} · refunded{' '}
+        <span data-testid="return-refunded">{formatMoney(record.refunded)}</span>
       </p>
       <ErrorNotice error={action.error} />
-      {record.status === 'authorized' ? (
+      <LinesTable record={record} />
+      {receiving ? (
         <ReceiveForm
           record={record}
           busy={action.busy}
-          onReceive={(lines) => act(() => calls.receive(record.id, lines))}
+          onReceive={(input) => act(() => calls.receive(record.id, input))}
         />
-      ) : (
-        <LinesTable record={record} />
-      )}
+      ) : null}
       <div className="inline">
         {record.status === 'initiated' ? (
-          <button type="button" disabled={action.busy} onClick={() => act(() => calls.authorize(record.id))}>
-            Authorize
-          </button>
+          <>
+            <button type="button" disabled={action.busy} onClick={() => act(() => calls.authorize(record.id))}>
+              Authorize
+            </button>
+            <button
+              type="button"
+              className="danger"
+              disabled={action.busy}
+              onClick={() => act(() => calls.reject(record.id, 'Rejected at the returns desk'))}
+            >
+              Reject
+            </button>
+          </>
         ) : null}
-        {['received', 'restocked', 'written_off'].includes(record.status) ? (
-          <button type="button" disabled={action.busy} onClick={() => act(() => calls.refund(record.id))}>
+        {record.status === 'restocked' || record.status === 'written_off' ? (
+          <button
+            type="button"
+            disabled={action.busy}
+            onClick={() => act(async () => (await calls.refund(record.id)).return)}
+          >
             Refund
           </button>
         ) : null}
-        {['initiated', 'authorized'].includes(record.status) ? (
+        {record.status === 'initiated' || record.status === 'authorized' ? (
           <button
             type="button"
             className="danger"
@@ -112,6 +126,8 @@ function ReturnCard({ initial }: { initial: ReturnRecord }) {
   );
 }
 
+const lineColumns = ['quantity', 'received', 'restocked', 'written_off', 'returned_to_vendor', 'refunded'] as const;
+
 function LinesTable({ record }: { record: ReturnRecord }) {
   return (
     <Table label={`Lines of ${record.id}`}>
@@ -119,21 +135,25 @@ function LinesTable({ record }: { record: ReturnRecord }) {
         <tr>
           <th scope="col">Line</th>
           <th scope="col">SKU</th>
-          <th scope="col" className="num">
-            Quantity
-          </th>
-          <th scope="col">Condition</th>
-          <th scope="col">Disposition</th>
+          <th scope="col">Reason</th>
+          {lineColumns.map((c) => (
+            <th key={c} scope="col" className="num">
+              {c.replaceAll('_', ' ')}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
         {record.lines.map((l) => (
-          <tr key={l.line_id}>
+          <tr key={l.line_id} data-line={l.line_id}>
             <td>{l.line_id}</td>
             <td>{l.sku}</td>
-            <td className="num">{l.quantity}</td>
-            <td>{l.condition ?? '—'}</td>
-            <td>{l.disposition ?? '—'}</td>
+            <td>{l.reason}</td>
+            {lineColumns.map((c) => (
+              <td key={c} className="num">
+                {l[c]}
+              </td>
+            ))}
           </tr>
         ))}
       </tbody>
@@ -148,30 +168,51 @@ function ReceiveForm({
 }: {
   record: ReturnRecord;
   busy: boolean;
-  onReceive: (lines: ReceiveLine[]) => void;
+  onReceive: (input: ReceiveInput) => void;
 }) {
+  const outstanding = record.lines.filter((l) => l.quantity > l.received);
   const [lines, setLines] = useState<ReceiveLine[]>(
-    record.lines.map((l) => ({ line_id: l.line_id, quantity: l.quantity, condition: 'new', disposition: 'restock' })),
+    outstanding.map((l) => ({
+      line_id: l.line_id,
+      quantity: l.quantity - l.received,
+      condition: 'new',
+      disposition: 'restock',
+    })),
   );
+  const [close, setClose] = useState(false);
+  const locations = useWorkLocations();
+  // Until one is picked: the return's location, else the first listed (what the select shows).
+  const [locationId, setLocationId] = useState(record.location_id ?? '');
   const update = (index: number, change: Partial<ReceiveLine>) =>
     setLines(lines.map((l, i) => (i === index ? { ...l, ...change } : l)));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    onReceive(lines.filter((l) => l.quantity > 0));
+    const location_id = locationId || locations[0]?.id;
+    onReceive({ lines: lines.filter((l) => l.quantity > 0), close, ...(location_id ? { location_id } : {}) });
   };
   return (
     <form onSubmit={submit} aria-label="Receive the return">
+      <label>
+        Arrived at
+        <select value={locationId} onChange={(e) => setLocationId(e.target.value)}>
+          {locations.map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.name}
+            </option>
+          ))}
+        </select>
+      </label>
       {lines.map((line, i) => (
         <fieldset key={line.line_id} className="inline">
           <legend>
-            Line {line.line_id} · {record.lines[i]?.sku}
+            Line {line.line_id} · {outstanding[i]?.sku}
           </legend>
           <label>
             Received
             <input
               type="number"
               min={0}
-              max={record.lines[i]?.quantity}
+              max={(outstanding[i]?.quantity ?? 0) - (outstanding[i]?.received ?? 0)}
               value={line.quantity}
               onChange={(e) => update(i, { quantity: Number(e.target.value) })}
             />
@@ -200,6 +241,9 @@ function ReceiveForm({
           </label>
         </fieldset>
       ))}
+      <label>
+        <input type="checkbox" checked={close} onChange={(e) => setClose(e.target.checked)} /> Nothing more is coming
+      </label>
       <button type="submit" disabled={busy}>
         Receive
       </button>

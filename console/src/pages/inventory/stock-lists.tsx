@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { ApiError } from '../../api/client.ts';
 import type { StockHealthReport } from '../../api/reports.ts';
 import type { Page, StockLevel } from '../../api/types.ts';
 import { useDirectory } from '../../directory.tsx';
@@ -67,14 +66,9 @@ export function StockLists() {
 function Overstock() {
   const { api } = useSession();
   const health = useLoad(() => api.get<StockHealthReport>('/v1/reports/stock-health'), [api]);
-  const noReport = health.error instanceof ApiError && health.error.status === 404;
   return (
     <Card title="Overstock (last 30 days of sales)">
-      {noReport ? (
-        <Empty>The stock-health report is not available on this server.</Empty>
-      ) : (
-        <ErrorNotice error={health.error} />
-      )}
+      <ErrorNotice error={health.error} />
       {health.data?.overstock.length === 0 ? <Empty>No overstock.</Empty> : null}
       {health.data?.overstock.length ? (
         <Table label="Overstock">
