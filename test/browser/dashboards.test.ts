@@ -7,7 +7,7 @@ import { orderBody } from '../support/orders.ts';
 import { TEST_ADMIN_KEY } from '../support/server.ts';
 import { chromiumOrSkip, launchChromium, openPage, screenshot } from './support/browser.ts';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
-import { placeAndShip, skipUnlessServed } from './support/data.ts';
+import { deliverAll, placeAndShip, returnAndRefund } from './support/data.ts';
 
 const chromiumPath = chromiumOrSkip();
 const usd = (minor: number) =>
@@ -28,7 +28,9 @@ describe.runIf(chromiumPath)('console: dashboards and customer 360 show the API 
     await setStock(consign.server, network.midtown, 'TEE-1', 20);
     await setStock(consign.server, network.brooklyn, 'MUG-2', 20);
     const customer = { customer: { email: CUSTOMER, name: 'Robin Repeat' } };
-    await placeAndShip(request, 'WEB-3001', [{ sku: 'TEE-1', quantity: 2 }], customer);
+    const first = await placeAndShip(request, 'WEB-3001', [{ sku: 'TEE-1', quantity: 2 }], customer);
+    await deliverAll(request, first);
+    await returnAndRefund(request, first, 'L1', network.midtown);
     await placeAndShip(
       request,
       'WEB-3002',
@@ -51,12 +53,11 @@ describe.runIf(chromiumPath)('console: dashboards and customer 360 show the API 
     await consign?.close();
   });
 
-  it('renders the fulfillment figures, orders per channel and turnover exactly as the reports API computes them', async (context) => {
-    await skipUnlessServed(context, consign.server.request, '/v1/reports/fulfillment', 'the reports API');
+  it('renders the fulfillment figures, orders per channel and turnover exactly as the reports API computes them', async () => {
     await page.getByRole('link', { name: 'Dashboards' }).click();
     await page.getByRole('heading', { name: 'Fulfillment' }).waitFor();
-    const from = await page.getByLabel('From').inputValue();
-    const to = await page.getByLabel('To').inputValue();
+    const from = await page.getByLabel('From', { exact: true }).inputValue();
+    const to = await page.getByLabel('To', { exact: true }).inputValue();
     const get = (name: string) => must(consign.server.request, 'GET', `/v1/reports/${name}?from=${from}&to=${to}`);
     const fulfillment = await get('fulfillment');
     const metric = (key: string) => page.locator(`[data-metric="${key}"] dd`).innerText();
@@ -86,8 +87,7 @@ describe.runIf(chromiumPath)('console: dashboards and customer 360 show the API 
     await screenshot(page, 'dashboards');
   });
 
-  it('shows one customer across channels with the API totals', async (context) => {
-    await skipUnlessServed(context, consign.server.request, '/v1/reports/fulfillment', 'the reports and customers API');
+  it('shows every order and return of one customer across channels with the API totals', async () => {
     const api = await must(consign.server.request, 'GET', `/v1/customers/${encodeURIComponent(CUSTOMER)}`);
     await page.getByRole('link', { name: 'Customers' }).click();
     await page.getByLabel('Name or e-mail').fill('repeat');
@@ -98,7 +98,14 @@ describe.runIf(chromiumPath)('console: dashboards and customer 360 show the API 
       const cells = await page.locator(`tr[data-currency="${total.currency}"] td`).allInnerTexts();
       expect(cells).toEqual([total.currency, String(total.orders), usd(total.spent_minor), usd(total.refunded_minor)]);
     }
+    expect(api.totals.some((t: { refunded_minor: number }) => t.refunded_minor > 0)).toBe(true);
     expect(await page.locator('#orders tr[data-order]').count()).toBe(api.orders.length);
+    expect(api.returns).toHaveLength(1);
+    for (const r of api.returns) {
+      const item = page.locator(`#returns li[data-return="${r.id}"]`);
+      expect(await item.locator('.badge').innerText()).toBe(r.status);
+      expect(await item.locator('.refunded').innerText()).toBe(usd(r.refunded.amount));
+    }
     await screenshot(page, 'customer-360');
   });
 });

@@ -6,21 +6,26 @@ import { createJourneyNetwork } from '../support/journey.ts';
 import { TEST_ADMIN_KEY } from '../support/server.ts';
 import { chromiumOrSkip, launchChromium, openPage, screenshot } from './support/browser.ts';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
-import { placeAndShip, skipUnlessServed } from './support/data.ts';
+import { deliverAll, placeAndShip } from './support/data.ts';
 
 const chromiumPath = chromiumOrSkip();
+const usd = (minor: number) =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(minor / 100);
 
 describe.runIf(chromiumPath)('console: returns desk', { timeout: 180_000 }, () => {
   let consign: ConsoleServer;
   let browser: Browser;
   let page: Page;
   let orderId: string;
+  let midtown: string;
 
   beforeAll(async () => {
     consign = await startConsoleServer();
     const network = await createJourneyNetwork(consign.server.request, ['TEE-1']);
+    midtown = network.midtown;
     await setStock(consign.server, network.midtown, 'TEE-1', 10);
     orderId = await placeAndShip(consign.server.request, 'WEB-4001', [{ sku: 'TEE-1', quantity: 2 }]);
+    await deliverAll(consign.server.request, orderId);
     browser = await launchChromium(chromiumPath!);
     page = await openPage(browser, consign.server.url, TEST_ADMIN_KEY);
   }, 180_000);
@@ -29,33 +34,79 @@ describe.runIf(chromiumPath)('console: returns desk', { timeout: 180_000 }, () =
     await consign?.close();
   });
 
-  it('starts a return from the order 360, receives it with condition and disposition, and refunds it', async (context) => {
-    await skipUnlessServed(context, consign.server.request, `/v1/returns?order_id=${orderId}`, 'the returns API');
+  it('starts a mail-in return from the order 360, receives it with condition and disposition, and refunds it', async () => {
+    const request = consign.server.request;
     await page.goto(`${consign.server.url}/orders/${orderId}`);
-    const start = page.getByRole('form', { name: 'Start a return or reship' });
+    const start = page.getByRole('form', { name: 'Start a return' });
     await start.getByLabel('Quantity').fill('1');
-    await start.getByLabel('Reason').fill('Too small');
+    await start.getByLabel('Reason').selectOption('size_fit');
+    await start.getByLabel('Method').selectOption('mail_in');
+    await start.getByLabel('Carrier').fill('UPS');
+    await start.getByLabel('Tracking number').fill('1ZBACK4001');
     await start.getByRole('button', { name: 'Start a return' }).click();
     const rmaLink = page.locator('#returns').getByRole('link', { name: /^rma_/ });
     await rmaLink.waitFor();
     const rma = (await rmaLink.innerText()).trim();
+    const started = await must(request, 'GET', `/v1/returns/${rma}`);
+    expect(started).toMatchObject({
+      order_id: orderId,
+      method: 'mail_in',
+      carrier: 'UPS',
+      tracking_number: '1ZBACK4001',
+    });
+    expect(started.lines).toMatchObject([{ line_id: 'L1', quantity: 1, reason: 'size_fit' }]);
+
     await rmaLink.click();
-    await page.getByRole('heading', { name: 'Returns desk' }).waitFor();
-    const authorize = page.getByRole('button', { name: 'Authorize' });
-    if (await authorize.count()) await authorize.click();
-    const receive = page.getByRole('form', { name: 'Receive the return' });
+    const card = page.locator('section.card', {
+      has: page.getByRole('heading', { name: new RegExp(`Return ${rma}`) }),
+    });
+    await card.getByRole('heading').getByText(started.status).waitFor();
+    if (started.status === 'initiated') await card.getByRole('button', { name: 'Authorize' }).click();
+    const receive = card.getByRole('form', { name: 'Receive the return' });
+    await receive.getByLabel('Arrived at').selectOption(midtown);
     await receive.getByLabel('Condition').selectOption('opened');
     await receive.getByLabel('Disposition').selectOption('restock');
     await receive.getByRole('button', { name: 'Receive' }).click();
-    await page.getByRole('button', { name: 'Refund' }).click();
-    await page
-      .getByRole('heading', { name: new RegExp(`Return ${rma}`) })
-      .getByText('refunded')
-      .waitFor();
-    const record = await must(consign.server.request, 'GET', `/v1/returns/${rma}`);
+    await card.getByRole('heading').getByText('restocked').waitFor();
+    const received = await must(request, 'GET', `/v1/returns/${rma}`);
+    expect(received.receipts).toMatchObject([
+      { line_id: 'L1', quantity: 1, condition: 'opened', disposition: 'restock', location_id: midtown },
+    ]);
+    expect(await card.locator('tr[data-line="L1"] td').allInnerTexts()).toEqual([
+      'L1',
+      'TEE-1',
+      'size_fit',
+      '1',
+      '1',
+      '1',
+      '0',
+      '0',
+      '0',
+    ]);
+
+    await card.getByRole('button', { name: 'Refund' }).click();
+    await card.getByRole('heading').getByText('refunded').waitFor();
+    const record = await must(request, 'GET', `/v1/returns/${rma}`);
     expect(record.status).toBe('refunded');
+    expect(record.refunded.amount).toBeGreaterThan(0);
+    expect(await card.getByTestId('return-refunded').innerText()).toBe(usd(record.refunded.amount));
+    expect(await card.locator('tr[data-line="L1"] td').last().innerText()).toBe(String(record.lines[0].refunded));
     await screenshot(page, 'returns-desk');
-    const order = await must(consign.server.request, 'GET', `/v1/orders/${orderId}`);
+    const order = await must(request, 'GET', `/v1/orders/${orderId}`);
     expect(order.lines[0].quantities.returned).toBe(1);
+  });
+
+  it('reships a lost unit from the order 360 as a linked order', async () => {
+    await page.goto(`${consign.server.url}/orders/${orderId}`);
+    const reship = page.getByRole('form', { name: 'Reship' });
+    await reship.getByLabel('Quantity').fill('1');
+    await reship.getByLabel('Reason').selectOption('lost');
+    await reship.getByLabel('Note').fill('Never arrived');
+    await reship.getByRole('button', { name: 'Reship' }).click();
+    const linked = page.locator('#returns li[data-linked="reship"]');
+    await linked.waitFor();
+    const order = await must(consign.server.request, 'GET', `/v1/orders/${orderId}`);
+    expect(order.linked_orders).toMatchObject([{ kind: 'reship', reason: 'lost: Never arrived' }]);
+    expect(await linked.getByRole('link').innerText()).toBe(order.linked_orders[0].order_id);
   });
 });

@@ -1,4 +1,3 @@
-import type { TestContext } from 'vitest';
 import { must, type Requester } from '../../support/client.ts';
 import { orderBody, type OrderLineSpec } from '../../support/orders.ts';
 
@@ -21,14 +20,25 @@ export async function placeAndShip(
   return order.id as string;
 }
 
-/**
- * Skips the test, saying why, when the server has no such endpoint yet (404): the console's pages
- * for APIs built elsewhere are tested once those APIs are part of Consign.
- */
-export async function skipUnlessServed(context: TestContext, request: Requester, path: string, what: string) {
-  const response = await request('GET', path);
-  if (response.status !== 404) return;
-  const message = `Skipping: ${what} is not served by this Consign (GET ${path} answered 404).`;
-  console.warn(message);
-  context.skip(message);
+/** Marks every shipment of the order delivered now, so its units may be returned. */
+export async function deliverAll(request: Requester, orderId: string) {
+  const order = await must(request, 'GET', `/v1/orders/${orderId}`);
+  for (const shipment of order.shipments as { id: string }[])
+    await must(request, 'POST', `/v1/shipments/${shipment.id}/tracking-events`, {
+      events: [{ status: 'delivered', occurred_at: new Date().toISOString() }],
+    });
+}
+
+/** Returns one unit of a delivered order's line by mail, receives it into stock at `locationId` and refunds it. */
+export async function returnAndRefund(request: Requester, orderId: string, lineId: string, locationId: string) {
+  const started = await must(request, 'POST', '/v1/returns', {
+    order_id: orderId,
+    method: 'mail_in',
+    lines: [{ line_id: lineId, quantity: 1, reason: 'damaged' }],
+  });
+  await must(request, 'POST', `/v1/returns/${started.id}/receive`, {
+    location_id: locationId,
+    lines: [{ line_id: lineId, quantity: 1, condition: 'damaged', disposition: 'write_off' }],
+  });
+  return (await must(request, 'POST', `/v1/returns/${started.id}/refund`, {})).return;
 }
