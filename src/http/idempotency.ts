@@ -29,11 +29,11 @@ export function requestHash(method: string, path: string, body: unknown): string
 }
 
 /**
- * Runs a creating request once per `Idempotency-Key`. The key and the response are stored by
- * the last statement of the write's own transaction, so a crash leaves neither the record nor
- * the key, and a new key costs one insert. A concurrent twin blocks on that insert until the
- * first commits, then rolls its own work back and replays the stored response.
- * Expected failures store nothing: a retry after a 409 runs again.
+ * Runs a creating request once per `Idempotency-Key`. The key is claimed by the first statement
+ * of the write's own transaction, so a crash leaves neither the record nor the claim, and a used
+ * key is found before any work is done: the work may call out (a payment gateway) and must not
+ * run twice. A concurrent twin waits on the claim's row lock, then replays the stored response.
+ * Expected failures roll the claim back: a retry after a 409 runs again.
  */
 export async function runCreate(
   db: Db,
@@ -46,18 +46,20 @@ export async function runCreate(
   if ('code' in claim) return sendProblem(reply, claim);
 
   const result = await inTransaction(db, async (tx) => {
+    if (!(await storeClaim(tx, claim))) return fail(ALREADY_CLAIMED);
     const created = await work(tx);
     if (!created.ok) return created;
-    const response = { responseStatus: created.value.status, responseBody: created.value.body as object };
-    return (await storeClaim(tx, { ...claim, ...response })) ? ok(created.value) : fail(ALREADY_CLAIMED);
+    await tx
+      .update(tables.idempotencyKeys)
+      .set({ responseStatus: created.value.status, responseBody: created.value.body as object })
+      .where(and(eq(tables.idempotencyKeys.principal, claim.principal), eq(tables.idempotencyKeys.key, claim.key)));
+    return ok(created.value);
   });
-  // A refused request may have raced a twin that succeeded (it took the stock, say): the
-  // twin's stored response is the answer to both.
-  if (result.ok || (result.problem !== ALREADY_CLAIMED && !(await twinCommitted(db, claim)))) {
-    return send(reply, result);
+  if (!result.ok && result.problem === ALREADY_CLAIMED) {
+    const stored = await findStored(db, claim.principal, claim.key, claim.requestHash);
+    if (stored) return sendStored(reply, stored);
   }
-  const stored = await findStored(db, claim.principal, claim.key, claim.requestHash);
-  return stored ? sendStored(reply, stored) : send(reply, result);
+  return send(reply, result);
 }
 
 type Claim = typeof tables.idempotencyKeys.$inferInsert;
@@ -137,17 +139,8 @@ async function storeClaim(tx: Tx, claim: Claim): Promise<boolean> {
   return stored.length > 0;
 }
 
-/** Whether the key is taken, waiting for an in-flight twin to commit or roll back. Writes nothing. */
-async function twinCommitted(db: Db, claim: Claim): Promise<boolean> {
-  const probe = await inTransaction(db, async (tx) =>
-    fail((await storeClaim(tx, claim)) ? NOT_TAKEN : ALREADY_CLAIMED),
-  );
-  return !probe.ok && probe.problem === ALREADY_CLAIMED;
-}
-
 /** Marks "this key was used before": never sent to a client, only compared by identity. */
 const ALREADY_CLAIMED = problem('conflict', 'This Idempotency-Key is already in use; its stored response follows.');
-const NOT_TAKEN = problem('conflict', 'This Idempotency-Key is free.');
 
 async function findStored(db: Db, principal: string, key: string, hash: string): Promise<Created | undefined> {
   const [row] = await db
