@@ -69,22 +69,30 @@ export async function loadCandidates(executor: Executor, channelId: string): Pro
     sql`select l.id, l.name, l.type, l.latitude, l.longitude, l.timezone, l.capabilities, l.daily_capacity, l.cutoff_time, l.priority, l.active,
                exists (select 1 from channels c join location_group_members m on m.group_id = c.location_group_id
                        where c.id = ${channelId} and m.location_id = l.id) as in_channel_group,
-               (select count(*) from fulfillment_orders f
-                where f.location_id = l.id and f.status not in ('rejected', 'cancelled')
-                  and f.created_at >= (date_trunc('day', now() at time zone l.timezone) at time zone l.timezone))::int as capacity_used_today
+               -- Only a location with a daily capacity needs today's count.
+               case when l.daily_capacity is null then 0 else
+                 (select count(*) from fulfillment_orders f
+                  where f.location_id = l.id and f.status not in ('rejected', 'cancelled')
+                    and f.created_at >= (date_trunc('day', now() at time zone l.timezone) at time zone l.timezone))::int
+               end as capacity_used_today
         from locations l
         order by l.id`,
+    { prepare: true },
   );
 }
 
-/** Available-to-promise now for the order's SKUs at the given locations. */
+/**
+ * Available-to-promise now for the order's SKUs at the given locations. Arrays, not a JSON list
+ * in a subquery: the planner then looks the few SKUs up in their index instead of scanning. Not
+ * a prepared statement: a generic plan cannot see how few SKUs are asked and scans the table.
+ */
 export async function loadStock(executor: Executor, skus: string[], locationIds: string[]) {
   return query<{ location_id: string; sku: string; available: number }>(
     executor,
     sql`select location_id, sku, greatest(on_hand - reserved - safety_stock, 0) as available
         from stock_levels
-        where sku in (select jsonb_array_elements_text(${JSON.stringify([...new Set(skus)])}::jsonb))
-          and location_id in (select jsonb_array_elements_text(${JSON.stringify(locationIds)}::jsonb))
+        where sku = any(${sql.param([...new Set(skus)])}::text[])
+          and location_id = any(${sql.param(locationIds)}::text[])
           and on_hand - reserved - safety_stock > 0`,
   );
 }

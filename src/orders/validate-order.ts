@@ -30,7 +30,7 @@ async function loadCatalogue(executor: Executor, skus: string[]): Promise<Catalo
   const rows = await query<{ sku: string; name: string; weight_grams: number | null; allow_backorder: boolean }>(
     executor,
     sql`select sku, name, weight_grams, allow_backorder from products
-        where active and sku in (select jsonb_array_elements_text(${JSON.stringify([...new Set(skus)])}::jsonb))`,
+        where active and sku = any(${sql.param([...new Set(skus)])}::text[])`,
   );
   return Object.fromEntries(
     rows.map((r) => [r.sku, { name: r.name, weightGrams: r.weight_grams ?? 0, allowBackorder: r.allow_backorder }]),
