@@ -1,5 +1,5 @@
 export { inventoryRoutes } from './routes.ts';
-export { applyMovement, ensureLevels, readLevel, ledgerKinds, reserveUpTo } from './movements.ts';
+export { applyMovement, ensureLevels, readLevel, ledgerKinds, reserveAll, reserveUpTo } from './movements.ts';
 export type { Movement, Guard, Level, LedgerKind } from './movements.ts';
 export { getAvailability } from './availability.ts';
 export type { SkuAvailability, AvailabilityResult } from './availability.ts';

@@ -175,3 +175,61 @@ export async function reserveUpTo(
   );
   return row?.taken ?? 0;
 }
+
+export interface Take {
+  locationId: string;
+  sku: string;
+  quantity: number;
+}
+
+/**
+ * Reserves every take, each guarded by available-to-promise, in one statement: locks the levels
+ * in (sku, location) order (concurrent multi-line takes never deadlock), moves them, and writes a
+ * ledger row and an `inventory.availability_changed` event per level, in that order. Returns
+ * whether all of them applied; when not, the caller must roll back what did (a savepoint).
+ * Takes of the same level are summed into one movement.
+ */
+export async function reserveAll(
+  executor: Executor,
+  takes: Take[],
+  reference: { referenceType: string; referenceId: string; actor?: string | null | undefined },
+): Promise<boolean> {
+  const levels = new Map<string, { location_id: string; sku: string; quantity: number }>();
+  for (const t of takes) {
+    const key = `${t.locationId}\u0000${t.sku}`;
+    const level = levels.get(key) ?? { location_id: t.locationId, sku: t.sku, quantity: 0 };
+    level.quantity += t.quantity;
+    levels.set(key, level);
+  }
+  if (levels.size === 0) return true;
+  const json = JSON.stringify([...levels.values()]);
+  const row = await queryOne<{ moved: number }>(
+    executor,
+    sql`
+    with wanted as (
+      select * from jsonb_to_recordset(${json}::jsonb) as t(location_id text, sku text, quantity int)
+    ), locked as (
+      select s.location_id, s.sku, w.quantity
+      from stock_levels s join wanted w on w.location_id = s.location_id and w.sku = s.sku
+      order by s.sku, s.location_id
+      for update of s
+    ), moved as (
+      update stock_levels s set reserved = s.reserved + l.quantity, updated_at = now()
+      from locked l
+      where s.location_id = l.location_id and s.sku = l.sku and s.on_hand - s.reserved - s.safety_stock >= l.quantity
+      returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, l.quantity
+    ), ledger as (
+      insert into inventory_ledger
+        (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference_type, reference_id, actor)
+      select location_id, sku, 'reservation', 0, quantity, on_hand, reserved,
+             ${reference.referenceType}, ${reference.referenceId}, ${reference.actor ?? null}
+      from moved order by sku, location_id
+    ), event as (
+      insert into events (type, subject_type, subject_id, payload)
+      select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload('reservation')}
+      from moved order by sku, location_id
+    )
+    select count(*)::int as moved from moved`,
+  );
+  return row!.moved === levels.size;
+}

@@ -20,3 +20,27 @@ export async function recordOrderEvent(
                               'order_status', o.status, 'actor', ${actor}::text) || ${JSON.stringify(data)}::jsonb
     from orders o where o.id = ${orderId}`);
 }
+
+/** The head every order event's payload starts with (see `recordOrderEvent`), for events built in memory. */
+export interface OrderEventHead {
+  id: string;
+  channel_id: string;
+  external_id: string;
+  status: string;
+}
+
+/** An order event's payload as `recordOrderEvent` writes it, from an order already in hand. */
+export function orderEventPayload(
+  order: OrderEventHead,
+  actor: string | null,
+  data: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    order_id: order.id,
+    channel_id: order.channel_id,
+    external_id: order.external_id,
+    order_status: order.status,
+    actor,
+    ...data,
+  };
+}

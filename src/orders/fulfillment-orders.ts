@@ -37,15 +37,26 @@ export async function createFulfillmentOrders(
       type: 'fulfillment_order.created',
       subjectType: 'order',
       subjectId: orderId,
-      payload: {
-        order_id: orderId,
-        actor,
-        fulfillment_order_id: id,
-        location_id: pending[i]!.location_id,
-        delivery_method: deliveryMethod,
-        status: 'allocated',
-      },
+      payload: fulfillmentOrderCreated(orderId, actor, id, pending[i]!.location_id, deliveryMethod),
     })),
   );
   return created;
+}
+
+/** The `fulfillment_order.created` payload (the outbox adds the order's channel). */
+export function fulfillmentOrderCreated(
+  orderId: string,
+  actor: string | null,
+  fulfillmentOrderId: string,
+  locationId: string,
+  deliveryMethod: string,
+): Record<string, unknown> {
+  return {
+    order_id: orderId,
+    actor,
+    fulfillment_order_id: fulfillmentOrderId,
+    location_id: locationId,
+    delivery_method: deliveryMethod,
+    status: 'allocated',
+  };
 }

@@ -4,10 +4,10 @@ import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { convertCartHolds } from './cart-holds.ts';
-import { recordOrderEvent } from './events.ts';
+import { orderEventPayload } from './events.ts';
 import { getOrder, type OrderView } from './read-order.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
-import { routeOrder } from './route-order.ts';
+import { routeOrder, type RouteOptions } from './route-order.ts';
 import type { CreateOrder } from './schemas.ts';
 import { validateOrder, type ValidOrder } from './validate-order.ts';
 import { destinationOf } from './destination.ts';
@@ -30,8 +30,8 @@ export async function placeOrder(
 ): Promise<Result<{ order: OrderView; replayed: boolean }>> {
   const valid = await validateOrder(executor, input, options.channelOfKey);
   if (!valid.ok) return valid;
-  const orderId = await insertOrder(executor, input, valid.value, options);
-  if (!orderId) {
+  const captured = await insertOrder(executor, input, valid.value, options);
+  if (!captured) {
     // The channel already sent this order (a retry, or a concurrent twin that committed first).
     const winner = await queryOne<{ id: string; request_hash: string }>(
       executor,
@@ -39,11 +39,18 @@ export async function placeOrder(
     );
     return replay(executor, winner!, input, options.requestHash);
   }
-  const converted = await convertCartHolds(executor, orderId, input, options.actor);
-  if (!converted.ok) return converted;
-  const routed = await routeOrder(executor, orderId, { cause: 'capture', actor: options.actor });
-  if (!routed.ok) return routed;
-  await refreshOrderStatus(executor, orderId, options.actor);
+  const orderId = captured.order.id;
+  if (input.lines.some((l) => l.reservation_id)) {
+    // Cart holds become allocations first; routing then reads what is left to place.
+    const converted = await convertCartHolds(executor, orderId, input, options.actor);
+    if (!converted.ok) return converted;
+    const routed = await routeOrder(executor, orderId, { cause: 'capture', actor: options.actor });
+    if (!routed.ok) return routed;
+    await refreshOrderStatus(executor, orderId, options.actor);
+  } else {
+    const routed = await routeOrder(executor, orderId, { cause: 'capture', actor: options.actor, captured });
+    if (!routed.ok) return routed;
+  }
   return ok({ order: (await getOrder(executor, orderId))!, replayed: false });
 }
 
@@ -67,66 +74,102 @@ async function replay(
   return ok({ order: (await getOrder(executor, existing.id))!, replayed: true });
 }
 
+/**
+ * Writes the order with its lines, payment authorizations, payment hold (when they do not cover
+ * the total) and `order.created` event in one statement. Returns what routing it needs, or
+ * undefined when the channel's order already exists (nothing is written then).
+ */
 async function insertOrder(
   executor: Executor,
   input: CreateOrder,
   valid: ValidOrder,
   options: PlaceOrderOptions,
-): Promise<string | undefined> {
+): Promise<Captured | undefined> {
   const orderId = newId('ord');
-  const { totals } = valid;
+  const { totals, catalogue } = valid;
   const destination = destinationOf(input.shipping_address);
-  const inserted = await queryOne<{ id: string }>(
-    executor,
-    sql`insert into orders (id, channel_id, external_id, request_hash, status, customer, customer_email, shipping_address,
-          destination_latitude, destination_longitude, delivery_method, pickup_location_id, allow_ship_fallback, currency,
-          subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor, authorized_minor, metadata, placed_at)
-        values (${orderId}, ${valid.channelId}, ${input.external_id}, ${options.requestHash}, 'created', ${JSON.stringify(input.customer)}::jsonb,
-          ${input.customer.email?.toLowerCase() ?? null}, ${input.shipping_address ? JSON.stringify(input.shipping_address) : null}::jsonb,
-          ${destination?.latitude ?? null}, ${destination?.longitude ?? null}, ${input.delivery_method}, ${input.pickup_location_id ?? null},
-          ${input.allow_ship_fallback ?? false}, ${totals.currency}, ${totals.subtotalMinor}, ${totals.discountMinor}, ${totals.shippingMinor},
-          ${totals.taxMinor}, ${totals.totalMinor}, ${totals.authorizedMinor}, ${input.metadata ? JSON.stringify(input.metadata) : null}::jsonb,
-          ${input.placed_at ?? new Date().toISOString()}::timestamptz)
-        on conflict (channel_id, external_id) do nothing
-        returning id`,
-  );
-  if (!inserted) return undefined;
+  const placedAt = input.placed_at ?? valid.at.toISOString();
   const lines = input.lines.map((line, i) => ({
     line_id: line.line_id ?? String(i + 1),
     line_no: i + 1,
     sku: line.sku,
-    name: line.name ?? valid.catalogue[line.sku]?.name ?? null,
+    name: line.name ?? catalogue[line.sku]?.name ?? null,
     unit_price_minor: line.unit_price.amount,
     discount_minor: totals.lines[i]!.discountMinor,
     tax_minor: totals.lines[i]!.taxMinor,
     quantity: line.quantity,
     reservation_id: line.reservation_id ?? null,
   }));
-  await executor.execute(sql`
-    insert into order_lines (order_id, line_id, line_no, sku, name, unit_price_minor, discount_minor, tax_minor, quantity, reservation_id)
-    select ${orderId}, line_id, line_no, sku, name, unit_price_minor, discount_minor, tax_minor, quantity, reservation_id
-    from jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) as t(line_id text, line_no int, sku text, name text,
-      unit_price_minor bigint, discount_minor bigint, tax_minor bigint, quantity int, reservation_id text)`);
-  await insertPayments(executor, orderId, input);
-  if (totals.authorizedMinor < totals.totalMinor) {
-    await executor.execute(sql`
-      insert into order_holds (order_id, kind, reason, created_by)
-      values (${orderId}, 'payment', ${`authorized ${totals.authorizedMinor} of ${totals.totalMinor} ${totals.currency}`}, ${options.actor})`);
-  }
-  await recordOrderEvent(executor, orderId, 'order.created', options.actor, {
+  const payments = (input.payments ?? []).map((p) => ({
+    id: newId('pay'),
+    amount_minor: p.amount.amount,
+    currency: p.amount.currency,
+    gateway: p.gateway,
+    reference: p.reference ?? null,
+  }));
+  const paymentHold = totals.authorizedMinor < totals.totalMinor;
+  const order = { id: orderId, channel_id: valid.channelId, external_id: input.external_id, status: 'created' };
+  const created = orderEventPayload(order, options.actor, {
     channel_id: valid.channelId,
     external_id: input.external_id,
     total: { amount: totals.totalMinor, currency: totals.currency },
-    payment_hold: totals.authorizedMinor < totals.totalMinor,
+    payment_hold: paymentHold,
   });
-  return orderId;
+  const inserted = await queryOne<{ id: string }>(
+    executor,
+    sql`with placed as (
+          insert into orders (id, channel_id, external_id, request_hash, status, customer, customer_email, shipping_address,
+            destination_latitude, destination_longitude, delivery_method, pickup_location_id, allow_ship_fallback, currency,
+            subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor, authorized_minor, metadata, placed_at)
+          values (${orderId}, ${valid.channelId}, ${input.external_id}, ${options.requestHash}, 'created', ${JSON.stringify(input.customer)}::jsonb,
+            ${input.customer.email?.toLowerCase() ?? null}, ${input.shipping_address ? JSON.stringify(input.shipping_address) : null}::jsonb,
+            ${destination?.latitude ?? null}, ${destination?.longitude ?? null}, ${input.delivery_method}, ${input.pickup_location_id ?? null},
+            ${input.allow_ship_fallback ?? false}, ${totals.currency}, ${totals.subtotalMinor}, ${totals.discountMinor}, ${totals.shippingMinor},
+            ${totals.taxMinor}, ${totals.totalMinor}, ${totals.authorizedMinor}, ${input.metadata ? JSON.stringify(input.metadata) : null}::jsonb,
+            ${placedAt}::timestamptz)
+          on conflict (channel_id, external_id) do nothing
+          returning id),
+        lines as (
+          insert into order_lines (order_id, line_id, line_no, sku, name, unit_price_minor, discount_minor, tax_minor, quantity, reservation_id)
+          select placed.id, t.line_id, t.line_no, t.sku, t.name, t.unit_price_minor, t.discount_minor, t.tax_minor, t.quantity, t.reservation_id
+          from placed, jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) as t(line_id text, line_no int, sku text, name text,
+            unit_price_minor bigint, discount_minor bigint, tax_minor bigint, quantity int, reservation_id text)),
+        authorizations as (
+          insert into payments (id, order_id, kind, status, amount_minor, currency, gateway, reference)
+          select t.id, placed.id, 'authorization', 'succeeded', t.amount_minor, t.currency, t.gateway, t.reference
+          from placed, jsonb_to_recordset(${JSON.stringify(payments)}::jsonb)
+               as t(id text, amount_minor bigint, currency text, gateway text, reference text)),
+        hold as (
+          insert into order_holds (order_id, kind, reason, created_by)
+          select placed.id, 'payment', ${`authorized ${totals.authorizedMinor} of ${totals.totalMinor} ${totals.currency}`}, ${options.actor}
+          from placed where ${paymentHold}),
+        announced as (
+          insert into events (type, subject_type, subject_id, payload)
+          select 'order.created', 'order', placed.id, ${JSON.stringify(created)}::jsonb from placed)
+        select id from placed`,
+  );
+  if (!inserted) return undefined;
+  return {
+    order: {
+      ...order,
+      on_hold: paymentHold,
+      delivery_method: input.delivery_method,
+      pickup_location_id: input.pickup_location_id ?? null,
+      allow_ship_fallback: input.allow_ship_fallback ?? false,
+      destination_latitude: destination?.latitude ?? null,
+      destination_longitude: destination?.longitude ?? null,
+      placed_at: placedAt,
+    },
+    lines: lines.map((l) => ({
+      line_id: l.line_id,
+      sku: l.sku,
+      need: l.quantity,
+      weight_grams: catalogue[l.sku]?.weightGrams ?? 0,
+      allow_backorder: catalogue[l.sku]?.allowBackorder ?? false,
+    })),
+    routing: valid.routing,
+  };
 }
 
-async function insertPayments(executor: Executor, orderId: string, input: CreateOrder): Promise<void> {
-  for (const payment of input.payments ?? []) {
-    await executor.execute(sql`
-      insert into payments (id, order_id, kind, status, amount_minor, currency, gateway, reference)
-      values (${newId('pay')}, ${orderId}, 'authorization', 'succeeded', ${payment.amount.amount}, ${payment.amount.currency},
-              ${payment.gateway}, ${payment.reference ?? null})`);
-  }
-}
+/** A captured order, as routing it right away needs it. */
+type Captured = NonNullable<RouteOptions['captured']>;

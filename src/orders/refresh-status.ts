@@ -40,10 +40,17 @@ export async function refreshOrderStatus(
         where id = ${orderId} and status = ${order.status} and version = ${order.version} returning id`,
   );
   if (!updated) throw new Error(`order ${orderId} changed under its own lock`);
-  await recordOrderEvent(executor, orderId, 'order.status_changed', actor, { from: order.status, to: next });
-  if (next === 'confirmed' || (order.status === 'created' && next === 'in_process')) {
-    await recordOrderEvent(executor, orderId, 'order.confirmed', actor, {});
+  for (const event of statusEvents(order.status, next)) {
+    await recordOrderEvent(executor, orderId, event.type, actor, event.data);
   }
-  if (next === 'cancelled') await recordOrderEvent(executor, orderId, 'order.cancelled', actor, {});
   return next;
+}
+
+/** The events a status change announces, in order: the change, then a confirmation or a cancellation. */
+export function statusEvents(from: OrderStatus, next: OrderStatus): { type: string; data: Record<string, unknown> }[] {
+  const events = [{ type: 'order.status_changed', data: { from, to: next } as Record<string, unknown> }];
+  if (next === 'confirmed' || (from === 'created' && next === 'in_process'))
+    events.push({ type: 'order.confirmed', data: {} });
+  if (next === 'cancelled') events.push({ type: 'order.cancelled', data: {} });
+  return events;
 }

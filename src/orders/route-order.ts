@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { queryOne, toIso, type Executor } from '../db/index.ts';
-import { applyMovement } from '../inventory/index.ts';
+import { reserveAll } from '../inventory/index.ts';
 import { activeRules, plan, type Candidate, type PlanResult, type StockSnapshot } from '../routing/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
+import { finishCapture, type CapturedOrder } from './finish-capture.ts';
 import { createFulfillmentOrders } from './fulfillment-orders.ts';
+import type { RoutingInputs } from './placement-inputs.ts';
 import {
   loadCandidates,
   loadOpenLines,
@@ -14,6 +16,7 @@ import {
   type CandidateRow,
   type OrderForRouting,
   type OpenLine,
+  type StockLevelRow,
 } from './routing-inputs.ts';
 
 export interface RouteOptions {
@@ -22,6 +25,11 @@ export interface RouteOptions {
   excludeLocationIds?: string[];
   /** reject: refuse the order (capture); hold: put it on a routing hold (re-route); keep: leave it as it is (back-order retry). */
   onFailure?: 'reject' | 'hold' | 'keep';
+  /**
+   * A new order routed right after its capture (no cart holds): its lines and the routing inputs
+   * read with its validation, so nothing is read again, and its writes are one statement.
+   */
+  captured?: { order: CapturedOrder & OrderForRouting; lines: OpenLine[]; routing: RoutingInputs } | undefined;
 }
 
 /** Bounded: a concurrent order can win the stock we planned on; then we plan again with fresh stock. */
@@ -69,7 +77,10 @@ function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[])
 
 async function snapshot(executor: Executor, skus: string[], candidates: Candidate[]): Promise<StockSnapshot> {
   const eligible = candidates.filter((c) => c.active).map((c) => c.id);
-  const rows = await loadStock(executor, skus, eligible);
+  return snapshotOf(await loadStock(executor, skus, eligible));
+}
+
+function snapshotOf(rows: StockLevelRow[]): StockSnapshot {
   const stock = new Map<string, Map<string, number>>();
   for (const row of rows) {
     const atLocation = stock.get(row.location_id) ?? new Map<string, number>();
@@ -80,8 +91,8 @@ async function snapshot(executor: Executor, skus: string[], candidates: Candidat
 }
 
 /**
- * Reserves every allocation of a plan, all or nothing: a savepoint is rolled back if any guarded
- * reservation loses to a concurrent order. Rows are touched in (sku, location) order.
+ * Reserves every allocation of a plan, all or nothing: one guarded statement takes them all (see
+ * `reserveAll`), and a savepoint is rolled back if any lost to a concurrent order.
  */
 async function reservePlan(
   executor: Executor,
@@ -89,27 +100,11 @@ async function reservePlan(
   result: PlanResult,
   actor: string | null,
 ): Promise<boolean> {
-  const allocations = [...result.allocations].sort((a, b) =>
-    a.sku === b.sku ? (a.locationId < b.locationId ? -1 : 1) : a.sku < b.sku ? -1 : 1,
-  );
+  const takes = result.allocations.map((a) => ({ locationId: a.locationId, sku: a.sku, quantity: a.quantity }));
   try {
     await executor.transaction(async (savepoint) => {
-      for (const a of allocations) {
-        const level = await applyMovement(
-          savepoint,
-          {
-            locationId: a.locationId,
-            sku: a.sku,
-            kind: 'reservation',
-            onHandDelta: 0,
-            reservedDelta: a.quantity,
-            referenceType: 'order',
-            referenceId: orderId,
-            actor,
-          },
-          'available',
-        );
-        if (!level) throw new LostRace();
+      if (!(await reserveAll(savepoint, takes, { referenceType: 'order', referenceId: orderId, actor }))) {
+        throw new LostRace();
       }
     });
     return true;
@@ -131,29 +126,39 @@ export async function routeOrder(
   orderId: string,
   options: RouteOptions,
 ): Promise<Result<PlanResult | null>> {
-  const order = await loadOrderForRouting(executor, orderId);
+  const captured = options.captured;
+  const order = captured?.order ?? (await loadOrderForRouting(executor, orderId));
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
-  const lines = await loadOpenLines(executor, orderId);
+  const lines = captured?.lines ?? (await loadOpenLines(executor, orderId));
   if (lines.length === 0) {
     if (!order.on_hold) await createFulfillmentOrders(executor, orderId, order.delivery_method, options.actor);
     return ok(null);
   }
-  const { version, rules } = await activeRules(executor);
-  const candidates = (await loadCandidates(executor, order.channel_id)).map(toCandidate);
+  const { version, rules } = captured?.routing.rules ?? (await activeRules(executor));
+  const candidates = (captured?.routing.candidates ?? (await loadCandidates(executor, order.channel_id))).map(
+    toCandidate,
+  );
   const request = planOrder(order, lines, options.excludeLocationIds ?? []);
   let result: PlanResult | undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const stock = await snapshot(
-      executor,
-      lines.map((l) => l.sku),
-      candidates,
-    );
+    const stock =
+      attempt === 1 && captured
+        ? snapshotOf(captured.routing.stock)
+        : await snapshot(
+            executor,
+            lines.map((l) => l.sku),
+            candidates,
+          );
     result = plan(request, candidates, stock, rules, new Date());
     if (result.status === 'rejected') break;
     if (await reservePlan(executor, orderId, result, options.actor)) break;
     result.explanation.notes.push(`attempt ${attempt}: a concurrent order took the planned stock; planned again`);
     if (attempt === MAX_ATTEMPTS)
       return fail(problem('conflict', 'Stock kept changing while this order was routed; try again.'));
+  }
+  if (captured && result!.status !== 'rejected') {
+    await finishCapture(executor, captured.order, lines, version, result!, options.actor);
+    return ok(result!);
   }
   const decision = await storeDecision(executor, orderId, version, options.cause, result!);
   if (result!.status === 'rejected') return routingFailed(executor, orderId, result!, options, decision);

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
 
 /** What the planner needs to know about one order, read from its rows. */
@@ -60,39 +60,46 @@ export interface CandidateRow {
 }
 
 /**
- * Every location, with whether the order's channel may sell from it and how much of today's
- * capacity (fulfillment orders created today in the location's own time zone) is used.
+ * Every location, with whether the order's channel (`channelId`: an ID, or SQL yielding one) may
+ * sell from it and how much of today's capacity (fulfillment orders created today in the
+ * location's own time zone) is used.
  */
+export const candidatesSql = (channelId: string | SQL) =>
+  sql`select l.id, l.name, l.type, l.latitude, l.longitude, l.timezone, l.capabilities, l.daily_capacity, l.cutoff_time, l.priority, l.active,
+             exists (select 1 from channels c join location_group_members m on m.group_id = c.location_group_id
+                     where c.id = ${channelId} and m.location_id = l.id) as in_channel_group,
+             -- Only a location with a daily capacity needs today's count.
+             case when l.daily_capacity is null then 0 else
+               (select count(*) from fulfillment_orders f
+                where f.location_id = l.id and f.status not in ('rejected', 'cancelled')
+                  and f.created_at >= (date_trunc('day', now() at time zone l.timezone) at time zone l.timezone))::int
+             end as capacity_used_today
+      from locations l
+      order by l.id`;
+
 export async function loadCandidates(executor: Executor, channelId: string): Promise<CandidateRow[]> {
-  return query<CandidateRow>(
-    executor,
-    sql`select l.id, l.name, l.type, l.latitude, l.longitude, l.timezone, l.capabilities, l.daily_capacity, l.cutoff_time, l.priority, l.active,
-               exists (select 1 from channels c join location_group_members m on m.group_id = c.location_group_id
-                       where c.id = ${channelId} and m.location_id = l.id) as in_channel_group,
-               -- Only a location with a daily capacity needs today's count.
-               case when l.daily_capacity is null then 0 else
-                 (select count(*) from fulfillment_orders f
-                  where f.location_id = l.id and f.status not in ('rejected', 'cancelled')
-                    and f.created_at >= (date_trunc('day', now() at time zone l.timezone) at time zone l.timezone))::int
-               end as capacity_used_today
-        from locations l
-        order by l.id`,
-    { prepare: true },
-  );
+  return query<CandidateRow>(executor, candidatesSql(channelId), { prepare: true });
+}
+
+export interface StockLevelRow {
+  location_id: string;
+  sku: string;
+  available: number;
 }
 
 /**
- * Available-to-promise now for the order's SKUs at the given locations. Arrays, not a JSON list
- * in a subquery: the planner then looks the few SKUs up in their index instead of scanning. Not
- * a prepared statement: a generic plan cannot see how few SKUs are asked and scans the table.
+ * Available-to-promise now for the order's SKUs at the given locations (IDs, or SQL selecting
+ * them). Arrays, not a JSON list in a subquery: the planner then looks the few SKUs up in their
+ * index instead of scanning. Not a prepared statement: a generic plan cannot see how few SKUs
+ * are asked and scans the table.
  */
-export async function loadStock(executor: Executor, skus: string[], locationIds: string[]) {
-  return query<{ location_id: string; sku: string; available: number }>(
-    executor,
-    sql`select location_id, sku, greatest(on_hand - reserved - safety_stock, 0) as available
-        from stock_levels
-        where sku = any(${sql.param([...new Set(skus)])}::text[])
-          and location_id = any(${sql.param(locationIds)}::text[])
-          and on_hand - reserved - safety_stock > 0`,
-  );
+export const stockSql = (skus: string[], locationIds: string[] | SQL) =>
+  sql`select location_id, sku, greatest(on_hand - reserved - safety_stock, 0) as available
+      from stock_levels
+      where sku = any(${sql.param([...new Set(skus)])}::text[])
+        and ${Array.isArray(locationIds) ? sql`location_id = any(${sql.param(locationIds)}::text[])` : sql`location_id in (${locationIds})`}
+        and on_hand - reserved - safety_stock > 0`;
+
+export async function loadStock(executor: Executor, skus: string[], locationIds: string[]): Promise<StockLevelRow[]> {
+  return query<StockLevelRow>(executor, stockSql(skus, locationIds));
 }

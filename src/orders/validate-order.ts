@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
-import { query, queryOne, type Executor } from '../db/index.ts';
+import type { Executor } from '../db/index.ts';
 import { problem, type Problem } from '../shared/problem.ts';
 import { checkMoney, type FieldError, type Totals } from './money.ts';
+import { loadPlacementInputs, type PlacementInputs, type ProductRow, type RoutingInputs } from './placement-inputs.ts';
 import type { CreateOrder } from './schemas.ts';
 
 export interface Catalogue {
@@ -12,32 +12,18 @@ export interface ValidOrder {
   channelId: string;
   totals: Totals;
   catalogue: Catalogue;
+  /** Read with the rest at `at`, for routing the order in the same transaction. */
+  routing: RoutingInputs;
+  at: Date;
 }
 
-interface ChannelRow {
-  id: string;
-  currency: string;
-}
-
-async function resolveChannel(executor: Executor, channel: string): Promise<ChannelRow | undefined> {
-  return queryOne<ChannelRow>(
-    executor,
-    sql`select id, currency from channels where id = ${channel} or code = ${channel} limit 1`,
-  );
-}
-
-async function loadCatalogue(executor: Executor, skus: string[]): Promise<Catalogue> {
-  const rows = await query<{ sku: string; name: string; weight_grams: number | null; allow_backorder: boolean }>(
-    executor,
-    sql`select sku, name, weight_grams, allow_backorder from products
-        where active and sku = any(${sql.param([...new Set(skus)])}::text[])`,
-  );
+function catalogueOf(products: ProductRow[]): Catalogue {
   return Object.fromEntries(
-    rows.map((r) => [r.sku, { name: r.name, weightGrams: r.weight_grams ?? 0, allowBackorder: r.allow_backorder }]),
+    products.map((r) => [r.sku, { name: r.name, weightGrams: r.weight_grams ?? 0, allowBackorder: r.allow_backorder }]),
   );
 }
 
-async function checkDelivery(executor: Executor, input: CreateOrder): Promise<FieldError[]> {
+function checkDelivery(input: CreateOrder, pickup: PlacementInputs['pickup']): FieldError[] {
   if (input.delivery_method === 'ship') {
     return input.shipping_address
       ? []
@@ -46,12 +32,8 @@ async function checkDelivery(executor: Executor, input: CreateOrder): Promise<Fi
   if (!input.pickup_location_id) {
     return [{ pointer: '/pickup_location_id', message: `${input.delivery_method} needs the store's location ID` }];
   }
-  const location = await queryOne<{ capabilities: string[]; active: boolean }>(
-    executor,
-    sql`select capabilities, active from locations where id = ${input.pickup_location_id}`,
-  );
-  if (!location) return [{ pointer: '/pickup_location_id', message: `no location ${input.pickup_location_id}` }];
-  if (!location.active || !location.capabilities.includes(input.delivery_method)) {
+  if (!pickup) return [{ pointer: '/pickup_location_id', message: `no location ${input.pickup_location_id}` }];
+  if (!pickup.active || !pickup.capabilities.includes(input.delivery_method)) {
     return [
       {
         pointer: '/pickup_location_id',
@@ -77,14 +59,17 @@ function checkLines(input: CreateOrder, catalogue: Catalogue): FieldError[] {
 
 /**
  * Everything that makes an order acceptable before anything is written: its channel, the
- * money adding up in one currency, known SKUs, and a delivery that can happen.
+ * money adding up in one currency, known SKUs, and a delivery that can happen. One read, which
+ * also brings what routing the order needs.
  */
 export async function validateOrder(
   executor: Executor,
   input: CreateOrder,
   channelOfKey: string | null,
+  at: Date = new Date(),
 ): Promise<{ ok: true; value: ValidOrder } | { ok: false; problem: Problem }> {
-  const channel = await resolveChannel(executor, input.channel);
+  const inputs = await loadPlacementInputs(executor, input, at);
+  const channel = inputs.channel;
   if (!channel)
     return {
       ok: false,
@@ -95,12 +80,9 @@ export async function validateOrder(
   if (channelOfKey && channelOfKey !== channel.id) {
     return { ok: false, problem: problem('forbidden', 'This key may only create orders for its own channel.') };
   }
-  const catalogue = await loadCatalogue(
-    executor,
-    input.lines.map((l) => l.sku),
-  );
+  const catalogue = catalogueOf(inputs.products);
   const money = checkMoney(input);
-  const errors = [...checkLines(input, catalogue), ...money.errors, ...(await checkDelivery(executor, input))];
+  const errors = [...checkLines(input, catalogue), ...money.errors, ...checkDelivery(input, inputs.pickup)];
   if (money.totals.currency !== channel.currency) {
     errors.push({
       pointer: '/total/currency',
@@ -118,5 +100,8 @@ export async function validateOrder(
       ),
     };
   }
-  return { ok: true, value: { channelId: channel.id, totals: money.totals, catalogue } };
+  return {
+    ok: true,
+    value: { channelId: channel.id, totals: money.totals, catalogue, routing: inputs.routing, at },
+  };
 }

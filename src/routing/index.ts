@@ -41,6 +41,13 @@ export type {
   Shortfall,
   StockSnapshot,
 } from './types.ts';
-export { activeRules, listRuleVersions, saveDraft, activateVersion } from './rule-versions.ts';
-export type { RuleVersion } from './rule-versions.ts';
+export {
+  activeRules,
+  activeRulesSql,
+  presentActiveRules,
+  listRuleVersions,
+  saveDraft,
+  activateVersion,
+} from './rule-versions.ts';
+export type { ActiveRules, RuleVersion } from './rule-versions.ts';
 export { routingRoutes } from './routes.ts';

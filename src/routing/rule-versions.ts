@@ -34,20 +34,26 @@ function present(row: VersionRow): RuleVersion {
   };
 }
 
+/** The newest active version in its effective window at `at`: (version, rules), or no row. */
+export const activeRulesSql = (at: Date) =>
+  sql`select version, rules from routing_rule_versions
+      where status = 'active'
+        and (effective_from is null or effective_from <= ${at.toISOString()}::timestamptz)
+        and (effective_to is null or effective_to > ${at.toISOString()}::timestamptz)
+      order by version desc limit 1`;
+
+export interface ActiveRules {
+  version: number | null;
+  rules: RoutingRules;
+}
+
+/** The active version's row as `activeRules` reports it: the defaults (version null) when there is none. */
+export const presentActiveRules = (row: { version: number; rules: RoutingRules } | undefined): ActiveRules =>
+  row ? { version: row.version, rules: row.rules } : { version: null, rules: defaultRoutingRules };
+
 /** The rules that route an order now: the newest active version in its effective window, else the defaults (version null). */
-export async function activeRules(
-  executor: Executor,
-  at: Date = new Date(),
-): Promise<{ version: number | null; rules: RoutingRules }> {
-  const row = await queryOne<{ version: number; rules: RoutingRules }>(
-    executor,
-    sql`select version, rules from routing_rule_versions
-        where status = 'active'
-          and (effective_from is null or effective_from <= ${at.toISOString()}::timestamptz)
-          and (effective_to is null or effective_to > ${at.toISOString()}::timestamptz)
-        order by version desc limit 1`,
-  );
-  return row ? { version: row.version, rules: row.rules } : { version: null, rules: defaultRoutingRules };
+export async function activeRules(executor: Executor, at: Date = new Date()): Promise<ActiveRules> {
+  return presentActiveRules(await queryOne<{ version: number; rules: RoutingRules }>(executor, activeRulesSql(at)));
 }
 
 export async function listRuleVersions(executor: Executor): Promise<RuleVersion[]> {

@@ -1,0 +1,69 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRowsets, type Executor } from '../db/index.ts';
+import { activeRulesSql, presentActiveRules, type ActiveRules, type RoutingRules } from '../routing/index.ts';
+import { candidatesSql, stockSql, type CandidateRow, type StockLevelRow } from './routing-inputs.ts';
+import type { CreateOrder } from './schemas.ts';
+
+export interface ChannelRow {
+  id: string;
+  currency: string;
+}
+
+export interface ProductRow {
+  sku: string;
+  name: string;
+  weight_grams: number | null;
+  allow_backorder: boolean;
+}
+
+/** What routing an order right after its capture needs, read together with what validates it. */
+export interface RoutingInputs {
+  rules: ActiveRules;
+  candidates: CandidateRow[];
+  /** The order's SKUs at every active location. */
+  stock: StockLevelRow[];
+}
+
+export interface PlacementInputs {
+  channel: ChannelRow | undefined;
+  products: ProductRow[];
+  /** The named store of a pickup or curbside order; undefined when there is none or it does not exist. */
+  pickup: { capabilities: string[]; active: boolean } | undefined;
+  routing: RoutingInputs;
+}
+
+interface Rowsets extends Record<string, unknown[]> {
+  channel: ChannelRow[];
+  products: ProductRow[];
+  pickup: { capabilities: string[]; active: boolean }[];
+  rules: { version: number; rules: RoutingRules }[];
+  candidates: CandidateRow[];
+  stock: StockLevelRow[];
+}
+
+/**
+ * Everything an order's validation and routing read, in one round trip: its channel (by ID or
+ * code), its active products, the named store, the active routing rules at `at`, every location
+ * as a routing candidate and the stock of its SKUs at the active ones.
+ */
+export async function loadPlacementInputs(executor: Executor, input: CreateOrder, at: Date): Promise<PlacementInputs> {
+  const skus = [...new Set(input.lines.map((l) => l.sku))];
+  const channel = sql`select id, currency from channels where id = ${input.channel} or code = ${input.channel} limit 1`;
+  const channelId: SQL = sql`(select id from channels where id = ${input.channel} or code = ${input.channel} limit 1)`;
+  const sets = await queryRowsets<Rowsets>(executor, {
+    channel,
+    products: sql`select sku, name, weight_grams, allow_backorder from products where active and sku = any(${sql.param(skus)}::text[])`,
+    pickup: input.pickup_location_id
+      ? sql`select capabilities, active from locations where id = ${input.pickup_location_id}`
+      : sql`select null::text[] as capabilities, false as active where false`,
+    rules: activeRulesSql(at),
+    candidates: candidatesSql(channelId),
+    stock: stockSql(skus, sql`select id from locations where active`),
+  });
+  return {
+    channel: sets.channel[0],
+    products: sets.products,
+    pickup: sets.pickup[0],
+    routing: { rules: presentActiveRules(sets.rules[0]), candidates: sets.candidates, stock: sets.stock },
+  };
+}
