@@ -183,11 +183,14 @@ export interface Take {
 }
 
 /**
- * Reserves every take, each guarded by available-to-promise, in one statement: locks the levels
- * in (sku, location) order (concurrent multi-line takes never deadlock), moves them, and writes a
- * ledger row and an `inventory.availability_changed` event per level, in that order. Returns
- * whether all of them applied; when not, the caller must roll back what did (a savepoint).
- * Takes of the same level are summed into one movement.
+ * Reserves every take, all or nothing, in one statement: locks the levels in (sku, location)
+ * order (concurrent multi-line takes never deadlock), and only if every locked level has the
+ * available-to-promise for its take moves them all, writing a ledger row and an
+ * `inventory.availability_changed` event per level. Returns whether they applied; when not,
+ * nothing was written. Takes of the same level are summed into one movement.
+ *
+ * The lock re-reads each level as last committed, so the all-or-nothing check sees what the
+ * update will change, and no other transaction can change it in between.
  */
 export async function reserveAll(
   executor: Executor,
@@ -209,14 +212,17 @@ export async function reserveAll(
     with wanted as (
       select * from jsonb_to_recordset(${json}::jsonb) as t(location_id text, sku text, quantity int)
     ), locked as (
-      select s.location_id, s.sku, w.quantity
+      select s.location_id, s.sku, w.quantity, s.on_hand - s.reserved - s.safety_stock >= w.quantity as covered
       from stock_levels s join wanted w on w.location_id = s.location_id and w.sku = s.sku
       order by s.sku, s.location_id
       for update of s
+    ), all_covered as (
+      select count(*) filter (where covered) = ${levels.size} as ok from locked
     ), moved as (
       update stock_levels s set reserved = s.reserved + l.quantity, updated_at = now()
-      from locked l
-      where s.location_id = l.location_id and s.sku = l.sku and s.on_hand - s.reserved - s.safety_stock >= l.quantity
+      from locked l, all_covered
+      where all_covered.ok and s.location_id = l.location_id and s.sku = l.sku
+        and s.on_hand - s.reserved - s.safety_stock >= l.quantity
       returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, l.quantity
     ), ledger as (
       insert into inventory_ledger

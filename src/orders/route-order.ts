@@ -90,31 +90,11 @@ function snapshotOf(rows: StockLevelRow[]): StockSnapshot {
   return stock;
 }
 
-/**
- * Reserves every allocation of a plan, all or nothing: one guarded statement takes them all (see
- * `reserveAll`), and a savepoint is rolled back if any lost to a concurrent order.
- */
-async function reservePlan(
-  executor: Executor,
-  orderId: string,
-  result: PlanResult,
-  actor: string | null,
-): Promise<boolean> {
+/** Reserves every allocation of a plan, all or nothing (see `reserveAll`). */
+function reservePlan(executor: Executor, orderId: string, result: PlanResult, actor: string | null): Promise<boolean> {
   const takes = result.allocations.map((a) => ({ locationId: a.locationId, sku: a.sku, quantity: a.quantity }));
-  try {
-    await executor.transaction(async (savepoint) => {
-      if (!(await reserveAll(savepoint, takes, { referenceType: 'order', referenceId: orderId, actor }))) {
-        throw new LostRace();
-      }
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof LostRace) return false;
-    throw error;
-  }
+  return reserveAll(executor, takes, { referenceType: 'order', referenceId: orderId, actor });
 }
-
-class LostRace extends Error {}
 
 /**
  * Routes the order's unplaced quantities with the active rules: plans, reserves atomically
