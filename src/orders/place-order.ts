@@ -51,7 +51,7 @@ export async function placeOrder(
     const routed = await routeOrder(executor, orderId, { cause: 'capture', actor: options.actor, captured });
     if (!routed.ok) return routed;
   }
-  return ok({ order: (await getOrder(executor, orderId))!, replayed: false });
+  return ok({ order: (await getOrder(executor, orderId, { placedNow: true }))!, replayed: false });
 }
 
 async function replay(

@@ -205,9 +205,10 @@ function presentTimeline(rows: EventRow[]) {
 /**
  * The full order: lines with their quantity buckets, allocations, fulfillment, money, holds,
  * timeline. The order's own records come in one round trip; invoices and returns from their
- * capabilities.
+ * capabilities, unless `placedNow`: an order placed in this very transaction has neither yet
+ * (invoices follow captures, returns and links follow the order).
  */
-export async function getOrder(executor: Executor, orderId: string) {
+export async function getOrder(executor: Executor, orderId: string, options: { placedNow?: boolean } = {}) {
   const sets = await queryRowsets<{
     order: OrderRow[];
     holds: HoldRow[];
@@ -256,11 +257,17 @@ export async function getOrder(executor: Executor, orderId: string) {
     ...presentFulfillment(sets.allocations, sets.fulfillment_orders),
     shipments: presentShipments(sets.shipments),
     ...presentMoney(sets.payments, order.total_minor),
-    invoices: await invoicesOfOrder(executor, orderId),
+    invoices: options.placedNow ? [] : await invoicesOfOrder(executor, orderId),
     holds,
-    ...(await returnsOfOrder(executor, orderId)),
+    ...(options.placedNow ? NOTHING_RETURNED : await returnsOfOrder(executor, orderId)),
     timeline: presentTimeline(sets.events),
   };
 }
+
+const NOTHING_RETURNED: Awaited<ReturnType<typeof returnsOfOrder>> = {
+  returns: [],
+  linked_orders: [],
+  linked_to: null,
+};
 
 export type OrderView = NonNullable<Awaited<ReturnType<typeof getOrder>>>;

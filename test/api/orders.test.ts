@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/index.ts';
+import { reserveAll } from '../../src/inventory/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { heldMismatches, ledgerMismatches, tableCounts } from '../support/invariants.ts';
@@ -68,6 +69,70 @@ describe('POST /v1/orders', () => {
     const changed = await placeOrder(server, orderBody('WEB-1002', [{ sku: net.skus[2]!, quantity: 2 }]));
     expect(changed.status).toBe(409);
     expect(changed.body.code).toBe('idempotency_conflict');
+  });
+
+  it('answers a capture with the order as read back, and writes the events every path writes', async () => {
+    const sku = net.skus[3]!;
+    const response = await placeOrder(server, orderBody('WEB-1010', [{ sku, quantity: 1 }]));
+    expect(response.status).toBe(201);
+    const order = response.body;
+    expect((await server.request('GET', `/v1/orders/${order.id}`)).body).toEqual(order);
+    const [fo] = order.fulfillment_orders;
+    expect(order.allocations).toEqual([
+      {
+        id: expect.any(Number),
+        line_id: order.lines[0].line_id,
+        sku,
+        location_id: fo.location_id,
+        quantity: 1,
+        status: 'reserved',
+        fulfillment_order_id: fo.id,
+      },
+    ]);
+    const decision = (await server.request('GET', `/v1/orders/${order.id}/routing`)).body.latest;
+    expect(decision).toMatchObject({ cause: 'capture', outcome: 'allocated', rules_version: order.rules_version });
+    const events = (await server.request('GET', `/v1/events?subject_id=${order.id}&limit=100`)).body.data;
+    const head = {
+      order_id: order.id,
+      channel_id: order.channel_id,
+      external_id: 'WEB-1010',
+      actor: expect.any(String),
+    };
+    expect(events.map((e: { type: string; data: unknown }) => ({ type: e.type, data: e.data }))).toEqual([
+      {
+        type: 'order.created',
+        data: { ...head, order_status: 'created', total: order.total, payment_hold: false },
+      },
+      {
+        type: 'order.routed',
+        data: {
+          ...head,
+          order_status: 'created',
+          cause: 'capture',
+          rules_version: order.rules_version,
+          decision_id: decision.id,
+          locations: [fo.location_id],
+          backordered: [],
+        },
+      },
+      {
+        type: 'fulfillment_order.created',
+        data: {
+          order_id: order.id,
+          channel_id: order.channel_id,
+          actor: expect.any(String),
+          fulfillment_order_id: fo.id,
+          location_id: fo.location_id,
+          delivery_method: 'ship',
+          status: 'allocated',
+        },
+      },
+      {
+        type: 'order.status_changed',
+        data: { ...head, order_status: 'in_process', from: 'created', to: 'in_process' },
+      },
+      { type: 'order.confirmed', data: { ...head, order_status: 'in_process' } },
+    ]);
   });
 
   it('refuses money that does not add up, mixed currencies and unknown SKUs, writing nothing', async () => {
@@ -219,5 +284,56 @@ describe('GET /v1/orders', () => {
     const foreign = await server.request('GET', `/v1/orders/${byEmail.body.data[0].id}`, { key });
     expect(foreign.status).toBe(404);
     expect(await heldMismatches(database.db)).toEqual([]);
+  });
+});
+
+describe('reserveAll (the reservation of an order’s plan)', () => {
+  const level = async (locationId: string, sku: string) =>
+    (await server.request('GET', `/v1/inventory/${locationId}/${sku}`)).body as { reserved: number; available: number };
+  const reference = { referenceType: 'order', referenceId: 'ord_test', actor: 'test' };
+
+  it('takes every level or none, summing takes of the same level', async () => {
+    const [a, b] = [net.skus[4]!, net.skus[5]!];
+    await setStock(server, net.dc, a, 5);
+    await setStock(server, net.dc, b, 1);
+    const before = await tableCounts(database.db);
+    const short = [
+      { locationId: net.dc, sku: a, quantity: 2 },
+      { locationId: net.dc, sku: b, quantity: 2 },
+    ];
+    expect(await reserveAll(database.db, short, reference)).toBe(false);
+    expect(await tableCounts(database.db)).toEqual(before);
+    expect((await level(net.dc, a)).reserved).toBe(0);
+
+    const summed = [
+      { locationId: net.dc, sku: a, quantity: 2 },
+      { locationId: net.dc, sku: b, quantity: 1 },
+      { locationId: net.dc, sku: a, quantity: 3 },
+    ];
+    expect(await reserveAll(database.db, summed, reference)).toBe(true);
+    expect((await level(net.dc, a)).reserved).toBe(5);
+    expect((await level(net.dc, b)).reserved).toBe(1);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
+  });
+
+  it('lets concurrent multi-level takes neither oversell nor deadlock, whatever order they name the levels in', async () => {
+    const [a, b] = [net.skus[4]!, net.skus[5]!];
+    await setStock(server, net.storeA, a, 7);
+    await setStock(server, net.storeA, b, 7);
+    const take = (flip: boolean) => {
+      const takes = [
+        { locationId: net.storeA, sku: a, quantity: 1 },
+        { locationId: net.storeA, sku: b, quantity: 1 },
+      ];
+      return reserveAll(database.db, flip ? takes.reverse() : takes, reference);
+    };
+    const [beforeA, beforeB] = [await level(net.storeA, a), await level(net.storeA, b)];
+    const room = Math.min(beforeA.available, beforeB.available);
+    expect(room).toBeGreaterThan(0);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => take(i % 2 === 0)));
+    expect(results.filter(Boolean)).toHaveLength(room);
+    expect((await level(net.storeA, a)).reserved).toBe(beforeA.reserved + room);
+    expect((await level(net.storeA, b)).reserved).toBe(beforeB.reserved + room);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 });
