@@ -11,6 +11,7 @@ import {
   doublePrecision,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -499,7 +500,9 @@ export const routingDecisions = pgTable(
     cause: text('cause').notNull(),
     rulesVersion: integer('rules_version'),
     outcome: text('outcome').notNull(),
-    explanation: jsonb('explanation').notNull(),
+    // json, not jsonb: written once per routing (about 30 kB for 50 candidates) and read whole,
+    // so keeping the text costs far less than parsing it into jsonb on every order.
+    explanation: json('explanation').notNull(),
     createdAt: createdAt(),
   },
   (t) => [index('routing_decisions_order_idx').on(t.orderId, t.id)],

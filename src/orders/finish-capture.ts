@@ -114,7 +114,7 @@ export async function finishCapture(
     executor,
     sql`with decision as (
           insert into routing_decisions (order_id, cause, rules_version, outcome, explanation)
-          values (${order.id}, 'capture', ${version}, ${result.status}, ${JSON.stringify(result)}::jsonb)
+          values (${order.id}, 'capture', ${version}, ${result.status}, ${JSON.stringify(result)}::json)
           returning id),
         fulfillment as (
           insert into fulfillment_orders (id, order_id, location_id, delivery_method, status)

@@ -171,7 +171,7 @@ async function storeDecision(
   const row = await queryOne<{ id: number }>(
     executor,
     sql`insert into routing_decisions (order_id, cause, rules_version, outcome, explanation)
-        values (${orderId}, ${cause}, ${version}, ${result.status}, ${JSON.stringify({ ...result, explanation: result.explanation })}::jsonb)
+        values (${orderId}, ${cause}, ${version}, ${result.status}, ${JSON.stringify({ ...result, explanation: result.explanation })}::json)
         returning id`,
   );
   return row!.id;

@@ -1,0 +1,1 @@
+ALTER TABLE "routing_decisions" ALTER COLUMN "explanation" SET DATA TYPE json;
