@@ -1,10 +1,11 @@
 export { inventoryRoutes } from './routes.ts';
 export { applyMovement, ensureLevels, readLevel, ledgerKinds, reserveAll, reserveUpTo } from './movements.ts';
 export type { Movement, Guard, Level, LedgerKind } from './movements.ts';
-export { getAvailability } from './availability.ts';
+export { getAvailability, getAvailabilityBody, SHORT_SKU_LIST } from './availability.ts';
 export type { SkuAvailability, AvailabilityResult } from './availability.ts';
 export { setStockLevel, listStockLevels } from './levels.ts';
 export { applyAdjustments } from './adjustments.ts';
 export { ingestFeed, getFeed } from './feeds.ts';
 export { listLedger } from './ledger.ts';
 export { checkReferences } from './references.ts';
+export { AvailabilityResponse } from './schemas.ts';
