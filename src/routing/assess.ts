@@ -1,7 +1,7 @@
-import { exclusionsFor } from './filters.ts';
-import { locationFacts, type LocationFacts } from './objectives.ts';
+import { exclusionFilter } from './filters.ts';
+import { locationFacts, type FactsContext, type LocationFacts } from './objectives.ts';
 import type { RoutingRules } from './rules.ts';
-import { slaDaysFor, type LocalClock } from './sla.ts';
+import { promiseReader, slaDaysFor, type LocalClock } from './sla.ts';
 import type { Candidate, DeliveryMethod, Exclusion, PlanOrder, StockSnapshot } from './types.ts';
 
 /** One candidate as the planner sees it: its stock of the order's SKUs, what excludes it, its facts. */
@@ -41,46 +41,50 @@ export interface AssessContext {
   placedAt: (timeZone: string) => LocalClock;
 }
 
-function availableAt(stock: StockSnapshot, locationId: string, skus: readonly string[]): number[] {
-  const row = stock.get(locationId);
-  const available = new Array<number>(skus.length).fill(0);
-  if (row === undefined) return available;
-  for (let i = 0; i < skus.length; i++) {
-    const units = row.get(skus[i]!);
-    if (units !== undefined && units > 0 && Number.isFinite(units)) available[i] = Math.floor(units);
-  }
-  return available;
-}
-
 /** Reads stock, applies every filter and computes the facts of each candidate (in the given order). */
 export function assessCandidates(
   candidates: readonly Candidate[],
   stock: StockSnapshot,
   context: AssessContext,
 ): Assessment[] {
-  const filterContext = {
+  const exclude = exclusionFilter({
     order: context.order,
     rules: context.rules,
     method: context.method,
     excluded: new Set(context.order.excludedLocationIds),
     clockAt: context.nowAt,
-  };
-  const factsContext = {
+  });
+  const slaDays = slaDaysFor(context.rules, context.order.channelId);
+  const factsContext: FactsContext = {
     rules: context.rules,
     method: context.method,
     destination: context.order.destination,
-    slaDays: slaDaysFor(context.rules, context.order.channelId),
+    slaDays,
     nowAt: context.nowAt,
     placedAt: context.placedAt,
+    promiseAt: promiseReader(context.nowAt, context.placedAt, slaDays),
   };
-  return candidates.map((candidate) => {
-    const available = availableAt(stock, candidate.id, context.skus);
-    const holdsOrderSku = available.some((units) => units > 0);
-    return {
+  const { skus } = context;
+  const skuCount = skus.length;
+  const assessments = new Array<Assessment>(candidates.length);
+  for (let i = 0; i < candidates.length; i++) {
+    const candidate = candidates[i]!;
+    // Available units per SKU of the order: missing, negative or non-finite entries count as none.
+    const row = stock.get(candidate.id);
+    const available = new Array<number>(skuCount);
+    let holdsOrderSku = false;
+    for (let sku = 0; sku < skuCount; sku++) {
+      const units = row === undefined ? undefined : row.get(skus[sku]!);
+      const usable = units !== undefined && units > 0 && Number.isFinite(units) ? Math.floor(units) : 0;
+      available[sku] = usable;
+      if (usable > 0) holdsOrderSku = true;
+    }
+    assessments[i] = {
       candidate,
       available,
-      exclusions: exclusionsFor(candidate, holdsOrderSku, filterContext),
+      exclusions: exclude(candidate, holdsOrderSku),
       facts: locationFacts(candidate, factsContext),
     };
-  });
+  }
+  return assessments;
 }

@@ -1,3 +1,4 @@
+import { float64s, int32s, Slot } from './scratch.ts';
 import { beats, type Budget, type Limit, type SearchPlan, type SearchProblem } from './search-types.ts';
 
 /**
@@ -82,7 +83,7 @@ function record(state: State): void {
   }
   locations.sort((a, b) => a - b);
   state.best = { backordered: state.backordered, total, locations, cells };
-  state.limit = { backordered: state.backordered, total };
+  state.limit = state.best;
 }
 
 /** Leaves `units` of a line unallocated (negative `units` undoes it). */
@@ -197,7 +198,10 @@ function assignSplit(state: State, line: number, slot: number, remaining: number
   }
 }
 
-/** Working memory for assigning lines to sets of up to `maxSlots` locations, reused from set to set. */
+/**
+ * Working memory for assigning lines to sets of up to `maxSlots` locations, reused from set to set
+ * (its arrays are the shared scratch arrays: one assigner per search at a time).
+ */
 export interface Assigner {
   state: State;
 }
@@ -212,19 +216,19 @@ export function createAssigner(problem: SearchProblem, maxSlots: number): Assign
       set: [],
       k: 0,
       skuCount,
-      stock: new Float64Array(slots * skuCount),
-      demand: new Float64Array(skuCount),
-      supply: new Float64Array(skuCount),
-      required: new Float64Array(skuCount),
-      weight: new Float64Array(slots),
-      used: new Int32Array(slots),
+      stock: float64s(Slot.Stock, slots * skuCount),
+      demand: float64s(Slot.Demand, skuCount),
+      supply: float64s(Slot.Supply, skuCount),
+      required: float64s(Slot.Required, skuCount),
+      weight: float64s(Slot.Weight, slots),
+      used: int32s(Slot.Used, slots),
       unused: 0,
-      quantity: new Int32Array(lines * slots),
+      quantity: int32s(Slot.Quantity, lines * slots),
       fixed: 0,
       variable: 0,
       backordered: 0,
-      backorderRest: new Float64Array(lines + 1),
-      touchRest: new Float64Array(lines + 1),
+      backorderRest: float64s(Slot.BackorderRest, lines + 1),
+      touchRest: float64s(Slot.TouchRest, lines + 1),
       requireAll: false,
       limit: null,
       best: null,
@@ -240,14 +244,14 @@ function loadSet(state: State, set: readonly number[]): void {
   state.k = k;
   state.fixed = 0;
   state.supply.fill(0);
-  set.forEach((index, slot) => {
-    const location = problem.locations[index]!;
+  for (let slot = 0; slot < k; slot++) {
+    const location = problem.locations[set[slot]!]!;
     state.fixed += location.fixed;
     for (let sku = 0; sku < skuCount; sku++) {
       state.stock[slot * skuCount + sku] = location.stock[sku]!;
       state.supply[sku]! += location.stock[sku]!;
     }
-  });
+  }
   state.demand.fill(0);
   state.required.fill(0);
   for (const line of problem.lines) {

@@ -69,47 +69,80 @@ function describeRules(rules: RoutingRules, channelId: string, slaDays: number):
   ].join('');
 }
 
-/** Line ids for which `keep` holds, in an array of exactly that length (thousands are built per decision). */
-function lineIdsWhere(
-  context: ExplainContext,
-  available: readonly number[],
-  keep: (units: number, quantity: number) => boolean,
-) {
-  const { lines, lineSku } = context;
-  let count = 0;
-  for (let i = 0; i < lines.length; i++) if (keep(available[lineSku[i]!]!, lines[i]!.quantity)) count += 1;
+/** Line ids whose bit is set in `mask` (line i ↔ bit i), in an array of exactly that length. */
+function lineIdsOf(lines: readonly PlanLine[], mask: number, count: number): string[] {
   const ids = new Array<string>(count);
   let at = 0;
-  for (let i = 0; i < lines.length; i++)
-    if (keep(available[lineSku[i]!]!, lines[i]!.quantity)) ids[at++] = lines[i]!.lineId;
+  for (let i = 0; at < count; i++) if ((mask & (1 << i)) !== 0) ids[at++] = lines[i]!.lineId;
   return ids;
 }
 
-const fills = (units: number, quantity: number) => units >= quantity;
-const holds = (units: number) => units > 0;
+/** Line ids for which `keep` holds (orders of more lines than a mask has bits). */
+function lineIdsWhere(context: ExplainContext, available: readonly number[], fill: boolean): string[] {
+  const { lines, lineSku } = context;
+  const ids: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const units = available[lineSku[i]!]!;
+    if (fill ? units >= lines[i]!.quantity : units > 0) ids.push(lines[i]!.lineId);
+  }
+  return ids;
+}
 
-function candidateScores(assessment: Assessment, context: ExplainContext) {
+/** Lines tracked as bits of an int32 mask. */
+const MASK_LINES = 30;
+
+function candidateExplanation(
+  assessment: Assessment,
+  context: ExplainContext,
+  chosen: ReadonlySet<string>,
+  runnerUp: ReadonlySet<string>,
+): CandidateExplanation {
   const { candidate, facts, available } = assessment;
+  const { lines, lineSku } = context;
   let weightGrams = 0;
-  context.lines.forEach((line, index) => {
-    weightGrams += Math.min(available[context.lineSku[index]!]!, line.quantity) * line.weightGrams;
-  });
-  const linesCovered = lineIdsWhere(context, available, fills);
-  const linesHeld = lineIdsWhere(context, available, holds);
+  let covered = 0;
+  let held = 0;
+  let coveredCount = 0;
+  let heldCount = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const units = available[lineSku[i]!]!;
+    weightGrams += Math.min(units, line.quantity) * line.weightGrams;
+    if (i < MASK_LINES) {
+      if (units >= line.quantity) {
+        covered |= 1 << i;
+        coveredCount += 1;
+      }
+      if (units > 0) {
+        held |= 1 << i;
+        heldCount += 1;
+      }
+    }
+  }
+  const masked = lines.length <= MASK_LINES;
   return {
-    distanceKm: facts.distanceKm,
-    zone: facts.zone,
-    costMinor: shipmentCostMinor(facts.rate, weightGrams),
-    transitDays: facts.promise.transitDays,
-    pastCutoff: facts.promise.pastCutoff,
-    promisedDate: facts.promise.promisedDate,
-    daysLate: facts.promise.daysLate,
-    priority: candidate.priority,
-    capacityRemaining:
-      candidate.dailyCapacity === null ? null : Math.max(0, candidate.dailyCapacity - candidate.capacityUsedToday),
-    linesCovered,
-    linesHeld,
-    fixedScore: facts.fixedScore,
+    locationId: candidate.id,
+    name: candidate.name,
+    type: candidate.type,
+    eligible: assessment.exclusions.length === 0,
+    excludedBy: assessment.exclusions,
+    scores: {
+      distanceKm: facts.distanceKm,
+      zone: facts.zone,
+      costMinor: shipmentCostMinor(facts.rate, weightGrams),
+      transitDays: facts.promise.transitDays,
+      pastCutoff: facts.promise.pastCutoff,
+      promisedDate: facts.promise.promisedDate,
+      daysLate: facts.promise.daysLate,
+      priority: candidate.priority,
+      capacityRemaining:
+        candidate.dailyCapacity === null ? null : Math.max(0, candidate.dailyCapacity - candidate.capacityUsedToday),
+      linesCovered: masked ? lineIdsOf(lines, covered, coveredCount) : lineIdsWhere(context, available, true),
+      linesHeld: masked ? lineIdsOf(lines, held, heldCount) : lineIdsWhere(context, available, false),
+      fixedScore: facts.fixedScore,
+    },
+    chosen: chosen.has(candidate.id),
+    inRunnerUp: runnerUp.has(candidate.id),
   };
 }
 
@@ -119,16 +152,10 @@ export function explainCandidates(
   chosen: ReadonlySet<string>,
   runnerUp: ReadonlySet<string>,
 ): CandidateExplanation[] {
-  return context.assessments.map((assessment) => ({
-    locationId: assessment.candidate.id,
-    name: assessment.candidate.name,
-    type: assessment.candidate.type,
-    eligible: assessment.exclusions.length === 0,
-    excludedBy: assessment.exclusions,
-    scores: candidateScores(assessment, context),
-    chosen: chosen.has(assessment.candidate.id),
-    inRunnerUp: runnerUp.has(assessment.candidate.id),
-  }));
+  const { assessments } = context;
+  const out = new Array<CandidateExplanation>(assessments.length);
+  for (let i = 0; i < assessments.length; i++) out[i] = candidateExplanation(assessments[i]!, context, chosen, runnerUp);
+  return out;
 }
 
 function nameOf(context: ExplainContext, locationId: string): string {

@@ -1,6 +1,8 @@
 import type { RoutingRules } from './rules.ts';
 import { formatMinutes, isPastCutoff, type LocalClock } from './sla.ts';
-import type { Candidate, DeliveryMethod, Exclusion, FilterCode, PlanOrder } from './types.ts';
+import { filterCodes, type Candidate, type DeliveryMethod, type Exclusion, type FilterCode, type PlanOrder } from './types.ts';
+
+const filterCount = filterCodes.length;
 
 /** What each filter means, for a legend in the console and the rules editor. */
 export const filterDescriptions: Record<FilterCode, string> = {
@@ -36,24 +38,28 @@ interface FixedExclusions {
 
 const fixedExclusions = new WeakMap<FilterContext, FixedExclusions>();
 
+function buildFixed(context: FilterContext): FixedExclusions {
+  const { order, method } = context;
+  return {
+    inactive: { code: 'inactive', reason: 'The location is deactivated.' },
+    notInGroup: { code: 'not_in_channel_group', reason: `Not in the location group of channel ${order.channelId}.` },
+    excluded: { code: 'excluded', reason: 'Excluded by the order (it rejected this order earlier).' },
+    notPickupLocation: {
+      code: 'not_pickup_location',
+      reason: `The customer chose ${order.pickupLocationId ?? 'no store'} for ${method}.`,
+    },
+    noCoordinates: {
+      code: 'no_coordinates',
+      reason: 'No latitude/longitude on file, so distance and rate are unknown.',
+    },
+    noStock: { code: 'no_stock', reason: "Holds none of the order's SKUs." },
+  };
+}
+
 function fixedFor(context: FilterContext): FixedExclusions {
   let fixed = fixedExclusions.get(context);
   if (fixed === undefined) {
-    const { order, method } = context;
-    fixed = {
-      inactive: { code: 'inactive', reason: 'The location is deactivated.' },
-      notInGroup: { code: 'not_in_channel_group', reason: `Not in the location group of channel ${order.channelId}.` },
-      excluded: { code: 'excluded', reason: 'Excluded by the order (it rejected this order earlier).' },
-      notPickupLocation: {
-        code: 'not_pickup_location',
-        reason: `The customer chose ${order.pickupLocationId ?? 'no store'} for ${method}.`,
-      },
-      noCoordinates: {
-        code: 'no_coordinates',
-        reason: 'No latitude/longitude on file, so distance and rate are unknown.',
-      },
-      noStock: { code: 'no_stock', reason: "Holds none of the order's SKUs." },
-    };
+    fixed = buildFixed(context);
     fixedExclusions.set(context, fixed);
   }
   return fixed;
@@ -64,6 +70,49 @@ const capabilityFor: Record<DeliveryMethod, 'ship' | 'pickup' | 'curbside'> = {
   pickup: 'pickup',
   curbside: 'curbside',
 };
+
+/** Digits 1… for the known capabilities (0 = unknown), so a capability list can key a cache. */
+function capabilityDigit(capability: string): number {
+  switch (capability) {
+    case 'ship':
+      return 1;
+    case 'pickup':
+      return 2;
+    case 'curbside':
+      return 3;
+    case 'returns':
+      return 4;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * missing_capability exclusions by (needed capability, the location's capability list in order):
+ * the reason depends on nothing else, and networks repeat a few capability lists over many
+ * locations. Shared between candidates and decisions, so frozen.
+ */
+const capabilityExclusions = new Map<number, Exclusion>();
+
+function missingCapability(needed: 'ship' | 'pickup' | 'curbside', capabilities: readonly string[]): Exclusion {
+  // The needed capability and then each listed one as a base-5 digit (all digits ≥ 1, so distinct lists give distinct keys).
+  let key = capabilityDigit(needed);
+  if (capabilities.length <= 8) {
+    for (let i = 0; i < capabilities.length && key > 0; i++) {
+      const digit = capabilityDigit(capabilities[i]!);
+      key = digit === 0 ? 0 : key * 5 + digit;
+    }
+  } else {
+    key = 0;
+  }
+  let exclusion = key > 0 ? capabilityExclusions.get(key) : undefined;
+  if (exclusion === undefined) {
+    const has = capabilities.length > 0 ? capabilities.join(', ') : 'none';
+    exclusion = { code: 'missing_capability', reason: `Cannot ${needed} (capabilities: ${has}).` };
+    if (key > 0) capabilityExclusions.set(key, Object.freeze(exclusion));
+  }
+  return exclusion;
+}
 
 function capacityExclusion(candidate: Candidate): Exclusion | null {
   if (candidate.dailyCapacity === null) return null;
@@ -87,26 +136,38 @@ function cutoffExclusion(candidate: Candidate, context: FilterContext): Exclusio
   };
 }
 
-function addMethodExclusions(
-  out: Exclusion[],
-  candidate: Candidate,
-  context: FilterContext,
-  fixed: FixedExclusions,
-): void {
+/** Exclusions being collected for one candidate (at most one per filter), copied out at its exact length. */
+const found: Exclusion[] = new Array<Exclusion>(filterCount);
+let foundCount = 0;
+
+function note(exclusion: Exclusion): void {
+  found[foundCount++] = exclusion;
+}
+
+function collect(candidate: Candidate, holdsOrderSku: boolean, context: FilterContext, fixed: FixedExclusions) {
   const { method, order } = context;
-  if (method !== 'ship' && candidate.id !== order.pickupLocationId) out.push(fixed.notPickupLocation);
+  foundCount = 0;
+  if (!candidate.active) note(fixed.inactive);
+  if (!candidate.inChannelGroup) note(fixed.notInGroup);
+  if (context.excluded.has(candidate.id)) note(fixed.excluded);
+  if (method !== 'ship' && candidate.id !== order.pickupLocationId) note(fixed.notPickupLocation);
   const needed = capabilityFor[method];
-  if (!candidate.capabilities.includes(needed)) {
-    const has = candidate.capabilities.length > 0 ? candidate.capabilities.join(', ') : 'none';
-    out.push({ code: 'missing_capability', reason: `Cannot ${needed} (capabilities: ${has}).` });
-  }
+  if (!candidate.capabilities.includes(needed)) note(missingCapability(needed, candidate.capabilities));
   if (
     method === 'ship' &&
     order.destination !== null &&
     (candidate.latitude === null || candidate.longitude === null)
   ) {
-    out.push(fixed.noCoordinates);
+    note(fixed.noCoordinates);
   }
+  const capacity = capacityExclusion(candidate);
+  if (capacity !== null) note(capacity);
+  const cutoff = cutoffExclusion(candidate, context);
+  if (cutoff !== null) note(cutoff);
+  if (!holdsOrderSku) note(fixed.noStock);
+  const out: Exclusion[] = foundCount === 0 ? [] : new Array<Exclusion>(foundCount);
+  for (let i = 0; i < foundCount; i++) out[i] = found[i]!;
+  return out;
 }
 
 /**
@@ -115,16 +176,11 @@ function addMethodExclusions(
  * Exclusions whose reason does not depend on the candidate are shared between candidates.
  */
 export function exclusionsFor(candidate: Candidate, holdsOrderSku: boolean, context: FilterContext): Exclusion[] {
-  const fixed = fixedFor(context);
-  const out: Exclusion[] = [];
-  if (!candidate.active) out.push(fixed.inactive);
-  if (!candidate.inChannelGroup) out.push(fixed.notInGroup);
-  if (context.excluded.has(candidate.id)) out.push(fixed.excluded);
-  addMethodExclusions(out, candidate, context, fixed);
-  const capacity = capacityExclusion(candidate);
-  if (capacity !== null) out.push(capacity);
-  const cutoff = cutoffExclusion(candidate, context);
-  if (cutoff !== null) out.push(cutoff);
-  if (!holdsOrderSku) out.push(fixed.noStock);
-  return out;
+  return collect(candidate, holdsOrderSku, context, fixedFor(context));
+}
+
+/** exclusionsFor for every candidate of one decision, with the shared exclusions built once. */
+export function exclusionFilter(context: FilterContext): (candidate: Candidate, holdsOrderSku: boolean) => Exclusion[] {
+  const fixed = buildFixed(context);
+  return (candidate, holdsOrderSku) => collect(candidate, holdsOrderSku, context, fixed);
 }

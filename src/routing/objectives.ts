@@ -1,15 +1,8 @@
-import { haversineKm } from './geo.ts';
-import { rateFor, shipmentCostMinor } from './rates.ts';
+import { haversineKmBetween } from './geo.ts';
+import { bandFor, shipmentCostMinor } from './rates.ts';
 import type { RoutingRules, ZoneRate } from './rules.ts';
-import { promiseDelivery, transitDaysFor, type DeliveryPromise, type LocalClock } from './sla.ts';
-import {
-  criterionNames,
-  type Candidate,
-  type Coordinates,
-  type Criteria,
-  type DeliveryMethod,
-  type Objective,
-} from './types.ts';
+import { promiseDelivery, type DeliveryPromise, type LocalClock } from './sla.ts';
+import { criterionNames, type Candidate, type Coordinates, type Criteria, type DeliveryMethod, type Objective } from './types.ts';
 
 /**
  * What a location costs the plan merely by shipping (distance, zone, promise, priority): it does
@@ -35,13 +28,18 @@ export interface FactsContext {
   /** The decision time and the placement time, each read in a given time zone. */
   nowAt: (timeZone: string) => LocalClock;
   placedAt: (timeZone: string) => LocalClock;
+  /**
+   * Optional: the decision's promise for a time zone, cut-off and transit time (see promiseReader),
+   * so candidates that share all three share one promise object instead of building their own.
+   */
+  promiseAt?: (timeZone: string, cutoffTime: string | null, transitDays: number) => DeliveryPromise;
 }
 
 const NO_CARRIER: ZoneRate = { baseMinor: 0, perKgMinor: 0 };
 
 function distanceFrom(candidate: Candidate, destination: Coordinates | null): number | null {
   if (destination === null || candidate.latitude === null || candidate.longitude === null) return null;
-  return haversineKm({ latitude: candidate.latitude, longitude: candidate.longitude }, destination);
+  return haversineKmBetween(candidate.latitude, candidate.longitude, destination.latitude, destination.longitude);
 }
 
 /** The per-location facts behind every criterion but balance and the weight-dependent rate. */
@@ -50,15 +48,26 @@ export function locationFacts(candidate: Candidate, context: FactsContext): Loca
   const shipping = method === 'ship';
   const distanceKm = shipping ? distanceFrom(candidate, context.destination) : 0;
   const km = distanceKm ?? 0;
-  const zoned = shipping ? rateFor(rules.rateTable, km) : null;
-  const rate = zoned === null ? NO_CARRIER : zoned.rate;
-  const promise = promiseDelivery({
-    now: context.nowAt(candidate.timezone),
-    placed: context.placedAt(candidate.timezone),
-    cutoffTime: candidate.cutoffTime,
-    transitDays: shipping ? transitDaysFor(rules, km) : 0,
-    slaDays: context.slaDays,
-  });
+  let zone: string | null = null;
+  let rate = NO_CARRIER;
+  let transitDays = 0;
+  if (shipping) {
+    zone = bandFor(rules.rateTable.bands, km).zone;
+    const zoneRate = rules.rateTable.zones[zone];
+    if (zoneRate === undefined) throw new Error(`zone "${zone}" has no rate (validateRules)`);
+    rate = zoneRate;
+    transitDays = bandFor(rules.transitDays, km).days;
+  }
+  const promise =
+    context.promiseAt === undefined
+      ? promiseDelivery({
+          now: context.nowAt(candidate.timezone),
+          placed: context.placedAt(candidate.timezone),
+          cutoffTime: candidate.cutoffTime,
+          transitDays,
+          slaDays: context.slaDays,
+        })
+      : context.promiseAt(candidate.timezone, candidate.cutoffTime, transitDays);
   const w = rules.weights;
   const fixedScore =
     w.shipments +
@@ -66,7 +75,7 @@ export function locationFacts(candidate: Candidate, context: FactsContext): Loca
     w.sla * promise.daysLate +
     w.cost * rate.baseMinor -
     w.priority * candidate.priority;
-  return { distanceKm, zone: zoned?.zone ?? null, rate, promise, priority: candidate.priority, fixedScore };
+  return { distanceKm, zone, rate, promise, priority: candidate.priority, fixedScore };
 }
 
 /** One shipment of a plan, as the objective sees it. */

@@ -1,12 +1,6 @@
 import { assignLines, createAssigner, type Assigner } from './assign.ts';
-import {
-  beats,
-  type Budget,
-  type Limit,
-  type SearchOutcome,
-  type SearchPlan,
-  type SearchProblem,
-} from './search-types.ts';
+import { float64s, int32s, Slot } from './scratch.ts';
+import { beats, type Budget, type SearchOutcome, type SearchPlan, type SearchProblem } from './search-types.ts';
 
 /**
  * The optimiser. Location sets are enumerated by increasing size (up to maxShipments, and up to
@@ -37,7 +31,7 @@ interface Enumeration {
   problem: SearchProblem;
   assigner: Assigner;
   /** Location indices: input order for single locations, then by ascending fixed score (sortByFixed). */
-  order: number[];
+  order: Int32Array;
   /** Fixed score, coverage mask, … per position of `order`. */
   fixed: Float64Array;
   /** prefix[i] = Σ fixed of the first i locations in `order` (once sorted). */
@@ -66,35 +60,35 @@ function bitCount(mask: number): number {
 const sameSet = (a: SearchPlan, b: SearchPlan): boolean =>
   a.locations.length === b.locations.length && a.locations.every((location, i) => location === b.locations[i]);
 
-const keyOf = (plan: SearchPlan | null): Limit | null =>
-  plan === null ? null : { backordered: plan.backordered, total: plan.total };
-
+// A plan is its own (backordered, total) limit: plans are never changed once recorded.
 function consider(e: Enumeration, plan: SearchPlan): void {
   if (e.best === null) {
     e.best = plan;
-  } else if (beats(plan.backordered, plan.total, keyOf(e.best))) {
+  } else if (beats(plan.backordered, plan.total, e.best)) {
     if (!sameSet(plan, e.best)) e.runnerUp = e.best;
     e.best = plan;
-  } else if (!sameSet(plan, e.best) && beats(plan.backordered, plan.total, keyOf(e.runnerUp))) {
+  } else if (!sameSet(plan, e.best) && beats(plan.backordered, plan.total, e.runnerUp)) {
     e.runnerUp = plan;
   }
 }
 
-function masks(problem: SearchProblem, order: number[]): { fullMask: Int32Array; required: number } {
+/** Coverage masks per location (input order) of the tracked lines: required, unsplit, the first MASK_LINES. */
+function masks(problem: SearchProblem, n: number): { fullMask: Int32Array; required: number } {
+  const { lines, locations } = problem;
   const tracked: number[] = [];
-  problem.lines.forEach((line, index) => {
-    if (!line.backorder && !line.split && tracked.length < MASK_LINES) tracked.push(index);
-  });
-  const fullMask = new Int32Array(order.length);
-  order.forEach((location, position) => {
-    const stock = problem.locations[location]!.stock;
+  for (let line = 0; line < lines.length && tracked.length < MASK_LINES; line++) {
+    if (!lines[line]!.backorder && !lines[line]!.split) tracked.push(line);
+  }
+  const fullMask = int32s(Slot.Mask, n);
+  for (let location = 0; location < n; location++) {
+    const stock = locations[location]!.stock;
     let mask = 0;
-    tracked.forEach((line, bit) => {
-      const spec = problem.lines[line]!;
+    for (let bit = 0; bit < tracked.length; bit++) {
+      const spec = lines[tracked[bit]!]!;
       if (stock[spec.sku]! >= spec.quantity) mask |= 1 << bit;
-    });
-    fullMask[position] = mask;
-  });
+    }
+    fullMask[location] = mask;
+  }
   return { fullMask, required: tracked.length === 0 ? 0 : (1 << tracked.length) - 1 };
 }
 
@@ -114,19 +108,22 @@ function backorderFloor(problem: SearchProblem): number {
 
 function prepare(problem: SearchProblem, largest: number): Enumeration {
   const n = problem.locations.length;
-  const order = Array.from({ length: n }, (_, i) => i);
-  const fixed = new Float64Array(n);
-  for (let i = 0; i < n; i++) fixed[i] = problem.locations[i]!.fixed;
-  const { fullMask, required } = masks(problem, order);
+  const order = int32s(Slot.Order, n);
+  const fixed = float64s(Slot.Fixed, n);
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    fixed[i] = problem.locations[i]!.fixed;
+  }
+  const { fullMask, required } = masks(problem, n);
   return {
     problem,
     assigner: createAssigner(problem, largest),
     order,
     fixed,
-    prefix: new Float64Array(0),
+    prefix: float64s(Slot.Prefix, 0),
     fullMask,
-    suffixMask: new Int32Array(0),
-    suffixMostBits: new Int32Array(0),
+    suffixMask: int32s(Slot.SuffixMask, 0),
+    suffixMostBits: int32s(Slot.SuffixMostBits, 0),
     required,
     backorderFloor: backorderFloor(problem),
     chosen: [],
@@ -142,13 +139,20 @@ function sortByFixed(e: Enumeration): void {
   const n = e.order.length;
   const byIndex = e.fixed;
   const masksByIndex = e.fullMask;
-  e.order = e.order.slice().sort((a, b) => byIndex[a]! - byIndex[b]! || a - b);
-  e.fixed = Float64Array.from(e.order, (i) => byIndex[i]!);
-  e.fullMask = Int32Array.from(e.order, (i) => masksByIndex[i]!);
-  e.prefix = new Float64Array(n + 1);
+  const order = int32s(Slot.OrderSorted, n);
+  order.set(e.order);
+  order.sort((a, b) => byIndex[a]! - byIndex[b]! || a - b);
+  e.order = order;
+  e.fixed = float64s(Slot.FixedSorted, n);
+  e.fullMask = int32s(Slot.MaskSorted, n);
+  for (let i = 0; i < n; i++) {
+    e.fixed[i] = byIndex[order[i]!]!;
+    e.fullMask[i] = masksByIndex[order[i]!]!;
+  }
+  e.prefix = float64s(Slot.Prefix, n + 1);
   for (let i = 0; i < n; i++) e.prefix[i + 1] = e.prefix[i]! + e.fixed[i]!;
-  e.suffixMask = new Int32Array(n + 1);
-  e.suffixMostBits = new Int32Array(n + 1);
+  e.suffixMask = int32s(Slot.SuffixMask, n + 1);
+  e.suffixMostBits = int32s(Slot.SuffixMostBits, n + 1);
   for (let i = n - 1; i >= 0; i--) {
     e.suffixMask[i] = e.suffixMask[i + 1]! | e.fullMask[i]!;
     e.suffixMostBits[i] = Math.max(e.suffixMostBits[i + 1]!, bitCount(e.fullMask[i]!));
@@ -160,22 +164,25 @@ function cheapestPair(fixed: Float64Array): { sum: number; negative: boolean } {
   let first = Infinity;
   let second = Infinity;
   let negative = false;
-  for (const value of fixed) {
+  for (let i = 0; i < fixed.length; i++) {
+    const value = fixed[i]!;
     if (value < 0) negative = true;
-    if (value < first) [first, second] = [value, first];
-    else if (value < second) second = value;
+    if (value < first) {
+      second = first;
+      first = value;
+    } else if (value < second) second = value;
   }
   return { sum: first + second, negative };
 }
 
 /** False when no set whose fixed scores add up to `bound` can beat the runner-up. */
 function mayBeat(e: Enumeration, bound: number): boolean {
-  return beats(e.backorderFloor, bound, keyOf(e.runnerUp));
+  return beats(e.backorderFloor, bound, e.runnerUp);
 }
 
 function evaluate(e: Enumeration): void {
   e.setsEvaluated += 1;
-  const plan = assignLines(e.assigner, e.chosen, keyOf(e.runnerUp), true, e.budget);
+  const plan = assignLines(e.assigner, e.chosen, e.runnerUp, true, e.budget);
   if (plan !== null) consider(e, plan);
 }
 
@@ -278,7 +285,7 @@ export function search(problem: SearchProblem): SearchOutcome {
   if (e.budget.exhausted) {
     const greedy = greedyPlan(e, largest);
     if (greedy !== null) {
-      greedyFallback = e.best === null || beats(greedy.backordered, greedy.total, keyOf(e.best));
+      greedyFallback = e.best === null || beats(greedy.backordered, greedy.total, e.best);
       consider(e, greedy);
     }
   }

@@ -183,3 +183,36 @@ export function promiseDelivery(input: PromiseInput): DeliveryPromise {
     daysLate: Math.max(0, promisedDay - deadlineDay),
   };
 }
+
+/**
+ * The promises of one decision: candidates in the same time zone with the same cut-off and transit
+ * days get the same promise, so it is built once per combination (a handful per decision) and
+ * shared. The clocks are the decision's readers (clockReader).
+ */
+export function promiseReader(
+  nowAt: (timeZone: string) => LocalClock,
+  placedAt: (timeZone: string) => LocalClock,
+  slaDays: number,
+): (timeZone: string, cutoffTime: string | null, transitDays: number) => DeliveryPromise {
+  const byZone = new Map<string, Map<string | null, DeliveryPromise[]>>();
+  return (timeZone, cutoffTime, transitDays) => {
+    let byCutoff = byZone.get(timeZone);
+    if (byCutoff === undefined) {
+      byCutoff = new Map();
+      byZone.set(timeZone, byCutoff);
+    }
+    let byTransit = byCutoff.get(cutoffTime);
+    if (byTransit === undefined) {
+      byTransit = [];
+      byCutoff.set(cutoffTime, byTransit);
+    }
+    // Transit days are small integers (validateRules); anything else is simply not shared.
+    const shared = Number.isSafeInteger(transitDays) && transitDays >= 0 && transitDays < 64;
+    let promise = shared ? byTransit[transitDays] : undefined;
+    if (promise === undefined) {
+      promise = promiseDelivery({ now: nowAt(timeZone), placed: placedAt(timeZone), cutoffTime, transitDays, slaDays });
+      if (shared) byTransit[transitDays] = promise;
+    }
+    return promise;
+  };
+}
