@@ -1,17 +1,46 @@
 import { exclusionFilter } from './filters.ts';
-import { locationFacts, type FactsContext, type LocationFacts } from './objectives.ts';
+import { factsAt, factsColumns, measureLocation, type FactsColumns, type FactsContext, type LocationFacts } from './objectives.ts';
 import type { RoutingRules } from './rules.ts';
 import { promiseReader, slaDaysFor, type LocalClock } from './sla.ts';
 import type { Candidate, DeliveryMethod, Exclusion, PlanOrder, StockSnapshot } from './types.ts';
 
-/** One candidate as the planner sees it: its stock of the order's SKUs, what excludes it, its facts. */
-export interface Assessment {
-  candidate: Candidate;
-  /** Available units per SKU index of the order (≥ 0). */
+/**
+ * Every candidate of one decision as the planner sees it — its stock of the order's SKUs, what
+ * excludes it, its facts — column by column, index = the candidate's position in the input. A
+ * decision looks at hundreds of candidates and uses a handful: columns of numbers and shared
+ * references cost a fraction of an object per candidate, and the explanation is built from them once.
+ */
+export interface Assessment extends FactsColumns {
+  candidates: readonly Candidate[];
+  skuCount: number;
+  /** available[candidate × skuCount + sku]: units of the order's SKU index `sku` (≥ 0). */
   available: number[];
-  exclusions: Exclusion[];
-  facts: LocationFacts;
+  /** Every filter that excludes each candidate; empty = eligible. */
+  exclusions: Exclusion[][];
 }
+
+export const isEligible = (assessment: Assessment, index: number): boolean =>
+  assessment.exclusions[index]!.length === 0;
+
+export const availableAt = (assessment: Assessment, index: number, sku: number): number =>
+  assessment.available[index * assessment.skuCount + sku]!;
+
+/** The eligible candidates' indices, in input order. */
+export function eligibleIndices(assessment: Assessment): number[] {
+  const indices: number[] = [];
+  for (let i = 0; i < assessment.exclusions.length; i++) if (assessment.exclusions[i]!.length === 0) indices.push(i);
+  return indices;
+}
+
+/** The index of the candidate with this id, or -1. */
+export function indexOfCandidate(assessment: Assessment, locationId: string | null | undefined): number {
+  const { candidates } = assessment;
+  for (let i = 0; i < candidates.length; i++) if (candidates[i]!.id === locationId) return i;
+  return -1;
+}
+
+export const factsOf = (assessment: Assessment, index: number): LocationFacts =>
+  factsAt(assessment, index, assessment.candidates[index]!);
 
 /** The order's distinct SKUs, and the SKU index of each line. */
 export interface OrderSkus {
@@ -46,7 +75,7 @@ export function assessCandidates(
   candidates: readonly Candidate[],
   stock: StockSnapshot,
   context: AssessContext,
-): Assessment[] {
+): Assessment {
   const exclude = exclusionFilter({
     order: context.order,
     rules: context.rules,
@@ -66,25 +95,28 @@ export function assessCandidates(
   };
   const { skus } = context;
   const skuCount = skus.length;
-  const assessments = new Array<Assessment>(candidates.length);
-  for (let i = 0; i < candidates.length; i++) {
+  const n = candidates.length;
+  const assessment: Assessment = {
+    candidates,
+    skuCount,
+    available: new Array<number>(n * skuCount),
+    exclusions: new Array<Exclusion[]>(n),
+    ...factsColumns(n),
+  };
+  const { available } = assessment;
+  for (let i = 0; i < n; i++) {
     const candidate = candidates[i]!;
-    // Available units per SKU of the order: missing, negative or non-finite entries count as none.
+    // Missing, negative or non-finite stock counts as none.
     const row = stock.get(candidate.id);
-    const available = new Array<number>(skuCount);
     let holdsOrderSku = false;
     for (let sku = 0; sku < skuCount; sku++) {
       const units = row === undefined ? undefined : row.get(skus[sku]!);
       const usable = units !== undefined && units > 0 && Number.isFinite(units) ? Math.floor(units) : 0;
-      available[sku] = usable;
+      available[i * skuCount + sku] = usable;
       if (usable > 0) holdsOrderSku = true;
     }
-    assessments[i] = {
-      candidate,
-      available,
-      exclusions: exclude(candidate, holdsOrderSku),
-      facts: locationFacts(candidate, factsContext),
-    };
+    assessment.exclusions[i] = exclude(candidate, holdsOrderSku);
+    measureLocation(candidate, factsContext, assessment, i);
   }
-  return assessments;
+  return assessment;
 }

@@ -1,5 +1,5 @@
 import { float64s, int32s, Slot } from './scratch.ts';
-import { beats, type Budget, type Limit, type SearchPlan, type SearchProblem } from './search-types.ts';
+import { beats, type Budget, type ColumnProblem, type Limit, type SearchPlan } from './search-types.ts';
 
 /**
  * The best assignment of the order's lines to one set of locations: a depth-first search over
@@ -8,7 +8,7 @@ import { beats, type Budget, type Limit, type SearchPlan, type SearchProblem } f
  */
 
 interface State {
-  problem: SearchProblem;
+  problem: ColumnProblem;
   set: readonly number[];
   k: number;
   skuCount: number;
@@ -41,7 +41,8 @@ const KG = 1000;
 
 function place(state: State, line: number, slot: number, quantity: number): void {
   const spec = state.problem.lines[line]!;
-  const location = state.problem.locations[state.set[slot]!]!;
+  const { locations } = state.problem;
+  const location = state.set[slot]!;
   state.stock[slot * state.skuCount + spec.sku]! -= quantity;
   state.demand[spec.sku]! -= quantity;
   state.supply[spec.sku]! -= quantity;
@@ -50,8 +51,8 @@ function place(state: State, line: number, slot: number, quantity: number): void
   const after = before + quantity * spec.weightGrams;
   state.weight[slot] = after;
   state.variable +=
-    location.perKgWeighted * (Math.ceil(after / KG) - Math.ceil(before / KG)) +
-    quantity * location.balancePerUnit[spec.sku]!;
+    locations.perKgWeighted[location]! * (Math.ceil(after / KG) - Math.ceil(before / KG)) +
+    quantity * locations.balancePerUnit[location * state.skuCount + spec.sku]!;
   state.quantity[line * state.k + slot]! += quantity;
   if (state.used[slot]!++ === 0) state.unused -= 1;
 }
@@ -206,9 +207,9 @@ export interface Assigner {
   state: State;
 }
 
-export function createAssigner(problem: SearchProblem, maxSlots: number): Assigner {
+export function createAssigner(problem: ColumnProblem, maxSlots: number): Assigner {
   const slots = Math.max(1, maxSlots);
-  const skuCount = problem.locations[0]?.stock.length ?? 0;
+  const { skuCount } = problem.locations;
   const lines = problem.lines.length;
   return {
     state: {
@@ -244,12 +245,14 @@ function loadSet(state: State, set: readonly number[]): void {
   state.k = k;
   state.fixed = 0;
   state.supply.fill(0);
+  const { locations } = problem;
   for (let slot = 0; slot < k; slot++) {
-    const location = problem.locations[set[slot]!]!;
-    state.fixed += location.fixed;
+    const location = set[slot]!;
+    state.fixed += locations.fixed[location]!;
     for (let sku = 0; sku < skuCount; sku++) {
-      state.stock[slot * skuCount + sku] = location.stock[sku]!;
-      state.supply[sku]! += location.stock[sku]!;
+      const units = locations.stock[location * skuCount + sku]!;
+      state.stock[slot * skuCount + sku] = units;
+      state.supply[sku]! += units;
     }
   }
   state.demand.fill(0);

@@ -149,7 +149,7 @@ function collect(candidate: Candidate, holdsOrderSku: boolean, context: FilterCo
   foundCount = 0;
   if (!candidate.active) note(fixed.inactive);
   if (!candidate.inChannelGroup) note(fixed.notInGroup);
-  if (context.excluded.has(candidate.id)) note(fixed.excluded);
+  if (context.excluded.size > 0 && context.excluded.has(candidate.id)) note(fixed.excluded);
   if (method !== 'ship' && candidate.id !== order.pickupLocationId) note(fixed.notPickupLocation);
   const needed = capabilityFor[method];
   if (!candidate.capabilities.includes(needed)) note(missingCapability(needed, candidate.capabilities));

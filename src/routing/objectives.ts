@@ -2,7 +2,14 @@ import { haversineKmBetween } from './geo.ts';
 import { bandFor, shipmentCostMinor } from './rates.ts';
 import type { RoutingRules, ZoneRate } from './rules.ts';
 import { promiseDelivery, type DeliveryPromise, type LocalClock } from './sla.ts';
-import { criterionNames, type Candidate, type Coordinates, type Criteria, type DeliveryMethod, type Objective } from './types.ts';
+import {
+  criterionNames,
+  type Candidate,
+  type Coordinates,
+  type Criteria,
+  type DeliveryMethod,
+  type Objective,
+} from './types.ts';
 
 /**
  * What a location costs the plan merely by shipping (distance, zone, promise, priority): it does
@@ -37,17 +44,42 @@ export interface FactsContext {
 
 const NO_CARRIER: ZoneRate = { baseMinor: 0, perKgMinor: 0 };
 
-function distanceFrom(candidate: Candidate, destination: Coordinates | null): number | null {
-  if (destination === null || candidate.latitude === null || candidate.longitude === null) return null;
-  return haversineKmBetween(candidate.latitude, candidate.longitude, destination.latitude, destination.longitude);
+/**
+ * The facts of every candidate of one decision, column by column (index = the candidate's
+ * position): plain arrays of numbers and shared references, no object per candidate.
+ */
+export interface FactsColumns {
+  /** The distance in km, or 0 when there is none to measure (then `measured` is false). */
+  km: number[];
+  /** false: no destination or no coordinates, so LocationFacts.distanceKm is null. */
+  measured: boolean[];
+  zone: (string | null)[];
+  rate: ZoneRate[];
+  promise: DeliveryPromise[];
+  fixedScore: number[];
 }
 
-/** The per-location facts behind every criterion but balance and the weight-dependent rate. */
-export function locationFacts(candidate: Candidate, context: FactsContext): LocationFacts {
-  const { rules, method } = context;
+export function factsColumns(length: number): FactsColumns {
+  return {
+    km: new Array<number>(length),
+    measured: new Array<boolean>(length),
+    zone: new Array<string | null>(length),
+    rate: new Array<ZoneRate>(length),
+    promise: new Array<DeliveryPromise>(length),
+    fixedScore: new Array<number>(length),
+  };
+}
+
+/** Computes the facts of `candidate` into row `row` of `columns`. */
+export function measureLocation(candidate: Candidate, context: FactsContext, columns: FactsColumns, row: number): void {
+  const { rules, method, destination } = context;
   const shipping = method === 'ship';
-  const distanceKm = shipping ? distanceFrom(candidate, context.destination) : 0;
-  const km = distanceKm ?? 0;
+  const measured =
+    !shipping || (destination !== null && candidate.latitude !== null && candidate.longitude !== null);
+  const km =
+    shipping && measured
+      ? haversineKmBetween(candidate.latitude!, candidate.longitude!, destination!.latitude, destination!.longitude)
+      : 0;
   let zone: string | null = null;
   let rate = NO_CARRIER;
   let transitDays = 0;
@@ -69,13 +101,36 @@ export function locationFacts(candidate: Candidate, context: FactsContext): Loca
         })
       : context.promiseAt(candidate.timezone, candidate.cutoffTime, transitDays);
   const w = rules.weights;
-  const fixedScore =
+  columns.km[row] = km;
+  columns.measured[row] = measured;
+  columns.zone[row] = zone;
+  columns.rate[row] = rate;
+  columns.promise[row] = promise;
+  columns.fixedScore[row] =
     w.shipments +
     w.distance * km +
     w.sla * promise.daysLate +
     w.cost * rate.baseMinor -
     w.priority * candidate.priority;
-  return { distanceKm, zone, rate, promise, priority: candidate.priority, fixedScore };
+}
+
+/** Row `row` of `columns` as one object (for the few locations a plan uses). */
+export function factsAt(columns: FactsColumns, row: number, candidate: Candidate): LocationFacts {
+  return {
+    distanceKm: columns.measured[row]! ? columns.km[row]! : null,
+    zone: columns.zone[row]!,
+    rate: columns.rate[row]!,
+    promise: columns.promise[row]!,
+    priority: candidate.priority,
+    fixedScore: columns.fixedScore[row]!,
+  };
+}
+
+/** The per-location facts behind every criterion but balance and the weight-dependent rate. */
+export function locationFacts(candidate: Candidate, context: FactsContext): LocationFacts {
+  const columns = factsColumns(1);
+  measureLocation(candidate, context, columns, 0);
+  return factsAt(columns, 0, candidate);
 }
 
 /** One shipment of a plan, as the objective sees it. */

@@ -15,23 +15,26 @@ export interface PlanOptions {
 export const DEFAULT_MAX_SEARCH_NODES = 20_000;
 
 /**
- * Candidate ids seen by the current call, stamped with the call's number: checking uniqueness
- * this way builds no set per decision. Cleared when it grows past a network's worth of ids.
+ * Every candidate id seen so far, with the number of the last call that saw it: checking
+ * uniqueness this way builds no set per decision and takes one lookup per id once the network's
+ * ids are known. Cleared when it grows past a network's worth of ids.
  */
-const seenIds = new Map<string, number>();
-let idStamp = 0;
+const seenIds = new Map<string, { call: number }>();
+let calls = 0;
 const MAX_SEEN_IDS = 100_000;
 
 function uniqueIds(candidates: readonly Candidate[]): boolean {
-  if (seenIds.size + candidates.length > MAX_SEEN_IDS || idStamp >= Number.MAX_SAFE_INTEGER) {
+  if (seenIds.size + candidates.length > MAX_SEEN_IDS || calls >= Number.MAX_SAFE_INTEGER) {
     seenIds.clear();
-    idStamp = 0;
+    calls = 0;
   }
-  const stamp = ++idStamp;
+  const call = ++calls;
   for (let i = 0; i < candidates.length; i++) {
     const id = candidates[i]!.id;
-    if (seenIds.get(id) === stamp) return false;
-    seenIds.set(id, stamp);
+    const seen = seenIds.get(id);
+    if (seen === undefined) seenIds.set(id, { call });
+    else if (seen.call === call) return false;
+    else seen.call = call;
   }
   return true;
 }

@@ -1,5 +1,5 @@
 /**
- * Working memory of the optimiser, reused from decision to decision. A typed array longer than a
+ * Working memory of the optimiser (its input columns included), reused from decision to decision. A typed array longer than a
  * few dozen bytes gets a backing store outside the JavaScript heap, which the garbage collector has
  * to sweep and free one by one: allocating a dozen per decision made every young-generation
  * collection pay for hundreds of them. Each slot keeps one buffer that only grows; callers get a
@@ -27,6 +27,10 @@ export const Slot = {
   Quantity: 15,
   BackorderRest: 16,
   TouchRest: 17,
+  LocationFixed: 18,
+  LocationPerKg: 19,
+  LocationStock: 20,
+  LocationBalance: 21,
 } as const;
 type SlotId = (typeof Slot)[keyof typeof Slot];
 

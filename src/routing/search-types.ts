@@ -35,6 +35,28 @@ export interface SearchProblem {
   maxNodes: number;
 }
 
+/**
+ * The same locations column by column, as the optimiser reads them: location j's fixed score is
+ * fixed[j], its stock of SKU s is stock[j × skuCount + s] (and likewise balancePerUnit). The
+ * planner fills these directly from its candidate columns, with no object per location.
+ */
+export interface LocationColumns {
+  count: number;
+  skuCount: number;
+  fixed: ArrayLike<number>;
+  perKgWeighted: ArrayLike<number>;
+  stock: ArrayLike<number>;
+  balancePerUnit: ArrayLike<number>;
+}
+
+/** A SearchProblem with its locations as columns. */
+export interface ColumnProblem {
+  lines: readonly SearchLine[];
+  locations: LocationColumns;
+  maxShipments: number;
+  maxNodes: number;
+}
+
 export interface PlanCell {
   location: number;
   line: number;

@@ -1,6 +1,14 @@
 import { assignLines, createAssigner, type Assigner } from './assign.ts';
 import { float64s, int32s, Slot } from './scratch.ts';
-import { beats, type Budget, type SearchOutcome, type SearchPlan, type SearchProblem } from './search-types.ts';
+import {
+  beats,
+  type Budget,
+  type ColumnProblem,
+  type LocationColumns,
+  type SearchOutcome,
+  type SearchPlan,
+  type SearchProblem,
+} from './search-types.ts';
 
 /**
  * The optimiser. Location sets are enumerated by increasing size (up to maxShipments, and up to
@@ -28,7 +36,7 @@ const MASK_LINES = 30;
 const GREEDY_NODES = 5_000;
 
 interface Enumeration {
-  problem: SearchProblem;
+  problem: ColumnProblem;
   assigner: Assigner;
   /** Location indices: input order for single locations, then by ascending fixed score (sortByFixed). */
   order: Int32Array;
@@ -73,32 +81,33 @@ function consider(e: Enumeration, plan: SearchPlan): void {
 }
 
 /** Coverage masks per location (input order) of the tracked lines: required, unsplit, the first MASK_LINES. */
-function masks(problem: SearchProblem, n: number): { fullMask: Int32Array; required: number } {
+function masks(problem: ColumnProblem, n: number): { fullMask: Int32Array; required: number } {
   const { lines, locations } = problem;
+  const { skuCount } = locations;
   const tracked: number[] = [];
   for (let line = 0; line < lines.length && tracked.length < MASK_LINES; line++) {
     if (!lines[line]!.backorder && !lines[line]!.split) tracked.push(line);
   }
   const fullMask = int32s(Slot.Mask, n);
   for (let location = 0; location < n; location++) {
-    const stock = locations[location]!.stock;
     let mask = 0;
     for (let bit = 0; bit < tracked.length; bit++) {
       const spec = lines[tracked[bit]!]!;
-      if (stock[spec.sku]! >= spec.quantity) mask |= 1 << bit;
+      if (locations.stock[location * skuCount + spec.sku]! >= spec.quantity) mask |= 1 << bit;
     }
     fullMask[location] = mask;
   }
   return { fullMask, required: tracked.length === 0 ? 0 : (1 << tracked.length) - 1 };
 }
 
-function backorderFloor(problem: SearchProblem): number {
+function backorderFloor(problem: ColumnProblem): number {
+  const { count, skuCount, stock } = problem.locations;
   let floor = 0;
   for (const line of problem.lines) {
     if (!line.backorder) continue;
     let reach = 0;
-    for (const location of problem.locations) {
-      const available = location.stock[line.sku]!;
+    for (let location = 0; location < count; location++) {
+      const available = stock[location * skuCount + line.sku]!;
       reach = line.split ? reach + available : Math.max(reach, available);
     }
     floor += Math.max(0, line.quantity - reach);
@@ -106,13 +115,13 @@ function backorderFloor(problem: SearchProblem): number {
   return floor;
 }
 
-function prepare(problem: SearchProblem, largest: number): Enumeration {
-  const n = problem.locations.length;
+function prepare(problem: ColumnProblem, largest: number): Enumeration {
+  const n = problem.locations.count;
   const order = int32s(Slot.Order, n);
   const fixed = float64s(Slot.Fixed, n);
   for (let i = 0; i < n; i++) {
     order[i] = i;
-    fixed[i] = problem.locations[i]!.fixed;
+    fixed[i] = problem.locations.fixed[i]!;
   }
   const { fullMask, required } = masks(problem, n);
   return {
@@ -212,10 +221,10 @@ function enumerate(e: Enumeration, start: number, need: number, mask: number, su
   }
 }
 
-function largestSetSize(problem: SearchProblem): number {
+function largestSetSize(problem: ColumnProblem): number {
   let pieces = 0;
   for (const line of problem.lines) pieces += line.split ? line.quantity : 1;
-  return Math.min(problem.maxShipments, problem.locations.length, pieces);
+  return Math.min(problem.maxShipments, problem.locations.count, pieces);
 }
 
 /** Greedy cover: repeatedly add the location that fills the most outstanding units. */
@@ -224,7 +233,7 @@ function greedyPlan(e: Enumeration, largest: number): SearchPlan | null {
   const remaining = problem.lines.map((line) => line.quantity);
   const fills = (position: number, line: number): number => {
     const spec = problem.lines[line]!;
-    const available = problem.locations[e.order[position]!]!.stock[spec.sku]!;
+    const available = problem.locations.stock[e.order[position]! * problem.locations.skuCount + spec.sku]!;
     const rest = remaining[line]!;
     if (spec.split) return Math.min(rest, available);
     return available >= rest ? rest : spec.backorder ? Math.min(rest, available) : 0;
@@ -276,7 +285,35 @@ function larger(e: Enumeration, largest: number): void {
   }
 }
 
+/** The locations of a SearchProblem as columns. */
+function columnsOf(problem: SearchProblem): LocationColumns {
+  const count = problem.locations.length;
+  const skuCount = problem.locations[0]?.stock.length ?? 0;
+  const columns = {
+    count,
+    skuCount,
+    fixed: new Float64Array(count),
+    perKgWeighted: new Float64Array(count),
+    stock: new Float64Array(count * skuCount),
+    balancePerUnit: new Float64Array(count * skuCount),
+  };
+  problem.locations.forEach((location, j) => {
+    columns.fixed[j] = location.fixed;
+    columns.perKgWeighted[j] = location.perKgWeighted;
+    for (let sku = 0; sku < skuCount; sku++) {
+      columns.stock[j * skuCount + sku] = location.stock[sku]!;
+      columns.balancePerUnit[j * skuCount + sku] = location.balancePerUnit[sku]!;
+    }
+  });
+  return columns;
+}
+
 export function search(problem: SearchProblem): SearchOutcome {
+  return searchColumns({ ...problem, locations: columnsOf(problem) });
+}
+
+/** search() on locations given as columns (what the planner builds). */
+export function searchColumns(problem: ColumnProblem): SearchOutcome {
   const largest = largestSetSize(problem);
   const e = prepare(problem, largest);
   if (largest >= 1) singles(e);

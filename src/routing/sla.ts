@@ -16,7 +16,9 @@ export interface LocalClock {
 // formatter per time zone, and remember UTC offsets per quarter hour (offsets and their
 // transitions fall on quarter hours, so an offset read once holds for the whole quarter hour).
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
-const offsets = new Map<string, number>();
+/** Offset by time zone, then quarter-hour number (no key string to build per reading). */
+const offsets = new Map<string, Map<number, number>>();
+let cachedOffsets = 0;
 const MAX_CACHED_OFFSETS = 50_000;
 const QUARTER_HOUR_MS = 900_000;
 
@@ -51,12 +53,21 @@ function offsetMinutes(formatter: Intl.DateTimeFormat, instantMs: number): numbe
 
 function cachedOffset(formatter: Intl.DateTimeFormat, timeZone: string, instantMs: number): number {
   const quarter = Math.floor(instantMs / QUARTER_HOUR_MS);
-  const key = `${timeZone}@${quarter}`;
-  let offset = offsets.get(key);
+  let byQuarter = offsets.get(timeZone);
+  let offset = byQuarter?.get(quarter);
   if (offset === undefined) {
     offset = offsetMinutes(formatter, quarter * QUARTER_HOUR_MS);
-    if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
-    offsets.set(key, offset);
+    if (cachedOffsets >= MAX_CACHED_OFFSETS) {
+      offsets.clear();
+      cachedOffsets = 0;
+      byQuarter = undefined;
+    }
+    if (byQuarter === undefined) {
+      byQuarter = new Map();
+      offsets.set(timeZone, byQuarter);
+    }
+    byQuarter.set(quarter, offset);
+    cachedOffsets += 1;
   }
   return offset;
 }
