@@ -1,6 +1,7 @@
 import { exclusionFilter } from './filters.ts';
 import { factsAt, factsColumns, measureLocation, type FactsColumns, type FactsContext, type LocationFacts } from './objectives.ts';
 import type { RoutingRules } from './rules.ts';
+import { float64s, Slot } from './scratch.ts';
 import { promiseReader, slaDaysFor, type LocalClock } from './sla.ts';
 import type { Candidate, DeliveryMethod, Exclusion, PlanOrder, StockSnapshot } from './types.ts';
 
@@ -9,12 +10,14 @@ import type { Candidate, DeliveryMethod, Exclusion, PlanOrder, StockSnapshot } f
  * excludes it, its facts — column by column, index = the candidate's position in the input. A
  * decision looks at hundreds of candidates and uses a handful: columns of numbers and shared
  * references cost a fraction of an object per candidate, and the explanation is built from them once.
+ * The numeric columns are scratch arrays (scratch.ts), one set per delivery method: an assessment
+ * is good until the next decision assesses for the same method, so none outlives its `plan` call.
  */
 export interface Assessment extends FactsColumns {
   candidates: readonly Candidate[];
   skuCount: number;
   /** available[candidate × skuCount + sku]: units of the order's SKU index `sku` (≥ 0). */
-  available: number[];
+  available: Float64Array;
   /** Every filter that excludes each candidate; empty = eligible. */
   exclusions: Exclusion[][];
 }
@@ -27,8 +30,11 @@ export const availableAt = (assessment: Assessment, index: number, sku: number):
 
 /** The eligible candidates' indices, in input order. */
 export function eligibleIndices(assessment: Assessment): number[] {
-  const indices: number[] = [];
-  for (let i = 0; i < assessment.exclusions.length; i++) if (assessment.exclusions[i]!.length === 0) indices.push(i);
+  const { exclusions } = assessment;
+  let count = 0;
+  for (let i = 0; i < exclusions.length; i++) if (exclusions[i]!.length === 0) count += 1;
+  const indices = new Array<number>(count);
+  for (let i = 0, at = 0; at < count; i++) if (exclusions[i]!.length === 0) indices[at++] = i;
   return indices;
 }
 
@@ -96,12 +102,16 @@ export function assessCandidates(
   const { skus } = context;
   const skuCount = skus.length;
   const n = candidates.length;
+  const shipping = context.method === 'ship';
   const assessment: Assessment = {
     candidates,
     skuCount,
-    available: new Array<number>(n * skuCount),
+    available: float64s(shipping ? Slot.AvailableShip : Slot.AvailableInStore, n * skuCount),
     exclusions: new Array<Exclusion[]>(n),
-    ...factsColumns(n),
+    ...factsColumns(n, {
+      km: float64s(shipping ? Slot.KmShip : Slot.KmInStore, n),
+      fixedScore: float64s(shipping ? Slot.FixedScoreShip : Slot.FixedScoreInStore, n),
+    }),
   };
   const { available } = assessment;
   for (let i = 0; i < n; i++) {

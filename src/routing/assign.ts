@@ -244,7 +244,12 @@ function loadSet(state: State, set: readonly number[]): void {
   state.set = set;
   state.k = k;
   state.fixed = 0;
-  state.supply.fill(0);
+  // Loops, not fill(): these arrays hold a handful of entries and are reset for every set.
+  for (let sku = 0; sku < skuCount; sku++) {
+    state.supply[sku] = 0;
+    state.demand[sku] = 0;
+    state.required[sku] = 0;
+  }
   const { locations } = problem;
   for (let slot = 0; slot < k; slot++) {
     const location = set[slot]!;
@@ -255,8 +260,6 @@ function loadSet(state: State, set: readonly number[]): void {
       state.supply[sku]! += units;
     }
   }
-  state.demand.fill(0);
-  state.required.fill(0);
   for (const line of problem.lines) {
     state.demand[line.sku]! += line.quantity;
     if (!line.backorder) state.required[line.sku]! += line.quantity;
@@ -298,10 +301,13 @@ export function assignLines(
   const { state } = assigner;
   loadSet(state, set);
   loadBounds(state);
-  state.weight.fill(0, 0, set.length);
-  state.used.fill(0, 0, set.length);
+  for (let slot = 0; slot < set.length; slot++) {
+    state.weight[slot] = 0;
+    state.used[slot] = 0;
+  }
   state.unused = set.length;
-  state.quantity.fill(0, 0, state.problem.lines.length * set.length);
+  const cells = state.problem.lines.length * set.length;
+  for (let cell = 0; cell < cells; cell++) state.quantity[cell] = 0;
   state.variable = 0;
   state.backordered = 0;
   state.requireAll = requireAll;

@@ -94,17 +94,19 @@ function capabilityDigit(capability: string): number {
  */
 const capabilityExclusions = new Map<number, Exclusion>();
 
-function missingCapability(needed: 'ship' | 'pickup' | 'curbside', capabilities: readonly string[]): Exclusion {
+/** The cache key of a capability list for `needed`; 0 = not cacheable (an unknown capability or a long list). */
+function capabilityKey(needed: 'ship' | 'pickup' | 'curbside', capabilities: readonly string[]): number {
   // The needed capability and then each listed one as a base-5 digit (all digits ≥ 1, so distinct lists give distinct keys).
+  if (capabilities.length > 8) return 0;
   let key = capabilityDigit(needed);
-  if (capabilities.length <= 8) {
-    for (let i = 0; i < capabilities.length && key > 0; i++) {
-      const digit = capabilityDigit(capabilities[i]!);
-      key = digit === 0 ? 0 : key * 5 + digit;
-    }
-  } else {
-    key = 0;
+  for (let i = 0; i < capabilities.length && key > 0; i++) {
+    const digit = capabilityDigit(capabilities[i]!);
+    key = digit === 0 ? 0 : key * 5 + digit;
   }
+  return key;
+}
+
+function missingCapability(needed: 'ship' | 'pickup' | 'curbside', capabilities: readonly string[], key: number): Exclusion {
   let exclusion = key > 0 ? capabilityExclusions.get(key) : undefined;
   if (exclusion === undefined) {
     const has = capabilities.length > 0 ? capabilities.join(', ') : 'none';
@@ -136,35 +138,72 @@ function cutoffExclusion(candidate: Candidate, context: FilterContext): Exclusio
   };
 }
 
-/** Exclusions being collected for one candidate (at most one per filter), copied out at its exact length. */
+/** Exclusions being collected for one candidate (at most one per filter). */
 const found: Exclusion[] = new Array<Exclusion>(filterCount);
 let foundCount = 0;
+/**
+ * What the collected list is made of: a bit per filter, plus the capability list's key when it is
+ * missing a capability. Every other exclusion is one object per decision, so equal keys mean equal
+ * lists. -1: the list holds an exclusion built for this candidate alone (capacity, cut-off).
+ */
+let foundKey = 0;
 
-function note(exclusion: Exclusion): void {
+function note(exclusion: Exclusion, bit: number): void {
   found[foundCount++] = exclusion;
+  if (foundKey >= 0) foundKey += bit;
 }
 
-function collect(candidate: Candidate, holdsOrderSku: boolean, context: FilterContext, fixed: FixedExclusions) {
+const bitOf = (code: FilterCode): number => 2 ** filterCodes.indexOf(code);
+const BIT = {
+  inactive: bitOf('inactive'),
+  notInGroup: bitOf('not_in_channel_group'),
+  excluded: bitOf('excluded'),
+  notPickupLocation: bitOf('not_pickup_location'),
+  missingCapability: bitOf('missing_capability'),
+  noCoordinates: bitOf('no_coordinates'),
+  noStock: bitOf('no_stock'),
+};
+const CODE_KEYS = 2 ** filterCount;
+
+/** Collects into `found`; returns how many. */
+function collect(candidate: Candidate, holdsOrderSku: boolean, context: FilterContext, fixed: FixedExclusions): number {
   const { method, order } = context;
   foundCount = 0;
-  if (!candidate.active) note(fixed.inactive);
-  if (!candidate.inChannelGroup) note(fixed.notInGroup);
-  if (context.excluded.size > 0 && context.excluded.has(candidate.id)) note(fixed.excluded);
-  if (method !== 'ship' && candidate.id !== order.pickupLocationId) note(fixed.notPickupLocation);
+  foundKey = 0;
+  if (!candidate.active) note(fixed.inactive, BIT.inactive);
+  if (!candidate.inChannelGroup) note(fixed.notInGroup, BIT.notInGroup);
+  if (context.excluded.size > 0 && context.excluded.has(candidate.id)) note(fixed.excluded, BIT.excluded);
+  if (method !== 'ship' && candidate.id !== order.pickupLocationId) {
+    note(fixed.notPickupLocation, BIT.notPickupLocation);
+  }
   const needed = capabilityFor[method];
-  if (!candidate.capabilities.includes(needed)) note(missingCapability(needed, candidate.capabilities));
+  if (!candidate.capabilities.includes(needed)) {
+    const key = capabilityKey(needed, candidate.capabilities);
+    note(missingCapability(needed, candidate.capabilities, key), BIT.missingCapability);
+    foundKey = key > 0 && foundKey >= 0 ? foundKey + key * CODE_KEYS : -1;
+  }
   if (
     method === 'ship' &&
     order.destination !== null &&
     (candidate.latitude === null || candidate.longitude === null)
   ) {
-    note(fixed.noCoordinates);
+    note(fixed.noCoordinates, BIT.noCoordinates);
   }
   const capacity = capacityExclusion(candidate);
-  if (capacity !== null) note(capacity);
+  if (capacity !== null) {
+    note(capacity, 0);
+    foundKey = -1;
+  }
   const cutoff = cutoffExclusion(candidate, context);
-  if (cutoff !== null) note(cutoff);
-  if (!holdsOrderSku) note(fixed.noStock);
+  if (cutoff !== null) {
+    note(cutoff, 0);
+    foundKey = -1;
+  }
+  if (!holdsOrderSku) note(fixed.noStock, BIT.noStock);
+  return foundCount;
+}
+
+function copyFound(): Exclusion[] {
   const out: Exclusion[] = foundCount === 0 ? [] : new Array<Exclusion>(foundCount);
   for (let i = 0; i < foundCount; i++) out[i] = found[i]!;
   return out;
@@ -176,11 +215,26 @@ function collect(candidate: Candidate, holdsOrderSku: boolean, context: FilterCo
  * Exclusions whose reason does not depend on the candidate are shared between candidates.
  */
 export function exclusionsFor(candidate: Candidate, holdsOrderSku: boolean, context: FilterContext): Exclusion[] {
-  return collect(candidate, holdsOrderSku, context, fixedFor(context));
+  collect(candidate, holdsOrderSku, context, fixedFor(context));
+  return copyFound();
 }
 
-/** exclusionsFor for every candidate of one decision, with the shared exclusions built once. */
+/**
+ * exclusionsFor for every candidate of one decision, with the shared exclusions built once.
+ * Candidates excluded for the same shared reasons (or for none) share one list: a decision sees
+ * a few dozen distinct lists over hundreds of candidates. Lists are read-only.
+ */
 export function exclusionFilter(context: FilterContext): (candidate: Candidate, holdsOrderSku: boolean) => Exclusion[] {
   const fixed = buildFixed(context);
-  return (candidate, holdsOrderSku) => collect(candidate, holdsOrderSku, context, fixed);
+  const lists = new Map<number, Exclusion[]>();
+  return (candidate, holdsOrderSku) => {
+    collect(candidate, holdsOrderSku, context, fixed);
+    if (foundKey < 0) return copyFound();
+    let list = lists.get(foundKey);
+    if (list === undefined) {
+      list = copyFound();
+      lists.set(foundKey, list);
+    }
+    return list;
+  };
 }

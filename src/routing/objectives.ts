@@ -50,23 +50,30 @@ const NO_CARRIER: ZoneRate = { baseMinor: 0, perKgMinor: 0 };
  */
 export interface FactsColumns {
   /** The distance in km, or 0 when there is none to measure (then `measured` is false). */
-  km: number[];
+  km: Float64Array;
   /** false: no destination or no coordinates, so LocationFacts.distanceKm is null. */
   measured: boolean[];
   zone: (string | null)[];
   rate: ZoneRate[];
   promise: DeliveryPromise[];
-  fixedScore: number[];
+  fixedScore: Float64Array;
 }
 
-export function factsColumns(length: number): FactsColumns {
+/** Columns for `length` candidates; `numbers` may supply the numeric ones (the planner's scratch arrays). */
+export function factsColumns(
+  length: number,
+  numbers: { km: Float64Array; fixedScore: Float64Array } = {
+    km: new Float64Array(length),
+    fixedScore: new Float64Array(length),
+  },
+): FactsColumns {
   return {
-    km: new Array<number>(length),
+    km: numbers.km,
     measured: new Array<boolean>(length),
     zone: new Array<string | null>(length),
     rate: new Array<ZoneRate>(length),
     promise: new Array<DeliveryPromise>(length),
-    fixedScore: new Array<number>(length),
+    fixedScore: numbers.fixedScore,
   };
 }
 

@@ -1,10 +1,11 @@
 /**
- * Working memory of the optimiser (its input columns included), reused from decision to decision. A typed array longer than a
+ * Working memory of the planner (the assessment's numeric columns, the optimiser's input columns
+ * and its own arrays), reused from decision to decision. A typed array longer than a
  * few dozen bytes gets a backing store outside the JavaScript heap, which the garbage collector has
  * to sweep and free one by one: allocating a dozen per decision made every young-generation
  * collection pay for hundreds of them. Each slot keeps one buffer that only grows; callers get a
  * zero-filled view of the length they ask for. Safe because planning is synchronous: a slot is
- * never in use by two searches at once, and no view outlives the search that asked for it.
+ * never in use by two decisions at once, and no view outlives the `plan` call that asked for it.
  */
 
 /** One slot per array the optimiser keeps: no two arrays in use at once share one. */
@@ -18,19 +19,27 @@ export const Slot = {
   SuffixMostBits: 6,
   Order: 7,
   OrderSorted: 8,
-  Stock: 9,
-  Demand: 10,
-  Supply: 11,
-  Required: 12,
-  Weight: 13,
-  Used: 14,
-  Quantity: 15,
-  BackorderRest: 16,
-  TouchRest: 17,
-  LocationFixed: 18,
-  LocationPerKg: 19,
-  LocationStock: 20,
-  LocationBalance: 21,
+  OrderMerge: 9,
+  Stock: 10,
+  Demand: 11,
+  Supply: 12,
+  Required: 13,
+  Weight: 14,
+  Used: 15,
+  Quantity: 16,
+  BackorderRest: 17,
+  TouchRest: 18,
+  LocationFixed: 19,
+  LocationPerKg: 20,
+  LocationStock: 21,
+  LocationBalance: 22,
+  /** The assessment's numeric columns, one per method planned in a decision (a pickup may fall back to shipping). */
+  AvailableShip: 23,
+  AvailableInStore: 24,
+  KmShip: 25,
+  KmInStore: 26,
+  FixedScoreShip: 27,
+  FixedScoreInStore: 28,
 } as const;
 type SlotId = (typeof Slot)[keyof typeof Slot];
 

@@ -143,6 +143,36 @@ function prepare(problem: ColumnProblem, largest: number): Enumeration {
   };
 }
 
+/**
+ * Sorts `items` (location indices, ascending) by key[item], ties kept in index order: a stable
+ * bottom-up merge sort with `spare` as the buffer (a comparator sort of a typed array costs a call
+ * per comparison).
+ */
+function sortByKey(items: Int32Array, key: Float64Array, spare: Int32Array): void {
+  const n = items.length;
+  let from = items;
+  let to = spare;
+  for (let width = 1; width < n; width *= 2) {
+    for (let start = 0; start < n; start += 2 * width) {
+      const middle = Math.min(start + width, n);
+      const end = Math.min(start + 2 * width, n);
+      let left = start;
+      let right = middle;
+      let at = start;
+      while (left < middle && right < end) {
+        // Take from the right run only when strictly smaller: equal keys keep their order.
+        to[at++] = key[from[right]!]! < key[from[left]!]! ? from[right++]! : from[left++]!;
+      }
+      while (left < middle) to[at++] = from[left++]!;
+      while (right < end) to[at++] = from[right++]!;
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  if (from !== items) items.set(from);
+}
+
 /** Re-orders the locations by ascending fixed score (ties by index) for the enumeration of sets of 2 and more. */
 function sortByFixed(e: Enumeration): void {
   const n = e.order.length;
@@ -150,7 +180,7 @@ function sortByFixed(e: Enumeration): void {
   const masksByIndex = e.fullMask;
   const order = int32s(Slot.OrderSorted, n);
   order.set(e.order);
-  order.sort((a, b) => byIndex[a]! - byIndex[b]! || a - b);
+  sortByKey(order, byIndex, int32s(Slot.OrderMerge, n));
   e.order = order;
   e.fixed = float64s(Slot.FixedSorted, n);
   e.fullMask = int32s(Slot.MaskSorted, n);
