@@ -1,5 +1,12 @@
 import { exclusionFilter } from './filters.ts';
-import { factsAt, factsColumns, measureLocation, type FactsColumns, type FactsContext, type LocationFacts } from './objectives.ts';
+import {
+  factsAt,
+  factsColumns,
+  measureLocation,
+  type FactsColumns,
+  type FactsContext,
+  type LocationFacts,
+} from './objectives.ts';
 import type { RoutingRules } from './rules.ts';
 import { float64s, Slot } from './scratch.ts';
 import { promiseReader, slaDaysFor, type LocalClock } from './sla.ts';

@@ -84,7 +84,7 @@ function lineIdsOf(lines: readonly PlanLine[], mask: number, count: number, arra
   return ids;
 }
 
-/** Line ids the candidate fills completely (`fill`) or holds at least one unit of (orders of more lines than a mask has bits). */
+/** Line ids the candidate fills completely (`fill`) or holds any of, for orders of more lines than a mask has bits. */
 function lineIdsWhere(context: ExplainContext, index: number, fill: boolean): string[] {
   const { lines, lineSku, assessment } = context;
   const ids: string[] = [];
@@ -157,7 +157,8 @@ function candidateExplanation(
 
 /**
  * Every candidate: eligible or not and why, its scores, and whether the chosen plan or the
- * runner-up (the ids of the locations each uses: a handful) uses it. Like the exclusions, equal line-id lists are one shared array: read-only.
+ * runner-up (the ids of the locations each uses: a handful) uses it. Like the exclusion lists,
+ * equal line-id lists are one array shared by the candidates: the explanation is read-only.
  */
 export function explainCandidates(
   context: ExplainContext,

@@ -1,6 +1,13 @@
 import type { RoutingRules } from './rules.ts';
 import { formatMinutes, isPastCutoff, type LocalClock } from './sla.ts';
-import { filterCodes, type Candidate, type DeliveryMethod, type Exclusion, type FilterCode, type PlanOrder } from './types.ts';
+import {
+  filterCodes,
+  type Candidate,
+  type DeliveryMethod,
+  type Exclusion,
+  type FilterCode,
+  type PlanOrder,
+} from './types.ts';
 
 const filterCount = filterCodes.length;
 
@@ -106,7 +113,11 @@ function capabilityKey(needed: 'ship' | 'pickup' | 'curbside', capabilities: rea
   return key;
 }
 
-function missingCapability(needed: 'ship' | 'pickup' | 'curbside', capabilities: readonly string[], key: number): Exclusion {
+function missingCapability(
+  needed: 'ship' | 'pickup' | 'curbside',
+  capabilities: readonly string[],
+  key: number,
+): Exclusion {
   let exclusion = key > 0 ? capabilityExclusions.get(key) : undefined;
   if (exclusion === undefined) {
     const has = capabilities.length > 0 ? capabilities.join(', ') : 'none';

@@ -81,8 +81,7 @@ export function factsColumns(
 export function measureLocation(candidate: Candidate, context: FactsContext, columns: FactsColumns, row: number): void {
   const { rules, method, destination } = context;
   const shipping = method === 'ship';
-  const measured =
-    !shipping || (destination !== null && candidate.latitude !== null && candidate.longitude !== null);
+  const measured = !shipping || (destination !== null && candidate.latitude !== null && candidate.longitude !== null);
   const km =
     shipping && measured
       ? haversineKmBetween(candidate.latitude!, candidate.longitude!, destination!.latitude, destination!.longitude)

@@ -50,7 +50,14 @@ export function planPickup(decision: Decision): PlanResult {
     const cells = order.lines.map((line, index) => ({ location: 0, line: index, quantity: line.quantity }));
     const outcome = planOutcome(
       { backordered: 0, total: 0, locations: [0], cells },
-      { lines: order.lines, lineSku: decision.skus.lineSku, assessment, locations: [store], method, weights: rules.weights },
+      {
+        lines: order.lines,
+        lineSku: decision.skus.lineSku,
+        assessment,
+        locations: [store],
+        method,
+        weights: rules.weights,
+      },
     );
     ending.notes.push(`${assessment.candidates[store]!.name} holds every line in full for ${method}.`);
     ending.notes.push(...outcomeNotes(outcome, explainContext(decision, assessment)));

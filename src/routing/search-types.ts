@@ -49,6 +49,29 @@ export interface LocationColumns {
   balancePerUnit: ArrayLike<number>;
 }
 
+/** Locations as columns (search() converts a SearchProblem's locations with this). */
+export function locationColumns(locations: readonly SearchLocation[]): LocationColumns {
+  const count = locations.length;
+  const skuCount = locations[0]?.stock.length ?? 0;
+  const columns = {
+    count,
+    skuCount,
+    fixed: new Float64Array(count),
+    perKgWeighted: new Float64Array(count),
+    stock: new Float64Array(count * skuCount),
+    balancePerUnit: new Float64Array(count * skuCount),
+  };
+  locations.forEach((location, j) => {
+    columns.fixed[j] = location.fixed;
+    columns.perKgWeighted[j] = location.perKgWeighted;
+    for (let sku = 0; sku < skuCount; sku++) {
+      columns.stock[j * skuCount + sku] = location.stock[sku]!;
+      columns.balancePerUnit[j * skuCount + sku] = location.balancePerUnit[sku]!;
+    }
+  });
+  return columns;
+}
+
 /** A SearchProblem with its locations as columns. */
 export interface ColumnProblem {
   lines: readonly SearchLine[];

@@ -2,9 +2,9 @@ import { assignLines, createAssigner, type Assigner } from './assign.ts';
 import { float64s, int32s, Slot } from './scratch.ts';
 import {
   beats,
+  locationColumns,
   type Budget,
   type ColumnProblem,
-  type LocationColumns,
   type SearchOutcome,
   type SearchPlan,
   type SearchProblem,
@@ -315,31 +315,8 @@ function larger(e: Enumeration, largest: number): void {
   }
 }
 
-/** The locations of a SearchProblem as columns. */
-function columnsOf(problem: SearchProblem): LocationColumns {
-  const count = problem.locations.length;
-  const skuCount = problem.locations[0]?.stock.length ?? 0;
-  const columns = {
-    count,
-    skuCount,
-    fixed: new Float64Array(count),
-    perKgWeighted: new Float64Array(count),
-    stock: new Float64Array(count * skuCount),
-    balancePerUnit: new Float64Array(count * skuCount),
-  };
-  problem.locations.forEach((location, j) => {
-    columns.fixed[j] = location.fixed;
-    columns.perKgWeighted[j] = location.perKgWeighted;
-    for (let sku = 0; sku < skuCount; sku++) {
-      columns.stock[j * skuCount + sku] = location.stock[sku]!;
-      columns.balancePerUnit[j * skuCount + sku] = location.balancePerUnit[sku]!;
-    }
-  });
-  return columns;
-}
-
 export function search(problem: SearchProblem): SearchOutcome {
-  return searchColumns({ ...problem, locations: columnsOf(problem) });
+  return searchColumns({ ...problem, locations: locationColumns(problem.locations) });
 }
 
 /** search() on locations given as columns (what the planner builds). */
