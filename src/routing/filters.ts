@@ -101,9 +101,12 @@ function capabilityDigit(capability: string): number {
  */
 const capabilityExclusions = new Map<number, Exclusion>();
 
-/** The cache key of a capability list for `needed`; 0 = not cacheable (an unknown capability or a long list). */
+/**
+ * The cache key of a capability list for `needed`: the needed capability and then each listed one
+ * as a base-5 digit (all digits ≥ 1, so distinct lists give distinct keys). 0 = not cacheable (an
+ * unknown capability or a long list).
+ */
 function capabilityKey(needed: 'ship' | 'pickup' | 'curbside', capabilities: readonly string[]): number {
-  // The needed capability and then each listed one as a base-5 digit (all digits ≥ 1, so distinct lists give distinct keys).
   if (capabilities.length > 8) return 0;
   let key = capabilityDigit(needed);
   for (let i = 0; i < capabilities.length && key > 0; i++) {

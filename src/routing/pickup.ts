@@ -5,7 +5,10 @@ import { planOutcome } from './result.ts';
 import { planShipping } from './ship.ts';
 import type { PlanResult, Shortfall } from './types.ts';
 
-/** Lines the store (a candidate index, -1 = none) cannot hand over in full (lines of one SKU share its stock). Excluded stores give nothing. */
+/**
+ * Lines the store (a candidate index, -1 = not a candidate) cannot hand over in full (lines of one
+ * SKU share its stock). Excluded stores give nothing.
+ */
 function storeShortfalls(decision: Decision, assessment: Assessment, store: number): Shortfall[] {
   const { lines } = decision.order;
   const { lineSku } = decision.skus;
