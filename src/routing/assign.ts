@@ -1,4 +1,5 @@
-import { beats, type Budget, type Limit, type SearchPlan, type SearchProblem } from './search-types.ts';
+import { float64s, int32s, Slot } from './scratch.ts';
+import { beats, type Budget, type ColumnProblem, type Limit, type SearchPlan } from './search-types.ts';
 
 /**
  * The best assignment of the order's lines to one set of locations: a depth-first search over
@@ -7,7 +8,7 @@ import { beats, type Budget, type Limit, type SearchPlan, type SearchProblem } f
  */
 
 interface State {
-  problem: SearchProblem;
+  problem: ColumnProblem;
   set: readonly number[];
   k: number;
   skuCount: number;
@@ -40,7 +41,8 @@ const KG = 1000;
 
 function place(state: State, line: number, slot: number, quantity: number): void {
   const spec = state.problem.lines[line]!;
-  const location = state.problem.locations[state.set[slot]!]!;
+  const { locations } = state.problem;
+  const location = state.set[slot]!;
   state.stock[slot * state.skuCount + spec.sku]! -= quantity;
   state.demand[spec.sku]! -= quantity;
   state.supply[spec.sku]! -= quantity;
@@ -49,8 +51,8 @@ function place(state: State, line: number, slot: number, quantity: number): void
   const after = before + quantity * spec.weightGrams;
   state.weight[slot] = after;
   state.variable +=
-    location.perKgWeighted * (Math.ceil(after / KG) - Math.ceil(before / KG)) +
-    quantity * location.balancePerUnit[spec.sku]!;
+    locations.perKgWeighted[location]! * (Math.ceil(after / KG) - Math.ceil(before / KG)) +
+    quantity * locations.balancePerUnit[location * state.skuCount + spec.sku]!;
   state.quantity[line * state.k + slot]! += quantity;
   if (state.used[slot]!++ === 0) state.unused -= 1;
 }
@@ -82,7 +84,7 @@ function record(state: State): void {
   }
   locations.sort((a, b) => a - b);
   state.best = { backordered: state.backordered, total, locations, cells };
-  state.limit = { backordered: state.backordered, total };
+  state.limit = state.best;
 }
 
 /** Leaves `units` of a line unallocated (negative `units` undoes it). */
@@ -197,14 +199,17 @@ function assignSplit(state: State, line: number, slot: number, remaining: number
   }
 }
 
-/** Working memory for assigning lines to sets of up to `maxSlots` locations, reused from set to set. */
+/**
+ * Working memory for assigning lines to sets of up to `maxSlots` locations, reused from set to set
+ * (its arrays are the shared scratch arrays: one assigner per search at a time).
+ */
 export interface Assigner {
   state: State;
 }
 
-export function createAssigner(problem: SearchProblem, maxSlots: number): Assigner {
+export function createAssigner(problem: ColumnProblem, maxSlots: number): Assigner {
   const slots = Math.max(1, maxSlots);
-  const skuCount = problem.locations[0]?.stock.length ?? 0;
+  const { skuCount } = problem.locations;
   const lines = problem.lines.length;
   return {
     state: {
@@ -212,19 +217,19 @@ export function createAssigner(problem: SearchProblem, maxSlots: number): Assign
       set: [],
       k: 0,
       skuCount,
-      stock: new Float64Array(slots * skuCount),
-      demand: new Float64Array(skuCount),
-      supply: new Float64Array(skuCount),
-      required: new Float64Array(skuCount),
-      weight: new Float64Array(slots),
-      used: new Int32Array(slots),
+      stock: float64s(Slot.Stock, slots * skuCount),
+      demand: float64s(Slot.Demand, skuCount),
+      supply: float64s(Slot.Supply, skuCount),
+      required: float64s(Slot.Required, skuCount),
+      weight: float64s(Slot.Weight, slots),
+      used: int32s(Slot.Used, slots),
       unused: 0,
-      quantity: new Int32Array(lines * slots),
+      quantity: int32s(Slot.Quantity, lines * slots),
       fixed: 0,
       variable: 0,
       backordered: 0,
-      backorderRest: new Float64Array(lines + 1),
-      touchRest: new Float64Array(lines + 1),
+      backorderRest: float64s(Slot.BackorderRest, lines + 1),
+      touchRest: float64s(Slot.TouchRest, lines + 1),
       requireAll: false,
       limit: null,
       best: null,
@@ -239,17 +244,22 @@ function loadSet(state: State, set: readonly number[]): void {
   state.set = set;
   state.k = k;
   state.fixed = 0;
-  state.supply.fill(0);
-  set.forEach((index, slot) => {
-    const location = problem.locations[index]!;
-    state.fixed += location.fixed;
+  // Loops, not fill(): these arrays hold a handful of entries and are reset for every set.
+  for (let sku = 0; sku < skuCount; sku++) {
+    state.supply[sku] = 0;
+    state.demand[sku] = 0;
+    state.required[sku] = 0;
+  }
+  const { locations } = problem;
+  for (let slot = 0; slot < k; slot++) {
+    const location = set[slot]!;
+    state.fixed += locations.fixed[location]!;
     for (let sku = 0; sku < skuCount; sku++) {
-      state.stock[slot * skuCount + sku] = location.stock[sku]!;
-      state.supply[sku]! += location.stock[sku]!;
+      const units = locations.stock[location * skuCount + sku]!;
+      state.stock[slot * skuCount + sku] = units;
+      state.supply[sku]! += units;
     }
-  });
-  state.demand.fill(0);
-  state.required.fill(0);
+  }
   for (const line of problem.lines) {
     state.demand[line.sku]! += line.quantity;
     if (!line.backorder) state.required[line.sku]! += line.quantity;
@@ -291,10 +301,13 @@ export function assignLines(
   const { state } = assigner;
   loadSet(state, set);
   loadBounds(state);
-  state.weight.fill(0, 0, set.length);
-  state.used.fill(0, 0, set.length);
+  for (let slot = 0; slot < set.length; slot++) {
+    state.weight[slot] = 0;
+    state.used[slot] = 0;
+  }
   state.unused = set.length;
-  state.quantity.fill(0, 0, state.problem.lines.length * set.length);
+  const cells = state.problem.lines.length * set.length;
+  for (let cell = 0; cell < cells; cell++) state.quantity[cell] = 0;
   state.variable = 0;
   state.backordered = 0;
   state.requireAll = requireAll;

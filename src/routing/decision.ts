@@ -31,14 +31,14 @@ export interface Decision {
 /** How a decision ends: the method planned, the candidates as assessed for it, notes, search work. */
 export interface Ending {
   method: DeliveryMethod;
-  assessments: Assessment[];
+  assessment: Assessment;
   notes: string[];
   search: SearchReport;
 }
 
 export const noSearch = (): SearchReport => ({ exhaustive: true, nodes: 0, setsEvaluated: 0, greedyFallback: false });
 
-export function assess(decision: Decision, method: DeliveryMethod): Assessment[] {
+export function assess(decision: Decision, method: DeliveryMethod): Assessment {
   return assessCandidates(decision.candidates, decision.stock, {
     order: decision.order,
     rules: decision.rules,
@@ -49,21 +49,21 @@ export function assess(decision: Decision, method: DeliveryMethod): Assessment[]
   });
 }
 
-export function explainContext(decision: Decision, assessments: readonly Assessment[]): ExplainContext {
+export function explainContext(decision: Decision, assessment: Assessment): ExplainContext {
   return {
     rules: decision.rules,
     channelId: decision.order.channelId,
     slaDays: decision.slaDays,
     lines: decision.order.lines,
     lineSku: decision.skus.lineSku,
-    assessments,
+    assessment,
   };
 }
 
 /** "4 × no_stock, 1 × inactive" — why candidates dropped out. */
-export function exclusionTally(assessments: readonly Assessment[]): string {
+export function exclusionTally(assessment: Assessment): string {
   const counts = new Map<FilterCode, number>();
-  for (const { exclusions } of assessments) {
+  for (const exclusions of assessment.exclusions) {
     for (const { code } of exclusions) counts.set(code, (counts.get(code) ?? 0) + 1);
   }
   return [...counts].map(([code, count]) => `${count} × ${code}`).join(', ') || 'no candidates were given';
@@ -75,7 +75,7 @@ export function rejected(
   rejection: Rejection,
   shortfalls: Shortfall[],
 ): PlanResult {
-  const context = explainContext(decision, ending.assessments);
+  const context = explainContext(decision, ending.assessment);
   return {
     status: 'rejected',
     deliveryMethod: ending.method,
@@ -91,7 +91,7 @@ export function rejected(
       rulesSummary: rulesSummary(decision.rules, decision.order.channelId, decision.slaDays),
       requestedDeliveryMethod: decision.order.deliveryMethod,
       plannedDeliveryMethod: ending.method,
-      candidates: explainCandidates(context, new Set(), new Set()),
+      candidates: explainCandidates(context, [], []),
       chosen: null,
       runnerUp: null,
       notes: ending.notes,
@@ -106,7 +106,7 @@ export function allocated(
   chosen: PlanOutcome,
   runnerUp: PlanOutcome | null,
 ): PlanResult {
-  const context = explainContext(decision, ending.assessments);
+  const context = explainContext(decision, ending.assessment);
   const chosenSummary = summarisePlan(chosen, context);
   const runnerUpSummary =
     runnerUp === null ? null : summariseRunnerUp(chosenSummary, summarisePlan(runnerUp, context), context);
@@ -130,7 +130,7 @@ export function allocated(
       rulesSummary: rulesSummary(decision.rules, decision.order.channelId, decision.slaDays),
       requestedDeliveryMethod: decision.order.deliveryMethod,
       plannedDeliveryMethod: ending.method,
-      candidates: explainCandidates(context, new Set(chosen.locationIds), new Set(runnerUp?.locationIds ?? [])),
+      candidates: explainCandidates(context, chosen.locationIds, runnerUp?.locationIds ?? []),
       chosen: chosenSummary,
       runnerUp: runnerUpSummary,
       notes: ending.notes,

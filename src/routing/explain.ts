@@ -1,4 +1,4 @@
-import type { Assessment } from './assess.ts';
+import { availableAt, indexOfCandidate, isEligible, type Assessment } from './assess.ts';
 import { formatKm, formatMoney, formatNumber, plural, signed } from './format.ts';
 import type { PlanOutcome } from './result.ts';
 import { shipmentCostMinor } from './rates.ts';
@@ -21,7 +21,7 @@ export interface ExplainContext {
   slaDays: number;
   lines: readonly PlanLine[];
   lineSku: readonly number[];
-  assessments: readonly Assessment[];
+  assessment: Assessment;
 }
 
 const criterionLabels: Record<CriterionName, string> = {
@@ -69,70 +69,112 @@ function describeRules(rules: RoutingRules, channelId: string, slaDays: number):
   ].join('');
 }
 
-/** Line ids for which `keep` holds, in an array of exactly that length (thousands are built per decision). */
-function lineIdsWhere(
-  context: ExplainContext,
-  available: readonly number[],
-  keep: (units: number, quantity: number) => boolean,
-) {
-  const { lines, lineSku } = context;
-  let count = 0;
-  for (let i = 0; i < lines.length; i++) if (keep(available[lineSku[i]!]!, lines[i]!.quantity)) count += 1;
-  const ids = new Array<string>(count);
-  let at = 0;
-  for (let i = 0; i < lines.length; i++)
-    if (keep(available[lineSku[i]!]!, lines[i]!.quantity)) ids[at++] = lines[i]!.lineId;
+/**
+ * Line ids whose bit is set in `mask` (line i ↔ bit i). Candidates with the same lines share one
+ * array: a decision explains hundreds of candidates but sees a few dozen masks at most.
+ */
+function lineIdsOf(lines: readonly PlanLine[], mask: number, count: number, arrays: Map<number, string[]>): string[] {
+  let ids = arrays.get(mask);
+  if (ids === undefined) {
+    ids = new Array<string>(count);
+    let at = 0;
+    for (let i = 0; at < count; i++) if ((mask & (1 << i)) !== 0) ids[at++] = lines[i]!.lineId;
+    arrays.set(mask, ids);
+  }
   return ids;
 }
 
-const fills = (units: number, quantity: number) => units >= quantity;
-const holds = (units: number) => units > 0;
+/** Line ids the candidate fills completely (`fill`) or holds any of, for orders of more lines than a mask has bits. */
+function lineIdsWhere(context: ExplainContext, index: number, fill: boolean): string[] {
+  const { lines, lineSku, assessment } = context;
+  const ids: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const units = availableAt(assessment, index, lineSku[i]!);
+    if (fill ? units >= lines[i]!.quantity : units > 0) ids.push(lines[i]!.lineId);
+  }
+  return ids;
+}
 
-function candidateScores(assessment: Assessment, context: ExplainContext) {
-  const { candidate, facts, available } = assessment;
+/** Lines tracked as bits of an int32 mask. */
+const MASK_LINES = 30;
+
+function candidateExplanation(
+  context: ExplainContext,
+  index: number,
+  chosen: readonly string[],
+  runnerUp: readonly string[],
+  lineArrays: Map<number, string[]>,
+): CandidateExplanation {
+  const { assessment, lines, lineSku } = context;
+  const candidate = assessment.candidates[index]!;
+  const promise = assessment.promise[index]!;
   let weightGrams = 0;
-  context.lines.forEach((line, index) => {
-    weightGrams += Math.min(available[context.lineSku[index]!]!, line.quantity) * line.weightGrams;
-  });
-  const linesCovered = lineIdsWhere(context, available, fills);
-  const linesHeld = lineIdsWhere(context, available, holds);
+  let covered = 0;
+  let held = 0;
+  let coveredCount = 0;
+  let heldCount = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const units = availableAt(assessment, index, lineSku[i]!);
+    weightGrams += Math.min(units, line.quantity) * line.weightGrams;
+    if (i < MASK_LINES) {
+      if (units >= line.quantity) {
+        covered |= 1 << i;
+        coveredCount += 1;
+      }
+      if (units > 0) {
+        held |= 1 << i;
+        heldCount += 1;
+      }
+    }
+  }
+  const masked = lines.length <= MASK_LINES;
   return {
-    distanceKm: facts.distanceKm,
-    zone: facts.zone,
-    costMinor: shipmentCostMinor(facts.rate, weightGrams),
-    transitDays: facts.promise.transitDays,
-    pastCutoff: facts.promise.pastCutoff,
-    promisedDate: facts.promise.promisedDate,
-    daysLate: facts.promise.daysLate,
-    priority: candidate.priority,
-    capacityRemaining:
-      candidate.dailyCapacity === null ? null : Math.max(0, candidate.dailyCapacity - candidate.capacityUsedToday),
-    linesCovered,
-    linesHeld,
-    fixedScore: facts.fixedScore,
+    locationId: candidate.id,
+    name: candidate.name,
+    type: candidate.type,
+    eligible: isEligible(assessment, index),
+    excludedBy: assessment.exclusions[index]!,
+    scores: {
+      distanceKm: assessment.measured[index]! ? assessment.km[index]! : null,
+      zone: assessment.zone[index]!,
+      costMinor: shipmentCostMinor(assessment.rate[index]!, weightGrams),
+      transitDays: promise.transitDays,
+      pastCutoff: promise.pastCutoff,
+      promisedDate: promise.promisedDate,
+      daysLate: promise.daysLate,
+      priority: candidate.priority,
+      capacityRemaining:
+        candidate.dailyCapacity === null ? null : Math.max(0, candidate.dailyCapacity - candidate.capacityUsedToday),
+      linesCovered: masked ? lineIdsOf(lines, covered, coveredCount, lineArrays) : lineIdsWhere(context, index, true),
+      linesHeld: masked ? lineIdsOf(lines, held, heldCount, lineArrays) : lineIdsWhere(context, index, false),
+      fixedScore: assessment.fixedScore[index]!,
+    },
+    chosen: chosen.includes(candidate.id),
+    inRunnerUp: runnerUp.includes(candidate.id),
   };
 }
 
-/** Every candidate: eligible or not and why, its scores, and whether the chosen plan or the runner-up uses it. */
+/**
+ * Every candidate: eligible or not and why, its scores, and whether the chosen plan or the
+ * runner-up (the ids of the locations each uses: a handful) uses it. Like the exclusion lists,
+ * equal line-id lists are one array shared by the candidates: the explanation is read-only.
+ */
 export function explainCandidates(
   context: ExplainContext,
-  chosen: ReadonlySet<string>,
-  runnerUp: ReadonlySet<string>,
+  chosen: readonly string[],
+  runnerUp: readonly string[],
 ): CandidateExplanation[] {
-  return context.assessments.map((assessment) => ({
-    locationId: assessment.candidate.id,
-    name: assessment.candidate.name,
-    type: assessment.candidate.type,
-    eligible: assessment.exclusions.length === 0,
-    excludedBy: assessment.exclusions,
-    scores: candidateScores(assessment, context),
-    chosen: chosen.has(assessment.candidate.id),
-    inRunnerUp: runnerUp.has(assessment.candidate.id),
-  }));
+  const count = context.assessment.candidates.length;
+  const out = new Array<CandidateExplanation>(count);
+  const lineArrays = new Map<number, string[]>();
+  for (let i = 0; i < count; i++) out[i] = candidateExplanation(context, i, chosen, runnerUp, lineArrays);
+  return out;
 }
 
 function nameOf(context: ExplainContext, locationId: string): string {
-  return context.assessments.find((a) => a.candidate.id === locationId)?.candidate.name ?? locationId;
+  const index = indexOfCandidate(context.assessment, locationId);
+  return index < 0 ? locationId : context.assessment.candidates[index]!.name;
 }
 
 export function summarisePlan(outcome: PlanOutcome, context: ExplainContext): PlanSummary {
@@ -201,14 +243,14 @@ export function summariseRunnerUp(chosen: PlanSummary, runner: PlanSummary, cont
 /** What an operator should know about the chosen plan: splits, back-orders, cut-offs, lateness. */
 export function outcomeNotes(outcome: PlanOutcome, context: ExplainContext): string[] {
   const notes: string[] = [];
+  const { assessment } = context;
   context.lines.forEach((line, index) => {
     const at = outcome.allocations.filter((a) => a.lineId === line.lineId);
     if (at.length > 1) {
-      const most = Math.max(
-        ...context.assessments
-          .filter((a) => a.exclusions.length === 0)
-          .map((a) => a.available[context.lineSku[index]!]!),
-      );
+      let most = -Infinity;
+      for (let i = 0; i < assessment.candidates.length; i++) {
+        if (isEligible(assessment, i)) most = Math.max(most, availableAt(assessment, i, context.lineSku[index]!));
+      }
       notes.push(
         `Line ${line.lineId} (${line.sku} × ${line.quantity}) is split over ${at.length} locations: ` +
           `no single eligible location holds ${line.quantity} (the most at one is ${most}).`,
@@ -223,18 +265,19 @@ export function outcomeNotes(outcome: PlanOutcome, context: ExplainContext): str
     }
   });
   for (const locationId of outcome.locationIds) {
-    const assessment = context.assessments.find((a) => a.candidate.id === locationId)!;
-    const { candidate, facts } = assessment;
-    if (facts.promise.pastCutoff) {
+    const index = indexOfCandidate(assessment, locationId);
+    const candidate = assessment.candidates[index]!;
+    const promise = assessment.promise[index]!;
+    if (promise.pastCutoff) {
       notes.push(
         `${candidate.name} is past its ${candidate.cutoffTime} cut-off (${candidate.timezone}): ` +
-          `it ships ${formatDay(facts.promise.departureDay)}, the next day.`,
+          `it ships ${formatDay(promise.departureDay)}, the next day.`,
       );
     }
-    if (facts.promise.daysLate > 0) {
+    if (promise.daysLate > 0) {
       notes.push(
-        `${candidate.name} promises ${facts.promise.promisedDate}, ${plural(facts.promise.daysLate, 'day')} ` +
-          `past the ${plural(context.slaDays, 'day')} SLA (due ${formatDay(facts.promise.deadlineDay)}).`,
+        `${candidate.name} promises ${promise.promisedDate}, ${plural(promise.daysLate, 'day')} ` +
+          `past the ${plural(context.slaDays, 'day')} SLA (due ${formatDay(promise.deadlineDay)}).`,
       );
     }
   }

@@ -18,9 +18,17 @@ export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const negative = value < 0;
   const rounded = Math.round(Math.abs(value) * 100) / 100;
-  const [whole = '0', fraction] = String(rounded).split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative && rounded !== 0 ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
+  const sign = negative && rounded !== 0 ? '-' : '';
+  const text = String(rounded);
+  // Below 1,000 there is nothing to group; from 1e21 on String() switches to exponent notation.
+  if (rounded < 1000) return `${sign}${text}`;
+  const dot = text.indexOf('.');
+  const whole = dot < 0 ? text : text.slice(0, dot);
+  if (rounded >= 1e21) return `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${dot < 0 ? '' : text.slice(dot)}`;
+  const head = whole.length % 3 || 3;
+  let grouped = whole.slice(0, head);
+  for (let at = head; at < whole.length; at += 3) grouped += `,${whole.slice(at, at + 3)}`;
+  return `${sign}${grouped}${dot < 0 ? '' : text.slice(dot)}`;
 }
 
 export const formatKm = (km: number): string => `${formatNumber(Math.round(km))} km`;

@@ -1,7 +1,7 @@
-import { haversineKm } from './geo.ts';
-import { rateFor, shipmentCostMinor } from './rates.ts';
+import { haversineKmBetween } from './geo.ts';
+import { bandFor, shipmentCostMinor } from './rates.ts';
 import type { RoutingRules, ZoneRate } from './rules.ts';
-import { promiseDelivery, transitDaysFor, type DeliveryPromise, type LocalClock } from './sla.ts';
+import { promiseDelivery, type DeliveryPromise, type LocalClock } from './sla.ts';
 import {
   criterionNames,
   type Candidate,
@@ -35,38 +35,108 @@ export interface FactsContext {
   /** The decision time and the placement time, each read in a given time zone. */
   nowAt: (timeZone: string) => LocalClock;
   placedAt: (timeZone: string) => LocalClock;
+  /**
+   * Optional: the decision's promise for a time zone, cut-off and transit time (see promiseReader),
+   * so candidates that share all three share one promise object instead of building their own.
+   */
+  promiseAt?: (timeZone: string, cutoffTime: string | null, transitDays: number) => DeliveryPromise;
 }
 
 const NO_CARRIER: ZoneRate = { baseMinor: 0, perKgMinor: 0 };
 
-function distanceFrom(candidate: Candidate, destination: Coordinates | null): number | null {
-  if (destination === null || candidate.latitude === null || candidate.longitude === null) return null;
-  return haversineKm({ latitude: candidate.latitude, longitude: candidate.longitude }, destination);
+/**
+ * The facts of every candidate of one decision, column by column (index = the candidate's
+ * position): plain arrays of numbers and shared references, no object per candidate.
+ */
+export interface FactsColumns {
+  /** The distance in km, or 0 when there is none to measure (then `measured` is false). */
+  km: Float64Array;
+  /** false: no destination or no coordinates, so LocationFacts.distanceKm is null. */
+  measured: boolean[];
+  zone: (string | null)[];
+  rate: ZoneRate[];
+  promise: DeliveryPromise[];
+  fixedScore: Float64Array;
 }
 
-/** The per-location facts behind every criterion but balance and the weight-dependent rate. */
-export function locationFacts(candidate: Candidate, context: FactsContext): LocationFacts {
-  const { rules, method } = context;
+/** Columns for `length` candidates; `numbers` may supply the numeric ones (the planner's scratch arrays). */
+export function factsColumns(
+  length: number,
+  numbers: { km: Float64Array; fixedScore: Float64Array } = {
+    km: new Float64Array(length),
+    fixedScore: new Float64Array(length),
+  },
+): FactsColumns {
+  return {
+    km: numbers.km,
+    measured: new Array<boolean>(length),
+    zone: new Array<string | null>(length),
+    rate: new Array<ZoneRate>(length),
+    promise: new Array<DeliveryPromise>(length),
+    fixedScore: numbers.fixedScore,
+  };
+}
+
+/** Computes the facts of `candidate` into row `row` of `columns`. */
+export function measureLocation(candidate: Candidate, context: FactsContext, columns: FactsColumns, row: number): void {
+  const { rules, method, destination } = context;
   const shipping = method === 'ship';
-  const distanceKm = shipping ? distanceFrom(candidate, context.destination) : 0;
-  const km = distanceKm ?? 0;
-  const zoned = shipping ? rateFor(rules.rateTable, km) : null;
-  const rate = zoned === null ? NO_CARRIER : zoned.rate;
-  const promise = promiseDelivery({
-    now: context.nowAt(candidate.timezone),
-    placed: context.placedAt(candidate.timezone),
-    cutoffTime: candidate.cutoffTime,
-    transitDays: shipping ? transitDaysFor(rules, km) : 0,
-    slaDays: context.slaDays,
-  });
+  const measured = !shipping || (destination !== null && candidate.latitude !== null && candidate.longitude !== null);
+  const km =
+    shipping && measured
+      ? haversineKmBetween(candidate.latitude!, candidate.longitude!, destination!.latitude, destination!.longitude)
+      : 0;
+  let zone: string | null = null;
+  let rate = NO_CARRIER;
+  let transitDays = 0;
+  if (shipping) {
+    zone = bandFor(rules.rateTable.bands, km).zone;
+    const zoneRate = rules.rateTable.zones[zone];
+    if (zoneRate === undefined) throw new Error(`zone "${zone}" has no rate (validateRules)`);
+    rate = zoneRate;
+    transitDays = bandFor(rules.transitDays, km).days;
+  }
+  const promise =
+    context.promiseAt === undefined
+      ? promiseDelivery({
+          now: context.nowAt(candidate.timezone),
+          placed: context.placedAt(candidate.timezone),
+          cutoffTime: candidate.cutoffTime,
+          transitDays,
+          slaDays: context.slaDays,
+        })
+      : context.promiseAt(candidate.timezone, candidate.cutoffTime, transitDays);
   const w = rules.weights;
-  const fixedScore =
+  columns.km[row] = km;
+  columns.measured[row] = measured;
+  columns.zone[row] = zone;
+  columns.rate[row] = rate;
+  columns.promise[row] = promise;
+  columns.fixedScore[row] =
     w.shipments +
     w.distance * km +
     w.sla * promise.daysLate +
     w.cost * rate.baseMinor -
     w.priority * candidate.priority;
-  return { distanceKm, zone: zoned?.zone ?? null, rate, promise, priority: candidate.priority, fixedScore };
+}
+
+/** Row `row` of `columns` as one object (for the few locations a plan uses). */
+export function factsAt(columns: FactsColumns, row: number, candidate: Candidate): LocationFacts {
+  return {
+    distanceKm: columns.measured[row]! ? columns.km[row]! : null,
+    zone: columns.zone[row]!,
+    rate: columns.rate[row]!,
+    promise: columns.promise[row]!,
+    priority: candidate.priority,
+    fixedScore: columns.fixedScore[row]!,
+  };
+}
+
+/** The per-location facts behind every criterion but balance and the weight-dependent rate. */
+export function locationFacts(candidate: Candidate, context: FactsContext): LocationFacts {
+  const columns = factsColumns(1);
+  measureLocation(candidate, context, columns, 0);
+  return factsAt(columns, 0, candidate);
 }
 
 /** One shipment of a plan, as the objective sees it. */

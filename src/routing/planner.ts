@@ -14,11 +14,35 @@ export interface PlanOptions {
 /** Enough to prove optimality on realistic orders while keeping a decision well under a millisecond. */
 export const DEFAULT_MAX_SEARCH_NODES = 20_000;
 
+/**
+ * Every candidate id seen so far, with the number of the last call that saw it: checking
+ * uniqueness this way builds no set per decision and takes one lookup per id once the network's
+ * ids are known. Cleared when it grows past a network's worth of ids.
+ */
+const seenIds = new Map<string, { call: number }>();
+let calls = 0;
+const MAX_SEEN_IDS = 100_000;
+
+function uniqueIds(candidates: readonly Candidate[]): boolean {
+  if (seenIds.size + candidates.length > MAX_SEEN_IDS || calls >= Number.MAX_SAFE_INTEGER) {
+    seenIds.clear();
+    calls = 0;
+  }
+  const call = ++calls;
+  for (let i = 0; i < candidates.length; i++) {
+    const id = candidates[i]!.id;
+    const seen = seenIds.get(id);
+    if (seen === undefined) seenIds.set(id, { call });
+    else if (seen.call === call) return false;
+    else seen.call = call;
+  }
+  return true;
+}
+
 /** Orders reaching the planner are validated upstream; anything else is a bug. */
-function assertPlannable(order: PlanOrder, candidates: readonly Candidate[], now: Date): void {
+function assertPlannable(order: PlanOrder, candidates: readonly Candidate[], now: Date, placedAtMs: number): void {
   if (Number.isNaN(now.getTime())) throw new Error('plan: now is not a valid date');
-  if (Number.isNaN(Date.parse(order.placedAt)))
-    throw new Error(`plan: placedAt "${order.placedAt}" is not an ISO date`);
+  if (Number.isNaN(placedAtMs)) throw new Error(`plan: placedAt "${order.placedAt}" is not an ISO date`);
   if (order.lines.length === 0) throw new Error('plan: the order has no lines');
   const lineIds = new Set<string>();
   for (const line of order.lines) {
@@ -31,8 +55,7 @@ function assertPlannable(order: PlanOrder, candidates: readonly Candidate[], now
     if (lineIds.has(line.lineId)) throw new Error(`plan: line id ${line.lineId} appears twice`);
     lineIds.add(line.lineId);
   }
-  const candidateIds = new Set(candidates.map((c) => c.id));
-  if (candidateIds.size !== candidates.length) throw new Error('plan: candidate ids must be unique');
+  if (!uniqueIds(candidates)) throw new Error('plan: candidate ids must be unique');
 }
 
 /**
@@ -48,14 +71,15 @@ export function plan(
   now: Date,
   options: PlanOptions = {},
 ): PlanResult {
-  assertPlannable(order, candidates, now);
+  const placedAtMs = Date.parse(order.placedAt);
+  assertPlannable(order, candidates, now, placedAtMs);
   const decision: Decision = {
     order,
     candidates,
     stock,
     rules,
     nowAt: clockReader(now.getTime()),
-    placedAt: clockReader(Date.parse(order.placedAt)),
+    placedAt: clockReader(placedAtMs),
     maxNodes: options.maxSearchNodes ?? DEFAULT_MAX_SEARCH_NODES,
     skus: orderSkus(order),
     slaDays: slaDaysFor(rules, order.channelId),

@@ -1,6 +1,7 @@
-import type { Assessment } from './assess.ts';
+import { availableAt, type Assessment } from './assess.ts';
 import type { RoutingRules } from './rules.ts';
-import type { SearchLine, SearchProblem } from './search-types.ts';
+import { float64s, Slot } from './scratch.ts';
+import type { ColumnProblem, SearchLine } from './search-types.ts';
 import type { PlanLine } from './types.ts';
 
 /** Lines that may stay partly unallocated: back-orderable SKUs, unless the rules demand ship-complete. */
@@ -8,26 +9,36 @@ export const backorderable = (line: PlanLine, rules: RoutingRules): boolean =>
   line.allowBackorder && !rules.shipComplete;
 
 /** A line may split only when no single eligible location can fill it. */
-export function splitLines(lines: readonly PlanLine[], lineSku: readonly number[], eligible: readonly Assessment[]) {
+export function splitLines(
+  lines: readonly PlanLine[],
+  lineSku: readonly number[],
+  assessment: Assessment,
+  eligible: readonly number[],
+): boolean[] {
   return lines.map((line, index) => {
     const sku = lineSku[index]!;
-    return !eligible.some((assessment) => assessment.available[sku]! >= line.quantity);
+    for (const candidate of eligible) if (availableAt(assessment, candidate, sku) >= line.quantity) return false;
+    return true;
   });
 }
 
 export interface ProblemInput {
   lines: readonly PlanLine[];
   lineSku: readonly number[];
-  /** Eligible candidates holding at least one ordered SKU. */
-  eligible: readonly Assessment[];
+  assessment: Assessment;
+  /** Indices of the eligible candidates (each holds at least one ordered SKU): the problem's locations, in order. */
+  eligible: readonly number[];
   rules: RoutingRules;
   maxNodes: number;
 }
 
-/** The optimiser's view of the order: numbers and indices only. */
-export function buildProblem(input: ProblemInput): SearchProblem {
-  const { lines, lineSku, eligible, rules } = input;
-  const split = splitLines(lines, lineSku, eligible);
+/**
+ * The optimiser's view of the order: numbers and indices only. Its location columns are the
+ * shared scratch arrays (scratch.ts): the problem is good until the next decision builds one.
+ */
+export function buildProblem(input: ProblemInput): ColumnProblem {
+  const { lines, lineSku, assessment, eligible, rules } = input;
+  const split = splitLines(lines, lineSku, assessment, eligible);
   const perSku = new Map<number, number>();
   for (const sku of lineSku) perSku.set(sku, (perSku.get(sku) ?? 0) + 1);
   const searchLines: SearchLine[] = lines.map((line, index) => ({
@@ -39,16 +50,26 @@ export function buildProblem(input: ProblemInput): SearchProblem {
     sharedSku: perSku.get(lineSku[index]!)! > 1,
   }));
   const { weights } = rules;
-  const locations = eligible.map(({ facts, available }) => ({
-    fixed: facts.fixedScore,
-    perKgWeighted: weights.cost * facts.rate.perKgMinor,
-    stock: available,
-    balancePerUnit: available.map((units) => (units > 0 ? weights.balance / units : 0)),
-  }));
+  const { skuCount } = assessment;
+  const count = eligible.length;
+  const fixed = float64s(Slot.LocationFixed, count);
+  const perKgWeighted = float64s(Slot.LocationPerKg, count);
+  const stock = float64s(Slot.LocationStock, count * skuCount);
+  const balancePerUnit = float64s(Slot.LocationBalance, count * skuCount);
+  for (let j = 0; j < count; j++) {
+    const candidate = eligible[j]!;
+    fixed[j] = assessment.fixedScore[candidate]!;
+    perKgWeighted[j] = weights.cost * assessment.rate[candidate]!.perKgMinor;
+    for (let sku = 0; sku < skuCount; sku++) {
+      const units = availableAt(assessment, candidate, sku);
+      stock[j * skuCount + sku] = units;
+      balancePerUnit[j * skuCount + sku] = units > 0 ? weights.balance / units : 0;
+    }
+  }
   return {
     lines: searchLines,
-    locations,
-    maxShipments: rules.maxShipments ?? eligible.length,
+    locations: { count, skuCount, fixed, perKgWeighted, stock, balancePerUnit },
+    maxShipments: rules.maxShipments ?? count,
     maxNodes: input.maxNodes,
   };
 }

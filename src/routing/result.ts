@@ -1,4 +1,4 @@
-import type { Assessment } from './assess.ts';
+import { availableAt, factsOf, type Assessment } from './assess.ts';
 import { scorePlan, type ScoredShipment } from './objectives.ts';
 import { shipmentCostMinor } from './rates.ts';
 import type { RoutingRules } from './rules.ts';
@@ -18,14 +18,16 @@ export interface PlanOutcome {
 export interface OutcomeContext {
   lines: readonly PlanLine[];
   lineSku: readonly number[];
-  /** What the plan's location indices point at. */
-  locations: readonly Assessment[];
+  assessment: Assessment;
+  /** The candidate index of each of the plan's location indices. */
+  locations: readonly number[];
   method: DeliveryMethod;
   weights: RoutingRules['weights'];
 }
 
 function shipmentOf(plan: SearchPlan, location: number, context: OutcomeContext) {
-  const assessment = context.locations[location]!;
+  const { assessment } = context;
+  const index = context.locations[location]!;
   const lineIds: string[] = [];
   let weightGrams = 0;
   let balance = 0;
@@ -34,11 +36,11 @@ function shipmentOf(plan: SearchPlan, location: number, context: OutcomeContext)
     const line = context.lines[cell.line]!;
     lineIds.push(line.lineId);
     weightGrams += cell.quantity * line.weightGrams;
-    balance += cell.quantity / assessment.available[context.lineSku[cell.line]!]!;
+    balance += cell.quantity / availableAt(assessment, index, context.lineSku[cell.line]!);
   }
-  const { facts } = assessment;
+  const facts = factsOf(assessment, index);
   const shipment: Shipment = {
-    locationId: assessment.candidate.id,
+    locationId: assessment.candidates[index]!.id,
     deliveryMethod: context.method,
     lineIds,
     distanceKm: facts.distanceKm,
@@ -57,7 +59,7 @@ export function planOutcome(plan: SearchPlan, context: OutcomeContext): PlanOutc
   const allocations: Allocation[] = plan.cells.map((cell) => {
     const line = context.lines[cell.line]!;
     allocated[cell.line]! += cell.quantity;
-    const locationId = context.locations[cell.location]!.candidate.id;
+    const locationId = context.assessment.candidates[context.locations[cell.location]!]!.id;
     return { locationId, lineId: line.lineId, sku: line.sku, quantity: cell.quantity };
   });
   const backorders: Backorder[] = [];

@@ -35,6 +35,51 @@ export interface SearchProblem {
   maxNodes: number;
 }
 
+/**
+ * The same locations column by column, as the optimiser reads them: location j's fixed score is
+ * fixed[j], its stock of SKU s is stock[j × skuCount + s] (and likewise balancePerUnit). The
+ * planner fills these directly from its candidate columns, with no object per location.
+ */
+export interface LocationColumns {
+  count: number;
+  skuCount: number;
+  fixed: ArrayLike<number>;
+  perKgWeighted: ArrayLike<number>;
+  stock: ArrayLike<number>;
+  balancePerUnit: ArrayLike<number>;
+}
+
+/** Locations as columns (search() converts a SearchProblem's locations with this). */
+export function locationColumns(locations: readonly SearchLocation[]): LocationColumns {
+  const count = locations.length;
+  const skuCount = locations[0]?.stock.length ?? 0;
+  const columns = {
+    count,
+    skuCount,
+    fixed: new Float64Array(count),
+    perKgWeighted: new Float64Array(count),
+    stock: new Float64Array(count * skuCount),
+    balancePerUnit: new Float64Array(count * skuCount),
+  };
+  locations.forEach((location, j) => {
+    columns.fixed[j] = location.fixed;
+    columns.perKgWeighted[j] = location.perKgWeighted;
+    for (let sku = 0; sku < skuCount; sku++) {
+      columns.stock[j * skuCount + sku] = location.stock[sku]!;
+      columns.balancePerUnit[j * skuCount + sku] = location.balancePerUnit[sku]!;
+    }
+  });
+  return columns;
+}
+
+/** A SearchProblem with its locations as columns. */
+export interface ColumnProblem {
+  lines: readonly SearchLine[];
+  locations: LocationColumns;
+  maxShipments: number;
+  maxNodes: number;
+}
+
 export interface PlanCell {
   location: number;
   line: number;

@@ -1,8 +1,10 @@
 import { assignLines, createAssigner, type Assigner } from './assign.ts';
+import { float64s, int32s, Slot } from './scratch.ts';
 import {
   beats,
+  locationColumns,
   type Budget,
-  type Limit,
+  type ColumnProblem,
   type SearchOutcome,
   type SearchPlan,
   type SearchProblem,
@@ -34,10 +36,10 @@ const MASK_LINES = 30;
 const GREEDY_NODES = 5_000;
 
 interface Enumeration {
-  problem: SearchProblem;
+  problem: ColumnProblem;
   assigner: Assigner;
   /** Location indices: input order for single locations, then by ascending fixed score (sortByFixed). */
-  order: number[];
+  order: Int32Array;
   /** Fixed score, coverage mask, … per position of `order`. */
   fixed: Float64Array;
   /** prefix[i] = Σ fixed of the first i locations in `order` (once sorted). */
@@ -66,45 +68,46 @@ function bitCount(mask: number): number {
 const sameSet = (a: SearchPlan, b: SearchPlan): boolean =>
   a.locations.length === b.locations.length && a.locations.every((location, i) => location === b.locations[i]);
 
-const keyOf = (plan: SearchPlan | null): Limit | null =>
-  plan === null ? null : { backordered: plan.backordered, total: plan.total };
-
+// A plan is its own (backordered, total) limit: plans are never changed once recorded.
 function consider(e: Enumeration, plan: SearchPlan): void {
   if (e.best === null) {
     e.best = plan;
-  } else if (beats(plan.backordered, plan.total, keyOf(e.best))) {
+  } else if (beats(plan.backordered, plan.total, e.best)) {
     if (!sameSet(plan, e.best)) e.runnerUp = e.best;
     e.best = plan;
-  } else if (!sameSet(plan, e.best) && beats(plan.backordered, plan.total, keyOf(e.runnerUp))) {
+  } else if (!sameSet(plan, e.best) && beats(plan.backordered, plan.total, e.runnerUp)) {
     e.runnerUp = plan;
   }
 }
 
-function masks(problem: SearchProblem, order: number[]): { fullMask: Int32Array; required: number } {
+/** Coverage masks per location (input order) of the tracked lines: required, unsplit, the first MASK_LINES. */
+function masks(problem: ColumnProblem, n: number): { fullMask: Int32Array; required: number } {
+  const { lines, locations } = problem;
+  const { skuCount } = locations;
   const tracked: number[] = [];
-  problem.lines.forEach((line, index) => {
-    if (!line.backorder && !line.split && tracked.length < MASK_LINES) tracked.push(index);
-  });
-  const fullMask = new Int32Array(order.length);
-  order.forEach((location, position) => {
-    const stock = problem.locations[location]!.stock;
+  for (let line = 0; line < lines.length && tracked.length < MASK_LINES; line++) {
+    if (!lines[line]!.backorder && !lines[line]!.split) tracked.push(line);
+  }
+  const fullMask = int32s(Slot.Mask, n);
+  for (let location = 0; location < n; location++) {
     let mask = 0;
-    tracked.forEach((line, bit) => {
-      const spec = problem.lines[line]!;
-      if (stock[spec.sku]! >= spec.quantity) mask |= 1 << bit;
-    });
-    fullMask[position] = mask;
-  });
+    for (let bit = 0; bit < tracked.length; bit++) {
+      const spec = lines[tracked[bit]!]!;
+      if (locations.stock[location * skuCount + spec.sku]! >= spec.quantity) mask |= 1 << bit;
+    }
+    fullMask[location] = mask;
+  }
   return { fullMask, required: tracked.length === 0 ? 0 : (1 << tracked.length) - 1 };
 }
 
-function backorderFloor(problem: SearchProblem): number {
+function backorderFloor(problem: ColumnProblem): number {
+  const { count, skuCount, stock } = problem.locations;
   let floor = 0;
   for (const line of problem.lines) {
     if (!line.backorder) continue;
     let reach = 0;
-    for (const location of problem.locations) {
-      const available = location.stock[line.sku]!;
+    for (let location = 0; location < count; location++) {
+      const available = stock[location * skuCount + line.sku]!;
       reach = line.split ? reach + available : Math.max(reach, available);
     }
     floor += Math.max(0, line.quantity - reach);
@@ -112,21 +115,24 @@ function backorderFloor(problem: SearchProblem): number {
   return floor;
 }
 
-function prepare(problem: SearchProblem, largest: number): Enumeration {
-  const n = problem.locations.length;
-  const order = Array.from({ length: n }, (_, i) => i);
-  const fixed = new Float64Array(n);
-  for (let i = 0; i < n; i++) fixed[i] = problem.locations[i]!.fixed;
-  const { fullMask, required } = masks(problem, order);
+function prepare(problem: ColumnProblem, largest: number): Enumeration {
+  const n = problem.locations.count;
+  const order = int32s(Slot.Order, n);
+  const fixed = float64s(Slot.Fixed, n);
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    fixed[i] = problem.locations.fixed[i]!;
+  }
+  const { fullMask, required } = masks(problem, n);
   return {
     problem,
     assigner: createAssigner(problem, largest),
     order,
     fixed,
-    prefix: new Float64Array(0),
+    prefix: float64s(Slot.Prefix, 0),
     fullMask,
-    suffixMask: new Int32Array(0),
-    suffixMostBits: new Int32Array(0),
+    suffixMask: int32s(Slot.SuffixMask, 0),
+    suffixMostBits: int32s(Slot.SuffixMostBits, 0),
     required,
     backorderFloor: backorderFloor(problem),
     chosen: [],
@@ -137,18 +143,55 @@ function prepare(problem: SearchProblem, largest: number): Enumeration {
   };
 }
 
+/**
+ * Sorts `items` (location indices, ascending) by key[item], ties kept in index order: a stable
+ * bottom-up merge sort with `spare` as the buffer (a comparator sort of a typed array costs a call
+ * per comparison).
+ */
+function sortByKey(items: Int32Array, key: Float64Array, spare: Int32Array): void {
+  const n = items.length;
+  let from = items;
+  let to = spare;
+  for (let width = 1; width < n; width *= 2) {
+    for (let start = 0; start < n; start += 2 * width) {
+      const middle = Math.min(start + width, n);
+      const end = Math.min(start + 2 * width, n);
+      let left = start;
+      let right = middle;
+      let at = start;
+      while (left < middle && right < end) {
+        // Take from the right run only when strictly smaller: equal keys keep their order.
+        to[at++] = key[from[right]!]! < key[from[left]!]! ? from[right++]! : from[left++]!;
+      }
+      while (left < middle) to[at++] = from[left++]!;
+      while (right < end) to[at++] = from[right++]!;
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  if (from !== items) items.set(from);
+}
+
 /** Re-orders the locations by ascending fixed score (ties by index) for the enumeration of sets of 2 and more. */
 function sortByFixed(e: Enumeration): void {
   const n = e.order.length;
   const byIndex = e.fixed;
   const masksByIndex = e.fullMask;
-  e.order = e.order.slice().sort((a, b) => byIndex[a]! - byIndex[b]! || a - b);
-  e.fixed = Float64Array.from(e.order, (i) => byIndex[i]!);
-  e.fullMask = Int32Array.from(e.order, (i) => masksByIndex[i]!);
-  e.prefix = new Float64Array(n + 1);
+  const order = int32s(Slot.OrderSorted, n);
+  order.set(e.order);
+  sortByKey(order, byIndex, int32s(Slot.OrderMerge, n));
+  e.order = order;
+  e.fixed = float64s(Slot.FixedSorted, n);
+  e.fullMask = int32s(Slot.MaskSorted, n);
+  for (let i = 0; i < n; i++) {
+    e.fixed[i] = byIndex[order[i]!]!;
+    e.fullMask[i] = masksByIndex[order[i]!]!;
+  }
+  e.prefix = float64s(Slot.Prefix, n + 1);
   for (let i = 0; i < n; i++) e.prefix[i + 1] = e.prefix[i]! + e.fixed[i]!;
-  e.suffixMask = new Int32Array(n + 1);
-  e.suffixMostBits = new Int32Array(n + 1);
+  e.suffixMask = int32s(Slot.SuffixMask, n + 1);
+  e.suffixMostBits = int32s(Slot.SuffixMostBits, n + 1);
   for (let i = n - 1; i >= 0; i--) {
     e.suffixMask[i] = e.suffixMask[i + 1]! | e.fullMask[i]!;
     e.suffixMostBits[i] = Math.max(e.suffixMostBits[i + 1]!, bitCount(e.fullMask[i]!));
@@ -160,22 +203,25 @@ function cheapestPair(fixed: Float64Array): { sum: number; negative: boolean } {
   let first = Infinity;
   let second = Infinity;
   let negative = false;
-  for (const value of fixed) {
+  for (let i = 0; i < fixed.length; i++) {
+    const value = fixed[i]!;
     if (value < 0) negative = true;
-    if (value < first) [first, second] = [value, first];
-    else if (value < second) second = value;
+    if (value < first) {
+      second = first;
+      first = value;
+    } else if (value < second) second = value;
   }
   return { sum: first + second, negative };
 }
 
 /** False when no set whose fixed scores add up to `bound` can beat the runner-up. */
 function mayBeat(e: Enumeration, bound: number): boolean {
-  return beats(e.backorderFloor, bound, keyOf(e.runnerUp));
+  return beats(e.backorderFloor, bound, e.runnerUp);
 }
 
 function evaluate(e: Enumeration): void {
   e.setsEvaluated += 1;
-  const plan = assignLines(e.assigner, e.chosen, keyOf(e.runnerUp), true, e.budget);
+  const plan = assignLines(e.assigner, e.chosen, e.runnerUp, true, e.budget);
   if (plan !== null) consider(e, plan);
 }
 
@@ -205,10 +251,10 @@ function enumerate(e: Enumeration, start: number, need: number, mask: number, su
   }
 }
 
-function largestSetSize(problem: SearchProblem): number {
+function largestSetSize(problem: ColumnProblem): number {
   let pieces = 0;
   for (const line of problem.lines) pieces += line.split ? line.quantity : 1;
-  return Math.min(problem.maxShipments, problem.locations.length, pieces);
+  return Math.min(problem.maxShipments, problem.locations.count, pieces);
 }
 
 /** Greedy cover: repeatedly add the location that fills the most outstanding units. */
@@ -217,7 +263,7 @@ function greedyPlan(e: Enumeration, largest: number): SearchPlan | null {
   const remaining = problem.lines.map((line) => line.quantity);
   const fills = (position: number, line: number): number => {
     const spec = problem.lines[line]!;
-    const available = problem.locations[e.order[position]!]!.stock[spec.sku]!;
+    const available = problem.locations.stock[e.order[position]! * problem.locations.skuCount + spec.sku]!;
     const rest = remaining[line]!;
     if (spec.split) return Math.min(rest, available);
     return available >= rest ? rest : spec.backorder ? Math.min(rest, available) : 0;
@@ -270,6 +316,11 @@ function larger(e: Enumeration, largest: number): void {
 }
 
 export function search(problem: SearchProblem): SearchOutcome {
+  return searchColumns({ ...problem, locations: locationColumns(problem.locations) });
+}
+
+/** search() on locations given as columns (what the planner builds). */
+export function searchColumns(problem: ColumnProblem): SearchOutcome {
   const largest = largestSetSize(problem);
   const e = prepare(problem, largest);
   if (largest >= 1) singles(e);
@@ -278,7 +329,7 @@ export function search(problem: SearchProblem): SearchOutcome {
   if (e.budget.exhausted) {
     const greedy = greedyPlan(e, largest);
     if (greedy !== null) {
-      greedyFallback = e.best === null || beats(greedy.backordered, greedy.total, keyOf(e.best));
+      greedyFallback = e.best === null || beats(greedy.backordered, greedy.total, e.best);
       consider(e, greedy);
     }
   }

@@ -1,4 +1,4 @@
-import type { Assessment } from './assess.ts';
+import { availableAt, eligibleIndices, type Assessment } from './assess.ts';
 import {
   allocated,
   assess,
@@ -13,11 +13,11 @@ import { outcomeNotes } from './explain.ts';
 import { formatNumber } from './format.ts';
 import { backorderable, buildProblem } from './problem.ts';
 import { planOutcome, type OutcomeContext } from './result.ts';
-import { search } from './search.ts';
+import { searchColumns } from './search.ts';
 import type { DeliveryMethod, PlanResult, Shortfall } from './types.ts';
 
 /** Required lines (not back-orderable) whose SKU the eligible locations do not hold enough of, all together. */
-function stockShortfalls(decision: Decision, eligible: readonly Assessment[]): Shortfall[] {
+function stockShortfalls(decision: Decision, assessment: Assessment, eligible: readonly number[]): Shortfall[] {
   const { lines } = decision.order;
   const { lineSku } = decision.skus;
   const demand = new Map<number, number>();
@@ -30,7 +30,7 @@ function stockShortfalls(decision: Decision, eligible: readonly Assessment[]): S
     const sku = lineSku[index]!;
     if (backorderable(line, decision.rules)) return;
     let available = 0;
-    for (const assessment of eligible) available += assessment.available[sku]!;
+    for (const candidate of eligible) available += availableAt(assessment, candidate, sku);
     if (demand.get(sku)! > available) {
       shortfalls.push({ lineId: line.lineId, sku: line.sku, requested: line.quantity, available });
     }
@@ -58,19 +58,19 @@ function noPlanMessage(decision: Decision, exhaustive: boolean): string {
  */
 export function planShipping(decision: Decision, notes: string[]): PlanResult {
   const method: DeliveryMethod = 'ship';
-  const assessments = assess(decision, method);
-  const ending: Ending = { method, assessments, notes, search: noSearch() };
+  const assessment = assess(decision, method);
+  const ending: Ending = { method, assessment, notes, search: noSearch() };
   if (decision.order.destination === null) {
     notes.push(
       'The order has no delivery address: distance counts as 0 km, with the first band’s zone and transit days.',
     );
   }
-  const eligible = assessments.filter((a) => a.exclusions.length === 0);
-  const shortfalls = stockShortfalls(decision, eligible);
+  const eligible = eligibleIndices(assessment);
+  const shortfalls = stockShortfalls(decision, assessment, eligible);
   if (shortfalls.length > 0) {
     const noneEligible = eligible.length === 0;
     const message = noneEligible
-      ? `No candidate location is eligible (${exclusionTally(assessments)}).`
+      ? `No candidate location is eligible (${exclusionTally(assessment)}).`
       : shortfallMessage(decision, shortfalls);
     return rejected(
       decision,
@@ -81,8 +81,8 @@ export function planShipping(decision: Decision, notes: string[]): PlanResult {
   }
   const { lines } = decision.order;
   const { lineSku } = decision.skus;
-  const outcome = search(
-    buildProblem({ lines, lineSku, eligible, rules: decision.rules, maxNodes: decision.maxNodes }),
+  const outcome = searchColumns(
+    buildProblem({ lines, lineSku, assessment, eligible, rules: decision.rules, maxNodes: decision.maxNodes }),
   );
   ending.search = {
     exhaustive: outcome.exhaustive,
@@ -96,7 +96,14 @@ export function planShipping(decision: Decision, notes: string[]): PlanResult {
         `${outcome.greedyFallback ? ' (completed greedily)' : ''}, not proven optimal.`,
     );
   }
-  const context: OutcomeContext = { lines, lineSku, locations: eligible, method, weights: decision.rules.weights };
+  const context: OutcomeContext = {
+    lines,
+    lineSku,
+    assessment,
+    locations: eligible,
+    method,
+    weights: decision.rules.weights,
+  };
   const required = lines.some((line) => !backorderable(line, decision.rules));
   if (outcome.best === null && required) {
     const code =
@@ -107,6 +114,6 @@ export function planShipping(decision: Decision, notes: string[]): PlanResult {
   const best = outcome.best ?? { backordered: 0, total: 0, locations: [], cells: [] };
   const chosen = planOutcome(best, context);
   const runnerUp = outcome.runnerUp === null ? null : planOutcome(outcome.runnerUp, context);
-  notes.push(...outcomeNotes(chosen, explainContext(decision, assessments)));
+  notes.push(...outcomeNotes(chosen, explainContext(decision, assessment)));
   return allocated(decision, ending, chosen, runnerUp);
 }

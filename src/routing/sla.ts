@@ -16,7 +16,9 @@ export interface LocalClock {
 // formatter per time zone, and remember UTC offsets per quarter hour (offsets and their
 // transitions fall on quarter hours, so an offset read once holds for the whole quarter hour).
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
-const offsets = new Map<string, number>();
+/** Offset by time zone, then quarter-hour number (no key string to build per reading). */
+const offsets = new Map<string, Map<number, number>>();
+let cachedOffsets = 0;
 const MAX_CACHED_OFFSETS = 50_000;
 const QUARTER_HOUR_MS = 900_000;
 
@@ -51,12 +53,21 @@ function offsetMinutes(formatter: Intl.DateTimeFormat, instantMs: number): numbe
 
 function cachedOffset(formatter: Intl.DateTimeFormat, timeZone: string, instantMs: number): number {
   const quarter = Math.floor(instantMs / QUARTER_HOUR_MS);
-  const key = `${timeZone}@${quarter}`;
-  let offset = offsets.get(key);
+  let byQuarter = offsets.get(timeZone);
+  let offset = byQuarter?.get(quarter);
   if (offset === undefined) {
     offset = offsetMinutes(formatter, quarter * QUARTER_HOUR_MS);
-    if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
-    offsets.set(key, offset);
+    if (cachedOffsets >= MAX_CACHED_OFFSETS) {
+      offsets.clear();
+      cachedOffsets = 0;
+      byQuarter = undefined;
+    }
+    if (byQuarter === undefined) {
+      byQuarter = new Map();
+      offsets.set(timeZone, byQuarter);
+    }
+    byQuarter.set(quarter, offset);
+    cachedOffsets += 1;
   }
   return offset;
 }
@@ -181,5 +192,38 @@ export function promiseDelivery(input: PromiseInput): DeliveryPromise {
     deadlineDay,
     promisedDate: formatDay(promisedDay),
     daysLate: Math.max(0, promisedDay - deadlineDay),
+  };
+}
+
+/**
+ * The promises of one decision: candidates in the same time zone with the same cut-off and transit
+ * days get the same promise, so it is built once per combination (a handful per decision) and
+ * shared. The clocks are the decision's readers (clockReader).
+ */
+export function promiseReader(
+  nowAt: (timeZone: string) => LocalClock,
+  placedAt: (timeZone: string) => LocalClock,
+  slaDays: number,
+): (timeZone: string, cutoffTime: string | null, transitDays: number) => DeliveryPromise {
+  const byZone = new Map<string, Map<string | null, DeliveryPromise[]>>();
+  return (timeZone, cutoffTime, transitDays) => {
+    let byCutoff = byZone.get(timeZone);
+    if (byCutoff === undefined) {
+      byCutoff = new Map();
+      byZone.set(timeZone, byCutoff);
+    }
+    let byTransit = byCutoff.get(cutoffTime);
+    if (byTransit === undefined) {
+      byTransit = [];
+      byCutoff.set(cutoffTime, byTransit);
+    }
+    // Transit days are small integers (validateRules); anything else is simply not shared.
+    const shared = Number.isSafeInteger(transitDays) && transitDays >= 0 && transitDays < 64;
+    let promise = shared ? byTransit[transitDays] : undefined;
+    if (promise === undefined) {
+      promise = promiseDelivery({ now: nowAt(timeZone), placed: placedAt(timeZone), cutoffTime, transitDays, slaDays });
+      if (shared) byTransit[transitDays] = promise;
+    }
+    return promise;
   };
 }
