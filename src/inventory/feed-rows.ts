@@ -61,14 +61,28 @@ function shapeErrors(mode: FeedMode, row: FeedRow, index: number): RowError[] {
   return errors;
 }
 
+/** Whether a row has the fields its mode needs and none it must not have (the common case, allocation-free). */
+function wellShaped(mode: FeedMode, row: FeedRow): boolean {
+  return mode === 'snapshot'
+    ? row.on_hand !== undefined && row.quantity === undefined
+    : row.quantity !== undefined && row.quantity !== 0 && row.on_hand === undefined;
+}
+
 /** Everything wrong with the rows that can be known without touching stock levels. */
 export async function validateFeedRows(executor: Executor, mode: FeedMode, rows: FeedRow[]): Promise<RowError[]> {
   const errors: RowError[] = [];
-  const seen = new Map<string, number>();
-  rows.forEach((row, index) => {
-    errors.push(...shapeErrors(mode, row, index));
-    const key = `${row.location_id}\u0000${row.sku}`;
-    const first = seen.get(key);
+  // First row index per (location, SKU): one SKU map per location, so no composite key per row.
+  const seen = new Map<string, Map<string, number>>();
+  const skus = new Set<string>();
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index]!;
+    if (!wellShaped(mode, row)) errors.push(...shapeErrors(mode, row, index));
+    let atLocation = seen.get(row.location_id);
+    if (atLocation === undefined) {
+      atLocation = new Map();
+      seen.set(row.location_id, atLocation);
+    }
+    const first = atLocation.get(row.sku);
     if (first !== undefined) {
       errors.push({
         row: index,
@@ -77,26 +91,30 @@ export async function validateFeedRows(executor: Executor, mode: FeedMode, rows:
         message: `same location and SKU as row ${first}`,
       });
     } else {
-      seen.set(key, index);
+      atLocation.set(row.sku, index);
     }
-  });
-  const unknown = await findUnknown(
-    executor,
-    rows.map((r) => r.sku),
-    rows.map((r) => r.location_id),
-  );
-  rows.forEach((row, index) => {
-    if (unknown.locations.has(row.location_id)) {
-      errors.push({
-        row: index,
-        pointer: `/rows/${index}/location_id`,
-        code: 'unknown_location',
-        message: `no location ${row.location_id}`,
-      });
-    }
-    if (unknown.skus.has(row.sku)) {
-      errors.push({ row: index, pointer: `/rows/${index}/sku`, code: 'unknown_sku', message: `no product ${row.sku}` });
-    }
-  });
+    skus.add(row.sku);
+  }
+  const unknown = await findUnknown(executor, [...skus], [...seen.keys()]);
+  if (unknown.locations.size > 0 || unknown.skus.size > 0) {
+    rows.forEach((row, index) => {
+      if (unknown.locations.has(row.location_id)) {
+        errors.push({
+          row: index,
+          pointer: `/rows/${index}/location_id`,
+          code: 'unknown_location',
+          message: `no location ${row.location_id}`,
+        });
+      }
+      if (unknown.skus.has(row.sku)) {
+        errors.push({
+          row: index,
+          pointer: `/rows/${index}/sku`,
+          code: 'unknown_sku',
+          message: `no product ${row.sku}`,
+        });
+      }
+    });
+  }
   return errors.sort((a, b) => a.row - b.row);
 }

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { query, queryOne, toIso, type Executor } from '../db/index.ts';
+import { queryOne, toIso, type Executor } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { availabilityPayload } from './movements.ts';
@@ -84,19 +84,18 @@ export async function ingestFeed(
   const rowErrors = await validateFeedRows(executor, input.mode, input.rows);
   if (rowErrors.length > 0) return rejected(rowErrors);
 
-  const source = await stageFeed(executor, input);
-  await lockLevels(executor, source);
-  const violations = await findViolations(executor, input, source);
-  if (violations.length > 0) return rejected(violations);
-
-  const counts = await applyFeed(executor, input, source);
-  const record = await queryOne<FeedRecord>(
-    executor,
-    sql`update inventory_feeds
-        set applied_count = ${counts.applied}, unchanged_count = ${counts.unchanged}, stale_count = ${counts.stale}
-        where feed_id = ${input.feed_id} returning *`,
-  );
-  return ok({ ...summarize(record!), replayed: false });
+  const locations = textArray(input.rows.map((r) => r.location_id));
+  const skus = textArray(input.rows.map((r) => r.sku));
+  const rows = rowsSql(input, locations, skus);
+  let applied = await applyFeed(executor, input, rows);
+  if (applied.missing > 0) {
+    // Levels that never held stock: create them, then apply again (the locks taken are kept).
+    await createMissingLevels(executor, locations, skus);
+    applied = await applyFeed(executor, input, rows);
+    if (applied.missing > 0) throw new Error(`feed ${input.feed_id}: stock levels still missing after creating them`);
+  }
+  if (applied.below > 0) return rejected(belowReserved(applied.below_rows!));
+  return ok({ ...summarize(applied as FeedRecord), replayed: false });
 }
 
 async function replay(
@@ -130,97 +129,109 @@ function rejected(errors: RowError[]) {
   );
 }
 
-/**
- * Stages the feed's rows in a temporary table (dropped at commit) and returns it as a relation
- * (idx, location_id, sku, on_hand, quantity, safety_stock). Parsing the JSON once and giving
- * the planner real row counts keeps every later statement a plain hash join.
- */
-async function stageFeed(executor: Executor, input: FeedInput): Promise<SQL> {
-  const json = JSON.stringify(input.rows.map((r, idx) => ({ idx, ...r })));
-  await executor.execute(sql`drop table if exists pg_temp.feed_rows`); // a second feed in one transaction
-  await executor.execute(sql`
-    create temp table feed_rows (idx int, location_id text, sku text, on_hand int, quantity int, safety_stock int)
-    on commit drop`);
-  await executor.execute(sql`
-    insert into feed_rows
-    select * from jsonb_to_recordset(${json}::jsonb) as t(idx int, location_id text, sku text, on_hand int, quantity int, safety_stock int)`);
-  if (input.mode === 'snapshot' && input.snapshot_scope === 'locations') {
-    // A full snapshot of its locations: levels there that the feed does not mention are counted as zero.
-    await executor.execute(sql`
-      insert into feed_rows (idx, location_id, sku, on_hand)
-      select null, s.location_id, s.sku, 0 from stock_levels s
-      where s.location_id in (select distinct location_id from feed_rows)
-        and not exists (select 1 from feed_rows r where r.location_id = s.location_id and r.sku = s.sku)`);
-  }
-  await executor.execute(sql`analyze feed_rows`);
-  return sql`select * from feed_rows`;
+/** A PostgreSQL array literal of text values, each quoted (any character is safe). */
+function textArray(values: readonly string[]): string {
+  const quoted = values.map((v) => (NEEDS_ESCAPE.test(v) ? `"${v.replace(ESCAPED, '\\$&')}"` : `"${v}"`));
+  return `{${quoted.join(',')}}`;
+}
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPED = /["\\]/g;
+
+/** A PostgreSQL array literal of integers; missing values are NULL. */
+function intArray(values: readonly (number | undefined)[]): string {
+  return `{${values.map((v) => (v === undefined ? 'NULL' : String(v))).join(',')}}`;
 }
 
-/** Creates missing levels, then locks every level the feed touches in (sku, location) order. */
-async function lockLevels(executor: Executor, source: SQL): Promise<void> {
-  // Only the missing pairs reach the insert: an ON CONFLICT check per existing level costs more
-  // than the anti-join (the conflict clause still covers a level created concurrently).
+/**
+ * The feed's rows as a relation (idx, location_id, sku, amount, safety_stock): `amount` is the
+ * count (snapshot) or the change (delta). The rows travel as typed arrays, unnested in the
+ * statement: no temporary table, no JSON to parse, and the planner knows the row count.
+ */
+function rowsSql(input: FeedInput, locations: string, skus: string): SQL {
+  const snapshot = input.mode === 'snapshot';
+  const amounts = intArray(input.rows.map((r) => (snapshot ? r.on_hand : r.quantity)));
+  const anySafety = input.rows.some((r) => r.safety_stock !== undefined);
+  if (!anySafety) {
+    return sql`select (f.ord - 1)::int as idx, f.location_id, f.sku, f.amount, null::int as safety_stock
+      from unnest(${locations}::text[], ${skus}::text[], ${amounts}::int[]) with ordinality as f(location_id, sku, amount, ord)`;
+  }
+  const safety = intArray(input.rows.map((r) => r.safety_stock));
+  return sql`select (f.ord - 1)::int as idx, f.location_id, f.sku, f.amount, f.safety_stock
+    from unnest(${locations}::text[], ${skus}::text[], ${amounts}::int[], ${safety}::int[])
+      with ordinality as f(location_id, sku, amount, safety_stock, ord)`;
+}
+
+/** Creates the levels the feed's rows name that have never held stock, in (sku, location) order. */
+async function createMissingLevels(executor: Executor, locations: string, skus: string): Promise<void> {
   await executor.execute(sql`
     insert into stock_levels (location_id, sku)
-    select location_id, sku from (${source}) f
+    select location_id, sku from unnest(${locations}::text[], ${skus}::text[]) as f(location_id, sku)
     where not exists (select 1 from stock_levels s where s.location_id = f.location_id and s.sku = f.sku)
     order by sku, location_id
     on conflict do nothing`);
-  await executor.execute(sql`
-    select 1 from stock_levels s
-    where (s.location_id, s.sku) in (select location_id, sku from (${source}) f)
-    order by s.sku, s.location_id
-    for update`);
 }
 
-/** Per input row: the level now, the on_hand it would get, and whether it is stale. */
-function planSql(input: FeedInput, source: SQL): SQL {
-  const snapshot = input.mode === 'snapshot';
-  return sql`
-    select f.idx, f.location_id, f.sku, f.safety_stock as safety_in,
-           s.on_hand as old_on_hand, s.reserved, s.safety_stock as old_safety,
-           ${snapshot ? sql`f.on_hand` : sql`s.on_hand + f.quantity`} as new_on_hand,
-           coalesce(s.counted_at ${snapshot ? sql`>` : sql`>=`} ${input.as_of}::timestamptz, false) as stale
-    from (${source}) f join stock_levels s on s.location_id = f.location_id and s.sku = f.sku`;
+interface Applied extends Partial<FeedRecord> {
+  /** Feed rows whose level does not exist yet: nothing was applied. */
+  missing: number;
+  /** Rows that would leave on_hand below reserved: nothing was applied. */
+  below: number;
+  /** The first of those (JSON: [idx, location_id, sku, new_on_hand, reserved][]), when any. */
+  below_rows: string | null;
 }
 
-async function findViolations(executor: Executor, input: FeedInput, source: SQL): Promise<RowError[]> {
-  const rows = await query<{
-    idx: number | null;
-    location_id: string;
-    sku: string;
-    new_on_hand: number;
-    reserved: number;
-  }>(
-    executor,
-    sql`select idx, location_id, sku, new_on_hand, reserved from (${planSql(input, source)}) p
-        where not p.stale and p.new_on_hand < p.reserved
-        order by idx nulls last
-        limit ${MAX_LISTED_ERRORS}`,
-  );
-  return rows.map((r) => ({
-    row: r.idx ?? -1,
-    pointer: r.idx === null ? '/snapshot_scope' : `/rows/${r.idx}`,
-    code: 'below_reserved' as const,
-    message: `${r.sku} at ${r.location_id} would have on_hand ${r.new_on_hand} but ${r.reserved} are reserved`,
-  }));
-}
-
-async function applyFeed(executor: Executor, input: FeedInput, source: SQL) {
+/**
+ * Applies the feed in one statement, or writes nothing when a level is missing or a row would
+ * leave on_hand below what is reserved:
+ * - `plan` locks every level the feed touches, one by one in (sku, location) order as every
+ *   multi-level writer does, and reads it as locked (FOR UPDATE returns the newest version):
+ *   the on_hand each row would give it and whether the row is stale;
+ * - `checked` counts what forbids applying; every write below is gated on it, so a refused feed
+ *   stops with its levels locked and nothing changed;
+ * - `changed` updates the levels of the rows that are not stale; `ledger` and `event` record each
+ *   change: an immutable ledger row and an `inventory.availability_changed` event in the outbox;
+ * - `feed` stores the counts on the feed's record, which the statement returns.
+ */
+async function applyFeed(executor: Executor, input: FeedInput, rows: SQL): Promise<Applied> {
   const snapshot = input.mode === 'snapshot';
   const kind = snapshot ? 'count' : 'adjustment';
-  const counts = await queryOne<{ applied: number; unchanged: number; stale: number }>(
+  const asOf = sql`${input.as_of}::timestamptz`;
+  // A full snapshot of its locations: levels there that the rows do not mention are counted as zero.
+  const source =
+    snapshot && input.snapshot_scope === 'locations'
+      ? sql`(with rows as materialized (${rows})
+          select * from rows
+          union all
+          select null, s.location_id, s.sku, 0, null from stock_levels s
+          where s.location_id in (select location_id from rows)
+            and not exists (select 1 from rows r where r.location_id = s.location_id and r.sku = s.sku))`
+      : sql`(${rows})`;
+  const applies = sql`(select missing = 0 and below = 0 from checked)`;
+  const applied = await queryOne<Applied>(
     executor,
     sql`
-    with plan as (${planSql(input, source)}),
+    with plan as materialized (
+      select f.idx, f.location_id, f.sku, f.safety_stock as safety_in,
+             s.on_hand as old_on_hand, s.reserved, s.safety_stock as old_safety,
+             ${snapshot ? sql`f.amount` : sql`s.on_hand + f.amount`} as new_on_hand,
+             coalesce(s.counted_at ${snapshot ? sql`>` : sql`>=`} ${asOf}, false) as stale
+      from (select * from ${source} f order by f.sku, f.location_id) f
+      cross join lateral (
+        select * from stock_levels s where s.location_id = f.location_id and s.sku = f.sku for update
+      ) s
+    ),
+    checked as materialized (
+      select ${input.rows.length}::int - (select count(*) from plan where idx is not null) as missing,
+             (select count(*) from plan where not stale and new_on_hand < reserved) as below
+    ),
     changed as (
       update stock_levels s
       set on_hand = p.new_on_hand,
           safety_stock = coalesce(p.safety_in, s.safety_stock),
-          counted_at = ${snapshot ? sql`${input.as_of}::timestamptz` : sql`s.counted_at`},
+          counted_at = ${snapshot ? asOf : sql`s.counted_at`},
           updated_at = now()
       from plan p
-      where s.location_id = p.location_id and s.sku = p.sku and not p.stale
+      where s.location_id = p.location_id and s.sku = p.sku and not p.stale and ${applies}
       returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock,
                 s.on_hand - p.old_on_hand as delta, s.safety_stock <> p.old_safety as safety_changed
     ), ledger as (
@@ -232,10 +243,34 @@ async function applyFeed(executor: Executor, input: FeedInput, source: SQL) {
       insert into events (type, subject_type, subject_id, payload)
       select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload(kind)}
       from changed where delta <> 0 or safety_changed
+    ), feed as (
+      update inventory_feeds
+      set applied_count = (select count(*) from changed where delta <> 0 or safety_changed),
+          unchanged_count = (select count(*) from changed where delta = 0 and not safety_changed),
+          stale_count = (select count(*) from plan where stale)
+      where feed_id = ${input.feed_id} and ${applies}
+      returning *
     )
-    select (select count(*) from changed where delta <> 0 or safety_changed) as applied,
-           (select count(*) from changed where delta = 0 and not safety_changed) as unchanged,
-           (select count(*) from plan where stale) as stale`,
+    select c.missing::int as missing, c.below::int as below,
+           case when c.missing = 0 and c.below > 0 then (
+             select json_agg(json_build_array(v.idx, v.location_id, v.sku, v.new_on_hand, v.reserved)
+                             order by v.idx nulls last, v.sku, v.location_id)::text
+             from (select idx, location_id, sku, new_on_hand, reserved from plan
+                   where not stale and new_on_hand < reserved
+                   order by idx nulls last, sku, location_id limit ${MAX_LISTED_ERRORS}) v
+           ) end as below_rows,
+           f.*
+    from checked c left join feed f on true`,
   );
-  return counts!;
+  return applied!;
+}
+
+function belowReserved(json: string): RowError[] {
+  const rows = JSON.parse(json) as [number | null, string, string, number, number][];
+  return rows.map(([idx, locationId, sku, newOnHand, reserved]) => ({
+    row: idx ?? -1,
+    pointer: idx === null ? '/snapshot_scope' : `/rows/${idx}`,
+    code: 'below_reserved' as const,
+    message: `${sku} at ${locationId} would have on_hand ${newOnHand} but ${reserved} are reserved`,
+  }));
 }
