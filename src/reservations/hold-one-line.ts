@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { isoTimestamp, preparedStatement, type Executor } from '../db/index.ts';
 import { claimCte, type ClaimValues } from '../http/idempotency.ts';
 import { movementCtes, type MovementValues } from '../inventory/index.ts';
-import { holdRows, type HoldHeader } from './hold-rows.ts';
+import { holdRows, linesJson, type HoldHeader } from './hold-rows.ts';
 import type { HoldInput } from './hold.ts';
 import type { ReservationLine } from './read.ts';
 
@@ -49,6 +49,7 @@ const header: HoldHeader = {
   reference: value('reference'),
   expiresInSeconds: value('expires_in_seconds'),
   actor: value('actor'),
+  lines: value('lines'),
 };
 
 /**
@@ -58,18 +59,17 @@ const header: HoldHeader = {
  * idempotency key storing that response. Its values are placeholders: built once per shape.
  */
 function holdStatement(claimed: boolean, scope: ScopeKind): SQL {
-  const line = sql`(values (1, ${value('sku')}::text, ${value('location_id')}::text, ${value('quantity')}::int))
-                   as l(line_no, sku, location_id, quantity)`;
   return sql`
     with ${movementCtes(movement, 'available', scopeCondition(scope))},
-    ${holdRows(header, line, sql`from moved`)},
+    ${holdRows(header, sql`from moved`)},
     response as (
       select row_to_json(r)::text as body
       from (
         select h.id, 'held' as status, h.channel_id, h.reference, null::text as order_id,
-               ${isoTimestamp(sql`h.expires_at`)} as expires_at, t.created_at, t.created_at as updated_at,
-               (select json_agg(hl) from (select sku, location_id, quantity from hold_lines) hl) as lines
-        from hold_header h, lateral (select ${isoTimestamp(sql`h.created_at`)} as created_at) t
+               ${isoTimestamp(sql`h.expires_at`)} as expires_at, ${isoTimestamp(sql`h.created_at`)} as created_at,
+               ${isoTimestamp(sql`h.created_at`)} as updated_at, json_build_array(row_to_json(l)) as lines
+        from hold_header h,
+             (values (${value('sku')}::text, ${value('location_id')}::text, ${value('quantity')}::int)) as l(sku, location_id, quantity)
       ) r
     )${claimed ? sql`, ${claimCte({ status: 201, body: sql`body`, from: sql`from response` })}` : sql``}
     select body from response`;
@@ -112,6 +112,7 @@ export async function holdOneLine(
     channel_id: input.channelId ?? null,
     reference: input.reference ?? null,
     actor: input.actor ?? null,
+    lines: linesJson([line]),
     scope: scope.channel ?? scope.locationGroup ?? null,
     ...claim,
   });

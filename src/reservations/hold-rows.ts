@@ -15,43 +15,46 @@ export async function recordHold(
   lines: ReservationLine[],
   input: HoldInput,
 ): Promise<Written> {
-  const json = JSON.stringify(
-    lines.map((l, i) => ({ line_no: i + 1, sku: l.sku, location_id: l.location_id, quantity: l.quantity })),
-  );
   const header: HoldHeader = {
     id,
     channelId: input.channelId ?? null,
     reference: input.reference ?? null,
     expiresInSeconds: input.expiresInSeconds,
     actor: input.actor ?? null,
+    lines: linesJson(lines),
   };
-  const rows = holdRows(
-    header,
-    sql`jsonb_to_recordset(${json}::jsonb) as l(line_no int, sku text, location_id text, quantity int)`,
-    sql``,
+  const row = await queryOne<Written>(
+    executor,
+    sql`with ${holdRows(header, sql``)} select expires_at, created_at from hold_header`,
+    { prepare: true },
   );
-  const row = await queryOne<Written>(executor, sql`with ${rows} select expires_at, created_at from hold_header`, {
-    prepare: true,
-  });
   return row!;
 }
 
-/** The reservation's own values as a statement writes them: known now, or placeholders bound at each run. */
+/** A hold's lines as `holdRows` takes them: a JSON array of `{ line_no, sku, location_id, quantity }`. */
+export function linesJson(lines: ReservationLine[]): string {
+  return JSON.stringify(
+    lines.map((l, i) => ({ line_no: i + 1, sku: l.sku, location_id: l.location_id, quantity: l.quantity })),
+  );
+}
+
+/** The reservation's values as a statement writes them: known now, or placeholders bound at each run. */
 export interface HoldHeader {
   id: string | Placeholder;
   channelId: string | null | Placeholder;
   reference: string | null | Placeholder;
   expiresInSeconds: number | Placeholder;
   actor: string | null | Placeholder;
+  /** `linesJson`. */
+  lines: string | Placeholder;
 }
 
 /**
- * CTEs writing the reservation (`hold_header`), its lines (`hold_lines`, returning what they
- * wrote) and its `reservation.created` event. `lines` is a row source `l(line_no, sku,
- * location_id, quantity)`; `from` is the header's source: empty for a plain insert, or a CTE
- * whose row must exist for anything to be written.
+ * CTEs writing the reservation (`hold_header`), its lines and its `reservation.created` event.
+ * `from` is the header's source: empty for a plain insert, or a CTE whose row must exist for
+ * anything to be written.
  */
-export function holdRows(header: HoldHeader, lines: SQL, from: SQL): SQL {
+export function holdRows(header: HoldHeader, from: SQL): SQL {
   return sql`
     hold_header as (
       insert into reservations (id, status, channel_id, reference, expires_at, actor)
@@ -60,13 +63,12 @@ export function holdRows(header: HoldHeader, lines: SQL, from: SQL): SQL {
       returning id, channel_id, reference, expires_at, created_at
     ), hold_lines as (
       insert into reservation_lines (reservation_id, line_no, sku, location_id, quantity)
-      select hold_header.id, l.line_no, l.sku, l.location_id, l.quantity from hold_header, ${lines}
-      returning line_no, sku, location_id, quantity
+      select hold_header.id, l.line_no, l.sku, l.location_id, l.quantity
+      from hold_header, jsonb_to_recordset(${header.lines}::jsonb) as l(line_no int, sku text, location_id text, quantity int)
     ), hold_event as (
       insert into events (type, subject_type, subject_id, payload)
       select 'reservation.created', 'reservation', hold_header.id,
-             jsonb_build_object('id', hold_header.id, 'status', 'held', 'expires_at', hold_header.expires_at,
-                                'lines', (select jsonb_agg(to_jsonb(hold_lines) order by line_no) from hold_lines))
+             jsonb_build_object('id', hold_header.id, 'status', 'held', 'expires_at', hold_header.expires_at, 'lines', ${header.lines}::jsonb)
       from hold_header
     )`;
 }
