@@ -1,6 +1,6 @@
 export { inventoryRoutes } from './routes.ts';
 export { applyMovement, movementCtes, ensureLevels, readLevel, ledgerKinds, reserveUpTo } from './movements.ts';
-export type { Movement, MovementValues, Guard, Level, LedgerKind } from './movements.ts';
+export type { Movement, MovementAlso, MovementValues, Guard, Level, LedgerKind } from './movements.ts';
 export { getAvailability } from './availability.ts';
 export type { SkuAvailability, AvailabilityResult } from './availability.ts';
 export { setStockLevel, listStockLevels } from './levels.ts';

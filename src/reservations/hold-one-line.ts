@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { isoTimestamp, preparedStatement, type Executor } from '../db/index.ts';
 import { claimCte, type ClaimValues } from '../http/idempotency.ts';
 import { movementCtes, type MovementValues } from '../inventory/index.ts';
-import { holdRows, linesJson, type HoldHeader } from './hold-rows.ts';
+import { holdEvent, holdRows, linesJson, type HoldHeader } from './hold-rows.ts';
 import type { HoldInput } from './hold.ts';
 import type { ReservationLine } from './read.ts';
 
@@ -60,8 +60,11 @@ const header: HoldHeader = {
  */
 function holdStatement(claimed: boolean, scope: ScopeKind): SQL {
   return sql`
-    with ${movementCtes(movement, 'available', scopeCondition(scope))},
-    ${holdRows(header, sql`from moved`)},
+    with ${movementCtes(movement, 'available', {
+      where: scopeCondition(scope),
+      ctes: holdRows(header, sql`from moved`),
+      events: holdEvent(header),
+    })},
     response as (
       select row_to_json(r)::text as body
       from (

@@ -25,7 +25,8 @@ export async function recordHold(
   };
   const row = await queryOne<Written>(
     executor,
-    sql`with ${holdRows(header, sql``)} select expires_at, created_at from hold_header`,
+    sql`with ${holdRows(header, sql``)}, hold_event as (insert into events (type, subject_type, subject_id, payload) ${holdEvent(header)})
+        select expires_at, created_at from hold_header`,
     { prepare: true },
   );
   return row!;
@@ -50,9 +51,8 @@ export interface HoldHeader {
 }
 
 /**
- * CTEs writing the reservation (`hold_header`), its lines and its `reservation.created` event.
- * `from` is the header's source: empty for a plain insert, or a CTE whose row must exist for
- * anything to be written.
+ * CTEs writing the reservation (`hold_header`) and its lines. `from` is the header's source:
+ * empty for a plain insert, or a CTE whose row must exist for anything to be written.
  */
 export function holdRows(header: HoldHeader, from: SQL): SQL {
   return sql`
@@ -65,10 +65,13 @@ export function holdRows(header: HoldHeader, from: SQL): SQL {
       insert into reservation_lines (reservation_id, line_no, sku, location_id, quantity)
       select hold_header.id, l.line_no, l.sku, l.location_id, l.quantity
       from hold_header, jsonb_to_recordset(${header.lines}::jsonb) as l(line_no int, sku text, location_id text, quantity int)
-    ), hold_event as (
-      insert into events (type, subject_type, subject_id, payload)
-      select 'reservation.created', 'reservation', hold_header.id,
-             jsonb_build_object('id', hold_header.id, 'status', 'held', 'expires_at', hold_header.expires_at, 'lines', ${header.lines}::jsonb)
-      from hold_header
     )`;
+}
+
+/** The reservation's `reservation.created` event, as outbox rows from `hold_header` (`holdRows`). */
+export function holdEvent(header: HoldHeader): SQL {
+  return sql`
+    select 'reservation.created', 'reservation', hold_header.id,
+           jsonb_build_object('id', hold_header.id, 'status', 'held', 'expires_at', hold_header.expires_at, 'lines', ${header.lines}::jsonb)
+    from hold_header`;
 }
