@@ -9,6 +9,12 @@ export {
   subjectFor,
 } from './jetstream.ts';
 export type { PublishOptions, PublishResult, StreamTarget } from './jetstream.ts';
-export { advanceCursor, createOutboxFollower, cursorPosition, readSettledBatch } from './outbox-follower.ts';
-export type { OutboxEvent, OutboxFollower, SettledBatch } from './outbox-follower.ts';
+export {
+  advanceCursor,
+  createOutboxFollower,
+  cursorPosition,
+  readSettledBatch,
+  readSettledIds,
+} from './outbox-follower.ts';
+export type { OutboxEvent, OutboxFollower, SettledBatch, SettledIds } from './outbox-follower.ts';
 export { DEFAULT_GAP_GRACE_MS, gapGraceMsFor } from './settle.ts';

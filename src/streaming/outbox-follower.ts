@@ -60,13 +60,7 @@ export async function readSettledBatch(
     sql`select id, type, subject_type, subject_id, payload, created_at
         from events where id > ${cursor} order by id limit ${limit}`,
   );
-  forgetPassed(follower.gaps, cursor);
-  const taken = settledCount(
-    follower.gaps,
-    cursor,
-    rows.map((row) => row.id),
-    follower.now(),
-  );
+  const taken = settle(follower, cursor, rows);
   const events = rows.slice(0, taken).map((row) => ({
     id: row.id,
     type: row.type,
@@ -76,6 +70,41 @@ export async function readSettledBatch(
     createdAt: toIso(row.created_at) ?? '',
   }));
   return { cursor, events };
+}
+
+/** The next events a follower may pass, by ID only. */
+export interface SettledIds {
+  /** The cursor before these events. */
+  cursor: number;
+  /** Ascending; possibly none. */
+  ids: number[];
+}
+
+/**
+ * `readSettledBatch` for a follower that needs only which events it may pass, not what they
+ * say (the webhook fan-out reads them in its own insert; a connector follower with no
+ * connectors): the outbox's busiest reader then reads and parses no payloads.
+ */
+export async function readSettledIds(tx: Tx, follower: OutboxFollower, limit: number): Promise<SettledIds | undefined> {
+  const cursor = await lockCursor(tx, follower.name);
+  if (cursor === undefined) return undefined;
+  const rows = await query<{ id: number }>(
+    tx,
+    sql`select id from events where id > ${cursor} order by id limit ${limit}`,
+  );
+  const taken = settle(follower, cursor, rows);
+  return { cursor, ids: rows.slice(0, taken).map((row) => row.id) };
+}
+
+/** How many of `rows` (ascending IDs after `cursor`) the follower may pass now (`settledCount`). */
+function settle(follower: OutboxFollower, cursor: number, rows: { id: number }[]): number {
+  forgetPassed(follower.gaps, cursor);
+  return settledCount(
+    follower.gaps,
+    cursor,
+    rows.map((row) => row.id),
+    follower.now(),
+  );
 }
 
 /** The cursor's position, locked until the transaction ends; the row is created at 0 the first time. */

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { inTransaction, queryOne, type Db } from '../db/index.ts';
 import { ok } from '../shared/result.ts';
-import { advanceCursor, readSettledBatch, type OutboxFollower } from '../streaming/index.ts';
+import { advanceCursor, readSettledIds, type OutboxFollower } from '../streaming/index.ts';
 import { subscriptionWantsEvent } from './event-types.ts';
 
 export interface FanOutOptions {
@@ -35,23 +35,23 @@ export async function fanOutEvents(
   const total: FanOutResult = { events: 0, deliveries: 0 };
   for (let batch = 0; batch < (options.maxBatches ?? 10) && !options.signal?.aborted; batch++) {
     const result = await inTransaction(db, async (tx) => {
-      const read = await readSettledBatch(tx, follower, batchSize);
-      const last = read?.events.at(-1);
-      if (!read || !last) return ok({ events: 0, deliveries: 0 });
+      const read = await readSettledIds(tx, follower, batchSize);
+      const last = read?.ids.at(-1);
+      if (!read || last === undefined) return ok({ events: 0, deliveries: 0 });
       const inserted = await queryOne<{ count: number }>(
         tx,
         sql`with inserted as (
               insert into webhook_deliveries (subscription_id, event_id, status, next_attempt_at)
               select s.id, e.id, 'pending', now()
               from events e join webhook_subscriptions s on s.active and e.created_at >= s.created_at
-              where e.id > ${read.cursor} and e.id <= ${last.id} and ${subscriptionWantsEvent}
+              where e.id > ${read.cursor} and e.id <= ${last} and ${subscriptionWantsEvent}
               on conflict (subscription_id, event_id) do nothing
               returning 1
             )
             select count(*)::int as count from inserted`,
       );
-      await advanceCursor(tx, follower.name, last.id);
-      return ok({ events: read.events.length, deliveries: inserted?.count ?? 0 });
+      await advanceCursor(tx, follower.name, last);
+      return ok({ events: read.ids.length, deliveries: inserted?.count ?? 0 });
     });
     if (!result.ok) throw new Error(`webhook fan-out failed: ${result.problem.detail}`);
     total.events += result.value.events;

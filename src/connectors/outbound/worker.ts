@@ -5,7 +5,13 @@ import { getAvailability } from '../../inventory/index.ts';
 import { getChannel, getLocationGroup } from '../../network/index.ts';
 import { getOrder } from '../../orders/index.ts';
 import { ok } from '../../shared/result.ts';
-import { advanceCursor, createOutboxFollower, readSettledBatch, type OutboxEvent } from '../../streaming/index.ts';
+import {
+  advanceCursor,
+  createOutboxFollower,
+  readSettledBatch,
+  readSettledIds,
+  type OutboxEvent,
+} from '../../streaming/index.ts';
 import { getShipment } from '../../tracking/index.ts';
 import { stringifyExact } from '../json.ts';
 import type { Platform } from '../mapping.ts';
@@ -93,17 +99,24 @@ export async function translateOutbound(
   batchSize = 1000,
 ): Promise<{ events: number; messages: number }> {
   const result = await inTransaction(db, async (tx) => {
-    const read = await readSettledBatch(tx, follower, batchSize);
-    const last = read?.events.at(-1);
-    if (!read || !last) return ok({ events: 0, messages: 0 });
     const connectors = await query<Outbound>(
       tx,
       sql`select channel_id, platform from channel_connectors where outbound_subscription_id is not null and outbound_url is not null`,
     );
+    if (connectors.length === 0) {
+      // Nothing to translate: the cursor only moves past the events, which need not be read.
+      const passed = await readSettledIds(tx, follower, batchSize);
+      const last = passed?.ids.at(-1);
+      if (last !== undefined) await advanceCursor(tx, follower.name, last);
+      return ok({ events: passed?.ids.length ?? 0, messages: 0 });
+    }
+    const read = await readSettledBatch(tx, follower, batchSize);
+    const last = read?.events.at(-1);
+    if (!read || !last) return ok({ events: 0, messages: 0 });
     const byChannel = new Map(connectors.map((c) => [c.channel_id, c]));
     const messages: NewEvent[] = [];
     const skus = new Set<string>();
-    for (const event of connectors.length > 0 ? read.events : []) {
+    for (const event of read.events) {
       const channelId = (event.payload as { channel_id?: string } | null)?.channel_id;
       const connector = channelId ? byChannel.get(channelId) : undefined;
       if (connector && SHIPPED.has(event.type)) {
