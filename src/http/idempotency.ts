@@ -121,15 +121,36 @@ function readClaim(request: FastifyRequest): Claim | Problem | undefined {
   return { principal: request.principal.keyId, key, requestHash: hash, method: request.method, path };
 }
 
+/** A create's response as JSON text its statement built, sent as is. */
+export interface CreatedJson {
+  status: number;
+  json: string;
+}
+
+/** One request's key, as the values of `claimCte`'s placeholders. */
+export type ClaimValues = Record<`idempotency_${string}`, unknown>;
+
 /**
  * Writes the key from inside a one-statement create: a CTE inserting the claim with the
- * response the statement builds, for each row of `from` (the created record, or none).
+ * response the statement builds (`body`, JSON text or json), for each row of `from` (the
+ * created record, or none). Its values are placeholders, bound from `ClaimValues`, so a
+ * statement built once per shape (`preparedStatement`) can carry it.
  */
-export type ClaimCte = (response: { status: number; body: SQL; from: SQL }) => SQL;
+export function claimCte({ status, body, from }: { status: number; body: SQL; from: SQL }): SQL {
+  const value = sql.placeholder;
+  return sql`
+    idempotency_claim as (
+      insert into idempotency_keys (principal, key, request_hash, method, path, response_status, response_body)
+      select ${value('idempotency_principal')}, ${value('idempotency_key')}, ${value('idempotency_request_hash')},
+             ${value('idempotency_method')}, ${value('idempotency_path')}, ${status}::int, (${body})::jsonb
+      ${from}
+    )`;
+}
 
 /**
  * A create that is a single statement (a hot path's usual case), so it needs no explicit
- * transaction: the statement writes the record and, through `ClaimCte`, its key and response.
+ * transaction: the statement writes the record and, through `claimCte` with the given
+ * values, its key and response, which it returns as JSON text to send as is.
  * When the statement refuses (it returns nothing and writes nothing), the full `runCreate`
  * with `work` runs instead and explains why, or succeeds if things changed in between.
  * A committed twin's key aborts the statement with a unique violation; its response is replayed.
@@ -138,14 +159,14 @@ export async function runOneStatementCreate(
   db: Db,
   request: FastifyRequest,
   reply: FastifyReply,
-  attempt: (claim: ClaimCte | undefined) => Promise<Created | undefined>,
+  attempt: (claim: ClaimValues | undefined) => Promise<CreatedJson | undefined>,
   work: (tx: Tx) => Promise<Result<Created>>,
 ): Promise<FastifyReply> {
   const claim = readClaim(request);
   if (claim !== undefined && 'code' in claim) return sendProblem(reply, claim);
   try {
-    const created = await attempt(claim && claimCte(claim));
-    if (created) return reply.code(created.status).send(created.body);
+    const created = await attempt(claim && claimValues(claim));
+    if (created) return reply.code(created.status).type(JSON_CONTENT_TYPE).send(created.json);
   } catch (error) {
     if (!claim || !isKeyTaken(error)) throw error;
     const stored = await findStored(db, claim.principal, claim.key, claim.requestHash);
@@ -154,13 +175,17 @@ export async function runOneStatementCreate(
   return runCreate(db, request, reply, work);
 }
 
-function claimCte(claim: Claim): ClaimCte {
-  return ({ status, body, from }) => sql`
-    idempotency_claim as (
-      insert into idempotency_keys (principal, key, request_hash, method, path, response_status, response_body)
-      select ${claim.principal}, ${claim.key}, ${claim.requestHash}, ${claim.method}, ${claim.path}, ${status}::int, (${body})::jsonb
-      ${from}
-    )`;
+/** What Fastify sends JSON bodies as. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+function claimValues(claim: Claim): ClaimValues {
+  return {
+    idempotency_principal: claim.principal,
+    idempotency_key: claim.key,
+    idempotency_request_hash: claim.requestHash,
+    idempotency_method: claim.method,
+    idempotency_path: claim.path,
+  };
 }
 
 /** A unique violation on the key table (PGlite and node-postgres, bare or wrapped by Drizzle). */

@@ -1,6 +1,14 @@
 export { inventoryRoutes } from './routes.ts';
-export { applyMovement, ensureLevels, readLevel, ledgerKinds, reserveAll, reserveUpTo } from './movements.ts';
-export type { Movement, Guard, Level, LedgerKind } from './movements.ts';
+export {
+  applyMovement,
+  movementCtes,
+  ensureLevels,
+  readLevel,
+  ledgerKinds,
+  reserveAll,
+  reserveUpTo,
+} from './movements.ts';
+export type { Movement, MovementAlso, MovementValues, Guard, Level, LedgerKind } from './movements.ts';
 export { getAvailability, getAvailabilityBody, SHORT_SKU_LIST } from './availability.ts';
 export type { SkuAvailability, AvailabilityResult } from './availability.ts';
 export { setStockLevel, listStockLevels } from './levels.ts';

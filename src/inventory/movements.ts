@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
 
 export const ledgerKinds = [
@@ -50,12 +50,20 @@ export interface Level {
   available: number;
 }
 
-function guardSql(guard: Guard, movement: Movement): SQL {
+/**
+ * A movement as a statement writes it: each value known now, or a placeholder that a statement
+ * built once (`preparedStatement`) binds at every run. The kind is always known.
+ */
+export type MovementValues = {
+  [Field in keyof Movement]: Field extends 'kind' ? LedgerKind : Movement[Field] | Placeholder;
+};
+
+function guardSql(guard: Guard, movement: MovementValues): SQL {
   switch (guard) {
     case 'available':
       return sql`on_hand - reserved - safety_stock >= ${movement.reservedDelta}`;
-    case 'unreserved':
-      return sql`on_hand - reserved >= ${-movement.onHandDelta}`;
+    case 'unreserved': // on_hand − reserved ≥ −Δon_hand, with the delta as a plain parameter
+      return sql`on_hand - reserved + ${movement.onHandDelta} >= 0`;
     case 'none':
       return sql`on_hand + ${movement.onHandDelta} >= reserved + ${movement.reservedDelta} and reserved + ${movement.reservedDelta} >= 0`;
   }
@@ -76,26 +84,46 @@ export async function ensureLevels(executor: Executor, pairs: { locationId: stri
  * Applies one movement to one stock level in a single statement: the guarded UPDATE, its
  * immutable ledger row and an `inventory.availability_changed` event in the outbox. Returns
  * the level after the movement, or undefined when the guard (or a missing row) refused it.
- *
- * `also` adds the caller's own CTEs to the same statement (they may read `moved`, the changed
- * row, and should write only when it exists), columns to its result and a condition of its own
- * to the guard, so a use case that records what the movement was for costs no extra round trip
- * while the row is locked.
+ * A use case that records what the movement was for in the same statement, while the row is
+ * locked, builds its own around `movementCtes`.
  */
-export async function applyMovement<Extra extends object = object>(
-  executor: Executor,
-  movement: Movement,
-  guard: Guard,
-  also?: { ctes: SQL; columns: SQL; where?: SQL },
-): Promise<(Level & Extra) | undefined> {
-  return queryOne<Level & Extra>(
+export async function applyMovement(executor: Executor, movement: Movement, guard: Guard): Promise<Level | undefined> {
+  return queryOne<Level>(
     executor,
     sql`
-    with moved as (
+    with ${movementCtes(movement, guard)}
+    select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available
+    from moved`,
+    { prepare: true },
+  );
+}
+
+/** What a caller adds to a movement's statement (`movementCtes`). */
+export interface MovementAlso {
+  /** A condition of its own, added to the guard. */
+  where?: SQL;
+  /** Its own CTEs, after the ledger's: they may read `moved` and should write only when it has a row. */
+  ctes?: SQL;
+  /**
+   * More outbox rows, `select type, subject_type, subject_id, payload from …` (may read its
+   * CTEs), written by the same insert as the availability event: one insert into the outbox
+   * costs PostgreSQL less than two.
+   */
+  events?: SQL;
+}
+
+/**
+ * The CTEs of a movement, for a statement of the caller's own: `moved` (the guarded UPDATE,
+ * returning the changed row, or no row when refused), `ledger`, the caller's CTEs and `event`
+ * (the availability event and the caller's events).
+ */
+export function movementCtes(movement: MovementValues, guard: Guard, also: MovementAlso = {}): SQL {
+  return sql`
+    moved as (
       update stock_levels
       set on_hand = on_hand + ${movement.onHandDelta}, reserved = reserved + ${movement.reservedDelta}, updated_at = now()
       where location_id = ${movement.locationId} and sku = ${movement.sku} and ${guardSql(guard, movement)}
-        ${also?.where ? sql`and ${also.where}` : sql``}
+        ${also.where ? sql`and ${also.where}` : sql``}
       returning location_id, sku, on_hand, reserved, safety_stock
     ), ledger as (
       insert into inventory_ledger
@@ -103,16 +131,12 @@ export async function applyMovement<Extra extends object = object>(
       select location_id, sku, ${movement.kind}, ${movement.onHandDelta}, ${movement.reservedDelta}, on_hand, reserved,
              ${movement.reason ?? null}, ${movement.referenceType ?? null}, ${movement.referenceId ?? null}, ${movement.actor ?? null}
       from moved
-    ), event as (
+    ),${also.ctes ? sql` ${also.ctes},` : sql``} event as (
       insert into events (type, subject_type, subject_id, payload)
       select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload(movement.kind)}
       from moved
-    )${also ? sql`, ${also.ctes}` : sql``}
-    select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available
-      ${also ? sql`, ${also.columns}` : sql``}
-    from moved`,
-    { prepare: true },
-  );
+      ${also.events ? sql`union all ${also.events}` : sql``}
+    )`;
 }
 
 /** The event body for a changed level; the columns of the row in scope (`moved`, `applied`, …). */

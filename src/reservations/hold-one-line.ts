@@ -1,9 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { isoTimestamp, type Executor } from '../db/index.ts';
-import { applyMovement } from '../inventory/index.ts';
-import { holdRows } from './hold-rows.ts';
+import { isoTimestamp, preparedStatement, type Executor } from '../db/index.ts';
+import { claimCte, type ClaimValues } from '../http/idempotency.ts';
+import { movementCtes, type MovementValues } from '../inventory/index.ts';
+import { holdEvent, holdRows, linesJson, type HoldHeader } from './hold-rows.ts';
 import type { HoldInput } from './hold.ts';
-import type { Reservation, ReservationLine } from './read.ts';
+import type { ReservationLine } from './read.ts';
 
 /** Where a one-line hold may draw from, as the caller named it: checked by the take itself. */
 export interface NamedScope {
@@ -13,32 +14,88 @@ export interface NamedScope {
   locationGroup?: string | undefined;
 }
 
-/** The reservation as the API shows it (`getReservation`'s shape), built by the statement that writes it. */
-const reservationJson = (line: ReservationLine) => sql`json_build_object(
-  'id', hold_header.id, 'status', 'held', 'channel_id', hold_header.channel_id, 'reference', hold_header.reference,
-  'order_id', null, 'expires_at', ${isoTimestamp(sql`hold_header.expires_at`)},
-  'created_at', ${isoTimestamp(sql`hold_header.created_at`)}, 'updated_at', ${isoTimestamp(sql`hold_header.created_at`)},
-  'lines', json_build_array(json_build_object('sku', ${line.sku}::text, 'location_id', ${line.location_id}::text, 'quantity', ${line.quantity}::int)))`;
+type ScopeKind = 'any' | 'channel' | 'group';
 
-function scopeCondition(scope: NamedScope): SQL | undefined {
+const value = sql.placeholder;
+
+function scopeCondition(kind: ScopeKind): SQL | undefined {
   const members = sql`select m.location_id from location_group_members m join locations l on l.id = m.location_id and l.active`;
-  if (scope.channel !== undefined) {
-    return sql`location_id in (${members} join channels c on c.location_group_id = m.group_id
-                               where c.id = ${scope.channel} or c.code = ${scope.channel})`;
+  switch (kind) {
+    case 'channel':
+      return sql`location_id in (${members} join channels c on c.location_group_id = m.group_id
+                                 where c.id = ${value('scope')} or c.code = ${value('scope')})`;
+    case 'group':
+      return sql`location_id in (${members} join location_groups g on g.id = m.group_id
+                                 where g.id = ${value('scope')} or g.code = ${value('scope')})`;
+    case 'any':
+      return undefined;
   }
-  if (scope.locationGroup !== undefined) {
-    return sql`location_id in (${members} join location_groups g on g.id = m.group_id
-                               where g.id = ${scope.locationGroup} or g.code = ${scope.locationGroup})`;
+}
+
+const movement: MovementValues = {
+  locationId: value('location_id'),
+  sku: value('sku'),
+  kind: 'reservation',
+  onHandDelta: 0,
+  reservedDelta: value('quantity'),
+  referenceType: 'reservation',
+  referenceId: value('id'),
+  actor: value('actor'),
+};
+
+const header: HoldHeader = {
+  id: value('id'),
+  channelId: value('channel_id'),
+  reference: value('reference'),
+  expiresInSeconds: value('expires_in_seconds'),
+  actor: value('actor'),
+  lines: value('lines'),
+};
+
+/**
+ * The whole hold as one statement, of one shape: the guarded take with its ledger row and
+ * event, the reservation with its line and event, the response as the API shows it
+ * (`getReservation`'s shape, compact JSON text built once) and, when `claimed`, the request's
+ * idempotency key storing that response. Its values are placeholders: built once per shape.
+ */
+function holdStatement(claimed: boolean, scope: ScopeKind): SQL {
+  return sql`
+    with ${movementCtes(movement, 'available', {
+      where: scopeCondition(scope),
+      ctes: holdRows(header, sql`from moved`),
+      events: holdEvent(header),
+    })},
+    response as (
+      select row_to_json(r)::text as body
+      from (
+        select h.id, 'held' as status, h.channel_id, h.reference, null::text as order_id,
+               ${isoTimestamp(sql`h.expires_at`)} as expires_at, ${isoTimestamp(sql`h.created_at`)} as created_at,
+               ${isoTimestamp(sql`h.created_at`)} as updated_at, json_build_array(row_to_json(l)) as lines
+        from hold_header h,
+             (values (${value('sku')}::text, ${value('location_id')}::text, ${value('quantity')}::int)) as l(sku, location_id, quantity)
+      ) r
+    )${claimed ? sql`, ${claimCte({ status: 201, body: sql`body`, from: sql`from response` })}` : sql``}
+    select body from response`;
+}
+
+const statements = new Map<string, ReturnType<typeof preparedStatement<{ body: string }>>>();
+
+function statementFor(claimed: boolean, scope: ScopeKind) {
+  const shape = `${claimed}/${scope}`;
+  let statement = statements.get(shape);
+  if (statement === undefined) {
+    statement = preparedStatement<{ body: string }>(holdStatement(claimed, scope));
+    statements.set(shape, statement);
   }
-  return undefined;
+  return statement;
 }
 
 /**
  * One line at a named location, in one statement: the guarded take with its ledger row and
- * event, the reservation with its line and event, and whatever `also` adds (the request's
- * idempotency key). Returns undefined, having written nothing, when the take is refused: no
- * stock, an unknown SKU or location, or a location outside `scope`. The caller then asks the
- * full path why.
+ * event, the reservation with its line and event, and, given `claim`, the request's
+ * idempotency key with the response. Returns the reservation as JSON text (as the API shows
+ * it), or undefined, having written nothing, when the take is refused: no stock, an unknown
+ * SKU or location, or a location outside `scope`. The caller then asks the full path why.
  */
 export async function holdOneLine(
   executor: Executor,
@@ -46,23 +103,21 @@ export async function holdOneLine(
   line: ReservationLine,
   input: HoldInput,
   scope: NamedScope = {},
-  also?: (response: SQL) => SQL,
-): Promise<Reservation | undefined> {
-  const movement = {
-    locationId: line.location_id,
+  claim?: ClaimValues,
+): Promise<string | undefined> {
+  const kind: ScopeKind = scope.channel !== undefined ? 'channel' : scope.locationGroup !== undefined ? 'group' : 'any';
+  const [row] = await statementFor(claim !== undefined, kind)(executor, {
+    id,
     sku: line.sku,
-    kind: 'reservation' as const,
-    onHandDelta: 0,
-    reservedDelta: line.quantity,
-    referenceType: 'reservation',
-    referenceId: id,
-    actor: input.actor,
-  };
-  const rows = holdRows(id, [line], input, sql`from moved`);
-  const row = await applyMovement<{ reservation: Reservation }>(executor, movement, 'available', {
-    ctes: also ? sql`${rows}, ${also(reservationJson(line))}` : rows,
-    columns: sql`(select ${reservationJson(line)} from hold_header) as reservation`,
-    where: scopeCondition(scope),
+    location_id: line.location_id,
+    quantity: line.quantity,
+    expires_in_seconds: input.expiresInSeconds,
+    channel_id: input.channelId ?? null,
+    reference: input.reference ?? null,
+    actor: input.actor ?? null,
+    lines: linesJson([line]),
+    scope: scope.channel ?? scope.locationGroup ?? null,
+    ...claim,
   });
-  return row?.reservation;
+  return row?.body;
 }

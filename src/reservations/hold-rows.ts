@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
 import type { HoldInput } from './hold.ts';
 import type { ReservationLine } from './read.ts';
@@ -15,37 +15,63 @@ export async function recordHold(
   lines: ReservationLine[],
   input: HoldInput,
 ): Promise<Written> {
+  const header: HoldHeader = {
+    id,
+    channelId: input.channelId ?? null,
+    reference: input.reference ?? null,
+    expiresInSeconds: input.expiresInSeconds,
+    actor: input.actor ?? null,
+    lines: linesJson(lines),
+  };
   const row = await queryOne<Written>(
     executor,
-    sql`with ${holdRows(id, lines, input, sql``)} select expires_at, created_at from hold_header`,
+    sql`with ${holdRows(header, sql``)}, hold_event as (insert into events (type, subject_type, subject_id, payload) ${holdEvent(header)})
+        select expires_at, created_at from hold_header`,
     { prepare: true },
   );
   return row!;
 }
 
-/**
- * CTEs writing the reservation (`hold_header`), its lines and its event. `from` is the header's
- * source: empty for a plain insert, or a CTE whose row must exist for anything to be written.
- */
-export function holdRows(id: string, lines: ReservationLine[], input: HoldInput, from: SQL): SQL {
-  const json = JSON.stringify(
+/** A hold's lines as `holdRows` takes them: a JSON array of `{ line_no, sku, location_id, quantity }`. */
+export function linesJson(lines: ReservationLine[]): string {
+  return JSON.stringify(
     lines.map((l, i) => ({ line_no: i + 1, sku: l.sku, location_id: l.location_id, quantity: l.quantity })),
   );
+}
+
+/** The reservation's values as a statement writes them: known now, or placeholders bound at each run. */
+export interface HoldHeader {
+  id: string | Placeholder;
+  channelId: string | null | Placeholder;
+  reference: string | null | Placeholder;
+  expiresInSeconds: number | Placeholder;
+  actor: string | null | Placeholder;
+  /** `linesJson`. */
+  lines: string | Placeholder;
+}
+
+/**
+ * CTEs writing the reservation (`hold_header`) and its lines. `from` is the header's source:
+ * empty for a plain insert, or a CTE whose row must exist for anything to be written.
+ */
+export function holdRows(header: HoldHeader, from: SQL): SQL {
   return sql`
     hold_header as (
       insert into reservations (id, status, channel_id, reference, expires_at, actor)
-      select ${id}, 'held', ${input.channelId ?? null}, ${input.reference ?? null},
-             now() + make_interval(secs => ${input.expiresInSeconds}), ${input.actor ?? null} ${from}
+      select ${header.id}, 'held', ${header.channelId}, ${header.reference},
+             now() + make_interval(secs => ${header.expiresInSeconds}), ${header.actor} ${from}
       returning id, channel_id, reference, expires_at, created_at
     ), hold_lines as (
       insert into reservation_lines (reservation_id, line_no, sku, location_id, quantity)
-      select ${id}, line_no, sku, location_id, quantity
-      from jsonb_to_recordset(${json}::jsonb) as t(line_no int, sku text, location_id text, quantity int)
-      where exists (select 1 from hold_header)
-    ), hold_event as (
-      insert into events (type, subject_type, subject_id, payload)
-      select 'reservation.created', 'reservation', hold_header.id,
-             jsonb_build_object('id', hold_header.id, 'status', 'held', 'expires_at', hold_header.expires_at, 'lines', ${json}::jsonb)
-      from hold_header
+      select hold_header.id, l.line_no, l.sku, l.location_id, l.quantity
+      from hold_header, jsonb_to_recordset(${header.lines}::jsonb) as l(line_no int, sku text, location_id text, quantity int)
     )`;
+}
+
+/** The reservation's `reservation.created` event, as outbox rows from `hold_header` (`holdRows`). */
+export function holdEvent(header: HoldHeader): SQL {
+  return sql`
+    select 'reservation.created', 'reservation', hold_header.id,
+           jsonb_build_object('id', hold_header.id, 'status', 'held', 'expires_at', hold_header.expires_at, 'lines', ${header.lines}::jsonb)
+    from hold_header`;
 }

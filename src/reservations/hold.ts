@@ -144,7 +144,7 @@ export async function createHold(executor: Executor, input: HoldInput): Promise<
   const [only] = lines;
   if (lines.length === 1 && only?.location_id !== undefined) {
     const held = await holdOneLine(executor, id, only as ReservationLine, input);
-    if (held) return ok(held);
+    if (held !== undefined) return ok(JSON.parse(held) as Reservation);
   }
   const reserved: ReservationLine[] = [];
   const shortfalls: Shortfall[] = [];

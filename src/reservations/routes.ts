@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { sql, type SQL } from 'drizzle-orm';
 import { inTransaction, type Tx } from '../db/index.ts';
 import type { AppContext } from '../http/app.ts';
 import { sendProblem } from '../http/errors.ts';
@@ -79,10 +78,8 @@ export function reservationRoutes(app: FastifyInstance, { database: { db } }: Ap
         request,
         reply,
         async (claim) => {
-          const claimed =
-            claim && ((response: SQL) => claim({ status: 201, body: response, from: sql`from hold_header` }));
-          const held = await holdOneLine(db, newId('res'), located, input(null), scope, claimed);
-          return held && { status: 201, body: held };
+          const json = await holdOneLine(db, newId('res'), located, input(null), scope, claim);
+          return json === undefined ? undefined : { status: 201, json };
         },
         work,
       );

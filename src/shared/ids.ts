@@ -11,10 +11,19 @@ function encodeTime(ms: number): string {
   return out;
 }
 
+/** Random bytes drawn from a pool filled in bulk: one call to the CSPRNG per many IDs, not one per ID. */
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
 function encodeRandom(length: number): string {
-  const bytes = randomBytes(length);
+  if (poolOffset + length > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
   let out = '';
-  for (const byte of bytes) out += ALPHABET[byte % 32];
+  for (let i = poolOffset; i < poolOffset + length; i++) out += ALPHABET[pool[i]! % 32];
+  poolOffset += length;
   return out;
 }
 

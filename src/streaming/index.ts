@@ -16,5 +16,5 @@ export {
   readSettledBatch,
   readSettledIds,
 } from './outbox-follower.ts';
-export type { OutboxEvent, OutboxFollower, SettledBatch } from './outbox-follower.ts';
+export type { OutboxEvent, OutboxFollower, SettledBatch, SettledIds } from './outbox-follower.ts';
 export { DEFAULT_GAP_GRACE_MS, gapGraceMsFor } from './settle.ts';

@@ -72,15 +72,20 @@ export async function readSettledBatch(
   return { cursor, events };
 }
 
+/** The next events a follower may pass, by ID only. */
+export interface SettledIds {
+  /** The cursor before these events. */
+  cursor: number;
+  /** Ascending; possibly none. */
+  ids: number[];
+}
+
 /**
- * `readSettledBatch` for a follower that needs only which events it may pass, not their bodies:
- * reading and parsing thousands of payloads it would not look at is most of a batch's cost.
+ * `readSettledBatch` for a follower that needs only which events it may pass, not what they
+ * say (the webhook fan-out reads them in its own insert; a connector follower with no
+ * connectors): the outbox's busiest reader then reads and parses no payloads.
  */
-export async function readSettledIds(
-  tx: Tx,
-  follower: OutboxFollower,
-  limit: number,
-): Promise<{ cursor: number; ids: number[] } | undefined> {
+export async function readSettledIds(tx: Tx, follower: OutboxFollower, limit: number): Promise<SettledIds | undefined> {
   const cursor = await lockCursor(tx, follower.name);
   if (cursor === undefined) return undefined;
   const rows = await query<{ id: number }>(
@@ -91,7 +96,7 @@ export async function readSettledIds(
   return { cursor, ids: rows.slice(0, taken).map((row) => row.id) };
 }
 
-/** How many of the rows after the cursor the follower may pass now (see settle.ts). */
+/** How many of `rows` (ascending IDs after `cursor`) the follower may pass now (`settledCount`). */
 function settle(follower: OutboxFollower, cursor: number, rows: { id: number }[]): number {
   forgetPassed(follower.gaps, cursor);
   return settledCount(

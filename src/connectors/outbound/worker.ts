@@ -104,12 +104,11 @@ export async function translateOutbound(
       sql`select channel_id, platform from channel_connectors where outbound_subscription_id is not null and outbound_url is not null`,
     );
     if (connectors.length === 0) {
-      // No platform to tell: the cursor passes the events without reading their bodies.
-      const read = await readSettledIds(tx, follower, batchSize);
-      const last = read?.ids.at(-1);
-      if (!read || last === undefined) return ok({ events: 0, messages: 0 });
-      await advanceCursor(tx, follower.name, last);
-      return ok({ events: read.ids.length, messages: 0 });
+      // Nothing to translate: the cursor only moves past the events, which need not be read.
+      const passed = await readSettledIds(tx, follower, batchSize);
+      const last = passed?.ids.at(-1);
+      if (last !== undefined) await advanceCursor(tx, follower.name, last);
+      return ok({ events: passed?.ids.length ?? 0, messages: 0 });
     }
     const read = await readSettledBatch(tx, follower, batchSize);
     const last = read?.events.at(-1);
