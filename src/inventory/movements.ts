@@ -157,9 +157,18 @@ export async function readLevel(executor: Executor, locationId: string, sku: str
 }
 
 /**
- * Reserves as much of `max` as is available now at one level (possibly none), in one
- * statement that locks the row first: for splitting a hold across locations without ever
- * taking more than is there, and without giving up on units another hold left behind.
+ * Reserves as much of `max` as is available now at one level (possibly none): for splitting a
+ * hold across locations without ever taking more than is there, and without giving up on units
+ * another hold left behind. Runs inside the caller's transaction.
+ *
+ * The row is locked by a statement of its own first. With the lock taken inside the statement
+ * that takes, READ COMMITTED let concurrent split holds fail spuriously: the take comes from the
+ * newest (locked) version, but PostgreSQL builds the UPDATE's new row from the version in the
+ * statement's snapshot and checks its CHECK constraints before it notices the newer version and
+ * redoes the row. After a release or expiry committed in between, that first row (older, higher
+ * `reserved` + the new take) broke `reserved <= on_hand`: a 409 `conflict` for a hold that
+ * should have succeeded or been refused as short of stock. Once the lock is held, the taking
+ * statement's snapshot has the newest version and nobody can change it until the transaction ends.
  */
 export async function reserveUpTo(
   executor: Executor,
@@ -172,6 +181,14 @@ export async function reserveUpTo(
     actor?: string | null | undefined;
   },
 ): Promise<number> {
+  const locked = await queryOne<{ locked: number }>(
+    executor,
+    sql`select 1 as locked from stock_levels
+        where location_id = ${target.locationId} and sku = ${target.sku} and on_hand - reserved - safety_stock > 0
+        for update`,
+    { prepare: true },
+  );
+  if (!locked) return 0;
   const row = await queryOne<{ taken: number }>(
     executor,
     sql`
@@ -179,7 +196,6 @@ export async function reserveUpTo(
       select location_id, sku, least(${target.max}, on_hand - reserved - safety_stock) as take
       from stock_levels
       where location_id = ${target.locationId} and sku = ${target.sku} and on_hand - reserved - safety_stock > 0
-      for update
     ), moved as (
       update stock_levels s set reserved = s.reserved + t.take, updated_at = now()
       from target t where s.location_id = t.location_id and s.sku = t.sku
