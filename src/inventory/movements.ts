@@ -223,14 +223,11 @@ export interface Take {
 }
 
 /**
- * Reserves every take, all or nothing, in one statement: locks the levels in (sku, location)
- * order (concurrent multi-line takes never deadlock), and only if every locked level has the
- * available-to-promise for its take moves them all, writing a ledger row and an
+ * Reserves every take, all or nothing, inside the caller's transaction: locks the levels in
+ * (sku, location) order (concurrent multi-line takes never deadlock) and checks that every one
+ * covers its take; only then moves them all, writing a ledger row and an
  * `inventory.availability_changed` event per level. Returns whether they applied; when not,
  * nothing was written. Takes of the same level are summed into one movement.
- *
- * The lock re-reads each level as last committed, so the all-or-nothing check sees what the
- * update will change, and no other transaction can change it in between.
  */
 export async function reserveAll(
   executor: Executor,
@@ -246,24 +243,27 @@ export async function reserveAll(
   }
   if (levels.size === 0) return true;
   const json = JSON.stringify([...levels.values()]);
+  const wanted = sql`select * from jsonb_to_recordset(${json}::jsonb) as t(location_id text, sku text, quantity int)`;
+  // First the locks, in order, and the check on the newest versions. The take is a statement of
+  // its own: its snapshot then holds those versions, so its guard and CHECKs see what was checked.
+  const check = await queryOne<{ covered: number }>(
+    executor,
+    sql`with locked as (
+          select s.on_hand - s.reserved - s.safety_stock >= w.quantity as covered
+          from stock_levels s join (${wanted}) w on w.location_id = s.location_id and w.sku = s.sku
+          order by s.sku, s.location_id
+          for update of s)
+        select count(*) filter (where covered)::int as covered from locked`,
+  );
+  if (check!.covered !== levels.size) return false;
   const row = await queryOne<{ moved: number }>(
     executor,
     sql`
-    with wanted as (
-      select * from jsonb_to_recordset(${json}::jsonb) as t(location_id text, sku text, quantity int)
-    ), locked as (
-      select s.location_id, s.sku, w.quantity, s.on_hand - s.reserved - s.safety_stock >= w.quantity as covered
-      from stock_levels s join wanted w on w.location_id = s.location_id and w.sku = s.sku
-      order by s.sku, s.location_id
-      for update of s
-    ), all_covered as (
-      select count(*) filter (where covered) = ${levels.size} as ok from locked
-    ), moved as (
-      update stock_levels s set reserved = s.reserved + l.quantity, updated_at = now()
-      from locked l, all_covered
-      where all_covered.ok and s.location_id = l.location_id and s.sku = l.sku
-        and s.on_hand - s.reserved - s.safety_stock >= l.quantity
-      returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, l.quantity
+    with moved as (
+      update stock_levels s set reserved = s.reserved + w.quantity, updated_at = now()
+      from (${wanted}) w
+      where s.location_id = w.location_id and s.sku = w.sku and s.on_hand - s.reserved - s.safety_stock >= w.quantity
+      returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, w.quantity
     ), ledger as (
       insert into inventory_ledger
         (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference_type, reference_id, actor)
@@ -277,5 +277,7 @@ export async function reserveAll(
     )
     select count(*)::int as moved from moved`,
   );
-  return row!.moved === levels.size;
+  // The rows are ours until the transaction ends: a shortfall here is a bug, and throwing rolls back.
+  if (row!.moved !== levels.size) throw new Error(`reserveAll: ${row!.moved} of ${levels.size} locked levels moved`);
+  return true;
 }

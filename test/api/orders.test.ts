@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/index.ts';
+import type { Executor } from '../../src/db/index.ts';
 import { reserveAll } from '../../src/inventory/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
@@ -291,6 +292,7 @@ describe('reserveAll (the reservation of an order’s plan)', () => {
   const level = async (locationId: string, sku: string) =>
     (await server.request('GET', `/v1/inventory/${locationId}/${sku}`)).body as { reserved: number; available: number };
   const reference = { referenceType: 'order', referenceId: 'ord_test', actor: 'test' };
+  const inTx = <T>(work: (tx: Executor) => Promise<T>) => database.db.transaction(work);
 
   it('takes every level or none, summing takes of the same level', async () => {
     const [a, b] = [net.skus[4]!, net.skus[5]!];
@@ -301,7 +303,7 @@ describe('reserveAll (the reservation of an order’s plan)', () => {
       { locationId: net.dc, sku: a, quantity: 2 },
       { locationId: net.dc, sku: b, quantity: 2 },
     ];
-    expect(await reserveAll(database.db, short, reference)).toBe(false);
+    expect(await inTx((tx) => reserveAll(tx, short, reference))).toBe(false);
     expect(await tableCounts(database.db)).toEqual(before);
     expect((await level(net.dc, a)).reserved).toBe(0);
 
@@ -310,7 +312,7 @@ describe('reserveAll (the reservation of an order’s plan)', () => {
       { locationId: net.dc, sku: b, quantity: 1 },
       { locationId: net.dc, sku: a, quantity: 3 },
     ];
-    expect(await reserveAll(database.db, summed, reference)).toBe(true);
+    expect(await inTx((tx) => reserveAll(tx, summed, reference))).toBe(true);
     expect((await level(net.dc, a)).reserved).toBe(5);
     expect((await level(net.dc, b)).reserved).toBe(1);
     expect(await ledgerMismatches(database.db)).toEqual([]);
@@ -325,7 +327,7 @@ describe('reserveAll (the reservation of an order’s plan)', () => {
         { locationId: net.storeA, sku: a, quantity: 1 },
         { locationId: net.storeA, sku: b, quantity: 1 },
       ];
-      return reserveAll(database.db, flip ? takes.reverse() : takes, reference);
+      return inTx((tx) => reserveAll(tx, flip ? takes.reverse() : takes, reference));
     };
     const [beforeA, beforeB] = [await level(net.storeA, a), await level(net.storeA, b)];
     const room = Math.min(beforeA.available, beforeB.available);
