@@ -96,12 +96,13 @@ export async function queryOne<Row>(
 export async function queryRowsets<Sets extends Record<string, unknown[]>>(
   executor: Executor,
   statements: { [Name in keyof Sets]: SQL },
+  options?: QueryOptions,
 ): Promise<Sets> {
   const columns = Object.entries(statements as Record<string, SQL>).map(
     ([name, statement]) =>
       sql`(select coalesce(json_agg(rowset), '[]'::json) from (${statement}) rowset) as ${sql.identifier(name)}`,
   );
-  const row = await queryOne<Sets>(executor, sql`select ${sql.join(columns, sql`, `)}`);
+  const row = await queryOne<Sets>(executor, sql`select ${sql.join(columns, sql`, `)}`, options);
   return row!;
 }
 

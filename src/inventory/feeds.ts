@@ -188,8 +188,10 @@ interface Applied extends Partial<FeedRecord> {
  *   the on_hand each row would give it and whether the row is stale;
  * - `checked` counts what forbids applying; every write below is gated on it, so a refused feed
  *   stops with its levels locked and nothing changed;
- * - `changed` updates the levels of the rows that are not stale; `ledger` and `event` record each
- *   change: an immutable ledger row and an `inventory.availability_changed` event in the outbox;
+ * - `changed` updates the levels of the rows that are not stale, from the values it locked (not
+ *   the statement's older snapshot, whose version a CHECK would otherwise see first); `ledger`
+ *   and `event` record each change: an immutable ledger row and an
+ *   `inventory.availability_changed` event in the outbox;
  * - `feed` stores the counts on the feed's record, which the statement returns.
  */
 async function applyFeed(executor: Executor, input: FeedInput, rows: SQL): Promise<Applied> {
@@ -225,9 +227,12 @@ async function applyFeed(executor: Executor, input: FeedInput, rows: SQL): Promi
              (select count(*) from plan where not stale and new_on_hand < reserved) as below
     ),
     changed as (
+      -- Every checked column from the locked row: PostgreSQL checks the CHECKs on a first new row
+      -- built from the statement's snapshot, which may predate a release committed before the lock.
       update stock_levels s
       set on_hand = p.new_on_hand,
-          safety_stock = coalesce(p.safety_in, s.safety_stock),
+          reserved = p.reserved,
+          safety_stock = coalesce(p.safety_in, p.old_safety),
           counted_at = ${snapshot ? asOf : sql`s.counted_at`},
           updated_at = now()
       from plan p

@@ -38,8 +38,11 @@ export async function setStockLevel(executor: Executor, input: SetLevelInput): P
       select on_hand, reserved, safety_stock, counted_at from stock_levels
       where location_id = ${input.locationId} and sku = ${input.sku} for update
     ), applied as (
+      -- reserved and safety stock from the locked row, not the statement's snapshot: PostgreSQL
+      -- checks the CHECKs on a first new row built from the snapshot's (maybe pre-release) version.
       update stock_levels s
-      set on_hand = ${input.onHand}, safety_stock = coalesce(${input.safetyStock ?? null}::int, s.safety_stock),
+      set on_hand = ${input.onHand}, reserved = old.reserved,
+          safety_stock = coalesce(${input.safetyStock ?? null}::int, old.safety_stock),
           counted_at = ${asOf}::timestamptz, updated_at = now()
       from old
       where s.location_id = ${input.locationId} and s.sku = ${input.sku}

@@ -223,6 +223,17 @@ export interface Take {
 }
 
 /**
+ * The takes as rows (location_id, sku, quantity) from three arrays. Arrays, not a JSON record
+ * set: the planner sees how many rows there are and looks each level up by its key, where a
+ * JSON set's default estimate of 100 rows makes it scan every level.
+ */
+function takesSql(takes: { location_id: string; sku: string; quantity: number }[]): SQL {
+  return sql`select * from unnest(${sql.param(takes.map((t) => t.location_id))}::text[],
+                                  ${sql.param(takes.map((t) => t.sku))}::text[],
+                                  ${sql.param(takes.map((t) => t.quantity))}::int[]) as t(location_id, sku, quantity)`;
+}
+
+/**
  * Reserves every take, all or nothing, inside the caller's transaction: locks the levels in
  * (sku, location) order (concurrent multi-line takes never deadlock) and checks that every one
  * covers its take; only then moves them all, writing a ledger row and an
@@ -242,8 +253,7 @@ export async function reserveAll(
     levels.set(key, level);
   }
   if (levels.size === 0) return true;
-  const json = JSON.stringify([...levels.values()]);
-  const wanted = sql`select * from jsonb_to_recordset(${json}::jsonb) as t(location_id text, sku text, quantity int)`;
+  const wanted = takesSql([...levels.values()]);
   // First the locks, in order, and the check on the newest versions. The take is a statement of
   // its own: its snapshot then holds those versions, so its guard and CHECKs see what was checked.
   const check = await queryOne<{ covered: number }>(

@@ -6,19 +6,24 @@ import { routeOrder } from './route-order.ts';
 
 /**
  * Orders with back-ordered lines whose SKU now has stock where their channel sells, oldest
- * order first (FIFO), at most `batch` of them.
+ * order first (FIFO), at most `batch` of them. The search starts from the lines that wait
+ * (a partial index holds only those), so a tick costs what is waiting, not every order ever
+ * placed.
  */
 async function waitingOrders(db: Db, batch: number) {
   return query<{ id: string }>(
     db,
-    sql`select o.id from orders o
-        where o.status <> 'cancelled'
-          and exists (
-            select 1 from order_lines l
-            join channels c on c.id = o.channel_id
-            join location_group_members m on m.group_id = c.location_group_id
-            join stock_levels s on s.location_id = m.location_id and s.sku = l.sku
-            where l.order_id = o.id and l.backordered > 0 and s.on_hand - s.reserved - s.safety_stock > 0)
+    sql`with waiting as materialized (
+          select distinct l.order_id from order_lines l
+          where l.backordered > 0
+            and exists (
+              select 1 from orders lo
+              join channels c on c.id = lo.channel_id
+              join location_group_members m on m.group_id = c.location_group_id
+              join stock_levels s on s.location_id = m.location_id and s.sku = l.sku
+              where lo.id = l.order_id and lo.status <> 'cancelled'
+                and s.on_hand - s.reserved - s.safety_stock > 0))
+        select o.id from waiting w join orders o on o.id = w.order_id
         order by o.placed_at, o.id
         limit ${batch}`,
   );
@@ -27,7 +32,8 @@ async function waitingOrders(db: Db, batch: number) {
 /**
  * Routes back-ordered lines again now that stock has arrived, one order per transaction in
  * order-time order, so the oldest waiting order gets the stock first. Safe with several
- * processes: an order being routed elsewhere is skipped (SKIP LOCKED).
+ * processes: an order being routed elsewhere is skipped (SKIP LOCKED). Returns how many orders
+ * got stock.
  */
 export async function rerouteBackorders(db: Db, batch = 100): Promise<number> {
   let routed = 0;
@@ -41,7 +47,7 @@ export async function rerouteBackorders(db: Db, batch = 100): Promise<number> {
       const outcome = await routeOrder(tx, id, { cause: 'backorder', actor: 'backorder-worker', onFailure: 'keep' });
       if (!outcome.ok) return outcome;
       await refreshOrderStatus(tx, id, 'backorder-worker');
-      return ok(outcome.value !== null && outcome.value.status !== 'rejected');
+      return ok(outcome.value !== null && outcome.value.status !== 'rejected' && outcome.value.allocations.length > 0);
     });
     if (result.ok && result.value) routed++;
   }

@@ -218,16 +218,20 @@ export async function getOrder(executor: Executor, orderId: string, options: { p
     shipments: ShipmentRow[];
     payments: PaymentRow[];
     events: EventRow[];
-  }>(executor, {
-    order: sql`select * from orders where id = ${orderId}`,
-    holds: holdsSql(orderId),
-    lines: linesSql(orderId),
-    allocations: allocationsSql(orderId),
-    fulfillment_orders: fulfillmentOrdersSql(orderId),
-    shipments: shipmentsSql(orderId),
-    payments: paymentsSql(orderId),
-    events: timelineSql(orderId),
-  });
+  }>(
+    executor,
+    {
+      order: sql`select * from orders where id = ${orderId}`,
+      holds: holdsSql(orderId),
+      lines: linesSql(orderId),
+      allocations: allocationsSql(orderId),
+      fulfillment_orders: fulfillmentOrdersSql(orderId),
+      shipments: shipmentsSql(orderId),
+      payments: paymentsSql(orderId),
+      events: timelineSql(orderId),
+    },
+    { prepare: true },
+  );
   const [order] = sets.order;
   if (!order) return undefined;
   const c = order.currency;

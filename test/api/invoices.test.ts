@@ -58,10 +58,13 @@ function pdfText(pdf: Buffer): string {
   }
   const raw = pdf.toString('latin1');
   const texts: string[] = [];
-  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+  // Each stream is exactly its /Length bytes: compressed data may itself end in a CR or LF, so
+  // scanning for the "endstream" keyword would cut some streams short.
+  for (const match of raw.matchAll(/\/Length (\d+)\s[^>]*>>\s*stream\r?\n/g)) {
+    const start = match.index + match[0].length;
     let content: string;
     try {
-      content = inflateSync(Buffer.from(match[1]!, 'latin1')).toString('latin1');
+      content = inflateSync(pdf.subarray(start, start + Number(match[1]))).toString('latin1');
     } catch {
       continue;
     }

@@ -220,6 +220,35 @@ describe('POST /v1/orders', () => {
     expect(after.body.lines[0].quantities).toMatchObject({ backordered: 0, allocated: 2 });
     expect(after.body.status).toBe('in_process');
   });
+
+  it('re-routes waiting back-orders oldest first and leaves cancelled ones alone', async () => {
+    const sku = 'FIFO-1';
+    const product = await server.request('POST', '/v1/products', {
+      body: { sku, name: 'Back-ordered item', allow_backorder: true },
+    });
+    expect(product.status).toBe(201);
+    const place = async (externalId: string) => {
+      const placed = await placeOrder(server, orderBody(externalId, [{ sku, quantity: 2 }]));
+      expect(placed.body.lines[0].quantities).toMatchObject({ backordered: 2 });
+      return placed.body.id as string;
+    };
+    const dropped = await place('WEB-1007');
+    expect((await server.request('POST', `/v1/orders/${dropped}/cancel`, { body: { reason: 'test' } })).status).toBe(
+      200,
+    );
+    const older = await place('WEB-1008');
+    const newer = await place('WEB-1009');
+    const { rerouteBackorders } = await import('../../src/orders/index.ts');
+    expect(await rerouteBackorders(database.db)).toBe(0);
+    await server.request('POST', '/v1/inventory/adjustments', {
+      body: { reason: 'PO', movements: [{ kind: 'receipt', sku, location_id: net.storeA, quantity: 2 }] },
+    });
+    expect(await rerouteBackorders(database.db)).toBe(1);
+    const quantities = async (id: string) => (await server.request('GET', `/v1/orders/${id}`)).body.lines[0].quantities;
+    expect(await quantities(older)).toMatchObject({ allocated: 2, backordered: 0 });
+    expect(await quantities(newer)).toMatchObject({ allocated: 0, backordered: 2 });
+    expect(await quantities(dropped)).toMatchObject({ allocated: 0, cancelled: 2 });
+  });
 });
 
 describe('cancel and hold', () => {
