@@ -264,6 +264,7 @@ export async function reserveAll(
           order by s.sku, s.location_id
           for update of s)
         select count(*) filter (where covered)::int as covered from locked`,
+    { prepare: true },
   );
   if (check!.covered !== levels.size) return false;
   const row = await queryOne<{ moved: number }>(
@@ -286,6 +287,7 @@ export async function reserveAll(
       from moved order by sku, location_id
     )
     select count(*)::int as moved from moved`,
+    { prepare: true },
   );
   // The rows are ours until the transaction ends: a shortfall here is a bug, and throwing rolls back.
   if (row!.moved !== levels.size) throw new Error(`reserveAll: ${row!.moved} of ${levels.size} locked levels moved`);

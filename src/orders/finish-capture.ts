@@ -141,6 +141,7 @@ export async function finishCapture(
                with ordinality as t(type, payload, decision, n)
           order by t.n)
         select id from decision`,
+    { prepare: true },
   );
   if (!decided) throw new Error(`order ${order.id}: the routing decision was not stored`);
 }

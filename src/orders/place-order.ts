@@ -147,6 +147,7 @@ async function insertOrder(
           insert into events (type, subject_type, subject_id, payload)
           select 'order.created', 'order', placed.id, ${JSON.stringify(created)}::jsonb from placed)
         select id from placed`,
+    { prepare: true },
   );
   if (!inserted) return undefined;
   return {
