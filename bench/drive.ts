@@ -19,6 +19,8 @@ export interface DriveOptions {
 export interface DriveResult extends Summary {
   /** The first failure's message, to show why a run had errors. */
   firstError: string | undefined;
+  /** Every operation run, warm-up and failures included: what CPU time over the run divides by. */
+  operations: number;
 }
 
 /** After this many failures with fewer successes the target is broken: stop instead of spinning. */
@@ -64,5 +66,5 @@ export async function drive(options: DriveOptions, operation: (worker: number) =
   };
   await Promise.all(Array.from({ length: options.concurrency }, (_, worker) => loop(worker)));
   const elapsedMs = Math.max(lastFinish, Math.min(performance.now(), windowEnd)) - windowStart;
-  return { ...summarize(latenciesMs, errors, elapsedMs), firstError };
+  return { ...summarize(latenciesMs, errors, elapsedMs), firstError, operations: launched };
 }

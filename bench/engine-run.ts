@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, type Database, type Engine } from '../src/db/index.ts';
 import { onCleanup } from './cleanup.ts';
+import { cpuMeter, withCpu, type CpuMeter, type CpuReading } from './cpu.ts';
 import type { DriveOptions, DriveResult } from './drive.ts';
 import { holdTransaction, pgliteFloor, postgresFloor, type FloorTransaction } from './floor.ts';
 import type { FlowRow } from './flows.ts';
@@ -36,14 +37,19 @@ export interface EngineResult {
 
 type FloorRun = (transaction: FloorTransaction, options: DriveOptions) => Promise<DriveResult>;
 
-/** The floors of one engine, each measured once per (workload, concurrency) and remembered. */
-function floorMeter(run: FloorRun, network: BenchNetwork, settings: RunSettings) {
+/**
+ * The floors of one engine, each measured once per (workload, concurrency) and remembered, with
+ * their CPU per transaction when `cpu` can read it (PostgreSQL on this machine).
+ */
+function floorMeter(run: FloorRun, network: BenchNetwork, settings: RunSettings, cpu?: CpuMeter) {
   const floors = new Map<string, DriveResult>();
+  const cpus = new Map<string, CpuReading>();
   const measure = async (key: string, transaction: () => FloorTransaction, concurrency: number) => {
     if (floors.has(key)) return;
-    const floor = await run(transaction(), driveOptions(settings, concurrency));
-    logResult(settings.log, `floor ${key}`, floor);
-    floors.set(key, floor);
+    const floor = await withCpu(cpu, () => run(transaction(), driveOptions(settings, concurrency)));
+    logResult(settings.log, `floor ${key}`, floor.result);
+    floors.set(key, floor.result);
+    if (floor.cpu) cpus.set(key, floor.cpu);
   };
   const holdKey = (hold: HoldCase) => `holds ${hold.distribution} c=${hold.concurrency}`;
   const orderKey = (concurrency: number) => `orders c=${concurrency}`;
@@ -54,6 +60,7 @@ function floorMeter(run: FloorRun, network: BenchNetwork, settings: RunSettings)
       measure(orderKey(concurrency), () => orderTransaction(network.orders), concurrency),
     ofHold: (hold: HoldCase) => floors.get(holdKey(hold)),
     ofOrders: (concurrency: number) => floors.get(orderKey(concurrency)),
+    cpuOfOrders: (concurrency: number) => cpus.get(orderKey(concurrency)),
   };
 }
 
@@ -65,7 +72,8 @@ function floorMeter(run: FloorRun, network: BenchNetwork, settings: RunSettings)
 async function measureApiAndFloor(bench: BenchDatabase, network: BenchNetwork, settings: RunSettings) {
   if (bench.engine === 'postgres') {
     const url = bench.databaseUrl!;
-    const meter = floorMeter((transaction, options) => postgresFloor(url, transaction, options), network, settings);
+    const run: FloorRun = (transaction, options) => postgresFloor(url, transaction, options);
+    const meter = floorMeter(run, network, settings, cpuMeter());
     return { ...(await measureApi(bench, network, settings, meter)), meter };
   }
   const idle = async () => {};
@@ -115,7 +123,11 @@ export async function runEngine(engine: Engine, settings: RunSettings): Promise<
       holds: measured.holds.map(({ hold, api }) => ({ ...hold, api, floor: meter.ofHold(hold) })),
       availability: measured.availability,
       feeds: measured.feeds,
-      orders: measured.orders.map((row) => ({ ...row, floor: meter.ofOrders(row.concurrency) })),
+      orders: measured.orders.map((row) => ({
+        ...row,
+        floor: meter.ofOrders(row.concurrency),
+        floorCpu: meter.cpuOfOrders(row.concurrency),
+      })),
       flows: measured.flows,
       outbox: measured.outbox,
       setupMs,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { haversineKm, type Coordinates } from '../src/routing/index.ts';
 import { seededRandom } from '../src/shared/random.ts';
 import { orderBody } from '../test/support/orders.ts';
+import type { CpuReading } from './cpu.ts';
 import type { DriveOptions, DriveResult } from './drive.ts';
 import { generateLoad, type HttpCall } from './loadgen.ts';
 import type { BenchNetwork } from './network.ts';
@@ -113,4 +114,8 @@ export interface OrderRow {
   api: DriveResult;
   /** The floor of the same reservations at the same concurrency. */
   floor: DriveResult | undefined;
+  /** CPU per order (PostgreSQL on this machine only): the server, PostgreSQL, the load generator. */
+  cpu: CpuReading | undefined;
+  /** CPU per floor transaction: PostgreSQL, and the floor's client in `benchMs`. */
+  floorCpu: CpuReading | undefined;
 }

@@ -1,9 +1,11 @@
+import os from 'node:os';
 import type { EngineResult } from './engine-run.ts';
 import { FLOW_CONCURRENCIES } from './flows.ts';
 import { ORDER_CHANNEL, ORDER_LOCATIONS, ORDER_NETWORK_SIZE } from './order-network.ts';
 import { ORDER_CONCURRENCIES, ORDER_LINES, ORDER_SOURCES, SHOPIFY_SOURCE } from './orders.ts';
 import type { PlannerBenchResult } from './planner.ts';
 import { integer, millis, percent, versusFloorCells, type Table } from './table.ts';
+import { TARGETS } from './targets.ts';
 
 const numeric = (...columns: number[]) => new Set(columns);
 const rate = (value: number) => (Number.isFinite(value) && value < 10 ? value.toFixed(1) : integer(value));
@@ -49,6 +51,54 @@ export function ordersTable(results: EngineResult[]): Table {
     rows: results.flatMap((r) =>
       r.orders.map((o) => [r.engine, o.source, String(o.concurrency), ...versusFloorCells(o.api, o.floor, rate)]),
     ),
+  };
+}
+
+/**
+ * Where an order's CPU goes on PostgreSQL, beside the floor's transaction, and what a share of
+ * the floor's rate would leave: on this machine's cores, `TARGETS.orderShareOfFloor` of the
+ * floor's orders/s allows at most cores ÷ that rate of CPU per order, for the server, PostgreSQL
+ * and the load generator together.
+ */
+export function orderCpuTable(results: EngineResult[]): Table | undefined {
+  const rows = results
+    .filter((r) => r.engine === 'postgres')
+    .flatMap((r) => r.orders.filter((o) => o.cpu !== undefined && o.source === ORDER_SOURCES[0]!.label))
+    .map((o) => {
+      const cpu = o.cpu!;
+      const floor = o.floorCpu;
+      const floorRate = o.floor?.opsPerSec ?? Number.NaN;
+      const budget = (os.availableParallelism() * 1000) / (TARGETS.orderShareOfFloor * floorRate);
+      return [
+        String(o.concurrency),
+        rate(o.api.opsPerSec),
+        fine(cpu.serverMs),
+        fine(cpu.postgresMs),
+        fine(cpu.benchMs),
+        fine(cpu.serverMs + cpu.postgresMs + cpu.benchMs),
+        fine(floor?.postgresMs ?? Number.NaN),
+        fine(floor?.benchMs ?? Number.NaN),
+        fine(floor ? floor.postgresMs + floor.benchMs : Number.NaN),
+        fine(budget),
+      ];
+    });
+  if (rows.length === 0) return undefined;
+  return {
+    title: `Orders: CPU ms per order on PostgreSQL (POST /v1/orders and its floor, from /proc, ${os.availableParallelism()} cores)`,
+    headers: [
+      'Conc.',
+      'Orders/s',
+      'Server',
+      'PostgreSQL',
+      'Load generator',
+      'Total',
+      'Floor: PostgreSQL',
+      'Floor: client',
+      'Floor: total',
+      `Total allowed at ${TARGETS.orderShareOfFloor * 100}% of the floor`,
+    ],
+    numeric: numeric(0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    rows,
   };
 }
 
@@ -127,6 +177,7 @@ export function ordersMethod(outboxEvents: number): string {
 - Orders: \`POST /v1/orders\` on the \`${ORDER_CHANNEL}\` channel with ${ORDER_LINES} distinct SKUs × 1 unit, a shipping address with a US ZIP and its coordinates (one of 2,000 ZIP centroids), money that adds up (lines − discount + shipping + tax = total), a \`test\` gateway payment authorization for the total, a unique external_id and a unique \`Idempotency-Key\`; 201 with the routed fulfillment orders counts. Concurrency ${list(ORDER_CONCURRENCIES)}; as orders and flows can outlast a short window, their window stays open until each worker has started at least 3 operations in it.
 - Connector orders: the same samples as Shopify \`orders/create\` webhooks on \`POST /v1/connectors/shopify/orders\` (the channel's connector set to Shopify first): IDs above 2^53, prices as decimal strings, the same discount, shipping, tax and total, signed with \`X-Shopify-Hmac-Sha256\`; the connector checks the signature on the raw body, parses the IDs exactly, maps the order and places it as \`POST /v1/orders\` does. Measured against the same floor, and set beside the plain rate at the same concurrency.
 - Orders floor: per order \`BEGIN\`, then for each of its ${ORDER_LINES} lines (in SKU order, the order in which Consign locks them) the guarded \`UPDATE stock_levels … RETURNING\` and a ledger row at the location routing ships from (the nearest to the customer; every location holds every SKU), \`COMMIT\` — prepared statements, N workers, the same database; measured right after the API row on PostgreSQL, in-process after the server has exited on PGlite, as for holds. API/floor is orders/s over floor orders/s.
+- CPU per order (PostgreSQL, Linux): CPU time (user + system, from /proc) of the server process, of every PostgreSQL process and of the bench process, read before and after each \`POST /v1/orders\` row and each floor row and divided by the operations run in it, warm-up included. Besides the order's transaction the server's background workers (outbox followers, sweepers) run in it, idle but ticking. The last column is the most CPU an order may use, server, PostgreSQL and load generator together, for the API to reach the target's share of the floor's rate on this machine's cores.
 - Flows: a closed loop of whole order lives through the API — \`POST /v1/orders\` with 1–2 lines, then per fulfillment order \`accept\`, \`pick\`, \`pack\`, \`ship\` (carrier and tracking number), a \`delivered\` event on \`POST /v1/shipments/{id}/tracking-events\`, and \`GET /v1/orders/{id}\`, which must say \`delivered\`. One operation is one flow; its latency runs from the order's POST to the read-back. Concurrency ${list(FLOW_CONCURRENCIES)}.
 - Webhook delivery (first on each server, while the dispatcher has only the set-up's events behind it): a node:http receiver on 127.0.0.1 answers 200 to every POST and counts it. A subscription to \`inventory.availability_changed\` is created through the API; a one-row feed is sent and its delivery awaited, so the dispatcher has caught up with every older event; then one snapshot feed of ${outboxEvents.toLocaleString('en-US')} rows commits ${outboxEvents.toLocaleString('en-US')} events at once. Events/s = events ÷ the time from that feed's answer (its commit) to the last delivery received. Lag = receipt time − the event's created_at (the delivery's \`timestamp\`). The dispatcher runs inside \`consign serve\` at its settings (tick = CONSIGN_WEBHOOK_INTERVAL_MS, default 1,000 ms; at most 10 claims of 20 deliveries per tick), so at most 200 deliveries per tick: about 200 events/s at the default tick. The subscription is paused afterwards.
 - Routing planner: \`plan\` on 5-line orders over 200 candidate locations (20 distribution centres, 180 stores with popularity-skewed stock) in memory, no database, measured once per run before the engines; decisions/s = 1 ÷ mean decision time.`;

@@ -3,7 +3,15 @@ import type { EngineResult } from './engine-run.ts';
 import type { Machine } from './machine.ts';
 import { NETWORK_SIZE } from './network.ts';
 import type { PlannerBenchResult } from './planner.ts';
-import { connectorTable, flowsTable, ordersMethod, ordersTable, outboxTable, plannerTable } from './report-orders.ts';
+import {
+  connectorTable,
+  flowsTable,
+  orderCpuTable,
+  ordersMethod,
+  ordersTable,
+  outboxTable,
+  plannerTable,
+} from './report-orders.ts';
 import { TARGET_CONCURRENCY } from './scenarios.ts';
 import { integer, millis, renderMarkdown, renderText, versusFloorCells, type Table } from './table.ts';
 import { checkTargets } from './targets.ts';
@@ -102,12 +110,14 @@ function targetsTable(results: EngineResult[], planner: PlannerBenchResult): Tab
 
 function tables(results: EngineResult[], planner: PlannerBenchResult): Table[] {
   const targets = targetsTable(results, planner);
+  const orderCpu = orderCpuTable(results);
   return [
     plannerTable(planner),
     holdsTable(results),
     availabilityTable(results),
     feedsTable(results),
     ordersTable(results),
+    ...(orderCpu ? [orderCpu] : []),
     connectorTable(results),
     flowsTable(results),
     outboxTable(results),

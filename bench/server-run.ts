@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { onCleanup } from './cleanup.ts';
+import { cpuMeter, withCpu, type CpuMeter, type CpuReading } from './cpu.ts';
 import type { DriveOptions, DriveResult } from './drive.ts';
 import { FLOW_CONCURRENCIES, measureFlows, type FlowRow } from './flows.ts';
 import type { BenchNetwork } from './network.ts';
@@ -42,7 +43,8 @@ export interface ApiResults {
   holds: { hold: HoldCase; api: DriveResult }[];
   availability: AvailabilityRow[];
   feeds: FeedResult;
-  orders: { source: string; concurrency: number; api: DriveResult }[];
+  /** `cpu`: per order, on PostgreSQL (the server process, PostgreSQL's, the load generator's). */
+  orders: { source: string; concurrency: number; api: DriveResult; cpu: CpuReading | undefined }[];
   flows: FlowRow[];
 }
 
@@ -109,13 +111,21 @@ async function measureAvailabilityRows(target: Target, network: BenchNetwork, se
   return availability;
 }
 
-async function measureOrderRows(target: Target, network: BenchNetwork, settings: RunSettings, after: AfterRow) {
+async function measureOrderRows(
+  target: Target,
+  network: BenchNetwork,
+  settings: RunSettings,
+  after: AfterRow,
+  cpu: CpuMeter | undefined,
+) {
   const orders: ApiResults['orders'] = [];
   for (const concurrency of ORDER_CONCURRENCIES) {
     for (const source of ORDER_SOURCES) {
-      const api = await source.measure(target, network, slowDriveOptions(settings, concurrency));
-      logResult(settings.log, `${source.label} c=${concurrency}`, api);
-      orders.push({ source: source.label, concurrency, api });
+      const measured = await withCpu(cpu, () =>
+        source.measure(target, network, slowDriveOptions(settings, concurrency)),
+      );
+      logResult(settings.log, `${source.label} c=${concurrency}`, measured.result);
+      orders.push({ source: source.label, concurrency, api: measured.result, cpu: measured.cpu });
     }
     await after.orders(concurrency);
   }
@@ -154,7 +164,8 @@ export async function measureApi(
     const availability = await measureAvailabilityRows(target, network, settings);
     const feeds = await measureFeeds(target, network, settings.feedCount, FEED_BUDGET_MS);
     settings.log(`  API feeds: median ${feeds.medianRowsPerSec.toFixed(0)} rows/s over ${feeds.runs.length} feeds`);
-    const orders = await measureOrderRows(target, network, settings, after);
+    const cpu = bench.engine === 'postgres' ? cpuMeter(server.pid) : undefined;
+    const orders = await measureOrderRows(target, network, settings, after, cpu);
     const flows = await measureFlowRows(target, network, settings);
     return { outbox, holds, availability, feeds, orders, flows };
   } finally {
