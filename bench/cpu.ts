@@ -109,3 +109,10 @@ export async function withCpu<T extends { operations: number }>(
   const cpu = meter && before ? cpuPerOperation(before, meter(), result.operations) : undefined;
   return { result, cpu };
 }
+
+/** Whether a PostgreSQL URL names a server on this machine, whose processes /proc can see. */
+export function isLocalPostgres(databaseUrl: string | undefined): boolean {
+  if (databaseUrl === undefined) return false;
+  const host = new URL(databaseUrl).hostname;
+  return host === '' || host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}

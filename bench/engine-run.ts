@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, type Database, type Engine } from '../src/db/index.ts';
 import { onCleanup } from './cleanup.ts';
-import { cpuMeter, withCpu, type CpuMeter, type CpuReading } from './cpu.ts';
+import { cpuMeter, isLocalPostgres, withCpu, type CpuMeter, type CpuReading } from './cpu.ts';
 import type { DriveOptions, DriveResult } from './drive.ts';
 import { holdTransaction, pgliteFloor, postgresFloor, type FloorTransaction } from './floor.ts';
 import type { FlowRow } from './flows.ts';
@@ -73,7 +73,7 @@ async function measureApiAndFloor(bench: BenchDatabase, network: BenchNetwork, s
   if (bench.engine === 'postgres') {
     const url = bench.databaseUrl!;
     const run: FloorRun = (transaction, options) => postgresFloor(url, transaction, options);
-    const meter = floorMeter(run, network, settings, cpuMeter());
+    const meter = floorMeter(run, network, settings, isLocalPostgres(url) ? cpuMeter() : undefined);
     return { ...(await measureApi(bench, network, settings, meter)), meter };
   }
   const idle = async () => {};

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { onCleanup } from './cleanup.ts';
-import { cpuMeter, withCpu, type CpuMeter, type CpuReading } from './cpu.ts';
+import { cpuMeter, isLocalPostgres, withCpu, type CpuMeter, type CpuReading } from './cpu.ts';
 import type { DriveOptions, DriveResult } from './drive.ts';
 import { FLOW_CONCURRENCIES, measureFlows, type FlowRow } from './flows.ts';
 import type { BenchNetwork } from './network.ts';
@@ -164,7 +164,7 @@ export async function measureApi(
     const availability = await measureAvailabilityRows(target, network, settings);
     const feeds = await measureFeeds(target, network, settings.feedCount, FEED_BUDGET_MS);
     settings.log(`  API feeds: median ${feeds.medianRowsPerSec.toFixed(0)} rows/s over ${feeds.runs.length} feeds`);
-    const cpu = bench.engine === 'postgres' ? cpuMeter(server.pid) : undefined;
+    const cpu = bench.engine === 'postgres' && isLocalPostgres(bench.databaseUrl) ? cpuMeter(server.pid) : undefined;
     const orders = await measureOrderRows(target, network, settings, after, cpu);
     const flows = await measureFlowRows(target, network, settings);
     return { outbox, holds, availability, feeds, orders, flows };
