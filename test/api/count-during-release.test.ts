@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../src/db/index.ts';
 import { createTestDatabase, testEngine, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
+import { openTransaction } from '../support/open-transaction.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -52,23 +53,15 @@ async function writeDuringRelease(
     body: { lines: [{ sku, quantity: reserved, location_id: net.storeA }], expires_in_seconds: 600 },
   });
   expect(hold.status).toBe(201);
-  let commit!: () => void;
-  const open = new Promise<void>((resolve) => (commit = resolve));
-  let locked!: () => void;
-  const lockedFirst = new Promise<void>((resolve) => (locked = resolve));
   // The release as a raw movement: what matters is only that it commits after the write's snapshot.
-  const release = database.db.transaction(async (tx) => {
+  const release = await openTransaction(database.db, async (tx) => {
     await tx.execute(
       sql`update stock_levels set reserved = reserved - ${released} where location_id = ${net.storeA} and sku = ${sku}`,
     );
-    locked();
-    await open;
   });
-  await lockedFirst;
   const response = write();
   await waitFor('the write waits for the level', async () => (await lockWaits()) > 0, { timeoutMs: 10_000 });
-  commit();
-  await release;
+  await release.commit();
   return response;
 }
 

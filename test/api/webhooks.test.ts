@@ -17,6 +17,7 @@ import {
 import { createRequester } from '../support/client.ts';
 import { createTestDatabase, testEngine, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
+import { openTransaction } from '../support/open-transaction.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
 import { TEST_ADMIN_KEY, type TestServer } from '../support/server.ts';
 
@@ -524,22 +525,14 @@ describe('following the outbox across gaps in event IDs', () => {
       const sub = await subscribe('/in-flight', ['test.in_flight']);
       const careful = createWebhookDispatcher(database.db, { gapGraceMs: 60_000, retryScheduleMs: [0] });
       await careful.tick();
-      let commit!: () => void;
-      const open = new Promise<void>((resolve) => (commit = resolve));
-      let inserted!: () => void;
-      const insertedFirst = new Promise<void>((resolve) => (inserted = resolve));
-      const slow = database.db.transaction(async (tx) => {
-        await recordEvents(tx, [{ type: 'test.in_flight', subjectType: 'test', subjectId: 'slow', payload: {} }]);
-        inserted();
-        await open;
-      });
-      await insertedFirst;
+      const slow = await openTransaction(database.db, (tx) =>
+        recordEvents(tx, [{ type: 'test.in_flight', subjectType: 'test', subjectId: 'slow', payload: {} }]),
+      );
       await recordEvents(database.db, [
         { type: 'test.in_flight', subjectType: 'test', subjectId: 'fast', payload: {} },
       ]);
       expect(await careful.tick()).toMatchObject({ events: 0 }); // fast committed first, but slow's ID is lower
-      commit();
-      await slow;
+      await slow.commit();
       expect(await careful.tick()).toMatchObject({ events: 2, deliveries: 2, succeeded: 2 });
       expect(receiver.at('/in-flight')).toHaveLength(2);
       await pause(sub.id);
