@@ -75,12 +75,14 @@ export async function listEvents(executor: Executor, filter: EventFilter): Promi
     sql`with page as (
           select id from events where ${sql.join(matches, sql` and `)} order by id limit ${filter.limit}
         ), scanned as (
-          select id, created_at, lag(id) over (order by id) as previous
+          select id, lag(id) over (order by id) as previous
           from events where id > ${after} and id <= (select max(id) from page)
         ), unsettled as (
-          select min(id) as id from scanned
-          where coalesce(previous, ${after}) <> id - 1
-            and created_at > clock_timestamp() - ${filter.gapGraceMs} * interval '1 millisecond'
+          -- IDs alone find the gaps (from the primary key); only the event after each is read.
+          select min(s.id) as id from scanned s
+          where coalesce(s.previous, ${after}) <> s.id - 1
+            and (select g.created_at from events g where g.id = s.id)
+                > clock_timestamp() - ${filter.gapGraceMs} * interval '1 millisecond'
         )
         select e.id, e.type, e.subject_type as "subjectType", e.subject_id as "subjectId", e.payload,
                e.created_at as "createdAt"
