@@ -78,11 +78,7 @@ export const events = pgTable(
     subjectType: text('subject_type').notNull(),
     subjectId: text('subject_id').notNull(),
     payload: jsonb('payload').notNull(),
-    // When the row was written, not when its transaction began: the events list's gap rule
-    // (listEvents) needs to know how long an earlier, missing ID may have been in flight.
-    createdAt: timestamp('created_at', { withTimezone: true })
-      .notNull()
-      .default(sql`clock_timestamp()`),
+    createdAt: createdAt(),
   },
   (t) => [index('events_type_id_idx').on(t.type, t.id), index('events_subject_idx').on(t.subjectId, t.id)],
 );

@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { query, tables, toIso, type Executor } from '../db/index.ts';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { tables, toIso, type Executor } from '../db/index.ts';
 
 export interface NewEvent {
   type: string;
@@ -48,47 +48,21 @@ export interface EventFilter {
   subjectId?: string | undefined;
   after?: number | undefined;
   limit: number;
-  /**
-   * How long a transaction may hold an event ID it has not committed (the webhook followers'
-   * gap grace, ADR 0005): 0 where every transaction runs alone (PGlite).
-   */
-  gapGraceMs: number;
 }
 
-/**
- * Events after `after` in ID order, as far as they are settled. Event IDs come from a sequence,
- * so a later ID can commit before an earlier one: a missing ID is a transaction still in flight
- * or one that rolled back. The page ends before the first missing ID whose next event was
- * written less than `gapGraceMs` ago (events keep their insert time), so a reader that moves its
- * cursor to the page's last event never passes an event that commits later. The check runs over
- * every event up to the page's last, whatever the filters select.
- */
 export async function listEvents(executor: Executor, filter: EventFilter): Promise<ConsignEvent[]> {
-  const after = filter.after ?? 0;
-  const matches = [
-    sql`id > ${after}`,
-    ...(filter.types?.length ? [sql`type = any(${sql.param(filter.types)}::text[])`] : []),
-    ...(filter.subjectId ? [sql`subject_id = ${filter.subjectId}`] : []),
-  ];
-  const rows = await query<EventRow>(
-    executor,
-    sql`with page as (
-          select id from events where ${sql.join(matches, sql` and `)} order by id limit ${filter.limit}
-        ), scanned as (
-          select id, lag(id) over (order by id) as previous
-          from events where id > ${after} and id <= (select max(id) from page)
-        ), unsettled as (
-          -- IDs alone find the gaps (from the primary key); only the event after each is read.
-          select min(s.id) as id from scanned s
-          where coalesce(s.previous, ${after}) <> s.id - 1
-            and (select g.created_at from events g where g.id = s.id)
-                > clock_timestamp() - ${filter.gapGraceMs} * interval '1 millisecond'
-        )
-        select e.id, e.type, e.subject_type as "subjectType", e.subject_id as "subjectId", e.payload,
-               e.created_at as "createdAt"
-        from events e join page p on p.id = e.id
-        where e.id < coalesce((select id from unsettled), ${Number.MAX_SAFE_INTEGER})
-        order by e.id`,
-  );
+  const e = tables.events;
+  const rows = await executor
+    .select()
+    .from(e)
+    .where(
+      and(
+        filter.types?.length ? inArray(e.type, filter.types) : undefined,
+        filter.subjectId ? eq(e.subjectId, filter.subjectId) : undefined,
+        filter.after !== undefined ? gt(e.id, filter.after) : undefined,
+      ),
+    )
+    .orderBy(asc(e.id))
+    .limit(filter.limit);
   return rows.map(presentEvent);
 }

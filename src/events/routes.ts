@@ -2,10 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/app.ts';
 import { decodeCursor, encodeCursor, PageQuery } from '../http/pagination.ts';
-import { gapGraceMsFor } from '../streaming/index.ts';
 import { listEvents } from './outbox.ts';
 
-export function eventRoutes(app: FastifyInstance, { database: { db, engine } }: AppContext): void {
+export function eventRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
   app.get<{ Querystring: { limit: number; cursor?: string; type?: string; subject_id?: string } }>(
     '/events',
     {
@@ -14,7 +13,7 @@ export function eventRoutes(app: FastifyInstance, { database: { db, engine } }: 
         tags: ['events'],
         summary: 'List events from the outbox, oldest first',
         description:
-          'Oldest first. `next_cursor` is always the position after this page: poll again with it to follow the stream (`has_more: false` means you are up to date). A page stops before an event ID that a transaction may still commit (for up to 10 s on PostgreSQL), so following `next_cursor` never skips an event that commits late.',
+          'Oldest first. `next_cursor` is always the position after this page: poll again with it to follow the stream (`has_more: false` means you are up to date).',
         querystring: Type.Object({
           ...PageQuery,
           type: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated event types' })),
@@ -30,7 +29,6 @@ export function eventRoutes(app: FastifyInstance, { database: { db, engine } }: 
         subjectId: subject_id,
         after,
         limit: limit + 1,
-        gapGraceMs: gapGraceMsFor(engine),
       });
       const data = rows.slice(0, limit);
       const last = data.at(-1);

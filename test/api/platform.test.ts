@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from '../../src/db/index.ts';
-import { recordEvents } from '../../src/events/index.ts';
-import { encodeCursor } from '../../src/http/pagination.ts';
-import { createTestDatabase, testEngine, type TestDatabase } from '../support/db.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
-import { openTransaction } from '../support/open-transaction.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /** Drizzle wraps driver errors; the database's own message is the cause. */
@@ -84,45 +80,6 @@ describe('the outbox', () => {
     );
     expect(next.body.data.map((e: { data: { available: number } }) => e.data.available)).toEqual([6]);
   });
-
-  /** The cursor that follows the newest event committed so far. */
-  const cursorAtHead = async () => {
-    const [head] = await query<{ id: number | null }>(database.db, sql`select max(id)::int as id from events`);
-    return encodeCursor(head!.id ?? 0);
-  };
-  const typesAfter = async (cursor: string) =>
-    (await server.request('GET', `/v1/events?cursor=${cursor}&type=test.settle`)).body;
-
-  it('passes an ID a rolled-back transaction left out, once its next event is older than the grace', async () => {
-    const cursor = await cursorAtHead();
-    await database.db
-      .transaction(async (tx) => {
-        await recordEvents(tx, [{ type: 'test.settle', subjectType: 'test', subjectId: 'rolled-back', payload: {} }]);
-        throw new Error('roll back: leaves a hole in the event IDs');
-      })
-      .catch(() => {});
-    // Written as if 11 s ago (events are append-only, so the time is given at insert).
-    await run(sql`insert into events (type, subject_type, subject_id, payload, created_at)
-                  values ('test.settle', 'test', 'after-the-hole', '{}', clock_timestamp() - interval '11 seconds')`);
-    const page = await typesAfter(cursor);
-    expect(page.data.map((e: { subject_id: string }) => e.subject_id)).toEqual(['after-the-hole']);
-  });
-
-  it.runIf(testEngine() === 'postgres')(
-    'holds a page back before an ID whose transaction is still open, and never skips it (PostgreSQL)',
-    async () => {
-      const cursor = await cursorAtHead();
-      const slow = await openTransaction(database.db, (tx) =>
-        recordEvents(tx, [{ type: 'test.settle', subjectType: 'test', subjectId: 'slow', payload: {} }]),
-      );
-      await recordEvents(database.db, [{ type: 'test.settle', subjectType: 'test', subjectId: 'fast', payload: {} }]);
-      const before = await typesAfter(cursor);
-      expect(before).toMatchObject({ data: [], has_more: false, next_cursor: cursor });
-      await slow.commit();
-      const after = await typesAfter(before.next_cursor);
-      expect(after.data.map((e: { subject_id: string }) => e.subject_id)).toEqual(['slow', 'fast']);
-    },
-  );
 
   it('the ledger and the outbox are append-only in the database itself', async () => {
     await expect(run(sql`update inventory_ledger set on_hand_delta = 0`)).rejects.toThrow(/append-only/);
