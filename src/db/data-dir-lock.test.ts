@@ -59,6 +59,13 @@ describe('the embedded data directory lock', () => {
     acquireDataDirLock(dir)();
   });
 
+  it('refuses a second open of one directory within this process', () => {
+    const release = acquireDataDirLock(dir);
+    expect(() => acquireDataDirLock(dir)).toThrow('already open in this process');
+    release();
+    acquireDataDirLock(dir)();
+  });
+
   it('takes over a lock that names this very process, as after a restart with the same PID', () => {
     fs.writeFileSync(lockPath, formatOwner({ pid: process.pid, started: '1' }));
     const release = acquireDataDirLock(dir);

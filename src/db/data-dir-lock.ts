@@ -8,6 +8,9 @@ interface LockOwner {
   started: string | undefined;
 }
 
+/** The lock files this process holds: one naming this PID that is not among them is a previous run's. */
+const heldHere = new Set<string>();
+
 /**
  * PGlite is a single-process database: two processes opening one data directory would corrupt
  * it. A lock file naming the owner keeps the second one out with a clear message. A lock left by
@@ -15,12 +18,19 @@ interface LockOwner {
  * to this one, as after a container restarts with the same PID): the owner's start time tells.
  */
 export function acquireDataDirLock(dataDir: string): () => void {
-  const lockPath = path.join(dataDir, 'consign.lock');
+  const lockPath = path.resolve(dataDir, 'consign.lock');
+  if (heldHere.has(lockPath)) {
+    throw new Error(`The embedded database in ${dataDir} is already open in this process.`);
+  }
   const self: LockOwner = { pid: process.pid, started: startTimeOf(process.pid) };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(lockPath, formatOwner(self), { flag: 'wx' });
-      return () => fs.rmSync(lockPath, { force: true });
+      heldHere.add(lockPath);
+      return () => {
+        heldHere.delete(lockPath);
+        fs.rmSync(lockPath, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = parseOwner(fs.readFileSync(lockPath, 'utf8'));
@@ -48,7 +58,7 @@ export function parseOwner(text: string): LockOwner | undefined {
   return { pid: parsed, started: started || undefined };
 }
 
-/** Whether the process that wrote the lock is still running (never this process: it does not hold it yet). */
+/** Whether the process that wrote the lock is still running (not this one: what it holds is in `heldHere`). */
 function holdsLock(owner: LockOwner): boolean {
   if (owner.pid === process.pid || !isAlive(owner.pid)) return false;
   if (owner.started === undefined) return true;

@@ -52,8 +52,13 @@ async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undef
     parsers: { [INT8_OID]: parseInt8 },
     ...(loadDataDir ? { loadDataDir } : {}),
   });
-  await client.waitReady;
-  await client.exec(`SET TIME ZONE 'UTC'`);
+  try {
+    await client.waitReady;
+    await client.exec(`SET TIME ZONE 'UTC'`);
+  } catch (error) {
+    releaseLock(); // a directory that failed to open is not held
+    throw error;
+  }
   return {
     engine: 'pglite',
     db: drizzlePglite(client, { schema }) as unknown as Db,
