@@ -228,7 +228,8 @@ async function applyFeed(executor: Executor, input: FeedInput, rows: SQL): Promi
     ),
     changed as (
       -- Every checked column from the locked row: PostgreSQL checks the CHECKs on a first new row
-      -- built from the statement's snapshot, which may predate a release committed before the lock.
+      -- built from the statement's snapshot, which may predate a release committed before the lock
+      -- (see lockedWrite in movements.ts).
       update stock_levels s
       set on_hand = p.new_on_hand,
           reserved = p.reserved,

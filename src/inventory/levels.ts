@@ -39,7 +39,8 @@ export async function setStockLevel(executor: Executor, input: SetLevelInput): P
       where location_id = ${input.locationId} and sku = ${input.sku} for update
     ), applied as (
       -- reserved and safety stock from the locked row, not the statement's snapshot: PostgreSQL
-      -- checks the CHECKs on a first new row built from the snapshot's (maybe pre-release) version.
+      -- checks the CHECKs on a first new row built from the snapshot's (maybe pre-release) version
+      -- (see lockedWrite in movements.ts).
       update stock_levels s
       set on_hand = ${input.onHand}, reserved = old.reserved,
           safety_stock = coalesce(${input.safetyStock ?? null}::int, old.safety_stock),

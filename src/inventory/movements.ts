@@ -159,16 +159,8 @@ export async function readLevel(executor: Executor, locationId: string, sku: str
 /**
  * Reserves as much of `max` as is available now at one level (possibly none): for splitting a
  * hold across locations without ever taking more than is there, and without giving up on units
- * another hold left behind. Runs inside the caller's transaction.
- *
- * The row is locked by a statement of its own first. With the lock taken inside the statement
- * that takes, READ COMMITTED let concurrent split holds fail spuriously: the take comes from the
- * newest (locked) version, but PostgreSQL builds the UPDATE's new row from the version in the
- * statement's snapshot and checks its CHECK constraints before it notices the newer version and
- * redoes the row. After a release or expiry committed in between, that first row (older, higher
- * `reserved` + the new take) broke `reserved <= on_hand`: a 409 `conflict` for a hold that
- * should have succeeded or been refused as short of stock. Once the lock is held, the taking
- * statement's snapshot has the newest version and nobody can change it until the transaction ends.
+ * another hold left behind. One statement locks the row, takes and records the take; see
+ * `lockedWrite` for why its UPDATE sets every checked column from the locked row.
  */
 export async function reserveUpTo(
   executor: Executor,
@@ -181,23 +173,16 @@ export async function reserveUpTo(
     actor?: string | null | undefined;
   },
 ): Promise<number> {
-  const locked = await queryOne<{ locked: number }>(
-    executor,
-    sql`select 1 as locked from stock_levels
-        where location_id = ${target.locationId} and sku = ${target.sku} and on_hand - reserved - safety_stock > 0
-        for update`,
-    { prepare: true },
-  );
-  if (!locked) return 0;
   const row = await queryOne<{ taken: number }>(
     executor,
     sql`
-    with target as (
-      select location_id, sku, least(${target.max}, on_hand - reserved - safety_stock) as take
+    with target as materialized (
+      select location_id, sku, on_hand, reserved, safety_stock, least(${target.max}, on_hand - reserved - safety_stock) as take
       from stock_levels
       where location_id = ${target.locationId} and sku = ${target.sku} and on_hand - reserved - safety_stock > 0
+      for update
     ), moved as (
-      update stock_levels s set reserved = s.reserved + t.take, updated_at = now()
+      update stock_levels s set ${lockedWrite('t', sql`t.take`)}
       from target t where s.location_id = t.location_id and s.sku = t.sku
       returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, t.take
     ), ledger as (
@@ -214,6 +199,22 @@ export async function reserveUpTo(
     { prepare: true },
   );
   return row?.taken ?? 0;
+}
+
+/**
+ * The SET list of a reservation that takes `take` from a level the same statement locked with
+ * FOR UPDATE (`locked`: its alias, holding that level's on_hand, reserved and safety_stock as
+ * locked). Every column a CHECK reads comes from the locked row, none from the UPDATE's own:
+ * under READ COMMITTED, PostgreSQL builds the UPDATE's first new row from the version in the
+ * statement's snapshot and checks the CHECKs on it before it notices the newer version it must
+ * redo the row from. After a release committed between the snapshot and the lock, that older
+ * version's higher `reserved` plus the take would break `reserved <= on_hand`, and a valid take
+ * would fail. From the locked values, both rows are the newest level's. The UPDATE's WHERE must
+ * likewise test only the key: a condition on the older version would skip the row.
+ */
+function lockedWrite(locked: string, take: SQL): SQL {
+  const l = sql.identifier(locked);
+  return sql`on_hand = ${l}.on_hand, reserved = ${l}.reserved + ${take}, safety_stock = ${l}.safety_stock, updated_at = now()`;
 }
 
 export interface Take {
@@ -234,11 +235,12 @@ function takesSql(takes: { location_id: string; sku: string; quantity: number }[
 }
 
 /**
- * Reserves every take, all or nothing, inside the caller's transaction: locks the levels in
- * (sku, location) order (concurrent multi-line takes never deadlock) and checks that every one
- * covers its take; only then moves them all, writing a ledger row and an
- * `inventory.availability_changed` event per level. Returns whether they applied; when not,
- * nothing was written. Takes of the same level are summed into one movement.
+ * Reserves every take, all or nothing, inside the caller's transaction, in one statement: locks
+ * the levels in (sku, location) order (concurrent multi-line takes never deadlock) and checks
+ * that every one covers its take; only if all do does it move them (`lockedWrite`), writing a
+ * ledger row and an `inventory.availability_changed` event per level. Returns whether they
+ * applied; when not, nothing was written (the levels stay locked until the transaction ends).
+ * Takes of the same level are summed into one movement.
  */
 export async function reserveAll(
   executor: Executor,
@@ -253,28 +255,22 @@ export async function reserveAll(
     levels.set(key, level);
   }
   if (levels.size === 0) return true;
-  const wanted = takesSql([...levels.values()]);
-  // First the locks, in order, and the check on the newest versions. The take is a statement of
-  // its own: its snapshot then holds those versions, so its guard and CHECKs see what was checked.
-  const check = await queryOne<{ covered: number }>(
-    executor,
-    sql`with locked as (
-          select s.on_hand - s.reserved - s.safety_stock >= w.quantity as covered
-          from stock_levels s join (${wanted}) w on w.location_id = s.location_id and w.sku = s.sku
-          order by s.sku, s.location_id
-          for update of s)
-        select count(*) filter (where covered)::int as covered from locked`,
-    { prepare: true },
-  );
-  if (check!.covered !== levels.size) return false;
   const row = await queryOne<{ moved: number }>(
     executor,
     sql`
-    with moved as (
-      update stock_levels s set reserved = s.reserved + w.quantity, updated_at = now()
-      from (${wanted}) w
-      where s.location_id = w.location_id and s.sku = w.sku and s.on_hand - s.reserved - s.safety_stock >= w.quantity
-      returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, w.quantity
+    with locked as materialized (
+      select s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, w.quantity,
+             s.on_hand - s.reserved - s.safety_stock >= w.quantity as covered
+      from stock_levels s join (${takesSql([...levels.values()])}) w on w.location_id = s.location_id and w.sku = s.sku
+      order by s.sku, s.location_id
+      for update of s
+    ), ready as materialized (
+      select count(*) filter (where covered) = ${levels.size}::int as every from locked
+    ), moved as (
+      update stock_levels s set ${lockedWrite('l', sql`l.quantity`)}
+      from locked l
+      where s.location_id = l.location_id and s.sku = l.sku and (select every from ready)
+      returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, l.quantity
     ), ledger as (
       insert into inventory_ledger
         (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference_type, reference_id, actor)
@@ -289,7 +285,8 @@ export async function reserveAll(
     select count(*)::int as moved from moved`,
     { prepare: true },
   );
-  // The rows are ours until the transaction ends: a shortfall here is a bug, and throwing rolls back.
+  if (row!.moved === 0) return false;
+  // Every level was locked and covered: a partial move here is a bug, and throwing rolls back.
   if (row!.moved !== levels.size) throw new Error(`reserveAll: ${row!.moved} of ${levels.size} locked levels moved`);
   return true;
 }
