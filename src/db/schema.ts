@@ -227,7 +227,7 @@ export const inventoryLedger = pgTable(
     index('inventory_ledger_reference_idx').on(t.referenceId),
     check(
       'inventory_ledger_kind_check',
-      sql`${t.kind} in ('receipt', 'adjustment', 'count', 'transfer_out', 'transfer_in', 'reservation', 'release', 'expiry', 'commit', 'ship', 'return_restock', 'write_off')`,
+      sql`${t.kind} in ('receipt', 'adjustment', 'count', 'transfer_out', 'transfer_in', 'reservation', 'release', 'expiry', 'commit', 'ship', 'return_restock', 'write_off', 'shortage')`,
     ),
   ],
 );
@@ -354,6 +354,7 @@ export const orderLines = pgTable(
     taxMinor: bigint('tax_minor', { mode: 'number' }).notNull().default(0),
     quantity: integer('quantity').notNull(),
     allocated: integer('allocated').notNull().default(0),
+    /** Units waiting for a location: back-ordered, or awaiting routing (a new line starts with all its units here). */
     backordered: integer('backordered').notNull().default(0),
     cancelled: integer('cancelled').notNull().default(0),
     shipped: integer('shipped').notNull().default(0),
@@ -370,10 +371,12 @@ export const orderLines = pgTable(
       .on(t.sku)
       .where(sql`${t.backordered} > 0`),
     check('order_lines_quantity_check', sql`${t.quantity} > 0`),
+    // Every unit of a line is in exactly one bucket: allocated to a location, waiting for one
+    // (back-ordered, or awaiting routing after a rejection or a short pick), cancelled or shipped.
     check(
       'order_lines_buckets_check',
       sql`${t.allocated} >= 0 and ${t.backordered} >= 0 and ${t.cancelled} >= 0 and ${t.shipped} >= 0 and ${t.delivered} >= 0
-          and ${t.allocated} + ${t.backordered} + ${t.cancelled} + ${t.shipped} <= ${t.quantity}
+          and ${t.allocated} + ${t.backordered} + ${t.cancelled} + ${t.shipped} = ${t.quantity}
           and ${t.delivered} <= ${t.shipped} and ${t.returned} <= ${t.delivered} and ${t.returnRequested} >= 0 and ${t.refunded} >= 0`,
     ),
   ],

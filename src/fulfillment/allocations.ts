@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
-import { applyMovement } from '../inventory/index.ts';
+import { applyMovement, recordShortage } from '../inventory/index.ts';
 
 export interface AllocationRow {
   id: number;
@@ -22,8 +22,9 @@ export async function reservedAllocations(executor: Executor, fulfillmentOrderId
 }
 
 /**
- * Gives `quantity` units of an allocation back to available stock (ledger `release`) and takes
- * them off the order line's allocated bucket. The allocation keeps any rest.
+ * Gives `quantity` units of an allocation back to available stock (ledger `release`) and moves
+ * them on the order line from allocated to waiting for a location (routing places them next).
+ * The allocation keeps any rest.
  */
 export async function releaseAllocation(
   executor: Executor,
@@ -48,9 +49,37 @@ export async function releaseAllocation(
     'none',
   );
   if (!level) throw new Error(`cannot release ${quantity} of ${allocation.sku} at ${allocation.location_id}`);
+  await unplace(executor, allocation, quantity);
+}
+
+/**
+ * Units of an allocation the location could not find: they leave its stock (`recordShortage`:
+ * on hand and reserved fall, with a ledger row and an event) and wait for a location again.
+ */
+export async function shortAllocation(
+  executor: Executor,
+  allocation: AllocationRow,
+  quantity: number,
+  fulfillmentOrderId: string,
+  actor: string | null,
+): Promise<void> {
+  await recordShortage(executor, {
+    locationId: allocation.location_id,
+    sku: allocation.sku,
+    quantity,
+    orderId: allocation.order_id,
+    fulfillmentOrderId,
+    reason: `short pick: ${quantity} not found for order ${allocation.order_id}`,
+    actor,
+  });
+  await unplace(executor, allocation, quantity);
+}
+
+/** Takes units off an allocation; on the order line they move from allocated to waiting. */
+async function unplace(executor: Executor, allocation: AllocationRow, quantity: number): Promise<void> {
   await shrinkAllocation(executor, allocation, quantity, 'released');
   await executor.execute(sql`
-    update order_lines set allocated = allocated - ${quantity}
+    update order_lines set allocated = allocated - ${quantity}, backordered = backordered + ${quantity}
     where order_id = ${allocation.order_id} and line_id = ${allocation.line_id}`);
 }
 

@@ -4,7 +4,7 @@ import { recordEvents } from '../events/index.ts';
 import { refreshOrderStatus, routeOrder } from '../orders/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
-import { releaseAllocation, reservedAllocations } from './allocations.ts';
+import { releaseAllocation, reservedAllocations, shortAllocation, type AllocationRow } from './allocations.ts';
 import {
   loadFulfillmentOrder,
   transitionFulfillment,
@@ -85,9 +85,9 @@ export async function simpleStep(
 }
 
 /**
- * Rejection (or a short pick): the location cannot fulfil some units. They are released and
- * routed again with every location that rejected this order excluded; if nothing can take
- * them, the order goes on a routing hold with the reason.
+ * Rejection (or a short pick): the location cannot fulfil some units. They are routed again
+ * with this location left out (as is every location that rejected this order); if nothing can
+ * take them, they wait on a routing hold with the reason.
  */
 export async function rerouteFrom(
   executor: Executor,
@@ -95,21 +95,20 @@ export async function rerouteFrom(
   actor: string,
   reason: string,
 ): Promise<void> {
+  const routed = await routeOrder(executor, fo.order_id, {
+    cause: 'reroute',
+    actor,
+    excludeLocationIds: [fo.location_id],
+    onFailure: 'hold',
+  });
+  if (!routed.ok) throw new Error(`re-routing ${fo.order_id} failed: ${routed.problem.detail}`);
   const rejectedAt = await query<{ location_id: string }>(
     executor,
     sql`select distinct location_id from fulfillment_orders where order_id = ${fo.order_id} and status = 'rejected'`,
   );
-  const exclude = [...new Set([fo.location_id, ...rejectedAt.map((r) => r.location_id)])];
-  const routed = await routeOrder(executor, fo.order_id, {
-    cause: 'reroute',
-    actor,
-    excludeLocationIds: exclude,
-    onFailure: 'hold',
-  });
-  if (!routed.ok) throw new Error(`re-routing ${fo.order_id} failed: ${routed.problem.detail}`);
   await announce(executor, fo, 'order.rerouted', actor, {
     reason,
-    excluded_location_ids: exclude,
+    excluded_location_ids: [...new Set([fo.location_id, ...rejectedAt.map((r) => r.location_id)])],
     outcome: routed.value?.status ?? 'nothing to route',
   });
 }
@@ -137,8 +136,9 @@ export async function rejectFulfillmentOrder(
 }
 
 /**
- * Picking: with `shortages`, the units not found are released and re-routed elsewhere; the
- * fulfillment order goes on with what was found (or is rejected if nothing was).
+ * Picking: with `shortages`, the units not found leave the location's stock (`shortAllocation`)
+ * and are routed elsewhere; the fulfillment order goes on with what was found, or is rejected
+ * if nothing was.
  */
 export async function pickFulfillmentOrder(
   executor: Executor,
@@ -163,22 +163,37 @@ export async function pickFulfillmentOrder(
   }
   const total = allocations.reduce((n, a) => n + a.quantity, 0);
   const missing = shortages.reduce((n, s) => n + s.quantity, 0);
-  if (missing > 0 && missing === total)
+  if (missing > 0 && missing === total) {
+    await recordShortages(executor, found.value, allocations, shortages, context.actor);
     return rejectFulfillmentOrder(executor, id, 'nothing found at picking', context);
+  }
   const moved = await transitionFulfillment(executor, found.value, 'picking');
   if (!moved.ok) return moved;
-  for (const short of shortages) {
-    let left = short.quantity;
-    for (const allocation of allocations.filter((a) => a.line_id === short.line_id)) {
-      const take = Math.min(left, allocation.quantity);
-      if (take > 0) await releaseAllocation(executor, allocation, take, 'short pick', context.actor);
-      left -= take;
-    }
-  }
+  await recordShortages(executor, moved.value, allocations, shortages, context.actor);
   await announce(executor, moved.value, 'fulfillment_order.picking', context.actor, { shortages });
   if (missing > 0) {
     await rerouteFrom(executor, moved.value, context.actor, 'short pick');
     await refreshOrderStatus(executor, moved.value.order_id, context.actor);
   }
   return moved;
+}
+
+async function recordShortages(
+  executor: Executor,
+  fo: FulfillmentOrderRow,
+  allocations: AllocationRow[],
+  shortages: { line_id: string; quantity: number }[],
+  actor: string,
+): Promise<void> {
+  for (const short of shortages) {
+    let left = short.quantity;
+    for (const allocation of allocations.filter((a) => a.line_id === short.line_id)) {
+      const take = Math.min(left, allocation.quantity);
+      if (take > 0) {
+        await shortAllocation(executor, allocation, take, fo.id, actor);
+        allocation.quantity -= take;
+      }
+      left -= take;
+    }
+  }
 }

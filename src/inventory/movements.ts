@@ -14,6 +14,7 @@ export const ledgerKinds = [
   'ship',
   'return_restock',
   'write_off',
+  'shortage',
 ] as const;
 export type LedgerKind = (typeof ledgerKinds)[number];
 

@@ -5,7 +5,8 @@ import { refreshOrderStatus } from './refresh-status.ts';
 import { routeOrder } from './route-order.ts';
 
 /**
- * Orders with back-ordered lines whose SKU now has stock where their channel sells, oldest
+ * Orders with units waiting for a location (back-ordered, or awaiting routing after a rejection
+ * or short pick) whose SKU now has stock where their channel sells, oldest
  * order first (FIFO), at most `batch` of them. The search starts from the lines that wait
  * (a partial index holds only those), so a tick costs what is waiting, not every order ever
  * placed.
@@ -22,7 +23,10 @@ async function waitingOrders(db: Db, batch: number) {
               join location_group_members m on m.group_id = c.location_group_id
               join stock_levels s on s.location_id = m.location_id and s.sku = l.sku
               where lo.id = l.order_id and lo.status <> 'cancelled'
-                and s.on_hand - s.reserved - s.safety_stock > 0))
+                and s.on_hand - s.reserved - s.safety_stock > 0
+                -- a location that rejected the order's work is never offered it again
+                and not exists (select 1 from fulfillment_orders f
+                                where f.order_id = l.order_id and f.location_id = s.location_id and f.status = 'rejected')))
         select o.id from waiting w join orders o on o.id = w.order_id
         order by o.placed_at, o.id
         limit ${batch}`,

@@ -5,6 +5,7 @@ import { voidAuthorizations } from '../payments/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
+import { releaseRoutingHold, startFulfillmentIfFree, waitingUnits } from './fulfillment-start.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
 
 /**
@@ -102,6 +103,11 @@ export async function cancelOrder(
 
   for (const { line, quantity } of plan) await cancelLine(executor, orderId, line, allocations, quantity, input.actor);
   await cancelEmptyFulfillmentOrders(executor, orderId);
+  if ((await waitingUnits(executor, orderId)) === 0) {
+    // Nothing waits for a location any more: a routing hold has nothing left to hold.
+    if (await releaseRoutingHold(executor, orderId, input.actor, 'the waiting units were cancelled'))
+      await startFulfillmentIfFree(executor, orderId, input.actor);
+  }
   const value = plan.reduce((n, p) => n + p.line.unit_value_minor * p.quantity, 0);
   await voidAuthorizations(executor, orderId, value, input.actor);
   const cancelled = plan.map((p) => ({ line_id: p.line.line_id, quantity: p.quantity }));

@@ -36,7 +36,8 @@ export async function convertCartHolds(
           insert into order_allocations (order_id, line_id, sku, location_id, quantity)
           values (${orderId}, ${line.line_id}, ${held.sku}, ${held.location_id}, ${take})`);
         await executor.execute(
-          sql`update order_lines set allocated = allocated + ${take} where order_id = ${orderId} and line_id = ${line.line_id}`,
+          sql`update order_lines set allocated = allocated + ${take}, backordered = backordered - ${take}
+              where order_id = ${orderId} and line_id = ${line.line_id}`,
         );
         line.open -= take;
         left -= take;

@@ -3,8 +3,9 @@ import { query, queryOne, type Executor } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
-import { createFulfillmentOrders } from './fulfillment-orders.ts';
+import { startFulfillmentIfFree, waitingUnits } from './fulfillment-start.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
+import { routeOrder } from './route-order.ts';
 
 export const holdKinds = ['payment', 'fraud', 'manual', 'review', 'routing'] as const;
 export type HoldKind = (typeof holdKinds)[number];
@@ -39,17 +40,18 @@ export async function holdOrder(
   return ok(undefined);
 }
 
-/** Releases active holds (of one kind, or all); when none remain, fulfillment work is created. */
+/**
+ * Releases active holds (of one kind, or all). Units still waiting for a location are routed
+ * again (back on a routing hold if nothing can take them); when no hold remains, fulfillment
+ * work is created.
+ */
 export async function releaseHold(
   executor: Executor,
   orderId: string,
   kind: HoldKind | undefined,
   actor: string,
 ): Promise<Result<void>> {
-  const order = await queryOne<{ delivery_method: string }>(
-    executor,
-    sql`select delivery_method from orders where id = ${orderId} for update`,
-  );
+  const order = await queryOne<{ id: string }>(executor, sql`select id from orders where id = ${orderId} for update`);
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
   const released = await query<{ kind: string }>(
     executor,
@@ -61,26 +63,12 @@ export async function releaseHold(
     return fail(problem('illegal_transition', `Order ${orderId} has no active ${kind ?? ''} hold.`.replace('  ', ' ')));
   }
   await recordOrderEvent(executor, orderId, 'order.hold_released', actor, { kinds: released.map((r) => r.kind) });
-  const stillHeld = await queryOne<{ n: number }>(
-    executor,
-    sql`select count(*)::int as n from order_holds where order_id = ${orderId} and released_at is null`,
-  );
-  if (stillHeld!.n === 0)
-    await createFulfillmentOrders(
-      executor,
-      orderId,
-      await plannedMethod(executor, orderId, order.delivery_method),
-      actor,
-    );
+  if ((await waitingUnits(executor, orderId)) > 0) {
+    const routed = await routeOrder(executor, orderId, { cause: 'release', actor, onFailure: 'hold' });
+    if (!routed.ok) return routed;
+  } else {
+    await startFulfillmentIfFree(executor, orderId, actor);
+  }
   await refreshOrderStatus(executor, orderId, actor);
   return ok(undefined);
-}
-
-/** The delivery method the last routing decision planned (a pickup may have fallen back to ship). */
-async function plannedMethod(executor: Executor, orderId: string, requested: string): Promise<string> {
-  const row = await queryOne<{ method: string | null }>(
-    executor,
-    sql`select explanation->>'deliveryMethod' as method from routing_decisions where order_id = ${orderId} order by id desc limit 1`,
-  );
-  return row?.method ?? requested;
 }

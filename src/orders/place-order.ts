@@ -75,8 +75,8 @@ async function replay(
 }
 
 /**
- * Writes the order with its lines, payment authorizations, payment hold (when they do not cover
- * the total) and `order.created` event in one statement. Returns what routing it needs, or
+ * Writes the order with its lines (every unit waiting for routing), payment authorizations,
+ * payment hold (when they do not cover the total) and `order.created` event in one statement. Returns what routing it needs, or
  * undefined when the channel's order already exists (nothing is written then).
  */
 async function insertOrder(
@@ -130,8 +130,8 @@ async function insertOrder(
           on conflict (channel_id, external_id) do nothing
           returning id),
         lines as (
-          insert into order_lines (order_id, line_id, line_no, sku, name, unit_price_minor, discount_minor, tax_minor, quantity, reservation_id)
-          select placed.id, t.line_id, t.line_no, t.sku, t.name, t.unit_price_minor, t.discount_minor, t.tax_minor, t.quantity, t.reservation_id
+          insert into order_lines (order_id, line_id, line_no, sku, name, unit_price_minor, discount_minor, tax_minor, quantity, backordered, reservation_id)
+          select placed.id, t.line_id, t.line_no, t.sku, t.name, t.unit_price_minor, t.discount_minor, t.tax_minor, t.quantity, t.quantity, t.reservation_id
           from placed, jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) as t(line_id text, line_no int, sku text, name text,
             unit_price_minor bigint, discount_minor bigint, tax_minor bigint, quantity int, reservation_id text)),
         authorizations as (

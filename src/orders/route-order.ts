@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { queryOne, toIso, type Executor } from '../db/index.ts';
+import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { reserveAll } from '../inventory/index.ts';
 import { activeRules, plan, type Candidate, type PlanResult, type StockSnapshot } from '../routing/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
 import { finishCapture, type CapturedOrder } from './finish-capture.ts';
-import { createFulfillmentOrders } from './fulfillment-orders.ts';
+import { releaseRoutingHold, startFulfillmentIfFree } from './fulfillment-start.ts';
 import type { RoutingInputs } from './placement-inputs.ts';
 import {
   loadCandidates,
@@ -22,8 +22,12 @@ import {
 export interface RouteOptions {
   cause: 'capture' | 'reroute' | 'backorder' | 'release';
   actor: string | null;
+  /** Locations to leave out besides those that rejected this order (always left out). */
   excludeLocationIds?: string[];
-  /** reject: refuse the order (capture); hold: put it on a routing hold (re-route); keep: leave it as it is (back-order retry). */
+  /**
+   * reject: refuse the order (capture); hold: put it on a routing hold (re-route, hold release);
+   * keep: leave it as it is and write nothing (back-order retry) — also when nothing could be placed.
+   */
   onFailure?: 'reject' | 'hold' | 'keep';
   /**
    * A new order routed right after its capture (no cart holds): its lines and the routing inputs
@@ -111,14 +115,15 @@ export async function routeOrder(
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
   const lines = captured?.lines ?? (await loadOpenLines(executor, orderId));
   if (lines.length === 0) {
-    if (!order.on_hold) await createFulfillmentOrders(executor, orderId, order.delivery_method, options.actor);
+    await startFulfillmentIfFree(executor, orderId, options.actor);
     return ok(null);
   }
   const { version, rules } = captured?.routing.rules ?? (await activeRules(executor));
   const candidates = (captured?.routing.candidates ?? (await loadCandidates(executor, order.channel_id))).map(
     toCandidate,
   );
-  const request = planOrder(order, lines, options.excludeLocationIds ?? []);
+  const exclude = captured ? [] : await excludedLocations(executor, orderId, options.excludeLocationIds ?? []);
+  const request = planOrder(order, lines, exclude);
   let result: PlanResult | undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const stock =
@@ -140,6 +145,9 @@ export async function routeOrder(
     await finishCapture(executor, captured.order, lines, version, result!, options.actor);
     return ok(result!);
   }
+  // A retry that places nothing changes nothing: it leaves no decision or event behind.
+  if (options.onFailure === 'keep' && (result!.status === 'rejected' || result!.allocations.length === 0))
+    return ok(result!);
   const decision = await storeDecision(executor, orderId, version, options.cause, result!);
   if (result!.status === 'rejected') return routingFailed(executor, orderId, result!, options, decision);
   await recordAllocations(
@@ -157,8 +165,19 @@ export async function routeOrder(
     locations: [...new Set(result!.allocations.map((a) => a.locationId))],
     backordered: result!.backorders,
   });
-  if (!order.on_hold) await createFulfillmentOrders(executor, orderId, result!.deliveryMethod, options.actor);
+  // Every unit that waited now has a location or is legitimately back-ordered.
+  await releaseRoutingHold(executor, orderId, options.actor, `routed (${options.cause})`);
+  await startFulfillmentIfFree(executor, orderId, options.actor, result!.deliveryMethod);
   return ok(result!);
+}
+
+/** The caller's exclusions and every location that has rejected work of this order. */
+async function excludedLocations(executor: Executor, orderId: string, also: string[]): Promise<string[]> {
+  const rejected = await query<{ location_id: string }>(
+    executor,
+    sql`select distinct location_id from fulfillment_orders where order_id = ${orderId} and status = 'rejected' order by location_id`,
+  );
+  return [...new Set([...also, ...rejected.map((r) => r.location_id)])];
 }
 
 async function storeDecision(
