@@ -4,6 +4,7 @@ import { queryOne, toIso, type Executor } from '../db/index.ts';
 import { applyMovement } from '../inventory/index.ts';
 import { refreshOrderStatus } from '../orders/index.ts';
 import { captureShipment } from '../payments/index.ts';
+import { beyondClockSkew } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
@@ -22,9 +23,6 @@ export interface ShipInput {
   shipped_at?: string | undefined;
 }
 
-/** Clocks differ a little: a shipment time this far ahead of ours is still taken as given. */
-const CLOCK_SKEW_MS = 5 * 60_000;
-
 /** A shipment time given by the caller lies between the order's placement and now. */
 async function checkShippedAt(
   executor: Executor,
@@ -38,7 +36,7 @@ async function checkShippedAt(
   );
   const at = Date.parse(shippedAt);
   const placed = Date.parse(toIso(order?.placed_at)!);
-  if (at <= Date.now() + CLOCK_SKEW_MS && at >= placed) return ok(null);
+  if (!beyondClockSkew(shippedAt) && at >= placed) return ok(null);
   return fail(
     problem('validation_failed', 'shipped_at must lie between the order being placed and now.', {
       errors: [{ pointer: '/shipped_at', message: `between ${new Date(placed).toISOString()} and now` }],

@@ -157,7 +157,7 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
         tags,
         summary: 'Bulk snapshot or delta from ERP/WMS/POS (up to 10,000 rows), idempotent by feed_id',
         description:
-          'All rows apply or none do. Rows older than the newest count applied to their level are skipped as stale. Resending a feed_id returns the first result with `replayed: true`.',
+          'All rows apply or none do. Rows older than the newest count applied to their level are skipped as stale. An as_of more than 5 minutes in the future is refused (422 as_of_in_future). Resending a feed_id returns the first result with `replayed: true`.',
         body: FeedBody,
       },
     },

@@ -26,6 +26,7 @@ export const problemCodes = {
   unknown_location: { status: 422, title: 'Unknown location' },
   unknown_reference: { status: 422, title: 'A referenced record does not exist' },
   feed_rejected: { status: 422, title: 'The feed has invalid rows; nothing was applied' },
+  as_of_in_future: { status: 422, title: 'as_of lies in the future' },
   too_many_requests: { status: 429, title: 'Too many requests' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
   internal_error: { status: 500, title: 'Internal error' },
