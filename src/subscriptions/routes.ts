@@ -5,6 +5,7 @@ import { inTransaction, queryOne, type Db } from '../db/index.ts';
 import type { AppContext } from '../http/app.ts';
 import { sendProblem } from '../http/errors.ts';
 import { runCreate } from '../http/idempotency.ts';
+import { parseValueList } from '../http/query-lists.ts';
 import { created, respond } from '../http/respond.ts';
 import { problem, ProblemError } from '../shared/problem.ts';
 import { createSubscription } from './create.ts';
@@ -37,13 +38,15 @@ async function listVisible(db: Db, request: FastifyRequest<{ Querystring: ListQu
     channelId = channel?.id ?? channelId;
   }
   channelId = channelOf(request) ?? channelId;
-  const statuses = q.status?.split(',').filter((s) => s.length > 0);
-  const unknown = statuses?.find((s) => !(subscriptionStatuses as string[]).includes(s));
-  if (unknown)
-    throw new ProblemError(
-      problem('validation_failed', `Unknown status ${unknown}; use ${subscriptionStatuses.join(', ')}.`),
-    );
-  return listSubscriptions(db, { limit: q.limit, cursor: q.cursor, statuses, channelId, email: q.email });
+  const statuses = parseValueList(q.status, subscriptionStatuses, 'status');
+  if (!statuses.ok) throw new ProblemError(statuses.problem);
+  return listSubscriptions(db, {
+    limit: q.limit,
+    cursor: q.cursor,
+    statuses: statuses.value,
+    channelId,
+    email: q.email,
+  });
 }
 
 export function subscriptionRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {

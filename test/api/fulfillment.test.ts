@@ -209,3 +209,13 @@ describe('fulfillment transitions (table-driven, compare-and-set)', () => {
     }
   }
 });
+
+describe('GET /v1/fulfillment-orders?status=', () => {
+  it('refuses an unknown status, naming it and the allowed ones', async () => {
+    const response = await server.request('GET', `/v1/fulfillment-orders?location_id=${net.storeA}&status=allocatd`);
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('validation_failed');
+    expect(response.body.detail).toContain('allocatd');
+    expect(response.body.allowed).toEqual(fulfillmentStatuses);
+  });
+});
