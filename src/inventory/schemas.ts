@@ -5,7 +5,10 @@ const LocationId = Type.String({ minLength: 1, maxLength: 64 });
 const SignedQuantity = Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000 });
 const Reason = Type.String({ minLength: 1, maxLength: 500 });
 
-export const LevelParams = Type.Object({ location_id: LocationId, sku: Type.String({ minLength: 1, maxLength: 100 }) });
+export const LevelParams = Type.Object({
+  location_id: { ...LocationId, description: 'Location ID or code' },
+  sku: Type.String({ minLength: 1, maxLength: 100 }),
+});
 export type LevelParams = Static<typeof LevelParams>;
 
 export const SetLevelBody = Type.Object(

@@ -18,6 +18,7 @@ import { getOrder } from './read-order.ts';
 import { CreateOrder } from './schemas.ts';
 import { orderStatuses } from './status.ts';
 import { canSeeChannel } from '../auth/index.ts';
+import { resolveChannelId } from '../network/index.ts';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const CancelBody = Type.Object(
@@ -114,14 +115,7 @@ export function orderRoutes(app: FastifyInstance, { database: { db } }: AppConte
       const principal = request.principal;
       const statuses = parseValueList(q.status, orderStatuses, 'status');
       if (!statuses.ok) return sendProblem(reply, statuses.problem);
-      let channelId = q.channel;
-      if (channelId) {
-        const channel = await queryOne<{ id: string }>(
-          db,
-          sql`select id from channels where id = ${channelId} or code = ${channelId}`,
-        );
-        channelId = channel?.id ?? channelId;
-      }
+      let channelId = q.channel && ((await resolveChannelId(db, q.channel)) ?? q.channel);
       if (principal.role === 'channel') channelId = principal.channelId ?? 'none';
       const rows = await listOrders(db, {
         status: statuses.value,

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { inTransaction, queryOne, type Db } from '../db/index.ts';
+import { inTransaction, type Db } from '../db/index.ts';
 import type { AppContext } from '../http/app.ts';
 import { sendProblem } from '../http/errors.ts';
 import { runCreate } from '../http/idempotency.ts';
 import { parseValueList } from '../http/query-lists.ts';
+import { resolveChannelId } from '../network/index.ts';
 import { created, respond } from '../http/respond.ts';
 import { problem, ProblemError } from '../shared/problem.ts';
 import { createSubscription } from './create.ts';
@@ -29,14 +29,7 @@ const actionOptions = (request: FastifyRequest, reason?: string) => ({
 /** Lists what the key may see: a channel key only its own channel's subscriptions. */
 async function listVisible(db: Db, request: FastifyRequest<{ Querystring: ListQuery }>) {
   const q = request.query;
-  let channelId = q.channel;
-  if (channelId) {
-    const channel = await queryOne<{ id: string }>(
-      db,
-      sql`select id from channels where id = ${channelId} or code = ${channelId}`,
-    );
-    channelId = channel?.id ?? channelId;
-  }
+  let channelId = q.channel && ((await resolveChannelId(db, q.channel)) ?? q.channel);
   channelId = channelOf(request) ?? channelId;
   const statuses = parseValueList(q.status, subscriptionStatuses, 'status');
   if (!statuses.ok) throw new ProblemError(statuses.problem);

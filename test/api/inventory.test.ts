@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { createApiKey } from '../../src/auth/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
@@ -94,6 +95,22 @@ describe('PUT /v1/inventory/{location_id}/{sku}', () => {
     expect(response.status).toBe(409);
     expect(response.body.code).toBe('below_reserved');
     await server.request('DELETE', `/v1/reservations/${hold.body.id}`);
+  });
+
+  it('takes a location code as well as its ID, also for a key limited to its locations', async () => {
+    const sku = net.skus[5]!;
+    const byCode = await server.request('PUT', `/v1/inventory/S-A/${sku}`, { body: { on_hand: 12 } });
+    expect(byCode.status).toBe(200);
+    expect(byCode.body).toMatchObject({ location_id: net.storeA, on_hand: 12, applied: true });
+    expect((await server.request('GET', `/v1/inventory/${net.storeA}/${sku}`)).body.on_hand).toBe(12);
+    expect((await server.request('GET', `/v1/inventory/S-A/${sku}`)).body).toMatchObject({
+      location_id: net.storeA,
+      on_hand: 12,
+    });
+    const key = (await createApiKey(database.db, { role: 'fulfillment', locationIds: [net.storeA] })).secret;
+    expect((await server.request('PUT', `/v1/inventory/S-A/${sku}`, { key, body: { on_hand: 13 } })).status).toBe(200);
+    const elsewhere = await server.request('PUT', `/v1/inventory/S-B/${sku}`, { key, body: { on_hand: 13 } });
+    expect(elsewhere.status).toBe(403);
   });
 
   it('refuses unknown SKUs and locations with 422', async () => {
