@@ -46,7 +46,8 @@ const movement: MovementValues = {
 
 const header: HoldHeader = {
   id: value('id'),
-  channelId: value('channel_id'),
+  // The client may name the channel by its code: the hold records its ID.
+  channelId: namedIdSql('channels', value('channel_id')),
   reference: value('reference'),
   expiresInSeconds: value('expires_in_seconds'),
   actor: value('actor'),
