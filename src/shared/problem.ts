@@ -16,6 +16,7 @@ export const problemCodes = {
   insufficient_stock: { status: 409, title: 'Not enough stock is available' },
   illegal_transition: { status: 409, title: 'That change of status is not allowed' },
   below_reserved: { status: 409, title: 'On hand would fall below what is reserved' },
+  max_shipments_exceeded: { status: 409, title: 'No plan fits within the routing rules’ maximum number of shipments' },
   refund_exceeds_captured: { status: 409, title: 'The refund is more than was captured and not yet refunded' },
   not_returnable: { status: 409, title: 'Those units cannot be returned' },
   return_window_closed: { status: 409, title: 'The return window has closed' },

@@ -126,3 +126,40 @@ describe('pickup and curbside', () => {
     expect(routing.body.latest.explanation.explanation.plannedDeliveryMethod).toBe('ship');
   });
 });
+
+describe('a max-shipments refusal', () => {
+  it('is 409 max_shipments_exceeded naming the limit and what to do, reserving nothing', async () => {
+    for (const [sku, store] of [
+      ['SPLIT-A', net.storeA],
+      ['SPLIT-B', net.storeB],
+    ] as const) {
+      await server.request('POST', '/v1/products', { body: { sku, name: sku } });
+      await setStock(server, store, sku, 3);
+    }
+    const limited = await server.request('PUT', '/v1/routing/rules', {
+      body: { rules: { ...defaultRoutingRules, maxShipments: 1 }, activate: true },
+    });
+    expect(limited.status).toBe(201);
+    try {
+      const order = await placeOrder(
+        server,
+        orderBody('SPLIT-1', [
+          { sku: 'SPLIT-A', quantity: 1 },
+          { sku: 'SPLIT-B', quantity: 1 },
+        ]),
+      );
+      expect(order.status).toBe(409);
+      expect(order.body.code).toBe('max_shipments_exceeded');
+      expect(order.body.max_shipments).toBe(1);
+      expect(order.body.detail).toContain('at most 1 shipment');
+      expect(order.body.detail).toContain('maxShipments');
+      const levels = await Promise.all([
+        server.request('GET', `/v1/inventory/${net.storeA}/SPLIT-A`),
+        server.request('GET', `/v1/inventory/${net.storeB}/SPLIT-B`),
+      ]);
+      expect(levels.map((l) => l.body.reserved)).toEqual([0, 0]);
+    } finally {
+      await server.request('PUT', '/v1/routing/rules', { body: { rules: defaultRoutingRules, activate: true } });
+    }
+  });
+});
