@@ -69,8 +69,30 @@ describe('versioned routing rules', () => {
     });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('validation_failed');
-    const pointers = response.body.errors.map((e: { pointer: string }) => e.pointer);
-    expect(pointers).toEqual(expect.arrayContaining(['/weights/distance', '/maxShipments']));
+    expect(response.body.errors).toEqual([
+      { pointer: '/rules/weights/distance', message: 'must be a number ≥ 0' },
+      { pointer: '/rules/maxShipments', message: 'must be an integer ≥ 1, or null for no limit' },
+    ]);
+    expect(response.body.detail).toContain('/rules/weights/distance');
+
+    const notObject = await server.request('PUT', '/v1/routing/rules', { body: { rules: { weights: 3 } } });
+    expect(notObject.status).toBe(400);
+    expect(notObject.body.errors).toContainEqual({
+      pointer: '/rules/weights',
+      message: 'must be an object of weights',
+    });
+    expect(notObject.body.errors).toContainEqual({ pointer: '/rules/currency', message: 'is required' });
+
+    const window = await server.request('PUT', '/v1/routing/rules', {
+      body: {
+        rules: defaultRoutingRules,
+        effective_from: '2027-02-01T00:00:00Z',
+        effective_to: '2027-01-01T00:00:00Z',
+      },
+    });
+    expect(window.status).toBe(400);
+    expect(window.body.errors).toEqual([{ pointer: '/effective_to', message: 'must be after effective_from' }]);
+    expect((await server.request('GET', '/v1/routing/rules')).body.history).toHaveLength(2);
   });
 
   it('only admins change rules; agents read them', async () => {
