@@ -131,7 +131,7 @@ export async function shipFulfillmentOrder(
   input: ShipInput,
   context: StepContext,
 ): Promise<Result<{ fulfillmentOrder: FulfillmentOrderRow; shipmentId: string }>> {
-  const found = await actionable(executor, id, context);
+  const found = await actionable(executor, id, context, 'shipped');
   if (!found.ok) return found;
   const fo = found.value;
   if (fo.status !== 'packed') {
@@ -184,7 +184,7 @@ export async function readyForPickup(
   id: string,
   context: StepContext,
 ): Promise<Result<{ fulfillmentOrder: FulfillmentOrderRow; pickupCode: string }>> {
-  const found = await actionable(executor, id, context);
+  const found = await actionable(executor, id, context, 'ready_for_pickup');
   if (!found.ok) return found;
   if (found.value.delivery_method === 'ship')
     return fail(problem('illegal_transition', `Fulfillment order ${id} ships; it is not for pickup.`));
@@ -207,7 +207,7 @@ export async function customerArrived(
   id: string,
   context: StepContext,
 ): Promise<Result<FulfillmentOrderRow>> {
-  const found = await actionable(executor, id, context);
+  const found = await actionable(executor, id, context, null);
   if (!found.ok) return found;
   if (found.value.delivery_method !== 'curbside' || found.value.status !== 'ready_for_pickup') {
     return fail(
@@ -228,7 +228,7 @@ export async function pickedUp(
   code: string,
   context: StepContext,
 ): Promise<Result<FulfillmentOrderRow>> {
-  const found = await actionable(executor, id, context);
+  const found = await actionable(executor, id, context, 'picked_up');
   if (!found.ok) return found;
   const details = await queryOne<{ pickup_code_hash: string | null }>(
     executor,
