@@ -21,6 +21,10 @@ export interface Config {
   connectorIntervalMs: number;
   /** `nats://host:4222`: publish every event to JetStream; absent = no publishing. */
   natsUrl: string | undefined;
+  /** The JetStream stream the events go to (created when missing). */
+  natsStream: string;
+  /** Events are published as `<prefix>.<event type>`. */
+  natsSubjectPrefix: string;
   poolSize: number;
 }
 
@@ -32,6 +36,18 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
     throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   }
   return value;
+}
+
+/** NATS stream names: no whitespace, `.`, `*`, `>` or path separators. */
+const STREAM_NAME = /^[^\s.*>/\\]+$/;
+/** Subject prefixes: dot-separated tokens, none empty, no whitespace and no wildcards. */
+const SUBJECT_PREFIX = /^[^\s.*>]+(\.[^\s.*>]+)*$/;
+
+function nameFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string, pattern: RegExp, rule: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!pattern.test(raw)) throw new Error(`${name} must be ${rule}, got "${raw}"`);
+  return raw;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -49,6 +65,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subscriptionIntervalMs: intFromEnv(env, 'CONSIGN_SUBSCRIPTION_INTERVAL_MS', 5000),
     connectorIntervalMs: intFromEnv(env, 'CONSIGN_CONNECTOR_INTERVAL_MS', 1000),
     natsUrl: env.NATS_URL || env.CONSIGN_NATS_URL || undefined,
+    natsStream: nameFromEnv(
+      env,
+      'CONSIGN_NATS_STREAM',
+      'CONSIGN_EVENTS',
+      STREAM_NAME,
+      'a JetStream stream name (no spaces, ".", "*", ">" or slashes)',
+    ),
+    natsSubjectPrefix: nameFromEnv(
+      env,
+      'CONSIGN_NATS_SUBJECT_PREFIX',
+      'consign',
+      SUBJECT_PREFIX,
+      'a NATS subject without wildcards (dot-separated tokens, no spaces, "*" or ">")',
+    ),
     poolSize: intFromEnv(env, 'CONSIGN_DB_POOL_SIZE', 16),
   };
 }

@@ -1,5 +1,5 @@
 import { createApiKey, listApiKeys, type CreatedKey } from './auth/index.ts';
-import { inTransaction, lockForTransaction, readMeta, writeMetaOnce, type Db } from './db/index.ts';
+import { inTransaction, installationId, lockForTransaction, readMeta, writeMetaOnce, type Db } from './db/index.ts';
 import { seedDemo, type SeedDemoOutcome } from './demo/index.ts';
 import { ok } from './shared/result.ts';
 
@@ -21,12 +21,15 @@ export type StartKind =
 /**
  * Finishes the first start of an installation exactly once, even when several processes start
  * together on one PostgreSQL server: under a transaction-scoped advisory lock, the first one
- * finds no `initialized_at` row, loads the demo network (unless disabled), creates an admin key
- * and writes the row in the same transaction; the others wait for the lock, then see the row.
+ * finds no `initialized_at` row, makes the installation ID, loads the demo network (unless
+ * disabled), creates an admin key and writes the row in the same transaction; the others wait
+ * for the lock, then see the row.
  */
 export async function initializeOnFirstStart(db: Db, options: { seedDemo: boolean }): Promise<StartKind> {
   const result = await inTransaction(db, async (tx) => {
     await lockForTransaction(tx, FIRST_START_LOCK_ID);
+    // Before the early return: an installation first started before IDs existed gets one now.
+    await installationId(tx);
     if ((await readMeta(tx, INITIALIZED_KEY)) !== undefined) return ok<StartKind>({ firstStart: false });
 
     let demo: SeedDemoOutcome | { status: 'disabled' } = { status: 'disabled' };

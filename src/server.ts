@@ -94,8 +94,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const nats = config.natsUrl
     ? startNatsPublisher(database.db, {
         url: config.natsUrl,
+        stream: config.natsStream,
+        subjectPrefix: config.natsSubjectPrefix,
         gapGraceMs: gapGraceMsFor(database.engine),
         onError: (error) => running.log.warn({ err: error }, 'publishing events to NATS failed; retrying'),
+        onDuplicate: ({ eventId, msgId }) =>
+          running.log.warn(
+            { event_id: eventId, msg_id: msgId, stream: config.natsStream },
+            'JetStream already had this message ID and did not store the event again (a re-publish, or another publisher using the same IDs)',
+          ),
         onStatus: (status, detail) => running.log.info({ status, detail }, 'NATS publisher'),
       })
     : undefined;

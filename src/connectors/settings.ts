@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { sql } from 'drizzle-orm';
 import { queryOne, toIso, type Executor, type Tx } from '../db/index.ts';
-import { getChannel } from '../network/index.ts';
+import { getChannel, namedIdSql } from '../network/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { createSubscription, updateSubscription } from '../webhooks/index.ts';
@@ -99,7 +99,7 @@ export async function findConnector(
 ): Promise<Result<ConnectorRow>> {
   const rows = await executor.execute(sql`
     select c.* from channel_connectors c join channels ch on ch.id = c.channel_id
-    where c.platform = ${platform} ${channel === undefined ? sql`` : sql`and (ch.id = ${channel} or ch.code = ${channel})`}
+    where c.platform = ${platform} ${channel === undefined ? sql`` : sql`and ch.id = ${namedIdSql('channels', channel)}`}
     limit 2`);
   const found = (rows as unknown as { rows: ConnectorRow[] }).rows;
   if (found.length === 1) return ok(found[0]!);

@@ -2,7 +2,7 @@ export { openDatabase } from './open.ts';
 export type { OpenOptions } from './open.ts';
 export { migrate, isMigrated, migrationsFolder } from './migrate.ts';
 export { isoTimestamp, preparedStatement, query, queryOne, queryRowsets, toIso } from './sql.ts';
-export { readMeta, writeMetaOnce, lockForTransaction } from './meta.ts';
+export { readMeta, writeMetaOnce, lockForTransaction, installationId, INSTALLATION_ID_KEY } from './meta.ts';
 export { inTransaction, isRetryable } from './transaction.ts';
 export type { Database, Db, Tx, Executor, Engine } from './types.ts';
 export * as tables from './schema.ts';

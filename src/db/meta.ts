@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { newId } from '../shared/ids.ts';
 import * as schema from './schema.ts';
 import type { Executor, Tx } from './types.ts';
 
@@ -19,6 +20,25 @@ export async function writeMetaOnce(executor: Executor, key: string, value: unkn
     .onConflictDoNothing()
     .returning({ key: schema.meta.key });
   return rows.length > 0;
+}
+
+/** `consign_meta` key of the installation's ID. */
+export const INSTALLATION_ID_KEY = 'installation_id';
+
+/**
+ * This installation's ID (`ins_…`): made by the first caller (the first start), kept in
+ * `consign_meta`, and the same for every process on the database ever after. It tells this
+ * installation's messages apart from another's where both meet, such as one NATS stream.
+ */
+export async function installationId(executor: Executor): Promise<string> {
+  let value = await readMeta(executor, INSTALLATION_ID_KEY);
+  if (value === undefined) {
+    // Concurrent first callers: one insert wins, the others do nothing and read the winner's.
+    await writeMetaOnce(executor, INSTALLATION_ID_KEY, newId('ins'));
+    value = await readMeta(executor, INSTALLATION_ID_KEY);
+  }
+  if (typeof value !== 'string') throw new Error(`consign_meta.${INSTALLATION_ID_KEY} is not a string`);
+  return value;
 }
 
 /**

@@ -4,6 +4,7 @@ import { inTransaction, type Db, type Tx } from '../db/index.ts';
 import type { AppContext } from '../http/app.ts';
 import { sendProblem } from '../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
+import { parseValueList } from '../http/query-lists.ts';
 import { problem } from '../shared/problem.ts';
 import type { Result } from '../shared/result.ts';
 import { getFulfillmentOrder, listFulfillmentOrders } from './queue.ts';
@@ -98,11 +99,13 @@ export function fulfillmentRoutes(app: FastifyInstance, { database: { db } }: Ap
     async (request, reply) => {
       const own = scope(request).locationIds;
       const q = request.query;
+      const statuses = parseValueList(q.status, fulfillmentStatuses, 'status');
+      if (!statuses.ok) return sendProblem(reply, statuses.problem);
       if (own && q.location_id && !own.includes(q.location_id))
         return sendProblem(reply, problem('forbidden', `This key does not work at ${q.location_id}.`));
       const rows = await listFulfillmentOrders(db, {
         locationIds: q.location_id ? [q.location_id] : own,
-        status: q.status?.split(',').filter(Boolean),
+        status: statuses.value,
         orderId: q.order_id,
         after: decodeCursor<string>(q.cursor, 'string'),
         limit: q.limit + 1,

@@ -4,6 +4,7 @@ import { queryOne, toIso, type Executor } from '../db/index.ts';
 import { applyMovement } from '../inventory/index.ts';
 import { refreshOrderStatus } from '../orders/index.ts';
 import { captureShipment } from '../payments/index.ts';
+import { beyondClockSkew } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
@@ -22,9 +23,6 @@ export interface ShipInput {
   shipped_at?: string | undefined;
 }
 
-/** Clocks differ a little: a shipment time this far ahead of ours is still taken as given. */
-const CLOCK_SKEW_MS = 5 * 60_000;
-
 /** A shipment time given by the caller lies between the order's placement and now. */
 async function checkShippedAt(
   executor: Executor,
@@ -38,7 +36,7 @@ async function checkShippedAt(
   );
   const at = Date.parse(shippedAt);
   const placed = Date.parse(toIso(order?.placed_at)!);
-  if (at <= Date.now() + CLOCK_SKEW_MS && at >= placed) return ok(null);
+  if (!beyondClockSkew(shippedAt) && at >= placed) return ok(null);
   return fail(
     problem('validation_failed', 'shipped_at must lie between the order being placed and now.', {
       errors: [{ pointer: '/shipped_at', message: `between ${new Date(placed).toISOString()} and now` }],
@@ -133,7 +131,7 @@ export async function shipFulfillmentOrder(
   input: ShipInput,
   context: StepContext,
 ): Promise<Result<{ fulfillmentOrder: FulfillmentOrderRow; shipmentId: string }>> {
-  const found = await actionable(executor, id, context);
+  const found = await actionable(executor, id, context, 'shipped');
   if (!found.ok) return found;
   const fo = found.value;
   if (fo.status !== 'packed') {
@@ -186,7 +184,7 @@ export async function readyForPickup(
   id: string,
   context: StepContext,
 ): Promise<Result<{ fulfillmentOrder: FulfillmentOrderRow; pickupCode: string }>> {
-  const found = await actionable(executor, id, context);
+  const found = await actionable(executor, id, context, 'ready_for_pickup');
   if (!found.ok) return found;
   if (found.value.delivery_method === 'ship')
     return fail(problem('illegal_transition', `Fulfillment order ${id} ships; it is not for pickup.`));
@@ -209,7 +207,7 @@ export async function customerArrived(
   id: string,
   context: StepContext,
 ): Promise<Result<FulfillmentOrderRow>> {
-  const found = await actionable(executor, id, context);
+  const found = await actionable(executor, id, context, null);
   if (!found.ok) return found;
   if (found.value.delivery_method !== 'curbside' || found.value.status !== 'ready_for_pickup') {
     return fail(
@@ -230,7 +228,7 @@ export async function pickedUp(
   code: string,
   context: StepContext,
 ): Promise<Result<FulfillmentOrderRow>> {
-  const found = await actionable(executor, id, context);
+  const found = await actionable(executor, id, context, 'picked_up');
   if (!found.ok) return found;
   const details = await queryOne<{ pickup_code_hash: string | null }>(
     executor,

@@ -7,6 +7,7 @@ import { fail, ok, type Result } from '../shared/result.ts';
 import { releaseAllocation, reservedAllocations, shortAllocation, type AllocationRow } from './allocations.ts';
 import {
   loadFulfillmentOrder,
+  onHoldRefusal,
   transitionFulfillment,
   type FulfillmentOrderRow,
   type FulfillmentStatus,
@@ -18,11 +19,15 @@ export interface StepContext {
   locationIds: string[] | null;
 }
 
-/** Loads and locks a fulfillment order the caller may act on. */
+/**
+ * Loads and locks a fulfillment order the caller may act on by moving it to `to` (null: a step
+ * that moves no status); a step that would take work forward is refused while the order is on hold.
+ */
 export async function actionable(
   executor: Executor,
   id: string,
   context: StepContext,
+  to: FulfillmentStatus | null,
 ): Promise<Result<FulfillmentOrderRow>> {
   // Lock order: the order row first, then the fulfillment order — as cancels, holds and tracking do.
   await executor.execute(
@@ -32,7 +37,8 @@ export async function actionable(
   if (!fo || (context.locationIds && !context.locationIds.includes(fo.location_id))) {
     return fail(problem('not_found', `No fulfillment order ${id}${context.locationIds ? ' at your locations' : ''}.`));
   }
-  return ok(fo);
+  const held = onHoldRefusal(fo, to);
+  return held ? fail(held) : ok(fo);
 }
 
 export async function announce(
@@ -59,20 +65,15 @@ export async function announce(
   ]);
 }
 
-/** accept / pack: a plain move along the lifecycle, refused while the order is on hold. */
+/** accept / pack: a plain move along the lifecycle (refused while the order is on hold, see `actionable`). */
 export async function simpleStep(
   executor: Executor,
   id: string,
   to: FulfillmentStatus,
   context: StepContext,
 ): Promise<Result<FulfillmentOrderRow>> {
-  const found = await actionable(executor, id, context);
+  const found = await actionable(executor, id, context, to);
   if (!found.ok) return found;
-  if (found.value.order_on_hold && to === 'accepted') {
-    return fail(
-      problem('illegal_transition', `The order of ${id} is on hold; work on it waits until the hold is released.`),
-    );
-  }
   const moved = await transitionFulfillment(executor, found.value, to);
   if (!moved.ok) return moved;
   if (to === 'accepted') {
@@ -119,7 +120,7 @@ export async function rejectFulfillmentOrder(
   reason: string,
   context: StepContext,
 ): Promise<Result<FulfillmentOrderRow>> {
-  const found = await actionable(executor, id, context);
+  const found = await actionable(executor, id, context, 'rejected');
   if (!found.ok) return found;
   const moved = await transitionFulfillment(executor, found.value, 'rejected');
   if (!moved.ok) return moved;
@@ -146,7 +147,7 @@ export async function pickFulfillmentOrder(
   shortages: { line_id: string; quantity: number }[],
   context: StepContext,
 ): Promise<Result<FulfillmentOrderRow>> {
-  const found = await actionable(executor, id, context);
+  const found = await actionable(executor, id, context, 'picking');
   if (!found.ok) return found;
   const allocations = await reservedAllocations(executor, id);
   for (const short of shortages) {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
-import { problem } from '../shared/problem.ts';
+import { problem, type Problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 
 /** The fulfillment-order lifecycle as data; `transition` is the only way a status changes. */
@@ -19,6 +19,25 @@ export const fulfillmentTransitions = {
 
 export type FulfillmentStatus = keyof typeof fulfillmentTransitions;
 export const fulfillmentStatuses = Object.keys(fulfillmentTransitions) as FulfillmentStatus[];
+
+/**
+ * The moves a fulfillment order may make while its order is on hold: giving the work back or
+ * ending it. Every other move takes the work forward and waits until the hold is released.
+ */
+export const movesWhileOnHold: readonly FulfillmentStatus[] = ['rejected', 'cancelled'];
+
+/**
+ * Why `fo` may not move to `to` now because its order is on hold, or undefined when it may
+ * (`to` null: a step that moves no status).
+ */
+export function onHoldRefusal(fo: FulfillmentOrderRow, to: FulfillmentStatus | null): Problem | undefined {
+  if (!fo.order_on_hold || to === null || movesWhileOnHold.includes(to)) return undefined;
+  return problem(
+    'illegal_transition',
+    `The order of ${fo.id} is on hold; work on it waits until the hold is released (rejecting it is still possible).`,
+    { from: fo.status, to, allowed: movesWhileOnHold.filter((s) => canTransitionFulfillment(fo.status, s)) },
+  );
+}
 
 export function canTransitionFulfillment(from: FulfillmentStatus, to: FulfillmentStatus): boolean {
   return (fulfillmentTransitions[from] as readonly FulfillmentStatus[]).includes(to);

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryOne, toIso, type Executor } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
+import { futureAsOf } from './as-of.ts';
 import { availabilityPayload } from './movements.ts';
 import { MAX_LISTED_ERRORS, validateFeedRows, type FeedMode, type FeedRow, type RowError } from './feed-rows.ts';
 
@@ -64,7 +65,9 @@ export async function getFeed(executor: Executor, feedId: string): Promise<FeedS
  * - the same feed again returns the first result (`replayed: true`); another body → 409;
  * - any bad row rejects the whole feed with per-row errors, and nothing is written;
  * - a row older than the newest count applied to its level is skipped as stale, so feeds
- *   delivered out of order never overwrite newer data.
+ *   delivered out of order never overwrite newer data;
+ * - an `as_of` in the future (beyond the clock-skew allowance) is refused: every later count
+ *   would look older and be skipped.
  */
 export async function ingestFeed(
   executor: Executor,
@@ -72,6 +75,8 @@ export async function ingestFeed(
   requestHash: string,
   actor: string | null,
 ): Promise<Result<FeedSummary & { replayed: boolean }>> {
+  const future = futureAsOf(input.as_of);
+  if (future) return fail(future);
   const claimed = await queryOne<{ feed_id: string }>(
     executor,
     sql`insert into inventory_feeds (feed_id, source, mode, as_of, request_hash, row_count, applied_count, stale_count, unchanged_count, actor)

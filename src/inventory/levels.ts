@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
+import { futureAsOf } from './as-of.ts';
 import { availabilityPayload, ensureLevels, type Level } from './movements.ts';
 import { checkReferences } from './references.ts';
 
@@ -10,7 +11,10 @@ export interface SetLevelInput {
   sku: string;
   onHand: number;
   safetyStock?: number | undefined;
-  /** When the count was taken; an older count than the one applied is ignored (not an error). */
+  /**
+   * When the count was taken; an older count than the one applied is ignored (not an error).
+   * Absent: a count taken now, which always applies.
+   */
   asOf?: string | undefined;
   reason?: string | undefined;
   actor?: string | undefined;
@@ -24,13 +28,19 @@ export interface SetLevelOutcome extends Level {
 /**
  * Sets on_hand (a physical count) and optionally safety stock for one SKU at one location.
  * The difference to the previous on_hand is written to the ledger as a `count` movement.
- * A count older than the newest one applied is ignored and reported as `applied: false`.
+ * A count with an `asOf` older than the newest one applied is ignored and reported as
+ * `applied: false`; an `asOf` in the future is refused. A count without `asOf` is taken now and
+ * always applies, also over a later `counted_at` (which only a future-dated count can have left).
  */
 export async function setStockLevel(executor: Executor, input: SetLevelInput): Promise<Result<SetLevelOutcome>> {
+  const future = futureAsOf(input.asOf);
+  if (future) return fail(future);
   const unknown = await checkReferences(executor, [input.sku], [input.locationId]);
   if (unknown) return fail(unknown);
   await ensureLevels(executor, [input]);
   const asOf = input.asOf ?? new Date().toISOString();
+  const inOrder =
+    input.asOf === undefined ? sql`true` : sql`(old.counted_at is null or old.counted_at <= ${asOf}::timestamptz)`;
   const row = await queryOne<Level & { counted_at: string; changed: boolean }>(
     executor,
     sql`
@@ -47,7 +57,7 @@ export async function setStockLevel(executor: Executor, input: SetLevelInput): P
           counted_at = ${asOf}::timestamptz, updated_at = now()
       from old
       where s.location_id = ${input.locationId} and s.sku = ${input.sku}
-        and (old.counted_at is null or old.counted_at <= ${asOf}::timestamptz)
+        and ${inOrder}
         and ${input.onHand} >= old.reserved
       returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, s.counted_at,
                 s.on_hand - old.on_hand as delta, s.safety_stock <> old.safety_stock as safety_changed
@@ -66,7 +76,7 @@ export async function setStockLevel(executor: Executor, input: SetLevelInput): P
     from applied`,
   );
   if (row) return ok({ ...withoutChanged(row), applied: true, counted_at: toIso(row.counted_at) });
-  return explainRefusal(executor, input, asOf);
+  return explainRefusal(executor, input);
 }
 
 function withoutChanged<T extends { changed: boolean }>(row: T): Omit<T, 'changed'> {
@@ -74,19 +84,17 @@ function withoutChanged<T extends { changed: boolean }>(row: T): Omit<T, 'change
   return rest;
 }
 
-async function explainRefusal(
-  executor: Executor,
-  input: SetLevelInput,
-  asOf: string,
-): Promise<Result<SetLevelOutcome>> {
+/** Why a count did not apply: an older `asOf` than the applied count's (not an error), or below reserved. */
+async function explainRefusal(executor: Executor, input: SetLevelInput): Promise<Result<SetLevelOutcome>> {
   const current = await queryOne<Level & { counted_at: string | null }>(
     executor,
     sql`select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available, counted_at
         from stock_levels where location_id = ${input.locationId} and sku = ${input.sku}`,
   );
   if (!current) throw new Error('stock level vanished inside its own transaction');
-  if (current.counted_at !== null && new Date(toIso(current.counted_at)!) > new Date(asOf)) {
-    return ok({ ...current, applied: false, counted_at: toIso(current.counted_at) });
+  const countedAt = toIso(current.counted_at);
+  if (input.asOf !== undefined && countedAt !== null && Date.parse(countedAt) > Date.parse(input.asOf)) {
+    return ok({ ...current, applied: false, counted_at: countedAt });
   }
   return fail(
     problem(

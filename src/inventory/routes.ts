@@ -7,6 +7,7 @@ import { sendProblem } from '../http/errors.ts';
 import { requestHash, runCreate } from '../http/idempotency.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { created, found, respond } from '../http/respond.ts';
+import { resolveLocationId } from '../network/index.ts';
 import { problem, type Problem } from '../shared/problem.ts';
 import { ok } from '../shared/result.ts';
 import { applyAdjustments } from './adjustments.ts';
@@ -29,6 +30,8 @@ function locationsForbidden(request: FastifyRequest, locationIds: string[]): Pro
 export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
   const read = { permission: 'inventory:read' } as const;
   const tags = ['inventory'];
+  /** The location's ID, given its ID or code; an unknown one as given (the count reports it). */
+  const locationOf = async (idOrCode: string) => (await resolveLocationId(db, idOrCode)) ?? idOrCode;
 
   app.put<{ Params: LevelParams; Body: SetLevelBody }>(
     '/inventory/:location_id/:sku',
@@ -42,13 +45,14 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
       },
     },
     async (request, reply) => {
-      const { location_id, sku } = request.params;
-      const forbidden = locationsForbidden(request, [location_id]);
+      const { sku } = request.params;
+      const locationId = await locationOf(request.params.location_id);
+      const forbidden = locationsForbidden(request, [locationId]);
       if (forbidden) return sendProblem(reply, forbidden);
       const { on_hand, safety_stock, as_of, reason } = request.body;
       const result = await inTransaction(db, (tx) =>
         setStockLevel(tx, {
-          locationId: location_id,
+          locationId,
           sku,
           onHand: on_hand,
           safetyStock: safety_stock,
@@ -63,7 +67,7 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
   app.get<{ Params: LevelParams }>(
     '/inventory/:location_id/:sku',
     { config: read, schema: { tags, summary: 'One stock level', params: LevelParams } },
-    async (request) => readLevel(db, request.params.location_id, request.params.sku),
+    async (request) => readLevel(db, await locationOf(request.params.location_id), request.params.sku),
   );
   app.get<{
     Querystring: { limit: number; cursor?: string; location_id?: string; sku?: string; max_available?: number };
@@ -157,7 +161,7 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
         tags,
         summary: 'Bulk snapshot or delta from ERP/WMS/POS (up to 10,000 rows), idempotent by feed_id',
         description:
-          'All rows apply or none do. Rows older than the newest count applied to their level are skipped as stale. Resending a feed_id returns the first result with `replayed: true`.',
+          'All rows apply or none do. Rows older than the newest count applied to their level are skipped as stale. An as_of more than 5 minutes in the future is refused (422 as_of_in_future). Resending a feed_id returns the first result with `replayed: true`.',
         body: FeedBody,
       },
     },

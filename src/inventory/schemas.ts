@@ -5,7 +5,10 @@ const LocationId = Type.String({ minLength: 1, maxLength: 64 });
 const SignedQuantity = Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000 });
 const Reason = Type.String({ minLength: 1, maxLength: 500 });
 
-export const LevelParams = Type.Object({ location_id: LocationId, sku: Type.String({ minLength: 1, maxLength: 100 }) });
+export const LevelParams = Type.Object({
+  location_id: { ...LocationId, description: 'Location ID or code' },
+  sku: Type.String({ minLength: 1, maxLength: 100 }),
+});
 export type LevelParams = Static<typeof LevelParams>;
 
 export const SetLevelBody = Type.Object(
@@ -14,7 +17,8 @@ export const SetLevelBody = Type.Object(
     safety_stock: Type.Optional(NonNegativeQuantity),
     as_of: Type.Optional({
       ...Timestamp,
-      description: 'When the count was taken; older counts than the applied one are ignored.',
+      description:
+        'When the count was taken, at most 5 minutes ahead of the server clock (else 422 as_of_in_future); a count older than the applied one is ignored. Leave it out for a count taken now, which always applies.',
     }),
     reason: Type.Optional(Reason),
   },
@@ -54,7 +58,11 @@ export const FeedBody = Type.Object(
       description: 'Your ID for this feed; resending it is a no-op',
     }),
     mode: Type.Union([Type.Literal('snapshot'), Type.Literal('delta')]),
-    as_of: { ...Timestamp, description: 'When the source system produced the data' },
+    as_of: {
+      ...Timestamp,
+      description:
+        'When the source system produced the data; at most 5 minutes ahead of the server clock (else 422 as_of_in_future)',
+    },
     source: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'ERP, WMS, POS…' })),
     snapshot_scope: Type.Optional(
       Type.Union([Type.Literal('rows'), Type.Literal('locations')], {

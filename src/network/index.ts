@@ -13,5 +13,7 @@ export type { LocationGroup } from './location-groups.ts';
 export { createChannel, findChannel, getChannel, listChannels } from './channels.ts';
 export type { Channel } from './channels.ts';
 export { resolveLocationScope } from './scope.ts';
+export { namedIdSql, resolveChannelId, resolveLocationId, resolveNamedId } from './resolve.ts';
+export type { NamedTable } from './resolve.ts';
 export type { LocationScope } from './scope.ts';
 export * from './schemas.ts';

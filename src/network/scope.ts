@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
+import { namedIdSql } from './resolve.ts';
 
 export interface LocationScope {
   channelId?: string | undefined;
@@ -18,7 +19,7 @@ export async function resolveLocationScope(executor: Executor, scope: LocationSc
   if (scope.channelId) {
     const rows = await query<{ location_group_id: string }>(
       executor,
-      sql`select location_group_id from channels where id = ${scope.channelId} or code = ${scope.channelId}`,
+      sql`select location_group_id from channels where id = ${namedIdSql('channels', scope.channelId)}`,
     );
     if (!rows[0]) return fail(problem('unknown_reference', `No channel ${scope.channelId}.`));
     if (groupId && groupId !== rows[0].location_group_id) {
@@ -34,7 +35,7 @@ export async function resolveLocationScope(executor: Executor, scope: LocationSc
           from location_groups g
           left join location_group_members m on m.group_id = g.id
           left join locations l on l.id = m.location_id and l.active
-          where g.id = ${groupId} or g.code = ${groupId}`,
+          where g.id = ${namedIdSql('location_groups', groupId)}`,
     );
     if (rows.length === 0) return fail(problem('unknown_reference', `No location group ${groupId}.`));
     ids = rows.map((r) => r.id).filter((id): id is string => id !== null);

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRowsets, type Executor } from '../db/index.ts';
+import { namedIdSql } from '../network/index.ts';
 import { activeRulesSql, presentActiveRules, type ActiveRules, type RoutingRules } from '../routing/index.ts';
 import { candidatesSql, stockSql, type CandidateRow, type StockLevelRow } from './routing-inputs.ts';
 import type { CreateOrder } from './schemas.ts';
@@ -48,8 +49,8 @@ interface Rowsets extends Record<string, unknown[]> {
  */
 export async function loadPlacementInputs(executor: Executor, input: CreateOrder, at: Date): Promise<PlacementInputs> {
   const skus = [...new Set(input.lines.map((l) => l.sku))];
-  const channel = sql`select id, currency from channels where id = ${input.channel} or code = ${input.channel} limit 1`;
-  const channelId: SQL = sql`(select id from channels where id = ${input.channel} or code = ${input.channel} limit 1)`;
+  const channelId: SQL = namedIdSql('channels', input.channel);
+  const channel = sql`select id, currency from channels where id = ${channelId}`;
   const sets = await queryRowsets<Rowsets>(executor, {
     channel,
     products: sql`select sku, name, weight_grams, allow_backorder from products where active and sku = any(${sql.param(skus)}::text[])`,

@@ -5,6 +5,7 @@ import { activeRules, plan, type Candidate, type PlanResult, type StockSnapshot 
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
+import { routingProblem } from './routing-problem.ts';
 import { finishCapture, type CapturedOrder } from './finish-capture.ts';
 import { releaseRoutingHold, startFulfillmentIfFree } from './fulfillment-start.ts';
 import type { RoutingInputs } from './placement-inputs.ts';
@@ -233,16 +234,7 @@ async function routingFailed(
   const reason = result.rejection?.message ?? 'no location can fulfil the order';
   if (options.onFailure === 'keep') return ok(result);
   if ((options.onFailure ?? 'reject') === 'reject') {
-    const code =
-      result.rejection?.code === 'insufficient_stock' || result.shortfalls.length > 0
-        ? 'insufficient_stock'
-        : 'conflict';
-    return fail(
-      problem(code, `The order cannot be routed: ${reason}`, {
-        shortfalls: result.shortfalls,
-        routing: result.explanation,
-      }),
-    );
+    return fail(routingProblem(result));
   }
   await executor.execute(sql`
     insert into order_holds (order_id, kind, reason, created_by)

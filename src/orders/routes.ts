@@ -5,6 +5,7 @@ import type { AppContext } from '../http/app.ts';
 import { sendProblem } from '../http/errors.ts';
 import { requestHash, runCreate } from '../http/idempotency.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
+import { parseValueList } from '../http/query-lists.ts';
 import { respond } from '../http/respond.ts';
 import { problem } from '../shared/problem.ts';
 import { ok } from '../shared/result.ts';
@@ -17,6 +18,7 @@ import { getOrder } from './read-order.ts';
 import { CreateOrder } from './schemas.ts';
 import { orderStatuses } from './status.ts';
 import { canSeeChannel } from '../auth/index.ts';
+import { resolveChannelId } from '../network/index.ts';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const CancelBody = Type.Object(
@@ -108,20 +110,15 @@ export function orderRoutes(app: FastifyInstance, { database: { db } }: AppConte
       config: { permission: 'orders:read' },
       schema: { tags, summary: 'Search all orders across channels, newest first', querystring: ListQuery },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const principal = request.principal;
-      let channelId = q.channel;
-      if (channelId) {
-        const channel = await queryOne<{ id: string }>(
-          db,
-          sql`select id from channels where id = ${channelId} or code = ${channelId}`,
-        );
-        channelId = channel?.id ?? channelId;
-      }
+      const statuses = parseValueList(q.status, orderStatuses, 'status');
+      if (!statuses.ok) return sendProblem(reply, statuses.problem);
+      let channelId = q.channel && ((await resolveChannelId(db, q.channel)) ?? q.channel);
       if (principal.role === 'channel') channelId = principal.channelId ?? 'none';
       const rows = await listOrders(db, {
-        status: q.status?.split(',').filter(Boolean),
+        status: statuses.value,
         channelId,
         email: q.email,
         sku: q.sku,

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Principal } from '../auth/index.ts';
-import { queryOne, type Executor } from '../db/index.ts';
+import type { Executor } from '../db/index.ts';
+import { resolveChannelId } from '../network/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 
@@ -71,20 +72,15 @@ export async function resolveChannel(
   principal: Principal,
   requested: string | undefined,
 ): Promise<Result<string | null>> {
-  const found = requested
-    ? await queryOne<{ id: string }>(
-        executor,
-        sql`select id from channels where id = ${requested} or code = ${requested}`,
-      )
-    : undefined;
+  const found = requested ? await resolveChannelId(executor, requested) : undefined;
   if (principal.role === 'channel') {
-    if (requested && found?.id !== principal.channelId) {
+    if (requested && found !== principal.channelId) {
       return fail(problem('forbidden', 'A channel key sees only its own channel’s figures.'));
     }
     return ok(principal.channelId ?? 'none');
   }
   if (requested && !found) return invalid('channel', `names no channel (${requested})`);
-  return ok(found?.id ?? null);
+  return ok(found ?? null);
 }
 
 export async function resolveScope(

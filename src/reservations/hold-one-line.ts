@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { isoTimestamp, preparedStatement, type Executor } from '../db/index.ts';
 import { claimCte, type ClaimValues } from '../http/idempotency.ts';
 import { movementCtes, type MovementValues } from '../inventory/index.ts';
+import { namedIdSql } from '../network/index.ts';
 import { holdEvent, holdRows, linesJson, type HoldHeader } from './hold-rows.ts';
 import type { HoldInput } from './hold.ts';
 import type { ReservationLine } from './read.ts';
@@ -23,10 +24,10 @@ function scopeCondition(kind: ScopeKind): SQL | undefined {
   switch (kind) {
     case 'channel':
       return sql`location_id in (${members} join channels c on c.location_group_id = m.group_id
-                                 where c.id = ${value('scope')} or c.code = ${value('scope')})`;
+                                 where c.id = ${namedIdSql('channels', value('scope'))})`;
     case 'group':
       return sql`location_id in (${members} join location_groups g on g.id = m.group_id
-                                 where g.id = ${value('scope')} or g.code = ${value('scope')})`;
+                                 where g.id = ${namedIdSql('location_groups', value('scope'))})`;
     case 'any':
       return undefined;
   }
@@ -45,7 +46,8 @@ const movement: MovementValues = {
 
 const header: HoldHeader = {
   id: value('id'),
-  channelId: value('channel_id'),
+  // The client may name the channel by its code: the hold records its ID.
+  channelId: namedIdSql('channels', value('channel_id')),
   reference: value('reference'),
   expiresInSeconds: value('expires_in_seconds'),
   actor: value('actor'),

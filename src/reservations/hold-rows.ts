@@ -42,7 +42,7 @@ export function linesJson(lines: ReservationLine[]): string {
 /** The reservation's values as a statement writes them: known now, or placeholders bound at each run. */
 export interface HoldHeader {
   id: string | Placeholder;
-  channelId: string | null | Placeholder;
+  channelId: string | null | Placeholder | SQL;
   reference: string | null | Placeholder;
   expiresInSeconds: number | Placeholder;
   actor: string | null | Placeholder;

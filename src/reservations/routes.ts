@@ -7,7 +7,7 @@ import { runCreate, runOneStatementCreate } from '../http/idempotency.ts';
 import { newId } from '../shared/ids.ts';
 import { created, respond } from '../http/respond.ts';
 import { Quantity, Sku } from '../http/schemas.ts';
-import { resolveLocationScope } from '../network/index.ts';
+import { resolveChannelId, resolveLocationScope } from '../network/index.ts';
 import { problem } from '../shared/problem.ts';
 import { createHold } from './hold.ts';
 import { holdOneLine } from './hold-one-line.ts';
@@ -53,18 +53,19 @@ export function reservationRoutes(app: FastifyInstance, { database: { db } }: Ap
       const body = request.body;
       const principal = request.principal;
       const channel = principal.role === 'channel' ? (principal.channelId ?? undefined) : body.channel;
-      const input = (locationIds: string[] | null) => ({
+      const input = (locationIds: string[] | null, channelId: string | null) => ({
         lines: body.lines,
         expiresInSeconds: body.expires_in_seconds ?? 900,
         locationIds,
-        channelId: channel ?? null,
+        channelId,
         reference: body.reference,
         actor: principal.keyId,
       });
       const work = async (tx: Tx) => {
         const scope = await resolveLocationScope(tx, { channelId: channel, locationGroupId: body.location_group });
         if (!scope.ok) return scope;
-        return created(createHold(tx, input(scope.value)));
+        const channelId = channel === undefined ? null : ((await resolveChannelId(tx, channel)) ?? null);
+        return created(createHold(tx, input(scope.value, channelId)));
       };
       const [line, ...more] = body.lines;
       if (line?.location_id === undefined || more.length > 0 || (channel && body.location_group)) {
@@ -78,7 +79,8 @@ export function reservationRoutes(app: FastifyInstance, { database: { db } }: Ap
         request,
         reply,
         async (claim) => {
-          const json = await holdOneLine(db, newId('res'), located, input(null), scope, claim);
+          // The statement records the ID of the channel `channel` names.
+          const json = await holdOneLine(db, newId('res'), located, input(null, channel ?? null), scope, claim);
           return json === undefined ? undefined : { status: 201, json };
         },
         work,

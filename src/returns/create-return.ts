@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
+import { namedIdSql, resolveLocationId } from '../network/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
@@ -94,7 +95,7 @@ async function checkDetails(executor: Executor, input: Input): Promise<FieldErro
   if (input.location_id) {
     const location = await queryOne<{ capabilities: string[]; active: boolean }>(
       executor,
-      sql`select capabilities, active from locations where id = ${input.location_id} or code = ${input.location_id}`,
+      sql`select capabilities, active from locations where id = ${namedIdSql('locations', input.location_id)}`,
     );
     if (!location || !location.active)
       errors.push({ pointer: '/location_id', message: `no active location ${input.location_id}` });
@@ -151,16 +152,11 @@ async function insertReturn(
   options: CreateOptions,
 ): Promise<Result<ReturnRef>> {
   const id = newId('rma');
-  const location = input.location_id
-    ? await queryOne<{ id: string }>(
-        executor,
-        sql`select id from locations where id = ${input.location_id} or code = ${input.location_id}`,
-      )
-    : undefined;
+  const locationId = input.location_id ? await resolveLocationId(executor, input.location_id) : undefined;
   await executor.execute(sql`
     insert into returns (id, order_id, channel_id, status, method, location_id, carrier, tracking_number, source, customer_email,
                          notes, currency, exchange_payment, created_by)
-    values (${id}, ${order.id}, ${order.channel_id}, 'initiated', ${input.method}, ${location?.id ?? null}, ${input.carrier ?? null},
+    values (${id}, ${order.id}, ${order.channel_id}, 'initiated', ${input.method}, ${locationId ?? null}, ${input.carrier ?? null},
             ${input.tracking_number ?? null}, ${options.source}, ${order.customer_email}, ${input.notes ?? null}, ${order.currency},
             ${input.exchange_payment ? JSON.stringify(input.exchange_payment) : null}::jsonb, ${options.actor})`);
   for (const r of input.lines) {

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { queryOne } from '../db/index.ts';
 import type { AppContext } from '../http/app.ts';
 import { sendProblem } from '../http/errors.ts';
+import { resolveChannelId } from '../network/index.ts';
 import { problem } from '../shared/problem.ts';
 import { channelPolicy, productPolicies, setChannelPolicy, setProductPolicy } from './policy.ts';
 import { ChannelPolicyBody, ProductPolicyBody } from './schemas.ts';
@@ -14,8 +15,7 @@ const SkuParams = Type.Object({ sku: Type.String({ maxLength: 100 }) });
 /** Return windows and refund rules: per channel, with per-product overrides of the window. */
 export function returnPolicyRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
   const tags = ['returns'];
-  const channelId = async (idOrCode: string) =>
-    (await queryOne<{ id: string }>(db, sql`select id from channels where id = ${idOrCode} or code = ${idOrCode}`))?.id;
+  const channelId = (idOrCode: string) => resolveChannelId(db, idOrCode);
 
   app.get<{ Params: { id: string } }>(
     '/channels/:id/return-policy',

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
 import { canTouchLocation, type Principal } from '../auth/index.ts';
 import { applyMovement, ensureLevels } from '../inventory/index.ts';
+import { namedIdSql } from '../network/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { releaseOpenUnits } from './authorize.ts';
@@ -38,7 +39,7 @@ async function receivingLocation(
     );
   const location = await queryOne<{ id: string }>(
     executor,
-    sql`select id from locations where (id = ${wanted} or code = ${wanted}) and active`,
+    sql`select id from locations where id = ${namedIdSql('locations', wanted)} and active`,
   );
   if (!location) return fail(problem('unknown_location', `No active location ${wanted}.`));
   if (principal.role === 'fulfillment' && !canTouchLocation(principal, location.id))

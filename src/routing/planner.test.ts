@@ -16,6 +16,7 @@ describe('constraints', () => {
     expect(result.rejection).toEqual({
       code: 'max_shipments_exceeded',
       message: 'No combination of at most 1 location can fill every line.',
+      maxShipments: 1,
     });
     expect(plan(split, [candidate('a'), candidate('b')], twoHalves, rules({ maxShipments: 2 }), monday).status).toBe(
       'allocated',

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
-import { defaultRoutingRules, validateRules, type RoutingRules } from './rules.ts';
+import { defaultRoutingRules, validateRules, type RoutingRules, type RuleViolation } from './rules.ts';
 
 export interface RuleVersion {
   version: number;
@@ -69,13 +69,28 @@ export interface SaveDraftInput {
   actor: string;
 }
 
+/**
+ * What is wrong with a draft, each with a JSON pointer into the request body of
+ * `PUT /v1/routing/rules` (`/rules/weights/distance`, `/effective_to`); none when it is valid.
+ */
+function draftViolations(input: SaveDraftInput): RuleViolation[] {
+  const errors = validateRules(input.rules).map((v) => ({ pointer: `/rules${v.pointer}`, message: v.message }));
+  const { effectiveFrom: from, effectiveTo: to } = input;
+  if (from && to && Date.parse(from) >= Date.parse(to)) {
+    errors.push({ pointer: '/effective_to', message: 'must be after effective_from' });
+  }
+  return errors;
+}
+
 /** Saves a new draft version (validated); the active version is untouched until activation. */
 export async function saveDraft(executor: Executor, input: SaveDraftInput): Promise<Result<RuleVersion>> {
-  const errors = validateRules(input.rules);
-  if (errors.length > 0)
-    return fail(problem('validation_failed', `The rules are not valid: ${errors[0]!.message}.`, { errors }));
-  if (input.effectiveFrom && input.effectiveTo && input.effectiveFrom >= input.effectiveTo) {
-    return fail(problem('validation_failed', 'effective_from must be before effective_to.'));
+  const errors = draftViolations(input);
+  const [first] = errors;
+  if (first) {
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more; see errors)` : '';
+    return fail(
+      problem('validation_failed', `The rules are not valid: ${first.pointer} ${first.message}${more}.`, { errors }),
+    );
   }
   // Version numbers are handed out under a lock so concurrent editors never collide.
   await executor.execute(sql`lock table routing_rule_versions in share row exclusive mode`);

@@ -14,7 +14,7 @@ import { formatNumber } from './format.ts';
 import { backorderable, buildProblem } from './problem.ts';
 import { planOutcome, type OutcomeContext } from './result.ts';
 import { searchColumns } from './search.ts';
-import type { DeliveryMethod, PlanResult, Shortfall } from './types.ts';
+import type { DeliveryMethod, PlanResult, Rejection, Shortfall } from './types.ts';
 
 /** Required lines (not back-orderable) whose SKU the eligible locations do not hold enough of, all together. */
 function stockShortfalls(decision: Decision, assessment: Assessment, eligible: readonly number[]): Shortfall[] {
@@ -106,9 +106,13 @@ export function planShipping(decision: Decision, notes: string[]): PlanResult {
   };
   const required = lines.some((line) => !backorderable(line, decision.rules));
   if (outcome.best === null && required) {
-    const code =
-      outcome.exhaustive && decision.rules.maxShipments !== null ? 'max_shipments_exceeded' : 'no_feasible_plan';
-    return rejected(decision, ending, { code, message: noPlanMessage(decision, outcome.exhaustive) }, []);
+    const limit = decision.rules.maxShipments;
+    const message = noPlanMessage(decision, outcome.exhaustive);
+    const rejection: Rejection =
+      outcome.exhaustive && limit !== null
+        ? { code: 'max_shipments_exceeded', message, maxShipments: limit }
+        : { code: 'no_feasible_plan', message };
+    return rejected(decision, ending, rejection, []);
   }
   if (outcome.best === null) notes.push('No eligible location holds any ordered SKU: every line is back-ordered.');
   const best = outcome.best ?? { backordered: 0, total: 0, locations: [], cells: [] };

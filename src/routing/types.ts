@@ -139,6 +139,8 @@ export type RejectionCode =
 export interface Rejection {
   code: RejectionCode;
   message: string;
+  /** `max_shipments_exceeded`: the rules' limit that refused every plan. */
+  maxShipments?: number;
 }
 
 export interface CandidateScores {

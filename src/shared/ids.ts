@@ -28,7 +28,22 @@ function encodeRandom(length: number): string {
 }
 
 export type IdPrefix =
-  'loc' | 'lgr' | 'chn' | 'res' | 'adj' | 'key' | 'ord' | 'fo' | 'shp' | 'rma' | 'pay' | 'inv' | 'whs' | 'sub' | 'crv';
+  | 'loc'
+  | 'lgr'
+  | 'chn'
+  | 'res'
+  | 'adj'
+  | 'key'
+  | 'ord'
+  | 'fo'
+  | 'shp'
+  | 'rma'
+  | 'pay'
+  | 'inv'
+  | 'whs'
+  | 'sub'
+  | 'crv'
+  | 'ins';
 
 /** Prefixed, time-ordered opaque IDs (`res_01hx…`): sortable, so cursors follow creation order. */
 export function newId(prefix: IdPrefix): string {

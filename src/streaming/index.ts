@@ -5,10 +5,11 @@ export {
   DEFAULT_SUBJECT_PREFIX,
   ensureEventStream,
   messageBody,
+  messageId,
   publishPendingEvents,
   subjectFor,
 } from './jetstream.ts';
-export type { PublishOptions, PublishResult, StreamTarget } from './jetstream.ts';
+export type { DuplicatePublish, PublishOptions, PublishResult, StreamTarget } from './jetstream.ts';
 export {
   advanceCursor,
   createOutboxFollower,

@@ -70,10 +70,29 @@ export function messageBody(event: OutboxEvent): Uint8Array {
   );
 }
 
+/**
+ * The `Nats-Msg-Id` of an event: its ID within this installation's. JetStream drops a message
+ * whose ID it has seen within the duplicate window, so a bare event ID would drop the events of a
+ * second installation publishing to the same stream (both number their events from 1).
+ */
+export function messageId(installationId: string, eventId: number | string): string {
+  return `${installationId}:${eventId}`;
+}
+
+/** A publish that JetStream acknowledged as a duplicate: stored before, not stored again. */
+export interface DuplicatePublish {
+  eventId: string;
+  msgId: string;
+}
+
 export interface PublishOptions extends StreamTarget {
+  /** `installationId` of the database: namespaces the message IDs. */
+  installationId: string;
   batchSize?: number;
   maxBatches?: number;
   publishTimeoutMs?: number;
+  /** Each publish JetStream acknowledged as a duplicate (a re-publish, or another installation's clash). */
+  onDuplicate?: (duplicate: DuplicatePublish) => void;
 }
 
 export interface PublishResult {
@@ -126,16 +145,25 @@ async function publishInOrder(
   let published = 0;
   let duplicates = 0;
   for (const event of events) {
+    const msgId = messageId(options.installationId, event.id);
     try {
       const ack = await js.publish(subjectFor(options.subjectPrefix, event.type), messageBody(event), {
-        msgID: String(event.id),
+        msgID: msgId,
         expect: { streamName: options.stream },
         timeout: options.publishTimeoutMs ?? 5_000,
       });
-      if (ack.duplicate) duplicates++;
+      if (ack.duplicate) {
+        duplicates++;
+        options.onDuplicate?.({ eventId: String(event.id), msgId });
+      }
       published++;
     } catch (error) {
-      return { published, duplicates, error };
+      const reason = error instanceof Error ? error.message : String(error);
+      const refused = new Error(
+        `JetStream did not take event ${event.id} (Nats-Msg-Id ${msgId}) on stream ${options.stream}: ${reason}`,
+        { cause: error },
+      );
+      return { published, duplicates, error: refused };
     }
   }
   return { published, duplicates };

@@ -1,10 +1,11 @@
 import { connect, Events, type NatsConnection } from 'nats';
-import type { Db } from '../db/index.ts';
+import { installationId, type Db } from '../db/index.ts';
 import {
   DEFAULT_STREAM,
   DEFAULT_SUBJECT_PREFIX,
   ensureEventStream,
   publishPendingEvents,
+  type DuplicatePublish,
   type PublishOptions,
 } from './jetstream.ts';
 import { createOutboxFollower } from './outbox-follower.ts';
@@ -27,6 +28,8 @@ export interface NatsPublisherOptions {
   connectRetryMs?: number;
   onError?: (error: unknown) => void;
   onPublished?: (count: number) => void;
+  /** A publish JetStream acknowledged as a duplicate of a message it already had. */
+  onDuplicate?: (duplicate: DuplicatePublish) => void;
   /** Connection changes: `connected`, `disconnect`, `reconnect`, `stream created`, … */
   onStatus?: (status: string, detail?: unknown) => void;
 }
@@ -34,8 +37,8 @@ export interface NatsPublisherOptions {
 const REPORTED_EVENTS = new Set<string>([Events.Disconnect, Events.Reconnect, Events.LDM, Events.Error]);
 
 /**
- * Publishes every outbox event to JetStream (`<prefix>.<event type>` on stream `CONSIGN_EVENTS`)
- * every `intervalMs` until stopped. Connects in the background and keeps trying until NATS is
+ * Publishes every outbox event to JetStream (`<prefix>.<event type>` on stream `CONSIGN_EVENTS`,
+ * `Nats-Msg-Id` `<installation id>:<event id>`) every `intervalMs` until stopped. Connects in the background and keeps trying until NATS is
  * there; once connected, the client reconnects by itself and ticks wait while it is away.
  * Ticks never overlap; the cursor moves only past acknowledged publishes.
  */
@@ -45,17 +48,19 @@ export function startNatsPublisher(db: Db, options: NatsPublisherOptions): { sto
     stream: options.stream ?? DEFAULT_STREAM,
     subjectPrefix: options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX,
   };
-  const publishOptions: PublishOptions = {
+  const publishOptions: Omit<PublishOptions, 'installationId'> = {
     ...target,
     batchSize: options.batchSize,
     maxBatches: options.maxBatchesPerTick,
     publishTimeoutMs: options.publishTimeoutMs,
+    onDuplicate: options.onDuplicate,
   };
   const state = {
     connection: undefined as NatsConnection | undefined,
     connected: false,
     streamReady: false,
     stopped: false,
+    installationId: undefined as string | undefined,
   };
   let running: Promise<void> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -104,7 +109,11 @@ export function startNatsPublisher(db: Db, options: NatsPublisherOptions): { sto
       state.streamReady = true;
       if (outcome !== 'unchanged') options.onStatus?.(`stream ${outcome}`, target.stream);
     }
-    const result = await publishPendingEvents(db, nc.jetstream(), follower, publishOptions);
+    state.installationId ??= await installationId(db);
+    const result = await publishPendingEvents(db, nc.jetstream(), follower, {
+      ...publishOptions,
+      installationId: state.installationId,
+    });
     if (result.published > 0) options.onPublished?.(result.published);
     if (result.error !== undefined) {
       state.streamReady = false; // check the stream again next time: it may have been deleted

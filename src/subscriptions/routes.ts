@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { inTransaction, queryOne, type Db } from '../db/index.ts';
+import { inTransaction, type Db } from '../db/index.ts';
 import type { AppContext } from '../http/app.ts';
 import { sendProblem } from '../http/errors.ts';
 import { runCreate } from '../http/idempotency.ts';
+import { parseValueList } from '../http/query-lists.ts';
+import { resolveChannelId } from '../network/index.ts';
 import { created, respond } from '../http/respond.ts';
 import { problem, ProblemError } from '../shared/problem.ts';
 import { createSubscription } from './create.ts';
@@ -28,22 +29,17 @@ const actionOptions = (request: FastifyRequest, reason?: string) => ({
 /** Lists what the key may see: a channel key only its own channel's subscriptions. */
 async function listVisible(db: Db, request: FastifyRequest<{ Querystring: ListQuery }>) {
   const q = request.query;
-  let channelId = q.channel;
-  if (channelId) {
-    const channel = await queryOne<{ id: string }>(
-      db,
-      sql`select id from channels where id = ${channelId} or code = ${channelId}`,
-    );
-    channelId = channel?.id ?? channelId;
-  }
+  let channelId = q.channel && ((await resolveChannelId(db, q.channel)) ?? q.channel);
   channelId = channelOf(request) ?? channelId;
-  const statuses = q.status?.split(',').filter((s) => s.length > 0);
-  const unknown = statuses?.find((s) => !(subscriptionStatuses as string[]).includes(s));
-  if (unknown)
-    throw new ProblemError(
-      problem('validation_failed', `Unknown status ${unknown}; use ${subscriptionStatuses.join(', ')}.`),
-    );
-  return listSubscriptions(db, { limit: q.limit, cursor: q.cursor, statuses, channelId, email: q.email });
+  const statuses = parseValueList(q.status, subscriptionStatuses, 'status');
+  if (!statuses.ok) throw new ProblemError(statuses.problem);
+  return listSubscriptions(db, {
+    limit: q.limit,
+    cursor: q.cursor,
+    statuses: statuses.value,
+    channelId,
+    email: q.email,
+  });
 }
 
 export function subscriptionRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {

@@ -140,7 +140,7 @@ describe('POST /v1/inventory/feeds', () => {
       body: {
         feed_id: 'too-low',
         mode: 'snapshot',
-        as_of: '2099-01-01T00:00:00Z',
+        as_of: new Date().toISOString(),
         rows: [{ location_id: net.storeA, sku, on_hand: 2 }],
       },
     });
@@ -195,5 +195,72 @@ describe('POST /v1/inventory/feeds', () => {
       },
     });
     expect(oneMore.status).toBe(400);
+  });
+});
+
+describe('an as_of in the future', () => {
+  const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+  /** A snapshot of one row at the DC. */
+  const countFeed = (feedId: string, sku: string, onHand: number, asOf: string) =>
+    server.request('POST', '/v1/inventory/feeds', {
+      body: { feed_id: feedId, mode: 'snapshot', as_of: asOf, rows: [{ location_id: net.dc, sku, on_hand: onHand }] },
+    });
+  const newProduct = async (sku: string) => {
+    const created = await server.request('POST', '/v1/products', { body: { sku, name: sku } });
+    expect(created.status).toBe(201);
+    return sku;
+  };
+
+  it('refuses a snapshot or delta dated beyond the clock-skew allowance, writing nothing', async () => {
+    const sku = await newProduct('FUTURE-FEED');
+    const before = await tableCounts(database.db);
+    for (const [mode, row] of [
+      ['snapshot', { on_hand: 50 }],
+      ['delta', { quantity: 5 }],
+    ] as const) {
+      const response = await server.request('POST', '/v1/inventory/feeds', {
+        body: {
+          feed_id: `future-${mode}`,
+          mode,
+          as_of: '2030-01-01T00:00:00Z',
+          rows: [{ location_id: net.dc, sku, ...row }],
+        },
+      });
+      expect(response.status).toBe(422);
+      expect(response.body.code).toBe('as_of_in_future');
+      expect(response.body.detail).toContain('2030-01-01T00:00:00.000Z');
+      expect(response.body.errors).toEqual([{ pointer: '/as_of', message: expect.stringContaining('minutes') }]);
+      expect((await server.request('GET', `/v1/inventory/feeds/future-${mode}`)).status).toBe(404);
+    }
+    expect(await tableCounts(database.db)).toEqual(before);
+  });
+
+  it('accepts a feed from a clock a little ahead of ours', async () => {
+    const sku = await newProduct('FUTURE-SKEW');
+    const response = await countFeed('skewed', sku, 3, inMinutes(2));
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ applied: 1, stale: 0 });
+  });
+
+  it('a count without as_of repairs a level frozen by a future-dated count, and feeds apply again', async () => {
+    const sku = await newProduct('FROZEN');
+    const first = await countFeed('frozen-1', sku, 50, inMinutes(0));
+    expect(first.status).toBe(201);
+    // A level as a future-dated feed left it before such feeds were refused.
+    await database.db.execute(
+      sql`update stock_levels set counted_at = '2030-01-01T00:00:00Z' where location_id = ${net.dc} and sku = ${sku}`,
+    );
+    const stuck = await countFeed('frozen-2', sku, 7, inMinutes(0));
+    expect(stuck.body).toMatchObject({ applied: 0, stale: 1 });
+
+    const counted = await server.request('PUT', `/v1/inventory/${net.dc}/${sku}`, { body: { on_hand: 7 } });
+    expect(counted.status).toBe(200);
+    expect(counted.body).toMatchObject({ applied: true, on_hand: 7 });
+    expect(Math.abs(Date.parse(counted.body.counted_at) - Date.now())).toBeLessThan(60_000);
+
+    const next = await countFeed('frozen-3', sku, 9, inMinutes(0));
+    expect(next.body).toMatchObject({ applied: 1, stale: 0 });
+    expect((await level(net.dc, sku)).on_hand).toBe(9);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 });

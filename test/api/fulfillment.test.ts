@@ -179,6 +179,53 @@ describe('the work queue and the steps', () => {
   });
 });
 
+describe('while the order is on hold', () => {
+  const pickup = () => ({ delivery_method: 'pickup', pickup_location_id: net.storeA });
+  // Each step that moves work forward, from the status it starts from.
+  const forward: { step: string; from: string; body?: unknown; over?: () => Record<string, unknown> }[] = [
+    { step: 'accept', from: 'allocated' },
+    { step: 'pick', from: 'accepted' },
+    { step: 'pack', from: 'picking' },
+    { step: 'ship', from: 'packed', body: { carrier: 'ups' } },
+    { step: 'ship', from: 'packed', body: { carrier: 'ups', lines: [{ line_id: 'L1', quantity: 1 }] } },
+    { step: 'ready-for-pickup', from: 'packed', over: pickup },
+    { step: 'picked-up', from: 'ready_for_pickup', body: { pickup_code: '000000' }, over: pickup },
+  ];
+  async function heldIn(status: string, over: Record<string, unknown> = {}) {
+    const order = await newOrder(2, over);
+    const id: string = order.fulfillment_orders[0].id;
+    await database.db.execute(sql`update fulfillment_orders set status = ${status} where id = ${id}`);
+    const held = await server.request('POST', `/v1/orders/${order.id}/hold`, {
+      body: { kind: 'fraud', reason: 'review' },
+    });
+    expect(held.status).toBe(200);
+    return id;
+  }
+  const statusOf = async (id: string) =>
+    (await queryOne<{ status: string }>(database.db, sql`select status from fulfillment_orders where id = ${id}`))!
+      .status;
+
+  for (const { step, from, body, over } of forward) {
+    it(`refuses ${step} from ${from}${body && 'lines' in (body as object) ? ' (part of the lines)' : ''}`, async () => {
+      const id = await heldIn(from, over?.());
+      const before = await server.request('GET', `/v1/fulfillment-orders/${id}`);
+      const response = await post(id, step, body ?? {});
+      expect(response.status).toBe(409);
+      expect(response.body.code).toBe('illegal_transition');
+      expect(response.body.detail).toContain('on hold');
+      expect(await statusOf(id)).toBe(from);
+      expect((await server.request('GET', `/v1/fulfillment-orders/${id}`)).body).toEqual(before.body);
+    });
+  }
+
+  it('still lets the location reject the work', async () => {
+    const id = await heldIn('accepted');
+    const response = await post(id, 'reject', { reason: 'damaged' });
+    expect(response.status).toBe(200);
+    expect(await statusOf(id)).toBe('rejected');
+  });
+});
+
 describe('fulfillment transitions (table-driven, compare-and-set)', () => {
   async function foIn(status: string): Promise<string> {
     const order = await newOrder(1);
@@ -208,4 +255,14 @@ describe('fulfillment transitions (table-driven, compare-and-set)', () => {
       });
     }
   }
+});
+
+describe('GET /v1/fulfillment-orders?status=', () => {
+  it('refuses an unknown status, naming it and the allowed ones', async () => {
+    const response = await server.request('GET', `/v1/fulfillment-orders?location_id=${net.storeA}&status=allocatd`);
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('validation_failed');
+    expect(response.body.detail).toContain('allocatd');
+    expect(response.body.allowed).toEqual(fulfillmentStatuses);
+  });
 });

@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
+import { createApiKey } from '../../src/auth/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
-import { ledgerMismatches } from '../support/invariants.ts';
+import { ledgerMismatches, tableCounts } from '../support/invariants.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let database: TestDatabase;
@@ -13,6 +15,13 @@ beforeAll(async () => {
   server = await startTestServer(database);
   net = await createSmallNetwork(server, 6);
 });
+/** A level as a future-dated feed left it before such feeds were refused: counted "in 2030". */
+async function freezeCount(locationId: string, sku: string) {
+  await database.db.execute(
+    sql`update stock_levels set counted_at = '2030-01-01T00:00:00Z' where location_id = ${locationId} and sku = ${sku}`,
+  );
+}
+
 afterAll(async () => {
   await server?.close();
   await database?.close();
@@ -42,6 +51,66 @@ describe('PUT /v1/inventory/{location_id}/{sku}', () => {
     });
     expect(older.status).toBe(200);
     expect(older.body).toMatchObject({ applied: false, on_hand: 50 });
+  });
+
+  it('refuses a count dated beyond the clock-skew allowance, writing nothing', async () => {
+    const sku = net.skus[5]!;
+    await setStock(server, net.dc, sku, 4);
+    const before = await tableCounts(database.db);
+    const asOf = new Date(Date.now() + 60 * 60_000).toISOString();
+    const response = await server.request('PUT', `/v1/inventory/${net.dc}/${sku}`, {
+      body: { on_hand: 50, as_of: asOf },
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.code).toBe('as_of_in_future');
+    expect(response.body.errors[0].pointer).toBe('/as_of');
+    expect(await tableCounts(database.db)).toEqual(before);
+    expect((await server.request('GET', `/v1/inventory/${net.dc}/${sku}`)).body.on_hand).toBe(4);
+  });
+
+  it('always applies a count without as_of, even over a later counted_at; an explicit as_of keeps the order rule', async () => {
+    const sku = net.skus[5]!;
+    await setStock(server, net.storeB, sku, 5);
+    await freezeCount(net.storeB, sku);
+    const explicit = await server.request('PUT', `/v1/inventory/${net.storeB}/${sku}`, {
+      body: { on_hand: 6, as_of: new Date(Date.now() - 60_000).toISOString() },
+    });
+    expect(explicit.body).toMatchObject({ applied: false, on_hand: 5, counted_at: '2030-01-01T00:00:00.000Z' });
+    const now = await server.request('PUT', `/v1/inventory/${net.storeB}/${sku}`, { body: { on_hand: 8 } });
+    expect(now.status).toBe(200);
+    expect(now.body).toMatchObject({ applied: true, on_hand: 8 });
+    expect(Math.abs(Date.parse(now.body.counted_at) - Date.now())).toBeLessThan(60_000);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
+  });
+
+  it('refuses a count without as_of below what is reserved, also over a later counted_at', async () => {
+    const sku = net.skus[5]!;
+    await setStock(server, net.storeA, sku, 5);
+    const hold = await server.request('POST', '/v1/reservations', {
+      body: { lines: [{ sku, quantity: 4, location_id: net.storeA }] },
+    });
+    expect(hold.status).toBe(201);
+    await freezeCount(net.storeA, sku);
+    const response = await server.request('PUT', `/v1/inventory/${net.storeA}/${sku}`, { body: { on_hand: 3 } });
+    expect(response.status).toBe(409);
+    expect(response.body.code).toBe('below_reserved');
+    await server.request('DELETE', `/v1/reservations/${hold.body.id}`);
+  });
+
+  it('takes a location code as well as its ID, also for a key limited to its locations', async () => {
+    const sku = net.skus[5]!;
+    const byCode = await server.request('PUT', `/v1/inventory/S-A/${sku}`, { body: { on_hand: 12 } });
+    expect(byCode.status).toBe(200);
+    expect(byCode.body).toMatchObject({ location_id: net.storeA, on_hand: 12, applied: true });
+    expect((await server.request('GET', `/v1/inventory/${net.storeA}/${sku}`)).body.on_hand).toBe(12);
+    expect((await server.request('GET', `/v1/inventory/S-A/${sku}`)).body).toMatchObject({
+      location_id: net.storeA,
+      on_hand: 12,
+    });
+    const key = (await createApiKey(database.db, { role: 'fulfillment', locationIds: [net.storeA] })).secret;
+    expect((await server.request('PUT', `/v1/inventory/S-A/${sku}`, { key, body: { on_hand: 13 } })).status).toBe(200);
+    const elsewhere = await server.request('PUT', `/v1/inventory/S-B/${sku}`, { key, body: { on_hand: 13 } });
+    expect(elsewhere.status).toBe(403);
   });
 
   it('refuses unknown SKUs and locations with 422', async () => {

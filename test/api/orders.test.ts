@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/index.ts';
 import type { Executor } from '../../src/db/index.ts';
 import { reserveAll } from '../../src/inventory/index.ts';
+import { orderStatuses } from '../../src/orders/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { heldMismatches, ledgerMismatches, tableCounts } from '../support/invariants.ts';
@@ -314,6 +315,25 @@ describe('GET /v1/orders', () => {
     const foreign = await server.request('GET', `/v1/orders/${byEmail.body.data[0].id}`, { key });
     expect(foreign.status).toBe(404);
     expect(await heldMismatches(database.db)).toEqual([]);
+  });
+});
+
+describe('GET /v1/orders?status=', () => {
+  it('filters by known statuses and refuses an unknown one, naming it and the allowed ones', async () => {
+    const placed = await placeOrder(server, orderBody('WEB-STATUS-1', [{ sku: net.skus[0]!, quantity: 1 }]));
+    expect(placed.status).toBe(201);
+    const listed = await server.request('GET', `/v1/orders?status=${placed.body.status},cancelled`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((o: { id: string }) => o.id)).toContain(placed.body.id);
+    const others = await server.request('GET', '/v1/orders?status=delivered');
+    expect(others.body.data.map((o: { id: string }) => o.id)).not.toContain(placed.body.id);
+    const bogus = await server.request('GET', '/v1/orders?status=confirmed,bogus');
+    expect(bogus.status).toBe(400);
+    expect(bogus.body.code).toBe('validation_failed');
+    expect(bogus.body.detail).toContain('bogus');
+    expect(bogus.body.detail).toContain('partially_shipped');
+    expect(bogus.body.errors).toEqual([{ pointer: '/query/status', message: expect.stringContaining('"bogus"') }]);
+    expect(bogus.body.allowed).toEqual(orderStatuses);
   });
 });
 

@@ -153,14 +153,20 @@ describe('capture on shipment', () => {
       failure_code: 'card_declined',
     });
 
-    // The hold stops new work, not the shipment already made; the rest can still ship.
+    // The hold stands between the shipment already made and the rest: the rest ships once it is released.
+    const refused = await server.request('POST', `/v1/fulfillment-orders/${fo}/ship`, { body: { carrier: 'ups' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('illegal_transition');
+    await server.request('POST', `/v1/orders/${order.id}/release-hold`, { body: { kind: 'payment' } });
     const rest = await ship(server, fo, undefined, false);
     expect(
       (await paymentsOf(order.id)).data.filter(
         (p: { kind: string; status: string }) => p.kind === 'capture' && p.status === 'failed',
       ),
     ).toHaveLength(2);
-    expect((await getOrder(order.id)).holds).toHaveLength(1);
+    expect((await getOrder(order.id)).holds.filter((h: { released_at: string | null }) => !h.released_at)).toHaveLength(
+      1,
+    );
     expect(rest.status).toBe('shipped');
   });
 

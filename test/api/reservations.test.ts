@@ -125,6 +125,26 @@ describe('POST /v1/reservations', () => {
     await server.request('DELETE', `/v1/reservations/${first.body.id}`);
   });
 
+  it("stores and returns the channel's ID when the client names the channel by its code", async () => {
+    const sku = net.skus[0]!;
+    const oneLine = await hold({ lines: [{ sku, quantity: 1, location_id: net.storeA }], channel: 'web' });
+    const located = await hold({
+      lines: [
+        { sku, quantity: 1, location_id: net.storeA },
+        { sku: net.skus[1]!, quantity: 1, location_id: net.storeB },
+      ],
+      channel: 'web',
+    });
+    const anywhere = await hold({ lines: [{ sku, quantity: 1 }], channel: 'web' });
+    for (const created of [oneLine, located, anywhere]) {
+      expect(created.status).toBe(201);
+      expect(created.body.channel_id).toBe(net.channelId);
+      const shown = await server.request('GET', `/v1/reservations/${created.body.id}`);
+      expect(shown.body.channel_id).toBe(net.channelId);
+      await server.request('DELETE', `/v1/reservations/${created.body.id}`);
+    }
+  });
+
   it('answers concurrent twins with one hold, even when the twins could not all have the stock', async () => {
     const sku = net.skus[3]!;
     // Every twin asks for all 10 units: only one take can succeed, the others must replay it.

@@ -69,8 +69,30 @@ describe('versioned routing rules', () => {
     });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('validation_failed');
-    const pointers = response.body.errors.map((e: { pointer: string }) => e.pointer);
-    expect(pointers).toEqual(expect.arrayContaining(['/weights/distance', '/maxShipments']));
+    expect(response.body.errors).toEqual([
+      { pointer: '/rules/weights/distance', message: 'must be a number ≥ 0' },
+      { pointer: '/rules/maxShipments', message: 'must be an integer ≥ 1, or null for no limit' },
+    ]);
+    expect(response.body.detail).toContain('/rules/weights/distance');
+
+    const notObject = await server.request('PUT', '/v1/routing/rules', { body: { rules: { weights: 3 } } });
+    expect(notObject.status).toBe(400);
+    expect(notObject.body.errors).toContainEqual({
+      pointer: '/rules/weights',
+      message: 'must be an object of weights',
+    });
+    expect(notObject.body.errors).toContainEqual({ pointer: '/rules/currency', message: 'is required' });
+
+    const window = await server.request('PUT', '/v1/routing/rules', {
+      body: {
+        rules: defaultRoutingRules,
+        effective_from: '2027-02-01T00:00:00Z',
+        effective_to: '2027-01-01T00:00:00Z',
+      },
+    });
+    expect(window.status).toBe(400);
+    expect(window.body.errors).toEqual([{ pointer: '/effective_to', message: 'must be after effective_from' }]);
+    expect((await server.request('GET', '/v1/routing/rules')).body.history).toHaveLength(2);
   });
 
   it('only admins change rules; agents read them', async () => {
@@ -124,5 +146,42 @@ describe('pickup and curbside', () => {
     ).toBe(true);
     const routing = await server.request('GET', `/v1/orders/${shipped.body.id}/routing`);
     expect(routing.body.latest.explanation.explanation.plannedDeliveryMethod).toBe('ship');
+  });
+});
+
+describe('a max-shipments refusal', () => {
+  it('is 409 max_shipments_exceeded naming the limit and what to do, reserving nothing', async () => {
+    for (const [sku, store] of [
+      ['SPLIT-A', net.storeA],
+      ['SPLIT-B', net.storeB],
+    ] as const) {
+      await server.request('POST', '/v1/products', { body: { sku, name: sku } });
+      await setStock(server, store, sku, 3);
+    }
+    const limited = await server.request('PUT', '/v1/routing/rules', {
+      body: { rules: { ...defaultRoutingRules, maxShipments: 1 }, activate: true },
+    });
+    expect(limited.status).toBe(201);
+    try {
+      const order = await placeOrder(
+        server,
+        orderBody('SPLIT-1', [
+          { sku: 'SPLIT-A', quantity: 1 },
+          { sku: 'SPLIT-B', quantity: 1 },
+        ]),
+      );
+      expect(order.status).toBe(409);
+      expect(order.body.code).toBe('max_shipments_exceeded');
+      expect(order.body.max_shipments).toBe(1);
+      expect(order.body.detail).toContain('at most 1 shipment');
+      expect(order.body.detail).toContain('maxShipments');
+      const levels = await Promise.all([
+        server.request('GET', `/v1/inventory/${net.storeA}/SPLIT-A`),
+        server.request('GET', `/v1/inventory/${net.storeB}/SPLIT-B`),
+      ]);
+      expect(levels.map((l) => l.body.reserved)).toEqual([0, 0]);
+    } finally {
+      await server.request('PUT', '/v1/routing/rules', { body: { rules: defaultRoutingRules, activate: true } });
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   publishPendingEvents,
   startNatsPublisher,
 } from '../../src/streaming/index.ts';
+import { installationId } from '../../src/db/index.ts';
 import { createTestDatabase, testEngine, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -60,6 +61,7 @@ describe.skipIf(!natsUp)(`NATS JetStream publishing (${HOST}:${PORT})`, () => {
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   let js: JetStreamClient;
+  let installation: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -72,6 +74,7 @@ describe.skipIf(!natsUp)(`NATS JetStream publishing (${HOST}:${PORT})`, () => {
     nc = await connect({ servers: `${HOST}:${PORT}` });
     jsm = await nc.jetstreamManager();
     js = nc.jetstream();
+    installation = await installationId(database.db);
   });
   afterAll(async () => {
     await jsm?.streams.delete(target.stream).catch(() => {});
@@ -118,32 +121,47 @@ describe.skipIf(!natsUp)(`NATS JetStream publishing (${HOST}:${PORT})`, () => {
     await jsm.streams.delete(other.stream);
   });
 
-  it('publishes every outbox event in order, as <prefix>.<type> with Nats-Msg-Id = the event ID', async () => {
+  it('publishes every outbox event in order, as <prefix>.<type> with Nats-Msg-Id = <installation>:<event ID>', async () => {
     const events = await outbox();
     expect(events.length).toBeGreaterThanOrEqual(6);
     const follower = createOutboxFollower('nats', { gapGraceMs: gapGraceMsFor(testEngine()) });
-    const result = await publishPendingEvents(database.db, js, follower, { ...target, batchSize: 4 });
+    const result = await publishPendingEvents(database.db, js, follower, {
+      ...target,
+      installationId: installation,
+      batchSize: 4,
+    });
     expect(result).toEqual({ published: events.length, duplicates: 0 });
     expect(await cursorPosition(database.db, 'nats')).toBe(Number(events.at(-1)!.id));
 
     const streamed = await readStream();
     expect(streamed.map((m) => m.body.id)).toEqual(events.map((e) => e.id));
-    expect(streamed.map((m) => m.msgId)).toEqual(events.map((e) => e.id));
+    expect(installation).toMatch(/^ins_/);
+    expect(streamed.map((m) => m.msgId)).toEqual(events.map((e) => `${installation}:${e.id}`));
     expect(streamed.map((m) => m.subject)).toEqual(events.map((e) => `${target.subjectPrefix}.${e.type}`));
     expect(streamed[0]!.body).toMatchObject({
       type: 'inventory.availability_changed',
       subject_type: 'stock_level',
       data: { sku: net.skus[0] },
     });
-    expect(await publishPendingEvents(database.db, js, follower, target)).toEqual({ published: 0, duplicates: 0 });
+    expect(await publishPendingEvents(database.db, js, follower, { ...target, installationId: installation })).toEqual({
+      published: 0,
+      duplicates: 0,
+    });
   });
 
   it('publishing again after the cursor was reset adds nothing: JetStream drops the duplicates', async () => {
     const before = (await jsm.streams.info(target.stream)).state.messages;
     await database.db.execute(sql`update outbox_cursors set last_event_id = 0 where name = 'nats'`);
     const follower = createOutboxFollower('nats', { gapGraceMs: gapGraceMsFor(testEngine()) });
-    const result = await publishPendingEvents(database.db, js, follower, target);
+    const reported: { eventId: string; msgId: string }[] = [];
+    const result = await publishPendingEvents(database.db, js, follower, {
+      ...target,
+      installationId: installation,
+      onDuplicate: (duplicate) => reported.push(duplicate),
+    });
     expect(result).toEqual({ published: before, duplicates: before });
+    const ids = (await outbox()).map((e) => e.id);
+    expect(reported).toEqual(ids.map((id) => ({ eventId: id, msgId: `${installation}:${id}` })));
     expect((await jsm.streams.info(target.stream)).state.messages).toBe(before);
     expect((await readStream()).map((m) => m.body.id)).toEqual((await outbox()).map((e) => e.id));
   });
@@ -177,6 +195,66 @@ describe.skipIf(!natsUp)(`NATS JetStream publishing (${HOST}:${PORT})`, () => {
       data: { location_id: net.storeB, on_hand: 42 },
     });
     expect(streamed.map((m) => m.body.id)).toEqual((await outbox()).map((e) => e.id));
+  });
+
+  it('two installations on one stream: a consumer sees every event of both', async () => {
+    const shared = { stream: `${target.stream}_SHARED`, subjectPrefix: `${target.subjectPrefix}_shared` };
+    const installations: { database: TestDatabase; server: TestServer }[] = [];
+    const publishers: { stop: () => Promise<void> }[] = [];
+    const errors: unknown[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        // Each its own database, so both number their events from 1.
+        const own = await createTestDatabase();
+        const ownServer = await startTestServer(own);
+        installations.push({ database: own, server: ownServer });
+        const ownNet = await createSmallNetwork(ownServer, 2);
+        for (const sku of ownNet.skus) await setStock(ownServer, ownNet.dc, sku, 5 + i);
+      }
+      await ensureEventStream(jsm, shared);
+      for (const { database: own } of installations) {
+        publishers.push(
+          startNatsPublisher(own.db, {
+            url: `nats://${HOST}:${PORT}`,
+            ...shared,
+            intervalMs: 20,
+            gapGraceMs: gapGraceMsFor(testEngine()),
+            onError: (error) => errors.push(error),
+          }),
+        );
+      }
+      const outboxes = await Promise.all(
+        installations.map(async ({ server: s }) => (await s.request('GET', '/v1/events?limit=500')).body.data),
+      );
+      const deadline = Date.now() + 15_000;
+      for (const [i, { database: own }] of installations.entries()) {
+        const last = Number(outboxes[i]!.at(-1).id);
+        while ((await cursorPosition(own.db, 'nats')) < last && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      }
+      const ids = outboxes.map((events: { id: string }[]) => events.map((e) => e.id));
+      expect(ids[0]![0]).toBe(ids[1]![0]); // the same event IDs on both sides
+      const { state } = await jsm.streams.info(shared.stream);
+      expect(state.messages).toBe(ids[0]!.length + ids[1]!.length);
+      const prefixes = await Promise.all(installations.map(({ database: own }) => installationId(own.db)));
+      expect(new Set(prefixes).size).toBe(2);
+      const consumer = await js.consumers.get(shared.stream);
+      const seen = new Set<string>();
+      for await (const message of await consumer.fetch({ max_messages: state.messages, expires: 5_000 })) {
+        seen.add(message.headers!.get('Nats-Msg-Id'));
+        if (seen.size === state.messages) break;
+      }
+      expect(seen).toEqual(new Set(prefixes.flatMap((prefix, i) => ids[i]!.map((id) => `${prefix}:${id}`))));
+      expect(errors).toEqual([]);
+    } finally {
+      for (const publisher of publishers) await publisher.stop();
+      await jsm.streams.delete(shared.stream).catch(() => {});
+      for (const { server: s, database: own } of installations) {
+        await s.close();
+        await own.close();
+      }
+    }
   });
 
   it('keeps trying while NATS is unreachable, and stops without hanging', async () => {

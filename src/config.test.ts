@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+describe('loadConfig: NATS', () => {
+  it('publishes to CONSIGN_EVENTS under consign unless told otherwise', () => {
+    expect(loadConfig({ NATS_URL: 'nats://n:4222' })).toMatchObject({
+      natsUrl: 'nats://n:4222',
+      natsStream: 'CONSIGN_EVENTS',
+      natsSubjectPrefix: 'consign',
+    });
+    expect(
+      loadConfig({ CONSIGN_NATS_STREAM: 'SHOP_EU_EVENTS', CONSIGN_NATS_SUBJECT_PREFIX: 'shop.eu.consign' }),
+    ).toMatchObject({ natsStream: 'SHOP_EU_EVENTS', natsSubjectPrefix: 'shop.eu.consign' });
+  });
+
+  it('refuses a stream name or subject prefix NATS would not take', () => {
+    for (const stream of ['A.B', 'A B', 'A*', 'A>', 'a/b']) {
+      expect(() => loadConfig({ CONSIGN_NATS_STREAM: stream })).toThrow(/CONSIGN_NATS_STREAM/);
+    }
+    for (const prefix of ['a..b', '.a', 'a.', 'a.*', 'a.>', 'a b']) {
+      expect(() => loadConfig({ CONSIGN_NATS_SUBJECT_PREFIX: prefix })).toThrow(/CONSIGN_NATS_SUBJECT_PREFIX/);
+    }
+  });
+});
