@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
-import { refundPayment, type RefundOutcome } from '../payments/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordReturnEvent } from './events.ts';
 import { channelPolicy, merchantFaultReasons, type ReturnPolicy, type ReturnReason } from './policy.ts';
+import { ownMemo, payParts, payoutStatus, payoutTotals, type PaidPart, type PayoutStatus } from './payout.ts';
 import { refundAmount, type RefundAmount, type RefundLineInput } from './refund-amount.ts';
 import type { RefundBody } from './schemas.ts';
 import { lockReturn, transitionReturn, type ReturnRef } from './transitions.ts';
@@ -25,8 +25,11 @@ interface LineState {
 }
 
 export interface ReturnRefund {
+  /** The return's order. */
+  orderId: string;
   amount: RefundAmount;
-  outcome: RefundOutcome | null;
+  status: PayoutStatus;
+  parts: PaidPart[];
 }
 
 async function lineStates(executor: Executor, ret: ReturnRef): Promise<LineState[]> {
@@ -108,8 +111,10 @@ function amountOf(
 /**
  * Refunds received units of a return through the payment gateway, with a credit memo listing
  * them. Partial refunds (some lines or units) and repeated ones add up exactly; the return is
- * `refunded` once every received unit is. A declined refund changes nothing on the return, so
- * it can be tried again; the failed attempt stays on the order's payment records.
+ * `refunded` once every received unit is. What earlier refunds (goodwill) already gave back of
+ * the order is not refunded twice: the refund is cut to what is left, and says so. A declined
+ * refund changes nothing on the return, so it can be tried again; the failed attempt stays on
+ * the order's payment records.
  */
 export async function refundReturn(
   executor: Executor,
@@ -142,22 +147,17 @@ export async function refundReturn(
     );
   const shippingMinor = await shippingToRefund(executor, ret, picked.value, policy, body.refund_shipping);
   const amount = amountOf(picked.value, shippingMinor, policy, body);
-  let outcome: RefundOutcome | null = null;
-  if (amount.totalMinor > 0) {
-    const refunded = await refundPayment(executor, ret.order_id, {
-      amountMinor: amount.totalMinor,
-      currency,
-      reason: `Return ${id}`,
-      returnId: id,
-      memo: { lines: memoLines(amount), shippingMinor },
-      actor,
-    });
-    if (!refunded.ok) return refunded;
-    outcome = refunded.value;
-    if (outcome.status === 'failed') return ok({ amount, outcome });
-  }
-  await settle(executor, ret, picked.value, { amount, currency, outcome }, actor);
-  return ok({ amount, outcome });
+  const paid = await payParts(
+    executor,
+    [{ orderId: ret.order_id, amountMinor: amount.totalMinor, memo: { lines: memoLines(amount), shippingMinor } }],
+    { currency, reason: `Return ${id}`, returnId: id, actor },
+  );
+  if (!paid.ok) return paid;
+  const refund: ReturnRefund = { orderId: ret.order_id, amount, status: payoutStatus(paid.value), parts: paid.value };
+  // Every gateway declined: the return is left as it was, to be tried again.
+  if (refund.status === 'failed') return ok(refund);
+  await settle(executor, ret, picked.value, refund, currency, actor);
+  return ok(refund);
 }
 
 function memoLines(amount: RefundAmount) {
@@ -178,9 +178,13 @@ async function settle(
   executor: Executor,
   ret: ReturnRef,
   picked: { line: LineState; quantity: number }[],
-  { amount, currency, outcome }: { amount: RefundAmount; currency: string; outcome: RefundOutcome | null },
+  refund: ReturnRefund,
+  currency: string,
   actor: string,
 ) {
+  const { amount, status, parts } = refund;
+  const totals = payoutTotals(parts);
+  const money = (minor: number) => ({ amount: minor, currency });
   for (const { line, quantity } of picked) {
     await executor.execute(
       sql`update return_lines set refunded = refunded + ${quantity} where return_id = ${ret.id} and line_id = ${line.line_id}`,
@@ -190,16 +194,18 @@ async function settle(
     );
   }
   await executor.execute(sql`
-    update returns set refunded_minor = refunded_minor + ${amount.totalMinor}, shipping_refunded_minor = shipping_refunded_minor + ${amount.shippingMinor},
+    update returns set refunded_minor = refunded_minor + ${totals.amountMinor}, shipping_refunded_minor = shipping_refunded_minor + ${amount.shippingMinor},
            restocking_fee_minor = restocking_fee_minor + ${amount.restockingFeeMinor}, updated_at = now()
     where id = ${ret.id}`);
   await recordReturnEvent(executor, ret, 'return.refunded', actor, {
-    amount: { amount: amount.totalMinor, currency },
+    amount: money(totals.amountMinor),
+    computed: money(totals.computedMinor),
+    capped_by_earlier_refunds: money(totals.cappedMinor),
     shipping_minor: amount.shippingMinor,
     restocking_fee_minor: amount.restockingFeeMinor,
     lines: picked.map((p) => ({ line_id: p.line.line_id, quantity: p.quantity })),
-    refund_status: outcome?.status ?? 'nothing_due',
-    credit_memo_id: outcome?.credit_memo?.id ?? null,
+    refund_status: status,
+    credit_memo_id: ownMemo(refund)?.id ?? null,
   });
   const left = await queryOne<{ n: number }>(
     executor,
