@@ -189,3 +189,30 @@ export const linkedOrders = pgTable(
     check('linked_orders_kind_check', sql`${t.kind} in ('exchange', 'reship')`),
   ],
 );
+
+/**
+ * Which line of the original order each line of a linked order stands for: the returned line an
+ * exchange replaces (with its return), or the line a reship sends again (with the shipment named,
+ * if one was). Reships are capped by it: a line's shipped units less what reships already sent.
+ */
+export const linkedOrderLines = pgTable(
+  'linked_order_lines',
+  {
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    lineId: text('line_id').notNull(),
+    originalOrderId: text('original_order_id')
+      .notNull()
+      .references(() => orders.id),
+    originalLineId: text('original_line_id').notNull(),
+    returnId: text('return_id'),
+    shipmentId: text('shipment_id'),
+    quantity: integer('quantity').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.lineId] }),
+    index('linked_order_lines_original_idx').on(t.originalOrderId, t.originalLineId),
+    check('linked_order_lines_quantity_check', sql`${t.quantity} > 0`),
+  ],
+);

@@ -8,6 +8,8 @@ import { recordReturnEvent } from './events.ts';
 import type { ReturnRef } from './transitions.ts';
 
 export interface LinkedLine {
+  /** The line of the original order it replaces or sends again. */
+  originalLineId: string;
   sku: string;
   quantity: number;
   unitPriceMinor: number;
@@ -30,6 +32,8 @@ export interface LinkedOrderInput {
   originalOrderId: string;
   kind: 'exchange' | 'reship';
   returnId: string | null;
+  /** Reships of a named shipment. */
+  shipmentId?: string | null | undefined;
   reason: string;
   lines: LinkedLine[];
   payment: { gateway: string; reference?: string | undefined } | null;
@@ -116,6 +120,15 @@ export async function placeLinkedOrder(
   await executor.execute(sql`
     insert into linked_orders (order_id, original_order_id, kind, return_id, reason, created_by)
     values (${order.id}, ${original.id}, ${input.kind}, ${input.returnId}, ${input.reason}, ${input.actor})`);
+  await executor.execute(sql`
+    insert into linked_order_lines (order_id, line_id, original_order_id, original_line_id, return_id, shipment_id, quantity)
+    values ${sql.join(
+      body.lines.map(
+        (l, i) =>
+          sql`(${order.id}, ${l.line_id!}, ${original.id}, ${input.lines[i]!.originalLineId}, ${input.returnId}, ${input.shipmentId ?? null}, ${l.quantity})`,
+      ),
+      sql`, `,
+    )}`);
   return ok({ orderId: order.id });
 }
 
@@ -144,6 +157,7 @@ export async function placeExchangeOrder(executor: Executor, ret: ReturnRef, act
     returnId: ret.id,
     reason: `exchange for return ${ret.id}`,
     lines: lines.map((l) => ({
+      originalLineId: l.line_id,
       sku: l.exchange_sku,
       quantity: l.quantity,
       unitPriceMinor: l.exchange_unit_price_minor,

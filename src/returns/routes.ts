@@ -203,7 +203,7 @@ export function returnRoutes(app: FastifyInstance, { database: { db } }: AppCont
   post<ReshipBody>(
     '/orders/:id/reship',
     'returns:manage',
-    'Reship lost or damaged units as a linked replacement order at no charge',
+    'Reship lost or damaged units as a linked replacement order at no charge; capped by shipped less already reshipped units (409 `reship_limit_exceeded`) unless an agent overrides with a reason',
     ReshipBody,
     async (request, tx) => {
       const done = await reshipOrder(tx, request.params.id, request.body, {
