@@ -216,3 +216,41 @@ export const linkedOrderLines = pgTable(
     check('linked_order_lines_quantity_check', sql`${t.quantity} > 0`),
   ],
 );
+
+/**
+ * What an exchange's replacement units were paid on earlier orders: when a return settles
+ * exchanged units (its refund gives back any price difference), what those units were paid and
+ * not given back becomes a credit of the replacement line's units `[units_from, units_from +
+ * units)`, one row per order that holds the money (the returned line's own order, and the orders
+ * its own credits came from). Returning the replacement refunds each row's share of its units
+ * from that order; exchanging it again carries the rest on. See ADR 0011.
+ */
+export const exchangeCredits = pgTable(
+  'exchange_credits',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** The replacement order and line. */
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    lineId: text('line_id').notNull(),
+    /** The replacement line's units (numbered in refund order) this credit covers. */
+    unitsFrom: integer('units_from').notNull(),
+    units: integer('units').notNull(),
+    /** Where the money was paid, and is refunded from. */
+    sourceOrderId: text('source_order_id')
+      .notNull()
+      .references(() => orders.id),
+    sourceLineId: text('source_line_id').notNull(),
+    /** The return whose exchange settled it. */
+    returnId: text('return_id')
+      .notNull()
+      .references(() => returns.id),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('exchange_credits_line_idx').on(t.orderId, t.lineId, t.unitsFrom),
+    check('exchange_credits_amounts_check', sql`${t.unitsFrom} >= 0 and ${t.units} > 0 and ${t.amountMinor} >= 0`),
+  ],
+);

@@ -13,7 +13,11 @@ export interface LinkedLine {
   sku: string;
   quantity: number;
   unitPriceMinor: number;
-  /** What the customer already paid for these units (the returned ones), taken off the price. */
+  /**
+   * The returned units' price, as far as the replacement's price goes (an exchange settles at list
+   * price): the line's own discount on the linked order. What that credit is worth in money, and
+   * which order it is refunded from, is recorded when the return settles (`exchange_credits`).
+   */
   creditMinor: number;
 }
 
@@ -54,11 +58,12 @@ function orderInput(original: Original, input: LinkedOrderInput, sequence: numbe
       sku: l.sku,
       quantity: l.quantity,
       unit_price: money(l.unitPriceMinor),
+      // The credit sits on the line it pays for.
+      ...(l.creditMinor > 0 ? { discount: money(l.creditMinor) } : {}),
     })),
     delivery_method: original.delivery_method,
     ...(original.shipping_address ? { shipping_address: original.shipping_address } : {}),
     ...(original.pickup_location_id ? { pickup_location_id: original.pickup_location_id } : {}),
-    ...(credit > 0 ? { discounts: [{ code: input.kind.toUpperCase(), amount: money(credit) }] } : {}),
     total: money(total),
     ...(total > 0 && input.payment
       ? {

@@ -75,3 +75,16 @@ export function ownMemo(refund: { orderId: string; parts: PaidPart[] }) {
   const own = refund.parts.find((p) => p.orderId === refund.orderId)?.outcome?.credit_memo;
   return own ?? refund.parts.find((p) => p.outcome?.credit_memo)?.outcome?.credit_memo ?? null;
 }
+
+/** One order's part of a refund, as the answer and the event show it. */
+export function presentPart(part: PaidPart, currency: string) {
+  const money = (amount: number) => ({ amount, currency });
+  const capped = part.outcome?.capped_minor ?? 0;
+  return {
+    order_id: part.orderId,
+    status: part.outcome?.status ?? 'nothing_due',
+    computed: money(part.computedMinor),
+    amount: money(part.computedMinor - capped),
+    capped_by_earlier_refunds: money(capped),
+  };
+}

@@ -1,5 +1,5 @@
 import { presentPayment } from '../payments/index.ts';
-import { ownMemo, payoutTotals } from './payout.ts';
+import { ownMemo, payoutTotals, presentPart } from './payout.ts';
 import type { ReturnRefund } from './refund-return.ts';
 
 /**
@@ -22,13 +22,6 @@ export function presentRefund(refund: ReturnRefund, currency: string) {
     lines: amount.lines,
     refunds: outcomes.flatMap((o) => o.refunds.map((r) => ({ ...presentPayment(r), order_id: r.order_id }))),
     credit_memo: ownMemo(refund),
-    orders: refund.parts.map((p) => ({
-      order_id: p.orderId,
-      status: p.outcome?.status ?? 'nothing_due',
-      computed: money(p.computedMinor),
-      amount: money(p.computedMinor - (p.outcome?.capped_minor ?? 0)),
-      capped_by_earlier_refunds: money(p.outcome?.capped_minor ?? 0),
-      credit_memo: p.outcome?.credit_memo ?? null,
-    })),
+    orders: refund.parts.map((p) => ({ ...presentPart(p, currency), credit_memo: p.outcome?.credit_memo ?? null })),
   };
 }

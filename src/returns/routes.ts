@@ -191,7 +191,7 @@ export function returnRoutes(app: FastifyInstance, { database: { db } }: AppCont
   post<RefundBody>(
     '/returns/:id/refund',
     'returns:manage',
-    'Refund received units through the payment gateway, with a credit memo; cut to what earlier (goodwill) refunds left',
+    'Refund received units through the payment gateway, with a credit memo per order paid from (a replacement’s credit comes from the original order); cut to what earlier (goodwill) refunds left',
     RefundBody,
     async (request, tx) => {
       const refunded = await refundReturn(tx, request.params.id, request.body, request.principal.keyId);
