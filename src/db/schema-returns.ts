@@ -189,3 +189,68 @@ export const linkedOrders = pgTable(
     check('linked_orders_kind_check', sql`${t.kind} in ('exchange', 'reship')`),
   ],
 );
+
+/**
+ * Which line of the original order each line of a linked order stands for: the returned line an
+ * exchange replaces (with its return), or the line a reship sends again (with the shipment named,
+ * if one was). Reships are capped by it: a line's shipped units less what reships already sent.
+ */
+export const linkedOrderLines = pgTable(
+  'linked_order_lines',
+  {
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    lineId: text('line_id').notNull(),
+    originalOrderId: text('original_order_id')
+      .notNull()
+      .references(() => orders.id),
+    originalLineId: text('original_line_id').notNull(),
+    returnId: text('return_id'),
+    shipmentId: text('shipment_id'),
+    quantity: integer('quantity').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.lineId] }),
+    index('linked_order_lines_original_idx').on(t.originalOrderId, t.originalLineId),
+    check('linked_order_lines_quantity_check', sql`${t.quantity} > 0`),
+  ],
+);
+
+/**
+ * What an exchange's replacement units were paid on earlier orders: when a return settles
+ * exchanged units (its refund gives back any price difference), what those units were paid and
+ * not given back becomes a credit of the replacement line's units `[units_from, units_from +
+ * units)`, one row per order that holds the money (the returned line's own order, and the orders
+ * its own credits came from). Returning the replacement refunds each row's share of its units
+ * from that order; exchanging it again carries the rest on. See ADR 0011.
+ */
+export const exchangeCredits = pgTable(
+  'exchange_credits',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** The replacement order and line. */
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    lineId: text('line_id').notNull(),
+    /** The replacement line's units (numbered in refund order) this credit covers. */
+    unitsFrom: integer('units_from').notNull(),
+    units: integer('units').notNull(),
+    /** Where the money was paid, and is refunded from. */
+    sourceOrderId: text('source_order_id')
+      .notNull()
+      .references(() => orders.id),
+    sourceLineId: text('source_line_id').notNull(),
+    /** The return whose exchange settled it. */
+    returnId: text('return_id')
+      .notNull()
+      .references(() => returns.id),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('exchange_credits_line_idx').on(t.orderId, t.lineId, t.unitsFrom),
+    check('exchange_credits_amounts_check', sql`${t.unitsFrom} >= 0 and ${t.units} > 0 and ${t.amountMinor} >= 0`),
+  ],
+);

@@ -46,6 +46,11 @@ export const OrderLineInput = Type.Object(
     name: Type.Optional(Text(300)),
     quantity: Quantity,
     unit_price: Money,
+    discount: Type.Optional({
+      ...Money,
+      description:
+        'A discount on this line only (for all its units); order-level `discounts` are spread over the lines after it',
+    }),
     reservation_id: Type.Optional(
       Type.String({ maxLength: 64, description: 'A cart hold to convert into this order' }),
     ),

@@ -73,6 +73,17 @@ export async function paymentsOfOrder(executor: Executor, orderId: string): Prom
   return query<PaymentRow>(executor, sql`${selectPayments} where p.order_id = ${orderId} order by p.created_at, p.id`);
 }
 
+/** The refunds made for a return, from any of `orderIds` (a return of a replacement refunds its credits from earlier orders). */
+export async function refundsOfReturn(executor: Executor, orderIds: string[], returnId: string): Promise<PaymentRow[]> {
+  return query<PaymentRow>(
+    executor,
+    sql`${selectPayments} where p.order_id in (${sql.join(
+      orderIds.map((id) => sql`${id}`),
+      sql`, `,
+    )}) and p.kind = 'refund' and d.return_id = ${returnId} order by p.created_at, p.id`,
+  );
+}
+
 export async function capturesOfShipment(
   executor: Executor,
   orderId: string,

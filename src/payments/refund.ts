@@ -1,5 +1,5 @@
 import type { Executor } from '../db/index.ts';
-import { issueCreditMemo, type DocumentLineInput, type InvoiceView } from '../invoices/index.ts';
+import { formatMoney, issueCreditMemo, type DocumentLineInput, type InvoiceView } from '../invoices/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { captureBalances, countChildren, orderMoney, type Drawable, type PaymentRow } from './ledger.ts';
@@ -17,23 +17,33 @@ export interface RefundInput {
   returnId?: string | undefined;
   /** What the credit memo itemises when the whole amount is refunded (returns: the returned lines). */
   memo?: { lines: DocumentLineInput[]; shippingMinor: number } | undefined;
+  /**
+   * Refund what is left when the amount is more (returns: goodwill or other refunds took part
+   * of it first), instead of refusing. The outcome says how much was cut.
+   */
+  upToRefundable?: boolean | undefined;
   actor: string;
 }
 
 export interface RefundOutcome {
-  status: 'succeeded' | 'partially_succeeded' | 'failed' | 'pending';
+  /** `already_refunded`: nothing was left to refund (only with `upToRefundable`). */
+  status: 'succeeded' | 'partially_succeeded' | 'failed' | 'pending' | 'already_refunded';
   refunds: PaymentRow[];
   credit_memo: InvoiceView | null;
   refunded_minor: number;
+  /** What was asked for, and what of it was not refunded because earlier refunds had taken it. */
+  requested_minor: number;
+  capped_minor: number;
 }
 
 const money = (amount: number, currency: string) => ({ amount, currency });
 
 /**
  * Gives money back through the gateway of the captures it came from. Never more in total than
- * was captured and not yet refunded (pending refunds count); a bigger request is refused with
- * `refund_exceeds_captured` and writes nothing. Declined refunds are recorded as failed. What
- * was refunded gets a credit memo.
+ * was captured and not yet refunded (pending refunds count): refunds of every kind (goodwill,
+ * returns) share that one ceiling. A bigger request is refused with `refund_exceeds_captured`
+ * and writes nothing, or with `upToRefundable` is cut to what is left. Declined refunds are
+ * recorded as failed. What was refunded gets a credit memo.
  */
 export async function refundPayment(
   executor: Executor,
@@ -64,28 +74,35 @@ export async function refundPayment(
     totals.refundable_minor,
     sources.reduce((n, c) => n + Math.max(0, c.remaining_minor), 0),
   );
-  if (input.amountMinor > refundable) {
+  if (input.amountMinor > refundable && !input.upToRefundable) {
+    const fmt = (amount: number) => formatMoney(amount, order.currency);
+    const refunded = totals.captured_minor - totals.refundable_minor;
     return fail(
       problem(
         'refund_exceeds_captured',
-        `Cannot refund ${input.amountMinor} ${order.currency}: only ${refundable} of what was captured${input.captureId ? ` by ${input.captureId}` : ''} is left to refund.`,
+        `Cannot refund ${fmt(input.amountMinor)}: only ${fmt(refundable)} of what was captured${input.captureId ? ` by ${input.captureId}` : ''} is left to refund (${fmt(totals.captured_minor)} captured, ${fmt(refunded)} already refunded or being refunded).`,
         {
           requested: money(input.amountMinor, order.currency),
           captured: money(totals.captured_minor, order.currency),
-          refunded: money(totals.captured_minor - totals.refundable_minor, order.currency),
+          refunded: money(refunded, order.currency),
           refundable: money(refundable, order.currency),
         },
       ),
     );
   }
+  const amountMinor = Math.min(input.amountMinor, refundable);
+  const capped = { requested_minor: input.amountMinor, capped_minor: input.amountMinor - amountMinor };
+  if (amountMinor === 0 && capped.capped_minor > 0)
+    return ok({ status: 'already_refunded', refunds: [], credit_memo: null, refunded_minor: 0, ...capped });
   const refunds: PaymentRow[] = [];
-  for (const { source, amountMinor } of planDraws(input.amountMinor, sources).draws) {
+  for (const draw of planDraws(amountMinor, sources).draws) {
+    const { source } = draw;
     const sequence = (await countChildren(executor, orderId, source.id, 'refund')) + 1;
     const done = await drawOn(executor, {
       orderId,
       kind: 'refund',
       parent: source,
-      amountMinor,
+      amountMinor: draw.amountMinor,
       idempotencyKey: `refund:${source.id}:${sequence}`,
       returnId: input.returnId,
       details: { reason: input.reason },
@@ -93,7 +110,7 @@ export async function refundPayment(
     if (!done.ok) return done;
     refunds.push(done.value.payment);
   }
-  const creditMemo = await creditMemoFor(executor, order, input, refunds);
+  const creditMemo = await creditMemoFor(executor, order, input, refunds, amountMinor);
   for (const refund of refunds) {
     await recordPaymentEvent(executor, order, eventType(refund), input.actor, refund, {
       reason: input.reason,
@@ -101,7 +118,7 @@ export async function refundPayment(
     });
   }
   const refunded = refunds.filter((r) => r.status === 'succeeded').reduce((n, r) => n + r.amount_minor, 0);
-  return ok({ status: statusOf(refunds), refunds, credit_memo: creditMemo, refunded_minor: refunded });
+  return ok({ status: statusOf(refunds), refunds, credit_memo: creditMemo, refunded_minor: refunded, ...capped });
 }
 
 function statusOf(refunds: PaymentRow[]): RefundOutcome['status'] {
@@ -111,16 +128,24 @@ function statusOf(refunds: PaymentRow[]): RefundOutcome['status'] {
   return refunds.some((r) => r.status === 'pending') ? 'pending' : 'failed';
 }
 
+/** Why the memo is for less than was asked: earlier refunds had taken the rest. */
+function cappedNote(input: RefundInput, currency: string, amountMinor: number): string {
+  const fmt = (amount: number) => formatMoney(amount, currency);
+  return `${input.reason}: computed ${fmt(input.amountMinor)}; ${fmt(input.amountMinor - amountMinor)} of it was already refunded earlier (goodwill or other refunds of this order), leaving ${fmt(amountMinor)} to refund.`;
+}
+
 async function creditMemoFor(
   executor: Executor,
   order: OrderRef,
   input: RefundInput,
   refunds: PaymentRow[],
+  askedMinor: number,
 ): Promise<InvoiceView | null> {
   const done = refunds.filter((r) => r.status === 'succeeded');
   const amount = done.reduce((n, r) => n + r.amount_minor, 0);
   if (amount === 0) return null;
   const itemised = input.memo && amount === input.amountMinor;
+  const capped = askedMinor < input.amountMinor;
   return issueCreditMemo(executor, {
     orderId: order.id,
     paymentId: done[0]!.id,
@@ -149,8 +174,14 @@ async function creditMemoFor(
       refund_ids: done.map((r) => r.id),
       capture_ids: [...new Set(done.map((r) => r.parent_id))],
       ...(input.returnId ? { return_id: input.returnId } : {}),
+      ...(capped
+        ? {
+            computed: money(input.amountMinor, order.currency),
+            capped_by_earlier_refunds: money(input.amountMinor - askedMinor, order.currency),
+          }
+        : {}),
     },
-    notes: input.reason,
+    notes: capped ? cappedNote(input, order.currency, askedMinor) : input.reason,
     actor: input.actor,
   });
 }

@@ -76,7 +76,7 @@ export function paymentRoutes(app: FastifyInstance, { database: { db } }: AppCon
         tags,
         summary: 'Refund captured money (never more than was captured); issues a credit memo',
         description:
-          'Refunds through the gateway of the captures, newest first (or from `capture_id` only). A declined refund is recorded with `status: failed`. More than is left to refund → 409 `refund_exceeds_captured`, nothing written.',
+          'Refunds through the gateway of the captures, newest first (or from `capture_id` only). A declined refund is recorded with `status: failed`. More than is left to refund (captured less every refund so far, return refunds included) → 409 `refund_exceeds_captured` with `refundable`, nothing written.',
         params: IdParams,
         body: RefundBody,
       },

@@ -8,10 +8,16 @@ import { recordReturnEvent } from './events.ts';
 import type { ReturnRef } from './transitions.ts';
 
 export interface LinkedLine {
+  /** The line of the original order it replaces or sends again. */
+  originalLineId: string;
   sku: string;
   quantity: number;
   unitPriceMinor: number;
-  /** What the customer already paid for these units (the returned ones), taken off the price. */
+  /**
+   * The returned units' price, as far as the replacement's price goes (an exchange settles at list
+   * price): the line's own discount on the linked order. What that credit is worth in money, and
+   * which order it is refunded from, is recorded when the return settles (`exchange_credits`).
+   */
   creditMinor: number;
 }
 
@@ -30,6 +36,8 @@ export interface LinkedOrderInput {
   originalOrderId: string;
   kind: 'exchange' | 'reship';
   returnId: string | null;
+  /** Reships of a named shipment. */
+  shipmentId?: string | null | undefined;
   reason: string;
   lines: LinkedLine[];
   payment: { gateway: string; reference?: string | undefined } | null;
@@ -50,11 +58,12 @@ function orderInput(original: Original, input: LinkedOrderInput, sequence: numbe
       sku: l.sku,
       quantity: l.quantity,
       unit_price: money(l.unitPriceMinor),
+      // The credit sits on the line it pays for.
+      ...(l.creditMinor > 0 ? { discount: money(l.creditMinor) } : {}),
     })),
     delivery_method: original.delivery_method,
     ...(original.shipping_address ? { shipping_address: original.shipping_address } : {}),
     ...(original.pickup_location_id ? { pickup_location_id: original.pickup_location_id } : {}),
-    ...(credit > 0 ? { discounts: [{ code: input.kind.toUpperCase(), amount: money(credit) }] } : {}),
     total: money(total),
     ...(total > 0 && input.payment
       ? {
@@ -116,6 +125,15 @@ export async function placeLinkedOrder(
   await executor.execute(sql`
     insert into linked_orders (order_id, original_order_id, kind, return_id, reason, created_by)
     values (${order.id}, ${original.id}, ${input.kind}, ${input.returnId}, ${input.reason}, ${input.actor})`);
+  await executor.execute(sql`
+    insert into linked_order_lines (order_id, line_id, original_order_id, original_line_id, return_id, shipment_id, quantity)
+    values ${sql.join(
+      body.lines.map(
+        (l, i) =>
+          sql`(${order.id}, ${l.line_id!}, ${original.id}, ${input.lines[i]!.originalLineId}, ${input.returnId}, ${input.shipmentId ?? null}, ${l.quantity})`,
+      ),
+      sql`, `,
+    )}`);
   return ok({ orderId: order.id });
 }
 
@@ -144,6 +162,7 @@ export async function placeExchangeOrder(executor: Executor, ret: ReturnRef, act
     returnId: ret.id,
     reason: `exchange for return ${ret.id}`,
     lines: lines.map((l) => ({
+      originalLineId: l.line_id,
       sku: l.exchange_sku,
       quantity: l.quantity,
       unitPriceMinor: l.exchange_unit_price_minor,

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
-import { paymentsOfOrder, presentPayment } from '../payments/index.ts';
+import { presentPayment, refundsOfReturn } from '../payments/index.ts';
 
 interface ReturnRow {
   id: string;
@@ -70,9 +70,12 @@ export async function getReturn(executor: Executor, id: string) {
     sql`select id, line_id, quantity, condition, disposition, location_id, note, actor, created_at
         from return_receipts where return_id = ${id} order by id`,
   );
-  const refunds = (await paymentsOfOrder(executor, row.order_id)).filter(
-    (p) => p.return_id === id && p.kind === 'refund',
+  // A replacement's return also refunds its credits from the orders that paid them.
+  const payers = await query<{ order_id: string }>(
+    executor,
+    sql`select distinct source_order_id as order_id from exchange_credits where order_id = ${row.order_id}`,
   );
+  const refunds = await refundsOfReturn(executor, [row.order_id, ...payers.map((p) => p.order_id)], id);
   const memos = await query<{ id: string; series: string; number: number; total_minor: number }>(
     executor,
     sql`select id, series, number, total_minor from invoices
@@ -85,7 +88,7 @@ export async function getReturn(executor: Executor, id: string) {
       exchange_unit_price: price === null ? null : money(price, row.currency),
     })),
     receipts: receipts.map((r) => ({ ...r, created_at: toIso(r.created_at) })),
-    refunds: refunds.map(presentPayment),
+    refunds: refunds.map((r) => ({ ...presentPayment(r), order_id: r.order_id })),
     credit_memos: memos.map((m) => ({
       id: m.id,
       total: money(m.total_minor, row.currency),

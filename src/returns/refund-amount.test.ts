@@ -59,4 +59,47 @@ describe('refundAmount', () => {
     ).toBe(598);
     expect(refundAmount([line({ exchangeUnitPriceMinor: 1299 })], { shippingMinor: 0, feeBps: 0 }).totalMinor).toBe(0);
   });
+
+  const credit = (orderId: string, amountMinor: number) => ({ orderId, lineId: 'L1', amountMinor });
+
+  it('gives back a replacement’s own value plus its credits, the fee kept from its own part first', () => {
+    // A replacement whose price is all credit: its own order gives back nothing.
+    const replacement = line({ orderedQuantity: 1, unitPriceMinor: 1200, discountMinor: 1200, taxMinor: 0 });
+    const plain = refundAmount([{ ...replacement, credits: [credit('ord_o', 1166)] }], { shippingMinor: 0, feeBps: 0 });
+    expect(plain.lines[0]).toMatchObject({ totalMinor: 1166, ownMinor: 0, credits: [credit('ord_o', 1166)] });
+    const fee = refundAmount(
+      [{ ...replacement, discountMinor: 900, credits: [credit('ord_x', 200), credit('ord_o', 900)] }],
+      { shippingMinor: 0, feeBps: 5000 },
+    );
+    // Net 300 + 200 + 900 = 1400; half is kept: 300 from its own order, 200 and 200 from the credits in order.
+    expect(fee.restockingFeeMinor).toBe(700);
+    expect(fee.lines[0]).toMatchObject({
+      totalMinor: 700,
+      ownMinor: 0,
+      credits: [credit('ord_x', 0), credit('ord_o', 700)],
+    });
+  });
+
+  it('takes an exchange’s difference from its own order first, never more than the units were paid, and carries the rest', () => {
+    const deluxe = line({ orderedQuantity: 1, unitPriceMinor: 3500, discountMinor: 2500, taxMinor: 0 });
+    const cheaper = refundAmount([{ ...deluxe, exchangeUnitPriceMinor: 2000, credits: [credit('ord_o', 2500)] }], {
+      shippingMinor: 0,
+      feeBps: 0,
+    });
+    expect(cheaper.lines[0]).toMatchObject({
+      totalMinor: 1500,
+      ownMinor: 1000,
+      credits: [credit('ord_o', 500)],
+      carried: { ownMinor: 0, credits: [credit('ord_o', 2000)] },
+    });
+    // Half price off: a list difference of 800 on a unit paid 700 gives back 700 and carries nothing.
+    const halved = line({ orderedQuantity: 1, unitPriceMinor: 1000, discountMinor: 500, taxMinor: 200 });
+    expect(
+      refundAmount([{ ...halved, exchangeUnitPriceMinor: 200 }], { shippingMinor: 0, feeBps: 0 }).lines[0],
+    ).toMatchObject({
+      totalMinor: 700,
+      discountMinor: 100,
+      carried: { ownMinor: 0, credits: [] },
+    });
+  });
 });

@@ -13,6 +13,7 @@ import { authorizeReturn, closeReturn } from './authorize.ts';
 import { createReturn } from './create-return.ts';
 import { getReturn, listReturns } from './read.ts';
 import { receiveReturn } from './receive.ts';
+import { presentRefund } from './present-refund.ts';
 import { refundReturn } from './refund-return.ts';
 import { reshipOrder } from './reship.ts';
 import {
@@ -190,40 +191,19 @@ export function returnRoutes(app: FastifyInstance, { database: { db } }: AppCont
   post<RefundBody>(
     '/returns/:id/refund',
     'returns:manage',
-    'Refund received units through the payment gateway, with a credit memo',
+    'Refund received units through the payment gateway, with a credit memo per order paid from (a replacement’s credit comes from the original order); cut to what earlier (goodwill) refunds left',
     RefundBody,
     async (request, tx) => {
       const refunded = await refundReturn(tx, request.params.id, request.body, request.principal.keyId);
       if (!refunded.ok) return refunded;
-      const { amount, outcome } = refunded.value;
       const ret = await getReturn(tx, request.params.id);
-      const currency = ret!.refunded.currency;
-      return ok({
-        status: 201,
-        body: {
-          return: ret,
-          refund: {
-            status: outcome?.status ?? 'nothing_due',
-            amount: { amount: amount.totalMinor, currency },
-            shipping: { amount: amount.shippingMinor, currency },
-            restocking_fee: { amount: amount.restockingFeeMinor, currency },
-            lines: amount.lines,
-            refunds:
-              outcome?.refunds.map((r) => ({
-                id: r.id,
-                status: r.status,
-                amount: { amount: r.amount_minor, currency },
-              })) ?? [],
-            credit_memo: outcome?.credit_memo ?? null,
-          },
-        },
-      });
+      return ok({ status: 201, body: { return: ret, refund: presentRefund(refunded.value, ret!.refunded.currency) } });
     },
   );
   post<ReshipBody>(
     '/orders/:id/reship',
     'returns:manage',
-    'Reship lost or damaged units as a linked replacement order at no charge',
+    'Reship lost or damaged units as a linked replacement order at no charge; capped by shipped less already reshipped units (409 `reship_limit_exceeded`) unless an agent overrides with a reason',
     ReshipBody,
     async (request, tx) => {
       const done = await reshipOrder(tx, request.params.id, request.body, {

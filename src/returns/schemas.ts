@@ -130,6 +130,16 @@ export const ReshipBody = Type.Object(
       minItems: 1,
       maxItems: 200,
     }),
+    override: Type.Optional(
+      Type.Object(
+        { reason: Text(500) },
+        {
+          additionalProperties: false,
+          description:
+            'Reship more than shipped less what earlier reships sent (never more than shipped); the reason and the key are recorded on the order timeline',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -20,6 +20,8 @@ export const problemCodes = {
   refund_exceeds_captured: { status: 409, title: 'The refund is more than was captured and not yet refunded' },
   not_returnable: { status: 409, title: 'Those units cannot be returned' },
   return_window_closed: { status: 409, title: 'The return window has closed' },
+  exchange_not_settled: { status: 409, title: 'The units this replacement stands for are not refunded yet' },
+  reship_limit_exceeded: { status: 409, title: 'Those units were already reshipped' },
   payment_declined: { status: 402, title: 'The payment was declined' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Send application/json' },

@@ -1,7 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/auth/index.ts';
 import { query } from '../../src/db/index.ts';
-import { deliveredOrder, receiveAll, returnBody, startReturnsWorld, type ReturnsWorld } from './returns-support.ts';
+import { orderBody, placeOrder } from '../support/orders.ts';
+import { ship } from './payments-support.ts';
+import {
+  deliver,
+  deliveredOrder,
+  receiveAll,
+  returnBody,
+  startReturnsWorld,
+  type ReturnsWorld,
+} from './returns-support.ts';
 
 let world: ReturnsWorld;
 beforeAll(async () => {
@@ -102,6 +112,89 @@ describe('reships', () => {
     expect(view.timeline.find((e: { type: string }) => e.type === 'order.reshipped').data).toMatchObject({
       reship_order_id: done.body.reship_order_id,
       reason: 'damaged',
+    });
+  });
+});
+
+describe('reship caps', () => {
+  const reship = (orderId: string, lines: { line_id: string; quantity: number }[], over = {}, key?: string) =>
+    request('POST', `/v1/orders/${orderId}/reship`, { body: { reason: 'lost', lines, ...over }, key });
+  const ordersCount = async () =>
+    (await query<{ n: number }>(world.database.db, sql`select count(*)::int as n from orders`))[0]!.n;
+
+  it('reships no more of a line than shipped less what earlier reships sent, unless an agent overrides with a reason', async () => {
+    const order = await deliveredOrder(world, [{ sku: world.net.skus[0]!, quantity: 2 }]);
+    expect((await reship(order.id, [{ line_id: 'L1', quantity: 1 }])).status).toBe(201);
+    const before = await ordersCount();
+    const refused = await reship(order.id, [{ line_id: 'L1', quantity: 2 }]);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      code: 'reship_limit_exceeded',
+      lines: [{ line_id: 'L1', shipped: 2, reshipped: 1, reshippable: 1 }],
+      errors: [{ pointer: '/lines/0/quantity' }],
+    });
+    expect(refused.body.detail).toContain('1 unit(s) of line L1 can still be reshipped');
+    expect(await ordersCount()).toBe(before);
+
+    // A cancelled reship sent nothing: its units count again.
+    const second = await reship(order.id, [{ line_id: 'L1', quantity: 1 }]);
+    expect(second.status).toBe(201);
+    const cancelled = await request('POST', `/v1/orders/${second.body.reship_order_id}/cancel`, {
+      body: { reason: 'found the parcel' },
+    });
+    expect(cancelled.status).toBe(200);
+    expect((await reship(order.id, [{ line_id: 'L1', quantity: 1 }])).status).toBe(201);
+    expect((await reship(order.id, [{ line_id: 'L1', quantity: 1 }])).body.code).toBe('reship_limit_exceeded');
+
+    const agent = await createApiKey(world.database.db, { role: 'agent', name: 'support desk' });
+    const override = { override: { reason: 'lost again: carrier claim 7781' } };
+    const overridden = await reship(order.id, [{ line_id: 'L1', quantity: 2 }], override, agent.secret);
+    expect(overridden.status).toBe(201);
+    const tooMany = await reship(order.id, [{ line_id: 'L1', quantity: 3 }], override, agent.secret);
+    expect(tooMany.status).toBe(400);
+    const view = (await request('GET', `/v1/orders/${order.id}`)).body;
+    const events = view.timeline.filter((e: { type: string }) => e.type === 'order.reshipped');
+    expect(events.at(-1)).toMatchObject({
+      actor: agent.id,
+      data: {
+        reship_order_id: overridden.body.reship_order_id,
+        override: {
+          by: agent.id,
+          reason: 'lost again: carrier claim 7781',
+          lines: [{ line_id: 'L1', reshippable: 0 }],
+        },
+      },
+    });
+    expect(events[0].data.override).toBeNull();
+  });
+
+  it('caps a reship of a named shipment by that shipment’s units less what was reshipped of it', async () => {
+    const sku = world.net.skus[1]!;
+    const placed = await placeOrder(world.server, orderBody('RESHIP-SHIPMENTS', [{ sku, quantity: 3 }]));
+    const fo = placed.body.fulfillment_orders[0].id;
+    const first = await ship(world.server, fo, [{ line_id: 'L1', quantity: 2 }]);
+    const second = await ship(world.server, fo, [{ line_id: 'L1', quantity: 1 }], false);
+    await deliver(world.server, first.shipment_id);
+    await deliver(world.server, second.shipment_id);
+    const ofFirst = { shipment_id: first.shipment_id };
+    expect((await reship(placed.body.id, [{ line_id: 'L1', quantity: 2 }], ofFirst)).status).toBe(201);
+    const refused = await reship(placed.body.id, [{ line_id: 'L1', quantity: 1 }], ofFirst);
+    expect(refused.status).toBe(409);
+    expect(refused.body.lines).toEqual([
+      expect.objectContaining({
+        line_id: 'L1',
+        shipment_id: first.shipment_id,
+        shipped: 2,
+        reshipped: 2,
+        reshippable: 0,
+      }),
+    ]);
+    const ofSecond = { shipment_id: second.shipment_id };
+    expect((await reship(placed.body.id, [{ line_id: 'L1', quantity: 1 }], ofSecond)).status).toBe(201);
+    // Every shipped unit of the line has been reshipped once.
+    expect((await reship(placed.body.id, [{ line_id: 'L1', quantity: 1 }])).body).toMatchObject({
+      code: 'reship_limit_exceeded',
+      lines: [{ shipped: 3, reshipped: 3, reshippable: 0 }],
     });
   });
 });

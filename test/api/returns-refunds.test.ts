@@ -1,7 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../src/db/index.ts';
-import { deliveredOrder, receiveAll, returnBody, startReturnsWorld, type ReturnsWorld } from './returns-support.ts';
+import {
+  deliveredOrder,
+  plainMoney,
+  receiveAll,
+  returnBody,
+  startReturnsWorld,
+  type ReturnsWorld,
+} from './returns-support.ts';
 
 let world: ReturnsWorld;
 beforeAll(async () => {
@@ -152,5 +159,80 @@ describe('refunds', () => {
     expect(done2.body.refund.shipping.amount).toBe(0);
     const money = (await request('GET', `/v1/orders/${order.id}/payments`)).body;
     expect(money.refunded.amount).toBe(money.captured.amount);
+  });
+});
+
+describe('goodwill and return refunds share one ceiling', () => {
+  const usd = (amount: number) => ({ amount, currency: 'USD' });
+  /** A 24.00 order (15.00 + 9.00, no discount, tax or shipping), delivered. */
+  async function order24() {
+    const lines = [
+      { sku: world.net.skus[0]!, quantity: 1, price: 1500 },
+      { sku: world.net.skus[1]!, quantity: 1, price: 900 },
+    ];
+    return deliveredOrder(world, lines, { over: plainMoney(lines) });
+  }
+  /** Starts a return of one unit of `lineId`, receives it and refunds it. */
+  async function returnAndRefund(orderId: string, lineId: string) {
+    const ret = await startReturn(orderId, [{ line_id: lineId, quantity: 1 }]);
+    await receiveAll(world.server, ret);
+    return { ret, done: await refund(ret.id) };
+  }
+  const split = (computed: number, refunded: number) => ({
+    computed: usd(computed),
+    amount: usd(refunded),
+    capped_by_earlier_refunds: usd(computed - refunded),
+  });
+  const goodwill = (orderId: string, amount: number) =>
+    request('POST', `/v1/orders/${orderId}/refunds`, {
+      body: { amount: usd(amount), reason: 'goodwill: late delivery' },
+    });
+
+  it('after a goodwill refund, a return refund gives back what is left and says the rest was refunded earlier', async () => {
+    const order = await order24();
+    expect((await goodwill(order.id, 2000)).status).toBe(201);
+    const { ret, done } = await returnAndRefund(order.id, 'L1');
+    expect(done.status).toBe(201);
+    expect(done.body.refund).toMatchObject({ status: 'succeeded', ...split(1500, 400) });
+    expect(done.body.return).toMatchObject({ status: 'refunded', refunded: usd(400), lines: [{ refunded: 1 }] });
+    const memo = (await request('GET', `/v1/invoices/${done.body.refund.credit_memo.id}`)).body;
+    expect(memo.document.totals.total).toEqual(usd(400));
+    expect(memo.document.references).toMatchObject({
+      return_id: ret.id,
+      computed: usd(1500),
+      capped_by_earlier_refunds: usd(1100),
+    });
+    expect(memo.document.notes).toMatch(/\$15\.00.*\$11\.00 .*already refunded/);
+    const view = (await request('GET', `/v1/orders/${order.id}`)).body;
+    expect(view.lines[0].quantities.refunded).toBe(1);
+    const event = view.timeline.find((e: { type: string }) => e.type === 'return.refunded');
+    expect(event.data).toMatchObject(split(1500, 400));
+
+    // Nothing is left: the next return still settles its units, refunding nothing.
+    const none = (await returnAndRefund(order.id, 'L2')).done;
+    expect(none.status).toBe(201);
+    expect(none.body.refund).toMatchObject({ status: 'already_refunded', ...split(900, 0), refunds: [] });
+    expect(none.body.return.status).toBe('refunded');
+    const money = (await request('GET', `/v1/orders/${order.id}/payments`)).body;
+    expect(money).toMatchObject({ captured: usd(2400), refunded: usd(2400), refundable: usd(0) });
+  });
+
+  it('after a return refund, a goodwill refund above what is left is refused with the amount left', async () => {
+    const order = await order24();
+    const ret = await startReturn(order.id, [{ line_id: 'L1', quantity: 1 }]);
+    await receiveAll(world.server, ret);
+    const done = await refund(ret.id);
+    expect(done.body.refund).toMatchObject({
+      amount: usd(1500),
+      computed: usd(1500),
+      capped_by_earlier_refunds: usd(0),
+    });
+    const refused = await goodwill(order.id, 2000);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'refund_exceeds_captured', refundable: usd(900) });
+    expect(refused.body.detail).toContain('$9.00');
+    const money = (await request('GET', `/v1/orders/${order.id}/payments`)).body;
+    expect(money.refunded).toEqual(usd(1500));
+    expect((await goodwill(order.id, 900)).status).toBe(201);
   });
 });

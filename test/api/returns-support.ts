@@ -43,11 +43,20 @@ export interface Line {
 export async function deliveredOrder(
   world: ReturnsWorld,
   lines: Line[],
-  options: { deliveredAt?: string; prefix?: string; cancel?: { line_id: string; quantity: number }[] } = {},
+  options: {
+    deliveredAt?: string;
+    prefix?: string;
+    cancel?: { line_id: string; quantity: number }[];
+    /** Overrides of the order body, e.g. `plainMoney(lines)`. */
+    over?: Record<string, unknown>;
+  } = {},
 ) {
   counter += 1;
   const { server } = world;
-  const placed = await placeOrder(server, orderBody(`${options.prefix ?? 'RET'}-${counter}`, lines));
+  const placed = await placeOrder(
+    server,
+    orderBody(`${options.prefix ?? 'RET'}-${counter}`, lines, options.over ?? {}),
+  );
   if (placed.status !== 201) throw new Error(JSON.stringify(placed.body));
   const order = placed.body;
   if (options.cancel) {
@@ -59,6 +68,19 @@ export async function deliveredOrder(
   const shipped = await ship(server, order.fulfillment_orders[0].id);
   await deliver(server, shipped.shipment_id, options.deliveredAt);
   return (await server.request('GET', `/v1/orders/${order.id}`)).body;
+}
+
+/** Order body overrides for the lines' prices only: no discount, tax or shipping. */
+export function plainMoney(lines: Line[], reference = `auth_plain_${counter + 1}`) {
+  const usd = (amount: number) => ({ amount, currency: 'USD' });
+  const total = lines.reduce((n, l) => n + (l.price ?? 1000) * l.quantity, 0);
+  return {
+    discounts: [],
+    taxes: [],
+    shipping: usd(0),
+    total: usd(total),
+    payments: [{ kind: 'authorization', amount: usd(total), gateway: 'test', reference }],
+  };
 }
 
 export async function deliver(server: TestServer, shipmentId: string, at = new Date().toISOString()) {

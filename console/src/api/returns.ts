@@ -112,7 +112,15 @@ export interface ReceiveLine {
 
 export interface RefundResult {
   return: ReturnDetail;
-  refund: { status: string; amount: Money; shipping: Money; restocking_fee: Money };
+  /** `amount` is what was refunded: `computed` less what earlier (goodwill) refunds had already given back. */
+  refund: {
+    status: string;
+    computed: Money;
+    amount: Money;
+    capped_by_earlier_refunds: Money;
+    shipping: Money;
+    restocking_fee: Money;
+  };
 }
 
 export interface ReshipInput {
