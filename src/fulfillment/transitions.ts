@@ -21,8 +21,9 @@ export type FulfillmentStatus = keyof typeof fulfillmentTransitions;
 export const fulfillmentStatuses = Object.keys(fulfillmentTransitions) as FulfillmentStatus[];
 
 /**
- * The moves a fulfillment order may make while its order is on hold: giving the work back or
- * ending it. Every other move takes the work forward and waits until the hold is released.
+ * The moves a fulfillment order may make while its order is on a hold that stops work (any but a
+ * routing hold, which holds only the units nothing could place): giving the work back or ending
+ * it. Every other move takes the work forward and waits until the hold is released.
  */
 export const movesWhileOnHold: readonly FulfillmentStatus[] = ['rejected', 'cancelled'];
 
@@ -61,7 +62,8 @@ export async function loadFulfillmentOrder(
   return queryOne<FulfillmentOrderRow>(
     executor,
     sql`select f.id, f.order_id, f.location_id, f.delivery_method, f.status, f.version,
-               exists (select 1 from order_holds h where h.order_id = f.order_id and h.released_at is null) as order_on_hold
+               -- A routing hold holds the units nothing could place, not the work already at a location.
+               exists (select 1 from order_holds h where h.order_id = f.order_id and h.released_at is null and h.kind <> 'routing') as order_on_hold
         from fulfillment_orders f where f.id = ${id} ${lock ? sql`for update of f` : sql``}`,
   );
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
+import { recordEvents } from '../events/index.ts';
 import { applyMovement } from '../inventory/index.ts';
 import { voidAuthorizations } from '../payments/index.ts';
 import { problem } from '../shared/problem.ts';
@@ -102,7 +103,7 @@ export async function cancelOrder(
     );
 
   for (const { line, quantity } of plan) await cancelLine(executor, orderId, line, allocations, quantity, input.actor);
-  await cancelEmptyFulfillmentOrders(executor, orderId);
+  await cancelEmptyFulfillmentOrders(executor, orderId, input.actor);
   if ((await waitingUnits(executor, orderId)) === 0) {
     // Nothing waits for a location any more: a routing hold has nothing left to hold.
     if (await releaseRoutingHold(executor, orderId, input.actor, 'the waiting units were cancelled'))
@@ -163,9 +164,29 @@ async function cancelLine(
     where order_id = ${orderId} and line_id = ${line.line_id}`);
 }
 
-async function cancelEmptyFulfillmentOrders(executor: Executor, orderId: string) {
-  await executor.execute(sql`
-    update fulfillment_orders f set status = 'cancelled', version = version + 1, updated_at = now()
-    where f.order_id = ${orderId} and f.status in ('allocated', 'accepted')
-      and not exists (select 1 from order_allocations a where a.fulfillment_order_id = f.id and a.status = 'reserved')`);
+/** Work left with no units ends, each with its `fulfillment_order.cancelled` event. */
+async function cancelEmptyFulfillmentOrders(executor: Executor, orderId: string, actor: string) {
+  const ended = await query<{ id: string; location_id: string; delivery_method: string }>(
+    executor,
+    sql`update fulfillment_orders f set status = 'cancelled', version = version + 1, updated_at = now()
+        where f.order_id = ${orderId} and f.status in ('allocated', 'accepted')
+          and not exists (select 1 from order_allocations a where a.fulfillment_order_id = f.id and a.status = 'reserved')
+        returning f.id, f.location_id, f.delivery_method`,
+  );
+  await recordEvents(
+    executor,
+    ended.map((fo) => ({
+      type: 'fulfillment_order.cancelled',
+      subjectType: 'order',
+      subjectId: orderId,
+      payload: {
+        order_id: orderId,
+        actor,
+        fulfillment_order_id: fo.id,
+        location_id: fo.location_id,
+        delivery_method: fo.delivery_method,
+        status: 'cancelled',
+      },
+    })),
+  );
 }

@@ -5,14 +5,15 @@ import { createFulfillmentOrders } from './fulfillment-orders.ts';
 
 /**
  * When work reaches the locations: an order's reserved allocations become fulfillment orders
- * once no hold is active. A routing hold is the system's own ("no location can take these
+ * once no hold stops work. A routing hold is the system's own ("no location can take these
  * units"); it is lifted as soon as that is no longer true.
  */
 
-export async function activeHoldCount(executor: Executor, orderId: string): Promise<number> {
+/** Holds that stop work at the locations: every active hold but a routing hold, which holds only the units that wait. */
+export async function workHoldCount(executor: Executor, orderId: string): Promise<number> {
   const row = await queryOne<{ n: number }>(
     executor,
-    sql`select count(*)::int as n from order_holds where order_id = ${orderId} and released_at is null`,
+    sql`select count(*)::int as n from order_holds where order_id = ${orderId} and released_at is null and kind <> 'routing'`,
   );
   return row?.n ?? 0;
 }
@@ -30,8 +31,8 @@ async function plannedMethod(executor: Executor, orderId: string): Promise<strin
 }
 
 /**
- * Creates fulfillment orders for the order's reserved allocations that have none, unless the
- * order is on hold. `method`: the delivery method just planned, when the caller knows it.
+ * Creates fulfillment orders for the order's reserved allocations that have none, unless a hold
+ * stops work. `method`: the delivery method just planned, when the caller knows it.
  */
 export async function startFulfillmentIfFree(
   executor: Executor,
@@ -39,7 +40,7 @@ export async function startFulfillmentIfFree(
   actor: string | null,
   method?: string,
 ): Promise<string[]> {
-  if ((await activeHoldCount(executor, orderId)) > 0) return [];
+  if ((await workHoldCount(executor, orderId)) > 0) return [];
   return createFulfillmentOrders(executor, orderId, method ?? (await plannedMethod(executor, orderId)), actor);
 }
 

@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import type { Counters } from './context.ts';
+import { runScenario, scenarioArbitrary, type Environment } from './sequence.ts';
+import { createWorld } from './world.ts';
+
+export interface SimulationOptions {
+  runs: number;
+  seed?: number | undefined;
+  /** fast-check's replay path of a failure, printed with its seed. */
+  path?: string | undefined;
+  minSteps?: number;
+  maxSteps?: number;
+  onProgress?: (counters: Counters) => void;
+}
+
+export interface Simulation {
+  database: TestDatabase;
+  server: TestServer;
+  env: Environment;
+  close(): Promise<void>;
+}
+
+/** A real server on a database of its own (the engine under test), with the shared network. */
+export async function startSimulation(): Promise<Simulation> {
+  const database = await createTestDatabase();
+  const server = await startTestServer(database);
+  const world = await createWorld(server.request, 'SIM');
+  const env: Environment = {
+    request: server.request,
+    db: database.db,
+    world,
+    counters: { sequences: 0, steps: 0, checks: 0, fewestSteps: Infinity },
+  };
+  return {
+    database,
+    server,
+    env,
+    close: async () => {
+      await server.close();
+      await database.close();
+    },
+  };
+}
+
+/**
+ * Runs `runs` random sequences (seeded; a failure is shrunk to a minimal sequence and reported
+ * with its seed and path, which replay it exactly).
+ */
+export async function simulate(simulation: Simulation, options: SimulationOptions): Promise<Counters> {
+  const arbitrary = scenarioArbitrary(options.minSteps ?? 34, options.maxSteps ?? 44);
+  await fc.assert(
+    fc.asyncProperty(arbitrary, async (scenario) => {
+      await runScenario(simulation.env, scenario);
+      options.onProgress?.(simulation.env.counters);
+    }),
+    {
+      numRuns: options.runs,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.path !== undefined ? { path: options.path } : {}),
+      endOnFailure: false,
+    },
+  );
+  return simulation.env.counters;
+}

@@ -1,0 +1,347 @@
+/**
+ * The lifecycle simulator's reference model: what a sequence of operations must have done to
+ * orders, lines, stock, money and returns, written from PRODUCT.md, the README and ADRs 0002,
+ * 0003 and 0006 — not from Consign's code. Routing's choice of location is Consign's to make:
+ * the model takes it from the API and checks that it was allowed (an eligible location with the
+ * stock). Everything else is predicted. Pure: no I/O here.
+ */
+
+export type OrderStatus =
+  | 'created'
+  | 'confirmed'
+  | 'in_process'
+  | 'partially_shipped'
+  | 'shipped'
+  | 'partially_delivered'
+  | 'delivered'
+  | 'cancelled';
+
+export type FoStatus =
+  | 'allocated'
+  | 'accepted'
+  | 'picking'
+  | 'packed'
+  | 'shipped'
+  | 'delivered'
+  | 'ready_for_pickup'
+  | 'picked_up'
+  | 'rejected'
+  | 'cancelled';
+
+export type ReturnStatus =
+  'initiated' | 'authorized' | 'received' | 'restocked' | 'written_off' | 'refunded' | 'rejected' | 'cancelled';
+
+/** PRODUCT.md's lifecycles, written out as the pairs a status may move between. */
+export const orderLifecycle: Record<OrderStatus, OrderStatus[]> = {
+  created: ['confirmed', 'in_process', 'partially_shipped', 'shipped', 'cancelled'],
+  confirmed: ['created', 'in_process', 'cancelled'],
+  in_process: ['created', 'confirmed', 'partially_shipped', 'shipped', 'delivered', 'cancelled'],
+  partially_shipped: ['shipped', 'partially_delivered', 'delivered'],
+  shipped: ['partially_delivered', 'delivered'],
+  partially_delivered: ['delivered'],
+  delivered: [],
+  cancelled: [],
+};
+
+export const foLifecycle: Record<FoStatus, FoStatus[]> = {
+  allocated: ['accepted', 'rejected', 'cancelled'],
+  accepted: ['picking', 'rejected', 'cancelled'],
+  picking: ['packed', 'rejected'],
+  packed: ['shipped', 'ready_for_pickup'],
+  shipped: ['delivered'],
+  ready_for_pickup: ['picked_up'],
+  delivered: [],
+  picked_up: [],
+  rejected: [],
+  cancelled: [],
+};
+
+export const returnLifecycle: Record<ReturnStatus, ReturnStatus[]> = {
+  initiated: ['authorized', 'rejected', 'cancelled'],
+  authorized: ['received', 'cancelled'],
+  received: ['restocked', 'written_off'],
+  restocked: ['refunded'],
+  written_off: ['refunded'],
+  refunded: [],
+  rejected: [],
+  cancelled: [],
+};
+
+/** A product of the sequence: its own SKU, so sequences sharing a database never meet. */
+export interface Product {
+  sku: string;
+  priceMinor: number;
+  allowBackorder: boolean;
+}
+
+export interface Line {
+  lineId: string;
+  sku: string;
+  quantity: number;
+  priceMinor: number;
+  /** The line's share of the order's discounts and taxes (ADR 0002). */
+  discountMinor: number;
+  taxMinor: number;
+  /** The buckets: allocated + waiting + cancelled + shipped = quantity. */
+  allocated: number;
+  waiting: number;
+  cancelled: number;
+  shipped: number;
+  delivered: number;
+  returnRequested: number;
+  returned: number;
+  /** Units refunded (or settled by an exchange) so far: refunds number units in this order. */
+  refunded: number;
+  /** A replacement line: what earlier orders were paid for its units (ADR 0011), in the order they were settled. */
+  credits: Credit[];
+  /** A replacement line: the exchanged return line it stands for. */
+  origin: { returnId: string; orderId: string; lineId: string } | null;
+}
+
+/** Money paid on an earlier order for units `[from, from + units)` of a replacement line. */
+export interface Credit {
+  from: number;
+  units: number;
+  orderId: string;
+  lineId: string;
+  amountMinor: number;
+}
+
+/** Money of some units held by one order (on one of its lines). */
+export interface Part {
+  orderId: string;
+  lineId: string;
+  amountMinor: number;
+}
+
+export interface Allocation {
+  lineId: string;
+  sku: string;
+  locationId: string;
+  quantity: number;
+  foId: string | null;
+}
+
+export interface Fo {
+  id: string;
+  locationId: string;
+  method: 'ship' | 'pickup' | 'curbside';
+  status: FoStatus;
+  pickupCode: string | null;
+}
+
+export interface Shipment {
+  id: string;
+  foId: string;
+  locationId: string;
+  delivered: boolean;
+  lines: { lineId: string; quantity: number }[];
+}
+
+export type HoldKind = 'payment' | 'fraud' | 'manual' | 'review' | 'routing';
+
+export interface Money {
+  totalMinor: number;
+  shippingMinor: number;
+  authorizedMinor: number;
+  capturedMinor: number;
+  voidedMinor: number;
+  refundedMinor: number;
+  /** Shipping goes with the first capture. */
+  shippingCaptured: boolean;
+}
+
+export interface Order {
+  id: string;
+  externalId: string;
+  origin: 'order' | 'exchange' | 'reship' | 'subscription';
+  /** The order an exchange or reship was made for. */
+  linkedTo: string | null;
+  method: 'ship' | 'pickup' | 'curbside';
+  pickupLocationId: string | null;
+  status: OrderStatus;
+  lines: Line[];
+  /** Reserved allocations only (what still holds stock). */
+  allocations: Allocation[];
+  fos: Fo[];
+  shipments: Shipment[];
+  holds: HoldKind[];
+  /** Locations that rejected work of this order: never offered it again. */
+  rejectedAt: string[];
+  money: Money;
+  /** Units reshipped per line (reships are capped by what shipped). */
+  reshipped: Record<string, number>;
+}
+
+export interface ReturnLine {
+  lineId: string;
+  sku: string;
+  quantity: number;
+  received: number;
+  restocked: number;
+  refunded: number;
+  exchange: { sku: string; priceMinor: number } | null;
+}
+
+export interface Return {
+  id: string;
+  orderId: string;
+  status: ReturnStatus;
+  lines: ReturnLine[];
+  exchangeOrderId: string | null;
+}
+
+export interface CartHold {
+  id: string;
+  status: 'held' | 'committed' | 'released';
+  lines: { sku: string; locationId: string; quantity: number }[];
+}
+
+export interface Level {
+  onHand: number;
+  reserved: number;
+}
+
+export interface Location {
+  id: string;
+  code: string;
+  capabilities: string[];
+  inGroup: boolean;
+}
+
+export interface Model {
+  products: Product[];
+  locations: Location[];
+  /** `${location}|${sku}` → the level the model expects. */
+  stock: Map<string, Level>;
+  orders: Order[];
+  returns: Return[];
+  holds: CartHold[];
+}
+
+export const levelKey = (locationId: string, sku: string) => `${locationId}|${sku}`;
+
+export function level(model: Model, locationId: string, sku: string): Level {
+  const key = levelKey(locationId, sku);
+  let found = model.stock.get(key);
+  if (!found) {
+    found = { onHand: 0, reserved: 0 };
+    model.stock.set(key, found);
+  }
+  return found;
+}
+
+export const available = (model: Model, locationId: string, sku: string) => {
+  const l = level(model, locationId, sku);
+  return l.onHand - l.reserved;
+};
+
+export const product = (model: Model, sku: string) => {
+  const found = model.products.find((p) => p.sku === sku);
+  if (!found) throw new Error(`the model has no product ${sku}`);
+  return found;
+};
+
+export const orderById = (model: Model, id: string) => {
+  const found = model.orders.find((o) => o.id === id);
+  if (!found) throw new Error(`the model has no order ${id}`);
+  return found;
+};
+
+/**
+ * A line total (discount or tax) shared over its units: each unit gets the floor, and the minor
+ * units left over go one each to the first units. The share of units [from, from + count).
+ */
+export function shareOfUnits(totalMinor: number, quantity: number, from: number, count: number): number {
+  const units: number[] = [];
+  const base = Math.floor(totalMinor / quantity);
+  let left = totalMinor - base * quantity;
+  for (let i = 0; i < quantity; i++) {
+    units.push(base + (left > 0 ? 1 : 0));
+    if (left > 0) left--;
+  }
+  return units.slice(from, from + count).reduce((a, b) => a + b, 0);
+}
+
+/** What units [from, from + count) of a line cost the customer: price less discount plus tax. */
+export function unitsValue(line: Line, from: number, count: number): number {
+  return (
+    line.priceMinor * count -
+    shareOfUnits(line.discountMinor, line.quantity, from, count) +
+    shareOfUnits(line.taxMinor, line.quantity, from, count)
+  );
+}
+
+/** The status an order's lines and holds imply (PRODUCT.md: statuses are derived from the facts). */
+export function expectedStatus(order: Order): OrderStatus {
+  const live = order.lines.filter((l) => l.quantity > l.cancelled);
+  if (live.length === 0) return 'cancelled';
+  const open = live.reduce((n, l) => n + l.quantity - l.cancelled, 0);
+  const shipped = live.reduce((n, l) => n + l.shipped, 0);
+  const delivered = live.reduce((n, l) => n + l.delivered, 0);
+  if (delivered === open) return 'delivered';
+  if (shipped === open) return delivered > 0 ? 'partially_delivered' : 'shipped';
+  if (shipped > 0) return 'partially_shipped';
+  if (order.holds.length > 0) return 'created';
+  return live.some((l) => l.allocated > 0) ? 'in_process' : 'confirmed';
+}
+
+/** Units not yet shipped nor cancelled, per line: what the order still owes the customer. */
+export const openUnits = (line: Line) => line.quantity - line.cancelled - line.shipped;
+
+/** What is still to be charged: every open unit at its value (units ship in order), and shipping if not yet charged. */
+export function remainingDue(order: Order): number {
+  const lines = order.lines.reduce((n, l) => n + unitsValue(l, l.shipped, openUnits(l)), 0);
+  const open = order.lines.reduce((n, l) => n + openUnits(l), 0);
+  return lines + (open > 0 && !order.money.shippingCaptured ? order.money.shippingMinor : 0);
+}
+
+/** Locations that may take this order's units now. */
+export function eligibleLocations(model: Model, order: Order, exclude: string[]): Location[] {
+  return model.locations.filter((loc) => {
+    if (!loc.inGroup || order.rejectedAt.includes(loc.id) || exclude.includes(loc.id)) return false;
+    if (order.method === 'ship') return loc.capabilities.includes('ship');
+    return loc.id === order.pickupLocationId;
+  });
+}
+
+/**
+ * Whether routing can place the order's waiting units, and how many of each line would still
+ * wait: a line of a product that may be back-ordered takes what the eligible locations have; any
+ * other line needs all its units (a pickup: all at the store), or nothing is placed.
+ */
+export function routingOutcome(
+  model: Model,
+  order: Order,
+  exclude: string[],
+): { placeable: boolean; waitingAfter: Map<string, number> } {
+  const eligible = eligibleLocations(model, order, exclude);
+  const waitingAfter = new Map<string, number>();
+  let placeable = true;
+  for (const line of order.lines.filter((l) => l.waiting > 0)) {
+    const stock = eligible.reduce((n, loc) => n + Math.max(0, available(model, loc.id, line.sku)), 0);
+    const backorder = product(model, line.sku).allowBackorder && order.method === 'ship';
+    if (stock >= line.waiting) waitingAfter.set(line.lineId, 0);
+    else if (backorder) waitingAfter.set(line.lineId, line.waiting - stock);
+    else placeable = false;
+  }
+  return { placeable, waitingAfter };
+}
+
+/** The shares of a replacement line's credits carried by its units [from, from + count), one part per paying order and line. */
+export function creditParts(credits: Credit[], from: number, count: number): Part[] {
+  const parts: Part[] = [];
+  for (const c of credits) {
+    const start = Math.max(from, c.from);
+    const end = Math.min(from + count, c.from + c.units);
+    if (end <= start) continue;
+    const share = shareOfUnits(c.amountMinor, c.units, start - c.from, end - start);
+    const same = parts.find((p) => p.orderId === c.orderId && p.lineId === c.lineId);
+    if (same) same.amountMinor += share;
+    else parts.push({ orderId: c.orderId, lineId: c.lineId, amountMinor: share });
+  }
+  return parts;
+}
+
+/** Units of a replacement line whose credits are settled. */
+export const settledUnits = (line: Line) => line.credits.reduce((n, c) => Math.max(n, c.from + c.units), 0);

@@ -1,0 +1,106 @@
+import { rerouteBackorders } from '../../src/orders/index.ts';
+import { call, nextId, type Sim } from './context.ts';
+import type { Intent } from './intent.ts';
+import { level, routingOutcome, type Order } from './model.ts';
+import { readOrder, reconcile } from './observe.ts';
+import { predictRouting } from './routing.ts';
+
+/** A level of the sequence's stock: one of its products at one of the locations. */
+function chooseLevel(sim: Sim, intent: Intent) {
+  const product = sim.model.products[intent.a % sim.model.products.length]!;
+  const location = sim.model.locations[intent.b % sim.model.locations.length]!;
+  return { product, location, level: level(sim.model, location.id, product.sku) };
+}
+
+export async function restock(sim: Sim, intent: Intent) {
+  const { product, location, level: l } = chooseLevel(sim, intent);
+  const quantity = 1 + (intent.c % 6);
+  await call(
+    sim,
+    'POST',
+    '/v1/inventory/adjustments',
+    {
+      reason: 'simulated receipt',
+      movements: [{ kind: 'receipt', sku: product.sku, location_id: location.id, quantity }],
+    },
+    [201],
+  );
+  l.onHand += quantity;
+  return `receive ${quantity} × ${product.sku} at ${location.code}`;
+}
+
+/** A person's count: applies when it covers what is reserved, refused (below_reserved) otherwise. */
+export async function count(sim: Sim, intent: Intent) {
+  const { product, location, level: l } = chooseLevel(sim, intent);
+  const onHand = intent.c % 7;
+  const ok = onHand >= l.reserved;
+  const answer = await call(
+    sim,
+    'PUT',
+    `/v1/inventory/${location.id}/${product.sku}`,
+    { on_hand: onHand },
+    ok ? [200] : ['409 below_reserved'],
+  );
+  if (answer.status === 200) l.onHand = onHand;
+  return `count ${product.sku} at ${location.code}: ${onHand}${ok ? '' : ' refused (below reserved)'}`;
+}
+
+/** A bulk feed of two rows: a snapshot (absolute) or a delta; a row below what is reserved rejects all of it. */
+export async function feed(sim: Sim, intent: Intent) {
+  const first = chooseLevel(sim, intent);
+  const second = chooseLevel(sim, { ...intent, a: intent.a + 1, b: intent.b + 2 });
+  const snapshot = intent.flag;
+  const rows = [first, second].map((x, i) => {
+    const delta = ((intent.c + i) % 6) - 2; // a delta of zero is not a movement
+    const value = snapshot ? (intent.c + 3 * i) % 8 : delta >= 0 ? delta + 1 : delta;
+    return { x, value, after: snapshot ? value : x.level.onHand + value };
+  });
+  const ok = rows.every((r) => r.after >= r.x.level.reserved);
+  await call(
+    sim,
+    'POST',
+    '/v1/inventory/feeds',
+    {
+      feed_id: nextId(sim, 'feed'),
+      mode: snapshot ? 'snapshot' : 'delta',
+      as_of: new Date().toISOString(),
+      rows: rows.map((r) => ({
+        location_id: r.x.location.id,
+        sku: r.x.product.sku,
+        ...(snapshot ? { on_hand: r.value } : { quantity: r.value }),
+      })),
+    },
+    ok ? [201] : ['422 feed_rejected'],
+  );
+  if (ok) for (const r of rows) r.x.level.onHand = r.after;
+  return `${snapshot ? 'snapshot' : 'delta'} feed ${rows.map((r) => `${r.x.product.sku}@${r.x.location.code}→${r.after}`).join(', ')}${ok ? '' : ' rejected'}`;
+}
+
+/**
+ * The back-order worker: the oldest waiting order first, each routed when all of its waiting
+ * units can be placed (or, for a product that may be back-ordered, as many as there are).
+ */
+export async function backorderTick(sim: Sim) {
+  const waiting = sim.model.orders.filter((o) => o.status !== 'cancelled' && o.lines.some((l) => l.waiting > 0));
+  await rerouteBackorders(sim.db);
+  const routed: Order[] = [];
+  for (const order of waiting) {
+    // Within one tick the worker sees the stock the orders before it left.
+    if (predictRouting(sim.model, order, [], 'keep')) routed.push(order);
+    reconcile(sim, order, await readOrder(sim, order.id));
+  }
+  return `back-order worker: ${routed.map((o) => o.id).join(', ') || 'nothing routed'}`;
+}
+
+/** Right after the worker ran, nothing may wait that the network could place. */
+export function stuckWhileStocked(sim: Sim): string | null {
+  for (const order of sim.model.orders) {
+    if (order.status === 'cancelled' || order.lines.every((l) => l.waiting === 0)) continue;
+    const outcome = routingOutcome(sim.model, order, []);
+    if (outcome.placeable && order.lines.some((l) => (outcome.waitingAfter.get(l.lineId) ?? l.waiting) < l.waiting)) {
+      const blocked = order.lines.filter((l) => l.waiting > 0).map((l) => l.sku);
+      return `${order.id} waits for ${blocked.join(', ')} that the network now holds`;
+    }
+  }
+  return null;
+}
