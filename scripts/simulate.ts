@@ -41,6 +41,7 @@ if (options.engine === 'postgres' && !process.env.DATABASE_URL) {
 process.env.CONSIGN_TEST_ENGINE = options.engine;
 
 const { simulate, startSimulation } = await import('../test/simulator/harness.ts');
+const { timing } = await import('../test/simulator/sequence.ts');
 const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
 const started = Date.now();
 const simulation = await startSimulation();
@@ -70,6 +71,11 @@ try {
   console.log(
     `passed: ${counters.sequences} sequences, ${counters.steps} steps, ${counters.checks} invariant checks, at least ${counters.fewestSteps} steps a sequence, in ${seconds} s (seed ${seed})`,
   );
+  console.log(
+    `time: steps ${(timing.step / 1000).toFixed(1)} s, database checks ${(timing.database / 1000).toFixed(1)} s, event checks ${(timing.events / 1000).toFixed(1)} s`,
+  );
+  const done = Object.entries(counters.done).sort(([, a], [, b]) => b - a);
+  console.log(`steps by what they did: ${done.map(([verb, n]) => `${verb} ${n}`).join(', ')}`);
 } catch (error) {
   if (process.stderr.isTTY) process.stderr.write('\n');
   console.error(error instanceof Error ? error.message : String(error));

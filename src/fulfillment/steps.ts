@@ -6,6 +6,8 @@ import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { releaseAllocation, reservedAllocations, shortAllocation, type AllocationRow } from './allocations.ts';
 import {
+  canTransitionFulfillment,
+  illegalMove,
   loadFulfillmentOrder,
   onHoldRefusal,
   transitionFulfillment,
@@ -164,6 +166,10 @@ export async function pickFulfillmentOrder(
   }
   const total = allocations.reduce((n, a) => n + a.quantity, 0);
   const missing = shortages.reduce((n, s) => n + s.quantity, 0);
+  if (!canTransitionFulfillment(found.value.status, 'picking')) {
+    // Checked before anything moves: a pick that finds nothing must not skip accepting the work.
+    return fail(illegalMove(found.value, 'picking'));
+  }
   if (missing > 0 && missing === total) {
     await recordShortages(executor, found.value, allocations, shortages, context.actor);
     return rejectFulfillmentOrder(executor, id, 'nothing found at picking', context);

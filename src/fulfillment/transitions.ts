@@ -40,6 +40,15 @@ export function onHoldRefusal(fo: FulfillmentOrderRow, to: FulfillmentStatus | n
   );
 }
 
+/** The refusal of a move the lifecycle does not allow. */
+export function illegalMove(fo: FulfillmentOrderRow, to: FulfillmentStatus): Problem {
+  return problem('illegal_transition', `Fulfillment order ${fo.id} is ${fo.status}; it cannot become ${to}.`, {
+    from: fo.status,
+    to,
+    allowed: fulfillmentTransitions[fo.status],
+  });
+}
+
 export function canTransitionFulfillment(from: FulfillmentStatus, to: FulfillmentStatus): boolean {
   return (fulfillmentTransitions[from] as readonly FulfillmentStatus[]).includes(to);
 }
@@ -77,15 +86,7 @@ export async function transitionFulfillment(
   fo: FulfillmentOrderRow,
   to: FulfillmentStatus,
 ): Promise<Result<FulfillmentOrderRow>> {
-  if (!canTransitionFulfillment(fo.status, to)) {
-    return fail(
-      problem('illegal_transition', `Fulfillment order ${fo.id} is ${fo.status}; it cannot become ${to}.`, {
-        from: fo.status,
-        to,
-        allowed: fulfillmentTransitions[fo.status],
-      }),
-    );
-  }
+  if (!canTransitionFulfillment(fo.status, to)) return fail(illegalMove(fo, to));
   const row = await queryOne<{ version: number }>(
     executor,
     sql`update fulfillment_orders set status = ${to}, version = version + 1, updated_at = now()

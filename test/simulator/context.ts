@@ -24,6 +24,8 @@ export interface Counters {
   checks: number;
   /** The fewest steps a passing sequence took. */
   fewestSteps: number;
+  /** What the steps did, by the first word of their report (place, ship, refund …). */
+  done: Record<string, number>;
 }
 
 /** What one sequence works with: the server, the database (for in-process workers and checks), the model. */

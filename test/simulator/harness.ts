@@ -31,7 +31,7 @@ export async function startSimulation(): Promise<Simulation> {
     request: server.request,
     db: database.db,
     world,
-    counters: { sequences: 0, steps: 0, checks: 0, fewestSteps: Infinity },
+    counters: { sequences: 0, steps: 0, checks: 0, fewestSteps: Infinity, done: {} },
   };
   return {
     database,

@@ -8,6 +8,7 @@ import { describeIntent, stepKinds, stepWeights, type Intent, type StepKind } fr
 import { level } from './model.ts';
 import * as fulfillment from './steps-fulfillment.ts';
 import * as orders from './steps-orders.ts';
+import { progress } from './steps-progress.ts';
 import * as returns from './steps-returns.ts';
 import * as stock from './steps-stock.ts';
 import { createProducts, emptyModel, type World } from './world.ts';
@@ -89,11 +90,14 @@ export interface Environment {
 }
 
 let sequenceNumber = 0;
+/** Where a run's time goes: the steps (their calls and reads), the database checks, the event checks (ms). */
+export const timing = { step: 0, database: 0, events: 0 };
 
 /**
  * Runs one sequence against the server and the model: after every step the order it touched is
  * compared with the model, then the database invariants and the step's events are checked. A
- * step whose target does not exist places an order instead, so every step does something.
+ * step whose target does not exist moves something else one step along its lifecycle (or places
+ * an order), so every step does something.
  * At the end the sequence's stock is counted down to what is reserved, so the back-order worker
  * of later sequences has nothing of it to route.
  */
@@ -120,16 +124,29 @@ export async function runScenario(env: Environment, scenario: Scenario): Promise
     for (const intent of scenario.steps) {
       if (intent.kind === 'skip') continue;
       const before = snapshot(sim);
+      const t0 = performance.now();
+      const acted = await steps[intent.kind](sim, intent);
+
       const label =
-        (await steps[intent.kind](sim, intent)) ??
-        `(${intent.kind}: nothing to act on) ${await orders.placeShipOrder(sim, intent)}`;
+        acted ??
+        `(${intent.kind}: nothing to act on) ${(await progress(sim, intent)) ?? (await orders.placeShipOrder(sim, intent))}`;
+      timing.step += performance.now() - t0;
+      const done = label
+        .replace(/^\([^)]*\) /, '')
+        .replace('(progress) ', '')
+        .split(' ')[0]!;
+      sim.counters.done[done] = (sim.counters.done[done] ?? 0) + 1;
       sim.trace.push(`${describeIntent(intent)} → ${label}`);
       if (intent.kind === 'backorder_tick') {
         const stuck = stock.stuckWhileStocked(sim);
         if (stuck) throw new Divergence(`after the back-order worker: ${stuck}`);
       }
+      const t1 = performance.now();
       await checkDatabase(sim);
+      const t2 = performance.now();
       await checkEvents(sim, before);
+      timing.database += t2 - t1;
+      timing.events += performance.now() - t2;
       sim.counters.checks += 1;
       sim.counters.steps += 1;
     }
