@@ -21,6 +21,7 @@ const program = new Command('simulate')
   .option('--engine <engine>', 'pglite (embedded) or postgres (needs DATABASE_URL)', 'pglite')
   .option('--min-steps <n>', 'fewest steps per sequence', whole('--min-steps'), 34)
   .option('--max-steps <n>', 'most steps per sequence', whole('--max-steps'), 44)
+  .option('--shrink-seconds <n>', 'how long a failure may be shrunk to a smaller sequence', whole('--shrink-seconds'), 180)
   .showHelpAfterError();
 
 const options = program.parse().opts<{
@@ -30,6 +31,7 @@ const options = program.parse().opts<{
   engine: string;
   minSteps: number;
   maxSteps: number;
+  shrinkSeconds: number;
 }>();
 
 if (options.engine !== 'pglite' && options.engine !== 'postgres') {
@@ -56,6 +58,7 @@ try {
     path: options.path,
     minSteps: options.minSteps,
     maxSteps: options.maxSteps,
+    shrinkSeconds: options.shrinkSeconds,
     onProgress: (c) => {
       if (!process.stderr.isTTY && c.sequences % 10 !== 0 && c.sequences !== options.runs) return;
       if (Date.now() - lastPrinted < 200 && c.sequences !== options.runs) return;

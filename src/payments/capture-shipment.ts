@@ -51,12 +51,14 @@ async function shippedLines(executor: Executor, shipmentId: string): Promise<Shi
   }));
 }
 
-/** Shipping is charged once, with the first shipment whose capture was attempted. */
+/** Shipping is charged once, with the first shipment whose capture was attempted (or that was invoiced unpaid). */
 async function shippingCharged(executor: Executor, orderId: string): Promise<boolean> {
   const row = await queryOne<{ charged: boolean }>(
     executor,
     sql`select exists (select 1 from payments p join payment_details d on d.payment_id = p.id
-                       where p.order_id = ${orderId} and p.kind = 'capture' and coalesce((d.details->>'shipping_minor')::bigint, 0) > 0) as charged`,
+                       where p.order_id = ${orderId} and p.kind = 'capture' and coalesce((d.details->>'shipping_minor')::bigint, 0) > 0)
+            or exists (select 1 from invoices i
+                       where i.order_id = ${orderId} and i.kind = 'invoice' and coalesce((i.document->'shipping'->>'amount')::bigint, 0) > 0) as charged`,
   );
   return row?.charged ?? false;
 }
@@ -133,13 +135,13 @@ export async function captureShipment(
   const order = await lockOrder(executor, shipment.order_id);
   if (!order) throw new Error(`shipment ${shipmentId} has no order`);
   const earlier = await capturesOfShipment(executor, order.id, shipmentId);
-  if (earlier.length > 0) {
-    const invoice = await queryOne<{ id: string }>(
-      executor,
-      sql`select id from invoices where order_id = ${order.id} and kind = 'invoice' and document->'references'->>'shipment_id' = ${shipmentId} limit 1`,
-    );
-    return summarize(Number(earlier[0]!.details?.due_minor ?? 0), earlier, invoice?.id ?? null, true);
-  }
+  const invoiced = await queryOne<{ id: string; total_minor: number }>(
+    executor,
+    sql`select id, total_minor from invoices where order_id = ${order.id} and kind = 'invoice' and document->'references'->>'shipment_id' = ${shipmentId} limit 1`,
+  );
+  if (earlier.length > 0)
+    return summarize(Number(earlier[0]!.details?.due_minor ?? 0), earlier, invoiced?.id ?? null, true);
+  if (invoiced) return { ...nothing('not_authorized', invoiced.total_minor), invoice_id: invoiced.id, replayed: true };
 
   const charge = shipmentCharge(
     await shippedLines(executor, shipmentId),
@@ -148,7 +150,13 @@ export async function captureShipment(
   if (charge.totalMinor === 0) return nothing('nothing_due', 0);
   const { authorizations, capturableMinor } = await drawableAuthorizations(executor, order.id);
   const { draws } = planDraws(Math.min(charge.totalMinor, capturableMinor), authorizations);
-  if (draws.length === 0) return nothing('not_authorized', charge.totalMinor);
+  if (draws.length === 0) {
+    // Nothing left to capture: the shipment is still invoiced (all of it due) and the order
+    // waits on a payment hold, so what was shipped unpaid is on record and in front of a person.
+    const invoiceId = await invoiceFor(executor, order, shipmentId, charge, [], actor);
+    await holdForPayment(executor, order, uncollected(shipmentId, charge.totalMinor, 0, order), actor);
+    return { ...nothing('not_authorized', charge.totalMinor), invoice_id: invoiceId };
+  }
 
   const details = captureDetails(charge, charge.totalMinor - draws.reduce((n, d) => n + d.amountMinor, 0));
   const payments: PaymentRow[] = [];
@@ -168,9 +176,22 @@ export async function captureShipment(
   }
   const invoiceId = await invoiceFor(executor, order, shipmentId, charge, payments, actor);
   await announce(executor, order, shipmentId, payments, invoiceId, actor);
+  if (details.shortfall_minor > 0 && payments.every((p) => p.status === 'succeeded')) {
+    await holdForPayment(
+      executor,
+      order,
+      uncollected(shipmentId, charge.totalMinor, charge.totalMinor - details.shortfall_minor, order),
+      actor,
+    );
+  }
   // After the last units leave, what is still authorized (over-authorization) is released.
   await voidAuthorizations(executor, order.id, 0, actor);
   return summarize(charge.totalMinor, payments, invoiceId, false);
+}
+
+/** The payment hold's reason when a shipment's charge was not captured in full. */
+function uncollected(shipmentId: string, dueMinor: number, capturedMinor: number, order: OrderRef): string {
+  return `shipment ${shipmentId}: captured ${capturedMinor} of ${dueMinor} ${order.currency}; ${dueMinor - capturedMinor} was not authorized. Collect it, or release the hold to ship without it.`;
 }
 
 async function invoiceFor(
@@ -182,10 +203,11 @@ async function invoiceFor(
   actor: string | null,
 ): Promise<string | null> {
   const captured = payments.filter((p) => p.status === 'succeeded');
-  if (captured.length === 0) return null;
+  // Declined or unsettled captures wait for their money; a shipment with nothing left to capture is invoiced unpaid.
+  if (captured.length === 0 && payments.length > 0) return null;
   const invoice = await issueInvoice(executor, {
     orderId: order.id,
-    paymentId: captured[0]!.id,
+    paymentId: captured[0]?.id ?? null,
     lines: charge.lines.map((l) => ({
       line_id: l.lineId,
       sku: l.sku,

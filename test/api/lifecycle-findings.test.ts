@@ -66,4 +66,52 @@ describe('found by the lifecycle simulator', () => {
     const after = (await server.request('GET', `/v1/orders/${placed.id}`)).body;
     expect(after.fulfillment_orders[0].status).toBe('allocated');
   });
+
+  it('invoices a shipment the authorization does not cover, with the rest due, and holds the order for payment', async () => {
+    const sku = net.skus[2]!;
+    counter += 1;
+    const body = orderBody(`FINDING-${counter}`, [{ sku, quantity: 2 }]);
+    const total = body.total.amount;
+    body.payments[0]!.amount.amount = 1000; // less than one unit's worth
+    const placed = await placeOrder(server, body);
+    expect(placed.body.on_hold).toBe(true);
+    await server.request('POST', `/v1/orders/${placed.body.id}/release-hold`, { body: {} });
+    const fo = (await server.request('GET', `/v1/orders/${placed.body.id}`)).body.fulfillment_orders[0];
+    const step = (name: string, more: unknown = {}) =>
+      server.request('POST', `/v1/fulfillment-orders/${fo.id}/${name}`, { body: more });
+    for (const name of ['accept', 'pick', 'pack']) expect((await step(name)).status).toBe(200);
+    const first = await step('ship', {
+      carrier: 'ups',
+      tracking_number: '1ZSHORT1',
+      lines: [{ line_id: 'L1', quantity: 1 }],
+    });
+    expect(first.status).toBe(200);
+    let order = (await server.request('GET', `/v1/orders/${placed.body.id}`)).body;
+    expect(order.holds.filter((h: { released_at: string | null }) => h.released_at === null)).toEqual([
+      expect.objectContaining({ kind: 'payment', reason: expect.stringContaining('was not authorized') }),
+    ]);
+    expect((await step('ship', { carrier: 'ups', tracking_number: '1ZSHORT2' })).status, 'held for payment').toBe(409);
+    await server.request('POST', `/v1/orders/${placed.body.id}/release-hold`, { body: {} });
+    const second = await step('ship', { carrier: 'ups', tracking_number: '1ZSHORT2' });
+    expect(second.status).toBe(200);
+    order = (await server.request('GET', `/v1/orders/${placed.body.id}`)).body;
+    expect(order.on_hold, 'nothing could be captured for the second shipment').toBe(true);
+    const documents = await Promise.all(
+      order.invoices.map(
+        async (i: { id: string }) => (await server.request('GET', `/v1/invoices/${i.id}`)).body.document,
+      ),
+    );
+    expect(documents).toHaveLength(2);
+    const sum = (pick: (d: { totals: { total: { amount: number } }; amount_due: { amount: number } }) => number) =>
+      documents.reduce((n, d) => n + pick(d), 0);
+    expect(
+      sum((d) => d.totals.total.amount),
+      'both shipments invoiced in full',
+    ).toBe(total);
+    expect(
+      sum((d) => d.totals.total.amount - d.amount_due.amount),
+      'paid: what was captured',
+    ).toBe(1000);
+    expect(documents[1].amount_due.amount).toBe(documents[1].totals.total.amount);
+  });
 });

@@ -12,6 +12,8 @@ export interface SimulationOptions {
   path?: string | undefined;
   minSteps?: number;
   maxSteps?: number;
+  /** How long a failure may be shrunk (default 180 s). */
+  shrinkSeconds?: number | undefined;
   onProgress?: (counters: Counters) => void;
 }
 
@@ -50,10 +52,20 @@ export async function startSimulation(): Promise<Simulation> {
  */
 export async function simulate(simulation: Simulation, options: SimulationOptions): Promise<Counters> {
   const arbitrary = scenarioArbitrary(options.minSteps ?? 34, options.maxSteps ?? 44);
+  const shrinkMs = options.shrinkSeconds === undefined ? 180_000 : options.shrinkSeconds * 1000;
+  let firstFailureAt: number | undefined;
   await fc.assert(
     fc.asyncProperty(arbitrary, async (scenario) => {
-      await runScenario(simulation.env, scenario);
-      options.onProgress?.(simulation.env.counters);
+      // Shrinking replays whole sequences: past its time budget, candidates pass untried, so
+      // the smallest failing sequence found so far is the one reported.
+      if (firstFailureAt !== undefined && Date.now() - firstFailureAt > shrinkMs) return;
+      try {
+        await runScenario(simulation.env, scenario);
+      } catch (error) {
+        firstFailureAt ??= Date.now();
+        throw error;
+      }
+      if (firstFailureAt === undefined) options.onProgress?.(simulation.env.counters);
     }),
     {
       numRuns: options.runs,

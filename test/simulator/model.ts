@@ -147,8 +147,10 @@ export interface Money {
   capturedMinor: number;
   voidedMinor: number;
   refundedMinor: number;
-  /** Shipping goes with the first capture. */
+  /** Shipping goes with the first shipment charged. */
   shippingCaptured: boolean;
+  /** Shipped and invoiced but not captured: the authorization did not cover it (the invoices' amount due). */
+  uncollectedMinor: number;
 }
 
 export interface Order {

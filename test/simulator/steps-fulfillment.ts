@@ -111,8 +111,9 @@ export async function pack(sim: Sim, intent: Intent) {
 
 /**
  * Units handed over move from allocated to shipped (and to delivered at a pickup counter), and
- * what they are worth is captured: their values in shipping order, shipping with the first
- * capture, never more than is still authorized.
+ * what they are worth is charged: their values in shipping order, shipping with the first
+ * charge, captured up to what is still authorized; what is not is due on the invoice and puts
+ * the order on a payment hold.
  */
 function handOver(order: Order, lines: { lineId: string; quantity: number }[], delivered: boolean) {
   let due = 0;
@@ -123,12 +124,16 @@ function handOver(order: Order, lines: { lineId: string; quantity: number }[], d
     line.shipped += quantity;
     if (delivered) line.delivered += quantity;
   }
-  const shipping = order.money.shippingCaptured ? 0 : order.money.shippingMinor;
+  const charge = due + (order.money.shippingCaptured ? 0 : order.money.shippingMinor);
+  if (charge === 0) return;
   const capturable = order.money.authorizedMinor - order.money.capturedMinor - order.money.voidedMinor;
-  const captured = Math.min(due + shipping, Math.max(0, capturable));
-  if (captured > 0) {
-    order.money.capturedMinor += captured;
-    if (shipping > 0) order.money.shippingCaptured = true;
+  const captured = Math.min(charge, Math.max(0, capturable));
+  order.money.capturedMinor += captured;
+  order.money.shippingCaptured = true;
+  if (captured < charge) {
+    // Invoiced all the same, with the rest due, and the order waits on a payment hold.
+    order.money.uncollectedMinor += charge - captured;
+    if (!order.holds.includes('payment')) order.holds.push('payment');
   }
 }
 

@@ -139,6 +139,7 @@ export function modelOrder(
       voidedMinor: 0,
       refundedMinor: 0,
       shippingCaptured: false,
+      uncollectedMinor: 0,
     },
     reshipped: {},
   };
