@@ -45,6 +45,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    fsync: config.embeddedFsync,
     poolSize: config.poolSize,
   });
   let app: FastifyInstance | undefined;
