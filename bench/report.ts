@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { DURABILITY_HEADING, readDocSection } from './doc-section.ts';
 import type { EngineResult } from './engine-run.ts';
 import type { Machine } from './machine.ts';
 import { NETWORK_SIZE } from './network.ts';
@@ -188,5 +189,7 @@ ${methodSection(run)}
 
 ${sections.join('\n\n')}
 ${note}`;
-  fs.writeFileSync(file, text);
+  // `npm run bench:durability` measures separately: its section stays until it is run again.
+  const durability = readDocSection(file, DURABILITY_HEADING);
+  fs.writeFileSync(file, durability ? `${text.trimEnd()}\n\n${durability}` : text);
 }

@@ -6,6 +6,8 @@ export interface ServerTarget {
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
   apiKey: string;
+  /** More environment for the server, e.g. `CONSIGN_EMBEDDED_FSYNC`. */
+  env?: Record<string, string>;
 }
 
 export interface ServerProcess {
@@ -38,7 +40,7 @@ function serverEnv(target: ServerTarget): NodeJS.ProcessEnv {
   });
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
   if (target.dataDir) env.CONSIGN_DATA_DIR = target.dataDir;
-  return env;
+  return { ...env, ...target.env };
 }
 
 function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {

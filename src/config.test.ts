@@ -22,3 +22,12 @@ describe('loadConfig: NATS', () => {
     }
   });
 });
+
+describe('loadConfig: embedded durability', () => {
+  it('fsyncs embedded commits unless CONSIGN_EMBEDDED_FSYNC=off', () => {
+    expect(loadConfig({}).embeddedFsync).toBe(true);
+    expect(loadConfig({ CONSIGN_EMBEDDED_FSYNC: 'on' }).embeddedFsync).toBe(true);
+    expect(loadConfig({ CONSIGN_EMBEDDED_FSYNC: 'off' }).embeddedFsync).toBe(false);
+    expect(() => loadConfig({ CONSIGN_EMBEDDED_FSYNC: 'no' })).toThrow(/CONSIGN_EMBEDDED_FSYNC must be on or off/);
+  });
+});

@@ -7,6 +7,8 @@ export interface Config {
   /** `postgres://…` for a PostgreSQL server; absent for the embedded database. */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Embedded database: fsync every commit, so a power loss cannot take acknowledged writes. */
+  embeddedFsync: boolean;
   bootstrapAdminKey: string | undefined;
   seedDemoOnFirstStart: boolean;
   logLevel: string;
@@ -38,6 +40,13 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return value;
 }
 
+function switchFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new Error(`${name} must be on or off, got "${raw}"`);
+}
+
 /** NATS stream names: no whitespace, `.`, `*`, `>` or path separators. */
 const STREAM_NAME = /^[^\s.*>/\\]+$/;
 /** Subject prefixes: dot-separated tokens, none empty, no whitespace and no wildcards. */
@@ -56,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.CONSIGN_DATA_DIR ?? './data'),
+    embeddedFsync: switchFromEnv(env, 'CONSIGN_EMBEDDED_FSYNC', true),
     bootstrapAdminKey: env.CONSIGN_BOOTSTRAP_ADMIN_KEY || undefined,
     seedDemoOnFirstStart: env.CONSIGN_DEMO !== '0',
     logLevel: env.LOG_LEVEL ?? 'info',

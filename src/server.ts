@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { migrate, openDatabase, type Database } from './db/index.ts';
 import { initializeOnFirstStart, type StartKind } from './first-start.ts';
 import { buildApp } from './http/app.ts';
+import { closeConnectionsOnDrain } from './http/drain.ts';
 import { consoleIsBuilt } from './http/console.ts';
 import { startBackorderWorker } from './orders/index.ts';
 import { startExpirySweeper } from './reservations/index.ts';
@@ -18,7 +19,7 @@ export interface RunningServer {
   /** Where a person on this machine reaches the server, e.g. `http://localhost:3000`. */
   url: string;
   port: number;
-  /** Stops the sweeper, drains in-flight requests and closes the database. */
+  /** Stops taking requests and drains those in flight while the workers stop, then closes the database. */
   stop(): Promise<void>;
 }
 
@@ -44,11 +45,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    fsync: config.embeddedFsync,
     poolSize: config.poolSize,
   });
   let app: FastifyInstance | undefined;
   try {
     app = await buildApp({ database, bootstrapAdminKey: config.bootstrapAdminKey, logLevel: config.logLevel });
+    closeConnectionsOnDrain(app);
     await prepareDatabase(app.log, database, config, print);
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -112,13 +115,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      await sweeper.stop();
-      await backorders.stop();
-      await connectors?.stop();
-      await webhooks?.stop();
-      await subscriptions?.stop();
-      await nats?.stop();
-      await running.close();
+      const workers = [sweeper, backorders, connectors, webhooks, subscriptions, nats];
+      await Promise.all([running.close(), ...workers.map((worker) => worker?.stop())]);
       await database.close();
     })());
   // Signal handlers first: whoever reads the "listening" line may send SIGTERM at once.

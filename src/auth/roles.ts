@@ -43,6 +43,8 @@ export const permissions = {
   'reports:read': ['admin', 'agent', 'channel'],
   'customers:read': ['admin', 'agent', 'channel'],
   'webhooks:manage': ['admin'],
+  /** A backup holds every record and secret of the installation. */
+  'backups:create': ['admin'],
   /** Recurring orders; channel keys their own channel's only. */
   'subscriptions:read': ['admin', 'agent', 'channel'],
   'subscriptions:manage': ['admin', 'agent', 'channel'],

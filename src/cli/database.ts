@@ -14,7 +14,12 @@ export async function withDatabase<T>(
 ): Promise<T> {
   const { isMigrated, openDatabase, query } = await import('../db/index.ts');
   const { sql } = await import('drizzle-orm');
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    fsync: config.embeddedFsync,
+    poolSize: 2,
+  });
   try {
     await query(database.db, sql`select 1`); // surfaces an unreachable server or a wrong URL first
     if (options.requireSchema && !(await isMigrated(database.db))) {

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
+import { backupCommand } from './backup.ts';
 import { importCommand } from './import.ts';
 import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
+import { restoreCommand } from './restore.ts';
 import { seedCommand } from './seed.ts';
 import { serveCommand } from './serve.ts';
 
@@ -17,6 +19,8 @@ Configuration (environment variables):
   HOST                         address to bind (default 0.0.0.0)
   DATABASE_URL                 postgres://… for a PostgreSQL server; unset: the embedded database
   CONSIGN_DATA_DIR             where the embedded database lives (default ./data)
+  CONSIGN_EMBEDDED_FSYNC=off   embedded database: do not wait for the disk on commit (faster;
+                               a power loss can then lose the last commits)
   CONSIGN_BOOTSTRAP_ADMIN_KEY  a secret the server accepts as an admin key
   CONSIGN_DEMO=0               do not load the demo network on first start
   LOG_LEVEL                    fatal, error, warn, info (default), debug, trace or silent
@@ -39,5 +43,7 @@ export function createProgram(): Command {
     .addCommand(migrateCommand())
     .addCommand(seedCommand())
     .addCommand(keysCommand())
-    .addCommand(importCommand());
+    .addCommand(importCommand())
+    .addCommand(backupCommand())
+    .addCommand(restoreCommand());
 }

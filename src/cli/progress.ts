@@ -13,6 +13,14 @@ export interface ProgressDisplay {
  */
 const phaseWeights: Partial<Record<SeedPhase, number>> = { 'stock levels': 0.05, orders: 10 };
 
+/** One progress bar line, drawn over the previous one on a terminal. */
+export function drawBar(stream: NodeJS.WriteStream, title: string, fraction: number, label: string): void {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * BAR_WIDTH);
+  const bar = '='.repeat(filled) + ' '.repeat(BAR_WIDTH - filled);
+  const percent = String(Math.round(Math.min(1, fraction) * 100)).padStart(3);
+  stream.write(`\r\x1b[2K${title} [${bar}] ${percent}%  ${label}`);
+}
+
 /**
  * Shows seeding progress on `stream`: one bar redrawn in place on a terminal, one plain line
  * per finished phase otherwise (logs and CI stay readable).
@@ -39,11 +47,8 @@ export function createProgressDisplay(
   }
   return {
     update: ({ phase, done, total: phaseTotal }) => {
-      const fraction = total === 0 ? 1 : Math.min(1, (finished(phase) + work(phase, done)) / total);
-      const filled = Math.round(fraction * BAR_WIDTH);
-      const bar = '='.repeat(filled) + ' '.repeat(BAR_WIDTH - filled);
-      const percent = String(Math.round(fraction * 100)).padStart(3);
-      stream.write(`\r\x1b[2K${title} [${bar}] ${percent}%  ${phase} ${done}/${phaseTotal}`);
+      const fraction = total === 0 ? 1 : (finished(phase) + work(phase, done)) / total;
+      drawBar(stream, title, fraction, `${phase} ${done}/${phaseTotal}`);
       drawn = true;
     },
     finish: () => {

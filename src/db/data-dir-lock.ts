@@ -8,6 +8,19 @@ interface LockOwner {
   started: string | undefined;
 }
 
+/** Another live process holds the data directory. */
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The embedded database in ${dataDir} is in use by another Consign process (pid ${pid}). ` +
+        'Stop that process first, or point CONSIGN_DATA_DIR at another directory, or use DATABASE_URL for a PostgreSQL server that many processes can share.',
+    );
+  }
+}
+
 /** The lock files this process holds: one naming this PID that is not among them is a previous run's. */
 const heldHere = new Set<string>();
 
@@ -34,12 +47,7 @@ export function acquireDataDirLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = parseOwner(fs.readFileSync(lockPath, 'utf8'));
-      if (owner && holdsLock(owner)) {
-        throw new Error(
-          `The embedded database in ${dataDir} is in use by another Consign process (pid ${owner.pid}). ` +
-            'Stop that process first, or point CONSIGN_DATA_DIR at another directory, or use DATABASE_URL for a PostgreSQL server that many processes can share.',
-        );
-      }
+      if (owner && holdsLock(owner)) throw new DataDirInUseError(dataDir, owner.pid);
       fs.rmSync(lockPath, { force: true }); // stale lock from a process that died
     }
   }

@@ -1,6 +1,7 @@
 export { openDatabase } from './open.ts';
 export type { OpenOptions } from './open.ts';
-export { migrate, isMigrated, migrationsFolder } from './migrate.ts';
+export { DataDirInUseError } from './data-dir-lock.ts';
+export { migrate, migrationIds, isMigrated, migrationsFolder } from './migrate.ts';
 export { isoTimestamp, preparedStatement, query, queryOne, queryRowsets, toIso } from './sql.ts';
 export { readMeta, writeMetaOnce, lockForTransaction, installationId, INSTALLATION_ID_KEY } from './meta.ts';
 export { inTransaction, isRetryable } from './transaction.ts';

@@ -2,20 +2,28 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { query } from './sql.ts';
-import type { Db } from './types.ts';
+import type { Db, Executor } from './types.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 /** Any 64-bit number, fixed: serializes concurrent migrators on one PostgreSQL server. */
 const MIGRATION_LOCK_ID = 7_341_009_112;
 
+/** Every migration's ID (drizzle's `folderMillis`), oldest first. */
+export function migrationIds(): number[] {
+  return readMigrationFiles({ migrationsFolder }).map((migration) => migration.folderMillis);
+}
+
 /**
  * Applies drizzle-kit's migrations in one transaction under an advisory lock, so several
  * Consign processes starting together on one server migrate exactly once. Bookkeeping uses
- * drizzle's own table, so `drizzle-kit migrate` sees the same history.
+ * drizzle's own table, so `drizzle-kit migrate` sees the same history. `upTo` stops after that
+ * migration (a restore builds the schema its backup was taken at, loads it, then migrates on).
  */
-export async function migrate(db: Db): Promise<{ applied: number }> {
-  const migrations = readMigrationFiles({ migrationsFolder });
+export async function migrate(db: Executor, options: { upTo?: number } = {}): Promise<{ applied: number }> {
+  const migrations = readMigrationFiles({ migrationsFolder }).filter(
+    (migration) => options.upTo === undefined || migration.folderMillis <= options.upTo,
+  );
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`);
     await tx.execute(sql`create schema if not exists drizzle`);

@@ -7,6 +7,7 @@ import pg from 'pg';
 import * as schema from './schema.ts';
 import { INT8_OID, parseInt8 } from './int8.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
+import { DurableNodeFS, durableStartParams } from './durable-nodefs.ts';
 import type { Database, Db } from './types.ts';
 
 pg.types.setTypeParser(INT8_OID, parseInt8);
@@ -17,6 +18,11 @@ export interface OpenOptions {
   dataDir?: string | undefined;
   /** Embedded only: start from this data-directory image (a tarball from `dumpDataDir`). */
   loadDataDir?: Blob | undefined;
+  /**
+   * Embedded only, with a `dataDir`: a commit returns once it is on disk (fsync), so it
+   * survives a power loss. Off, commits survive a killed process but not a power loss.
+   */
+  fsync?: boolean | undefined;
   poolSize?: number;
 }
 
@@ -24,7 +30,7 @@ export interface OpenOptions {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 16)
-    : openPglite(options.dataDir, options.loadDataDir);
+    : openPglite(options.dataDir, options.loadDataDir, options.fsync ?? true);
 }
 
 async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
@@ -42,13 +48,25 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
   };
 }
 
-async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
+/** Where and how PGlite keeps its files: in memory, on disk, or on disk with fsync. */
+function pgliteStorage(dataDir: string | undefined, fsync: boolean) {
+  if (!dataDir) return {};
+  const pgDir = path.join(dataDir, 'pg');
+  return fsync ? { fs: new DurableNodeFS(pgDir), startParams: durableStartParams() } : { dataDir: pgDir };
+}
+
+async function openPglite(
+  dataDir: string | undefined,
+  loadDataDir: Blob | undefined,
+  fsync: boolean,
+): Promise<Database> {
   let releaseLock = () => {};
   if (dataDir) {
     fs.mkdirSync(dataDir, { recursive: true });
     releaseLock = acquireDataDirLock(dataDir);
   }
-  const client = new PGlite(dataDir ? path.join(dataDir, 'pg') : undefined, {
+  const client = new PGlite({
+    ...pgliteStorage(dataDir, fsync),
     parsers: { [INT8_OID]: parseInt8 },
     ...(loadDataDir ? { loadDataDir } : {}),
   });

@@ -27,6 +27,7 @@ import { customerRoutes } from '../customers/index.ts';
 import { subscriptionRoutes } from '../subscriptions/index.ts';
 import { connectorRoutes } from '../connectors/index.ts';
 import { sessionRoutes } from '../auth/index.ts';
+import { backupRoutes } from '../backup/index.ts';
 
 export interface AppOptions {
   database: Database;
@@ -119,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customerRoutes(v1, context);
       subscriptionRoutes(v1, context);
       connectorRoutes(v1, context);
+      backupRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

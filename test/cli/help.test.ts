@@ -8,7 +8,7 @@ describe('consign --help', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     const result = await runConsign(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: consign [options] [command]');
-    for (const command of ['serve', 'migrate', 'seed', 'keys'])
+    for (const command of ['serve', 'migrate', 'seed', 'keys', 'backup', 'restore'])
       expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     expect(result.stdout).toContain('DATABASE_URL');
     expect(result.stdout).toContain('CONSIGN_DEMO=0');
@@ -25,7 +25,17 @@ describe('consign --help', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   });
 
   it('has help on every command', async () => {
-    for (const command of [['serve'], ['migrate'], ['seed'], ['keys'], ['keys', 'list'], ['keys', 'revoke']]) {
+    const commands = [
+      ['serve'],
+      ['migrate'],
+      ['seed'],
+      ['keys'],
+      ['keys', 'list'],
+      ['keys', 'revoke'],
+      ['backup'],
+      ['restore'],
+    ];
+    for (const command of commands) {
       const result = await runConsign([...command, '--help']);
       expect(result.code, command.join(' ')).toBe(0);
       expect(result.stdout).toContain(`Usage: consign ${command.join(' ')}`);

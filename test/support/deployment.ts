@@ -25,6 +25,8 @@ export interface Deployment {
   servers: ServerProcess[];
   /** PostgreSQL: the test's own connection to the servers' database, usable while they run. */
   liveDb: Db | undefined;
+  /** PostgreSQL: the URL of the servers' database, for CLI commands run beside them. */
+  databaseUrl: string | undefined;
   /** Stops the servers still running (gracefully) and starts a fresh set on the same database. */
   restart(): Promise<void>;
   /**
@@ -57,6 +59,7 @@ async function postgresDeployment(options: DeploymentOptions): Promise<Deploymen
       engine: 'postgres',
       servers: await start(),
       liveDb: database.db,
+      databaseUrl: database.url,
       restart: async () => {
         await stopAll(deployment.servers);
         deployment.servers = await start();
@@ -95,6 +98,7 @@ async function pgliteDeployment(options: DeploymentOptions): Promise<Deployment>
       engine: 'pglite',
       servers: await start(),
       liveDb: undefined,
+      databaseUrl: undefined,
       restart: async () => {
         await stopAll(deployment.servers);
         deployment.servers = await start();

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../src/db/index.ts';
-import { must } from '../support/client.ts';
 import { createDeployment, type Deployment } from '../support/deployment.ts';
 import { heldMismatches, ledgerMismatches } from '../support/invariants.ts';
 import { orderBody } from '../support/orders.ts';
+import { createWarehouseChannel } from '../support/warehouse.ts';
 
 const CLIENTS = 6;
 const MAX_ORDERS_PER_CLIENT = 200;
@@ -14,27 +14,12 @@ let deployment: Deployment;
 
 beforeAll(async () => {
   deployment = await createDeployment({ serverCount: 1 });
-  const request = deployment.servers[0]!.request;
-  const location = await must(request, 'POST', '/v1/locations', {
+  await createWarehouseChannel(deployment.servers[0]!.request, {
     code: 'CRASH-1',
-    type: 'warehouse',
     name: 'Crash test warehouse',
-    address: { line1: '1 Dock Rd', city: 'Newark', country: 'US' },
-    latitude: 40.73,
-    longitude: -74.17,
-    timezone: 'America/New_York',
-    capabilities: ['ship'],
+    skus: ['CR-1', 'CR-2', 'CR-3'].map((sku) => ({ sku })),
+    onHand: 100_000,
   });
-  const group = await must(request, 'POST', '/v1/location-groups', {
-    code: 'all',
-    name: 'All',
-    location_ids: [location.id],
-  });
-  await must(request, 'POST', '/v1/channels', { code: 'web', name: 'Web', type: 'web', location_group_id: group.id });
-  for (const sku of ['CR-1', 'CR-2', 'CR-3']) {
-    await must(request, 'POST', '/v1/products', { sku, name: sku });
-    await must(request, 'PUT', `/v1/inventory/${location.id}/${sku}`, { on_hand: 100_000 });
-  }
 }, TEST_TIMEOUT_MS);
 afterAll(async () => {
   await deployment?.close();

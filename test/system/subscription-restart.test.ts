@@ -5,6 +5,7 @@ import { must } from '../support/client.ts';
 import { createDeployment, type Deployment } from '../support/deployment.ts';
 import { heldMismatches, ledgerMismatches } from '../support/invariants.ts';
 import { DAY_MS, subscriptionBody } from '../support/subscriptions.ts';
+import { createWarehouseChannel } from '../support/warehouse.ts';
 import { waitFor } from '../support/wait.ts';
 
 const SUBSCRIPTIONS = 8;
@@ -19,25 +20,12 @@ beforeAll(async () => {
   // Two server processes on PostgreSQL (PGlite runs one), each running the scheduler every 2 s:
   // the subscriptions are all created before the first run, which the crash then interrupts.
   deployment = await createDeployment({ serverCount: 2, env: { CONSIGN_SUBSCRIPTION_INTERVAL_MS: '2000' } });
-  const request = deployment.servers[0]!.request;
-  const location = await must(request, 'POST', '/v1/locations', {
+  await createWarehouseChannel(deployment.servers[0]!.request, {
     code: 'SUB-1',
-    type: 'warehouse',
     name: 'Subscription warehouse',
-    address: { line1: '1 Dock Rd', city: 'Newark', country: 'US' },
-    latitude: 40.73,
-    longitude: -74.17,
-    timezone: 'America/New_York',
-    capabilities: ['ship'],
+    skus: [{ sku: 'SKU-0001', name: 'Coffee beans' }],
+    onHand: 100_000,
   });
-  const group = await must(request, 'POST', '/v1/location-groups', {
-    code: 'all',
-    name: 'All',
-    location_ids: [location.id],
-  });
-  await must(request, 'POST', '/v1/channels', { code: 'web', name: 'Web', type: 'web', location_group_id: group.id });
-  await must(request, 'POST', '/v1/products', { sku: 'SKU-0001', name: 'Coffee beans' });
-  await must(request, 'PUT', `/v1/inventory/${location.id}/SKU-0001`, { on_hand: 100_000 });
 }, TEST_TIMEOUT_MS);
 afterAll(async () => {
   await deployment?.close();
