@@ -94,8 +94,8 @@ export interface Line {
   refunded: number;
   /** A replacement line: what earlier orders were paid for its units (ADR 0011), in the order they were settled. */
   credits: Credit[];
-  /** A replacement line: the exchanged return line it stands for. */
-  origin: { returnId: string; orderId: string; lineId: string } | null;
+  /** A replacement line: the line it stands for (an exchange's: the return line; a reship's: the line reshipped). */
+  origin: { returnId: string | null; orderId: string; lineId: string } | null;
 }
 
 /** Money paid on an earlier order for units `[from, from + units)` of a replacement line. */
@@ -171,8 +171,6 @@ export interface Order {
   /** Locations that rejected work of this order: never offered it again. */
   rejectedAt: string[];
   money: Money;
-  /** Units reshipped per line (reships are capped by what shipped). */
-  reshipped: Record<string, number>;
 }
 
 export interface ReturnLine {
@@ -347,3 +345,11 @@ export function creditParts(credits: Credit[], from: number, count: number): Par
 
 /** Units of a replacement line whose credits are settled. */
 export const settledUnits = (line: Line) => line.credits.reduce((n, c) => Math.max(n, c.from + c.units), 0);
+
+/** Units of a line sent again by reships and not cancelled there: reships are capped by what shipped less these. */
+export const reshippedUnits = (model: Model, orderId: string, lineId: string) =>
+  model.orders
+    .filter((o) => o.origin === 'reship' && o.linkedTo === orderId)
+    .flatMap((o) => o.lines)
+    .filter((l) => l.origin?.lineId === lineId)
+    .reduce((n, l) => n + l.quantity - l.cancelled, 0);

@@ -141,7 +141,6 @@ export function modelOrder(
       shippingCaptured: false,
       uncollectedMinor: 0,
     },
-    reshipped: {},
   };
 }
 

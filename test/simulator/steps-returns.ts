@@ -6,6 +6,7 @@ import {
   eligibleLocations,
   level,
   orderById,
+  reshippedUnits,
   settledUnits,
   unitsValue,
   type Line,
@@ -238,8 +239,9 @@ function takeFrom(amount: number, own: number, credits: Part[]) {
 }
 
 /** Units of an exchanged line that its return may still receive and refund. */
-function stillToSettle(sim: Sim, origin: NonNullable<Line['origin']>): number {
-  const ret = sim.model.returns.find((r) => r.id === origin.returnId)!;
+function stillToSettle(sim: Sim, origin: { returnId: string | null; lineId: string }): number {
+  const ret = sim.model.returns.find((r) => r.id === origin.returnId);
+  if (!ret) return 0;
   const line = ret.lines.find((l) => l.lineId === origin.lineId)!;
   if (['initiated', 'authorized', 'received'].includes(ret.status)) return line.quantity - line.refunded;
   if (['restocked', 'written_off'].includes(ret.status)) return line.received - line.refunded;
@@ -266,7 +268,7 @@ export async function refundReturn(sim: Sim, intent: Intent) {
     const quantity = l.received - l.refunded;
     if (quantity === 0) continue;
     const line = order.lines.find((x) => x.lineId === l.lineId)!;
-    if (line.origin && stillToSettle(sim, line.origin) > 0 && line.refunded + quantity > settledUnits(line))
+    if (line.origin?.returnId && stillToSettle(sim, line.origin) > 0 && line.refunded + quantity > settledUnits(line))
       unsettled = true;
     const own = unitsValue(line, line.refunded, quantity);
     const credits = creditParts(line.credits, line.refunded, quantity);
@@ -349,7 +351,7 @@ export async function reship(sim: Sim, intent: Intent) {
     order.lines.filter((l) => l.shipped > 0),
     intent.b,
   )!;
-  const left = line.shipped - (order.reshipped[line.lineId] ?? 0);
+  const left = line.shipped - reshippedUnits(sim.model, order.id, line.lineId);
   const quantity = 1 + (intent.c % (line.shipped + 1));
   const stocked = reservable(sim, order, line.sku, quantity);
   const expected =
@@ -368,9 +370,9 @@ export async function reship(sim: Sim, intent: Intent) {
     [...expected],
   );
   if (reply.status !== 201) return `reship ${quantity} × ${line.lineId} of ${order.id}: refused (${reply.body.code})`;
-  order.reshipped[line.lineId] = (order.reshipped[line.lineId] ?? 0) + quantity;
   const linked = await readOrder(sim, reply.body.reship_order_id);
   const replacement = adoptNewOrder(sim, linked, 'reship', order.id);
+  replacement.lines[0]!.origin = { returnId: null, orderId: order.id, lineId: line.lineId };
   for (const l of replacement.lines) {
     l.allocated = l.quantity;
     l.waiting = 0;
