@@ -19,9 +19,14 @@ const program = new Command('simulate')
   .option('--seed <n>', 'seed (a reported failure prints its seed)', whole('--seed'))
   .option('--path <path>', 'replay path of a reported failure (with its --seed)')
   .option('--engine <engine>', 'pglite (embedded) or postgres (needs DATABASE_URL)', 'pglite')
-  .option('--min-steps <n>', 'fewest steps per sequence', whole('--min-steps'), 34)
+  .option('--min-steps <n>', 'fewest steps per sequence', whole('--min-steps'), 36)
   .option('--max-steps <n>', 'most steps per sequence', whole('--max-steps'), 44)
-  .option('--shrink-seconds <n>', 'how long a failure may be shrunk to a smaller sequence', whole('--shrink-seconds'), 180)
+  .option(
+    '--shrink-seconds <n>',
+    'how long a failure may be shrunk to a smaller sequence',
+    whole('--shrink-seconds'),
+    180,
+  )
   .showHelpAfterError();
 
 const options = program.parse().opts<{

@@ -51,7 +51,7 @@ export async function startSimulation(): Promise<Simulation> {
  * with its seed and path, which replay it exactly).
  */
 export async function simulate(simulation: Simulation, options: SimulationOptions): Promise<Counters> {
-  const arbitrary = scenarioArbitrary(options.minSteps ?? 34, options.maxSteps ?? 44);
+  const arbitrary = scenarioArbitrary(options.minSteps ?? 36, options.maxSteps ?? 44);
   const shrinkMs = options.shrinkSeconds === undefined ? 180_000 : options.shrinkSeconds * 1000;
   let firstFailureAt: number | undefined;
   await fc.assert(

@@ -151,6 +151,8 @@ export interface Money {
   shippingCaptured: boolean;
   /** Shipped and invoiced but not captured: the authorization did not cover it (the invoices' amount due). */
   uncollectedMinor: number;
+  /** Shipping given back by return refunds (at most once per order). */
+  shippingRefundedMinor: number;
 }
 
 export interface Order {

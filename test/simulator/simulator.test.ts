@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe(`the lifecycle simulator (${testEngine()})`, () => {
-  it(`runs ${runs} sequences of 30–40 steps without a divergence`, { timeout: 3_600_000 }, async () => {
+  it(`runs ${runs} sequences of 36–44 steps without a divergence`, { timeout: 3_600_000 }, async () => {
     const counters = await simulate(simulation, { runs, seed, path: process.env.CONSIGN_SIM_PATH });
     console.log(
       `lifecycle simulator (${testEngine()}): ${counters.sequences} sequences, ${counters.steps} steps, ${counters.checks} checks, at least ${counters.fewestSteps} steps each`,

@@ -140,6 +140,7 @@ export function modelOrder(
       refundedMinor: 0,
       shippingCaptured: false,
       uncollectedMinor: 0,
+      shippingRefundedMinor: 0,
     },
   };
 }

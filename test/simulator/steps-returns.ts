@@ -286,14 +286,18 @@ export async function refundReturn(sim: Sim, intent: Intent) {
       for (const c of credits) add(c.orderId, c.amountMinor);
     }
   }
+  // With the flag an agent refunds the order's shipping too: once per order, whatever the policy.
+  const shipping = intent.flag ? order.money.shippingMinor - order.money.shippingRefundedMinor : 0;
+  add(order.id, shipping);
   const reply = await call(
     sim,
     'POST',
     `/v1/returns/${ret.id}/refund`,
-    {},
+    intent.flag ? { refund_shipping: true } : {},
     unsettled ? ['409 exchange_not_settled'] : [200, 201],
   );
   if (unsettled) return `refund ${ret.id}: refused, its replacement's originals are not settled`;
+  order.money.shippingRefundedMinor += shipping;
   const given: string[] = [];
   for (const [orderId, due] of parts) {
     const payer = orderById(sim.model, orderId);
@@ -315,7 +319,7 @@ export async function refundReturn(sim: Sim, intent: Intent) {
   for (const orderId of new Set([order.id, ...parts.keys()]))
     reconcile(sim, orderById(sim.model, orderId), await readOrder(sim, orderId));
   expectThat(reply.body, 'refund answer');
-  return `refund ${ret.id}: ${given.join(', ') || 'nothing due'}`;
+  return `refund ${ret.id}${shipping ? ` with shipping ${shipping}` : ''}: ${given.join(', ') || 'nothing due'}`;
 }
 
 /** An agent's goodwill refund: any amount up to what is still refundable; more is refused. */
