@@ -41,6 +41,15 @@ const ownChannel =
     role === 'channel' && body.channel_id !== w.own.channelId
       ? `answered for channel ${String(body.channel_id)}`
       : undefined;
+/** A channel key's availability counts its own channel's locations only, whatever channel it names. */
+const ownLocations =
+  (w: World) =>
+  (body: Record<string, unknown>, role: Role): string | undefined => {
+    const text = JSON.stringify(body);
+    if (role !== 'channel') return undefined;
+    if (!text.includes(w.own.locationId)) return 'its own location is missing';
+    return text.includes(w.other.locationId) ? "counted the other channel's location" : undefined;
+  };
 const returnLines = (s: SideWorld) => ({
   method: 'mail_in',
   location_id: s.locationId,
@@ -123,10 +132,14 @@ export const probes: Record<string, Build> = {
   }),
   'GET /v1/inventory/feeds/{feed_id}': (_w, s) => ({ path: `/v1/inventory/feeds/${s.feedId}` }),
   'GET /v1/inventory/low-stock': (_w, s) => ({ path: `/v1/inventory/low-stock?location_id=${s.locationId}` }),
-  'GET /v1/availability': (w, s) => ({ path: `/v1/availability?skus=${w.sku}&channel=${s.channelCode}` }),
+  'GET /v1/availability': (w, s) => ({
+    path: `/v1/availability?skus=${w.sku}&channel=${s.channelCode}`,
+    check: ownLocations(w),
+  }),
   'POST /v1/availability/query': (w, s) => ({
     path: '/v1/availability/query',
     body: { skus: [w.sku], channel: s.channelCode },
+    check: ownLocations(w),
   }),
 
   'POST /v1/reservations': (w, s) => ({
