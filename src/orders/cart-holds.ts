@@ -1,26 +1,76 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
 import { applyMovement } from '../inventory/index.ts';
-import { commitReservation, getReservation } from '../reservations/index.ts';
+import { commitReservation, getReservation, type Reservation } from '../reservations/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import type { CreateOrder } from './schemas.ts';
 
+/** Whose order the holds would join: its channel and, for channel keys, the key's channel. */
+export interface HoldOwner {
+  channelId: string;
+  channelOfKey: string | null;
+}
+
+/** A hold joins an order of the channel it was held for; one held for no channel, an order placed by a key that sees every channel. */
+function heldFor(hold: Reservation, owner: HoldOwner): boolean {
+  return hold.channel_id === null ? owner.channelOfKey === null : hold.channel_id === owner.channelId;
+}
+
 /**
- * Turns the cart holds named on the order's lines into the order's allocations: the held units
- * stay reserved, now for the order. Units the order does not need are released.
+ * The cart holds the order's lines name, checked before anything is written: each exists,
+ * belongs to the order's channel, and holds units of the SKU of every line that names it.
+ */
+export async function checkCartHolds(
+  executor: Executor,
+  input: CreateOrder,
+  owner: HoldOwner,
+): Promise<Result<Reservation[]>> {
+  const holds = new Map<string, Reservation>();
+  for (const [i, line] of input.lines.entries()) {
+    const id = line.reservation_id;
+    if (id === undefined) continue;
+    const pointer = `/lines/${i}/reservation_id`;
+    let hold = holds.get(id);
+    if (hold === undefined) {
+      hold = await getReservation(executor, id);
+      if (!hold) return fail(problem('unknown_reference', `No reservation ${id}.`, { reservation_id: id }));
+      if (!heldFor(hold, owner)) {
+        return fail(
+          problem(
+            'reservation_channel_mismatch',
+            `Reservation ${id} was not held for channel ${input.channel}; a cart hold becomes an order of its own channel only. Hold the stock for this channel, or leave reservation_id out.`,
+            { reservation_id: id, errors: [{ pointer, message: "another channel's hold" }] },
+          ),
+        );
+      }
+      holds.set(id, hold);
+    }
+    if (!hold.lines.some((held) => held.sku === line.sku)) {
+      return fail(
+        problem(
+          'reservation_sku_mismatch',
+          `Reservation ${id} holds no ${line.sku}, the SKU of line ${line.line_id ?? i + 1}. Name a hold on the lines of the SKUs it holds.`,
+          { reservation_id: id, sku: line.sku, errors: [{ pointer, message: `the hold holds no ${line.sku}` }] },
+        ),
+      );
+    }
+  }
+  return ok([...holds.values()]);
+}
+
+/**
+ * Turns the cart holds (checked by `checkCartHolds`) into the order's allocations: the held
+ * units stay reserved, now for the order. Units the order does not need are released.
  */
 export async function convertCartHolds(
   executor: Executor,
   orderId: string,
-  input: CreateOrder,
+  holds: Reservation[],
   actor: string,
 ): Promise<Result<void>> {
-  const ids = [...new Set(input.lines.flatMap((l) => (l.reservation_id ? [l.reservation_id] : [])))];
-  for (const reservationId of ids) {
-    const reservation = await getReservation(executor, reservationId);
-    if (!reservation)
-      return fail(problem('unknown_reference', `No reservation ${reservationId}.`, { reservation_id: reservationId }));
+  for (const reservation of holds) {
+    const reservationId = reservation.id;
     const committed = await commitReservation(executor, reservationId, orderId);
     if (!committed.ok) return committed;
     const lines = await query<{ line_id: string; sku: string; open: number }>(

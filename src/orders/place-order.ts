@@ -3,7 +3,7 @@ import { queryOne, type Executor } from '../db/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
-import { convertCartHolds } from './cart-holds.ts';
+import { checkCartHolds, convertCartHolds } from './cart-holds.ts';
 import { orderEventPayload } from './events.ts';
 import { getOrder, type OrderView } from './read-order.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
@@ -30,6 +30,11 @@ export async function placeOrder(
 ): Promise<Result<{ order: OrderView; replayed: boolean }>> {
   const valid = await validateOrder(executor, input, options.channelOfKey);
   if (!valid.ok) return valid;
+  const holds = await checkCartHolds(executor, input, {
+    channelId: valid.value.channelId,
+    channelOfKey: options.channelOfKey,
+  });
+  if (!holds.ok) return holds;
   const captured = await insertOrder(executor, input, valid.value, options);
   if (!captured) {
     // The channel already sent this order (a retry, or a concurrent twin that committed first).
@@ -40,9 +45,9 @@ export async function placeOrder(
     return replay(executor, winner!, input, options.requestHash);
   }
   const orderId = captured.order.id;
-  if (input.lines.some((l) => l.reservation_id)) {
+  if (holds.value.length > 0) {
     // Cart holds become allocations first; routing then reads what is left to place.
-    const converted = await convertCartHolds(executor, orderId, input, options.actor);
+    const converted = await convertCartHolds(executor, orderId, holds.value, options.actor);
     if (!converted.ok) return converted;
     const routed = await routeOrder(executor, orderId, { cause: 'capture', actor: options.actor });
     if (!routed.ok) return routed;

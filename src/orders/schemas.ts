@@ -52,7 +52,11 @@ export const OrderLineInput = Type.Object(
         'A discount on this line only (for all its units); order-level `discounts` are spread over the lines after it',
     }),
     reservation_id: Type.Optional(
-      Type.String({ maxLength: 64, description: 'A cart hold to convert into this order' }),
+      Type.String({
+        maxLength: 64,
+        description:
+          'A cart hold of this order’s channel, holding this line’s SKU, to convert into this order (else 422 reservation_channel_mismatch / reservation_sku_mismatch)',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -117,18 +117,19 @@ export async function receiveReturn(
 ): Promise<Result<ReturnRef>> {
   let ret = await lockReturn(executor, id);
   if (!ret) return fail(problem('not_found', `No return ${id}.`));
+  const details = await queryOne<{ location_id: string | null }>(
+    executor,
+    sql`select location_id from returns where id = ${id}`,
+  );
+  // Where the key may receive comes first: a key learns nothing of a return it may not receive.
+  const location = await receivingLocation(executor, body.location_id, details!, principal);
+  if (!location.ok) return location;
   if (ret.status !== 'authorized' && ret.status !== 'received')
     return fail(
       problem('illegal_transition', `Return ${id} is ${ret.status}; only an authorized return is received.`, {
         from: ret.status,
       }),
     );
-  const details = await queryOne<{ location_id: string | null }>(
-    executor,
-    sql`select location_id from returns where id = ${id}`,
-  );
-  const location = await receivingLocation(executor, body.location_id, details!, principal);
-  if (!location.ok) return location;
   const lines = await query<ReturnLineState>(
     executor,
     sql`select line_id, sku, quantity, received from return_lines where return_id = ${id} order by line_no`,

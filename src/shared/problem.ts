@@ -28,6 +28,8 @@ export const problemCodes = {
   unknown_sku: { status: 422, title: 'Unknown SKU' },
   unknown_location: { status: 422, title: 'Unknown location' },
   unknown_reference: { status: 422, title: 'A referenced record does not exist' },
+  reservation_channel_mismatch: { status: 422, title: 'The cart hold was not held for this order’s channel' },
+  reservation_sku_mismatch: { status: 422, title: 'The cart hold holds none of the line’s SKU' },
   feed_rejected: { status: 422, title: 'The feed has invalid rows; nothing was applied' },
   as_of_in_future: { status: 422, title: 'as_of lies in the future' },
   too_many_requests: { status: 429, title: 'Too many requests' },

@@ -1,0 +1,399 @@
+import type { Role } from '../../src/auth/index.ts';
+import { orderBody } from '../support/orders.ts';
+import { subscriptionBody } from '../support/subscriptions.ts';
+import { SHARED_EMAIL, type Side, type SideWorld, type World } from './authorization-world.ts';
+
+/** One request of the authorization probe: valid, so that only authorization can refuse it. */
+export interface Probe {
+  path: string;
+  body?: unknown;
+  /** The record named does not exist (allowed roles then get a 404 from the handler). */
+  absent?: boolean;
+  /** What an allowed answer must also show (e.g. the channel a channel key's hold was made for). */
+  check?: (body: Record<string, unknown>, role: Role) => string | undefined;
+}
+
+/** `n` makes every created record's code or external ID unique. */
+type Build = (w: World, s: SideWorld, n: number, side: Side) => Probe;
+
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+const today = () => new Date().toISOString();
+const report = (name: string) => (_w: World, s: SideWorld) => ({
+  path: `/v1/reports/${name}?channel=${s.channelCode}`,
+});
+const step =
+  (name: string, body: unknown = {}) =>
+  (_w: World, s: SideWorld): Probe => ({ path: `/v1/fulfillment-orders/${s.working.foId}/${name}`, body });
+const subscriptionAction = (action: string) => (_w: World, s: SideWorld) => ({
+  path: `/v1/subscriptions/${s.subscriptionId}/${action}`,
+  body: {},
+});
+const returnAction =
+  (action: string, body: unknown = {}) =>
+  (_w: World, s: SideWorld) => ({
+    path: `/v1/returns/${s.returnId}/${action}`,
+    body,
+  });
+/** A channel key's hold or availability is its own channel's, whatever channel the body names. */
+const ownChannel =
+  (w: World) =>
+  (body: Record<string, unknown>, role: Role): string | undefined =>
+    role === 'channel' && body.channel_id !== w.own.channelId
+      ? `answered for channel ${String(body.channel_id)}`
+      : undefined;
+/** A channel key's availability counts its own channel's locations only, whatever channel it names. */
+const ownLocations =
+  (w: World) =>
+  (body: Record<string, unknown>, role: Role): string | undefined => {
+    const text = JSON.stringify(body);
+    if (role !== 'channel') return undefined;
+    if (!text.includes(w.own.locationId)) return 'its own location is missing';
+    return text.includes(w.other.locationId) ? "counted the other channel's location" : undefined;
+  };
+const returnLines = (s: SideWorld) => ({
+  method: 'mail_in',
+  location_id: s.locationId,
+  lines: [{ line_id: 'L1', quantity: 1, reason: 'size_fit' }],
+});
+
+export const probes: Record<string, Build> = {
+  'GET /v1/me': () => ({ path: '/v1/me' }),
+
+  'POST /v1/locations': (_w, _s, n) => ({
+    path: '/v1/locations',
+    body: {
+      code: `PROBE-${n}`,
+      type: 'store',
+      name: `Probe ${n}`,
+      address: { line1: '1 Main St', city: 'Newark', country: 'US' },
+      timezone: 'America/New_York',
+      capabilities: ['ship'],
+    },
+  }),
+  'GET /v1/locations': () => ({ path: '/v1/locations' }),
+  'GET /v1/locations/{id}': (_w, s) => ({ path: `/v1/locations/${s.locationId}` }),
+  'PATCH /v1/locations/{id}': (_w, s, n) => ({ path: `/v1/locations/${s.locationId}`, body: { name: `Renamed ${n}` } }),
+  'POST /v1/location-groups': (_w, s, n) => ({
+    path: '/v1/location-groups',
+    body: { code: `probe-group-${n}`, name: `Probe ${n}`, location_ids: [s.locationId] },
+  }),
+  'GET /v1/location-groups': () => ({ path: '/v1/location-groups' }),
+  'GET /v1/location-groups/{id}': (_w, s) => ({ path: `/v1/location-groups/${s.groupId}` }),
+  'PATCH /v1/location-groups/{id}': (_w, s, n) => ({
+    path: `/v1/location-groups/${s.groupId}`,
+    body: { name: `Renamed ${n}` },
+  }),
+  'POST /v1/channels': (_w, s, n) => ({
+    path: '/v1/channels',
+    body: { code: `probe-${n}`, name: `Probe ${n}`, type: 'web', location_group_id: s.groupId },
+  }),
+  'GET /v1/channels': () => ({ path: '/v1/channels' }),
+  'GET /v1/channels/{id}': (_w, s) => ({ path: `/v1/channels/${s.channelId}` }),
+  'PUT /v1/channels/{id}/connector': (_w, s) => ({
+    path: `/v1/channels/${s.channelId}/connector`,
+    body: { platform: 'shopify', secret: 'probe-secret-123' },
+  }),
+  'GET /v1/channels/{id}/connector': (_w, s) => ({ path: `/v1/channels/${s.channelId}/connector` }),
+  'GET /v1/channels/{id}/return-policy': (_w, s) => ({ path: `/v1/channels/${s.channelId}/return-policy` }),
+  'PUT /v1/channels/{id}/return-policy': (_w, s) => ({
+    path: `/v1/channels/${s.channelId}/return-policy`,
+    body: { window_days: 30, auto_authorize: false, shipping_refund: 'never', restocking_fee_bps: 0 },
+  }),
+
+  'POST /v1/products': (_w, _s, n) => ({ path: '/v1/products', body: { sku: `PROBE-${n}`, name: `Probe ${n}` } }),
+  'GET /v1/products': () => ({ path: '/v1/products' }),
+  'GET /v1/products/{sku}': (w) => ({ path: `/v1/products/${w.sku}` }),
+  'PATCH /v1/products/{sku}': (w) => ({ path: `/v1/products/${w.sku}`, body: { name: 'Authorization probe' } }),
+  'GET /v1/products/{sku}/return-policy': (w) => ({ path: `/v1/products/${w.sku}/return-policy` }),
+  'PUT /v1/products/{sku}/return-policy': (w) => ({
+    path: `/v1/products/${w.sku}/return-policy`,
+    body: { window_days: null, returnable: true },
+  }),
+
+  'PUT /v1/inventory/{location_id}/{sku}': (w, s) => ({
+    path: `/v1/inventory/${s.locationId}/${w.sku}`,
+    body: { on_hand: 100_000 },
+  }),
+  'GET /v1/inventory/{location_id}/{sku}': (w, s) => ({ path: `/v1/inventory/${s.locationId}/${w.sku}` }),
+  'GET /v1/inventory/levels': (_w, s) => ({ path: `/v1/inventory/levels?location_id=${s.locationId}` }),
+  'POST /v1/inventory/adjustments': (w, s) => ({
+    path: '/v1/inventory/adjustments',
+    body: { reason: 'found', movements: [{ kind: 'receipt', sku: w.sku, location_id: s.locationId, quantity: 1 }] },
+  }),
+  'GET /v1/inventory/ledger': (_w, s) => ({ path: `/v1/inventory/ledger?location_id=${s.locationId}` }),
+  'POST /v1/inventory/feeds': (w, s, n) => ({
+    path: '/v1/inventory/feeds',
+    body: {
+      feed_id: `probe-${n}`,
+      mode: 'delta',
+      as_of: today(),
+      rows: [{ location_id: s.locationId, sku: w.sku, quantity: 1 }],
+    },
+  }),
+  'GET /v1/inventory/feeds/{feed_id}': (_w, s) => ({ path: `/v1/inventory/feeds/${s.feedId}` }),
+  'GET /v1/inventory/low-stock': (_w, s) => ({ path: `/v1/inventory/low-stock?location_id=${s.locationId}` }),
+  'GET /v1/availability': (w, s) => ({
+    path: `/v1/availability?skus=${w.sku}&channel=${s.channelCode}`,
+    check: ownLocations(w),
+  }),
+  'POST /v1/availability/query': (w, s) => ({
+    path: '/v1/availability/query',
+    body: { skus: [w.sku], channel: s.channelCode },
+    check: ownLocations(w),
+  }),
+
+  'POST /v1/reservations': (w, s) => ({
+    path: '/v1/reservations',
+    body: { channel: s.channelCode, lines: [{ sku: w.sku, quantity: 1 }], expires_in_seconds: 60 },
+    check: ownChannel(w),
+  }),
+  'GET /v1/reservations/{id}': (_w, s) => ({ path: `/v1/reservations/${s.holdId}` }),
+  'DELETE /v1/reservations/{id}': (_w, s) => ({ path: `/v1/reservations/${s.holdId}` }),
+
+  'GET /v1/events': (_w, s) => ({ path: `/v1/events?subject_id=${s.working.id}` }),
+
+  'POST /v1/orders': (w, s, n) => ({
+    path: '/v1/orders',
+    body: orderBody(`probe-${n}`, [{ sku: w.sku, quantity: 1 }], { channel: s.channelCode }),
+  }),
+  'GET /v1/orders': (_w, s) => ({ path: `/v1/orders?channel=${s.channelCode}` }),
+  'GET /v1/orders/{id}': (_w, s) => ({ path: `/v1/orders/${s.working.id}` }),
+  'GET /v1/orders/{id}/routing': (_w, s) => ({ path: `/v1/orders/${s.working.id}/routing` }),
+  'GET /v1/orders/{id}/payments': (_w, s) => ({ path: `/v1/orders/${s.delivered.id}/payments` }),
+  'GET /v1/orders/{id}/invoices': (_w, s) => ({ path: `/v1/orders/${s.delivered.id}/invoices` }),
+  'POST /v1/orders/{id}/hold': (_w, s) => ({
+    path: `/v1/orders/${s.managed.id}/hold`,
+    body: { kind: 'manual', reason: 'probe' },
+  }),
+  'POST /v1/orders/{id}/release-hold': (_w, s) => ({ path: `/v1/orders/${s.managed.id}/release-hold`, body: {} }),
+  'POST /v1/orders/{id}/cancel': (_w, s) => ({ path: `/v1/orders/${s.managed.id}/cancel`, body: { reason: 'probe' } }),
+  'POST /v1/orders/{id}/refunds': (_w, s) => ({
+    path: `/v1/orders/${s.delivered.id}/refunds`,
+    body: { amount: usd(1), reason: 'goodwill' },
+  }),
+  'POST /v1/orders/{id}/reship': (_w, s) => ({
+    path: `/v1/orders/${s.delivered.id}/reship`,
+    body: { reason: 'lost', lines: [{ line_id: 'L1', quantity: 1 }] },
+  }),
+  'GET /v1/invoices/{id}': (_w, s) => ({ path: `/v1/invoices/${s.delivered.invoiceId}` }),
+  'GET /v1/invoices/{id}/pdf': (_w, s) => ({ path: `/v1/invoices/${s.delivered.invoiceId}/pdf` }),
+  'GET /v1/shipments/{id}': (_w, s) => ({ path: `/v1/shipments/${s.delivered.shipmentId}` }),
+  'POST /v1/shipments/{id}/tracking-events': (_w, s, n) => ({
+    path: `/v1/shipments/${s.delivered.shipmentId}/tracking-events`,
+    body: { events: [{ id: `probe-${n}`, status: 'in_transit', occurred_at: '2020-01-01T00:00:00Z' }] },
+  }),
+
+  'GET /v1/routing/rules': () => ({ path: '/v1/routing/rules' }),
+  'PUT /v1/routing/rules': (w) => ({ path: '/v1/routing/rules', body: { rules: w.routingRules, notes: 'probe' } }),
+  'POST /v1/routing/rules/{version}/activate': (w) => ({ path: `/v1/routing/rules/${w.routingDraft}/activate` }),
+
+  'GET /v1/fulfillment-orders': (_w, s) => ({ path: `/v1/fulfillment-orders?location_id=${s.locationId}` }),
+  'GET /v1/fulfillment-orders/{id}': (_w, s) => ({ path: `/v1/fulfillment-orders/${s.working.foId}` }),
+  'POST /v1/fulfillment-orders/{id}/accept': step('accept'),
+  'POST /v1/fulfillment-orders/{id}/pick': step('pick'),
+  'POST /v1/fulfillment-orders/{id}/pack': step('pack'),
+  'POST /v1/fulfillment-orders/{id}/ship': (_w, s, n) =>
+    step('ship', { carrier: 'ups', tracking_number: `1ZPROBE${n}` })(_w, s),
+  'POST /v1/fulfillment-orders/{id}/ready-for-pickup': step('ready-for-pickup'),
+  'POST /v1/fulfillment-orders/{id}/arrived': step('arrived'),
+  'POST /v1/fulfillment-orders/{id}/picked-up': step('picked-up', { pickup_code: '123456' }),
+  'POST /v1/fulfillment-orders/{id}/reject': step('reject', { reason: 'probe' }),
+
+  'POST /v1/returns': (_w, s) => ({ path: '/v1/returns', body: { order_id: s.delivered.id, ...returnLines(s) } }),
+  'POST /v1/returns/self-service': (_w, s) => ({
+    path: '/v1/returns/self-service',
+    body: { order_number: s.delivered.externalId, email: s.delivered.email, ...returnLines(s) },
+  }),
+  'GET /v1/returns': (_w, s) => ({ path: `/v1/returns?order_id=${s.delivered.id}` }),
+  'GET /v1/returns/{id}': (_w, s) => ({ path: `/v1/returns/${s.returnId}` }),
+  'POST /v1/returns/{id}/authorize': returnAction('authorize'),
+  'POST /v1/returns/{id}/reject': returnAction('reject', { reason: 'probe' }),
+  'POST /v1/returns/{id}/receive': returnAction('receive', {
+    lines: [{ line_id: 'L1', quantity: 1, condition: 'new', disposition: 'restock' }],
+  }),
+  'POST /v1/returns/{id}/refund': returnAction('refund'),
+  'POST /v1/returns/{id}/cancel': returnAction('cancel', { reason: 'probe' }),
+
+  'GET /v1/reports/orders-per-day': report('orders-per-day'),
+  'GET /v1/reports/fulfillment': report('fulfillment'),
+  'GET /v1/reports/inventory-turnover': report('inventory-turnover'),
+  'GET /v1/reports/stock-health': report('stock-health'),
+  'GET /v1/reports/top-channels': report('top-channels'),
+  'GET /v1/customers': (_w, s) => ({ path: `/v1/customers?q=${encodeURIComponent(s.delivered.email)}` }),
+  'GET /v1/customers/{email}': (_w, s) => ({ path: `/v1/customers/${encodeURIComponent(s.delivered.email)}` }),
+
+  'POST /v1/subscriptions': (w, s) => ({
+    path: '/v1/subscriptions',
+    body: subscriptionBody({ channel: s.channelCode, lines: [{ sku: w.sku, quantity: 1, unit_price: usd(1250) }] }),
+  }),
+  'GET /v1/subscriptions': (_w, s) => ({ path: `/v1/subscriptions?channel=${s.channelCode}` }),
+  'GET /v1/subscriptions/{id}': (_w, s) => ({ path: `/v1/subscriptions/${s.subscriptionId}` }),
+  'PATCH /v1/subscriptions/{id}': (_w, s) => ({
+    path: `/v1/subscriptions/${s.subscriptionId}`,
+    body: { payment: { gateway: 'test', payment_method: 'pm_card_mastercard' } },
+  }),
+  'POST /v1/subscriptions/{id}/pause': subscriptionAction('pause'),
+  'POST /v1/subscriptions/{id}/resume': subscriptionAction('resume'),
+  'POST /v1/subscriptions/{id}/skip': subscriptionAction('skip'),
+  'POST /v1/subscriptions/{id}/cancel': subscriptionAction('cancel'),
+
+  'POST /v1/webhook-subscriptions': () => ({
+    path: '/v1/webhook-subscriptions',
+    body: { url: 'http://127.0.0.1:9/probe', event_types: ['order.*'] },
+  }),
+  'GET /v1/webhook-subscriptions': () => ({ path: '/v1/webhook-subscriptions' }),
+  'GET /v1/webhook-subscriptions/{id}': (w) => ({ path: `/v1/webhook-subscriptions/${w.webhookId}` }),
+  'PATCH /v1/webhook-subscriptions/{id}': (w) => ({
+    path: `/v1/webhook-subscriptions/${w.webhookId}`,
+    body: { description: 'probe' },
+  }),
+  'POST /v1/webhook-subscriptions/{id}/rotate-secret': (w) => ({
+    path: `/v1/webhook-subscriptions/${w.webhookId}/rotate-secret`,
+  }),
+  'GET /v1/webhook-subscriptions/{id}/deliveries': (w) => ({
+    path: `/v1/webhook-subscriptions/${w.webhookId}/deliveries`,
+  }),
+  'POST /v1/webhook-subscriptions/{id}/replay': (w) => ({
+    path: `/v1/webhook-subscriptions/${w.webhookId}/replay`,
+    body: { since: today() },
+  }),
+  'GET /v1/connectors/reviews': () => ({ path: '/v1/connectors/reviews' }),
+  'POST /v1/connectors/reviews/{id}/place': () => ({ path: '/v1/connectors/reviews/rev_none/place', absent: true }),
+  'POST /v1/connectors/{platform}/orders': (_w, s) => ({
+    path: `/v1/connectors/shopify/orders?channel=${s.channelCode}`,
+    body: { id: 1 },
+  }),
+  'POST /v1/webhooks/carriers/{carrier}': () => ({ path: '/v1/webhooks/carriers/easypost', body: {} }),
+  'POST /v1/admin/backup': () => ({ path: '/v1/admin/backup' }),
+};
+
+/**
+ * A request of one role acting for its own channel or location that names a record of the other
+ * side inside it (a hold on an order line, a location in a body or a filter, a customer of both
+ * channels, another key's Idempotency-Key). Sent once, before the table's requests.
+ */
+export interface CrossProbe extends Probe {
+  name: string;
+  role: Role;
+  method: string;
+  headers?: Record<string, string>;
+  /** Send the same request as this role first (e.g. to store its Idempotency-Key). */
+  first?: Role;
+  /** `scoped` (2xx, nothing of the other side), or the refusal. */
+  expect: 'scoped' | { status: number; code: string };
+}
+
+const receipt = { lines: [{ line_id: 'L1', quantity: 1, condition: 'new', disposition: 'restock' }] };
+
+/** A web order, placed by `role`, whose line names the marketplace's cart hold. */
+const holdOnWebOrder = (w: World, role: Role): CrossProbe => ({
+  name: `a web order placed by ${role} naming the other channel's cart hold`,
+  role,
+  method: 'POST',
+  path: '/v1/orders',
+  body: orderBody(`cross-hold-${role}`, [{ sku: w.sku, quantity: 1, reservation_id: w.other.holdId }]),
+  expect: { status: 422, code: 'reservation_channel_mismatch' },
+});
+
+export const crossProbes: ((w: World) => CrossProbe)[] = [
+  (w) => holdOnWebOrder(w, 'channel'),
+  (w) => holdOnWebOrder(w, 'admin'),
+  (w) => ({
+    name: "a channel key's hold at the other channel's location",
+    role: 'channel',
+    method: 'POST',
+    path: '/v1/reservations',
+    body: { lines: [{ sku: w.sku, quantity: 1, location_id: w.other.locationId }] },
+    expect: { status: 400, code: 'validation_failed' },
+  }),
+  (w) => ({
+    name: "a channel key's hold in the other channel's location group",
+    role: 'channel',
+    method: 'POST',
+    path: '/v1/reservations',
+    body: { location_group: w.other.groupId, lines: [{ sku: w.sku, quantity: 1 }] },
+    expect: { status: 400, code: 'validation_failed' },
+  }),
+  (w) => ({
+    name: "a channel key replaying an admin's Idempotency-Key",
+    role: 'channel',
+    first: 'admin',
+    method: 'POST',
+    path: '/v1/reservations',
+    headers: { 'idempotency-key': 'cross-replay-1' },
+    body: { channel: w.other.channelCode, lines: [{ sku: w.sku, quantity: 1 }] },
+    check: ownChannel(w),
+    expect: 'scoped',
+  }),
+  (w) => ({
+    name: "a channel key's availability at the other channel's location",
+    role: 'channel',
+    method: 'GET',
+    path: `/v1/availability?skus=${w.sku}&location_id=${w.other.locationId}`,
+    expect: { status: 400, code: 'validation_failed' },
+  }),
+  (w) => ({
+    name: "a channel key's order search by the other channel's location",
+    role: 'channel',
+    method: 'GET',
+    path: `/v1/orders?location_id=${w.other.locationId}`,
+    expect: 'scoped',
+  }),
+  (w) => ({
+    name: 'a channel key reading the customer of both channels',
+    role: 'channel',
+    method: 'GET',
+    path: `/v1/customers/${encodeURIComponent(SHARED_EMAIL)}`,
+    check: (body) => (JSON.stringify(body).includes(w.own.managed.id) ? undefined : 'its own order is missing'),
+    expect: 'scoped',
+  }),
+  () => ({
+    name: 'a channel key searching the customer of both channels',
+    role: 'channel',
+    method: 'GET',
+    path: `/v1/customers?q=${encodeURIComponent(SHARED_EMAIL)}`,
+    expect: 'scoped',
+  }),
+  (w) => ({
+    name: "a fulfillment key's transfer to the other location",
+    role: 'fulfillment',
+    method: 'POST',
+    path: '/v1/inventory/adjustments',
+    body: {
+      reason: 'move',
+      movements: [
+        {
+          kind: 'transfer',
+          sku: w.sku,
+          location_id: w.own.locationId,
+          to_location_id: w.other.locationId,
+          quantity: 1,
+        },
+      ],
+    },
+    expect: { status: 403, code: 'forbidden' },
+  }),
+  (w) => ({
+    name: "a fulfillment key's queue filtered by the other location's order",
+    role: 'fulfillment',
+    method: 'GET',
+    path: `/v1/fulfillment-orders?order_id=${w.other.working.id}`,
+    expect: 'scoped',
+  }),
+  (w) => ({
+    name: 'a fulfillment key receiving an own return at the other location',
+    role: 'fulfillment',
+    method: 'POST',
+    path: `/v1/returns/${w.own.returnId}/receive`,
+    body: { ...receipt, location_id: w.other.locationId },
+    expect: { status: 403, code: 'forbidden' },
+  }),
+  (w) => ({
+    name: "a fulfillment key receiving the other location's return before it is authorized",
+    role: 'fulfillment',
+    method: 'POST',
+    path: `/v1/returns/${w.other.returnId}/receive`,
+    body: receipt,
+    expect: { status: 403, code: 'forbidden' },
+  }),
+];
