@@ -204,7 +204,16 @@ export async function runFuzz(fuzz: Fuzz, options: RunOptions): Promise<Totals> 
   };
   for (const request of requests) {
     state ??= await timed();
-    const sent = await send(fuzz, request, pool);
+    let sent: Sent;
+    try {
+      sent = await send(fuzz, request, pool);
+    } catch (error) {
+      totals.requests += 1;
+      totals.failures.push(
+        `${request.operation}: no answer (${(error as Error).message})\n  request: ${describe(request)}`,
+      );
+      continue;
+    }
     totals.requests += 1;
     const kind = `${Math.floor(sent.status / 100)}xx` as keyof Totals['byClass'];
     if (kind in totals.byClass) totals.byClass[kind] += 1;

@@ -162,14 +162,15 @@ export function mutate(value: unknown, mutations: Mutation[]): unknown {
     const all = slots(root);
     const slot = all[m.at % all.length]!;
     const target = slot.parent as Record<string | number, unknown>;
-    if (m.kind === 'replace') target[slot.key] = m.value;
+    const inserted = 'value' in m ? structuredClone(m.value) : undefined; // constants are shared: never insert one twice
+    if (m.kind === 'replace') target[slot.key] = inserted;
     else if (m.kind === 'delete') {
       if (Array.isArray(target)) target.splice(slot.key as number, 1);
       else if (slot.parent !== root) delete target[slot.key];
     } else {
       const node = target[slot.key];
-      if (node && typeof node === 'object' && !Array.isArray(node)) (node as Record<string, unknown>)[m.key] = m.value;
-      else if (Array.isArray(node)) node.push(m.value);
+      if (node && typeof node === 'object' && !Array.isArray(node)) (node as Record<string, unknown>)[m.key] = inserted;
+      else if (Array.isArray(node)) node.push(inserted);
     }
   }
   return root.value;
