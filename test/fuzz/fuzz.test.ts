@@ -4,11 +4,11 @@ import { runFuzz, startFuzz, type Fuzz } from './harness.ts';
 import { unboundedNumbers } from './openapi.ts';
 
 /**
- * The schema-driven fuzzer in the suite: CONSIGN_FUZZ_RUNS malformed requests (default 500)
+ * The schema-driven fuzzer in the suite: CONSIGN_FUZZ_RUNS malformed requests (default 1000)
  * built from the server's own OpenAPI document, on each engine; CONSIGN_FUZZ_SEED replays a
  * run. `npm run fuzz` runs it longer. See docs/fuzzing.md.
  */
-const runs = Number(process.env.CONSIGN_FUZZ_RUNS ?? 500);
+const runs = Number(process.env.CONSIGN_FUZZ_RUNS ?? 1000);
 const seed = process.env.CONSIGN_FUZZ_SEED ? Number(process.env.CONSIGN_FUZZ_SEED) : Date.now() % 2 ** 31;
 
 let fuzz: Fuzz;
