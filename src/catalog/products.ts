@@ -1,15 +1,15 @@
 import { and, asc, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
 import { tables, toIso, type Executor } from '../db/index.ts';
-import { Sku } from '../http/schemas.ts';
+import { Count, Sku } from '../http/schemas.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 
 const Dimensions = Type.Object(
   {
-    length_mm: Type.Integer({ minimum: 0 }),
-    width_mm: Type.Integer({ minimum: 0 }),
-    height_mm: Type.Integer({ minimum: 0 }),
+    length_mm: Count,
+    width_mm: Count,
+    height_mm: Count,
   },
   { additionalProperties: false },
 );

@@ -50,7 +50,7 @@ function csvCandidates(textBody: string, channel: string): Candidate[] {
   });
   return [...groups.values()].map(({ rows: fileRows, cells }) => {
     const first = cells[0]!;
-    const r = new Reader(at(first, 'currency') ?? '');
+    const r = new Reader('/currency', at(first, 'currency'));
     const money = (column: string, row = first, optional = true) => r.money(`/${column}`, at(row, column), optional);
     const total = money('total', first, false);
     const method = at(first, 'delivery_method') ?? 'ship';

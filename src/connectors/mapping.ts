@@ -1,5 +1,5 @@
 import type { CreateOrder } from '../orders/index.ts';
-import { toMinor } from './money.ts';
+import { currencyExponent, toMinor } from './money.ts';
 import { idText } from './json.ts';
 
 export const platforms = ['shopify', 'woocommerce', 'bigcommerce', 'sfcc', 'amazon'] as const;
@@ -33,7 +33,10 @@ export function text(value: unknown, max = 200): string | undefined {
   const raw = typeof value === 'number' ? idText(value) : value;
   if (typeof raw !== 'string') return undefined;
   const trimmed = raw.trim();
-  return trimmed.length === 0 ? undefined : trimmed.slice(0, max);
+  if (trimmed.length === 0) return undefined;
+  const cut = trimmed.slice(0, max);
+  // Never cut a surrogate pair in half: half of one is text PostgreSQL refuses.
+  return /[\ud800-\udbff]$/.test(cut) && trimmed.length > max ? cut.slice(0, -1) : cut;
 }
 
 export function joinName(...parts: unknown[]): string | undefined {
@@ -51,7 +54,16 @@ export function compact<T extends object>(value: T): T {
  */
 export class Reader {
   readonly errors: FieldError[] = [];
-  constructor(public currency: string) {}
+  readonly currency: string;
+
+  /** `currency` is the order's, read from the platform field at `pointer` (refused when missing or not ISO 4217). */
+  constructor(pointer: string, currency: string | undefined) {
+    this.currency = currency ?? '';
+    const field = pointer.split('/').at(-1);
+    if (!currency) this.fail(pointer, `${field} is missing`);
+    else if (currencyExponent(currency) === undefined)
+      this.fail(pointer, `"${currency}" is not an ISO 4217 currency code`);
+  }
 
   fail(pointer: string, message: string): void {
     this.errors.push({ pointer, message });

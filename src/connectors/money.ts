@@ -3,7 +3,9 @@
  * currency has (BigCommerce's `62.6793` USD) is refused, never rounded.
  */
 
-export function currencyExponent(currency: string): number {
+/** The currency's decimal places; undefined when `currency` is not an ISO 4217 code. */
+export function currencyExponent(currency: string): number | undefined {
+  if (!/^[A-Z]{3}$/.test(currency)) return undefined;
   return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
@@ -17,6 +19,7 @@ export function toMinor(value: unknown, currency: string): number | undefined {
   if (!match) return undefined;
   const [, sign, whole, fraction = ''] = match;
   const exponent = currencyExponent(currency);
+  if (exponent === undefined) return undefined;
   const significant = fraction.replace(/0+$/, '');
   if (significant.length > exponent) return undefined;
   const minor = Number(`${whole}${fraction.padEnd(exponent, '0').slice(0, exponent)}`);

@@ -1,5 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
+import { storableText } from '../shared/text.ts';
 import { fail, type Result } from '../shared/result.ts';
 import { parseExact } from './json.ts';
 import type { Platform } from './mapping.ts';
@@ -18,7 +19,8 @@ export interface InboundRequest {
 export function parsePlatformJson(raw: string): Result<unknown> {
   if (raw.trim().length === 0) return fail(problem('malformed_json', 'The body is empty; send the platform order.'));
   try {
-    return { ok: true, value: parseExact(raw) };
+    // Signed by the platform, which cannot correct it: text Consign cannot store is cleaned (ADR 0015).
+    return { ok: true, value: storableText(parseExact(raw)) };
   } catch (error) {
     return fail(problem('malformed_json', `The body is not valid JSON: ${(error as Error).message}`));
   }

@@ -5,6 +5,7 @@ import type { AppContext } from '../http/app.ts';
 import { sendProblem } from '../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { parseValueList } from '../http/query-lists.ts';
+import { Count } from '../http/schemas.ts';
 import { problem } from '../shared/problem.ts';
 import type { Result } from '../shared/result.ts';
 import { getFulfillmentOrder, listFulfillmentOrders } from './queue.ts';
@@ -35,10 +36,10 @@ const ShipBody = Type.Object(
       Type.Array(
         Type.Object(
           {
-            weight_grams: Type.Optional(Type.Integer({ minimum: 0 })),
-            length_mm: Type.Optional(Type.Integer({ minimum: 0 })),
-            width_mm: Type.Optional(Type.Integer({ minimum: 0 })),
-            height_mm: Type.Optional(Type.Integer({ minimum: 0 })),
+            weight_grams: Type.Optional(Count),
+            length_mm: Type.Optional(Count),
+            width_mm: Type.Optional(Count),
+            height_mm: Type.Optional(Count),
             tracking_number: Type.Optional(Type.String({ maxLength: 100 })),
           },
           { additionalProperties: false },

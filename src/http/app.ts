@@ -4,7 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { createKeyResolver } from '../auth/index.ts';
 import { isMigrated, query, type Database } from '../db/index.ts';
 import { sql } from 'drizzle-orm';
-import { registerErrorHandling } from './errors.ts';
+import { answerClientError, answerFrameworkError, registerErrorHandling } from './errors.ts';
+import { registerTextCheck } from './text.ts';
 import { registerConsole } from './console.ts';
 import { registerAuthentication } from './authenticate.ts';
 import { validatorCompiler } from './validation.ts';
@@ -61,12 +62,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     genReqId: (request) => String(request.headers['x-request-id'] ?? '') || crypto.randomUUID(),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.removeContentTypeParser('text/plain'); // JSON only: anything else is a 415
   registerErrorHandling(app, await registerConsole(app, options.consoleDir));
   registerAuthentication(app, createKeyResolver(options.database.db, options.bootstrapAdminKey));
+  registerTextCheck(app);
 
   await app.register(swagger, {
     openapi: {

@@ -1,15 +1,67 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problem, ProblemError, problemCodes, type Problem } from '../shared/problem.ts';
 import { describeValidationErrors } from './validation.ts';
 
-/** The one place where a problem becomes an RFC 9457 `application/problem+json` response. */
-export function sendProblem(reply: FastifyReply, value: Problem): FastifyReply {
+const internalError = problem(
+  'internal_error',
+  'Something went wrong on our side; the request was not applied. Try again, and report it if it persists.',
+);
+
+/** A problem as its RFC 9457 document. */
+function problemDocument(value: Problem, instance: string | undefined) {
   const { code, detail, ...extras } = value;
   const { status, title } = problemCodes[code];
-  return reply
-    .code(status)
-    .type('application/problem+json')
-    .send({ type: `/problems/${code}`, title, status, detail, code, instance: reply.request.url, ...extras });
+  return { type: `/problems/${code}`, title, status, detail, code, instance, ...extras };
+}
+
+/** The one place where a problem becomes an RFC 9457 `application/problem+json` response. */
+export function sendProblem(reply: FastifyReply, value: Problem): FastifyReply {
+  const document = problemDocument(value, reply.request.url);
+  return reply.code(document.status).type('application/problem+json').send(document);
+}
+
+/** Fastify's refusals before any route runs (a malformed escape, an overlong path segment). */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      sendProblem(
+        reply,
+        problem('malformed_url', 'The path has a malformed %-escape; encode each segment with encodeURIComponent.'),
+      );
+      return;
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      sendProblem(
+        reply,
+        problem('uri_too_long', 'A path segment is longer than any ID or SKU Consign has; check the URL.'),
+      );
+      return;
+    default:
+      sendProblem(reply, internalError);
+  }
+}
+
+/**
+ * Node's refusals of a request it could not read as HTTP (headers over the limit, a timeout,
+ * garbage): answered on the socket as problem+json, then the connection is closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const value =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem('headers_too_large', 'The request line and headers exceed 64 KiB; send long data in the body instead.')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem('request_timeout', 'The request did not arrive in time; send it again.')
+        : problem('malformed_request', 'The request could not be read as HTTP/1.1.');
+  const body = JSON.stringify(problemDocument(value, undefined));
+  const status = problemCodes[value.code].status;
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 const PG_UNIQUE_VIOLATION = '23505';
@@ -70,13 +122,7 @@ export function registerErrorHandling(app: FastifyInstance, fallback?: NotFoundF
       return sendProblem(reply, problem('validation_failed', error.message));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(
-      reply,
-      problem(
-        'internal_error',
-        'Something went wrong on our side; the request was not applied. Try again, and report it if it persists.',
-      ),
-    );
+    return sendProblem(reply, internalError);
   });
   app.setNotFoundHandler(
     (request, reply) =>

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { problemCodes, type ProblemCode } from '../shared/problem.ts';
+import { problem, problemCodes, type ProblemCode } from '../shared/problem.ts';
+import { sendProblem } from './errors.ts';
 
 /** `type` URIs of problems resolve to a short description of the code. */
 export function problemRoutes(app: FastifyInstance): void {
@@ -7,8 +8,10 @@ export function problemRoutes(app: FastifyInstance): void {
     Object.entries(problemCodes).map(([code, { status, title }]) => ({ code, status, title })),
   );
   app.get<{ Params: { code: string } }>('/problems/:code', { schema: { hide: true } }, async (request, reply) => {
-    const entry = problemCodes[request.params.code as ProblemCode];
-    if (!entry) return reply.code(404).send({ code: 'not_found', detail: 'No such problem code.' });
-    return { code: request.params.code, ...entry };
+    const code = request.params.code;
+    if (!Object.hasOwn(problemCodes, code)) {
+      return sendProblem(reply, problem('not_found', `No problem code "${code}"; GET /problems lists them.`));
+    }
+    return { code, ...problemCodes[code as ProblemCode] };
   });
 }

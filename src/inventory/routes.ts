@@ -7,6 +7,7 @@ import { sendProblem } from '../http/errors.ts';
 import { requestHash, runCreate } from '../http/idempotency.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { created, found, respond } from '../http/respond.ts';
+import { INT4_MAX } from '../http/schemas.ts';
 import { resolveLocationId } from '../network/index.ts';
 import { problem, type Problem } from '../shared/problem.ts';
 import { ok } from '../shared/result.ts';
@@ -84,7 +85,11 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
           location_id: Type.Optional(Type.String({ maxLength: 64 })),
           sku: Type.Optional(Type.String({ maxLength: 100 })),
           max_available: Type.Optional(
-            Type.Integer({ minimum: 0, description: 'Only levels with at most this many available (low stock)' }),
+            Type.Integer({
+              minimum: 0,
+              maximum: INT4_MAX,
+              description: 'Only levels with at most this many available (low stock)',
+            }),
           ),
         }),
       },

@@ -13,4 +13,4 @@ export { rerouteBackorders, startBackorderWorker } from './backorders.ts';
 export { listOrders } from './list-orders.ts';
 export type { OrderFilter } from './list-orders.ts';
 export { validateOrder } from './validate-order.ts';
-export { CreateOrder, Customer, Money, ShippingAddress } from './schemas.ts';
+export { CreateOrder, Customer, MAX_AMOUNT, Money, ShippingAddress } from './schemas.ts';

@@ -7,6 +7,7 @@ import { requestHash, runCreate } from '../http/idempotency.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { parseValueList } from '../http/query-lists.ts';
 import { respond } from '../http/respond.ts';
+import { Quantity } from '../http/schemas.ts';
 import { problem } from '../shared/problem.ts';
 import { ok } from '../shared/result.ts';
 import { sql } from 'drizzle-orm';
@@ -26,10 +27,7 @@ const CancelBody = Type.Object(
     reason: Type.String({ minLength: 1, maxLength: 500 }),
     lines: Type.Optional(
       Type.Array(
-        Type.Object(
-          { line_id: Type.String({ maxLength: 64 }), quantity: Type.Integer({ minimum: 1 }) },
-          { additionalProperties: false },
-        ),
+        Type.Object({ line_id: Type.String({ maxLength: 64 }), quantity: Quantity }, { additionalProperties: false }),
         {
           minItems: 1,
           maxItems: 500,

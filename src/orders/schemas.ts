@@ -1,9 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Quantity, Sku, Timestamp } from '../http/schemas.ts';
 
+/** The largest amount Consign takes, in minor units: sums of many stay well inside `int8`. */
+export const MAX_AMOUNT = 9_000_000_000_000;
+
 export const Money = Type.Object(
   {
-    amount: Type.Integer({ minimum: 0, maximum: 9_000_000_000_000, description: 'Integer minor units (cents)' }),
+    amount: Type.Integer({ minimum: 0, maximum: MAX_AMOUNT, description: 'Integer minor units (cents)' }),
     currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' }),
   },
   { additionalProperties: false },

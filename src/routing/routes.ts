@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { inTransaction } from '../db/index.ts';
 import type { AppContext } from '../http/app.ts';
 import { respond } from '../http/respond.ts';
+import { INT4_MAX } from '../http/schemas.ts';
 import { activateVersion, activeRules, listRuleVersions, saveDraft } from './rule-versions.ts';
 import { defaultRoutingRules } from './rules.ts';
 
@@ -72,7 +73,7 @@ export function routingRoutes(app: FastifyInstance, { database: { db } }: AppCon
       schema: {
         tags,
         summary: 'Activate a draft version',
-        params: Type.Object({ version: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ version: Type.Integer({ minimum: 1, maximum: INT4_MAX }) }),
       },
     },
     async (request, reply) =>

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/index.ts';
-import { validateOrder } from '../orders/index.ts';
+import { MAX_AMOUNT, validateOrder } from '../orders/index.ts';
 import { registeredGateways } from '../payments/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem, type Problem } from '../shared/problem.ts';
@@ -58,6 +58,15 @@ export async function createSubscription(
     quantity: l.quantity,
     unit_price_minor: l.unit_price.amount,
   }));
+  const total = totalOf(lines, input.shipping?.amount ?? 0);
+  if (total > MAX_AMOUNT) {
+    return fail(
+      invalid(
+        '/lines',
+        `a period's total would be ${total} minor units, more than the largest amount (${MAX_AMOUNT}); lower the quantities or prices`,
+      ),
+    );
+  }
   const retry = input.retry ?? DEFAULT_RETRY;
   const draft: SubscriptionRow = {
     id: newId('sub'),
@@ -68,7 +77,7 @@ export async function createSubscription(
     shipping_address: input.shipping_address,
     currency: checked.value.currency,
     shipping_minor: input.shipping?.amount ?? 0,
-    total_minor: totalOf(lines, input.shipping?.amount ?? 0),
+    total_minor: total,
     schedule: input.schedule,
     starts_at: startsAt,
     payment_gateway: input.payment.gateway,

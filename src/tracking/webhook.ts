@@ -1,5 +1,6 @@
 import { inTransaction, type Db } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
+import { storableText } from '../shared/text.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { findShipmentByTracking } from './match-shipment.ts';
 import { carrierParsers, type CarrierSource } from './parsers/index.ts';
@@ -22,11 +23,12 @@ const ignoredAnswer = (reason: string, detail: string): WebhookAnswer => ({
   body: { result: 'ignored', reason, detail },
 });
 
+/** The signed body as JSON; text Consign cannot store is cleaned, as the sender cannot correct it (ADR 0015). */
 function parseJson(rawBody: Buffer): Result<unknown> {
   if (rawBody.length === 0)
     return fail(problem('malformed_json', 'The body is empty; send the JSON the service posts.'));
   try {
-    return ok(JSON.parse(rawBody.toString('utf8')) as unknown);
+    return ok(storableText(JSON.parse(rawBody.toString('utf8')) as unknown));
   } catch (error) {
     return fail(problem('malformed_json', `The body is not valid JSON: ${(error as Error).message}`));
   }

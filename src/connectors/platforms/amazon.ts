@@ -56,7 +56,8 @@ const amount = (r: Reader, pointer: string, m: unknown, v2026 = false): Money | 
 export function mapAmazonV0(body: Json, ctx: MapContext): MapOutcome {
   const o = obj(body.Order);
   const r = new Reader(
-    text(obj(o.OrderTotal).CurrencyCode) ?? text(obj(obj(arr(body.OrderItems)[0]).ItemPrice).CurrencyCode) ?? '',
+    '/Order/OrderTotal/CurrencyCode',
+    text(obj(o.OrderTotal).CurrencyCode) ?? text(obj(obj(arr(body.OrderItems)[0]).ItemPrice).CurrencyCode),
   );
   const externalId = r.required('/Order/AmazonOrderId', text(o.AmazonOrderId), 'AmazonOrderId');
   const items = arr(body.OrderItems).map(obj);
@@ -102,7 +103,7 @@ export function mapAmazonV0(body: Json, ctx: MapContext): MapOutcome {
 /** SP-API Orders 2026-01-01: the `getOrder` response `{ "order": … }` (items inside) or one `searchOrders` order. */
 export function mapAmazon2026(body: Json, ctx: MapContext): MapOutcome {
   const o = obj(body.order ?? body);
-  const r = new Reader(text(obj(obj(o.proceeds).grandTotal).currencyCode) ?? '');
+  const r = new Reader('/order/proceeds/grandTotal/currencyCode', text(obj(obj(o.proceeds).grandTotal).currencyCode));
   const externalId = r.required('/order/orderId', text(o.orderId), 'orderId');
   const parts = { shipping: [] as Money[], discount: [] as Money[], tax: [] as Money[] };
   const lines = arr(o.orderItems).map((value, i) => {

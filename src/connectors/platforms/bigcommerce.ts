@@ -34,8 +34,7 @@ const bigcommerceAddress = (value: unknown) =>
  */
 export function mapBigCommerceOrder(payload: unknown, ctx: MapContext): MapOutcome {
   const o = obj(payload);
-  const r = new Reader(text(o.currency_code) ?? text(o.default_currency_code) ?? '');
-  if (!r.currency) r.fail('/currency_code', 'currency_code is missing');
+  const r = new Reader('/currency_code', text(o.currency_code) ?? text(o.default_currency_code));
   const externalId = r.required('/id', idText(o.id), 'order id');
   if (!Array.isArray(o.products)) r.fail('/products', 'embed the order products (an array), not the link');
   const addresses = arr(o.shipping_addresses).map(obj);

@@ -28,8 +28,7 @@ const sfccAddress = (value: unknown) =>
  */
 export function mapSfccOrder(payload: unknown, ctx: MapContext): MapOutcome {
   const o = obj(payload);
-  const r = new Reader(text(o.currency) ?? '');
-  if (!r.currency) r.fail('/currency', 'currency is missing');
+  const r = new Reader('/currency', text(o.currency));
   const externalId = r.required('/orderNo', text(o.orderNo), 'orderNo');
   const shipment = obj(arr(o.shipments)[0]);
   const storeId = text(shipment.c_fromStoreId);

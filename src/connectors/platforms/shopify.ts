@@ -58,8 +58,7 @@ function shopifyLines(o: Json, r: Reader) {
  */
 export function mapShopifyOrder(payload: unknown, ctx: MapContext): MapOutcome {
   const o = obj(obj(payload).order ?? payload);
-  const r = new Reader(text(o.currency) ?? '');
-  if (!r.currency) r.fail('/currency', 'currency is missing');
+  const r = new Reader('/currency', text(o.currency));
   const externalId = r.required('/id', idText(o.id), 'order id');
   const shippingLines = arr(o.shipping_lines).map(obj);
   const shipping = sum(

@@ -56,8 +56,7 @@ function pickupCandidates(line: Json): (string | undefined)[] {
 /** A WooCommerce REST v3 order (or its `order.created` webhook body) → the canonical order. */
 export function mapWooOrder(payload: unknown, ctx: MapContext): MapOutcome {
   const o = obj(payload);
-  const r = new Reader(text(o.currency) ?? '');
-  if (!r.currency) r.fail('/currency', 'currency is missing');
+  const r = new Reader('/currency', text(o.currency));
   const externalId = r.required('/id', idText(o.id), 'order id');
   const shippingLines = arr(o.shipping_lines).map(obj);
   const pickupLine = shippingLines.find((s) => PICKUP_METHODS.has(text(s.method_id) ?? ''));
