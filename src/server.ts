@@ -50,7 +50,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   let app: FastifyInstance | undefined;
   try {
-    app = await buildApp({ database, bootstrapAdminKey: config.bootstrapAdminKey, logLevel: config.logLevel });
+    app = await buildApp({
+      database,
+      bootstrapAdminKey: config.bootstrapAdminKey,
+      logLevel: config.logLevel,
+      rateLimit: config.rateLimit,
+    });
     closeConnectionsOnDrain(app);
     await prepareDatabase(app.log, database, config, print);
     await app.listen({ host: config.host, port: config.port });

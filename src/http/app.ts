@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { registerErrorHandling } from './errors.ts';
 import { registerConsole } from './console.ts';
 import { registerAuthentication } from './authenticate.ts';
+import { registerRateLimit, type RateLimit } from './rate-limit.ts';
 import { validatorCompiler } from './validation.ts';
 import { problemRoutes } from './problem-docs.ts';
 import { networkRoutes } from '../network/index.ts';
@@ -36,6 +37,8 @@ export interface AppOptions {
   version?: string;
   /** The built console to serve at `/` (default `console/dist`). */
   consoleDir?: string;
+  /** Per-key request limit in this process; none when absent. */
+  rateLimit?: RateLimit | undefined;
 }
 
 export interface AppContext {
@@ -67,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain'); // JSON only: anything else is a 415
   registerErrorHandling(app, await registerConsole(app, options.consoleDir));
   registerAuthentication(app, createKeyResolver(options.database.db, options.bootstrapAdminKey));
+  if (options.rateLimit) registerRateLimit(app, options.rateLimit);
 
   await app.register(swagger, {
     openapi: {

@@ -31,6 +31,7 @@ export const problemCodes = {
   feed_rejected: { status: 422, title: 'The feed has invalid rows; nothing was applied' },
   as_of_in_future: { status: 422, title: 'as_of lies in the future' },
   too_many_requests: { status: 429, title: 'Too many requests' },
+  rate_limited: { status: 429, title: 'This API key is sending too many requests' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
   internal_error: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
