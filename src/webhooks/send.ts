@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { query, toIso, type Db } from '../db/index.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS, defaultMaxAttempts, retryDelayMs } from './retry.ts';
 import { signedHeaders } from './signature.ts';
+import { targetProblem } from './target.ts';
 
 export interface SendOptions {
   /** Deliveries claimed and POSTed together. */
@@ -107,6 +108,8 @@ export function deliveryBody(claim: Pick<Claim, 'event_id' | 'type' | 'payload' 
 }
 
 async function post(claim: Claim, options: SendOptions & { timeoutMs: number }): Promise<Outcome> {
+  const refused = await targetProblem(claim.url);
+  if (refused) return { kind: 'failed', statusCode: null, error: `target not allowed: ${refused.detail}` };
   const body = deliveryBody(claim);
   const timestamp = Math.floor((options.now?.() ?? Date.now()) / 1000);
   const timeout = AbortSignal.timeout(options.timeoutMs);

@@ -6,6 +6,7 @@ import { problem, type Problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import type { CreateSubscription, UpdateSubscription } from './schemas.ts';
 import { generateSecret } from './signature.ts';
+import { targetProblem } from './target.ts';
 
 type SubscriptionRow = typeof tables.webhookSubscriptions.$inferSelect;
 
@@ -51,7 +52,7 @@ export async function createSubscription(
   input: CreateSubscription,
   secret?: string,
 ): Promise<Result<WithSecret>> {
-  const invalid = urlProblem(input.url);
+  const invalid = urlProblem(input.url) ?? (await targetProblem(input.url));
   if (invalid) return fail(invalid);
   if (input.channel_id !== undefined && !(await getChannel(tx, input.channel_id))) {
     return fail(problem('unknown_reference', `No channel ${input.channel_id}.`, { field: 'channel_id' }));
@@ -101,7 +102,7 @@ export async function updateSubscription(
   secret?: string,
 ): Promise<Result<WebhookSubscription>> {
   if (patch.url !== undefined) {
-    const invalid = urlProblem(patch.url);
+    const invalid = urlProblem(patch.url) ?? (await targetProblem(patch.url));
     if (invalid) return fail(invalid);
   }
   const [row] = await tx
