@@ -5,6 +5,7 @@ import { importCommand } from './import.ts';
 import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
 import { restoreCommand } from './restore.ts';
+import { secretsCommand } from './secrets.ts';
 import { seedCommand } from './seed.ts';
 import { serveCommand } from './serve.ts';
 
@@ -51,6 +52,7 @@ export function createProgram(): Command {
     .addCommand(migrateCommand())
     .addCommand(seedCommand())
     .addCommand(keysCommand())
+    .addCommand(secretsCommand())
     .addCommand(importCommand())
     .addCommand(backupCommand())
     .addCommand(restoreCommand());

@@ -50,6 +50,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: options.logLevel ?? 'info',
+      // Request bodies and headers are not logged; should an object with a secret reach a log line, it shows as [redacted].
+      redact: {
+        paths: ['secret', '*.secret', 'access_token', '*.access_token', 'authorization', '*.authorization'],
+        censor: '[redacted]',
+      },
       serializers: {
         // Webhook URLs may carry a shared token (?token=…): never write it to the logs.
         req: (request: { method: string; url: string; ip?: string }) => ({

@@ -34,6 +34,7 @@ export const problemCodes = {
   too_many_requests: { status: 429, title: 'Too many requests' },
   rate_limited: { status: 429, title: 'This API key is sending too many requests' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  secret_key_missing: { status: 503, title: 'No key is configured to seal secrets with' },
   internal_error: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

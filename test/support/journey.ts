@@ -77,7 +77,8 @@ export async function startJourney(options: JourneyOptions): Promise<Journey> {
     // The tracking routes read their secrets when the app is built.
     const server = await withEnv(carrierSecretEnv, () => startTestServer(database));
     stops.push(() => server.close());
-    stops.push(allowLocalWebhooks());
+    const restoreAllowList = allowLocalWebhooks();
+    stops.push(async () => restoreAllowList());
     const receiver = await new WebhookReceiver().start();
     stops.push(() => receiver.stop());
     const network = await createJourneyNetwork(server.request, options.skus);
