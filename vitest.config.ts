@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
  */
 const engines = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
+/** The key that seals webhook and connector secrets in tests (32 bytes, base64; a test value only). */
+const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -13,7 +16,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
     projects: engines.map((engine) => ({
       extends: true,
-      test: { name: engine, env: { CONSIGN_TEST_ENGINE: engine } },
+      test: { name: engine, env: { CONSIGN_TEST_ENGINE: engine, CONSIGN_SECRET_KEY: TEST_SECRET_KEY } },
     })),
   },
 });

@@ -26,6 +26,9 @@ const LISTENING = /Consign listening on (http:\/\/\S+)/;
 const KEPT_OUTPUT_LINES = 40;
 const MAX_PENDING_CHARS = 64 * 1024;
 
+/** Seals the bench database's webhook secrets when CONSIGN_SECRET_KEY is not set (the database is thrown away). */
+const BENCH_SECRET_KEY = Buffer.alloc(32, 11).toString('base64');
+
 /** Environment of the server under test: the parent's, minus any database it points at. */
 function serverEnv(target: ServerTarget): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -37,8 +40,14 @@ function serverEnv(target: ServerTarget): NodeJS.ProcessEnv {
     LOG_LEVEL: 'warn',
     CONSIGN_DEMO: '0',
     CONSIGN_BOOTSTRAP_ADMIN_KEY: target.apiKey,
+    // Throughput is what is measured: no per-key limit, and deliveries go to the receiver on 127.0.0.1.
+    CONSIGN_RATE_LIMIT_PER_SECOND: '0',
+    CONSIGN_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
   });
-  if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
+  if (target.databaseUrl) {
+    env.DATABASE_URL = target.databaseUrl;
+    env.CONSIGN_SECRET_KEY ??= BENCH_SECRET_KEY;
+  }
   if (target.dataDir) env.CONSIGN_DATA_DIR = target.dataDir;
   return { ...env, ...target.env };
 }

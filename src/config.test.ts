@@ -31,3 +31,22 @@ describe('loadConfig: embedded durability', () => {
     expect(() => loadConfig({ CONSIGN_EMBEDDED_FSYNC: 'no' })).toThrow(/CONSIGN_EMBEDDED_FSYNC must be on or off/);
   });
 });
+
+describe('loadConfig: rate limits and secret keys', () => {
+  it('defaults to 200 requests per second per key with bursts of 1000, and reads both', () => {
+    expect(loadConfig({}).rateLimit).toEqual({ perSecond: 200, burst: 1000 });
+    expect(loadConfig({ CONSIGN_RATE_LIMIT_PER_SECOND: '0', CONSIGN_RATE_LIMIT_BURST: '5' }).rateLimit).toEqual({
+      perSecond: 0,
+      burst: 5,
+    });
+    expect(() => loadConfig({ CONSIGN_RATE_LIMIT_PER_SECOND: 'many' })).toThrow(/CONSIGN_RATE_LIMIT_PER_SECOND/);
+  });
+
+  it('reads the secret key and the previous keys, comma-separated', () => {
+    expect(loadConfig({ CONSIGN_SECRET_KEY: 'k1', CONSIGN_SECRET_KEY_PREVIOUS: 'k0, kx' })).toMatchObject({
+      secretKey: 'k1',
+      previousSecretKeys: ['k0', 'kx'],
+    });
+    expect(loadConfig({})).toMatchObject({ secretKey: undefined, previousSecretKeys: [] });
+  });
+});

@@ -28,6 +28,12 @@ export interface Config {
   /** Events are published as `<prefix>.<event type>`. */
   natsSubjectPrefix: string;
   poolSize: number;
+  /** Requests per second per API key in each process (0: no limit), and the burst allowed above it. */
+  rateLimit: { perSecond: number; burst: number };
+  /** CONSIGN_SECRET_KEY: base64 of 32 bytes; seals webhook and connector secrets. */
+  secretKey: string | undefined;
+  /** CONSIGN_SECRET_KEY_PREVIOUS: keys still accepted for opening secrets (comma-separated), while rotating. */
+  previousSecretKeys: string[];
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -90,5 +96,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'a NATS subject without wildcards (dot-separated tokens, no spaces, "*" or ">")',
     ),
     poolSize: intFromEnv(env, 'CONSIGN_DB_POOL_SIZE', 16),
+    rateLimit: {
+      perSecond: intFromEnv(env, 'CONSIGN_RATE_LIMIT_PER_SECOND', 200),
+      burst: intFromEnv(env, 'CONSIGN_RATE_LIMIT_BURST', 1000),
+    },
+    secretKey: env.CONSIGN_SECRET_KEY || undefined,
+    previousSecretKeys: (env.CONSIGN_SECRET_KEY_PREVIOUS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean),
   };
 }

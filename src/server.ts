@@ -11,6 +11,8 @@ import { gapGraceMsFor, startNatsPublisher } from './streaming/index.ts';
 import { startSubscriptionScheduler } from './subscriptions/index.ts';
 import { startWebhookDispatcher } from './webhooks/index.ts';
 import { startConnectorWorkers } from './connectors/index.ts';
+import { resealStoredSecrets } from './reseal-secrets.ts';
+import { resolveKeyring, useKeyring, type Keyring, type ResolvedKeyring } from './secrets/index.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -42,6 +44,8 @@ export function displayUrl(host: string, port: number): string {
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const secretKeys = resolveKeyring(config); // before anything opens: a server database without a key is refused here
+  useKeyring(secretKeys.keyring);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -50,13 +54,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   let app: FastifyInstance | undefined;
   try {
-    app = await buildApp({ database, bootstrapAdminKey: config.bootstrapAdminKey, logLevel: config.logLevel });
+    app = await buildApp({
+      database,
+      bootstrapAdminKey: config.bootstrapAdminKey,
+      logLevel: config.logLevel,
+      rateLimit: config.rateLimit,
+    });
     closeConnectionsOnDrain(app);
+    logSecretKey(app.log, secretKeys);
     await prepareDatabase(app.log, database, config, print);
+    await sealPlaintextSecrets(app.log, database, secretKeys.keyring);
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app?.close().catch(() => {});
     await database.close().catch(() => {});
+    useKeyring(undefined);
     throw error;
   }
   const running = app;
@@ -118,6 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const workers = [sweeper, backorders, connectors, webhooks, subscriptions, nats];
       await Promise.all([running.close(), ...workers.map((worker) => worker?.stop())]);
       await database.close();
+      useKeyring(undefined);
     })());
   // Signal handlers first: whoever reads the "listening" line may send SIGTERM at once.
   if (options.handleSignals ?? true) exitGracefullyOnSignals(app.log, stop);
@@ -139,6 +152,22 @@ async function prepareDatabase(
   if (!start.firstStart) return;
   logFirstStart(log, start);
   if (start.adminKey) printAdminKey(print, start.adminKey.secret);
+}
+
+function logSecretKey(log: FastifyBaseLogger, resolved: ResolvedKeyring): void {
+  const keyId = resolved.keyring.current.id;
+  if (resolved.source === 'new key file') {
+    log.warn(
+      { key_id: keyId, key_file: resolved.keyFile },
+      'generated the key that seals webhook and connector secrets and stored it in the data directory; back it up with the data, or set CONSIGN_SECRET_KEY (see docs/security.md)',
+    );
+  } else log.info({ key_id: keyId, source: resolved.source }, 'secrets are sealed with this key');
+}
+
+/** Seals secrets stored before they were encrypted (or written by an older version) in place. */
+async function sealPlaintextSecrets(log: FastifyBaseLogger, database: Database, keyring: Keyring): Promise<void> {
+  const { sealed } = await resealStoredSecrets(database.db, keyring, { only: 'plaintext' });
+  if (sealed > 0) log.info({ sealed }, 'sealed secrets that were stored in plaintext');
 }
 
 function logFirstStart(log: FastifyBaseLogger, start: Extract<StartKind, { firstStart: true }>): void {

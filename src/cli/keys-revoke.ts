@@ -5,7 +5,7 @@ import { CliError } from './errors.ts';
 
 export function keysRevokeCommand(): Command {
   return new Command('revoke')
-    .description('Revoke an API key: servers stop accepting it within 30 seconds.')
+    .description('Revoke an API key: servers stop accepting it within about a second.')
     .argument('<id>', 'the key ID (key_…), as `consign keys list` shows it')
     .action(async (id: string) => {
       const { revokeApiKey } = await import('../auth/index.ts');
@@ -15,6 +15,6 @@ export function keysRevokeCommand(): Command {
           `No active key ${id}: it does not exist or is already revoked (\`consign keys list --all\` shows every key).`,
         );
       }
-      console.log(`Revoked ${id}. Servers stop accepting it within 30 seconds.`);
+      console.log(`Revoked ${id}. Servers stop accepting it within about a second.`);
     });
 }

@@ -5,6 +5,7 @@ import { importCommand } from './import.ts';
 import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
 import { restoreCommand } from './restore.ts';
+import { secretsCommand } from './secrets.ts';
 import { seedCommand } from './seed.ts';
 import { serveCommand } from './serve.ts';
 
@@ -26,6 +27,14 @@ Configuration (environment variables):
   LOG_LEVEL                    fatal, error, warn, info (default), debug, trace or silent
   CONSIGN_SWEEP_INTERVAL_MS    how often expired cart holds are released (default 1000)
   CONSIGN_DB_POOL_SIZE         PostgreSQL connections per process (default 16)
+  CONSIGN_SECRET_KEY           base64 of 32 random bytes: seals webhook and connector secrets
+                               (required with DATABASE_URL; embedded: a key file in the data
+                               directory is made on first start when unset)
+  CONSIGN_SECRET_KEY_PREVIOUS  older keys, comma-separated, while \`consign secrets rotate\` runs
+  CONSIGN_RATE_LIMIT_PER_SECOND  requests per second per API key and process (default 200; 0: off)
+  CONSIGN_RATE_LIMIT_BURST     requests a key may send at once above that (default 1000)
+  CONSIGN_WEBHOOK_ALLOW_HOSTS  hosts or addresses webhooks may reach although they are internal
+                               (loopback, private, link-local), comma-separated
 
 Getting started:
   $ consign serve                          start on http://localhost:3000 (API docs at /docs)
@@ -43,6 +52,7 @@ export function createProgram(): Command {
     .addCommand(migrateCommand())
     .addCommand(seedCommand())
     .addCommand(keysCommand())
+    .addCommand(secretsCommand())
     .addCommand(importCommand())
     .addCommand(backupCommand())
     .addCommand(restoreCommand());

@@ -8,5 +8,6 @@ export { startConnectorWorkers } from './workers.ts';
 export type { ConnectorWorkerOptions } from './workers.ts';
 export { translateOutbound } from './outbound/worker.ts';
 export { pollChannel } from './polling.ts';
+export { sealedConnectorSecrets } from './settings.ts';
 export { importOrders } from './import.ts';
 export type { ImportResult, ReportEntry } from './import.ts';

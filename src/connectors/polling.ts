@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { inTransaction, query, type Db, type Tx } from '../db/index.ts';
+import { inTransaction, type Db, type Tx } from '../db/index.ts';
 import { ProblemError } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { parseExact, stringifyExact } from './json.ts';
 import { arr, obj, text } from './mapping.ts';
 import { canonicalOrder, holdForReview, placeForConnector } from './place.ts';
 import { orderMappers } from './platforms/index.ts';
-import type { ConnectorRow, PollingSettings } from './settings.ts';
+import { readConnector, type ConnectorRow, type PollingSettings } from './settings.ts';
 
 /** Where the poller stands. `high_water` is the latest update seen in the pages read so far. */
 export interface PollCursor {
@@ -112,10 +112,7 @@ export async function pollChannel(db: Db, channelId: string): Promise<{ pages: n
   let pages = 0;
   let orders = 0;
   for (; pages < MAX_PAGES; pages++) {
-    const [connector] = await query<ConnectorRow>(
-      db,
-      sql`select * from channel_connectors where channel_id = ${channelId} and polling is not null`,
-    );
+    const connector = await readConnector(db, channelId);
     if (!connector?.polling) break;
     const cursor: PollCursor = connector.poll_cursor ?? {};
     const page = await fetchPage(connector.polling, cursor);

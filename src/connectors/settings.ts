@@ -5,6 +5,7 @@ import { getChannel, namedIdSql } from '../network/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { createSubscription, updateSubscription } from '../webhooks/index.ts';
+import { openSecret, sealSecret, type SealedColumn } from '../secrets/index.ts';
 import { platforms, type Platform } from './mapping.ts';
 
 /** The event type that carries a connector's outbound message (its body is the platform's shape). */
@@ -84,8 +85,50 @@ export function presentConnector(row: ConnectorRow) {
   };
 }
 
+/** Where a connector's secrets are sealed (the contexts they are sealed for; see src/secrets). */
+const secretContext = (channelId: string) => `channel_connectors.secret:${channelId}`;
+const accessTokenContext = (channelId: string) => `channel_connectors.polling.access_token:${channelId}`;
+
+/** A stored connector with its secrets opened. */
+function openConnector(row: ConnectorRow): ConnectorRow {
+  const token = row.polling?.access_token;
+  return {
+    ...row,
+    secret: openSecret(row.secret, secretContext(row.channel_id)),
+    polling:
+      row.polling && token !== undefined
+        ? { ...row.polling, access_token: openSecret(token, accessTokenContext(row.channel_id)) }
+        : row.polling,
+  };
+}
+
+/** The platform secrets and polling tokens, sealed at rest: how `consign secrets rotate` finds and rewrites them. */
+export const sealedConnectorSecrets: SealedColumn[] = [
+  {
+    select: (afterId, skipLike, limit) =>
+      sql`select channel_id as id, secret as value from channel_connectors
+          where channel_id > ${afterId} and secret not like ${skipLike} order by channel_id limit ${limit}`,
+    update: (id, old, value) =>
+      sql`update channel_connectors set secret = ${value} where channel_id = ${id} and secret = ${old}`,
+    context: secretContext,
+  },
+  {
+    select: (afterId, skipLike, limit) =>
+      sql`select channel_id as id, polling->>'access_token' as value from channel_connectors
+          where channel_id > ${afterId} and polling->>'access_token' not like ${skipLike} order by channel_id limit ${limit}`,
+    update: (id, old, value) =>
+      sql`update channel_connectors set polling = jsonb_set(polling, '{access_token}', to_jsonb(${value}::text))
+          where channel_id = ${id} and polling->>'access_token' = ${old}`,
+    context: accessTokenContext,
+  },
+];
+
 export async function readConnector(executor: Executor, channelId: string): Promise<ConnectorRow | undefined> {
-  return queryOne<ConnectorRow>(executor, sql`select * from channel_connectors where channel_id = ${channelId}`);
+  const row = await queryOne<ConnectorRow>(
+    executor,
+    sql`select * from channel_connectors where channel_id = ${channelId}`,
+  );
+  return row && openConnector(row);
 }
 
 /**
@@ -102,7 +145,7 @@ export async function findConnector(
     where c.platform = ${platform} ${channel === undefined ? sql`` : sql`and ch.id = ${namedIdSql('channels', channel)}`}
     limit 2`);
   const found = (rows as unknown as { rows: ConnectorRow[] }).rows;
-  if (found.length === 1) return ok(found[0]!);
+  if (found.length === 1) return ok(openConnector(found[0]!));
   if (found.length === 0) {
     return fail(problem('not_found', `No channel${channel ? ` ${channel}` : ''} has a ${platform} connector.`));
   }
@@ -120,12 +163,17 @@ export async function putConnector(tx: Tx, channelId: string, input: ConnectorSe
   const subscription = await outboundSubscription(tx, channelId, before?.outbound_subscription_id ?? null, input);
   if (!subscription.ok) return subscription;
   const samePolling = JSON.stringify(before?.polling ?? null) === JSON.stringify(input.polling ?? null);
+  const token = input.polling?.access_token;
+  const polling = input.polling && {
+    ...input.polling,
+    ...(token !== undefined && { access_token: sealSecret(token, accessTokenContext(channelId)) }),
+  };
   await tx.execute(sql`
     insert into channel_connectors (channel_id, platform, secret, on_mismatch, location_map, outbound_url,
       outbound_subscription_id, polling, poll_cursor)
-    values (${channelId}, ${input.platform}, ${input.secret}, ${input.on_mismatch ?? 'reject'},
+    values (${channelId}, ${input.platform}, ${sealSecret(input.secret, secretContext(channelId))}, ${input.on_mismatch ?? 'reject'},
       ${JSON.stringify(input.location_map ?? {})}::jsonb, ${input.outbound?.url ?? null}, ${subscription.value},
-      ${input.polling ? JSON.stringify(input.polling) : null}::jsonb, null)
+      ${polling ? JSON.stringify(polling) : null}::jsonb, null)
     on conflict (channel_id) do update set platform = excluded.platform, secret = excluded.secret,
       on_mismatch = excluded.on_mismatch, location_map = excluded.location_map, outbound_url = excluded.outbound_url,
       outbound_subscription_id = excluded.outbound_subscription_id, polling = excluded.polling,

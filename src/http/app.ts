@@ -8,6 +8,7 @@ import { answerClientError, answerFrameworkError, registerErrorHandling } from '
 import { registerTextCheck } from './text.ts';
 import { registerConsole } from './console.ts';
 import { registerAuthentication } from './authenticate.ts';
+import { registerRateLimit, type RateLimit } from './rate-limit.ts';
 import { validatorCompiler } from './validation.ts';
 import { problemRoutes } from './problem-docs.ts';
 import { networkRoutes } from '../network/index.ts';
@@ -37,6 +38,8 @@ export interface AppOptions {
   version?: string;
   /** The built console to serve at `/` (default `console/dist`). */
   consoleDir?: string;
+  /** Per-key request limit in this process; none when absent. */
+  rateLimit?: RateLimit | undefined;
 }
 
 export interface AppContext {
@@ -48,6 +51,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: options.logLevel ?? 'info',
+      // Request bodies and headers are not logged; should an object with a secret reach a log line, it shows as [redacted].
+      redact: {
+        paths: ['secret', '*.secret', 'access_token', '*.access_token', 'authorization', '*.authorization'],
+        censor: '[redacted]',
+      },
       serializers: {
         // Webhook URLs may carry a shared token (?token=…): never write it to the logs.
         req: (request: { method: string; url: string; ip?: string }) => ({
@@ -71,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app, await registerConsole(app, options.consoleDir));
   registerAuthentication(app, createKeyResolver(options.database.db, options.bootstrapAdminKey));
   registerTextCheck(app);
+  if (options.rateLimit) registerRateLimit(app, options.rateLimit);
 
   await app.register(swagger, {
     openapi: {

@@ -5,6 +5,7 @@ import { inTransaction, query, tables, type Db, type Tx } from '../db/index.ts';
 import { problem, ProblemError, type Problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { sendProblem } from './errors.ts';
+import { openSecret, sealSecret, type SealedColumn } from '../secrets/index.ts';
 
 export interface Created {
   status: number;
@@ -96,7 +97,7 @@ export async function runCreate(
     if (!created.ok) return created;
     await tx
       .update(tables.idempotencyKeys)
-      .set({ responseStatus: created.value.status, responseBody: created.value.body as object })
+      .set({ responseStatus: created.value.status, responseBody: sealResponse(created.value.body, claim) as object })
       .where(and(eq(tables.idempotencyKeys.principal, claim.principal), eq(tables.idempotencyKeys.key, claim.key)));
     return ok(created.value);
   });
@@ -226,8 +227,44 @@ async function findStored(db: Db, principal: string, key: string, hash: string):
       ),
     );
   }
-  return { status: row.responseStatus ?? 200, body: row.responseBody };
+  return { status: row.responseStatus ?? 200, body: openResponse(row.responseBody, row) };
 }
+
+/**
+ * A response that shows a secret once (a new webhook subscription's `secret`) is kept with that
+ * field sealed, and opened again for the replay: no table holds a secret in plaintext.
+ */
+const responseContext = (claim: { principal: string; key: string }) =>
+  `idempotency_keys.response_body.secret:${claim.principal} ${claim.key}`;
+
+function sealResponse(body: unknown, claim: { principal: string; key: string }): unknown {
+  const secret = (body as { secret?: unknown } | null)?.secret;
+  if (typeof secret !== 'string') return body;
+  return { ...(body as object), secret: sealSecret(secret, responseContext(claim)) };
+}
+
+function openResponse(body: unknown, claim: { principal: string; key: string }): unknown {
+  const secret = (body as { secret?: unknown } | null)?.secret;
+  if (typeof secret !== 'string') return body;
+  return { ...(body as object), secret: openSecret(secret, responseContext(claim)) };
+}
+
+/** The secrets of stored responses: how `consign secrets rotate` finds and rewrites them. */
+export const sealedResponseSecrets: SealedColumn = {
+  select: (afterId, skipLike, limit) =>
+    sql`select principal || ' ' || key as id, response_body->>'secret' as value from idempotency_keys
+        where principal || ' ' || key > ${afterId} and response_body->>'secret' not like ${skipLike}
+        order by 1 limit ${limit}`,
+  update: (id, old, value) => {
+    const [principal, key] = id.split(' ') as [string, string];
+    return sql`update idempotency_keys set response_body = jsonb_set(response_body, '{secret}', to_jsonb(${value}::text))
+               where principal = ${principal} and key = ${key} and response_body->>'secret' = ${old}`;
+  },
+  context: (id) => {
+    const [principal, key] = id.split(' ') as [string, string];
+    return responseContext({ principal, key });
+  },
+};
 
 function sendStored(reply: FastifyReply, stored: Created): FastifyReply {
   return reply.code(stored.status).header('idempotent-replayed', 'true').send(stored.body);

@@ -31,6 +31,7 @@ export const problemCodes = {
   uri_too_long: { status: 414, title: 'A path segment is too long' },
   unsupported_media_type: { status: 415, title: 'Send application/json' },
   unknown_sku: { status: 422, title: 'Unknown SKU' },
+  webhook_target_not_allowed: { status: 422, title: 'Webhooks may not be sent to that address' },
   unknown_location: { status: 422, title: 'Unknown location' },
   unknown_reference: { status: 422, title: 'A referenced record does not exist' },
   reservation_channel_mismatch: { status: 422, title: 'The cart hold was not held for this order’s channel' },
@@ -39,7 +40,9 @@ export const problemCodes = {
   as_of_in_future: { status: 422, title: 'as_of lies in the future' },
   too_many_requests: { status: 429, title: 'Too many requests' },
   headers_too_large: { status: 431, title: 'The request headers are too large' },
+  rate_limited: { status: 429, title: 'This API key is sending too many requests' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  secret_key_missing: { status: 503, title: 'No key is configured to seal secrets with' },
   internal_error: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -11,4 +11,4 @@ export type { VerifyOptions, VerifyResult, WebhookHeaders } from './signature.ts
 export { REPLAY_LIMIT } from './deliveries.ts';
 export type { WebhookDelivery } from './deliveries.ts';
 export type { WebhookSubscription } from './subscriptions.ts';
-export { createSubscription, updateSubscription } from './subscriptions.ts';
+export { createSubscription, updateSubscription, sealedWebhookSecrets } from './subscriptions.ts';

@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import { query, toIso, type Db } from '../db/index.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS, defaultMaxAttempts, retryDelayMs } from './retry.ts';
 import { signedHeaders } from './signature.ts';
+import { targetProblem } from './target.ts';
+import { secretContext } from './subscriptions.ts';
+import { openSecret } from '../secrets/index.ts';
 
 export interface SendOptions {
   /** Deliveries claimed and POSTed together. */
@@ -36,7 +39,9 @@ interface Claim {
   attempts: number;
   /** The claim's `next_attempt_at`, as text: the compare-and-set token for the outcome. */
   lease: string;
+  subscription_id: string;
   url: string;
+  /** As stored: sealed (see src/secrets). */
   secret: string;
   type: string;
   payload: unknown;
@@ -89,7 +94,8 @@ async function claimDue(db: Db, limit: number, leaseMs: number): Promise<Claim[]
         set attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}), updated_at = now()
         from due, webhook_subscriptions s, events e
         where d.id = due.id and s.id = d.subscription_id and e.id = d.event_id
-        returning d.id, d.event_id, d.attempts, d.next_attempt_at::text as lease, s.url, s.secret, e.type, e.payload, e.created_at`,
+        returning d.id, d.event_id, d.attempts, d.next_attempt_at::text as lease, s.id as subscription_id, s.url, s.secret,
+                  e.type, e.payload, e.created_at`,
   );
 }
 
@@ -107,6 +113,8 @@ export function deliveryBody(claim: Pick<Claim, 'event_id' | 'type' | 'payload' 
 }
 
 async function post(claim: Claim, options: SendOptions & { timeoutMs: number }): Promise<Outcome> {
+  const refused = await targetProblem(claim.url);
+  if (refused) return { kind: 'failed', statusCode: null, error: `target not allowed: ${refused.detail}` };
   const body = deliveryBody(claim);
   const timestamp = Math.floor((options.now?.() ?? Date.now()) / 1000);
   const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -116,7 +124,12 @@ async function post(claim: Claim, options: SendOptions & { timeoutMs: number }):
       headers: {
         'content-type': 'application/json',
         'user-agent': options.userAgent ?? 'Consign-Webhooks',
-        ...signedHeaders(claim.secret, `evt_${claim.event_id}`, timestamp, body),
+        ...signedHeaders(
+          openSecret(claim.secret, secretContext(claim.subscription_id)),
+          `evt_${claim.event_id}`,
+          timestamp,
+          body,
+        ),
       },
       body,
       redirect: 'manual',

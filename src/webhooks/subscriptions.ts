@@ -2,10 +2,12 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { tables, toIso, type Executor, type Tx } from '../db/index.ts';
 import { getChannel } from '../network/index.ts';
 import { newId } from '../shared/ids.ts';
+import { sealSecret, type SealedColumn } from '../secrets/index.ts';
 import { problem, type Problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import type { CreateSubscription, UpdateSubscription } from './schemas.ts';
 import { generateSecret } from './signature.ts';
+import { targetProblem } from './target.ts';
 
 type SubscriptionRow = typeof tables.webhookSubscriptions.$inferSelect;
 
@@ -25,7 +27,20 @@ export function presentSubscription(row: SubscriptionRow) {
 export type WebhookSubscription = ReturnType<typeof presentSubscription>;
 export type WithSecret = WebhookSubscription & { secret: string };
 
-const withSecret = (row: SubscriptionRow): WithSecret => ({ ...presentSubscription(row), secret: row.secret });
+const withSecret = (row: SubscriptionRow, secret: string): WithSecret => ({ ...presentSubscription(row), secret });
+
+/** Where a subscription's signing secret is sealed (the context it is sealed for). */
+export const secretContext = (id: string) => `webhook_subscriptions.secret:${id}`;
+
+/** The signing secrets, sealed at rest: how `consign secrets rotate` finds and rewrites them. */
+export const sealedWebhookSecrets: SealedColumn = {
+  select: (afterId, skipLike, limit) =>
+    sql`select id, secret as value from webhook_subscriptions
+        where id > ${afterId} and secret not like ${skipLike} order by id limit ${limit}`,
+  update: (id, old, value) =>
+    sql`update webhook_subscriptions set secret = ${value} where id = ${id} and secret = ${old}`,
+  context: secretContext,
+};
 
 /** Why a URL cannot receive webhooks, or undefined when it can. */
 export function urlProblem(url: string): Problem | undefined {
@@ -51,23 +66,25 @@ export async function createSubscription(
   input: CreateSubscription,
   secret?: string,
 ): Promise<Result<WithSecret>> {
-  const invalid = urlProblem(input.url);
+  const invalid = urlProblem(input.url) ?? (await targetProblem(input.url));
   if (invalid) return fail(invalid);
   if (input.channel_id !== undefined && !(await getChannel(tx, input.channel_id))) {
     return fail(problem('unknown_reference', `No channel ${input.channel_id}.`, { field: 'channel_id' }));
   }
+  const id = newId('whs');
+  const plaintext = secret ?? generateSecret();
   const [row] = await tx
     .insert(tables.webhookSubscriptions)
     .values({
-      id: newId('whs'),
+      id,
       url: input.url,
       description: input.description ?? null,
-      secret: secret ?? generateSecret(),
+      secret: sealSecret(plaintext, secretContext(id)),
       eventTypes: input.event_types,
       channelId: input.channel_id ?? null,
     })
     .returning();
-  return ok(withSecret(row!));
+  return ok(withSecret(row!, plaintext));
 }
 
 export async function getSubscription(executor: Executor, id: string): Promise<WebhookSubscription | undefined> {
@@ -101,7 +118,7 @@ export async function updateSubscription(
   secret?: string,
 ): Promise<Result<WebhookSubscription>> {
   if (patch.url !== undefined) {
-    const invalid = urlProblem(patch.url);
+    const invalid = urlProblem(patch.url) ?? (await targetProblem(patch.url));
     if (invalid) return fail(invalid);
   }
   const [row] = await tx
@@ -111,7 +128,7 @@ export async function updateSubscription(
       ...(patch.event_types !== undefined && { eventTypes: patch.event_types }),
       ...(patch.description !== undefined && { description: patch.description }),
       ...(patch.active !== undefined && { active: patch.active }),
-      ...(secret !== undefined && { secret }),
+      ...(secret !== undefined && { secret: sealSecret(secret, secretContext(id)) }),
       updatedAt: sql`now()`,
     })
     .where(eq(tables.webhookSubscriptions.id, id))
@@ -124,12 +141,13 @@ export async function updateSubscription(
  * Returns it once, like creation.
  */
 export async function rotateSecret(tx: Tx, id: string): Promise<Result<WithSecret>> {
+  const secret = generateSecret();
   const [row] = await tx
     .update(tables.webhookSubscriptions)
-    .set({ secret: generateSecret(), updatedAt: sql`now()` })
+    .set({ secret: sealSecret(secret, secretContext(id)), updatedAt: sql`now()` })
     .where(eq(tables.webhookSubscriptions.id, id))
     .returning();
-  return row ? ok(withSecret(row)) : fail(notFound(id));
+  return row ? ok(withSecret(row, secret)) : fail(notFound(id));
 }
 
 export function notFound(id: string): Problem {

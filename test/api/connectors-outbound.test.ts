@@ -2,13 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translateOutbound } from '../../src/connectors/index.ts';
 import { must } from '../support/client.ts';
 import { startConnectorWorld, type ConnectorWorld } from '../support/connectors.ts';
+import { allowLocalWebhooks } from '../support/webhook-receiver.ts';
 
 const OUTBOUND_SECRET = `whsec_${Buffer.from('consign-amazon-outbound-secret!!').toString('base64')}`;
 
 describe('connector outbound messages', () => {
   let world: ConnectorWorld;
 
+  let restoreAllowList: () => void = () => {};
   beforeAll(async () => {
+    restoreAllowList = allowLocalWebhooks();
     world = await startConnectorWorld({
       platform: 'amazon',
       skus: ['CBA_OTF_1', 'CBA_OTF_5'],
@@ -16,7 +19,10 @@ describe('connector outbound messages', () => {
     });
     await translateOutbound(world.database.db); // past the set-up's events
   });
-  afterAll(async () => world?.close());
+  afterAll(async () => {
+    await world?.close();
+    restoreAllowList();
+  });
 
   const outboundEvents = async () =>
     (await must(world.server.request, 'GET', '/v1/events?type=connector.outbound&limit=200')).data as {

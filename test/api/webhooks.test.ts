@@ -20,6 +20,7 @@ import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixt
 import { openTransaction } from '../support/open-transaction.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
 import { TEST_ADMIN_KEY, type TestServer } from '../support/server.ts';
+import { allowLocalWebhooks } from '../support/webhook-receiver.ts';
 
 // ── a receiver: a real HTTP server that records what it gets and answers per path ─────────────
 
@@ -82,7 +83,9 @@ const receiver = new Receiver();
 const clock = { ms: Date.now() };
 const keys: Record<'agent' | 'channel' | 'fulfillment', string> = { agent: '', channel: '', fulfillment: '' };
 
+let restoreAllowList: () => void = () => {};
 beforeAll(async () => {
+  restoreAllowList = allowLocalWebhooks();
   database = await createTestDatabase();
   server = await startServer(database);
   await receiver.start();
@@ -106,6 +109,7 @@ afterAll(async () => {
   await server?.close();
   await receiver.stop();
   await database?.close();
+  restoreAllowList();
 });
 
 /** Ticks until a tick neither enqueues nor sends anything (bounded). */

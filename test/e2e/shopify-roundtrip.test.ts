@@ -6,6 +6,7 @@ import { must } from '../support/client.ts';
 import { connectorFixture, startConnectorWorld, type ConnectorWorld } from '../support/connectors.ts';
 import { testEngine } from '../support/db.ts';
 import { PlatformReceiver } from '../support/platform-receiver.ts';
+import { allowLocalWebhooks } from '../support/webhook-receiver.ts';
 import { waitFor } from '../support/wait.ts';
 
 const OUTBOUND_SECRET = `whsec_${Buffer.from('consign-shopify-outbound-secret!').toString('base64')}`;
@@ -16,6 +17,8 @@ describe('Shopify round trip: orders/create → routed → shipped → fulfillme
   const stops: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
+    const restoreAllowList = allowLocalWebhooks();
+    stops.push(async () => restoreAllowList());
     receiver = await new PlatformReceiver(OUTBOUND_SECRET).start();
     world = await startConnectorWorld({
       platform: 'shopify',

@@ -31,7 +31,10 @@ const request: Requester = (method, path, options) => deployment.servers[0]!.req
 
 beforeAll(async () => {
   await receiver.start();
-  deployment = await createDeployment({ serverCount: 1, env: { CONSIGN_WEBHOOK_INTERVAL_MS: '50' } });
+  deployment = await createDeployment({
+    serverCount: 1,
+    env: { CONSIGN_WEBHOOK_INTERVAL_MS: '50', CONSIGN_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' },
+  });
   const location = await must(request, 'POST', '/v1/locations', {
     code: 'WH-CRASH',
     type: 'warehouse',

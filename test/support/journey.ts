@@ -7,7 +7,7 @@ import { createTestDatabase, testEngine, type TestDatabase } from './db.ts';
 import { deliveryProblems, listAllEvents, undelivered, type OutboxEvent } from './outbox.ts';
 import { startTestServer, type TestServer } from './server.ts';
 import { waitFor } from './wait.ts';
-import { WebhookReceiver } from './webhook-receiver.ts';
+import { allowLocalWebhooks, WebhookReceiver } from './webhook-receiver.ts';
 
 /** How long every event may take to reach the subscriber (PostgreSQL waits out outbox gaps for 10 s). */
 const DELIVERY_WAIT_MS = 30_000;
@@ -77,6 +77,8 @@ export async function startJourney(options: JourneyOptions): Promise<Journey> {
     // The tracking routes read their secrets when the app is built.
     const server = await withEnv(carrierSecretEnv, () => startTestServer(database));
     stops.push(() => server.close());
+    const restoreAllowList = allowLocalWebhooks();
+    stops.push(async () => restoreAllowList());
     const receiver = await new WebhookReceiver().start();
     stops.push(() => receiver.stop());
     const network = await createJourneyNetwork(server.request, options.skus);

@@ -56,6 +56,12 @@ afterAll(async () => {
 });
 process.once('exit', killAll); // the test worker itself dying must not leave servers behind
 
+function testSecretKey(): string {
+  const key = process.env.CONSIGN_SECRET_KEY;
+  if (!key) throw new Error('CONSIGN_SECRET_KEY is not set (vitest.config.ts sets it for tests)');
+  return key;
+}
+
 function childEnv(options: ServerProcessOptions): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('CONSIGN_') && name !== 'DATABASE_URL'),
@@ -67,7 +73,8 @@ function childEnv(options: ServerProcessOptions): NodeJS.ProcessEnv {
     LOG_LEVEL: 'warn',
     CONSIGN_DEMO: '0',
     CONSIGN_BOOTSTRAP_ADMIN_KEY: TEST_ADMIN_KEY,
-    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    // A server on PostgreSQL needs the key that seals secrets; the embedded one makes a key file.
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl, CONSIGN_SECRET_KEY: testSecretKey() } : {}),
     ...(options.dataDir ? { CONSIGN_DATA_DIR: options.dataDir } : {}),
     ...options.env,
   };

@@ -115,3 +115,16 @@ export class WebhookReceiver {
     });
   }
 }
+
+/**
+ * Lets this test process deliver webhooks to receivers on 127.0.0.1, as an operator would with
+ * CONSIGN_WEBHOOK_ALLOW_HOSTS; returns the undo.
+ */
+export function allowLocalWebhooks(): () => void {
+  const before = process.env.CONSIGN_WEBHOOK_ALLOW_HOSTS;
+  process.env.CONSIGN_WEBHOOK_ALLOW_HOSTS = '127.0.0.1';
+  return () => {
+    if (before === undefined) delete process.env.CONSIGN_WEBHOOK_ALLOW_HOSTS;
+    else process.env.CONSIGN_WEBHOOK_ALLOW_HOSTS = before;
+  };
+}
