@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translateOutbound } from '../../src/connectors/index.ts';
+import { must } from '../support/client.ts';
 import { connectorFixture, startConnectorWorld, type ConnectorWorld } from '../support/connectors.ts';
 
 const ORDER_ID = '8214298463751234567';
@@ -175,5 +177,36 @@ describe('Shopify order life cycle', () => {
     expect(response.status).toBe(200);
     expect(response.body.result).toBe('ignored');
     expect(await orderOf('7000000000000000007')).toBeUndefined();
+  });
+});
+
+describe('Shopify cancellations and the outbound cancel call', () => {
+  const OUTBOUND_SECRET = `whsec_${Buffer.from('consign-shopify-outbound-secret!').toString('base64')}`;
+  let world: ConnectorWorld;
+  beforeAll(async () => {
+    world = await startConnectorWorld({
+      platform: 'shopify',
+      skus: SKUS,
+      outbound: { url: 'http://127.0.0.1:9/unused', secret: OUTBOUND_SECRET },
+    });
+    await translateOutbound(world.database.db); // past the set-up's events
+  });
+  afterAll(async () => world?.close());
+
+  const cancellationsFor = async (orderId: string) => {
+    await translateOutbound(world.database.db);
+    const path = `/v1/events?type=connector.outbound&subject_id=${orderId}&limit=200`;
+    return (await must(world.server.request, 'GET', path)).data.filter((e: any) => e.data.kind === 'cancellation');
+  };
+
+  it('sends the cancel call for an order cancelled in Consign, not for one Shopify cancelled itself', async () => {
+    const inConsign = await world.post(forOrder(create, '7100000000000000001'), topic('orders/create'));
+    await must(world.server.request, 'POST', `/v1/orders/${inConsign.body.order.id}/cancel`, {
+      reason: 'out of stock',
+    });
+    expect(await cancellationsFor(inConsign.body.order.id)).toHaveLength(1);
+    const onShopify = await world.post(forOrder(create, '7100000000000000002'), topic('orders/create'));
+    await world.post(forOrder(cancelled(create), '7100000000000000002'), topic('orders/cancelled'));
+    expect(await cancellationsFor(onShopify.body.order.id)).toHaveLength(0);
   });
 });
