@@ -49,7 +49,7 @@ export function connectorRoutes(app: FastifyInstance, { database: { db } }: AppC
             .map(([p, h]) => `${p}: ${h}`)
             .join(
               '; ',
-            )}. 201 created, 200 already received (same platform order ID), 202 held for review, 401 bad signature (nothing written).`,
+            )}. Cancellations, refunds and edits come here too (Shopify X-Shopify-Topic, WooCommerce X-WC-Webhook-Topic, BigCommerce store/order/statusUpdated). 201 created, 200 already received or updated (same platform order ID) or ignored, 202 held for review or kept until its order arrives, 401 bad signature (nothing written).`,
           params: PlatformParams,
           querystring: ChannelQuery,
         },
