@@ -173,7 +173,9 @@ describe('Amazon order life cycle (OrderStatus, buyer cancellation requests)', (
 
   it('polling: an order polled again as Canceled is cancelled in Consign', async () => {
     const sample = JSON.parse(order) as { Order: Record<string, unknown>; OrderItems: unknown[] };
-    const polled = [{ ...sample.Order, AmazonOrderId: '111-0000000-0000003', LastUpdateDate: '2026-11-21T10:00:00Z' }];
+    const polled: Record<string, unknown>[] = [
+      { ...sample.Order, AmazonOrderId: '111-0000000-0000003', LastUpdateDate: '2026-11-21T10:00:00Z' },
+    ];
     const server: Server = createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const body = url.pathname.endsWith('/orderItems')
