@@ -3,7 +3,7 @@ import { getOrder, type OrderView } from '../../orders/index.ts';
 import { ok, type Result } from '../../shared/result.ts';
 import type { ConnectorRow } from '../settings.ts';
 import type { PlatformEvent } from './read.ts';
-import { orderOfExternal, rememberEvents, settleOrder } from './settle.ts';
+import { lockExternal, orderOfExternal, rememberEvents, settleOrder } from './settle.ts';
 
 /** What a delivery that is not a whole order did. */
 export type EventIntake =
@@ -23,6 +23,7 @@ export async function intakeEvent(
   if (event.type === 'ignored') return ok({ result: 'ignored', status: 200, detail: event.detail });
   const { externalId, state, what } = event;
   return inTransaction(db, async (tx): Promise<Result<EventIntake>> => {
+    await lockExternal(tx, connector.channel_id, externalId);
     const order = await orderOfExternal(tx, connector.channel_id, externalId);
     if (!order) {
       await rememberEvents(tx, connector, externalId, state, null);

@@ -160,7 +160,8 @@ function wooState(o: Json): OrderState {
         id: idText(r.id) ?? '',
         amount: (decimal(r.total) ?? '').replace('-', ''),
         currency,
-        reason: text(r.reason, 300) ?? 'refunded on WooCommerce',
+        // `reason`; older REST versions name it `refund`.
+        reason: text(r.reason ?? r.refund, 300) ?? 'refunded on WooCommerce',
         cancel_lines: [],
       }))
       .filter((r) => r.id !== '' && r.amount !== ''),

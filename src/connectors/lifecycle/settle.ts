@@ -22,6 +22,15 @@ export async function orderOfExternal(executor: Executor, channelId: string, ext
   );
 }
 
+/**
+ * Serializes what happens to one platform order: a placement settling its pending events and
+ * an event arriving for it at the same moment take turns, so the event is either seen pending
+ * by the placement or sees the placed order — never neither.
+ */
+export async function lockExternal(executor: Executor, channelId: string, externalId: string): Promise<void> {
+  await executor.execute(sql`select pg_advisory_xact_lock(hashtext(${`connector:${channelId}:${externalId}`}))`);
+}
+
 /** The events a state carries, each under the key that makes it unique for its order. */
 function eventsOf(state: OrderState): { key: string; event: StoredEvent }[] {
   return [
@@ -175,6 +184,7 @@ export async function settleOrder(
   state: OrderState,
   options: { placedNow: boolean },
 ): Promise<string[]> {
+  await lockExternal(executor, connector.channel_id, externalId);
   await rememberEvents(executor, connector, externalId, state, orderId);
   const events = await eventsOfOrder(executor, connector, externalId, orderId);
   const notes: string[] = [];
