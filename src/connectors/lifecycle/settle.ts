@@ -187,6 +187,8 @@ export async function settleOrder(
   await lockExternal(executor, connector.channel_id, externalId);
   await rememberEvents(executor, connector, externalId, state, orderId);
   const events = await eventsOfOrder(executor, connector, externalId, orderId);
+  const removedBefore = options.placedNow && state.removed_before.length > 0;
+  if (events.length === 0 && !removedBefore && !state.buyer_cancel_request) return []; // the usual create
   const notes: string[] = [];
   const current = async () => (await getOrder(executor, orderId, { placedNow: options.placedNow }))!;
   const note = (n: string | undefined) => n && notes.push(n);
