@@ -7,11 +7,14 @@ import { CreateOrder, getOrder, placeOrder, type OrderView } from '../orders/ind
 import { newId } from '../shared/ids.ts';
 import { problem, type Problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
+import { parseExact } from './json.ts';
+import { emptyState, orderState, type OrderState } from './lifecycle/read.ts';
+import { settleOrder } from './lifecycle/settle.ts';
 import type { MapOutcome, Platform } from './mapping.ts';
 import type { ConnectorRow } from './settings.ts';
 
 export type Intake =
-  | { result: 'created' | 'duplicate'; status: 200 | 201; order: OrderView }
+  | { result: 'created' | 'duplicate' | 'updated'; status: 200 | 201; order: OrderView; detail?: string }
   | { result: 'held_for_review'; status: 202; review_id: string; problem: Problem };
 
 const checkCanonical = (validatorCompiler as FastifySchemaCompiler<object>)({
@@ -53,12 +56,41 @@ export function canonicalOrder(platform: Platform | 'imported', mapped: MapOutco
   return ok(mapped.order);
 }
 
-/** Places a canonical order for the connector's channel, as `POST /v1/orders` would. */
-export function placeForConnector(executor: Executor, connector: ConnectorRow, input: CreateOrder) {
-  return placeOrder(executor, input, {
+/**
+ * Places a canonical order for the connector's channel, as `POST /v1/orders` would, then
+ * applies in the same transaction what the platform says beyond its creation (`state`: already
+ * cancelled, refunded, edited — and what came before the order did).
+ */
+export async function placeForConnector(
+  executor: Executor,
+  connector: ConnectorRow,
+  input: CreateOrder,
+  state: OrderState = emptyState(),
+) {
+  const placed = await placeOrder(executor, input, {
     requestHash: requestHash('POST', '/v1/orders', input),
     actor: `connector:${connector.platform}`,
     channelOfKey: connector.channel_id,
+  });
+  if (!placed.ok || placed.value.replayed) return placed;
+  const { id } = placed.value.order;
+  const notes = await settleOrder(executor, connector, id, input.external_id, state, { placedNow: true });
+  if (notes.length === 0) return placed;
+  return ok({ ...placed.value, order: (await getOrder(executor, id, { placedNow: true }))! });
+}
+
+/** A platform order Consign already has: what the platform now says about it, applied. */
+async function settleExisting(
+  db: Db,
+  connector: ConnectorRow,
+  order: OrderView,
+  state: OrderState,
+): Promise<Result<Intake>> {
+  return inTransaction(db, async (tx): Promise<Result<Intake>> => {
+    const notes = await settleOrder(tx, connector, order.id, order.external_id, state, { placedNow: false });
+    if (notes.length === 0) return ok({ result: 'duplicate', status: 200, order });
+    const view = (await getOrder(tx, order.id))!;
+    return ok({ result: 'updated', status: 200, order: view, detail: notes.join('; ') });
   });
 }
 
@@ -78,9 +110,10 @@ export async function intakeOrder(
   const externalId = mapped.ok ? mapped.order.external_id : mapped.externalId;
   if (!canonical.ok) return mismatch(db, connector, externalId, canonical.problem, rawPayload);
   const input = canonical.value;
+  const state = orderState(connector.platform, parseExact(rawPayload));
   const already = await existingOrder(db, connector.channel_id, input.external_id);
-  if (already) return ok({ result: 'duplicate', status: 200, order: already });
-  const placed = await inTransaction(db, (tx) => placeForConnector(tx, connector, input));
+  if (already) return settleExisting(db, connector, already, state);
+  const placed = await inTransaction(db, (tx) => placeForConnector(tx, connector, input, state));
   if (placed.ok) {
     const { order, replayed } = placed.value;
     return ok(replayed ? { result: 'duplicate', status: 200, order } : { result: 'created', status: 201, order });

@@ -4,6 +4,8 @@ import { ProblemError } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { parseExact, stringifyExact } from './json.ts';
 import { arr, obj, text } from './mapping.ts';
+import { orderState } from './lifecycle/read.ts';
+import { orderOfExternal, settleOrder } from './lifecycle/settle.ts';
 import { canonicalOrder, holdForReview, placeForConnector } from './place.ts';
 import { orderMappers } from './platforms/index.ts';
 import { readConnector, type ConnectorRow, type PollingSettings } from './settings.ts';
@@ -78,6 +80,10 @@ async function fetchPage(settings: PollingSettings, cursor: PollCursor): Promise
 /** Places one polled order inside the page's transaction (in a savepoint), or holds it for review. */
 async function takePolled(tx: Tx, connector: ConnectorRow, externalId: string, payload: unknown): Promise<void> {
   const raw = stringifyExact(payload);
+  const state = orderState('amazon', parseExact(raw));
+  const known = await orderOfExternal(tx, connector.channel_id, externalId);
+  // An order polled again (LastUpdatedAfter brings back every change): what changed is applied.
+  if (known) return void (await settleOrder(tx, connector, known.id, externalId, state, { placedNow: false }));
   const mapped = orderMappers.amazon(parseExact(raw), {
     channel: connector.channel_id,
     locationMap: connector.location_map,
@@ -86,7 +92,7 @@ async function takePolled(tx: Tx, connector: ConnectorRow, externalId: string, p
   const placed: Result<unknown> = canonical.ok
     ? await tx
         .transaction(async (savepoint) => {
-          const result = await placeForConnector(savepoint, connector, canonical.value);
+          const result = await placeForConnector(savepoint, connector, canonical.value, state);
           if (!result.ok) throw new ProblemError(result.problem);
           return result;
         })

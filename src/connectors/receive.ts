@@ -3,6 +3,8 @@ import { problem } from '../shared/problem.ts';
 import { storableText } from '../shared/text.ts';
 import { fail, type Result } from '../shared/result.ts';
 import { parseExact } from './json.ts';
+import { intakeEvent, type EventIntake } from './lifecycle/event.ts';
+import { readPlatformEvent, topicHeaders } from './lifecycle/read.ts';
 import type { Platform } from './mapping.ts';
 import { intakeOrder, type Intake } from './place.ts';
 import { orderMappers } from './platforms/index.ts';
@@ -38,6 +40,22 @@ export async function intakePayload(db: Db, connector: ConnectorRow, raw: string
 }
 
 /**
+ * A received delivery: a whole order is taken as above (placed, or compared with the order
+ * Consign has); a cancellation, refund or edit is applied to the order (or kept until it arrives).
+ */
+export async function intakeDelivery(
+  db: Db,
+  connector: ConnectorRow,
+  raw: string,
+  topic: string | undefined,
+): Promise<Result<Intake | EventIntake>> {
+  const parsed = parsePlatformJson(raw);
+  if (!parsed.ok) return parsed;
+  const event = readPlatformEvent(connector.platform, topic, parsed.value);
+  return event.type === 'order' ? intakePayload(db, connector, raw) : intakeEvent(db, connector, event);
+}
+
+/**
  * An inbound platform order: the channel's connector, the signature over the exact bytes
  * (before anything is parsed; a bad one writes nothing), then the mapping and the order.
  */
@@ -45,7 +63,7 @@ export async function receivePlatformOrder(
   db: Db,
   platform: Platform,
   request: InboundRequest,
-): Promise<Result<Intake>> {
+): Promise<Result<Intake | EventIntake>> {
   const connector = await findConnector(db, platform, request.channel);
   if (!connector.ok) return connector;
   if (!verifyPlatformSignature(platform, request.rawBody, request.headers, connector.value.secret)) {
@@ -56,5 +74,7 @@ export async function receivePlatformOrder(
       ),
     );
   }
-  return intakePayload(db, connector.value, request.rawBody.toString('utf8'));
+  const topic = request.headers[topicHeaders[platform] ?? ''];
+  const raw = request.rawBody.toString('utf8');
+  return intakeDelivery(db, connector.value, raw, typeof topic === 'string' ? topic : undefined);
 }

@@ -7,6 +7,7 @@ import { respond } from '../http/respond.ts';
 import { problem } from '../shared/problem.ts';
 import { ok, type Result } from '../shared/result.ts';
 import { platforms, type Platform } from './mapping.ts';
+import type { EventIntake } from './lifecycle/event.ts';
 import type { Intake } from './place.ts';
 import { receivePlatformOrder } from './receive.ts';
 import { listReviews, placeReviewed } from './reviews.ts';
@@ -21,7 +22,7 @@ const ReviewQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 });
 
-function sendIntake(reply: Parameters<typeof respond>[0], result: Result<Intake>) {
+function sendIntake(reply: Parameters<typeof respond>[0], result: Result<Intake | EventIntake>) {
   if (!result.ok) return respond(reply, result);
   const { status, ...body } = result.value;
   return reply.code(status).send(body);
@@ -48,7 +49,7 @@ export function connectorRoutes(app: FastifyInstance, { database: { db } }: AppC
             .map(([p, h]) => `${p}: ${h}`)
             .join(
               '; ',
-            )}. 201 created, 200 already received (same platform order ID), 202 held for review, 401 bad signature (nothing written).`,
+            )}. Cancellations, refunds and edits come here too (Shopify X-Shopify-Topic, WooCommerce X-WC-Webhook-Topic, BigCommerce store/order/statusUpdated). 201 created, 200 already received or updated (same platform order ID) or ignored, 202 held for review or kept until its order arrives, 401 bad signature (nothing written).`,
           params: PlatformParams,
           querystring: ChannelQuery,
         },

@@ -67,3 +67,32 @@ export const connectorReviews = pgTable(
     check('connector_reviews_status_check', sql`${t.status} in ('held', 'placed', 'dismissed')`),
   ],
 );
+
+export const connectorEvents = pgTable(
+  'connector_events',
+  {
+    id: text('id').primaryKey(),
+    channelId: text('channel_id')
+      .notNull()
+      .references(() => channels.id),
+    platform: text('platform').notNull(),
+    /** The platform's order ID the event is about. */
+    externalId: text('external_id').notNull(),
+    /** What makes the event unique for its order (`cancel`, `edit:<id>`, `refund:<id>`). */
+    eventKey: text('event_key').notNull(),
+    /** `cancel`, `edit` or `refund`. */
+    kind: text('kind').notNull(),
+    /** The event as read from the platform: `{ reason }`, `{ removed, added }`, `{ amount_minor, … }`. */
+    data: jsonb('data').notNull(),
+    /** `pending` while the order is not in Consign yet, `applied` once it was applied to it. */
+    status: text('status').notNull().default('pending'),
+    orderId: text('order_id'),
+    createdAt: createdAt(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('connector_events_order_key').on(t.channelId, t.externalId, t.eventKey),
+    check('connector_events_kind_check', sql`${t.kind} in ('cancel', 'edit', 'refund')`),
+    check('connector_events_status_check', sql`${t.status} in ('pending', 'applied')`),
+  ],
+);

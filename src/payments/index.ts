@@ -20,3 +20,5 @@ export { shipmentCharge, unitsShare } from './capture-amount.ts';
 export type { ShipmentCharge, ShippedLine } from './capture-amount.ts';
 export { orderMoney, paymentsOfOrder, presentPayment, refundsOfReturn } from './ledger.ts';
 export type { PaymentRow, PaymentView } from './ledger.ts';
+export { recordPlatformRefund } from './platform-refund.ts';
+export type { PlatformRefundInput, PlatformRefundOutcome } from './platform-refund.ts';

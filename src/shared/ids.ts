@@ -43,6 +43,7 @@ export type IdPrefix =
   | 'whs'
   | 'sub'
   | 'crv'
+  | 'cev'
   | 'ins';
 
 /** Prefixed, time-ordered opaque IDs (`res_01hx…`): sortable, so cursors follow creation order. */

@@ -17,8 +17,15 @@ export interface ConnectorWorld {
   net: SmallNetwork;
   /** The channel the connector is on (ID). */
   channelId: string;
-  post: (raw: string, options?: { secret?: string; channel?: string }) => Promise<TestResponse>;
+  post: (raw: string, options?: PostOptions) => Promise<TestResponse>;
   close: () => Promise<void>;
+}
+
+export interface PostOptions {
+  secret?: string;
+  channel?: string;
+  /** More headers (the platform's topic header). */
+  headers?: Record<string, string>;
 }
 
 export interface ConnectorWorldOptions {
@@ -60,11 +67,14 @@ export async function startConnectorWorld(options: ConnectorWorldOptions): Promi
     location_map: options.locationMap ?? {},
     ...(options.outbound ? { outbound: options.outbound } : {}),
   });
-  const post = (raw: string, o: { secret?: string; channel?: string } = {}) =>
+  const post = (raw: string, o: PostOptions = {}) =>
     server.request('POST', `/v1/connectors/${options.platform}/orders${o.channel ? `?channel=${o.channel}` : ''}`, {
       rawBody: raw,
       key: null,
-      headers: { [signatureHeaders[options.platform]]: platformSignature(raw, o.secret ?? CONNECTOR_SECRET) },
+      headers: {
+        ...o.headers,
+        [signatureHeaders[options.platform]]: platformSignature(raw, o.secret ?? CONNECTOR_SECRET),
+      },
     });
   return {
     database,

@@ -123,7 +123,9 @@ export async function translateOutbound(
         const message = await shipmentMessage(tx, connector, event);
         if (message) messages.push(message);
       }
-      if (connector && event.type === 'order.cancelled') {
+      // A cancellation the platform itself reported is not sent back to it.
+      const actor = (event.payload as { actor?: string }).actor;
+      if (connector && event.type === 'order.cancelled' && actor !== `connector:${connector.platform}`) {
         const message = await cancellationMessage(tx, connector, event);
         if (message) messages.push(message);
       }
