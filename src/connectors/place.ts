@@ -7,6 +7,7 @@ import { CreateOrder, getOrder, placeOrder, type OrderView } from '../orders/ind
 import { newId } from '../shared/ids.ts';
 import { problem, type Problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
+import { resolveCatalog } from './catalog/resolve.ts';
 import type { MapOutcome, Platform } from './mapping.ts';
 import type { ConnectorRow } from './settings.ts';
 
@@ -22,7 +23,13 @@ const checkCanonical = (validatorCompiler as FastifySchemaCompiler<object>)({
 }) as ((value: unknown) => boolean) & { errors?: unknown };
 
 /** Problems that mean "this order does not add up here", which a channel may send to review instead. */
-const MISMATCH = new Set(['validation_failed', 'unknown_sku', 'unknown_reference', 'unknown_location']);
+const MISMATCH = new Set([
+  'validation_failed',
+  'unknown_sku',
+  'unknown_reference',
+  'unknown_location',
+  'unmapped_item',
+]);
 
 async function existingOrder(db: Db, channelId: string, externalId: string): Promise<OrderView | undefined> {
   const row = await queryOne<{ id: string }>(
@@ -74,8 +81,13 @@ export async function intakeOrder(
   mapped: MapOutcome,
   rawPayload: string,
 ): Promise<Result<Intake>> {
-  const canonical = canonicalOrder(connector.platform, mapped);
   const externalId = mapped.ok ? mapped.order.external_id : mapped.externalId;
+  const resolved = await resolveCatalog(db, connector, mapped);
+  if (resolved.unmapped && externalId) {
+    // Fixed in Consign, not on the platform: always held, and placed once the mapping exists.
+    return mismatch(db, { ...connector, on_mismatch: 'review_hold' }, externalId, resolved.unmapped, rawPayload);
+  }
+  const canonical = canonicalOrder(connector.platform, resolved.mapped);
   if (!canonical.ok) return mismatch(db, connector, externalId, canonical.problem, rawPayload);
   const input = canonical.value;
   const already = await existingOrder(db, connector.channel_id, input.external_id);

@@ -4,6 +4,7 @@ import { ProblemError } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { parseExact, stringifyExact } from './json.ts';
 import { arr, obj, text } from './mapping.ts';
+import { resolveCatalog } from './catalog/resolve.ts';
 import { canonicalOrder, holdForReview, placeForConnector } from './place.ts';
 import { orderMappers } from './platforms/index.ts';
 import type { ConnectorRow, PollingSettings } from './settings.ts';
@@ -82,7 +83,8 @@ async function takePolled(tx: Tx, connector: ConnectorRow, externalId: string, p
     channel: connector.channel_id,
     locationMap: connector.location_map,
   });
-  const canonical = canonicalOrder('amazon', mapped);
+  const resolved = await resolveCatalog(tx, connector, mapped);
+  const canonical = resolved.unmapped ? fail(resolved.unmapped) : canonicalOrder('amazon', resolved.mapped);
   const placed: Result<unknown> = canonical.ok
     ? await tx
         .transaction(async (savepoint) => {

@@ -4,6 +4,7 @@ import { fail, type Result } from '../shared/result.ts';
 import { parseExact } from './json.ts';
 import type { Platform } from './mapping.ts';
 import { intakeOrder, type Intake } from './place.ts';
+import { recordConnectorError } from './health/health.ts';
 import { orderMappers } from './platforms/index.ts';
 import { findConnector, type ConnectorRow } from './settings.ts';
 import { signatureHeaders, verifyPlatformSignature } from './signature.ts';
@@ -46,7 +47,18 @@ export async function receivePlatformOrder(
 ): Promise<Result<Intake>> {
   const connector = await findConnector(db, platform, request.channel);
   if (!connector.ok) return connector;
-  if (!verifyPlatformSignature(platform, request.rawBody, request.headers, connector.value.secret)) {
+  const received = await receiveFor(db, platform, connector.value, request);
+  if (!received.ok) await recordConnectorError(db, connector.value.channel_id, 'inbound', received.problem);
+  return received;
+}
+
+async function receiveFor(
+  db: Db,
+  platform: Platform,
+  connector: ConnectorRow,
+  request: InboundRequest,
+): Promise<Result<Intake>> {
+  if (!verifyPlatformSignature(platform, request.rawBody, request.headers, connector.secret)) {
     return fail(
       problem(
         'invalid_signature',
@@ -54,5 +66,5 @@ export async function receivePlatformOrder(
       ),
     );
   }
-  return intakePayload(db, connector.value, request.rawBody.toString('utf8'));
+  return intakePayload(db, connector, request.rawBody.toString('utf8'));
 }

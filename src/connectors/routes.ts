@@ -9,6 +9,8 @@ import { ok, type Result } from '../shared/result.ts';
 import { platforms, type Platform } from './mapping.ts';
 import type { Intake } from './place.ts';
 import { receivePlatformOrder } from './receive.ts';
+import { catalogMappingRoutes } from './catalog/routes.ts';
+import { connectorHealthRoutes } from './health/routes.ts';
 import { listReviews, placeReviewed } from './reviews.ts';
 import { ConnectorSettings, presentConnector, putConnector, readConnector } from './settings.ts';
 import { signatureHeaders } from './signature.ts';
@@ -27,8 +29,11 @@ function sendIntake(reply: Parameters<typeof respond>[0], result: Result<Intake>
   return reply.code(status).send(body);
 }
 
-export function connectorRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
+export function connectorRoutes(app: FastifyInstance, context: AppContext): void {
+  const { db } = context.database;
   const tags = ['connectors'];
+  catalogMappingRoutes(app, context);
+  connectorHealthRoutes(app, context);
 
   // Signatures cover the exact bytes, and platform IDs exceed 2^53: these routes (only these)
   // keep JSON bodies raw and parse them themselves once the signature verifies.

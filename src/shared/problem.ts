@@ -26,6 +26,7 @@ export const problemCodes = {
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Send application/json' },
   unknown_sku: { status: 422, title: 'Unknown SKU' },
+  unmapped_item: { status: 422, title: 'A platform item has no SKU and no catalog mapping' },
   unknown_location: { status: 422, title: 'Unknown location' },
   unknown_reference: { status: 422, title: 'A referenced record does not exist' },
   feed_rejected: { status: 422, title: 'The feed has invalid rows; nothing was applied' },

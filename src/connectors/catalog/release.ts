@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import { query, type Db } from '../../db/index.ts';
+import { placeReviewed } from '../reviews.ts';
+
+/** The most held orders one change of mappings tries again (the rest on the next change, or by hand). */
+const RELEASE_LIMIT = 200;
+
+/**
+ * Tries again the channel's orders held for unmapped items, oldest first, each unchanged through
+ * the now-current mappings: those that resolve are placed; the others stay held.
+ */
+export async function releaseUnmapped(db: Db, channelId: string): Promise<{ review_id: string; order_id: string }[]> {
+  const held = await query<{ id: string }>(
+    db,
+    sql`select id from connector_reviews
+        where channel_id = ${channelId} and status = 'held' and problem ->> 'code' = 'unmapped_item'
+        order by created_at, id limit ${RELEASE_LIMIT}`,
+  );
+  const released: { review_id: string; order_id: string }[] = [];
+  for (const { id } of held) {
+    const placed = await placeReviewed(db, id);
+    if (placed.ok && placed.value.result !== 'held_for_review') {
+      released.push({ review_id: id, order_id: placed.value.order.id });
+    }
+  }
+  return released;
+}
