@@ -7,7 +7,8 @@ const RELEASE_LIMIT = 200;
 
 /**
  * Tries again the channel's orders held for unmapped items, oldest first, each unchanged through
- * the now-current mappings: those that resolve are placed; the others stay held.
+ * the now-current mappings: those that resolve are placed; the others stay held, with the reason
+ * they are still refused (another unmapped line, or a problem the mapping does not fix).
  */
 export async function releaseUnmapped(db: Db, channelId: string): Promise<{ review_id: string; order_id: string }[]> {
   const held = await query<{ id: string }>(
@@ -21,6 +22,11 @@ export async function releaseUnmapped(db: Db, channelId: string): Promise<{ revi
     const placed = await placeReviewed(db, id);
     if (placed.ok && placed.value.result !== 'held_for_review') {
       released.push({ review_id: id, order_id: placed.value.order.id });
+    } else if (!placed.ok) {
+      // Mapped now, but refused for another reason: the review says which, and waits for a person.
+      await db.execute(sql`
+        update connector_reviews set problem = ${JSON.stringify(placed.problem)}::jsonb, updated_at = now()
+        where id = ${id} and status = 'held'`);
     }
   }
   return released;
