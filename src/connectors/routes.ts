@@ -53,7 +53,7 @@ export function connectorRoutes(app: FastifyInstance, context: AppContext): void
             .map(([p, h]) => `${p}: ${h}`)
             .join(
               '; ',
-            )}. 201 created, 200 already received (same platform order ID), 202 held for review, 401 bad signature (nothing written).`,
+            )}. 201 created, 200 already received (same platform order ID), 202 held for review (also: a line with no SKU and no catalog mapping, problem unmapped_item, whatever on_mismatch says; placed once the mapping exists), 401 bad signature (no order written; recorded as the connector's last error). Line SKUs come from the channel's catalog mapping (/v1/channels/{id}/catalog-mappings) of the platform product/variant, else the SKU sent.`,
           params: PlatformParams,
           querystring: ChannelQuery,
         },
@@ -112,7 +112,12 @@ export function connectorRoutes(app: FastifyInstance, context: AppContext): void
     '/connectors/reviews',
     {
       config: { permission: 'orders:manage' },
-      schema: { tags, summary: 'Platform orders held for review instead of placed', querystring: ReviewQuery },
+      schema: {
+        tags,
+        summary:
+          'Platform orders held for review instead of placed (unmapped items are placed when their catalog mapping is added)',
+        querystring: ReviewQuery,
+      },
     },
     async (request) => ({ data: await listReviews(db, request.query.status, request.query.limit) }),
   );
