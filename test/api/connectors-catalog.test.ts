@@ -142,6 +142,27 @@ describe('catalog mapping by platform identity: Shopify', () => {
     expect(again.status).toBe(404);
   });
 
+  it('a held order that its new mapping does not fix stays held, with the reason it is still refused', async () => {
+    await must(world.server.request, 'POST', '/v1/products', { sku: 'RETIRED-1', name: 'Retired product' });
+    await must(world.server.request, 'PATCH', '/v1/products/RETIRED-1', { active: false });
+    const raw = noSku
+      .replace('"id": 8214298463751234568', '"id": 8214298463751234580')
+      .replaceAll('"variant_id": 80895081', '"variant_id": 60895081');
+    const held = await world.post(raw);
+    expect(held.status, JSON.stringify(held.body)).toBe(202);
+    const upsert = await must(world.server.request, 'POST', `/v1/channels/${world.channelId}/catalog-mappings`, {
+      mappings: [
+        { product_id: '632910392', variant_id: '608950810', sku: 'RETIRED-1' },
+        { product_id: '632910392', variant_id: '608950811', sku: 'IPOD2008GREEN' },
+      ],
+    });
+    expect(upsert.released).toEqual([]);
+    const reviews = await must(world.server.request, 'GET', '/v1/connectors/reviews?status=held');
+    const review = reviews.data.find((r: { id: string }) => r.id === held.body.review_id);
+    expect(review.problem.code).not.toBe('unmapped_item');
+    expect(review.problem.detail).toContain('RETIRED-1');
+  });
+
   it('refuses a CSV without the sku column, saying which columns it needs', async () => {
     const refused = await world.server.request('POST', `/v1/channels/${world.channelId}/catalog-mappings`, {
       rawBody: 'product_id,variant_id\n1,2\n',
