@@ -15,6 +15,8 @@ const pages = {
   routing: lazy(() => import('./pages/routing-rules.tsx')),
   dashboards: lazy(() => import('./pages/dashboards.tsx')),
   settings: lazy(() => import('./pages/settings.tsx')),
+  connectors: lazy(() => import('./pages/connectors.tsx')),
+  connector: lazy(() => import('./pages/connector.tsx')),
 };
 
 interface Section {
@@ -50,6 +52,13 @@ const sections: Section[] = [
   { path: '/returns', label: 'Returns desk', page: pages.returns, allowed: (me) => has(me, 'orders:manage') },
   { path: '/routing', label: 'Routing rules', page: pages.routing, allowed: (me) => has(me, 'routing:read') },
   { path: '/dashboards', label: 'Dashboards', page: pages.dashboards, allowed: staff },
+  {
+    path: '/connectors',
+    label: 'Connectors',
+    page: pages.connectors,
+    details: [{ pattern: '/connectors/:channel', page: pages.connector }],
+    allowed: (me) => has(me, 'orders:manage'),
+  },
   { path: '/settings', label: 'Settings', page: pages.settings, allowed: (me) => has(me, 'webhooks:manage') },
 ];
 

@@ -17,7 +17,23 @@ export interface MapContext {
   locationMap: Record<string, string>;
 }
 
-export type MapOutcome = { ok: true; order: CreateOrder } | { ok: false; externalId?: string; errors: FieldError[] };
+/**
+ * The platform's own identity of an order line's item (see docs/connectors/README.md, "Catalog
+ * mapping"): what the channel's catalog mapping is keyed by, and the SKU the platform sent.
+ */
+export interface PlatformItem {
+  /** Where the line's SKU sits in the platform document (`/line_items/0/sku`). */
+  pointer: string;
+  /** Shopify/BigCommerce/WooCommerce `product_id`, SFCC `productId`, Amazon ASIN. */
+  productId?: string;
+  /** Shopify/BigCommerce `variant_id`, WooCommerce `variation_id`, Amazon SellerSKU. */
+  variantId?: string;
+  /** The SKU the platform sent, if any. */
+  sku?: string;
+}
+
+export type MapOutcome =
+  { ok: true; order: CreateOrder; items?: PlatformItem[] } | { ok: false; externalId?: string; errors: FieldError[] };
 
 export type Json = Record<string, unknown>;
 export type Money = CreateOrder['total'];
@@ -54,6 +70,8 @@ export function compact<T extends object>(value: T): T {
  */
 export class Reader {
   readonly errors: FieldError[] = [];
+  /** Each line's platform item, in line order. */
+  readonly items: PlatformItem[] = [];
   readonly currency: string;
 
   /** `currency` is the order's, read from the platform field at `pointer` (refused when missing or not ISO 4217). */
@@ -112,6 +130,19 @@ export class Reader {
     return value ?? '';
   }
 
+  /**
+   * A line's SKU as the platform sent it ('' when empty: the channel's catalog mapping resolves
+   * it from the platform item), and the item's identity. Without either, the line is refused.
+   */
+  item(pointer: string, sku: string | undefined, ids: { productId?: string; variantId?: string }): string {
+    const productId = ids.productId === '0' ? undefined : ids.productId;
+    const variantId = ids.variantId === '0' ? undefined : ids.variantId;
+    if (sku === undefined && productId === undefined)
+      this.fail(pointer, 'SKU is missing and the line names no product');
+    this.items.push(compact({ pointer, productId, variantId, sku }));
+    return sku ?? '';
+  }
+
   /** The Consign location for a pickup at `platformLocation`, or an error that says which mapping is missing. */
   pickupLocation(pointer: string, ctx: MapContext, candidates: (string | undefined)[]): string | undefined {
     for (const candidate of candidates) {
@@ -125,7 +156,7 @@ export class Reader {
   finish(order: CreateOrder): MapOutcome {
     return this.errors.length > 0
       ? { ok: false, externalId: order.external_id || undefined, errors: this.errors }
-      : { ok: true, order };
+      : { ok: true, order, items: this.items };
   }
 }
 

@@ -10,6 +10,7 @@ import { fail, ok, type Result } from '../shared/result.ts';
 import { parseExact } from './json.ts';
 import { emptyState, orderState, type OrderState } from './lifecycle/read.ts';
 import { settleOrder } from './lifecycle/settle.ts';
+import { resolveCatalog } from './catalog/resolve.ts';
 import type { MapOutcome, Platform } from './mapping.ts';
 import type { ConnectorRow } from './settings.ts';
 
@@ -25,7 +26,13 @@ const checkCanonical = (validatorCompiler as FastifySchemaCompiler<object>)({
 }) as ((value: unknown) => boolean) & { errors?: unknown };
 
 /** Problems that mean "this order does not add up here", which a channel may send to review instead. */
-const MISMATCH = new Set(['validation_failed', 'unknown_sku', 'unknown_reference', 'unknown_location']);
+const MISMATCH = new Set([
+  'validation_failed',
+  'unknown_sku',
+  'unknown_reference',
+  'unknown_location',
+  'unmapped_item',
+]);
 
 async function existingOrder(db: Db, channelId: string, externalId: string): Promise<OrderView | undefined> {
   const row = await queryOne<{ id: string }>(
@@ -106,8 +113,13 @@ export async function intakeOrder(
   mapped: MapOutcome,
   rawPayload: string,
 ): Promise<Result<Intake>> {
-  const canonical = canonicalOrder(connector.platform, mapped);
   const externalId = mapped.ok ? mapped.order.external_id : mapped.externalId;
+  const resolved = await resolveCatalog(db, connector, mapped);
+  if (resolved.unmapped && externalId) {
+    // Fixed in Consign, not on the platform: always held, and placed once the mapping exists.
+    return mismatch(db, { ...connector, on_mismatch: 'review_hold' }, externalId, resolved.unmapped, rawPayload);
+  }
+  const canonical = canonicalOrder(connector.platform, resolved.mapped);
   if (!canonical.ok) return mismatch(db, connector, externalId, canonical.problem, rawPayload);
   const input = canonical.value;
   const state = orderState(connector.platform, parseExact(rawPayload));

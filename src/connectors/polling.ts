@@ -6,6 +6,7 @@ import { parseExact, stringifyExact } from './json.ts';
 import { arr, obj, text } from './mapping.ts';
 import { orderState } from './lifecycle/read.ts';
 import { orderOfExternal, settleOrder } from './lifecycle/settle.ts';
+import { resolveCatalog } from './catalog/resolve.ts';
 import { canonicalOrder, holdForReview, placeForConnector } from './place.ts';
 import { orderMappers } from './platforms/index.ts';
 import { readConnector, type ConnectorRow, type PollingSettings } from './settings.ts';
@@ -88,7 +89,8 @@ async function takePolled(tx: Tx, connector: ConnectorRow, externalId: string, p
     channel: connector.channel_id,
     locationMap: connector.location_map,
   });
-  const canonical = canonicalOrder('amazon', mapped);
+  const resolved = await resolveCatalog(tx, connector, mapped);
+  const canonical = resolved.unmapped ? fail(resolved.unmapped) : canonicalOrder('amazon', resolved.mapped);
   const placed: Result<unknown> = canonical.ok
     ? await tx
         .transaction(async (savepoint) => {

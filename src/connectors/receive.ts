@@ -7,6 +7,7 @@ import { intakeEvent, type EventIntake } from './lifecycle/event.ts';
 import { readPlatformEvent, topicHeaders } from './lifecycle/read.ts';
 import type { Platform } from './mapping.ts';
 import { intakeOrder, type Intake } from './place.ts';
+import { recordConnectorError } from './health/health.ts';
 import { orderMappers } from './platforms/index.ts';
 import { findConnector, type ConnectorRow } from './settings.ts';
 import { signatureHeaders, verifyPlatformSignature } from './signature.ts';
@@ -66,7 +67,18 @@ export async function receivePlatformOrder(
 ): Promise<Result<Intake | EventIntake>> {
   const connector = await findConnector(db, platform, request.channel);
   if (!connector.ok) return connector;
-  if (!verifyPlatformSignature(platform, request.rawBody, request.headers, connector.value.secret)) {
+  const received = await receiveFor(db, platform, connector.value, request);
+  if (!received.ok) await recordConnectorError(db, connector.value.channel_id, 'inbound', received.problem);
+  return received;
+}
+
+async function receiveFor(
+  db: Db,
+  platform: Platform,
+  connector: ConnectorRow,
+  request: InboundRequest,
+): Promise<Result<Intake | EventIntake>> {
+  if (!verifyPlatformSignature(platform, request.rawBody, request.headers, connector.secret)) {
     return fail(
       problem(
         'invalid_signature',
@@ -76,5 +88,5 @@ export async function receivePlatformOrder(
   }
   const topic = request.headers[topicHeaders[platform] ?? ''];
   const raw = request.rawBody.toString('utf8');
-  return intakeDelivery(db, connector.value, raw, typeof topic === 'string' ? topic : undefined);
+  return intakeDelivery(db, connector, raw, typeof topic === 'string' ? topic : undefined);
 }

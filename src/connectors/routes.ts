@@ -10,6 +10,8 @@ import { platforms, type Platform } from './mapping.ts';
 import type { EventIntake } from './lifecycle/event.ts';
 import type { Intake } from './place.ts';
 import { receivePlatformOrder } from './receive.ts';
+import { catalogMappingRoutes } from './catalog/routes.ts';
+import { connectorHealthRoutes } from './health/routes.ts';
 import { listReviews, placeReviewed } from './reviews.ts';
 import { ConnectorSettings, presentConnector, putConnector, readConnector } from './settings.ts';
 import { signatureHeaders } from './signature.ts';
@@ -28,8 +30,11 @@ function sendIntake(reply: Parameters<typeof respond>[0], result: Result<Intake 
   return reply.code(status).send(body);
 }
 
-export function connectorRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
+export function connectorRoutes(app: FastifyInstance, context: AppContext): void {
+  const { db } = context.database;
   const tags = ['connectors'];
+  catalogMappingRoutes(app, context);
+  connectorHealthRoutes(app, context);
 
   // Signatures cover the exact bytes, and platform IDs exceed 2^53: these routes (only these)
   // keep JSON bodies raw and parse them themselves once the signature verifies.
@@ -49,7 +54,7 @@ export function connectorRoutes(app: FastifyInstance, { database: { db } }: AppC
             .map(([p, h]) => `${p}: ${h}`)
             .join(
               '; ',
-            )}. Cancellations, refunds and edits come here too (Shopify X-Shopify-Topic, WooCommerce X-WC-Webhook-Topic, BigCommerce store/order/statusUpdated). 201 created, 200 already received or updated (same platform order ID) or ignored, 202 held for review or kept until its order arrives, 401 bad signature (nothing written).`,
+            )}. Cancellations, refunds and edits come here too (Shopify X-Shopify-Topic, WooCommerce X-WC-Webhook-Topic, BigCommerce store/order/statusUpdated). 201 created, 200 already received or updated (same platform order ID) or ignored, 202 held for review (also: a line with no SKU and no catalog mapping, problem unmapped_item, whatever on_mismatch says; placed once the mapping exists) or kept until its order arrives, 401 bad signature (no order written; recorded as the connector's last error). Line SKUs come from the channel's catalog mapping (/v1/channels/{id}/catalog-mappings) of the platform product/variant, else the SKU sent.`,
           params: PlatformParams,
           querystring: ChannelQuery,
         },
@@ -108,7 +113,12 @@ export function connectorRoutes(app: FastifyInstance, { database: { db } }: AppC
     '/connectors/reviews',
     {
       config: { permission: 'orders:manage' },
-      schema: { tags, summary: 'Platform orders held for review instead of placed', querystring: ReviewQuery },
+      schema: {
+        tags,
+        summary:
+          'Platform orders held for review instead of placed (unmapped items are placed when their catalog mapping is added)',
+        querystring: ReviewQuery,
+      },
     },
     async (request) => ({ data: await listReviews(db, request.query.status, request.query.limit) }),
   );

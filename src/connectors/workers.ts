@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { query, type Db } from '../db/index.ts';
 import { createOutboxFollower } from '../streaming/index.ts';
 import { CONNECTOR_FOLLOWER, translateOutbound } from './outbound/worker.ts';
+import { recordConnectorError } from './health/health.ts';
 import { pollChannel } from './polling.ts';
 
 export interface ConnectorWorkerOptions {
@@ -34,7 +35,11 @@ export function startConnectorWorkers(db: Db, options: ConnectorWorkerOptions): 
     await translateOutbound(db, follower);
     for (const channelId of await duePolls(db)) {
       if (stopped) return;
-      await pollChannel(db, channelId).catch((error: unknown) => options.onError?.(error));
+      await pollChannel(db, channelId).catch(async (error: unknown) => {
+        options.onError?.(error);
+        const detail = `Polling failed: ${error instanceof Error ? error.message : String(error)}`;
+        await recordConnectorError(db, channelId, 'polling', { code: 'internal_error', detail });
+      });
     }
   };
   const timer = setInterval(

@@ -3,8 +3,8 @@
  * platform orders held for review instead of being placed.
  */
 import { sql } from 'drizzle-orm';
-import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { channels } from './schema.ts';
+import { check, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { channels, products } from './schema.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -96,3 +96,44 @@ export const connectorEvents = pgTable(
     check('connector_events_status_check', sql`${t.status} in ('pending', 'applied')`),
   ],
 );
+/**
+ * A channel's platform items (Shopify product/variant, WooCommerce product/variation, BigCommerce
+ * product/variant, SFCC productId, Amazon ASIN/SellerSKU) → Consign SKUs. Inbound lines are
+ * resolved through it before their own SKU; availability pushes name these items.
+ */
+export const channelCatalogMappings = pgTable(
+  'channel_catalog_mappings',
+  {
+    channelId: text('channel_id')
+      .notNull()
+      .references(() => channels.id),
+    /** Shopify/BigCommerce `product_id`, WooCommerce `product_id`, SFCC `productId`, Amazon ASIN. */
+    productId: text('product_id').notNull(),
+    /** Shopify/BigCommerce `variant_id`, WooCommerce `variation_id`, Amazon SellerSKU; '' for the whole product. */
+    variantId: text('variant_id').notNull().default(''),
+    sku: text('sku')
+      .notNull()
+      .references(() => products.sku),
+    /** Shopify's inventory item ID, which its inventory API keys stock by. */
+    inventoryItemId: text('inventory_item_id'),
+    /** `api` (set by a user) or `auto` (recorded when a platform SKU equalled a Consign SKU). */
+    source: text('source').notNull().default('api'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channelId, t.productId, t.variantId] }),
+    index('channel_catalog_mappings_sku_idx').on(t.channelId, t.sku),
+    check('channel_catalog_mappings_source_check', sql`${t.source} in ('api', 'auto')`),
+  ],
+);
+
+/** The last thing that went wrong on a channel's connector (an order refused, a poll that failed). */
+export const connectorErrors = pgTable('connector_errors', {
+  channelId: text('channel_id')
+    .primaryKey()
+    .references(() => channels.id),
+  /** `{ code, detail, source }`; source is `inbound` or `polling`. */
+  problem: jsonb('problem').notNull(),
+  occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+});

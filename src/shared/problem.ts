@@ -32,6 +32,7 @@ export const problemCodes = {
   unsupported_media_type: { status: 415, title: 'Send application/json' },
   unknown_sku: { status: 422, title: 'Unknown SKU' },
   webhook_target_not_allowed: { status: 422, title: 'Webhooks may not be sent to that address' },
+  unmapped_item: { status: 422, title: 'A platform item has no SKU and no catalog mapping' },
   unknown_location: { status: 422, title: 'Unknown location' },
   unknown_reference: { status: 422, title: 'A referenced record does not exist' },
   reservation_channel_mismatch: { status: 422, title: 'The cart hold was not held for this order’s channel' },

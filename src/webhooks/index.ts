@@ -12,3 +12,5 @@ export { REPLAY_LIMIT } from './deliveries.ts';
 export type { WebhookDelivery } from './deliveries.ts';
 export type { WebhookSubscription } from './subscriptions.ts';
 export { createSubscription, updateSubscription, sealedWebhookSecrets } from './subscriptions.ts';
+export { subscriptionBacklog } from './backlog.ts';
+export type { SubscriptionBacklog } from './backlog.ts';

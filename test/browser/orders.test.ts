@@ -73,6 +73,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
       'Returns desk',
       'Routing rules',
       'Dashboards',
+      'Connectors',
       'Settings',
     ]);
   });

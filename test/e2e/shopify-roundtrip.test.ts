@@ -89,8 +89,13 @@ describe('Shopify round trip: orders/create → routed → shipped → fulfillme
       'an availability push with the new level',
       () =>
         receiver.received
-          .map((m) => JSON.parse(m.text) as { input?: { quantities: { sku: string; quantity: number }[] } })
-          .find((b) => b.input?.quantities.some((q) => q.sku === 'IPOD2008PINK' && q.quantity === expected)),
+          .map((m) => JSON.parse(m.text) as { input?: { quantities: { variantId?: string; quantity: number }[] } })
+          // The order received earlier recorded the variant's mapping: the push names the Shopify variant.
+          .find((b) =>
+            b.input?.quantities.some(
+              (q) => q.variantId === 'gid://shopify/ProductVariant/808950810' && q.quantity === expected,
+            ),
+          ),
       { timeoutMs: 30_000 },
     );
     expect(message.input).toMatchObject({ name: 'available', reason: 'correction' });

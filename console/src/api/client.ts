@@ -33,19 +33,23 @@ export interface Api {
   get<T>(path: string, query?: Query): Promise<T>;
   post<T>(path: string, body?: unknown, options?: { idempotent?: boolean }): Promise<T>;
   put<T>(path: string, body: unknown): Promise<T>;
+  /** A text body in another format than JSON (a CSV upload). */
+  postText<T>(path: string, text: string, contentType: string): Promise<T>;
+  delete(path: string): Promise<void>;
   blob(path: string): Promise<Blob>;
 }
 
 export function createApi(key: string, onUnauthorized: () => void): Api {
   async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const raw = typeof body === 'string';
     const response = await fetch(path, {
       method,
       headers: {
         authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined || raw ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
     });
     if (response.ok) return response;
     const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
@@ -58,6 +62,10 @@ export function createApi(key: string, onUnauthorized: () => void): Api {
     post: async (path, body = {}, options = {}) =>
       json(await send('POST', path, body, options.idempotent ? { 'idempotency-key': crypto.randomUUID() } : {})),
     put: async (path, body) => json(await send('PUT', path, body)),
+    postText: async (path, text, contentType) => json(await send('POST', path, text, { 'content-type': contentType })),
+    delete: async (path) => {
+      await send('DELETE', path);
+    },
     blob: async (path) => (await send('GET', path)).blob(),
   };
 }

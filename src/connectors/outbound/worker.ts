@@ -17,6 +17,7 @@ import { stringifyExact } from '../json.ts';
 import type { Platform } from '../mapping.ts';
 import { OUTBOUND_EVENT } from '../settings.ts';
 import { availabilityMessages } from './availability.ts';
+import { itemLevels } from './items.ts';
 import { cancellationMessages, shipmentMessages, type OutboundMessage } from './shapes.ts';
 
 export const CONNECTOR_FOLLOWER = 'connectors';
@@ -79,8 +80,10 @@ async function availabilityEvents(tx: Tx, connectors: Outbound[], skus: string[]
     if (!group) continue;
     const { data } = await getAvailability(tx, skus, group.location_ids);
     if (data.length === 0) continue;
-    const levels = data.map((d) => ({ sku: d.sku, available: d.available }));
-    events.push(outboundEvent(connector, connector.channel_id, availabilityMessages[connector.platform](levels, at)));
+    const levels = await itemLevels(tx, connector.channel_id, data);
+    for (const message of availabilityMessages[connector.platform](levels, at)) {
+      events.push(outboundEvent(connector, connector.channel_id, message));
+    }
   }
   return events;
 }

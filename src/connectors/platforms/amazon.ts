@@ -78,7 +78,10 @@ export function mapAmazonV0(body: Json, ctx: MapContext): MapOutcome {
     }
     return compact({
       line_id: r.required(`${at}/OrderItemId`, text(li.OrderItemId, 64), 'OrderItemId'),
-      sku: r.required(`${at}/SellerSKU`, text(li.SellerSKU, 100), 'SellerSKU'),
+      sku: r.item(`${at}/SellerSKU`, text(li.SellerSKU, 100), {
+        productId: text(li.ASIN),
+        variantId: text(li.SellerSKU),
+      }),
       name: text(li.Title, 300),
       quantity,
       unit_price: r.unitPrice(`${at}/ItemPrice/Amount`, price.Amount, quantity, price.CurrencyCode ?? r.currency),
@@ -118,7 +121,10 @@ export function mapAmazon2026(body: Json, ctx: MapContext): MapOutcome {
     });
     return compact({
       line_id: r.required(`${at}/orderItemId`, text(li.orderItemId, 64), 'orderItemId'),
-      sku: r.required(`${at}/product/sellerSku`, text(product.sellerSku, 100), 'sellerSku'),
+      sku: r.item(`${at}/product/sellerSku`, text(product.sellerSku, 100), {
+        productId: text(product.asin),
+        variantId: text(product.sellerSku),
+      }),
       name: text(product.title, 300),
       quantity: r.quantity(`${at}/quantityOrdered`, li.quantityOrdered),
       unit_price:

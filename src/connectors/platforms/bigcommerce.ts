@@ -63,7 +63,10 @@ export function mapBigCommerceOrder(payload: unknown, ctx: MapContext): MapOutco
       const at = `/products/${i}`;
       return compact({
         line_id: r.required(`${at}/id`, idText(p.id), 'order product id'),
-        sku: r.required(`${at}/sku`, text(p.sku, 100), 'SKU'),
+        sku: r.item(`${at}/sku`, text(p.sku, 100), {
+          productId: idText(p.product_id),
+          variantId: idText(p.variant_id),
+        }),
         name: text(p.name, 300),
         quantity: r.quantity(`${at}/quantity`, p.quantity),
         unit_price: r.money(`${at}/price_ex_tax`, p.price_ex_tax),

@@ -37,7 +37,7 @@ export function mapSfccOrder(payload: unknown, ctx: MapContext): MapOutcome {
     const at = `/productItems/${i}`;
     return compact({
       line_id: r.required(`${at}/itemId`, text(li.itemId, 64), 'itemId'),
-      sku: r.required(`${at}/productId`, text(li.productId, 100), 'productId'),
+      sku: r.item(`${at}/productId`, text(li.productId, 100), { productId: text(li.productId, 100) }),
       name: text(li.productName ?? li.itemText, 300),
       quantity: r.quantity(`${at}/quantity`, li.quantity),
       unit_price: r.money(`${at}/basePrice`, li.basePrice),

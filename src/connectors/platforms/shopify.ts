@@ -44,7 +44,10 @@ function shopifyLines(o: Json, r: Reader) {
     const at = `/line_items/${i}`;
     return compact({
       line_id: r.required(`${at}/id`, idText(li.id), 'line item id'),
-      sku: r.required(`${at}/sku`, text(li.sku, 100), 'SKU'),
+      sku: r.item(`${at}/sku`, text(li.sku, 100), {
+        productId: idText(li.product_id),
+        variantId: idText(li.variant_id),
+      }),
       name: text(li.name ?? li.title, 300),
       quantity: r.quantity(`${at}/quantity`, li.quantity),
       unit_price: r.money(`${at}/price`, li.price),

@@ -38,7 +38,10 @@ function wooLines(o: Json, r: Reader) {
     const quantity = r.quantity(`${at}/quantity`, li.quantity);
     return compact({
       line_id: r.required(`${at}/id`, idText(li.id), 'line item id'),
-      sku: r.required(`${at}/sku`, text(li.sku, 100), 'SKU'),
+      sku: r.item(`${at}/sku`, text(li.sku, 100), {
+        productId: idText(li.product_id),
+        variantId: idText(li.variation_id),
+      }),
       name: text(li.name, 300),
       quantity,
       // `subtotal` is the line before coupons, excluding tax; `price` is a float and not used.
