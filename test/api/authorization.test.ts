@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roles, type Role } from '../../src/auth/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { allowLocalWebhooks } from '../support/webhook-receiver.ts';
 import { startTestServer, type TestResponse, type TestServer } from '../support/server.ts';
 import { crossProbes, probes, type Probe } from './authorization-requests.ts';
 import { expected, outcomeOf, renderTable, type Outcome } from './authorization-table.ts';
@@ -16,8 +17,10 @@ import { buildWorld, sides, type Side, type World } from './authorization-world.
 let database: TestDatabase;
 let server: TestServer;
 let world: World;
+let restoreAllowList: () => void;
 
 beforeAll(async () => {
+  restoreAllowList = allowLocalWebhooks(); // the world's webhook subscription points at 127.0.0.1
   database = await createTestDatabase();
   server = await startTestServer(database);
   world = await buildWorld(server, database);
@@ -25,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await database?.close();
+  restoreAllowList?.();
 });
 
 async function operations(): Promise<string[]> {

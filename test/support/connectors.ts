@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from './db.ts';
 import { must } from './client.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from './fixtures.ts';
 import { startTestServer, type TestResponse, type TestServer } from './server.ts';
+import { allowLocalWebhooks } from './webhook-receiver.ts';
 
 export const CONNECTOR_SECRET = 'shpss_consign_connector_tests_0123';
 
@@ -60,6 +61,8 @@ export async function startConnectorWorld(options: ConnectorWorldOptions): Promi
     await setStock(server, net.storeA, sku, 50);
     await setStock(server, net.storeB, sku, 50);
   }
+  // Outbound messages in these tests go to a local receiver, which webhooks may reach only when allowed.
+  const restoreAllowList = options.outbound ? allowLocalWebhooks() : () => {};
   await must(server.request, 'PUT', `/v1/channels/${channelId}/connector`, {
     platform: options.platform,
     secret: CONNECTOR_SECRET,
@@ -85,6 +88,7 @@ export async function startConnectorWorld(options: ConnectorWorldOptions): Promi
     close: async () => {
       await server.close();
       await database.close();
+      restoreAllowList();
     },
   };
 }
