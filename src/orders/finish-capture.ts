@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
+import { insertEvents } from '../events/index.ts';
 import type { PlanResult } from '../routing/index.ts';
 import { newId } from '../shared/ids.ts';
 import { orderEventPayload, type OrderEventHead } from './events.ts';
@@ -128,13 +129,12 @@ export async function finishCapture(
           from jsonb_to_recordset(${JSON.stringify(buckets)}::jsonb) as t(line_id text, allocated int, backordered int)
           where l.order_id = ${order.id} and l.line_id = t.line_id),
         status as (${statusWrite}),
-        announced as (
-          insert into events (type, subject_type, subject_id, payload)
+        announced as (${insertEvents(sql`
           select t.type, 'order', ${order.id},
                  case when t.decision then t.payload || jsonb_build_object('decision_id', decision.id) else t.payload end
           from decision, rows from (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as (type text, payload jsonb, decision boolean))
                with ordinality as t(type, payload, decision, n)
-          order by t.n)
+          order by t.n`)})
         select id from decision`,
     { prepare: true },
   );
