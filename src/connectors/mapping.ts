@@ -22,7 +22,6 @@ export type MapOutcome = { ok: true; order: CreateOrder } | { ok: false; externa
 export type Json = Record<string, unknown>;
 export type Money = CreateOrder['total'];
 export type Address = NonNullable<CreateOrder['shipping_address']>;
-export type Line = CreateOrder['lines'][number];
 
 export const obj = (value: unknown): Json =>
   value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
