@@ -21,6 +21,8 @@ export interface Config {
   subscriptionIntervalMs: number;
   /** How often connector messages are built and polling channels polled (0: not in this process). */
   connectorIntervalMs: number;
+  /** How often idempotency keys older than 24 hours are deleted; 0 prunes none in this process. */
+  idempotencyPruneIntervalMs: number;
   /** `nats://host:4222`: publish every event to JetStream; absent = no publishing. */
   natsUrl: string | undefined;
   /** The JetStream stream the events go to (created when missing). */
@@ -80,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookIntervalMs: intFromEnv(env, 'CONSIGN_WEBHOOK_INTERVAL_MS', 1000),
     subscriptionIntervalMs: intFromEnv(env, 'CONSIGN_SUBSCRIPTION_INTERVAL_MS', 5000),
     connectorIntervalMs: intFromEnv(env, 'CONSIGN_CONNECTOR_INTERVAL_MS', 1000),
+    idempotencyPruneIntervalMs: intFromEnv(env, 'CONSIGN_IDEMPOTENCY_PRUNE_INTERVAL_MS', 60_000),
     natsUrl: env.NATS_URL || env.CONSIGN_NATS_URL || undefined,
     natsStream: nameFromEnv(
       env,

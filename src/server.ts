@@ -5,6 +5,7 @@ import { initializeOnFirstStart, type StartKind } from './first-start.ts';
 import { buildApp } from './http/app.ts';
 import { closeConnectionsOnDrain } from './http/drain.ts';
 import { consoleIsBuilt } from './http/console.ts';
+import { startIdempotencyPruner } from './http/idempotency.ts';
 import { startBackorderWorker } from './orders/index.ts';
 import { startExpirySweeper } from './reservations/index.ts';
 import { gapGraceMsFor, startNatsPublisher } from './streaming/index.ts';
@@ -40,7 +41,8 @@ export function displayUrl(host: string, port: number): string {
 
 /**
  * Runs Consign: opens and migrates the database, finishes the first start (demo network, admin
- * key), serves the API and sweeps expired cart holds until stopped.
+ * key), serves the API and runs the background workers (expired cart holds, back-orders,
+ * webhooks, subscriptions, connectors, idempotency-key retention, NATS) until stopped.
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
@@ -106,6 +108,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           onError: (error) => running.log.error({ err: error }, 'connector work failed'),
         })
       : undefined;
+  const idempotencyKeys =
+    config.idempotencyPruneIntervalMs > 0
+      ? startIdempotencyPruner(database.db, {
+          intervalMs: config.idempotencyPruneIntervalMs,
+          onError: (error) => running.log.error({ err: error }, 'pruning idempotency keys failed'),
+          onPruned: (count) => running.log.info({ count }, 'deleted idempotency keys older than 24 hours'),
+        })
+      : undefined;
   const nats = config.natsUrl
     ? startNatsPublisher(database.db, {
         url: config.natsUrl,
@@ -127,7 +137,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      const workers = [sweeper, backorders, connectors, webhooks, subscriptions, nats];
+      const workers = [sweeper, backorders, connectors, webhooks, subscriptions, idempotencyKeys, nats];
       await Promise.all([running.close(), ...workers.map((worker) => worker?.stop())]);
       await database.close();
       useKeyring(undefined);

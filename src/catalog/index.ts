@@ -1,11 +1,3 @@
 export { catalogRoutes } from './routes.ts';
-export {
-  createProduct,
-  getProduct,
-  listProducts,
-  updateProduct,
-  unknownSkus,
-  CreateProduct,
-  UpdateProduct,
-} from './products.ts';
+export { createProduct, getProduct, listProducts, updateProduct, CreateProduct, UpdateProduct } from './products.ts';
 export type { Product } from './products.ts';

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, or, sql } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
 import { tables, toIso, type Executor } from '../db/index.ts';
 import { Count, Sku } from '../http/schemas.ts';
@@ -103,16 +103,4 @@ export async function listProducts(
     .orderBy(asc(p.sku))
     .limit(filter.limit);
   return rows.map(presentProduct);
-}
-
-/** The SKUs in `skus` that are not in the catalog. */
-export async function unknownSkus(executor: Executor, skus: string[]): Promise<string[]> {
-  if (skus.length === 0) return [];
-  const unique = [...new Set(skus)];
-  const rows = await executor
-    .select({ sku: tables.products.sku })
-    .from(tables.products)
-    .where(inArray(tables.products.sku, unique));
-  const known = new Set(rows.map((r) => r.sku));
-  return unique.filter((sku) => !known.has(sku));
 }

@@ -29,13 +29,6 @@ interface Candidate {
   mapped: MapOutcome;
 }
 
-export const CSV_COLUMNS = [
-  'external_id', 'placed_at', 'customer_email', 'customer_name', 'sku', 'quantity', 'unit_price', 'currency',
-  'shipping', 'tax', 'discount', 'total', 'payment_gateway', 'payment_reference', 'delivery_method',
-  'pickup_location_id', 'ship_name', 'ship_line1', 'ship_line2', 'ship_city', 'ship_region', 'ship_postal_code',
-  'ship_country',
-] as const; // prettier-ignore
-
 /** CSV: one row per order line; rows with the same external_id are one order, whose fields come from its first row. */
 function csvCandidates(textBody: string, channel: string): Candidate[] {
   const [header = [], ...rows] = parseCsv(textBody);

@@ -38,7 +38,6 @@ export type MapOutcome =
 export type Json = Record<string, unknown>;
 export type Money = CreateOrder['total'];
 export type Address = NonNullable<CreateOrder['shipping_address']>;
-export type Line = CreateOrder['lines'][number];
 
 export const obj = (value: unknown): Json =>
   value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};

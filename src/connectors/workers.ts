@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, type Db } from '../db/index.ts';
+import { startIntervalWorker } from '../shared/interval-worker.ts';
 import { createOutboxFollower } from '../streaming/index.ts';
 import { CONNECTOR_FOLLOWER, translateOutbound } from './outbound/worker.ts';
 import { recordConnectorError } from './health/health.ts';
@@ -29,36 +30,27 @@ async function duePolls(db: Db): Promise<string[]> {
  */
 export function startConnectorWorkers(db: Db, options: ConnectorWorkerOptions): { stop: () => Promise<void> } {
   const follower = createOutboxFollower(CONNECTOR_FOLLOWER, { gapGraceMs: options.gapGraceMs });
-  let running: Promise<void> | undefined;
+  const onError = (error: unknown) => options.onError?.(error);
   let stopped = false;
-  const work = async () => {
-    await translateOutbound(db, follower);
-    for (const channelId of await duePolls(db)) {
-      if (stopped) return;
-      await pollChannel(db, channelId).catch(async (error: unknown) => {
-        options.onError?.(error);
-        const detail = `Polling failed: ${error instanceof Error ? error.message : String(error)}`;
-        await recordConnectorError(db, channelId, 'polling', { code: 'internal_error', detail });
-      });
-    }
-  };
-  const timer = setInterval(
-    () => {
-      if (running || stopped) return;
-      running = work()
-        .catch((error: unknown) => options.onError?.(error))
-        .finally(() => {
-          running = undefined;
+  const worker = startIntervalWorker(
+    options.intervalMs,
+    async () => {
+      await translateOutbound(db, follower);
+      for (const channelId of await duePolls(db)) {
+        if (stopped) return;
+        await pollChannel(db, channelId).catch(async (error: unknown) => {
+          onError(error);
+          const detail = `Polling failed: ${error instanceof Error ? error.message : String(error)}`;
+          await recordConnectorError(db, channelId, 'polling', { code: 'internal_error', detail });
         });
+      }
     },
-    Math.max(options.intervalMs, 10),
+    onError,
   );
-  timer.unref();
   return {
-    stop: async () => {
+    stop: () => {
       stopped = true;
-      clearInterval(timer);
-      await running;
+      return worker.stop();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { tables, toIso, type Executor } from '../db/index.ts';
 
 export interface NewEvent {
@@ -18,15 +18,31 @@ export async function recordEvents(executor: Executor, events: NewEvent[]): Prom
   const json = JSON.stringify(
     events.map((e) => ({ type: e.type, subject_type: e.subjectType, subject_id: e.subjectId, payload: e.payload })),
   );
-  await executor.execute(sql`
-    insert into events (type, subject_type, subject_id, payload)
+  await recordEventsFrom(
+    executor,
+    sql`
     select t.type, t.subject_type, t.subject_id,
            case when t.subject_type = 'order' and not t.payload ? 'channel_id'
                 then t.payload || coalesce((select jsonb_build_object('channel_id', o.channel_id) from orders o where o.id = t.subject_id), '{}'::jsonb)
                 else t.payload end
     from rows from (jsonb_to_recordset(${json}::jsonb) as (type text, subject_type text, subject_id text, payload jsonb))
          with ordinality as t(type, subject_type, subject_id, payload, n)
-    order by t.n`);
+    order by t.n`,
+  );
+}
+
+/**
+ * The one INSERT into the outbox: the events `rows` selects as (type, subject_type, subject_id,
+ * payload), in the order they happened. A CTE of a one-statement write (a hold, an order's
+ * capture, a stock movement), or a statement of its own through `recordEventsFrom`.
+ */
+export function insertEvents(rows: SQL): SQL {
+  return sql`insert into events (type, subject_type, subject_id, payload) ${rows}`;
+}
+
+/** Writes the events `rows` selects (see `insertEvents`), in the caller's transaction. */
+export async function recordEventsFrom(executor: Executor, rows: SQL): Promise<void> {
+  await executor.execute(insertEvents(rows));
 }
 
 type EventRow = typeof tables.events.$inferSelect;

@@ -1,5 +1,10 @@
 export { fulfillmentRoutes } from './routes.ts';
-export { fulfillmentTransitions, fulfillmentStatuses, canTransitionFulfillment } from './transitions.ts';
+export {
+  fulfillmentTransitions,
+  fulfillmentStatuses,
+  canTransitionFulfillment,
+  transitionFulfillmentOrders,
+} from './transitions.ts';
 export type { FulfillmentStatus } from './transitions.ts';
 export { listFulfillmentOrders, getFulfillmentOrder } from './queue.ts';
 export { shipFulfillmentOrder, readyForPickup, pickedUp } from './ship.ts';

@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { queryOne, type Executor } from '../db/index.ts';
+import { sql, type SQL } from 'drizzle-orm';
+import { query, queryOne, type Executor } from '../db/index.ts';
 import { problem, type Problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 
@@ -63,18 +63,40 @@ export interface FulfillmentOrderRow {
   order_on_hold: boolean;
 }
 
+/** The fulfillment orders (alias `f`) that `where` picks, in id order, as rows a transition takes. */
+function selectFulfillmentOrders(where: SQL, lock: boolean): SQL {
+  return sql`select f.id, f.order_id, f.location_id, f.delivery_method, f.status, f.version,
+               -- A routing hold holds the units nothing could place, not the work already at a location.
+               exists (select 1 from order_holds h where h.order_id = f.order_id and h.released_at is null and h.kind <> 'routing') as order_on_hold
+        from fulfillment_orders f where ${where} order by f.id ${lock ? sql`for update of f` : sql``}`;
+}
+
 export async function loadFulfillmentOrder(
   executor: Executor,
   id: string,
   lock = false,
 ): Promise<FulfillmentOrderRow | undefined> {
-  return queryOne<FulfillmentOrderRow>(
-    executor,
-    sql`select f.id, f.order_id, f.location_id, f.delivery_method, f.status, f.version,
-               -- A routing hold holds the units nothing could place, not the work already at a location.
-               exists (select 1 from order_holds h where h.order_id = f.order_id and h.released_at is null and h.kind <> 'routing') as order_on_hold
-        from fulfillment_orders f where f.id = ${id} ${lock ? sql`for update of f` : sql``}`,
-  );
+  return queryOne<FulfillmentOrderRow>(executor, selectFulfillmentOrders(sql`f.id = ${id}`, lock));
+}
+
+/**
+ * Moves every fulfillment order `where` picks (SQL over the alias `f`) to `to`, through
+ * `transitionFulfillment`: for the work other capabilities end (a cancelled order's empty work,
+ * a delivered shipment's). The rows are locked first, in id order, so none changes in between;
+ * a move the lifecycle refuses is a bug in `where` and throws. Returns the moved rows.
+ */
+export async function transitionFulfillmentOrders(
+  executor: Executor,
+  where: SQL,
+  to: FulfillmentStatus,
+): Promise<FulfillmentOrderRow[]> {
+  const moved: FulfillmentOrderRow[] = [];
+  for (const fo of await query<FulfillmentOrderRow>(executor, selectFulfillmentOrders(where, true))) {
+    const result = await transitionFulfillment(executor, fo, to);
+    if (!result.ok) throw new Error(`fulfillment order ${fo.id} could not become ${to}: ${result.problem.detail}`);
+    moved.push(result.value);
+  }
+  return moved;
 }
 
 /**

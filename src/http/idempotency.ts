@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTransaction, query, tables, type Db, type Tx } from '../db/index.ts';
+import { startIntervalWorker } from '../shared/interval-worker.ts';
 import { problem, ProblemError, type Problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { sendProblem } from './errors.ts';
@@ -275,12 +276,48 @@ function send(reply: FastifyReply, result: Result<Created>): FastifyReply {
   return reply.code(result.value.status).send(result.value.body);
 }
 
+/** How long a used key is kept: a retry within it replays the stored response (ADR 0004). */
+export const IDEMPOTENCY_RETENTION_HOURS = 24;
+
 /** Deletes claims older than the retention window, in bounded batches. */
-export async function pruneIdempotencyKeys(db: Db, olderThanHours = 24, batch = 1000): Promise<number> {
+export async function pruneIdempotencyKeys(
+  db: Db,
+  olderThanHours = IDEMPOTENCY_RETENTION_HOURS,
+  batch = 1000,
+): Promise<number> {
   const result = (await db.execute(sql`
     delete from idempotency_keys where ctid in (
       select ctid from idempotency_keys
       where created_at < now() - make_interval(hours => ${olderThanHours})
       limit ${batch})`)) as unknown as { affectedRows?: number; rowCount?: number };
   return result.rowCount ?? result.affectedRows ?? 0;
+}
+
+export interface IdempotencyPrunerOptions {
+  intervalMs: number;
+  /** Claims deleted per statement. */
+  batchSize?: number;
+  /** Statements per tick at most, so one tick never runs unbounded. */
+  maxBatchesPerTick?: number;
+  onError?: (error: unknown) => void;
+  onPruned?: (count: number) => void;
+}
+
+/** Deletes claims past the retention window every `intervalMs` until stopped; ticks never overlap. */
+export function startIdempotencyPruner(db: Db, options: IdempotencyPrunerOptions): { stop: () => Promise<void> } {
+  const batchSize = options.batchSize ?? 1000;
+  const maxBatches = options.maxBatchesPerTick ?? 20;
+  return startIntervalWorker(
+    options.intervalMs,
+    async () => {
+      let pruned = 0;
+      for (let batch = 0; batch < maxBatches; batch++) {
+        const count = await pruneIdempotencyKeys(db, IDEMPOTENCY_RETENTION_HOURS, batchSize);
+        pruned += count;
+        if (count < batchSize) break;
+      }
+      if (pruned > 0) options.onPruned?.(pruned);
+    },
+    (error) => options.onError?.(error),
+  );
 }

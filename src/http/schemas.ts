@@ -1,18 +1,6 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 
 /** Shared pieces of the OpenAPI document. */
-export const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: Type.String(),
-    instance: Type.Optional(Type.String()),
-  },
-  { additionalProperties: true, description: 'RFC 9457 problem details with a stable `code`.' },
-);
-
 export const Id = (prefix: string) => Type.String({ pattern: `^${prefix}_[0-9a-z]+$`, maxLength: 64 });
 export const Sku = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\s,]([^,]*[^\\s,])?$' });
 /** The largest value of a PostgreSQL `integer` column: every count or size a request carries fits one. */
@@ -22,13 +10,3 @@ export const Count = Type.Integer({ minimum: 0, maximum: INT4_MAX });
 export const Quantity = Type.Integer({ minimum: 1, maximum: 1_000_000_000 });
 export const NonNegativeQuantity = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
 export const Timestamp = Type.String({ format: 'date-time' });
-
-export const errorResponses = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-} as const;
-
-export function listOf<T extends TSchema>(item: T) {
-  return Type.Object({ data: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
-}

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryOne, toIso, type Executor } from '../db/index.ts';
+import { insertEvents } from '../events/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { futureAsOf } from './as-of.ts';
@@ -250,10 +251,9 @@ async function applyFeed(executor: Executor, input: FeedInput, rows: SQL): Promi
         (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, reference_type, reference_id)
       select location_id, sku, ${kind}, delta, 0, on_hand, reserved, ${`feed ${input.source ?? ''}`.trim()}, 'feed', ${input.feed_id}
       from changed where delta <> 0
-    ), event as (
-      insert into events (type, subject_type, subject_id, payload)
+    ), event as (${insertEvents(sql`
       select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload(kind)}
-      from changed where delta <> 0 or safety_changed
+      from changed where delta <> 0 or safety_changed`)}
     ), feed as (
       update inventory_feeds
       set applied_count = (select count(*) from changed where delta <> 0 or safety_changed),

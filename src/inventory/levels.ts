@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
+import { insertEvents } from '../events/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { futureAsOf } from './as-of.ts';
@@ -66,10 +67,9 @@ export async function setStockLevel(executor: Executor, input: SetLevelInput): P
         (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, reference_type, actor)
       select location_id, sku, 'count', delta, 0, on_hand, reserved, ${input.reason ?? 'stock count'}, 'count', ${input.actor ?? null}
       from applied where delta <> 0
-    ), event as (
-      insert into events (type, subject_type, subject_id, payload)
+    ), event as (${insertEvents(sql`
       select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload('count')}
-      from applied where delta <> 0 or safety_changed
+      from applied where delta <> 0 or safety_changed`)}
     )
     select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available,
            counted_at, (delta <> 0 or safety_changed) as changed

@@ -1,5 +1,6 @@
 import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
+import { insertEvents } from '../events/index.ts';
 
 export const ledgerKinds = [
   'receipt',
@@ -132,11 +133,10 @@ export function movementCtes(movement: MovementValues, guard: Guard, also: Movem
       select location_id, sku, ${movement.kind}, ${movement.onHandDelta}, ${movement.reservedDelta}, on_hand, reserved,
              ${movement.reason ?? null}, ${movement.referenceType ?? null}, ${movement.referenceId ?? null}, ${movement.actor ?? null}
       from moved
-    ),${also.ctes ? sql` ${also.ctes},` : sql``} event as (
-      insert into events (type, subject_type, subject_id, payload)
+    ),${also.ctes ? sql` ${also.ctes},` : sql``} event as (${insertEvents(sql`
       select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload(movement.kind)}
       from moved
-      ${also.events ? sql`union all ${also.events}` : sql``}
+      ${also.events ? sql`union all ${also.events}` : sql``}`)}
     )`;
 }
 
@@ -191,10 +191,9 @@ export async function reserveUpTo(
         (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference_type, reference_id, actor)
       select location_id, sku, 'reservation', 0, take, on_hand, reserved, ${target.referenceType}, ${target.referenceId}, ${target.actor ?? null}
       from moved
-    ), event as (
-      insert into events (type, subject_type, subject_id, payload)
+    ), event as (${insertEvents(sql`
       select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload('reservation')}
-      from moved
+      from moved`)}
     )
     select take as taken from moved`,
     { prepare: true },
@@ -278,10 +277,9 @@ export async function reserveAll(
       select location_id, sku, 'reservation', 0, quantity, on_hand, reserved,
              ${reference.referenceType}, ${reference.referenceId}, ${reference.actor ?? null}
       from moved order by sku, location_id
-    ), event as (
-      insert into events (type, subject_type, subject_id, payload)
+    ), event as (${insertEvents(sql`
       select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload('reservation')}
-      from moved order by sku, location_id
+      from moved order by sku, location_id`)}
     )
     select count(*)::int as moved from moved`,
     { prepare: true },

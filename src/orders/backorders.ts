@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { inTransaction, query, queryOne, type Db } from '../db/index.ts';
+import { startIntervalWorker } from '../shared/interval-worker.ts';
 import { ok } from '../shared/result.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
 import { routeOrder } from './route-order.ts';
@@ -60,25 +61,9 @@ export async function rerouteBackorders(db: Db, batch = 100): Promise<number> {
 
 /** Re-routes waiting back-orders every `intervalMs` until stopped; ticks never overlap. */
 export function startBackorderWorker(db: Db, options: { intervalMs: number; onError?: (error: unknown) => void }) {
-  let running: Promise<unknown> | undefined;
-  let stopped = false;
-  const timer = setInterval(
-    () => {
-      if (running || stopped) return;
-      running = rerouteBackorders(db)
-        .catch((error: unknown) => options.onError?.(error))
-        .finally(() => {
-          running = undefined;
-        });
-    },
-    Math.max(options.intervalMs, 10),
+  return startIntervalWorker(
+    options.intervalMs,
+    async () => void (await rerouteBackorders(db)),
+    (error) => options.onError?.(error),
   );
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
 }

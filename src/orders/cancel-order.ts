@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
+import { transitionFulfillmentOrders } from '../fulfillment/index.ts';
 import { applyMovement } from '../inventory/index.ts';
 import { voidAuthorizations } from '../payments/index.ts';
 import { problem } from '../shared/problem.ts';
@@ -166,12 +167,11 @@ async function cancelLine(
 
 /** Work left with no units ends, each with its `fulfillment_order.cancelled` event. */
 async function cancelEmptyFulfillmentOrders(executor: Executor, orderId: string, actor: string) {
-  const ended = await query<{ id: string; location_id: string; delivery_method: string }>(
+  const ended = await transitionFulfillmentOrders(
     executor,
-    sql`update fulfillment_orders f set status = 'cancelled', version = version + 1, updated_at = now()
-        where f.order_id = ${orderId} and f.status in ('allocated', 'accepted')
-          and not exists (select 1 from order_allocations a where a.fulfillment_order_id = f.id and a.status = 'reserved')
-        returning f.id, f.location_id, f.delivery_method`,
+    sql`f.order_id = ${orderId} and f.status in ('allocated', 'accepted')
+        and not exists (select 1 from order_allocations a where a.fulfillment_order_id = f.id and a.status = 'reserved')`,
+    'cancelled',
   );
   await recordEvents(
     executor,

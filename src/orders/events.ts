@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/index.ts';
+import { recordEventsFrom } from '../events/index.ts';
 
 /**
  * An order event in the outbox; the order's timeline is these events, oldest first. Every
@@ -13,12 +14,13 @@ export async function recordOrderEvent(
   actor: string | null,
   data: Record<string, unknown> = {},
 ): Promise<void> {
-  await executor.execute(sql`
-    insert into events (type, subject_type, subject_id, payload)
-    select ${type}, 'order', o.id,
-           jsonb_build_object('order_id', o.id, 'channel_id', o.channel_id, 'external_id', o.external_id,
-                              'order_status', o.status, 'actor', ${actor}::text) || ${JSON.stringify(data)}::jsonb
-    from orders o where o.id = ${orderId}`);
+  await recordEventsFrom(
+    executor,
+    sql`select ${type}, 'order', o.id,
+               jsonb_build_object('order_id', o.id, 'channel_id', o.channel_id, 'external_id', o.external_id,
+                                  'order_status', o.status, 'actor', ${actor}::text) || ${JSON.stringify(data)}::jsonb
+        from orders o where o.id = ${orderId}`,
+  );
 }
 
 /** The head every order event's payload starts with (see `recordOrderEvent`), for events built in memory. */

@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
+import { insertEvents } from '../events/index.ts';
 import type { PlanResult } from '../routing/index.ts';
 import { newId } from '../shared/ids.ts';
 import { orderEventPayload, type OrderEventHead } from './events.ts';
 import { fulfillmentOrderCreated } from './fulfillment-orders.ts';
-import { statusEvents } from './refresh-status.ts';
+import { orderStatusWrite, statusEvents } from './refresh-status.ts';
 import type { OpenLine } from './routing-inputs.ts';
-import { canTransitionOrder, deriveOrderStatus } from './status.ts';
+import { deriveOrderStatus } from './status.ts';
 
 /** A just-captured order: nothing allocated, shipped or cancelled yet, status `created`. */
 export interface CapturedOrder extends OrderEventHead {
@@ -73,9 +74,7 @@ export async function finishCapture(
     })),
     order.on_hold,
   );
-  if (!canTransitionOrder('created', next)) {
-    throw new Error(`order ${order.id}: derived status ${next} is not reachable from created`);
-  }
+  const statusWrite = orderStatusWrite(order.id, 'created', next, { also: sql`rules_version = ${version}` });
   const events: EventRow[] = [
     {
       type: 'order.routed',
@@ -129,17 +128,13 @@ export async function finishCapture(
           update order_lines l set allocated = l.allocated + t.allocated, backordered = t.backordered
           from jsonb_to_recordset(${JSON.stringify(buckets)}::jsonb) as t(line_id text, allocated int, backordered int)
           where l.order_id = ${order.id} and l.line_id = t.line_id),
-        status as (
-          update orders set rules_version = ${version}, status = ${next},
-                 version = version + ${next === 'created' ? 0 : 1}, updated_at = now()
-          where id = ${order.id} and status = 'created'),
-        announced as (
-          insert into events (type, subject_type, subject_id, payload)
+        status as (${statusWrite}),
+        announced as (${insertEvents(sql`
           select t.type, 'order', ${order.id},
                  case when t.decision then t.payload || jsonb_build_object('decision_id', decision.id) else t.payload end
           from decision, rows from (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as (type text, payload jsonb, decision boolean))
                with ordinality as t(type, payload, decision, n)
-          order by t.n)
+          order by t.n`)})
         select id from decision`,
     { prepare: true },
   );

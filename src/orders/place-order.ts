@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
+import { insertEvents } from '../events/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
@@ -149,8 +150,7 @@ async function insertOrder(
           select placed.id, 'payment', ${`authorized ${totals.authorizedMinor} of ${totals.totalMinor} ${totals.currency}`}, ${options.actor}
           from placed where ${paymentHold}),
         announced as (
-          insert into events (type, subject_type, subject_id, payload)
-          select 'order.created', 'order', placed.id, ${JSON.stringify(created)}::jsonb from placed)
+          ${insertEvents(sql`select 'order.created', 'order', placed.id, ${JSON.stringify(created)}::jsonb from placed`)})
         select id from placed`,
     { prepare: true },
   );

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { query, queryRowsets, toIso, type Executor } from '../db/index.ts';
+import { queryRowsets, toIso, type Executor } from '../db/index.ts';
 import { invoicesOfOrder } from '../invoices/index.ts';
 import { returnsOfOrder } from '../returns/index.ts';
 import { derivePaymentStatus } from './status.ts';
@@ -182,10 +182,6 @@ interface EventRow {
 
 const timelineSql = (orderId: string) =>
   sql`select id, type, payload, created_at from events where subject_id = ${orderId} order by id`;
-
-export async function orderTimeline(executor: Executor, orderId: string) {
-  return presentTimeline(await query<EventRow>(executor, timelineSql(orderId)));
-}
 
 function presentTimeline(rows: EventRow[]) {
   return rows.map((e) => {

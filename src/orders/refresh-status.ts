@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
 import { recordOrderEvent } from './events.ts';
 import { canTransitionOrder, deriveOrderStatus, type OrderStatus } from './status.ts';
@@ -31,19 +31,35 @@ export async function refreshOrderStatus(
   );
   const next = deriveOrderStatus(lines, order.on_hold);
   if (next === order.status) return next;
-  if (!canTransitionOrder(order.status, next)) {
-    throw new Error(`order ${orderId}: derived status ${next} is not reachable from ${order.status}`);
-  }
   const updated = await queryOne<{ id: string }>(
     executor,
-    sql`update orders set status = ${next}, version = version + 1, updated_at = now()
-        where id = ${orderId} and status = ${order.status} and version = ${order.version} returning id`,
+    sql`${orderStatusWrite(orderId, order.status, next, { version: order.version })} returning id`,
   );
   if (!updated) throw new Error(`order ${orderId} changed under its own lock`);
   for (const event of statusEvents(order.status, next)) {
     await recordOrderEvent(executor, orderId, event.type, actor, event.data);
   }
   return next;
+}
+
+/**
+ * The one write of an order's status: compare-and-set from `from` (and `version`, when the caller
+ * read it) to `next`, which the transition table must allow (a derived status it forbids is a bug:
+ * this throws). `also` sets more columns in the same UPDATE. A statement of its own, or a CTE of
+ * a larger one (a new order's capture).
+ */
+export function orderStatusWrite(
+  orderId: string,
+  from: OrderStatus,
+  next: OrderStatus,
+  options: { version?: number; also?: SQL } = {},
+): SQL {
+  if (!canTransitionOrder(from, next)) {
+    throw new Error(`order ${orderId}: derived status ${next} is not reachable from ${from}`);
+  }
+  return sql`update orders set ${options.also ? sql`${options.also}, ` : sql``}status = ${next},
+               version = version + ${next === from ? 0 : 1}, updated_at = now()
+             where id = ${orderId} and status = ${from}${options.version === undefined ? sql`` : sql` and version = ${options.version}`}`;
 }
 
 /** The events a status change announces, in order: the change, then a confirmation or a cancellation. */

@@ -19,6 +19,6 @@ export { authorizePayment } from './authorize.ts';
 export { shipmentCharge, unitsShare } from './capture-amount.ts';
 export type { ShipmentCharge, ShippedLine } from './capture-amount.ts';
 export { orderMoney, paymentsOfOrder, presentPayment, refundsOfReturn } from './ledger.ts';
-export type { PaymentRow, PaymentView } from './ledger.ts';
+export type { PaymentRow } from './ledger.ts';
 export { recordPlatformRefund } from './platform-refund.ts';
 export type { PlatformRefundInput, PlatformRefundOutcome } from './platform-refund.ts';

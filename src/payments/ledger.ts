@@ -227,4 +227,3 @@ export function presentPayment(row: PaymentRow) {
     created_at: toIso(row.created_at),
   };
 }
-export type PaymentView = ReturnType<typeof presentPayment>;

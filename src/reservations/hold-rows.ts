@@ -1,5 +1,6 @@
 import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
+import { insertEvents } from '../events/index.ts';
 import type { HoldInput } from './hold.ts';
 import type { ReservationLine } from './read.ts';
 
@@ -25,7 +26,7 @@ export async function recordHold(
   };
   const row = await queryOne<Written>(
     executor,
-    sql`with ${holdRows(header, sql``)}, hold_event as (insert into events (type, subject_type, subject_id, payload) ${holdEvent(header)})
+    sql`with ${holdRows(header, sql``)}, hold_event as (${insertEvents(holdEvent(header))})
         select expires_at, created_at from hold_header`,
     { prepare: true },
   );

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
+import { recordEvents, recordEventsFrom } from '../events/index.ts';
 import { applyMovement } from '../inventory/index.ts';
 import { ok, type Result } from '../shared/result.ts';
 import { getReservation, reservationLines, type Reservation } from './read.ts';
@@ -30,10 +31,11 @@ async function returnStock(executor: Executor, ids: string[], kind: 'release' | 
 }
 
 async function announce(executor: Executor, ids: string[], status: 'released' | 'expired') {
-  await executor.execute(sql`
-    insert into events (type, subject_type, subject_id, payload)
-    select ${`reservation.${status}`}, 'reservation', id, jsonb_build_object('id', id, 'status', ${status}::text)
-    from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as t(id)`);
+  await recordEventsFrom(
+    executor,
+    sql`select ${`reservation.${status}`}, 'reservation', id, jsonb_build_object('id', id, 'status', ${status}::text)
+        from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as t(id)`,
+  );
 }
 
 /**
@@ -85,8 +87,13 @@ export async function expireDueReservations(executor: Executor, batchSize: numbe
 export async function commitReservation(executor: Executor, id: string, orderId: string): Promise<Result<Reservation>> {
   const moved = await transitionReservation(executor, id, 'held', 'committed', { orderId });
   if (!moved.ok) return moved;
-  await executor.execute(sql`
-    insert into events (type, subject_type, subject_id, payload)
-    values ('reservation.committed', 'reservation', ${id}, jsonb_build_object('id', ${id}::text, 'status', 'committed', 'order_id', ${orderId}::text))`);
+  await recordEvents(executor, [
+    {
+      type: 'reservation.committed',
+      subjectType: 'reservation',
+      subjectId: id,
+      payload: { id, status: 'committed', order_id: orderId },
+    },
+  ]);
   return ok((await getReservation(executor, id))!);
 }

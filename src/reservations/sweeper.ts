@@ -1,4 +1,5 @@
 import { inTransaction, type Db } from '../db/index.ts';
+import { startIntervalWorker } from '../shared/interval-worker.ts';
 import { ok } from '../shared/result.ts';
 import { expireDueReservations } from './release.ts';
 
@@ -26,26 +27,12 @@ export async function sweepExpired(db: Db, batchSize = 200, maxBatches = 50): Pr
 
 /** Releases expired cart holds every `intervalMs` until stopped; ticks never overlap. */
 export function startExpirySweeper(db: Db, options: SweeperOptions): { stop: () => Promise<void> } {
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const tick = () => {
-    if (running || stopped) return;
-    running = sweepExpired(db, options.batchSize, options.maxBatchesPerTick)
-      .then((count) => {
-        if (count > 0) options.onSwept?.(count);
-      })
-      .catch((error: unknown) => options.onError?.(error))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const timer = setInterval(tick, Math.max(options.intervalMs, 10));
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  return startIntervalWorker(
+    options.intervalMs,
+    async () => {
+      const count = await sweepExpired(db, options.batchSize, options.maxBatchesPerTick);
+      if (count > 0) options.onSwept?.(count);
     },
-  };
+    (error) => options.onError?.(error),
+  );
 }

@@ -96,7 +96,6 @@ export async function getReturn(executor: Executor, id: string) {
     })),
   };
 }
-export type ReturnView = NonNullable<Awaited<ReturnType<typeof getReturn>>>;
 
 export interface ReturnFilter {
   orderId?: string | undefined;

@@ -7,7 +7,7 @@ export type { PlanOptions } from './planner.ts';
 export { defaultRoutingRules, validateRules } from './rules.ts';
 export type { RoutingRules, RuleViolation, RateBand, ZoneRate, TransitBand } from './rules.ts';
 export { filterDescriptions } from './filters.ts';
-export { stockSnapshot, stockRows } from './stock.ts';
+export { stockSnapshot } from './stock.ts';
 export type { StockRow } from './stock.ts';
 export { coordinatesForPostalCode } from './zip.ts';
 export { haversineKm } from './geo.ts';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
+import { recordEvents } from '../events/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { defaultRoutingRules, validateRules, type RoutingRules, type RuleViolation } from './rules.ts';
@@ -134,8 +135,13 @@ export async function activateVersion(
       update routing_rule_versions set status = 'retired'
       where status = 'active' and version <> ${version} and effective_from is null and effective_to is null`);
   }
-  await executor.execute(sql`
-    insert into events (type, subject_type, subject_id, payload)
-    values ('routing.rules_activated', 'routing_rules', ${String(version)}, jsonb_build_object('version', ${version}::int, 'actor', ${actor}::text))`);
+  await recordEvents(executor, [
+    {
+      type: 'routing.rules_activated',
+      subjectType: 'routing_rules',
+      subjectId: String(version),
+      payload: { version, actor },
+    },
+  ]);
   return ok(present(row));
 }

@@ -20,12 +20,3 @@ export function stockSnapshot(rows: Iterable<StockRow>): StockSnapshot {
   }
   return byLocation;
 }
-
-/** The snapshot as rows again (for storing a decision's inputs as JSON and replaying them). */
-export function stockRows(snapshot: StockSnapshot): StockRow[] {
-  const rows: StockRow[] = [];
-  for (const [locationId, skus] of snapshot) {
-    for (const [sku, available] of skus) rows.push({ locationId, sku, available });
-  }
-  return rows;
-}

@@ -1,5 +1,6 @@
 import { connect, Events, type NatsConnection } from 'nats';
 import { installationId, type Db } from '../db/index.ts';
+import { startIntervalWorker } from '../shared/interval-worker.ts';
 import {
   DEFAULT_STREAM,
   DEFAULT_SUBJECT_PREFIX,
@@ -62,7 +63,6 @@ export function startNatsPublisher(db: Db, options: NatsPublisherOptions): { sto
     stopped: false,
     installationId: undefined as string | undefined,
   };
-  let running: Promise<void> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
 
   const openConnection = async (): Promise<void> => {
@@ -121,25 +121,20 @@ export function startNatsPublisher(db: Db, options: NatsPublisherOptions): { sto
     }
   };
 
-  const tick = () => {
-    const nc = state.connection;
-    if (running || state.stopped || !nc || !state.connected) return;
-    running = publish(nc)
-      .catch((error: unknown) => options.onError?.(error))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-
   void openConnection();
-  const timer = setInterval(tick, Math.max(options.intervalMs ?? 200, 10));
-  timer.unref();
+  const worker = startIntervalWorker(
+    options.intervalMs ?? 200,
+    async () => {
+      const nc = state.connection;
+      if (!state.stopped && nc && state.connected) await publish(nc);
+    },
+    (error) => options.onError?.(error),
+  );
   return {
     stop: async () => {
       state.stopped = true;
-      clearInterval(timer);
       if (retryTimer) clearTimeout(retryTimer);
-      await running;
+      await worker.stop();
       const nc = state.connection;
       state.connection = undefined;
       if (nc && !nc.isClosed()) await nc.close();

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/index.ts';
+import { recordEventsFrom } from '../events/index.ts';
 
 export type SubscriptionEventType =
   | 'subscription.created'
@@ -24,10 +25,11 @@ export async function recordSubscriptionEvent(
   actor: string | null,
   data: Record<string, unknown> = {},
 ): Promise<void> {
-  await executor.execute(sql`
-    insert into events (type, subject_type, subject_id, payload)
-    select ${type}, 'subscription', s.id,
-           jsonb_build_object('subscription_id', s.id, 'channel_id', s.channel_id, 'status', s.status,
-                              'actor', ${actor}::text) || ${JSON.stringify(data)}::jsonb
-    from subscriptions s where s.id = ${subscriptionId}`);
+  await recordEventsFrom(
+    executor,
+    sql`select ${type}, 'subscription', s.id,
+               jsonb_build_object('subscription_id', s.id, 'channel_id', s.channel_id, 'status', s.status,
+                                  'actor', ${actor}::text) || ${JSON.stringify(data)}::jsonb
+        from subscriptions s where s.id = ${subscriptionId}`,
+  );
 }

@@ -77,7 +77,6 @@ export function presentSubscription(row: SubscriptionRow) {
     updated_at: toIso(row.updated_at),
   };
 }
-export type SubscriptionView = ReturnType<typeof presentSubscription>;
 
 const HISTORY_LIMIT = 500;
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { queryOne, type Executor } from '../db/index.ts';
+import type { Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
+import { transitionFulfillmentOrders } from '../fulfillment/index.ts';
 import { refreshOrderStatus } from '../orders/index.ts';
 
 export interface DeliveredShipment {
@@ -29,12 +30,11 @@ export async function applyDelivery(
     from shipment_lines sl
     where sl.shipment_id = ${shipment.id} and ol.order_id = sl.order_id and ol.line_id = sl.line_id`);
 
-  const fulfillmentOrder = await queryOne<{ id: string; location_id: string }>(
+  const [fulfillmentOrder] = await transitionFulfillmentOrders(
     executor,
-    sql`update fulfillment_orders set status = 'delivered', version = version + 1, updated_at = now()
-        where id = ${shipment.fulfillmentOrderId} and status = 'shipped'
-          and not exists (select 1 from shipments s where s.fulfillment_order_id = ${shipment.fulfillmentOrderId} and s.status <> 'delivered')
-        returning id, location_id`,
+    sql`f.id = ${shipment.fulfillmentOrderId} and f.status = 'shipped'
+        and not exists (select 1 from shipments s where s.fulfillment_order_id = f.id and s.status <> 'delivered')`,
+    'delivered',
   );
 
   const base = { order_id: shipment.orderId, actor };

@@ -2,7 +2,6 @@ export { trackingRoutes } from './routes.ts';
 export { recordTrackingEvents } from './record-events.ts';
 export type { RecordInput, RecordOutcome } from './record-events.ts';
 export { getShipment } from './read-shipment.ts';
-export type { ShipmentView } from './read-shipment.ts';
 export { findShipmentByTracking, carrierMatches } from './match-shipment.ts';
 export { carrierParsers, carrierSources } from './parsers/index.ts';
 export type { CarrierSource, CarrierUpdate, ParsedEvent, ParseOutcome, TrackingSource } from './parsers/index.ts';

@@ -79,5 +79,3 @@ export async function getShipment(executor: Executor, shipmentId: string) {
     })),
   };
 }
-
-export type ShipmentView = NonNullable<Awaited<ReturnType<typeof getShipment>>>;

@@ -22,10 +22,6 @@ export function isTerminal(status: ShipmentStatus): boolean {
   return terminalStatuses.has(status);
 }
 
-export function isTrackingStatus(value: unknown): value is TrackingStatus {
-  return typeof value === 'string' && (trackingStatuses as readonly string[]).includes(value);
-}
-
 /** Breaks ties between non-terminal events at the same instant: the later lifecycle stage wins. */
 const stageRank: Record<ShipmentStatus, number> = {
   label_created: 0,

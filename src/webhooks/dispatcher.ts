@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { startIntervalWorker } from '../shared/interval-worker.ts';
 import { createOutboxFollower } from '../streaming/index.ts';
 import { fanOutEvents, type FanOutResult } from './fan-out.ts';
 import { sendDueDeliveries, type SendOptions, type SendResult } from './send.ts';
@@ -57,28 +58,18 @@ export function createWebhookDispatcher(
  */
 export function startWebhookDispatcher(db: Db, options: WebhookDispatcherOptions): { stop: () => Promise<void> } {
   const dispatcher = createWebhookDispatcher(db, options);
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const tick = () => {
-    if (running || stopped) return;
-    running = dispatcher
-      .tick()
-      .then((result) => {
-        if (result.events > 0 || result.attempted > 0) options.onTick?.(result);
-      })
-      .catch((error: unknown) => options.onError?.(error))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const timer = setInterval(tick, Math.max(options.intervalMs, 10));
-  timer.unref();
+  const worker = startIntervalWorker(
+    options.intervalMs,
+    async () => {
+      const result = await dispatcher.tick();
+      if (result.events > 0 || result.attempted > 0) options.onTick?.(result);
+    },
+    (error) => options.onError?.(error),
+  );
   return {
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
+    stop: () => {
       dispatcher.abort();
-      await running;
+      return worker.stop();
     },
   };
 }

@@ -14,6 +14,7 @@ import {
 import { installationId } from '../../src/db/index.ts';
 import { createTestDatabase, testEngine, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
+import { serviceOrSkip } from '../support/required-service.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const HOST = '127.0.0.1';
@@ -33,9 +34,10 @@ function listening(host: string, port: number): Promise<boolean> {
   });
 }
 
-const natsUp = await listening(HOST, PORT);
-if (!natsUp)
-  console.warn(`NATS tests skipped: nothing listens on ${HOST}:${PORT} (start nats-server -js to run them).`);
+const natsUp = serviceOrSkip(
+  await listening(HOST, PORT),
+  `The NATS tests need a JetStream server on ${HOST}:${PORT}, and nothing listens there (start nats-server -js).`,
+);
 
 // Each run gets a stream and subject prefix of its own, so both engines can run side by side.
 const suffix = randomBytes(4).toString('hex');

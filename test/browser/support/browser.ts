@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { testEngine } from '../../support/db.ts';
+import { serviceOrSkip } from '../../support/required-service.ts';
 
 /** Debian's chromium from PATH; never a downloaded browser. */
 export function findChromium(): string | undefined {
@@ -18,10 +19,11 @@ export function findChromium(): string | undefined {
  */
 export function chromiumOrSkip(): string | undefined {
   const executable = findChromium();
-  if (executable) return executable;
-  if (process.env.CI) throw new Error("The browser tests need Debian's chromium on PATH (apt-get install chromium).");
-  console.warn('Skipping the console browser tests: no `chromium` on PATH (apt-get install chromium).');
-  return undefined;
+  const found = serviceOrSkip(
+    executable !== undefined,
+    "The console browser tests need Debian's chromium on PATH (apt-get install chromium).",
+  );
+  return found ? executable : undefined;
 }
 
 export async function launchChromium(executablePath: string): Promise<Browser> {
