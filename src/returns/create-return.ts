@@ -169,8 +169,8 @@ async function insertReturn(
     );
     if (!claimed) return fail(problem('not_returnable', `Line ${r.line_id} has fewer returnable units now.`));
     await executor.execute(sql`
-      insert into return_lines (return_id, line_id, line_no, sku, quantity, reason, comment, exchange_sku, exchange_unit_price_minor)
-      values (${id}, ${r.line_id}, ${line.line_no}, ${line.sku}, ${r.quantity}, ${r.reason}, ${r.comment ?? null},
+      insert into return_lines (return_id, order_id, line_id, line_no, sku, quantity, reason, comment, exchange_sku, exchange_unit_price_minor)
+      values (${id}, ${order.id}, ${r.line_id}, ${line.line_no}, ${line.sku}, ${r.quantity}, ${r.reason}, ${r.comment ?? null},
               ${r.exchange?.sku ?? null}, ${exchangePrice(order.id, r)})`);
   }
   const ref: ReturnRef = { id, order_id: order.id, channel_id: order.channel_id, status: 'initiated', version: 1 };
