@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
+import { setFulfillmentOrderStatus } from '../orders/index.ts';
 import { problem, type Problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 
@@ -87,12 +88,8 @@ export async function transitionFulfillment(
   to: FulfillmentStatus,
 ): Promise<Result<FulfillmentOrderRow>> {
   if (!canTransitionFulfillment(fo.status, to)) return fail(illegalMove(fo, to));
-  const row = await queryOne<{ version: number }>(
-    executor,
-    sql`update fulfillment_orders set status = ${to}, version = version + 1, updated_at = now()
-        where id = ${fo.id} and status = ${fo.status} and version = ${fo.version} returning version`,
-  );
-  if (!row) {
+  const version = await setFulfillmentOrderStatus(executor, fo, to);
+  if (version === undefined) {
     const current = await loadFulfillmentOrder(executor, fo.id);
     return fail(
       problem('conflict', `Fulfillment order ${fo.id} changed meanwhile (now ${current?.status}); reload and retry.`, {
@@ -100,5 +97,5 @@ export async function transitionFulfillment(
       }),
     );
   }
-  return ok({ ...fo, status: to, version: row.version });
+  return ok({ ...fo, status: to, version });
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { query, type Executor } from '../db/index.ts';
+import { query, queryOne, type Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
 import { newId } from '../shared/ids.ts';
 
@@ -59,4 +59,36 @@ export function fulfillmentOrderCreated(
     delivery_method: deliveryMethod,
     status: 'allocated',
   };
+}
+
+/**
+ * Compare-and-set on (status, version): moves a fulfillment order only from the status the
+ * caller saw. Returns the new version, or undefined when someone else moved it first. Which
+ * moves are legal is the fulfillment capability's lifecycle.
+ */
+export async function setFulfillmentOrderStatus(
+  executor: Executor,
+  fo: { id: string; status: string; version: number },
+  to: string,
+): Promise<number | undefined> {
+  const row = await queryOne<{ version: number }>(
+    executor,
+    sql`update fulfillment_orders set status = ${to}, version = version + 1, updated_at = now()
+        where id = ${fo.id} and status = ${fo.status} and version = ${fo.version} returning version`,
+  );
+  return row?.version;
+}
+
+/** A shipped fulfillment order becomes `delivered` once every shipment of it is; returns it if it did. */
+export async function deliverFulfillmentOrder(
+  executor: Executor,
+  fulfillmentOrderId: string,
+): Promise<{ id: string; location_id: string } | undefined> {
+  return queryOne<{ id: string; location_id: string }>(
+    executor,
+    sql`update fulfillment_orders set status = 'delivered', version = version + 1, updated_at = now()
+        where id = ${fulfillmentOrderId} and status = 'shipped'
+          and not exists (select 1 from shipments s where s.fulfillment_order_id = ${fulfillmentOrderId} and s.status <> 'delivered')
+        returning id, location_id`,
+  );
 }

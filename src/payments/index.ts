@@ -18,5 +18,5 @@ export type { RefundInput, RefundOutcome } from './refund.ts';
 export { authorizePayment } from './authorize.ts';
 export { shipmentCharge, unitsShare } from './capture-amount.ts';
 export type { ShipmentCharge, ShippedLine } from './capture-amount.ts';
-export { orderMoney, paymentsOfOrder, presentPayment, refundsOfReturn } from './ledger.ts';
-export type { PaymentRow, PaymentView } from './ledger.ts';
+export { orderMoney, paymentsOfOrder, presentPayment, recordPlacedAuthorizations, refundsOfReturn } from './ledger.ts';
+export type { PaymentRow, PaymentView, PlacedAuthorization } from './ledger.ts';

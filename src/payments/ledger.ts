@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { newId } from '../shared/ids.ts';
 
@@ -63,6 +63,27 @@ export async function recordPayment(executor: Executor, payment: NewPayment): Pr
     values (${id}, ${payment.gatewayReference}, ${payment.failure?.code ?? null}, ${payment.failure?.message ?? null},
             ${payment.shipmentId ?? null}, ${payment.returnId ?? null}, ${payment.details ? JSON.stringify(payment.details) : null}::jsonb)`);
   return (await paymentById(executor, id))!;
+}
+
+/** An authorization the channel made before sending the order. */
+export interface PlacedAuthorization {
+  id: string;
+  amount_minor: number;
+  currency: string;
+  gateway: string;
+  reference: string | null;
+}
+
+/**
+ * Records a new order's authorizations (succeeded, made by the channel), as one statement for
+ * the order's capture statement to run as a CTE (ADR 0008): it reads the order's ID from the
+ * CTE named `placed`. Its text does not depend on the values, so the capture stays prepared.
+ */
+export function recordPlacedAuthorizations(authorizations: PlacedAuthorization[]): SQL {
+  return sql`insert into payments (id, order_id, kind, status, amount_minor, currency, gateway, reference)
+    select t.id, placed.id, 'authorization', 'succeeded', t.amount_minor, t.currency, t.gateway, t.reference
+    from placed, jsonb_to_recordset(${JSON.stringify(authorizations)}::jsonb)
+         as t(id text, amount_minor bigint, currency text, gateway text, reference text)`;
 }
 
 export async function paymentById(executor: Executor, id: string): Promise<PaymentRow | undefined> {

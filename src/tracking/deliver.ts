@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
-import { queryOne, type Executor } from '../db/index.ts';
+import type { Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
-import { refreshOrderStatus } from '../orders/index.ts';
+import { deliverFulfillmentOrder, deliverShipmentUnits, refreshOrderStatus } from '../orders/index.ts';
 
 export interface DeliveredShipment {
   id: string;
@@ -24,18 +23,8 @@ export async function applyDelivery(
   shipment: DeliveredShipment,
   actor: string | null,
 ): Promise<void> {
-  await executor.execute(sql`
-    update order_lines ol set delivered = ol.delivered + sl.quantity
-    from shipment_lines sl
-    where sl.shipment_id = ${shipment.id} and ol.order_id = sl.order_id and ol.line_id = sl.line_id`);
-
-  const fulfillmentOrder = await queryOne<{ id: string; location_id: string }>(
-    executor,
-    sql`update fulfillment_orders set status = 'delivered', version = version + 1, updated_at = now()
-        where id = ${shipment.fulfillmentOrderId} and status = 'shipped'
-          and not exists (select 1 from shipments s where s.fulfillment_order_id = ${shipment.fulfillmentOrderId} and s.status <> 'delivered')
-        returning id, location_id`,
-  );
+  await deliverShipmentUnits(executor, shipment.id);
+  const fulfillmentOrder = await deliverFulfillmentOrder(executor, shipment.fulfillmentOrderId);
 
   const base = { order_id: shipment.orderId, actor };
   await recordEvents(executor, [

@@ -12,6 +12,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { heldMismatches, ledgerMismatches } from '../support/invariants.ts';
+import { orderBody, placeOrder } from '../support/orders.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let database: TestDatabase;
@@ -184,13 +185,24 @@ describe('POST /v1/reservations', () => {
 });
 
 describe('reservation transitions (table-driven)', () => {
+  /** Orders to commit holds to (a reservation names a real order). */
+  const orderIds: string[] = [];
+  beforeAll(async () => {
+    await server.request('PATCH', `/v1/locations/${net.storeA}`, { body: { latitude: 40.75, longitude: -73.99 } });
+    for (const externalId of ['RES-COMMIT-1', 'RES-COMMIT-2']) {
+      const placed = await placeOrder(server, orderBody(externalId, [{ sku: net.skus[4]!, quantity: 1 }]));
+      if (placed.status !== 201) throw new Error(JSON.stringify(placed.body));
+      orderIds.push(placed.body.id);
+    }
+  });
+
   /** Puts a fresh hold into `status` through the real operations. */
   async function reservationIn(status: ReservationStatus): Promise<string> {
     const created = await hold({ lines: [{ sku: net.skus[3]!, quantity: 1, location_id: net.dc }] });
     const id: string = created.body.id;
     if (status === 'released') await server.request('DELETE', `/v1/reservations/${id}`);
     if (status === 'expired') await forceExpired(id);
-    if (status === 'committed') await inTransaction(database.db, (tx) => commitReservation(tx, id, 'ord_test'));
+    if (status === 'committed') await inTransaction(database.db, (tx) => commitReservation(tx, id, orderIds[0]!));
     return id;
   }
 
@@ -198,7 +210,7 @@ describe('reservation transitions (table-driven)', () => {
   async function attempt(id: string, to: ReservationStatus): Promise<boolean> {
     const before = await status(id);
     if (to === 'released') await inTransaction(database.db, (tx) => releaseReservation(tx, id, 'test'));
-    if (to === 'committed') await inTransaction(database.db, (tx) => commitReservation(tx, id, 'ord_other'));
+    if (to === 'committed') await inTransaction(database.db, (tx) => commitReservation(tx, id, orderIds[1]!));
     if (to === 'expired') {
       await database.db.execute(sql`update reservations set expires_at = now() - interval '1 second' where id = ${id}`);
       await sweepExpired(database.db);
