@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction, queryOne } from '../../src/db/index.ts';
 import {
-  commitReservation,
   releaseReservation,
   reservationStatuses,
   reservationTransitions,
@@ -185,16 +184,13 @@ describe('POST /v1/reservations', () => {
 });
 
 describe('reservation transitions (table-driven)', () => {
-  /** Orders to commit holds to (a reservation names a real order). */
-  const orderIds: string[] = [];
-  beforeAll(async () => {
-    await server.request('PATCH', `/v1/locations/${net.storeA}`, { body: { latitude: 40.75, longitude: -73.99 } });
-    for (const externalId of ['RES-COMMIT-1', 'RES-COMMIT-2']) {
-      const placed = await placeOrder(server, orderBody(externalId, [{ sku: net.skus[4]!, quantity: 1 }]));
-      if (placed.status !== 201) throw new Error(JSON.stringify(placed.body));
-      orderIds.push(placed.body.id);
-    }
-  });
+  /** Commits a hold the way Consign does (a reservation names a real order): an order placed with it. */
+  let placed = 0;
+  async function commitByOrder(id: string) {
+    placed += 1;
+    const line = { sku: net.skus[3]!, quantity: 1, reservation_id: id };
+    return placeOrder(server, orderBody(`RES-COMMIT-${placed}`, [line]));
+  }
 
   /** Puts a fresh hold into `status` through the real operations. */
   async function reservationIn(status: ReservationStatus): Promise<string> {
@@ -202,7 +198,7 @@ describe('reservation transitions (table-driven)', () => {
     const id: string = created.body.id;
     if (status === 'released') await server.request('DELETE', `/v1/reservations/${id}`);
     if (status === 'expired') await forceExpired(id);
-    if (status === 'committed') await inTransaction(database.db, (tx) => commitReservation(tx, id, orderIds[0]!));
+    if (status === 'committed') expect((await commitByOrder(id)).status).toBe(201);
     return id;
   }
 
@@ -210,7 +206,7 @@ describe('reservation transitions (table-driven)', () => {
   async function attempt(id: string, to: ReservationStatus): Promise<boolean> {
     const before = await status(id);
     if (to === 'released') await inTransaction(database.db, (tx) => releaseReservation(tx, id, 'test'));
-    if (to === 'committed') await inTransaction(database.db, (tx) => commitReservation(tx, id, orderIds[1]!));
+    if (to === 'committed') await commitByOrder(id);
     if (to === 'expired') {
       await database.db.execute(sql`update reservations set expires_at = now() - interval '1 second' where id = ${id}`);
       await sweepExpired(database.db);
