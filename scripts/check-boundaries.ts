@@ -1,5 +1,6 @@
 /**
- * Module boundaries (STYLE.md, guideline 1): a folder per capability, one public door.
+ * Module boundaries (STYLE.md, guideline 1): a folder per capability, one public door, each
+ * table written by one capability, and no capability depending on itself through others.
  *
  *   src/<capability>/index.ts is the only file of a capability that code outside it may import.
  *
@@ -9,13 +10,29 @@
  * index.ts only, and the bottom layer (src/db, src/shared, src/config.ts) imports no capability.
  * Test files under src/ follow the same rules as the code beside them.
  *
- * Usage: `npx tsx scripts/check-boundaries.ts [srcDir]` — prints every offending import as
- * file:line and exits 1 when there is one.
+ *   Every table of src/db/schema*.ts has one owner in TABLE_OWNERS, and only the owner's files
+ *   write it (INSERT, UPDATE or DELETE in SQL text, or drizzle's insert/update/delete). Others
+ *   call the owner's functions. The outbox (`events`) is the one table every capability may
+ *   append to (ADR 0005); only its owner updates or deletes it. Test files may write anything:
+ *   they set data up and prove the schema refuses bad rows.
+ *
+ *   Capabilities import each other without cycles.
+ *
+ * Usage: `npx tsx scripts/check-boundaries.ts [srcDir]` — prints every offence as file:line and
+ * exits 1 when there is one.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import {
+  findTableWrites,
+  ownerMapProblems,
+  readSchemaTables,
+  TABLE_OWNERS,
+  writeOffence,
+  type SchemaTables,
+} from './table-owners.ts';
 
 /** Folders under src/ that are not capabilities. */
 export const INFRASTRUCTURE_FOLDERS: ReadonlySet<string> = new Set(['db', 'http', 'shared', 'cli']);
@@ -115,7 +132,7 @@ function describe(fromRel: string, verdict: Extract<Verdict, { allowed: false }>
   return `src/${verdict.target} is private to src/${verdict.capability}/; import src/${verdict.capability}/index.ts instead (from ${fromLabel})`;
 }
 
-/** Checks one file's text; `fromRel` is its path relative to src/. */
+/** Checks one file's imports; `fromRel` is its path relative to src/. */
 export function checkSource(fromRel: string, source: string): Violation[] {
   const violations: Violation[] = [];
   for (const site of findImports(source, fromRel)) {
@@ -131,6 +148,84 @@ export function checkSource(fromRel: string, source: string): Violation[] {
   return violations;
 }
 
+const isTestFile = (rel: string) => /\.test\.(?:ts|mts|cts|tsx)$/.test(rel);
+
+/** Checks one file's table writes against the owner map; test files may write any table. */
+export function checkWrites(
+  fromRel: string,
+  source: string,
+  schema: SchemaTables,
+  owners: Readonly<Record<string, string>> = TABLE_OWNERS,
+): Violation[] {
+  if (isTestFile(fromRel)) return [];
+  const writer = areaOf(fromRel).name;
+  return findTableWrites(source, schema, fromRel).flatMap((write) => {
+    const message = writeOffence(writer, write, owners);
+    return message ? [{ file: `src/${fromRel}`, line: write.line, specifier: write.table, message }] : [];
+  });
+}
+
+/** One capability importing another, at its first import site. */
+export interface CapabilityEdge {
+  from: string;
+  to: string;
+  file: string;
+  line: number;
+}
+
+/** The capability import graph: an edge for each pair of capabilities one imports the other in. */
+export function capabilityEdges(files: { rel: string; source: string }[]): CapabilityEdge[] {
+  const edges = new Map<string, CapabilityEdge>();
+  for (const { rel, source } of files) {
+    const from = areaOf(rel);
+    if (from.kind !== 'capability') continue;
+    for (const site of findImports(source, rel)) {
+      if (!site.specifier.startsWith('./') && !site.specifier.startsWith('../')) continue;
+      const to = areaOf(path.posix.normalize(path.posix.join(path.posix.dirname(rel), site.specifier)));
+      if (to.kind !== 'capability' || to.name === from.name) continue;
+      const key = `${from.name}\0${to.name}`;
+      if (!edges.has(key)) edges.set(key, { from: from.name, to: to.name, file: `src/${rel}`, line: site.line });
+    }
+  }
+  return [...edges.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+}
+
+/** Each cycle of the graph once, as the capabilities along it (`['orders', 'returns']` for orders → returns → orders). */
+export function findCycles(edges: CapabilityEdge[]): CapabilityEdge[][] {
+  const out = new Map<string, CapabilityEdge[]>();
+  for (const edge of edges) out.set(edge.from, [...(out.get(edge.from) ?? []), edge]);
+  const cycles = new Map<string, CapabilityEdge[]>();
+  // From each capability, a depth-first walk that stays above it (in name order) finds each cycle
+  // once, from its smallest member. Capabilities are a few dozen, so this stays small.
+  for (const start of [...out.keys()].sort()) {
+    const walk = (node: string, trail: CapabilityEdge[], seen: Set<string>) => {
+      for (const edge of out.get(node) ?? []) {
+        if (edge.to === start) {
+          const cycle = [...trail, edge];
+          cycles.set(cycle.map((e) => e.from).join(' → '), cycle);
+        } else if (edge.to > start && !seen.has(edge.to)) {
+          seen.add(edge.to);
+          walk(edge.to, [...trail, edge], seen);
+          seen.delete(edge.to);
+        }
+      }
+    };
+    walk(start, [], new Set([start]));
+  }
+  return [...cycles.values()];
+}
+
+function cycleViolation(cycle: CapabilityEdge[]): Violation {
+  const names = [...cycle.map((e) => e.from), cycle[0]!.from].join(' → ');
+  const sites = cycle.map((e) => `${e.file}:${e.line}`).join(', ');
+  return {
+    file: cycle[0]!.file,
+    line: cycle[0]!.line,
+    specifier: `../${cycle[0]!.to}/index.ts`,
+    message: `capabilities import each other in a cycle, ${names} (at ${sites}); move the shared piece or invert one dependency`,
+  };
+}
+
 function listTypeScriptFiles(dir: string, base = dir): string[] {
   const files: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -142,10 +237,32 @@ function listTypeScriptFiles(dir: string, base = dir): string[] {
   return files.sort();
 }
 
-/** Checks every TypeScript file under `srcDir`. */
-export function checkTree(srcDir: string): { files: number; violations: Violation[] } {
-  const files = listTypeScriptFiles(srcDir);
-  const violations = files.flatMap((rel) => checkSource(rel, fs.readFileSync(path.join(srcDir, rel), 'utf8')));
+/** Checks every TypeScript file under `srcDir`: imports, table writes (against the schema in db/), and cycles. */
+export function checkTree(
+  srcDir: string,
+  owners: Readonly<Record<string, string>> = TABLE_OWNERS,
+): { files: number; violations: Violation[] } {
+  const files = listTypeScriptFiles(srcDir).map((rel) => ({
+    rel,
+    source: fs.readFileSync(path.join(srcDir, rel), 'utf8'),
+  }));
+  const schema = readSchemaTables(files.filter((f) => /^db\/schema[^/]*\.ts$/.test(f.rel)).map((f) => f.source));
+  const folders = new Set(
+    fs
+      .readdirSync(srcDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name),
+  );
+  const violations = [
+    ...ownerMapProblems(schema, folders, owners).map((message) => ({
+      file: 'scripts/table-owners.ts',
+      line: 1,
+      specifier: '',
+      message,
+    })),
+    ...files.flatMap(({ rel, source }) => [...checkSource(rel, source), ...checkWrites(rel, source, schema, owners)]),
+    ...findCycles(capabilityEdges(files)).map(cycleViolation),
+  ];
   return { files: files.length, violations };
 }
 
@@ -153,11 +270,14 @@ function main(argv: string[]): number {
   const srcDir = path.resolve(argv[0] ?? fileURLToPath(new URL('../src', import.meta.url)));
   const { files, violations } = checkTree(srcDir);
   if (violations.length === 0) {
-    console.log(`check-boundaries: ${files} files under src/, every cross-capability import goes through an index.ts`);
+    console.log(
+      `check-boundaries: ${files} files under src/; imports go through index.ts files, each table is written by its owner, no import cycles`,
+    );
     return 0;
   }
-  for (const v of violations) console.error(`${v.file}:${v.line}  import '${v.specifier}'  — ${v.message}`);
-  console.error(`\ncheck-boundaries: ${violations.length} import(s) cross a module boundary (STYLE.md, guideline 1)`);
+  for (const v of violations)
+    console.error(`${v.file}:${v.line}  ${v.specifier ? `'${v.specifier}'  ` : ''}— ${v.message}`);
+  console.error(`\ncheck-boundaries: ${violations.length} boundary violation(s) (STYLE.md, guideline 1)`);
   return 1;
 }
 

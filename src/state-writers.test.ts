@@ -40,7 +40,7 @@ describe('each kind of state has one writer', () => {
   });
 
   it("a fulfillment order's status changes only through its transition", () => {
-    expect(writersOf(setsStatusOf('fulfillment_orders'))).toEqual(['fulfillment/transitions.ts']);
+    expect(writersOf(setsStatusOf('fulfillment_orders'))).toEqual(['orders/fulfillment-transitions.ts']);
     expect(writersOf((text) => /\.update\(tables\.fulfillmentOrders\)/.test(text))).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
 import { listOrders } from '../orders/index.ts';
-import { listReturns } from '../returns/index.ts';
+import { listReturns } from '../orders/index.ts';
 import { customerOrders, listCustomers } from './list-customers.ts';
 
 /** The customer 360 lists at most this many orders (and returns), newest first; the totals count them all. */

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { channels, products } from './schema.ts';
+import { channels, orders, products, webhookSubscriptions } from './schema.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -24,7 +24,7 @@ export const channelConnectors = pgTable(
     locationMap: jsonb('location_map').notNull().default({}),
     outboundUrl: text('outbound_url'),
     /** The webhook subscription that delivers this connector's outbound messages. */
-    outboundSubscriptionId: text('outbound_subscription_id'),
+    outboundSubscriptionId: text('outbound_subscription_id').references(() => webhookSubscriptions.id),
     /** Pulling connectors: `{ base_url, interval_ms, marketplace_ids, api_version, access_token }`. */
     polling: jsonb('polling'),
     /** Where the poller stands: `{ updated_after, next_token }`, written with the orders it covers. */
@@ -58,7 +58,7 @@ export const connectorReviews = pgTable(
     problem: jsonb('problem').notNull(),
     /** The platform's payload exactly as received (big integers intact). */
     payload: text('payload').notNull(),
-    orderId: text('order_id'),
+    orderId: text('order_id').references(() => orders.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

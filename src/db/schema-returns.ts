@@ -9,6 +9,7 @@ import {
   bigserial,
   boolean,
   check,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -16,8 +17,9 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { channels, orders, products } from './schema.ts';
+import { channels, locations, orderLines, orders, products, shipments } from './schema.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -65,13 +67,15 @@ export const returns = pgTable(
     orderId: text('order_id')
       .notNull()
       .references(() => orders.id),
-    channelId: text('channel_id').notNull(),
+    channelId: text('channel_id')
+      .notNull()
+      .references(() => channels.id),
     status: text('status').notNull(),
     /** Bumped by every change; transitions are compare-and-set on (status, version). */
     version: integer('version').notNull().default(1),
     method: text('method').notNull(),
     /** In-store: the store taking the return; mail-in: where the parcel is expected (optional). */
-    locationId: text('location_id'),
+    locationId: text('location_id').references(() => locations.id),
     carrier: text('carrier'),
     trackingNumber: text('tracking_number'),
     source: text('source').notNull(),
@@ -81,7 +85,7 @@ export const returns = pgTable(
     refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
     shippingRefundedMinor: bigint('shipping_refunded_minor', { mode: 'number' }).notNull().default(0),
     restockingFeeMinor: bigint('restocking_fee_minor', { mode: 'number' }).notNull().default(0),
-    exchangeOrderId: text('exchange_order_id'),
+    exchangeOrderId: text('exchange_order_id').references(() => orders.id),
     /** Uneven exchanges: the authorization (gateway, reference) that pays the difference. */
     exchangePayment: jsonb('exchange_payment'),
     createdBy: text('created_by'),
@@ -90,6 +94,8 @@ export const returns = pgTable(
   },
   (t) => [
     index('returns_order_idx').on(t.orderId, t.id),
+    /** Lets a return line name its return and the order together (`return_lines_return_fk`). */
+    uniqueIndex('returns_id_order_key').on(t.id, t.orderId),
     index('returns_status_idx').on(t.status, t.id),
     index('returns_customer_email_idx').on(t.customerEmail, t.id),
     check(
@@ -102,16 +108,16 @@ export const returns = pgTable(
       'returns_money_check',
       sql`${t.refundedMinor} >= 0 and ${t.shippingRefundedMinor} >= 0 and ${t.restockingFeeMinor} >= 0`,
     ),
+    check('returns_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],
 );
 
 export const returnLines = pgTable(
   'return_lines',
   {
-    returnId: text('return_id')
-      .notNull()
-      .references(() => returns.id),
-    /** The order line returned. */
+    returnId: text('return_id').notNull(),
+    /** The order line returned: a line of the return's order. */
+    orderId: text('order_id').notNull(),
     lineId: text('line_id').notNull(),
     lineNo: integer('line_no').notNull(),
     sku: text('sku').notNull(),
@@ -129,6 +135,16 @@ export const returnLines = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.returnId, t.lineId] }),
+    foreignKey({
+      name: 'return_lines_return_fk',
+      columns: [t.returnId, t.orderId],
+      foreignColumns: [returns.id, returns.orderId],
+    }),
+    foreignKey({
+      name: 'return_lines_line_fk',
+      columns: [t.orderId, t.lineId],
+      foreignColumns: [orderLines.orderId, orderLines.lineId],
+    }),
     check(
       'return_lines_buckets_check',
       sql`${t.quantity} > 0 and ${t.received} between 0 and ${t.quantity}
@@ -155,13 +171,20 @@ export const returnReceipts = pgTable(
     quantity: integer('quantity').notNull(),
     condition: text('condition').notNull(),
     disposition: text('disposition').notNull(),
-    locationId: text('location_id').notNull(),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
     note: text('note'),
     actor: text('actor'),
     createdAt: createdAt(),
   },
   (t) => [
     index('return_receipts_return_idx').on(t.returnId, t.id),
+    foreignKey({
+      name: 'return_receipts_line_fk',
+      columns: [t.returnId, t.lineId],
+      foreignColumns: [returnLines.returnId, returnLines.lineId],
+    }),
     check('return_receipts_quantity_check', sql`${t.quantity} > 0`),
     check('return_receipts_condition_check', sql`${t.condition} in ('new', 'opened', 'used', 'damaged', 'defective')`),
     check('return_receipts_disposition_check', sql`${t.disposition} in ('restock', 'write_off', 'return_to_vendor')`),
@@ -179,7 +202,7 @@ export const linkedOrders = pgTable(
       .notNull()
       .references(() => orders.id),
     kind: text('kind').notNull(),
-    returnId: text('return_id'),
+    returnId: text('return_id').references(() => returns.id),
     reason: text('reason').notNull(),
     createdBy: text('created_by'),
     createdAt: createdAt(),
@@ -206,12 +229,22 @@ export const linkedOrderLines = pgTable(
       .notNull()
       .references(() => orders.id),
     originalLineId: text('original_line_id').notNull(),
-    returnId: text('return_id'),
-    shipmentId: text('shipment_id'),
+    returnId: text('return_id').references(() => returns.id),
+    shipmentId: text('shipment_id').references(() => shipments.id),
     quantity: integer('quantity').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.lineId] }),
+    foreignKey({
+      name: 'linked_order_lines_line_fk',
+      columns: [t.orderId, t.lineId],
+      foreignColumns: [orderLines.orderId, orderLines.lineId],
+    }),
+    foreignKey({
+      name: 'linked_order_lines_original_line_fk',
+      columns: [t.originalOrderId, t.originalLineId],
+      foreignColumns: [orderLines.orderId, orderLines.lineId],
+    }),
     index('linked_order_lines_original_idx').on(t.originalOrderId, t.originalLineId),
     check('linked_order_lines_quantity_check', sql`${t.quantity} > 0`),
   ],
@@ -251,6 +284,16 @@ export const exchangeCredits = pgTable(
   },
   (t) => [
     index('exchange_credits_line_idx').on(t.orderId, t.lineId, t.unitsFrom),
+    foreignKey({
+      name: 'exchange_credits_line_fk',
+      columns: [t.orderId, t.lineId],
+      foreignColumns: [orderLines.orderId, orderLines.lineId],
+    }),
+    foreignKey({
+      name: 'exchange_credits_source_line_fk',
+      columns: [t.sourceOrderId, t.sourceLineId],
+      foreignColumns: [orderLines.orderId, orderLines.lineId],
+    }),
     check('exchange_credits_amounts_check', sql`${t.unitsFrom} >= 0 and ${t.units} > 0 and ${t.amountMinor} >= 0`),
   ],
 );

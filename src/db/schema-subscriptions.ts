@@ -18,7 +18,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { channels } from './schema.ts';
+import { channels, orders } from './schema.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -66,6 +66,7 @@ export const subscriptions = pgTable(
     check('subscriptions_on_failure_check', sql`${t.onFailure} in ('continue', 'pause')`),
     check('subscriptions_attempts_check', sql`${t.attempts} >= 0 and ${t.maxAttempts} >= 1 and ${t.nextPeriod} >= 1`),
     check('subscriptions_money_check', sql`${t.shippingMinor} >= 0 and ${t.totalMinor} >= 0`),
+    check('subscriptions_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],
 );
 
@@ -78,7 +79,7 @@ export const subscriptionPeriods = pgTable(
     period: integer('period').notNull(),
     scheduledFor: at('scheduled_for').notNull(),
     status: text('status').notNull(),
-    orderId: text('order_id'),
+    orderId: text('order_id').references(() => orders.id),
     attempts: integer('attempts').notNull().default(0),
     /** Why it was skipped (`requested`, `missed`, `paused`) or the last failure's code. */
     reason: text('reason'),
@@ -103,7 +104,7 @@ export const subscriptionAttempts = pgTable(
     outcome: text('outcome').notNull(),
     code: text('code'),
     detail: text('detail'),
-    orderId: text('order_id'),
+    orderId: text('order_id').references(() => orders.id),
     attemptedAt: at('attempted_at').notNull(),
   },
   (t) => [

@@ -4,11 +4,13 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   bigint,
   boolean,
   check,
   doublePrecision,
+  foreignKey,
   index,
   integer,
   json,
@@ -43,7 +45,7 @@ export const apiKeys = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
-    channelId: text('channel_id'),
+    channelId: text('channel_id').references(() => channels.id),
     createdAt: createdAt(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
@@ -208,8 +210,12 @@ export const inventoryLedger = pgTable(
   'inventory_ledger',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    locationId: text('location_id').notNull(),
-    sku: text('sku').notNull(),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
+    sku: text('sku')
+      .notNull()
+      .references(() => products.sku),
     kind: text('kind').notNull(),
     onHandDelta: integer('on_hand_delta').notNull(),
     reservedDelta: integer('reserved_delta').notNull(),
@@ -257,9 +263,9 @@ export const reservations = pgTable(
   {
     id: text('id').primaryKey(),
     status: text('status').notNull(),
-    channelId: text('channel_id'),
+    channelId: text('channel_id').references(() => channels.id),
     reference: text('reference'),
-    orderId: text('order_id'),
+    orderId: text('order_id').references((): AnyPgColumn => orders.id),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -280,8 +286,12 @@ export const reservationLines = pgTable(
       .notNull()
       .references(() => reservations.id),
     lineNo: integer('line_no').notNull(),
-    sku: text('sku').notNull(),
-    locationId: text('location_id').notNull(),
+    sku: text('sku')
+      .notNull()
+      .references(() => products.sku),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
     quantity: integer('quantity').notNull(),
   },
   (t) => [
@@ -310,7 +320,7 @@ export const orders = pgTable(
     destinationLatitude: doublePrecision('destination_latitude'),
     destinationLongitude: doublePrecision('destination_longitude'),
     deliveryMethod: text('delivery_method').notNull(),
-    pickupLocationId: text('pickup_location_id'),
+    pickupLocationId: text('pickup_location_id').references(() => locations.id),
     allowShipFallback: boolean('allow_ship_fallback').notNull().default(false),
     currency: text('currency').notNull(),
     subtotalMinor: bigint('subtotal_minor', { mode: 'number' }).notNull(),
@@ -319,7 +329,7 @@ export const orders = pgTable(
     taxMinor: bigint('tax_minor', { mode: 'number' }).notNull(),
     totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
     authorizedMinor: bigint('authorized_minor', { mode: 'number' }).notNull(),
-    rulesVersion: integer('rules_version'),
+    rulesVersion: integer('rules_version').references(() => routingRuleVersions.version),
     metadata: jsonb('metadata'),
     placedAt: timestamp('placed_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
@@ -336,6 +346,7 @@ export const orders = pgTable(
     ),
     check('orders_delivery_method_check', sql`${t.deliveryMethod} in ('ship', 'pickup', 'curbside')`),
     check('orders_money_check', sql`${t.totalMinor} >= 0 and ${t.authorizedMinor} >= 0`),
+    check('orders_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],
 );
 
@@ -347,7 +358,10 @@ export const orderLines = pgTable(
       .references(() => orders.id),
     lineId: text('line_id').notNull(),
     lineNo: integer('line_no').notNull(),
-    sku: text('sku').notNull(),
+    /** Orders carry catalogue SKUs only (an unknown or inactive one is refused at placement). */
+    sku: text('sku')
+      .notNull()
+      .references(() => products.sku),
     name: text('name'),
     unitPriceMinor: bigint('unit_price_minor', { mode: 'number' }).notNull(),
     discountMinor: bigint('discount_minor', { mode: 'number' }).notNull().default(0),
@@ -362,7 +376,7 @@ export const orderLines = pgTable(
     returnRequested: integer('return_requested').notNull().default(0),
     returned: integer('returned').notNull().default(0),
     refunded: integer('refunded').notNull().default(0),
-    reservationId: text('reservation_id'),
+    reservationId: text('reservation_id').references(() => reservations.id),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.lineId] }),
@@ -391,16 +405,26 @@ export const orderAllocations = pgTable(
       .references(() => orders.id),
     lineId: text('line_id').notNull(),
     sku: text('sku').notNull(),
-    locationId: text('location_id').notNull(),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
     quantity: integer('quantity').notNull(),
-    /** reserved → released (cancel/reject) or shipped. */
+    /**
+     * reserved → released (cancel/reject) or shipped. A line's `allocated` is the sum of its
+     * reserved allocations' quantities: a deferred constraint trigger checks it at commit.
+     */
     status: text('status').notNull().default('reserved'),
-    fulfillmentOrderId: text('fulfillment_order_id'),
-    decisionId: integer('decision_id'),
+    fulfillmentOrderId: text('fulfillment_order_id').references((): AnyPgColumn => fulfillmentOrders.id),
+    decisionId: bigint('decision_id', { mode: 'number' }).references((): AnyPgColumn => routingDecisions.id),
     createdAt: createdAt(),
   },
   (t) => [
-    index('order_allocations_order_idx').on(t.orderId),
+    index('order_allocations_line_idx').on(t.orderId, t.lineId),
+    foreignKey({
+      name: 'order_allocations_line_fk',
+      columns: [t.orderId, t.lineId],
+      foreignColumns: [orderLines.orderId, orderLines.lineId],
+    }),
     index('order_allocations_fo_idx').on(t.fulfillmentOrderId),
     check('order_allocations_quantity_check', sql`${t.quantity} > 0`),
     check('order_allocations_status_check', sql`${t.status} in ('reserved', 'released', 'shipped')`),
@@ -414,7 +438,9 @@ export const fulfillmentOrders = pgTable(
     orderId: text('order_id')
       .notNull()
       .references(() => orders.id),
-    locationId: text('location_id').notNull(),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
     deliveryMethod: text('delivery_method').notNull(),
     status: text('status').notNull(),
     version: integer('version').notNull().default(1),
@@ -428,6 +454,7 @@ export const fulfillmentOrders = pgTable(
       'fulfillment_orders_status_check',
       sql`${t.status} in ('allocated', 'accepted', 'picking', 'packed', 'shipped', 'delivered', 'ready_for_pickup', 'picked_up', 'rejected', 'cancelled')`,
     ),
+    check('fulfillment_orders_delivery_method_check', sql`${t.deliveryMethod} in ('ship', 'pickup', 'curbside')`),
   ],
 );
 
@@ -464,13 +491,18 @@ export const payments = pgTable(
     currency: text('currency').notNull(),
     gateway: text('gateway').notNull(),
     reference: text('reference'),
-    parentId: text('parent_id'),
+    parentId: text('parent_id').references((): AnyPgColumn => payments.id),
+    /** The client's key for a capture, void, refund or authorization; one record per key on an order. */
+    idempotencyKey: text('idempotency_key'),
     createdAt: createdAt(),
   },
   (t) => [
     index('payments_order_idx').on(t.orderId),
+    uniqueIndex('payments_order_idempotency_key').on(t.orderId, t.idempotencyKey),
     check('payments_amount_check', sql`${t.amountMinor} >= 0`),
     check('payments_kind_check', sql`${t.kind} in ('authorization', 'capture', 'void', 'refund')`),
+    check('payments_status_check', sql`${t.status} in ('succeeded', 'failed', 'pending')`),
+    check('payments_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],
 );
 
@@ -501,14 +533,18 @@ export const routingDecisions = pgTable(
       .notNull()
       .references(() => orders.id),
     cause: text('cause').notNull(),
-    rulesVersion: integer('rules_version'),
+    rulesVersion: integer('rules_version').references(() => routingRuleVersions.version),
     outcome: text('outcome').notNull(),
     // json, not jsonb: written once per routing (about 30 kB for 50 candidates) and read whole,
     // so keeping the text costs far less than parsing it into jsonb on every order.
     explanation: json('explanation').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('routing_decisions_order_idx').on(t.orderId, t.id)],
+  (t) => [
+    index('routing_decisions_order_idx').on(t.orderId, t.id),
+    check('routing_decisions_cause_check', sql`${t.cause} in ('capture', 'reroute', 'backorder', 'release')`),
+    check('routing_decisions_outcome_check', sql`${t.outcome} in ('allocated', 'partially_allocated', 'rejected')`),
+  ],
 );
 
 // ── fulfillment: shipments and tracking ───────────────────────────────────────────────────
@@ -535,7 +571,9 @@ export const shipments = pgTable(
     fulfillmentOrderId: text('fulfillment_order_id')
       .notNull()
       .references(() => fulfillmentOrders.id),
-    locationId: text('location_id').notNull(),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
     carrier: text('carrier').notNull(),
     service: text('service'),
     trackingNumber: text('tracking_number'),
@@ -572,6 +610,11 @@ export const shipmentLines = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shipmentId, t.lineId] }),
+    foreignKey({
+      name: 'shipment_lines_line_fk',
+      columns: [t.orderId, t.lineId],
+      foreignColumns: [orderLines.orderId, orderLines.lineId],
+    }),
     check('shipment_lines_quantity_check', sql`${t.quantity} > 0`),
   ],
 );
@@ -596,6 +639,10 @@ export const trackingEvents = pgTable(
   (t) => [
     uniqueIndex('tracking_events_dedupe_key').on(t.shipmentId, t.source, t.dedupeKey),
     index('tracking_events_shipment_idx').on(t.shipmentId, t.occurredAt),
+    check(
+      'tracking_events_status_check',
+      sql`${t.status} in ('pre_transit', 'in_transit', 'out_for_delivery', 'delivered', 'exception', 'returned_to_sender')`,
+    ),
   ],
 );
 
@@ -605,11 +652,11 @@ export const paymentDetails = pgTable('payment_details', {
   paymentId: text('payment_id')
     .primaryKey()
     .references(() => payments.id),
-  idempotencyKey: text('idempotency_key'),
   gatewayReference: text('gateway_reference'),
   failureCode: text('failure_code'),
   failureMessage: text('failure_message'),
-  shipmentId: text('shipment_id'),
+  shipmentId: text('shipment_id').references(() => shipments.id),
+  /** A refund's return; its foreign key is added by hand in the migration (returns live in schema-returns.ts). */
   returnId: text('return_id'),
   details: jsonb('details'),
 });
@@ -629,7 +676,7 @@ export const invoices = pgTable(
     orderId: text('order_id')
       .notNull()
       .references(() => orders.id),
-    paymentId: text('payment_id'),
+    paymentId: text('payment_id').references(() => payments.id),
     currency: text('currency').notNull(),
     totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
     document: jsonb('document').notNull(),
@@ -639,6 +686,7 @@ export const invoices = pgTable(
     uniqueIndex('invoices_series_number_key').on(t.series, t.number),
     index('invoices_order_idx').on(t.orderId),
     check('invoices_kind_check', sql`${t.kind} in ('invoice', 'credit_memo')`),
+    check('invoices_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],
 );
 
@@ -651,7 +699,7 @@ export const webhookSubscriptions = pgTable('webhook_subscriptions', {
   /** Standard Webhooks secret (`whsec_…`). */
   secret: text('secret').notNull(),
   eventTypes: text('event_types').array().notNull(),
-  channelId: text('channel_id'),
+  channelId: text('channel_id').references(() => channels.id),
   active: boolean('active').notNull().default(true),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
@@ -664,7 +712,9 @@ export const webhookDeliveries = pgTable(
     subscriptionId: text('subscription_id')
       .notNull()
       .references(() => webhookSubscriptions.id),
-    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    eventId: bigint('event_id', { mode: 'number' })
+      .notNull()
+      .references(() => events.id),
     status: text('status').notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),

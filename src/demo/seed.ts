@@ -1,10 +1,11 @@
-import { lockForTransaction, readMeta, tables, writeMetaOnce, type Tx } from '../db/index.ts';
+import { lockForTransaction, readMeta, writeMetaOnce, type Tx } from '../db/index.ts';
 import { createProduct, listProducts } from '../catalog/index.ts';
 import { createChannel, createLocation, createLocationGroup, listLocations, type Location } from '../network/index.ts';
+import { receiveOpeningStock } from '../inventory/index.ts';
 import { ok, type Result } from '../shared/result.ts';
 import { demoChannels, demoDistributionCenters, demoGroups, demoStores } from './locations.ts';
 import { demoProducts } from './products.ts';
-import { generateDemoStock, type DemoStockLevel } from './stock.ts';
+import { generateDemoStock } from './stock.ts';
 import { DEMO_ORDER_COUNT } from './orders.ts';
 import { seedDemoOrders } from './seed-orders.ts';
 
@@ -169,36 +170,9 @@ async function seedStock(tx: Tx, locations: Location[], report: Report): Promise
       ...level,
       locationId: idByCode.get(level.locationCode)!,
     }));
-    await insertLevels(tx, batch);
+    await receiveOpeningStock(tx, batch, { reason: 'demo seed', actor: 'demo' });
     units += batch.reduce((sum, level) => sum + level.onHand, 0);
     report({ phase: 'stock levels', done: start + batch.length, total: levels.length });
   }
   return { levels: levels.length, units };
-}
-
-async function insertLevels(tx: Tx, batch: (DemoStockLevel & { locationId: string })[]): Promise<void> {
-  await tx.insert(tables.stockLevels).values(
-    batch.map((level) => ({
-      locationId: level.locationId,
-      sku: level.sku,
-      onHand: level.onHand,
-      reserved: 0,
-      safetyStock: level.safetyStock,
-    })),
-  );
-  const receipts = batch.filter((level) => level.onHand > 0);
-  if (receipts.length === 0) return;
-  await tx.insert(tables.inventoryLedger).values(
-    receipts.map((level) => ({
-      locationId: level.locationId,
-      sku: level.sku,
-      kind: 'receipt',
-      onHandDelta: level.onHand,
-      reservedDelta: 0,
-      onHandAfter: level.onHand,
-      reservedAfter: 0,
-      reason: 'demo seed',
-      actor: 'demo',
-    })),
-  );
 }

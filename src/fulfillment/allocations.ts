@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
 import { applyMovement, recordShortage } from '../inventory/index.ts';
+import { unplaceUnits } from '../orders/index.ts';
 
 export interface AllocationRow {
   id: number;
@@ -49,7 +50,7 @@ export async function releaseAllocation(
     'none',
   );
   if (!level) throw new Error(`cannot release ${quantity} of ${allocation.sku} at ${allocation.location_id}`);
-  await unplace(executor, allocation, quantity);
+  await unplaceUnits(executor, allocation, quantity);
 }
 
 /**
@@ -72,36 +73,5 @@ export async function shortAllocation(
     reason: `short pick: ${quantity} not found for order ${allocation.order_id}`,
     actor,
   });
-  await unplace(executor, allocation, quantity);
-}
-
-/** Takes units off an allocation; on the order line they move from allocated to waiting. */
-async function unplace(executor: Executor, allocation: AllocationRow, quantity: number): Promise<void> {
-  await shrinkAllocation(executor, allocation, quantity, 'released');
-  await executor.execute(sql`
-    update order_lines set allocated = allocated - ${quantity}, backordered = backordered + ${quantity}
-    where order_id = ${allocation.order_id} and line_id = ${allocation.line_id}`);
-}
-
-/**
- * Moves `quantity` units of a reserved allocation to `status`: the whole row when it is all of
- * it, otherwise a new row of that status split off the reserved one.
- */
-export async function shrinkAllocation(
-  executor: Executor,
-  allocation: AllocationRow,
-  quantity: number,
-  status: 'released' | 'shipped',
-): Promise<void> {
-  if (quantity === allocation.quantity) {
-    await executor.execute(sql`update order_allocations set status = ${status} where id = ${allocation.id}`);
-    return;
-  }
-  await executor.execute(
-    sql`update order_allocations set quantity = quantity - ${quantity} where id = ${allocation.id}`,
-  );
-  await executor.execute(sql`
-    insert into order_allocations (order_id, line_id, sku, location_id, quantity, status, fulfillment_order_id, decision_id)
-    select order_id, line_id, sku, location_id, ${quantity}, ${status}, fulfillment_order_id, decision_id
-    from order_allocations where id = ${allocation.id}`);
+  await unplaceUnits(executor, allocation, quantity);
 }

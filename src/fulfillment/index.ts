@@ -1,11 +1,5 @@
 export { fulfillmentRoutes } from './routes.ts';
-export {
-  fulfillmentTransitions,
-  fulfillmentStatuses,
-  canTransitionFulfillment,
-  transitionFulfillmentOrders,
-} from './transitions.ts';
-export type { FulfillmentStatus } from './transitions.ts';
 export { listFulfillmentOrders, getFulfillmentOrder } from './queue.ts';
 export { shipFulfillmentOrder, readyForPickup, pickedUp } from './ship.ts';
 export { rejectFulfillmentOrder, pickFulfillmentOrder, simpleStep } from './steps.ts';
+export { setShipmentStatus } from './shipment-status.ts';

@@ -11,7 +11,7 @@ import type { Result } from '../shared/result.ts';
 import { getFulfillmentOrder, listFulfillmentOrders } from './queue.ts';
 import { customerArrived, pickedUp, readyForPickup, shipFulfillmentOrder } from './ship.ts';
 import { pickFulfillmentOrder, rejectFulfillmentOrder, simpleStep, type StepContext } from './steps.ts';
-import { fulfillmentStatuses } from './transitions.ts';
+import { fulfillmentStatuses } from '../orders/index.ts';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const LineQuantities = Type.Array(

@@ -2,15 +2,15 @@ import { createHash, randomInt } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryOne, toIso, type Executor } from '../db/index.ts';
 import { applyMovement } from '../inventory/index.ts';
-import { refreshOrderStatus } from '../orders/index.ts';
+import { holdForPayment, refreshOrderStatus, shipAllocationUnits, shipLineUnits } from '../orders/index.ts';
 import { captureShipment } from '../payments/index.ts';
 import { beyondClockSkew } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
-import { reservedAllocations, shrinkAllocation, type AllocationRow } from './allocations.ts';
+import { reservedAllocations, type AllocationRow } from './allocations.ts';
 import { actionable, announce, type StepContext } from './steps.ts';
-import { transitionFulfillment, type FulfillmentOrderRow } from './transitions.ts';
+import { transitionFulfillment, type FulfillmentOrderRow } from '../orders/index.ts';
 
 export interface ShipInput {
   carrier: string;
@@ -109,7 +109,7 @@ async function commitUnits(
       'none',
     );
     if (!level) throw new Error(`cannot commit ${quantity} of ${allocation.sku} at ${allocation.location_id}`);
-    await shrinkAllocation(executor, allocation, quantity, 'shipped');
+    await shipAllocationUnits(executor, allocation, quantity);
     const entry = perLine.get(allocation.line_id) ?? { sku: allocation.sku, quantity: 0 };
     entry.quantity += quantity;
     perLine.set(allocation.line_id, entry);
@@ -117,12 +117,15 @@ async function commitUnits(
   for (const [lineId, { sku, quantity }] of perLine) {
     await executor.execute(sql`
       insert into shipment_lines (shipment_id, order_id, line_id, sku, quantity) values (${shipmentId}, ${fo.order_id}, ${lineId}, ${sku}, ${quantity})`);
-    await executor.execute(sql`
-      update order_lines set shipped = shipped + ${quantity}, allocated = allocated - ${quantity}
-        ${delivered ? sql`, delivered = delivered + ${quantity}` : sql``}
-      where order_id = ${fo.order_id} and line_id = ${lineId}`);
+    await shipLineUnits(executor, { orderId: fo.order_id, lineId }, quantity, delivered);
   }
   return shipmentId;
+}
+
+/** Captures what the shipment is worth; what could not be captured puts the order on a payment hold. */
+async function captureAndHold(executor: Executor, orderId: string, shipmentId: string, actor: string | null) {
+  const captured = await captureShipment(executor, shipmentId, actor);
+  if (captured.hold_reason) await holdForPayment(executor, orderId, captured.hold_reason, actor);
 }
 
 export async function shipFulfillmentOrder(
@@ -167,7 +170,7 @@ export async function shipFulfillmentOrder(
       remaining_units: rest,
     },
   );
-  await captureShipment(executor, shipmentId, context.actor);
+  await captureAndHold(executor, fo.order_id, shipmentId, context.actor);
   await refreshOrderStatus(executor, fo.order_id, context.actor);
   return ok({ fulfillmentOrder: current.value, shipmentId });
 }
@@ -251,7 +254,7 @@ export async function pickedUp(
     sql`update fulfillment_order_details set handed_over_at = now() where fulfillment_order_id = ${id}`,
   );
   await announce(executor, moved.value, 'fulfillment_order.picked_up', context.actor, { shipment_id: shipmentId });
-  await captureShipment(executor, shipmentId, context.actor);
+  await captureAndHold(executor, moved.value.order_id, shipmentId, context.actor);
   await refreshOrderStatus(executor, moved.value.order_id, context.actor);
   return moved;
 }

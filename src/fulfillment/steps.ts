@@ -13,7 +13,7 @@ import {
   transitionFulfillment,
   type FulfillmentOrderRow,
   type FulfillmentStatus,
-} from './transitions.ts';
+} from '../orders/index.ts';
 
 export interface StepContext {
   actor: string;

@@ -12,6 +12,8 @@ export type { Movement, MovementAlso, MovementValues, Guard, Level, LedgerKind }
 export { getAvailability, getAvailabilityBody, SHORT_SKU_LIST } from './availability.ts';
 export type { SkuAvailability, AvailabilityResult } from './availability.ts';
 export { setStockLevel, listStockLevels } from './levels.ts';
+export { receiveOpeningStock } from './opening-stock.ts';
+export type { OpeningLevel } from './opening-stock.ts';
 export { recordShortage } from './shortage.ts';
 export type { ShortageInput } from './shortage.ts';
 export { applyAdjustments } from './adjustments.ts';

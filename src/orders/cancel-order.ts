@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
-import { transitionFulfillmentOrders } from '../fulfillment/index.ts';
 import { applyMovement } from '../inventory/index.ts';
 import { voidAuthorizations } from '../payments/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
+import { transitionFulfillmentOrders } from './fulfillment-transitions.ts';
 import { releaseRoutingHold, startFulfillmentIfFree, waitingUnits } from './fulfillment-start.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
+import { recordEvents } from '../events/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
@@ -38,6 +39,39 @@ export async function holdOrder(
   await recordOrderEvent(executor, orderId, 'order.held', actor, { kind, reason });
   await refreshOrderStatus(executor, orderId, actor);
   return ok(undefined);
+}
+
+/**
+ * Puts the order on a `payment` hold (once: an active one is kept) so that no new fulfillment
+ * work starts while the money is unresolved. Units already shipped stay shipped, so unlike
+ * `holdOrder` it applies to an order in any status.
+ */
+export async function holdForPayment(
+  executor: Executor,
+  orderId: string,
+  reason: string,
+  actor: string | null,
+): Promise<void> {
+  const active = await queryOne<{ id: number }>(
+    executor,
+    sql`select id from order_holds where order_id = ${orderId} and kind = 'payment' and released_at is null limit 1`,
+  );
+  if (active) return;
+  const order = await queryOne<{ channel_id: string }>(
+    executor,
+    sql`select channel_id from orders where id = ${orderId}`,
+  );
+  await executor.execute(
+    sql`insert into order_holds (order_id, kind, reason, created_by) values (${orderId}, 'payment', ${reason}, ${actor})`,
+  );
+  await recordEvents(executor, [
+    {
+      type: 'order.held',
+      subjectType: 'order',
+      subjectId: orderId,
+      payload: { order_id: orderId, channel_id: order?.channel_id, actor, kind: 'payment', reason },
+    },
+  ]);
 }
 
 /**

@@ -4,13 +4,27 @@ export { getOrder } from './read-order.ts';
 export type { OrderView } from './read-order.ts';
 export { routeOrder } from './route-order.ts';
 export { cancelOrder, cancellationPolicy } from './cancel-order.ts';
-export { holdOrder, releaseHold } from './holds.ts';
+export { holdForPayment, holdOrder, releaseHold } from './holds.ts';
 export { refreshOrderStatus } from './refresh-status.ts';
+export { deliverShipmentUnits, shipAllocationUnits, shipLineUnits, unplaceUnits } from './allocation-units.ts';
+export {
+  fulfillmentTransitions,
+  fulfillmentStatuses,
+  canTransitionFulfillment,
+  illegalMove,
+  loadFulfillmentOrder,
+  onHoldRefusal,
+  transitionFulfillment,
+  transitionFulfillmentOrders,
+} from './fulfillment-transitions.ts';
+export type { FulfillmentOrderRow, FulfillmentStatus } from './fulfillment-transitions.ts';
+export { receiveReturnedUnits, refundLineUnits, releaseRequestedUnits, requestReturnUnits } from './return-units.ts';
 export { deriveOrderStatus, orderStatuses, orderTransitions, canTransitionOrder } from './status.ts';
 export type { OrderStatus } from './status.ts';
-export { allocateProportionally } from './money.ts';
 export { rerouteBackorders, startBackorderWorker } from './backorders.ts';
 export { listOrders } from './list-orders.ts';
+export { listReturns, presentReturn, returnLinesOf } from './order-returns.ts';
+export type { ReturnFilter, ReturnRow } from './order-returns.ts';
 export type { OrderFilter } from './list-orders.ts';
 export { validateOrder } from './validate-order.ts';
 export { CreateOrder, Customer, MAX_AMOUNT, Money, ShippingAddress } from './schemas.ts';

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
 import { insertEvents } from '../events/index.ts';
+import { recordPlacedAuthorizations } from '../payments/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
@@ -140,11 +141,7 @@ async function insertOrder(
           select placed.id, t.line_id, t.line_no, t.sku, t.name, t.unit_price_minor, t.discount_minor, t.tax_minor, t.quantity, t.quantity, t.reservation_id
           from placed, jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) as t(line_id text, line_no int, sku text, name text,
             unit_price_minor bigint, discount_minor bigint, tax_minor bigint, quantity int, reservation_id text)),
-        authorizations as (
-          insert into payments (id, order_id, kind, status, amount_minor, currency, gateway, reference)
-          select t.id, placed.id, 'authorization', 'succeeded', t.amount_minor, t.currency, t.gateway, t.reference
-          from placed, jsonb_to_recordset(${JSON.stringify(payments)}::jsonb)
-               as t(id text, amount_minor bigint, currency text, gateway text, reference text)),
+        authorizations as (${recordPlacedAuthorizations(payments)}),
         hold as (
           insert into order_holds (order_id, kind, reason, created_by)
           select placed.id, 'payment', ${`authorized ${totals.authorizedMinor} of ${totals.totalMinor} ${totals.currency}`}, ${options.actor}

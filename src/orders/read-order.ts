@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRowsets, toIso, type Executor } from '../db/index.ts';
 import { invoicesOfOrder } from '../invoices/index.ts';
-import { returnsOfOrder } from '../returns/index.ts';
+import { returnsOfOrder } from './order-returns.ts';
 import { derivePaymentStatus } from './status.ts';
 
 interface OrderRow {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocateProportionally } from '../orders/index.ts';
+import { allocateProportionally } from '../shared/proportional.ts';
 import { shipmentCharge, unitsShare, type ShippedLine } from './capture-amount.ts';
 import { planDraws } from './operate.ts';
 

@@ -4,7 +4,7 @@ import { issueInvoice } from '../invoices/index.ts';
 import { shipmentCharge, type ShipmentCharge, type ShippedLine } from './capture-amount.ts';
 import { capturesOfShipment, drawableAuthorizations, type PaymentRow } from './ledger.ts';
 import { eventType, recordPaymentEvent } from './events.ts';
-import { holdForPayment, lockOrder, type OrderRef } from './order.ts';
+import { lockOrder, type OrderRef } from './order.ts';
 import { drawOn, planDraws } from './operate.ts';
 import { voidAuthorizations } from './void-authorization.ts';
 
@@ -18,6 +18,8 @@ export interface CaptureOutcome {
   invoice_id: string | null;
   /** True when the shipment had been captured before and nothing new happened. */
   replayed: boolean;
+  /** Why the order must wait on a payment hold (part of what was due could not be captured), or null. */
+  hold_reason: string | null;
 }
 
 async function shippedLines(executor: Executor, shipmentId: string): Promise<ShippedLine[]> {
@@ -100,6 +102,7 @@ function summarize(
     payments,
     invoice_id: invoiceId,
     replayed,
+    hold_reason: null,
   };
 }
 
@@ -111,6 +114,7 @@ const nothing = (status: 'nothing_due' | 'not_authorized', dueMinor: number): Ca
   payments: [],
   invoice_id: null,
   replayed: false,
+  hold_reason: null,
 });
 
 /**
@@ -120,7 +124,9 @@ const nothing = (status: 'nothing_due' | 'not_authorized', dueMinor: number): Ca
  * committed. The idempotency key is per shipment (`capture:<shipment id>`), so calling it
  * again for the same shipment changes nothing. A decline records a failed capture and puts the
  * order on a payment hold; the shipment stands. Each successful capture gets its invoice.
- * With the order's last units shipped, money still authorized beyond that is released.
+ * With the order's last units shipped, money still authorized beyond that is released. When
+ * part of what is due could not be captured, `hold_reason` says so, and the caller puts the
+ * order on a payment hold (order holds are the orders capability's).
  */
 export async function captureShipment(
   executor: Executor,
@@ -154,8 +160,11 @@ export async function captureShipment(
     // Nothing left to capture: the shipment is still invoiced (all of it due) and the order
     // waits on a payment hold, so what was shipped unpaid is on record and in front of a person.
     const invoiceId = await invoiceFor(executor, order, shipmentId, charge, [], actor);
-    await holdForPayment(executor, order, uncollected(shipmentId, charge.totalMinor, 0, order), actor);
-    return { ...nothing('not_authorized', charge.totalMinor), invoice_id: invoiceId };
+    return {
+      ...nothing('not_authorized', charge.totalMinor),
+      invoice_id: invoiceId,
+      hold_reason: uncollected(shipmentId, charge.totalMinor, 0, order),
+    };
   }
 
   const details = captureDetails(charge, charge.totalMinor - draws.reduce((n, d) => n + d.amountMinor, 0));
@@ -176,17 +185,14 @@ export async function captureShipment(
   }
   const invoiceId = await invoiceFor(executor, order, shipmentId, charge, payments, actor);
   await announce(executor, order, shipmentId, payments, invoiceId, actor);
-  if (details.shortfall_minor > 0 && payments.every((p) => p.status === 'succeeded')) {
-    await holdForPayment(
-      executor,
-      order,
-      uncollected(shipmentId, charge.totalMinor, charge.totalMinor - details.shortfall_minor, order),
-      actor,
-    );
-  }
+  const holdReason =
+    declined(payments, shipmentId) ??
+    (details.shortfall_minor > 0 && payments.every((p) => p.status === 'succeeded')
+      ? uncollected(shipmentId, charge.totalMinor, charge.totalMinor - details.shortfall_minor, order)
+      : null);
   // After the last units leave, what is still authorized (over-authorization) is released.
   await voidAuthorizations(executor, order.id, 0, actor);
-  return summarize(charge.totalMinor, payments, invoiceId, false);
+  return { ...summarize(charge.totalMinor, payments, invoiceId, false), hold_reason: holdReason };
 }
 
 /** The payment hold's reason when a shipment's charge was not captured in full. */
@@ -245,9 +251,12 @@ async function announce(
       ...(payment.status === 'succeeded' ? { invoice_id: invoiceId } : {}),
     });
   }
+}
+
+/** The payment hold's reason when a capture of the shipment was declined. */
+function declined(payments: PaymentRow[], shipmentId: string): string | null {
   const failed = payments.find((p) => p.status === 'failed');
-  if (failed) {
-    const reason = `capture of ${failed.amount_minor} ${failed.currency} for shipment ${shipmentId} failed: ${failed.failure_code}`;
-    await holdForPayment(executor, order, reason, actor);
-  }
+  return failed
+    ? `capture of ${failed.amount_minor} ${failed.currency} for shipment ${shipmentId} failed: ${failed.failure_code}`
+    : null;
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { newId } from '../shared/ids.ts';
 
@@ -49,20 +49,41 @@ export interface NewPayment {
 
 const selectPayments = sql`
   select p.id, p.order_id, p.kind, p.status, p.amount_minor, p.currency, p.gateway, p.reference, p.parent_id, p.created_at,
-         d.idempotency_key, d.gateway_reference, d.failure_code, d.failure_message, d.shipment_id, d.return_id, d.details
+         p.idempotency_key, d.gateway_reference, d.failure_code, d.failure_message, d.shipment_id, d.return_id, d.details
   from payments p left join payment_details d on d.payment_id = p.id`;
 
 export async function recordPayment(executor: Executor, payment: NewPayment): Promise<PaymentRow> {
   const id = newId('pay');
   await executor.execute(sql`
-    insert into payments (id, order_id, kind, status, amount_minor, currency, gateway, reference, parent_id)
+    insert into payments (id, order_id, kind, status, amount_minor, currency, gateway, reference, parent_id, idempotency_key)
     values (${id}, ${payment.orderId}, ${payment.kind}, ${payment.status}, ${payment.amountMinor}, ${payment.currency},
-            ${payment.gateway}, ${payment.gatewayReference}, ${payment.parentId})`);
+            ${payment.gateway}, ${payment.gatewayReference}, ${payment.parentId}, ${payment.idempotencyKey})`);
   await executor.execute(sql`
-    insert into payment_details (payment_id, idempotency_key, gateway_reference, failure_code, failure_message, shipment_id, return_id, details)
-    values (${id}, ${payment.idempotencyKey}, ${payment.gatewayReference}, ${payment.failure?.code ?? null}, ${payment.failure?.message ?? null},
+    insert into payment_details (payment_id, gateway_reference, failure_code, failure_message, shipment_id, return_id, details)
+    values (${id}, ${payment.gatewayReference}, ${payment.failure?.code ?? null}, ${payment.failure?.message ?? null},
             ${payment.shipmentId ?? null}, ${payment.returnId ?? null}, ${payment.details ? JSON.stringify(payment.details) : null}::jsonb)`);
   return (await paymentById(executor, id))!;
+}
+
+/** An authorization the channel made before sending the order. */
+export interface PlacedAuthorization {
+  id: string;
+  amount_minor: number;
+  currency: string;
+  gateway: string;
+  reference: string | null;
+}
+
+/**
+ * Records a new order's authorizations (succeeded, made by the channel), as one statement for
+ * the order's capture statement to run as a CTE (ADR 0008): it reads the order's ID from the
+ * CTE named `placed`. Its text does not depend on the values, so the capture stays prepared.
+ */
+export function recordPlacedAuthorizations(authorizations: PlacedAuthorization[]): SQL {
+  return sql`insert into payments (id, order_id, kind, status, amount_minor, currency, gateway, reference)
+    select t.id, placed.id, 'authorization', 'succeeded', t.amount_minor, t.currency, t.gateway, t.reference
+    from placed, jsonb_to_recordset(${JSON.stringify(authorizations)}::jsonb)
+         as t(id text, amount_minor bigint, currency text, gateway text, reference text)`;
 }
 
 export async function paymentById(executor: Executor, id: string): Promise<PaymentRow | undefined> {
@@ -95,7 +116,7 @@ export async function capturesOfShipment(
   );
 }
 
-/** The first record made with this idempotency key on the order (the one a retry replays). */
+/** The record made with this idempotency key on the order (the one a retry replays); a key is unique per order. */
 export async function paymentByKey(
   executor: Executor,
   orderId: string,
@@ -103,7 +124,7 @@ export async function paymentByKey(
 ): Promise<PaymentRow | undefined> {
   return queryOne<PaymentRow>(
     executor,
-    sql`${selectPayments} where p.order_id = ${orderId} and d.idempotency_key = ${idempotencyKey} order by p.created_at, p.id limit 1`,
+    sql`${selectPayments} where p.order_id = ${orderId} and p.idempotency_key = ${idempotencyKey}`,
   );
 }
 

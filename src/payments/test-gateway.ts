@@ -113,7 +113,7 @@ export function createTestGateway(executor: Executor, name = 'test'): PaymentGat
       executor,
       sql`select p.kind, p.status, p.amount_minor, coalesce(t.reference, t.id) as target, d.gateway_reference, d.failure_code, d.failure_message
           from payments p join payment_details d on d.payment_id = p.id left join payments t on t.id = p.parent_id
-          where p.order_id = ${request.orderReference} and p.gateway = ${name} and d.idempotency_key = ${request.idempotencyKey}
+          where p.order_id = ${request.orderReference} and p.gateway = ${name} and p.idempotency_key = ${request.idempotencyKey}
           order by p.created_at, p.id limit 1`,
     );
     if (!seen) return undefined;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
-import { cancelOrder } from '../orders/index.ts';
+import { cancelOrder, releaseRequestedUnits } from '../orders/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { placeExchangeOrder } from './linked-orders.ts';
@@ -61,8 +61,5 @@ export async function closeReturn(
 
 /** Units on the return that have not arrived stop counting as requested on the order lines. */
 export async function releaseOpenUnits(executor: Executor, returnId: string): Promise<void> {
-  await executor.execute(sql`
-    update order_lines ol set return_requested = ol.return_requested - (rl.quantity - rl.received)
-    from return_lines rl join returns r on r.id = rl.return_id
-    where rl.return_id = ${returnId} and ol.order_id = r.order_id and ol.line_id = rl.line_id and rl.quantity > rl.received`);
+  await releaseRequestedUnits(executor, returnId);
 }

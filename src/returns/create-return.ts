@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
+import { requestReturnUnits } from '../orders/index.ts';
 import { namedIdSql, resolveLocationId } from '../network/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
@@ -161,16 +162,11 @@ async function insertReturn(
             ${input.exchange_payment ? JSON.stringify(input.exchange_payment) : null}::jsonb, ${options.actor})`);
   for (const r of input.lines) {
     const line = lines.find((l) => l.line_id === r.line_id)!;
-    const claimed = await queryOne(
-      executor,
-      sql`update order_lines set return_requested = return_requested + ${r.quantity}
-          where order_id = ${order.id} and line_id = ${r.line_id} and delivered - returned - return_requested >= ${r.quantity}
-          returning line_id`,
-    );
+    const claimed = await requestReturnUnits(executor, { orderId: order.id, lineId: r.line_id }, r.quantity);
     if (!claimed) return fail(problem('not_returnable', `Line ${r.line_id} has fewer returnable units now.`));
     await executor.execute(sql`
-      insert into return_lines (return_id, line_id, line_no, sku, quantity, reason, comment, exchange_sku, exchange_unit_price_minor)
-      values (${id}, ${r.line_id}, ${line.line_no}, ${line.sku}, ${r.quantity}, ${r.reason}, ${r.comment ?? null},
+      insert into return_lines (return_id, order_id, line_id, line_no, sku, quantity, reason, comment, exchange_sku, exchange_unit_price_minor)
+      values (${id}, ${order.id}, ${r.line_id}, ${line.line_no}, ${line.sku}, ${r.quantity}, ${r.reason}, ${r.comment ?? null},
               ${r.exchange?.sku ?? null}, ${exchangePrice(order.id, r)})`);
   }
   const ref: ReturnRef = { id, order_id: order.id, channel_id: order.channel_id, status: 'initiated', version: 1 };

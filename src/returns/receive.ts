@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
+import { receiveReturnedUnits } from '../orders/index.ts';
 import { canTouchLocation, type Principal } from '../auth/index.ts';
 import { applyMovement, ensureLevels } from '../inventory/index.ts';
 import { namedIdSql } from '../network/index.ts';
@@ -76,9 +77,7 @@ async function applyReceipt(
   await executor.execute(sql`
     update return_lines set received = received + ${r.quantity}, ${dispositionColumn[r.disposition]} = ${dispositionColumn[r.disposition]} + ${r.quantity}
     where return_id = ${ret.id} and line_id = ${r.line_id}`);
-  await executor.execute(sql`
-    update order_lines set return_requested = return_requested - ${r.quantity}, returned = returned + ${r.quantity}
-    where order_id = ${ret.order_id} and line_id = ${r.line_id}`);
+  await receiveReturnedUnits(executor, { orderId: ret.order_id, lineId: r.line_id }, r.quantity);
   await executor.execute(sql`
     insert into return_receipts (return_id, line_id, quantity, condition, disposition, location_id, note, actor)
     values (${ret.id}, ${r.line_id}, ${r.quantity}, ${r.condition}, ${r.disposition}, ${locationId}, ${r.note ?? null}, ${actor})`);

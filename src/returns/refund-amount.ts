@@ -1,4 +1,4 @@
-import { allocateProportionally } from '../orders/index.ts';
+import { allocateProportionally } from '../shared/proportional.ts';
 import { unitsShare } from '../payments/index.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
+import { refundLineUnits } from '../orders/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordReturnEvent } from './events.ts';
@@ -107,9 +108,7 @@ async function settle(
     await executor.execute(
       sql`update return_lines set refunded = refunded + ${quantity} where return_id = ${ret.id} and line_id = ${line.line_id}`,
     );
-    await executor.execute(
-      sql`update order_lines set refunded = refunded + ${quantity} where order_id = ${ret.order_id} and line_id = ${line.line_id}`,
-    );
+    await refundLineUnits(executor, { orderId: ret.order_id, lineId: line.line_id }, quantity);
   }
   await executor.execute(sql`
     update returns set refunded_minor = refunded_minor + ${totals.amountMinor}, shipping_refunded_minor = shipping_refunded_minor + ${amount.shippingMinor},

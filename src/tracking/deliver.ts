@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
-import { transitionFulfillmentOrders } from '../fulfillment/index.ts';
-import { refreshOrderStatus } from '../orders/index.ts';
+import { deliverShipmentUnits, refreshOrderStatus, transitionFulfillmentOrders } from '../orders/index.ts';
 
 export interface DeliveredShipment {
   id: string;
@@ -25,10 +24,7 @@ export async function applyDelivery(
   shipment: DeliveredShipment,
   actor: string | null,
 ): Promise<void> {
-  await executor.execute(sql`
-    update order_lines ol set delivered = ol.delivered + sl.quantity
-    from shipment_lines sl
-    where sl.shipment_id = ${shipment.id} and ol.order_id = sl.order_id and ol.line_id = sl.line_id`);
+  await deliverShipmentUnits(executor, shipment.id);
 
   const [fulfillmentOrder] = await transitionFulfillmentOrders(
     executor,

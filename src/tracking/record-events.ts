@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, tables, toIso, type Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
+import { setShipmentStatus } from '../fulfillment/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { applyDelivery } from './deliver.ts';
@@ -113,13 +114,13 @@ export async function recordTrackingEvents(
   const deliveredAt = iso(derived.deliveredAtMs);
 
   if (derived.status !== shipment.status || lastEventAt !== toIso(shipment.last_event_at)) {
-    const moved = await queryOne<{ id: string }>(
-      executor,
-      sql`update shipments set status = ${derived.status}, last_event_at = ${lastEventAt},
-            delivered_at = case when ${derived.status} = 'delivered' then coalesce(delivered_at, ${deliveredAt}::timestamptz) else delivered_at end,
-            updated_at = now()
-          where id = ${shipmentId} and status = ${shipment.status} returning id`,
-    );
+    const moved = await setShipmentStatus(executor, {
+      id: shipmentId,
+      from: shipment.status,
+      to: derived.status,
+      lastEventAt,
+      deliveredAt,
+    });
     if (!moved) throw new Error(`shipment ${shipmentId} changed under its own lock`);
   }
 

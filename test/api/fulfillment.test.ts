@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/index.ts';
 import { queryOne } from '../../src/db/index.ts';
-import { fulfillmentStatuses, type FulfillmentStatus } from '../../src/fulfillment/index.ts';
+import { fulfillmentStatuses, type FulfillmentStatus } from '../../src/orders/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { heldMismatches, ledgerMismatches } from '../support/invariants.ts';

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction, queryOne } from '../../src/db/index.ts';
 import {
-  commitReservation,
   releaseReservation,
   reservationStatuses,
   reservationTransitions,
@@ -12,6 +11,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { heldMismatches, ledgerMismatches } from '../support/invariants.ts';
+import { orderBody, placeOrder } from '../support/orders.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let database: TestDatabase;
@@ -184,13 +184,21 @@ describe('POST /v1/reservations', () => {
 });
 
 describe('reservation transitions (table-driven)', () => {
+  /** Commits a hold the way Consign does (a reservation names a real order): an order placed with it. */
+  let placed = 0;
+  async function commitByOrder(id: string) {
+    placed += 1;
+    const line = { sku: net.skus[3]!, quantity: 1, reservation_id: id };
+    return placeOrder(server, orderBody(`RES-COMMIT-${placed}`, [line]));
+  }
+
   /** Puts a fresh hold into `status` through the real operations. */
   async function reservationIn(status: ReservationStatus): Promise<string> {
     const created = await hold({ lines: [{ sku: net.skus[3]!, quantity: 1, location_id: net.dc }] });
     const id: string = created.body.id;
     if (status === 'released') await server.request('DELETE', `/v1/reservations/${id}`);
     if (status === 'expired') await forceExpired(id);
-    if (status === 'committed') await inTransaction(database.db, (tx) => commitReservation(tx, id, 'ord_test'));
+    if (status === 'committed') expect((await commitByOrder(id)).status).toBe(201);
     return id;
   }
 
@@ -198,7 +206,7 @@ describe('reservation transitions (table-driven)', () => {
   async function attempt(id: string, to: ReservationStatus): Promise<boolean> {
     const before = await status(id);
     if (to === 'released') await inTransaction(database.db, (tx) => releaseReservation(tx, id, 'test'));
-    if (to === 'committed') await inTransaction(database.db, (tx) => commitReservation(tx, id, 'ord_other'));
+    if (to === 'committed') await commitByOrder(id);
     if (to === 'expired') {
       await database.db.execute(sql`update reservations set expires_at = now() - interval '1 second' where id = ${id}`);
       await sweepExpired(database.db);

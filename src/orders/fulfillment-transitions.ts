@@ -3,7 +3,11 @@ import { query, queryOne, type Executor } from '../db/index.ts';
 import { problem, type Problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 
-/** The fulfillment-order lifecycle as data; `transition` is the only way a status changes. */
+/**
+ * The fulfillment-order lifecycle as data; `transitionFulfillment` is the only way a status
+ * changes. It lives with the orders capability, which owns the fulfillment_orders table; the
+ * fulfillment capability drives the work through it.
+ */
 export const fulfillmentTransitions = {
   allocated: ['accepted', 'rejected', 'cancelled'],
   accepted: ['picking', 'rejected', 'cancelled'],
@@ -114,7 +118,8 @@ export async function transitionFulfillment(
     sql`update fulfillment_orders set status = ${to}, version = version + 1, updated_at = now()
         where id = ${fo.id} and status = ${fo.status} and version = ${fo.version} returning version`,
   );
-  if (!row) {
+  const version = row?.version;
+  if (version === undefined) {
     const current = await loadFulfillmentOrder(executor, fo.id);
     return fail(
       problem('conflict', `Fulfillment order ${fo.id} changed meanwhile (now ${current?.status}); reload and retry.`, {
@@ -122,5 +127,5 @@ export async function transitionFulfillment(
       }),
     );
   }
-  return ok({ ...fo, status: to, version: row.version });
+  return ok({ ...fo, status: to, version });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fulfillmentStatuses, onHoldRefusal, type FulfillmentOrderRow } from './transitions.ts';
+import { fulfillmentStatuses, onHoldRefusal, type FulfillmentOrderRow } from './fulfillment-transitions.ts';
 
 const row = (onHold: boolean): FulfillmentOrderRow => ({
   id: 'fo_1',
