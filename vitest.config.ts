@@ -13,7 +13,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
     projects: engines.map((engine) => ({
       extends: true,
-      test: { name: engine, env: { CONSIGN_TEST_ENGINE: engine } },
+      test: { name: engine, env: { CONSIGN_TEST_ENGINE: engine, CONSIGN_TEST_GATEWAY: '1' } },
     })),
   },
 });

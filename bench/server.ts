@@ -36,6 +36,7 @@ function serverEnv(target: ServerTarget): NodeJS.ProcessEnv {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     CONSIGN_DEMO: '0',
+    CONSIGN_TEST_GATEWAY: '1',
     CONSIGN_BOOTSTRAP_ADMIN_KEY: target.apiKey,
   });
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;

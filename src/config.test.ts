@@ -31,3 +31,12 @@ describe('loadConfig: embedded durability', () => {
     expect(() => loadConfig({ CONSIGN_EMBEDDED_FSYNC: 'no' })).toThrow(/CONSIGN_EMBEDDED_FSYNC must be on or off/);
   });
 });
+
+describe('loadConfig: the test payment gateway', () => {
+  it('is on with CONSIGN_TEST_GATEWAY=1, off with 0, and left to the demo rule when unset', () => {
+    expect(loadConfig({ CONSIGN_TEST_GATEWAY: '1' }).testGateway).toBe(true);
+    expect(loadConfig({ CONSIGN_TEST_GATEWAY: '0' }).testGateway).toBe(false);
+    expect(loadConfig({}).testGateway).toBeUndefined();
+    expect(() => loadConfig({ CONSIGN_TEST_GATEWAY: 'true' })).toThrow(/CONSIGN_TEST_GATEWAY/);
+  });
+});

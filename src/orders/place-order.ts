@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
+import { checkSentAuthorizations, coveredMinor } from '../payments/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
@@ -100,14 +101,10 @@ async function insertOrder(
     quantity: line.quantity,
     reservation_id: line.reservation_id ?? null,
   }));
-  const payments = (input.payments ?? []).map((p) => ({
-    id: newId('pay'),
-    amount_minor: p.amount.amount,
-    currency: p.amount.currency,
-    gateway: p.gateway,
-    reference: p.reference ?? null,
-  }));
-  const paymentHold = totals.authorizedMinor < totals.totalMinor;
+  // What the gateways say of the authorizations sent, not what the request says of them.
+  const payments = await checkSentAuthorizations(executor, orderId, input.payments ?? []);
+  const authorizedMinor = coveredMinor(payments);
+  const paymentHold = authorizedMinor < totals.totalMinor;
   const order = { id: orderId, channel_id: valid.channelId, external_id: input.external_id, status: 'created' };
   const created = orderEventPayload(order, options.actor, {
     channel_id: valid.channelId,
@@ -125,7 +122,7 @@ async function insertOrder(
             ${input.customer.email?.toLowerCase() ?? null}, ${input.shipping_address ? JSON.stringify(input.shipping_address) : null}::jsonb,
             ${destination?.latitude ?? null}, ${destination?.longitude ?? null}, ${input.delivery_method}, ${input.pickup_location_id ?? null},
             ${input.allow_ship_fallback ?? false}, ${totals.currency}, ${totals.subtotalMinor}, ${totals.discountMinor}, ${totals.shippingMinor},
-            ${totals.taxMinor}, ${totals.totalMinor}, ${totals.authorizedMinor}, ${input.metadata ? JSON.stringify(input.metadata) : null}::jsonb,
+            ${totals.taxMinor}, ${totals.totalMinor}, ${authorizedMinor}, ${input.metadata ? JSON.stringify(input.metadata) : null}::jsonb,
             ${placedAt}::timestamptz)
           on conflict (channel_id, external_id) do nothing
           returning id),
@@ -136,12 +133,18 @@ async function insertOrder(
             unit_price_minor bigint, discount_minor bigint, tax_minor bigint, quantity int, reservation_id text)),
         authorizations as (
           insert into payments (id, order_id, kind, status, amount_minor, currency, gateway, reference)
-          select t.id, placed.id, 'authorization', 'succeeded', t.amount_minor, t.currency, t.gateway, t.reference
+          select t.id, placed.id, 'authorization', t.status, t.amount_minor, t.currency, t.gateway, t.reference
           from placed, jsonb_to_recordset(${JSON.stringify(payments)}::jsonb)
-               as t(id text, amount_minor bigint, currency text, gateway text, reference text)),
+               as t(id text, status text, amount_minor bigint, currency text, gateway text, reference text)
+          returning id),
+        authorization_details as (
+          insert into payment_details (payment_id, gateway_reference, failure_code, failure_message, details)
+          select t.id, t.gateway_reference, t.failure_code, t.failure_message, t.details
+          from authorizations join jsonb_to_recordset(${JSON.stringify(payments)}::jsonb)
+               as t(id text, gateway_reference text, failure_code text, failure_message text, details jsonb) on t.id = authorizations.id),
         hold as (
           insert into order_holds (order_id, kind, reason, created_by)
-          select placed.id, 'payment', ${`authorized ${totals.authorizedMinor} of ${totals.totalMinor} ${totals.currency}`}, ${options.actor}
+          select placed.id, 'payment', ${`authorized ${authorizedMinor} of ${totals.totalMinor} ${totals.currency}`}, ${options.actor}
           from placed where ${paymentHold}),
         announced as (
           insert into events (type, subject_type, subject_id, payload)

@@ -20,3 +20,8 @@ export { shipmentCharge, unitsShare } from './capture-amount.ts';
 export type { ShipmentCharge, ShippedLine } from './capture-amount.ts';
 export { orderMoney, paymentsOfOrder, presentPayment, refundsOfReturn } from './ledger.ts';
 export type { PaymentRow, PaymentView } from './ledger.ts';
+export { checkSentAuthorizations, coveredMinor } from './verify.ts';
+export type { CheckedAuthorization, SentAuthorization } from './verify.ts';
+export { setTestGateway } from './registry.ts';
+export { succeeded, declined } from './gateway.ts';
+export type { VerifyRequest } from './gateway.ts';

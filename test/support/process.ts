@@ -66,6 +66,7 @@ function childEnv(options: ServerProcessOptions): NodeJS.ProcessEnv {
     PORT: '0',
     LOG_LEVEL: 'warn',
     CONSIGN_DEMO: '0',
+    CONSIGN_TEST_GATEWAY: '1',
     CONSIGN_BOOTSTRAP_ADMIN_KEY: TEST_ADMIN_KEY,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.dataDir ? { CONSIGN_DATA_DIR: options.dataDir } : {}),
