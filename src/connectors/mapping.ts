@@ -1,3 +1,4 @@
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { CreateOrder } from '../orders/index.ts';
 import { toMinor } from './money.ts';
 import { idText } from './json.ts';
@@ -34,6 +35,18 @@ export function text(value: unknown, max = 200): string | undefined {
   if (typeof raw !== 'string') return undefined;
   const trimmed = raw.trim();
   return trimmed.length === 0 ? undefined : trimmed.slice(0, max);
+}
+
+/** The `email` format orders are validated with. */
+const EMAIL = fullFormats.email as RegExp;
+
+/**
+ * A buyer's e-mail address when it is one; undefined for the placeholders marketplaces send when
+ * they withhold it (`""`, `"Not Available"`, a masked value), so the order is kept without it.
+ */
+export function emailAddress(value: unknown): string | undefined {
+  const candidate = text(value, 254);
+  return candidate !== undefined && EMAIL.test(candidate) ? candidate : undefined;
 }
 
 export function joinName(...parts: unknown[]): string | undefined {
