@@ -177,3 +177,15 @@ export function addressFrom(value: unknown, keys: AddressKeys): Address | undefi
     phone: text(a[keys.phone], 40),
   });
 }
+
+/**
+ * An order's delivery groups (BigCommerce's several shipping addresses, SFCC's several
+ * shipments), kept in its metadata as `delivery_groups`: each group's platform ID, address and
+ * the line IDs that go there. The order ships to the first group's address; see the mapping docs.
+ */
+export function deliveryGroups(
+  groups: { id: string | undefined; address: Address | undefined; lineIds: string[] }[],
+): { id: string | undefined; address: Address | undefined; line_ids: string[] }[] | undefined {
+  if (groups.length < 2) return undefined;
+  return groups.map((g) => compact({ id: g.id, address: g.address, line_ids: g.lineIds }));
+}
