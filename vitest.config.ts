@@ -16,7 +16,10 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
     projects: engines.map((engine) => ({
       extends: true,
-      test: { name: engine, env: { CONSIGN_TEST_ENGINE: engine, CONSIGN_SECRET_KEY: TEST_SECRET_KEY } },
+      test: {
+        name: engine,
+        env: { CONSIGN_TEST_ENGINE: engine, CONSIGN_SECRET_KEY: TEST_SECRET_KEY, CONSIGN_TEST_GATEWAY: '1' },
+      },
     })),
   },
 });

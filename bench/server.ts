@@ -39,6 +39,7 @@ function serverEnv(target: ServerTarget): NodeJS.ProcessEnv {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     CONSIGN_DEMO: '0',
+    CONSIGN_TEST_GATEWAY: '1',
     CONSIGN_BOOTSTRAP_ADMIN_KEY: target.apiKey,
     // Throughput is what is measured: no per-key limit, and deliveries go to the receiver on 127.0.0.1.
     CONSIGN_RATE_LIMIT_PER_SECOND: '0',

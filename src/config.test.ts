@@ -50,3 +50,12 @@ describe('loadConfig: rate limits and secret keys', () => {
     expect(loadConfig({})).toMatchObject({ secretKey: undefined, previousSecretKeys: [] });
   });
 });
+
+describe('loadConfig: the test payment gateway', () => {
+  it('is on with CONSIGN_TEST_GATEWAY=1, off with 0, and left to the demo rule when unset', () => {
+    expect(loadConfig({ CONSIGN_TEST_GATEWAY: '1' }).testGateway).toBe(true);
+    expect(loadConfig({ CONSIGN_TEST_GATEWAY: '0' }).testGateway).toBe(false);
+    expect(loadConfig({}).testGateway).toBeUndefined();
+    expect(() => loadConfig({ CONSIGN_TEST_GATEWAY: 'true' })).toThrow(/CONSIGN_TEST_GATEWAY/);
+  });
+});

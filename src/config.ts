@@ -36,6 +36,11 @@ export interface Config {
   secretKey: string | undefined;
   /** CONSIGN_SECRET_KEY_PREVIOUS: keys still accepted for opening secrets (comma-separated), while rotating. */
   previousSecretKeys: string[];
+  /**
+   * The built-in `test` payment gateway (a simulator): `true` with CONSIGN_TEST_GATEWAY=1, `false`
+   * with 0; unset, it is on only for the embedded engine with the demo network loaded.
+   */
+  testGateway: boolean | undefined;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -55,6 +60,14 @@ function switchFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean):
   throw new Error(`${name} must be on or off, got "${raw}"`);
 }
 
+/** `CONSIGN_TEST_GATEWAY`: `1` switches the built-in `test` payment gateway on, `0` (or unset) leaves it off. */
+export function testGatewayWanted(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.CONSIGN_TEST_GATEWAY;
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new Error(`CONSIGN_TEST_GATEWAY must be 1 (on) or 0 (off), got "${raw}"`);
+}
+
 /** NATS stream names: no whitespace, `.`, `*`, `>` or path separators. */
 const STREAM_NAME = /^[^\s.*>/\\]+$/;
 /** Subject prefixes: dot-separated tokens, none empty, no whitespace and no wildcards. */
@@ -69,6 +82,7 @@ function nameFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string, pat
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
+    testGateway: env.CONSIGN_TEST_GATEWAY ? testGatewayWanted(env) : undefined,
     port: intFromEnv(env, 'PORT', 3000),
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,

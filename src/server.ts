@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { migrate, openDatabase, type Database } from './db/index.ts';
+import { migrate, openDatabase, readMeta, type Database } from './db/index.ts';
+import { DEMO_SEEDED_KEY } from './demo/index.ts';
+import { setTestGateway } from './payments/index.ts';
 import { initializeOnFirstStart, type StartKind } from './first-start.ts';
 import { buildApp } from './http/app.ts';
 import { closeConnectionsOnDrain } from './http/drain.ts';
@@ -158,7 +160,10 @@ async function prepareDatabase(
 ) {
   const { applied } = await migrate(database.db);
   log.info({ database: database.describe, applied }, applied > 0 ? 'applied migrations' : 'database schema is current');
+  // The demo's orders are placed on the first start with `test` authorizations: switched on first.
+  setTestGateway(config.testGateway ?? (database.engine === 'pglite' && config.seedDemoOnFirstStart));
   const start = await initializeOnFirstStart(database.db, { seedDemo: config.seedDemoOnFirstStart });
+  await switchTestGateway(log, database, config, print);
   if (!start.firstStart) return;
   logFirstStart(log, start);
   if (start.adminKey) printAdminKey(print, start.adminKey.secret);
@@ -178,6 +183,24 @@ function logSecretKey(log: FastifyBaseLogger, resolved: ResolvedKeyring): void {
 async function sealPlaintextSecrets(log: FastifyBaseLogger, database: Database, keyring: Keyring): Promise<void> {
   const { sealed } = await resealStoredSecrets(database.db, keyring, { only: 'plaintext' });
   if (sealed > 0) log.info({ sealed }, 'sealed secrets that were stored in plaintext');
+}
+
+/**
+ * The `test` gateway simulates payments: on when CONSIGN_TEST_GATEWAY=1, and in the embedded
+ * demo (unless CONSIGN_TEST_GATEWAY=0), so the demo's orders capture and refund; off otherwise.
+ */
+async function switchTestGateway(
+  log: FastifyBaseLogger,
+  database: Database,
+  config: Config,
+  print: (line: string) => void,
+): Promise<void> {
+  const demo = database.engine === 'pglite' && (await readMeta(database.db, DEMO_SEEDED_KEY)) !== undefined;
+  const on = config.testGateway ?? demo;
+  setTestGateway(on);
+  log.info({ test_gateway: on }, on ? 'the test payment gateway is on' : 'the test payment gateway is off');
+  if (on && config.testGateway === undefined)
+    print('The test payment gateway is on for the demo (it moves no money); CONSIGN_TEST_GATEWAY=0 turns it off.');
 }
 
 function logFirstStart(log: FastifyBaseLogger, start: Extract<StartKind, { firstStart: true }>): void {

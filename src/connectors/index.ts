@@ -1,3 +1,4 @@
+import './platform-gateway.ts';
 export { connectorRoutes } from './routes.ts';
 export { platforms } from './mapping.ts';
 export type { Platform, MapOutcome } from './mapping.ts';

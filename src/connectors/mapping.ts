@@ -1,3 +1,4 @@
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { CreateOrder } from '../orders/index.ts';
 import { currencyExponent, toMinor } from './money.ts';
 import { idText } from './json.ts';
@@ -52,6 +53,18 @@ export function text(value: unknown, max = 200): string | undefined {
   const cut = trimmed.slice(0, max);
   // Never cut a surrogate pair in half: half of one is text PostgreSQL refuses.
   return /[\ud800-\udbff]$/.test(cut) && trimmed.length > max ? cut.slice(0, -1) : cut;
+}
+
+/** The `email` format orders are validated with. */
+const EMAIL = fullFormats.email as RegExp;
+
+/**
+ * A buyer's e-mail address when it is one; undefined for the placeholders marketplaces send when
+ * they withhold it (`""`, `"Not Available"`, a masked value), so the order is kept without it.
+ */
+export function emailAddress(value: unknown): string | undefined {
+  const candidate = text(value, 254);
+  return candidate !== undefined && EMAIL.test(candidate) ? candidate : undefined;
 }
 
 export function joinName(...parts: unknown[]): string | undefined {
@@ -205,4 +218,16 @@ export function addressFrom(value: unknown, keys: AddressKeys): Address | undefi
     country: text(a[keys.country]) ?? '',
     phone: text(a[keys.phone], 40),
   });
+}
+
+/**
+ * An order's delivery groups (BigCommerce's several shipping addresses, SFCC's several
+ * shipments), kept in its metadata as `delivery_groups`: each group's platform ID, address and
+ * the line IDs that go there. The order ships to the first group's address; see the mapping docs.
+ */
+export function deliveryGroups(
+  groups: { id: string | undefined; address: Address | undefined; lineIds: string[] }[],
+): { id: string | undefined; address: Address | undefined; line_ids: string[] }[] | undefined {
+  if (groups.length < 2) return undefined;
+  return groups.map((g) => compact({ id: g.id, address: g.address, line_ids: g.lineIds }));
 }

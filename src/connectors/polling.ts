@@ -3,6 +3,7 @@ import { inTransaction, type Db, type Tx } from '../db/index.ts';
 import { ProblemError } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { parseExact, stringifyExact } from './json.ts';
+import { restrictedOrderData, SpApiClient } from './sp-api.ts';
 import { arr, obj, text } from './mapping.ts';
 import { orderState } from './lifecycle/read.ts';
 import { orderOfExternal, settleOrder } from './lifecycle/settle.ts';
@@ -27,38 +28,28 @@ interface Page {
   nextToken: string | undefined;
 }
 
-async function getJson(url: string, settings: PollingSettings): Promise<unknown> {
-  const response = await fetch(url, {
-    headers: {
-      accept: 'application/json',
-      ...(settings.access_token ? { 'x-amz-access-token': settings.access_token } : {}),
-    },
-    signal: AbortSignal.timeout(30_000),
-  });
-  const body = await response.text();
-  if (!response.ok) throw new Error(`GET ${new URL(url).pathname} → HTTP ${response.status}: ${body.slice(0, 200)}`);
-  return parseExact(body);
-}
+/** Orders Amazon shows no buyer or address for yet (or any more). */
+const WITHOUT_BUYER = new Set(['Pending', 'Canceled']);
 
 /** One page of `getOrders` (v0, with each order's `getOrderItems`) or `searchOrders` (2026-01-01). */
 async function fetchPage(settings: PollingSettings, cursor: PollCursor): Promise<Page> {
-  const base = settings.base_url.replace(/\/$/, '');
+  const client = new SpApiClient(settings);
   const after = cursor.updated_after ?? settings.start_after ?? EPOCH;
   if (settings.api_version === 'v0') {
     const query = new URLSearchParams({ MarketplaceIds: settings.marketplace_ids.join(',') });
     if (cursor.next_token) query.set('NextToken', cursor.next_token);
     else query.set('LastUpdatedAfter', after);
-    const payload = obj(obj(await getJson(`${base}/orders/v0/orders?${query}`, settings)).payload);
+    const payload = obj((await client.get(`/orders/v0/orders?${query}`)).payload);
     const orders = [];
     for (const order of arr(payload.Orders).map(obj)) {
       const id = text(order.AmazonOrderId) ?? '';
-      const items = obj(
-        obj(await getJson(`${base}/orders/v0/orders/${encodeURIComponent(id)}/orderItems`, settings)).payload,
-      );
+      const items = obj((await client.get(`/orders/v0/orders/${encodeURIComponent(id)}/orderItems`)).payload);
+      // getOrders withholds the buyer and the street address: they come with a Restricted Data Token.
+      const restricted = WITHOUT_BUYER.has(text(order.OrderStatus) ?? '') ? {} : await restrictedOrderData(client, id);
       orders.push({
         externalId: id,
         updatedAt: text(order.LastUpdateDate),
-        payload: { Order: order, OrderItems: arr(items.OrderItems) },
+        payload: { Order: { ...order, ...restricted }, OrderItems: arr(items.OrderItems) },
       });
     }
     return { orders, nextToken: text(payload.NextToken) };
@@ -69,7 +60,7 @@ async function fetchPage(settings: PollingSettings, cursor: PollCursor): Promise
     includedData: 'BUYER,RECIPIENT,PROCEEDS,FULFILLMENT',
   });
   if (cursor.next_token) query.set('paginationToken', cursor.next_token);
-  const body = obj(await getJson(`${base}/orders/2026-01-01/orders?${query}`, settings));
+  const body = await client.get(`/orders/2026-01-01/orders?${query}`);
   return {
     orders: arr(body.orders)
       .map(obj)

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
 import { insertEvents } from '../events/index.ts';
-import { recordPlacedAuthorizations } from '../payments/index.ts';
+import { checkSentAuthorizations, coveredMinor, recordPlacedAuthorizations } from '../payments/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
@@ -107,14 +107,11 @@ async function insertOrder(
     quantity: line.quantity,
     reservation_id: line.reservation_id ?? null,
   }));
-  const payments = (input.payments ?? []).map((p) => ({
-    id: newId('pay'),
-    amount_minor: p.amount.amount,
-    currency: p.amount.currency,
-    gateway: p.gateway,
-    reference: p.reference ?? null,
-  }));
-  const paymentHold = totals.authorizedMinor < totals.totalMinor;
+  // What the gateways say of the authorizations sent, not what the request says of them.
+  const payments = await checkSentAuthorizations(executor, orderId, input.payments ?? []);
+  const authorizedMinor = coveredMinor(payments);
+  const paymentHold = authorizedMinor < totals.totalMinor;
+  const authorizations = recordPlacedAuthorizations(payments);
   const order = { id: orderId, channel_id: valid.channelId, external_id: input.external_id, status: 'created' };
   const created = orderEventPayload(order, options.actor, {
     channel_id: valid.channelId,
@@ -132,7 +129,7 @@ async function insertOrder(
             ${input.customer.email?.toLowerCase() ?? null}, ${input.shipping_address ? JSON.stringify(input.shipping_address) : null}::jsonb,
             ${destination?.latitude ?? null}, ${destination?.longitude ?? null}, ${input.delivery_method}, ${input.pickup_location_id ?? null},
             ${input.allow_ship_fallback ?? false}, ${totals.currency}, ${totals.subtotalMinor}, ${totals.discountMinor}, ${totals.shippingMinor},
-            ${totals.taxMinor}, ${totals.totalMinor}, ${totals.authorizedMinor}, ${input.metadata ? JSON.stringify(input.metadata) : null}::jsonb,
+            ${totals.taxMinor}, ${totals.totalMinor}, ${authorizedMinor}, ${input.metadata ? JSON.stringify(input.metadata) : null}::jsonb,
             ${placedAt}::timestamptz)
           on conflict (channel_id, external_id) do nothing
           returning id),
@@ -141,10 +138,11 @@ async function insertOrder(
           select placed.id, t.line_id, t.line_no, t.sku, t.name, t.unit_price_minor, t.discount_minor, t.tax_minor, t.quantity, t.quantity, t.reservation_id
           from placed, jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) as t(line_id text, line_no int, sku text, name text,
             unit_price_minor bigint, discount_minor bigint, tax_minor bigint, quantity int, reservation_id text)),
-        authorizations as (${recordPlacedAuthorizations(payments)}),
+        authorizations as (${authorizations.payments} returning id),
+        authorization_details as (${authorizations.details}),
         hold as (
           insert into order_holds (order_id, kind, reason, created_by)
-          select placed.id, 'payment', ${`authorized ${totals.authorizedMinor} of ${totals.totalMinor} ${totals.currency}`}, ${options.actor}
+          select placed.id, 'payment', ${`authorized ${authorizedMinor} of ${totals.totalMinor} ${totals.currency}`}, ${options.actor}
           from placed where ${paymentHold}),
         announced as (
           ${insertEvents(sql`select 'order.created', 'order', placed.id, ${JSON.stringify(created)}::jsonb from placed`)})

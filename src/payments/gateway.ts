@@ -41,15 +41,29 @@ export interface RefundRequest extends GatewayRequest {
 export type GatewayResult =
   { status: 'succeeded'; reference: string } | { status: 'declined'; code: string; message: string };
 
+/** Asks the gateway about an authorization the storefront says it made (sent with the order). */
+export interface VerifyRequest {
+  orderReference: string;
+  /** The gateway's reference of the authorization, as the order names it (absent when it names none). */
+  authorizationReference: string | undefined;
+  amountMinor: number;
+  currency: string;
+}
+
 export interface PaymentGateway {
   readonly name: string;
+  /**
+   * Confirms an authorization sent with an order (it exists, is live, covers the amount). A
+   * gateway without it cannot be asked: its authorizations are kept as sent, marked unverified.
+   */
+  verify?(request: VerifyRequest): Promise<GatewayResult>;
   authorize(request: AuthorizeRequest): Promise<GatewayResult>;
   capture(request: CaptureRequest): Promise<GatewayResult>;
   void(request: VoidRequest): Promise<GatewayResult>;
   refund(request: RefundRequest): Promise<GatewayResult>;
 }
 
-export type GatewayOperation = 'authorize' | 'capture' | 'void' | 'refund';
+export type GatewayOperation = 'authorize' | 'verify' | 'capture' | 'void' | 'refund';
 
 export const succeeded = (reference: string): GatewayResult => ({ status: 'succeeded', reference });
 export const declined = (code: string, message: string): GatewayResult => ({ status: 'declined', code, message });

@@ -1,3 +1,4 @@
+import type { CheckedAuthorization } from './verify.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { newId } from '../shared/ids.ts';
@@ -65,25 +66,25 @@ export async function recordPayment(executor: Executor, payment: NewPayment): Pr
   return (await paymentById(executor, id))!;
 }
 
-/** An authorization the channel made before sending the order. */
-export interface PlacedAuthorization {
-  id: string;
-  amount_minor: number;
-  currency: string;
-  gateway: string;
-  reference: string | null;
-}
-
 /**
- * Records a new order's authorizations (succeeded, made by the channel), as one statement for
- * the order's capture statement to run as a CTE (ADR 0008): it reads the order's ID from the
- * CTE named `placed`. Its text does not depend on the values, so the capture stays prepared.
+ * Records a new order's authorizations, as their gateways answered (`checkSentAuthorizations`),
+ * as two statements for the order's capture statement to run as CTEs (ADR 0008): `payments`
+ * reads the order's ID from the CTE named `placed`; `details` reads the inserted IDs from the CTE
+ * the caller names `authorizations` (`payments` followed by `returning id`). Their text does not
+ * depend on the values, so the capture stays prepared.
  */
-export function recordPlacedAuthorizations(authorizations: PlacedAuthorization[]): SQL {
-  return sql`insert into payments (id, order_id, kind, status, amount_minor, currency, gateway, reference)
-    select t.id, placed.id, 'authorization', 'succeeded', t.amount_minor, t.currency, t.gateway, t.reference
-    from placed, jsonb_to_recordset(${JSON.stringify(authorizations)}::jsonb)
-         as t(id text, amount_minor bigint, currency text, gateway text, reference text)`;
+export function recordPlacedAuthorizations(authorizations: CheckedAuthorization[]): { payments: SQL; details: SQL } {
+  const rows = JSON.stringify(authorizations);
+  return {
+    payments: sql`insert into payments (id, order_id, kind, status, amount_minor, currency, gateway, reference)
+      select t.id, placed.id, 'authorization', t.status, t.amount_minor, t.currency, t.gateway, t.reference
+      from placed, jsonb_to_recordset(${rows}::jsonb)
+           as t(id text, status text, amount_minor bigint, currency text, gateway text, reference text)`,
+    details: sql`insert into payment_details (payment_id, gateway_reference, failure_code, failure_message, details)
+      select t.id, t.gateway_reference, t.failure_code, t.failure_message, t.details
+      from authorizations join jsonb_to_recordset(${rows}::jsonb)
+           as t(id text, gateway_reference text, failure_code text, failure_message text, details jsonb) on t.id = authorizations.id`,
+  };
 }
 
 export async function paymentById(executor: Executor, id: string): Promise<PaymentRow | undefined> {

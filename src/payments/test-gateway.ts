@@ -10,6 +10,7 @@ import {
   type GatewayResult,
   type PaymentGateway,
   type RefundRequest,
+  type VerifyRequest,
   type VoidRequest,
 } from './gateway.ts';
 import type { PaymentKind } from './ledger.ts';
@@ -27,6 +28,8 @@ import type { PaymentKind } from './ledger.ts';
  *   fine), refunds never exceed what is left of the capture, currencies must match.
  *
  * Declines on demand, like card test numbers:
+ * - verify (an authorization sent with an order): a reference containing `auth_unknown` →
+ *   `authorization_not_found`; any other reference is confirmed.
  * - authorize: payment method `4000000000000002` or an amount ending in .02 → `card_declined`;
  *   `4000000000009995` or an amount ending in .51 → `insufficient_funds`;
  *   `4000000000000069` → `expired_card`.
@@ -46,6 +49,12 @@ export const AMOUNT_CENTS_DECLINES: Record<number, { code: string; message: stri
 };
 
 export const REFERENCE_TOKENS: { token: string; operation: GatewayOperation; code: string; message: string }[] = [
+  {
+    token: 'auth_unknown',
+    operation: 'verify',
+    code: 'authorization_not_found',
+    message: 'The gateway has no such authorization.',
+  },
   { token: 'refund_decline', operation: 'refund', code: 'refund_declined', message: 'The issuer declined the refund.' },
   {
     token: 'void_decline',
@@ -70,6 +79,7 @@ export const REFERENCE_TOKENS: { token: string; operation: GatewayOperation; cod
 
 const KIND_OF: Record<GatewayOperation, PaymentKind> = {
   authorize: 'authorization',
+  verify: 'authorization',
   capture: 'capture',
   void: 'void',
   refund: 'refund',
@@ -189,6 +199,11 @@ export function createTestGateway(executor: Executor, name = 'test'): PaymentGat
       const byAmount = AMOUNT_CENTS_DECLINES[request.amountMinor % 100];
       const decline = byMethod ?? byAmount;
       return decline ? declined(decline.code, decline.message) : succeeded(reference('authorize', request));
+    },
+    async verify(request: VerifyRequest) {
+      const reference = request.authorizationReference;
+      if (!reference) return declined('authorization_not_found', 'The authorization names no reference.');
+      return referenceDecline(reference, 'verify') ?? succeeded(reference);
     },
     capture: (request: CaptureRequest) => draw('capture', request, request.authorizationReference),
     void: (request: VoidRequest) => draw('void', request, request.authorizationReference),

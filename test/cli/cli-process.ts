@@ -69,7 +69,7 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   ]) {
     delete base[name];
   }
-  return { ...base, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env };
+  return { ...base, LOG_LEVEL: 'warn', HOST: '127.0.0.1', CONSIGN_TEST_GATEWAY: '1', ...env };
 }
 
 export function spawnConsign(args: string[], env: Record<string, string>): ChildProcess {

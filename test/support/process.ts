@@ -72,6 +72,7 @@ function childEnv(options: ServerProcessOptions): NodeJS.ProcessEnv {
     PORT: '0',
     LOG_LEVEL: 'warn',
     CONSIGN_DEMO: '0',
+    CONSIGN_TEST_GATEWAY: '1',
     CONSIGN_BOOTSTRAP_ADMIN_KEY: TEST_ADMIN_KEY,
     // A server on PostgreSQL needs the key that seals secrets; the embedded one makes a key file.
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl, CONSIGN_SECRET_KEY: testSecretKey() } : {}),

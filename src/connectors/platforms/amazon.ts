@@ -3,6 +3,7 @@ import {
   arr,
   authorization,
   compact,
+  emailAddress,
   obj,
   Reader,
   sum,
@@ -92,7 +93,7 @@ export function mapAmazonV0(body: Json, ctx: MapContext): MapOutcome {
   return finishAmazon(r, ctx, {
     externalId,
     placedAt: timestamp(o.PurchaseDate),
-    customer: { email: text(buyer.BuyerEmail, 254), name: text(buyer.BuyerName) },
+    customer: { email: buyer.BuyerEmail, name: text(buyer.BuyerName) },
     lines,
     parts,
     total,
@@ -140,7 +141,7 @@ export function mapAmazon2026(body: Json, ctx: MapContext): MapOutcome {
   return finishAmazon(r, ctx, {
     externalId,
     placedAt: timestamp(o.createdTime),
-    customer: { email: text(buyer.buyerEmail, 254), name: text(buyer.buyerName) },
+    customer: { email: buyer.buyerEmail, name: text(buyer.buyerName) },
     lines,
     parts,
     total,
@@ -158,7 +159,8 @@ export function mapAmazon2026(body: Json, ctx: MapContext): MapOutcome {
 interface AmazonFacts {
   externalId: string;
   placedAt: string | undefined;
-  customer: { email: string | undefined; name: string | undefined };
+  /** The buyer's e-mail as Amazon sent it (a placeholder when it withholds it). */
+  customer: { email: unknown; name: string | undefined };
   lines: ReturnType<typeof compact<{ line_id: string; sku: string; quantity: number; unit_price: Money }>>[];
   parts: { shipping: Money[]; discount: Money[]; tax: Money[] };
   total: Money;
@@ -173,11 +175,13 @@ function finishAmazon(r: Reader, ctx: MapContext, f: AmazonFacts): MapOutcome {
   const mixed = [...f.parts.shipping, ...f.parts.discount, ...f.parts.tax].find((m) => m.currency !== r.currency);
   const discount = sum(f.parts.discount, r.currency);
   const tax = sum(f.parts.tax, r.currency);
+  // A withheld or placeholder e-mail never costs the order: it is kept without one, marked.
+  const email = emailAddress(f.customer.email);
   const order = {
     channel: ctx.channel,
     external_id: f.externalId,
     placed_at: f.placedAt,
-    customer: compact(f.customer),
+    customer: compact({ email: email, name: f.customer.name }),
     lines: f.lines,
     ...(f.pickup !== undefined
       ? {
@@ -190,7 +194,12 @@ function finishAmazon(r: Reader, ctx: MapContext, f: AmazonFacts): MapOutcome {
     taxes: tax.amount > 0 ? [{ name: 'Tax', amount: tax }] : [],
     total: f.total,
     payments: f.funded ? authorization(f.total, 'amazon', f.externalId) : undefined,
-    metadata: compact({ platform: 'amazon', platform_order_id: f.externalId, ...f.metadata }),
+    metadata: compact({
+      platform: 'amazon',
+      platform_order_id: f.externalId,
+      ...f.metadata,
+      buyer_email: email ? undefined : 'withheld',
+    }),
   };
   return r.finish(compact(order));
 }

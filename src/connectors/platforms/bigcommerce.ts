@@ -4,6 +4,7 @@ import {
   arr,
   authorization,
   compact,
+  deliveryGroups,
   joinName,
   obj,
   Reader,
@@ -94,8 +95,17 @@ export function mapBigCommerceOrder(payload: unknown, ctx: MapContext): MapOutco
       platform_order_id: externalId,
       platform_status: text(o.status),
       order_address_id: idText(addresses[0]?.id),
+      delivery_groups: deliveryGroups(
+        addresses.map((a) => ({
+          id: idText(a.id),
+          address: bigcommerceAddress(a),
+          lineIds: arr(o.products)
+            .map(obj)
+            .filter((p) => idText(p.order_address_id) === idText(a.id))
+            .map((p) => idText(p.id) ?? ''),
+        })),
+      ),
     }),
   };
-  if (addresses.length > 1) r.fail('/shipping_addresses', 'orders shipping to several addresses are not supported');
   return r.finish(compact(order));
 }

@@ -2,6 +2,7 @@ import {
   addressFrom,
   arr,
   compact,
+  deliveryGroups,
   obj,
   Reader,
   text,
@@ -9,6 +10,7 @@ import {
   type MapContext,
   type MapOutcome,
 } from '../mapping.ts';
+import { netOfTax } from '../tax-included.ts';
 
 const sfccAddress = (value: unknown) =>
   addressFrom(value, {
@@ -30,23 +32,36 @@ export function mapSfccOrder(payload: unknown, ctx: MapContext): MapOutcome {
   const o = obj(payload);
   const r = new Reader('/currency', text(o.currency));
   const externalId = r.required('/orderNo', text(o.orderNo), 'orderNo');
-  const shipment = obj(arr(o.shipments)[0]);
+  const shipments = arr(o.shipments).map(obj);
+  const shipment = shipments[0] ?? {};
   const storeId = text(shipment.c_fromStoreId);
   const items = arr(o.productItems).map(obj);
+  const net = text(o.taxation) !== 'gross';
+  const tax = r.money('/taxTotal', o.taxTotal, true);
+  const shippingTax = r.minor('/shippingTotalTax', o.shippingTotalTax, true);
+  const quantities = items.map((li, i) => r.quantity(`/productItems/${i}/quantity`, li.quantity));
+  const bases = items.map((li, i) => r.minor(`/productItems/${i}/basePrice`, li.basePrice));
+  // Gross taxation: prices hold the tax; lines are priced net of their share of it (see `netOfTax`).
+  const netLines = net
+    ? undefined
+    : netOfTax(
+        bases.map((b, i) => ({ grossMinor: b * quantities[i]!, quantity: quantities[i]! })),
+        tax.amount - shippingTax,
+      );
   const lines = items.map((li, i) => {
     const at = `/productItems/${i}`;
+    const line = netLines?.[i];
     return compact({
       line_id: r.required(`${at}/itemId`, text(li.itemId, 64), 'itemId'),
       sku: r.item(`${at}/productId`, text(li.productId, 100), { productId: text(li.productId, 100) }),
       name: text(li.productName ?? li.itemText, 300),
-      quantity: r.quantity(`${at}/quantity`, li.quantity),
-      unit_price: r.money(`${at}/basePrice`, li.basePrice),
+      quantity: quantities[i]!,
+      unit_price: { amount: line ? line.unitPriceMinor : bases[i]!, currency: r.currency },
+      discount: line && line.discountMinor > 0 ? { amount: line.discountMinor, currency: r.currency } : undefined,
     });
   });
-  const atBase = lines.reduce((n, l) => n + l.unit_price.amount * l.quantity, 0);
+  const atBase = bases.reduce((n, b, i) => n + b * quantities[i]!, 0);
   const productTotal = r.minor('/productTotal', o.productTotal);
-  const net = text(o.taxation) !== 'gross';
-  const tax = r.money('/taxTotal', o.taxTotal, true);
   const total = r.money('/orderTotal', o.orderTotal);
   const customer = obj(o.customerInfo);
   const promotions = arr(o.orderPriceAdjustments)
@@ -71,7 +86,10 @@ export function mapSfccOrder(payload: unknown, ctx: MapContext): MapOutcome {
           pickup_location_id: r.pickupLocation('/shipments/0/c_fromStoreId', ctx, [storeId]),
         }
       : { delivery_method: 'ship' as const, shipping_address: sfccAddress(shipment.shippingAddress) }),
-    shipping: r.money('/shippingTotal', o.shippingTotal, true),
+    shipping: {
+      amount: r.minor('/shippingTotal', o.shippingTotal, true) - (net ? 0 : shippingTax),
+      currency: r.currency,
+    },
     discounts:
       atBase - productTotal !== 0
         ? [
@@ -82,7 +100,7 @@ export function mapSfccOrder(payload: unknown, ctx: MapContext): MapOutcome {
             }),
           ]
         : undefined,
-    taxes: net && tax.amount > 0 ? [{ name: 'Tax', amount: tax }] : [],
+    taxes: tax.amount > 0 ? [{ name: 'Tax', amount: tax }] : [],
     total,
     payments: arr(o.paymentInstruments).map((value, i) => {
       const p = obj(value);
@@ -98,10 +116,15 @@ export function mapSfccOrder(payload: unknown, ctx: MapContext): MapOutcome {
       platform_order_id: externalId,
       shipment_id: text(shipment.shipmentId),
       taxation: text(o.taxation),
-      taxes_included_minor: net ? undefined : tax.amount,
+      delivery_groups: deliveryGroups(
+        shipments.map((sh) => ({
+          id: text(sh.shipmentId),
+          address: sfccAddress(sh.shippingAddress),
+          lineIds: items.filter((li) => text(li.shipmentId) === text(sh.shipmentId)).map((li) => text(li.itemId) ?? ''),
+        })),
+      ),
       payment_status: text(o.paymentStatus),
     }),
   };
-  if (arr(o.shipments).length > 1) r.fail('/shipments', 'orders with several shipments are not supported');
   return r.finish(compact(order));
 }

@@ -14,6 +14,7 @@ import {
   type MapContext,
   type MapOutcome,
 } from '../mapping.ts';
+import { netOfTax } from '../tax-included.ts';
 
 /** Financial statuses under which Shopify holds the buyer's money (authorized or taken). */
 const FUNDED = new Set(['authorized', 'paid', 'partially_paid', 'partially_refunded']);
@@ -38,10 +39,27 @@ export function shopifyAddress(value: unknown): Address | undefined {
   });
 }
 
-function shopifyLines(o: Json, r: Reader) {
-  return arr(o.line_items).map((value, i) => {
-    const li = obj(value);
+/** The sum of a Shopify `tax_lines` array's prices (a line's, or a shipping line's). */
+const taxOf = (r: Reader, at: string, value: unknown): number | undefined =>
+  Array.isArray(value)
+    ? value.reduce<number>((n, t, j) => n + r.minor(`${at}/tax_lines/${j}/price`, obj(t).price), 0)
+    : undefined;
+
+/**
+ * The lines at their prices. With `taxes_included`, prices hold the tax: each line is priced net
+ * of its own `tax_lines` (see `netOfTax`), and `goodsTax` is what the lines hold together.
+ */
+function shopifyLines(o: Json, r: Reader, taxesIncluded: boolean, goodsTax: number) {
+  const items = arr(o.line_items).map(obj);
+  const gross = items.map((li, i) => {
+    const quantity = r.quantity(`/line_items/${i}/quantity`, li.quantity);
+    const price = r.minor(`/line_items/${i}/price`, li.price);
+    return { grossMinor: price * quantity, quantity, taxMinor: taxOf(r, `/line_items/${i}`, li.tax_lines) };
+  });
+  const net = taxesIncluded ? netOfTax(gross, goodsTax) : undefined;
+  return items.map((li, i) => {
     const at = `/line_items/${i}`;
+    const line = net?.[i];
     return compact({
       line_id: r.required(`${at}/id`, idText(li.id), 'line item id'),
       sku: r.item(`${at}/sku`, text(li.sku, 100), {
@@ -49,10 +67,36 @@ function shopifyLines(o: Json, r: Reader) {
         variantId: idText(li.variant_id),
       }),
       name: text(li.name ?? li.title, 300),
-      quantity: r.quantity(`${at}/quantity`, li.quantity),
-      unit_price: r.money(`${at}/price`, li.price),
+      quantity: gross[i]!.quantity,
+      unit_price: line ? { amount: line.unitPriceMinor, currency: r.currency } : r.money(`${at}/price`, li.price),
+      discount: line && line.discountMinor > 0 ? { amount: line.discountMinor, currency: r.currency } : undefined,
     });
   });
+}
+
+/**
+ * The payments: Shopify's own transactions when the order carries them (successful
+ * `authorization` and `sale` ones, each as the platform transaction it is); otherwise one for
+ * the total under a funded `financial_status`, named by the order.
+ */
+function shopifyPayments(o: Json, r: Reader, total: { amount: number; currency: string }, gateway: string) {
+  if (Array.isArray(o.transactions)) {
+    return o.transactions
+      .map(obj)
+      .map((t, i) => ({ t, i }))
+      .filter(({ t }) => ['authorization', 'sale'].includes(text(t.kind) ?? '') && text(t.status) === 'success')
+      .map(({ t, i }) =>
+        compact({
+          kind: 'authorization' as const,
+          amount: r.money(`/transactions/${i}/amount`, t.amount),
+          gateway: `shopify:${text(t.gateway) ?? gateway}`.slice(0, 60),
+          reference: idText(t.id),
+        }),
+      );
+  }
+  return FUNDED.has(text(o.financial_status) ?? '')
+    ? authorization(total, `shopify:${gateway}`, text(o.name))
+    : undefined;
 }
 
 /**
@@ -64,16 +108,18 @@ export function mapShopifyOrder(payload: unknown, ctx: MapContext): MapOutcome {
   const r = new Reader('/currency', text(o.currency));
   const externalId = r.required('/id', idText(o.id), 'order id');
   const shippingLines = arr(o.shipping_lines).map(obj);
+  const taxesIncluded = o.taxes_included === true;
+  const shippingTax = shippingLines.reduce((n, s, i) => n + (taxOf(r, `/shipping_lines/${i}`, s.tax_lines) ?? 0), 0);
   const shipping = sum(
     shippingLines.map((s, i) => r.money(`/shipping_lines/${i}/price`, s.price)),
     r.currency,
   );
-  const taxesIncluded = o.taxes_included === true;
+  // Tax-inclusive shipping is kept net; its tax is among the order's taxes.
+  if (taxesIncluded) shipping.amount -= shippingTax;
   const taxLines = arr(o.tax_lines).map(obj);
   const totalTax = r.money('/total_tax', o.total_tax, true);
-  const taxes = taxesIncluded
-    ? []
-    : taxLines.length > 0
+  const taxes =
+    taxLines.length > 0
       ? taxLines.map((t, i) =>
           compact({ name: text(t.title, 100), rate: rate(t.rate), amount: r.money(`/tax_lines/${i}/price`, t.price) }),
         )
@@ -98,7 +144,7 @@ export function mapShopifyOrder(payload: unknown, ctx: MapContext): MapOutcome {
       name: joinName(customer.first_name, customer.last_name) ?? shopifyAddress(o.billing_address)?.name,
       phone: text(o.phone ?? customer.phone, 40),
     }),
-    lines: shopifyLines(o, r),
+    lines: shopifyLines(o, r, taxesIncluded, totalTax.amount - shippingTax),
     ...(pickup
       ? {
           delivery_method: 'pickup' as const,
@@ -109,15 +155,13 @@ export function mapShopifyOrder(payload: unknown, ctx: MapContext): MapOutcome {
     discounts: discount.amount > 0 ? [compact({ code: codes.join(',') || undefined, amount: discount })] : undefined,
     taxes,
     total,
-    payments: FUNDED.has(text(o.financial_status) ?? '')
-      ? authorization(total, `shopify:${gateway}`, text(o.name))
-      : undefined,
+    payments: shopifyPayments(o, r, total, gateway),
     metadata: compact({
       platform: 'shopify',
       platform_order_id: externalId,
       platform_order_name: text(o.name),
       financial_status: text(o.financial_status),
-      taxes_included_minor: taxesIncluded ? totalTax.amount : undefined,
+      taxes_included: taxesIncluded || undefined,
       location_id: idText(o.location_id),
     }),
   };

@@ -66,6 +66,10 @@ export function mapWooOrder(payload: unknown, ctx: MapContext): MapOutcome {
   const billing = obj(o.billing);
   const total = r.money('/total', o.total);
   const discount = r.money('/discount_total', o.discount_total, true);
+  // Fees (`fee_lines`, ex tax; their tax is in `tax_lines`): charges join shipping, negative fees are discounts.
+  const fees = arr(o.fee_lines).map((f, i) => r.minor(`/fee_lines/${i}/total`, obj(f).total));
+  const charges = fees.filter((f) => f > 0).reduce((n, f) => n + f, 0);
+  discount.amount -= fees.filter((f) => f < 0).reduce((n, f) => n + f, 0);
   const codes = arr(o.coupon_lines)
     .map((c) => text(obj(c).code))
     .filter(Boolean);
@@ -91,7 +95,10 @@ export function mapWooOrder(payload: unknown, ctx: MapContext): MapOutcome {
         }
       : { delivery_method: 'ship' as const, shipping_address: wooAddress(o.shipping) ?? wooAddress(o.billing) }),
     shipping: sum(
-      shippingLines.map((s, i) => r.money(`/shipping_lines/${i}/total`, s.total)),
+      [
+        ...shippingLines.map((s, i) => r.money(`/shipping_lines/${i}/total`, s.total)),
+        { amount: charges, currency: r.currency },
+      ],
       r.currency,
     ),
     discounts: discount.amount > 0 ? [compact({ code: codes.join(',') || undefined, amount: discount })] : undefined,
@@ -113,7 +120,7 @@ export function mapWooOrder(payload: unknown, ctx: MapContext): MapOutcome {
       platform_order_id: externalId,
       platform_order_number: text(o.number),
       platform_status: text(o.status),
-      fee_lines: arr(o.fee_lines).length || undefined,
+      fees_minor: fees.length > 0 ? fees : undefined,
     }),
   };
   return r.finish(compact(order));
