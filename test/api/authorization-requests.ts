@@ -94,6 +94,16 @@ export const probes: Record<string, Build> = {
     body: { platform: 'shopify', secret: 'probe-secret-123' },
   }),
   'GET /v1/channels/{id}/connector': (_w, s) => ({ path: `/v1/channels/${s.channelId}/connector` }),
+  'POST /v1/channels/{id}/catalog-mappings': (w, s, n) => ({
+    path: `/v1/channels/${s.channelId}/catalog-mappings`,
+    body: { mappings: [{ product_id: `P-${n}`, variant_id: `V-${n}`, sku: w.sku }] },
+  }),
+  'GET /v1/channels/{id}/catalog-mappings': (_w, s) => ({ path: `/v1/channels/${s.channelId}/catalog-mappings` }),
+  'DELETE /v1/channels/{id}/catalog-mappings/{product_id}': (_w, s, n) => ({
+    path: `/v1/channels/${s.channelId}/catalog-mappings/P-${n}?variant_id=V-${n}`,
+    absent: true,
+  }),
+  'GET /v1/channels/{id}/connector/health': (_w, s) => ({ path: `/v1/channels/${s.channelId}/connector/health` }),
   'GET /v1/channels/{id}/return-policy': (_w, s) => ({ path: `/v1/channels/${s.channelId}/return-policy` }),
   'PUT /v1/channels/{id}/return-policy': (_w, s) => ({
     path: `/v1/channels/${s.channelId}/return-policy`,
@@ -257,6 +267,7 @@ export const probes: Record<string, Build> = {
     path: `/v1/webhook-subscriptions/${w.webhookId}/replay`,
     body: { since: today() },
   }),
+  'GET /v1/connectors/health': () => ({ path: '/v1/connectors/health' }),
   'GET /v1/connectors/reviews': () => ({ path: '/v1/connectors/reviews' }),
   'POST /v1/connectors/reviews/{id}/place': () => ({ path: '/v1/connectors/reviews/rev_none/place', absent: true }),
   'POST /v1/connectors/{platform}/orders': (_w, s) => ({

@@ -6,6 +6,7 @@ import { sendProblem } from '../../http/errors.ts';
 import { decodeCursor, page, PageQuery } from '../../http/pagination.ts';
 import { respond } from '../../http/respond.ts';
 import { Sku } from '../../http/schemas.ts';
+import { canSeeChannel } from '../../auth/index.ts';
 import { getChannel } from '../../network/index.ts';
 import { problem } from '../../shared/problem.ts';
 import { ok } from '../../shared/result.ts';
@@ -109,7 +110,10 @@ export function catalogMappingRoutes(app: FastifyInstance, { database: { db } }:
         querystring: ListQuery,
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      // Another channel's mappings are not a channel key's to see, nor to learn of.
+      if (!canSeeChannel(request.principal, request.params.id))
+        return sendProblem(reply, problem('not_found', `No channel ${request.params.id}.`));
       const q = request.query;
       const after = decodeCursor<string>(q.cursor, 'string');
       const rows = await listMappings(db, request.params.id, {
