@@ -4,7 +4,8 @@
  * re-export counts only when its own name is imported). `(used in its file)` marks exports whose
  * code is alive and only the `export` is spare; the others are dead code.
  *
- * Usage: `npx tsx scripts/find-dead-exports.ts` — prints file:line name, one a line.
+ * Usage: `npx tsx scripts/find-dead-exports.ts` — prints file:line name, one a line, and exits 1
+ * when there is any (`npm run lint` runs it): remove the code, or the `export` that nothing uses.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -121,3 +122,9 @@ for (const [file, declared] of exportsOf) {
   }
 }
 process.stdout.write(lines.sort().join('\n') + (lines.length ? '\n' : ''));
+if (lines.length) {
+  process.stderr.write(
+    `find-dead-exports: ${lines.length} export(s) nothing imports; remove the code or its \`export\`\n`,
+  );
+  process.exitCode = 1;
+}

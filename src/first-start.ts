@@ -4,7 +4,7 @@ import { seedDemo, type SeedDemoOutcome } from './demo/index.ts';
 import { ok } from './shared/result.ts';
 
 /** `consign_meta` key set in the transaction that finishes the first start. */
-export const INITIALIZED_KEY = 'initialized_at';
+const INITIALIZED_KEY = 'initialized_at';
 /** Serializes first starts across processes on one PostgreSQL server. */
 const FIRST_START_LOCK_ID = 7_341_009_113;
 

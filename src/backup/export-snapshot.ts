@@ -6,7 +6,7 @@ import { END_LINE, headerLine, tableLine, type BackupHeader } from './format.ts'
 /** Rows fetched per round trip from the snapshot's cursor. */
 const FETCH_ROWS = 1_000;
 
-export type LineSink = (line: string) => Promise<void> | void;
+type LineSink = (line: string) => Promise<void> | void;
 
 async function countRows(tx: Tx, tables: string[]): Promise<BackupHeader['tables']> {
   const counted: BackupHeader['tables'] = [];

@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-export interface BackupWriter {
+interface BackupWriter {
   write(line: string): Promise<void>;
   /** Flushes and moves the finished file into place. */
   commit(): Promise<void>;

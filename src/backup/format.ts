@@ -12,7 +12,7 @@ import type { SequenceValue } from './catalog.ts';
  * Control lines are arrays and rows are objects, so no column name can be mistaken for one.
  */
 export const BACKUP_FORMAT = 'consign-backup';
-export const BACKUP_VERSION = 1;
+const BACKUP_VERSION = 1;
 
 export interface BackupHeader {
   created_at: string;

@@ -24,7 +24,7 @@ export type RestoreProblem =
 export type RestoreOutcome =
   { ok: true; header: BackupHeader; migrated: number } | { ok: false; problem: RestoreProblem };
 
-export interface RestoreOptions {
+interface RestoreOptions {
   /** Replace what the database holds (drops its `public` schema) instead of refusing. */
   force?: boolean;
 }

@@ -32,7 +32,7 @@ export type UpdateProduct = Static<typeof UpdateProduct>;
 
 type ProductRow = typeof tables.products.$inferSelect;
 
-export function presentProduct(row: ProductRow) {
+function presentProduct(row: ProductRow) {
   return {
     sku: row.sku,
     name: row.name,
@@ -44,7 +44,7 @@ export function presentProduct(row: ProductRow) {
     updated_at: toIso(row.updatedAt),
   };
 }
-export type Product = ReturnType<typeof presentProduct>;
+type Product = ReturnType<typeof presentProduct>;
 
 export async function createProduct(executor: Executor, input: CreateProduct): Promise<Result<Product>> {
   const [row] = await executor

@@ -17,7 +17,7 @@ interface CreateOptions {
 }
 
 /** The flags each role needs, checked before the database is opened. */
-export function checkScope(options: CreateOptions & { location: string[] }): void {
+function checkScope(options: CreateOptions & { location: string[] }): void {
   if (options.role === 'fulfillment' && options.location.length === 0) {
     throw new CliError(
       'A fulfillment key needs at least one --location <id or code>: the locations whose queues and stock it may touch.',

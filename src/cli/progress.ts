@@ -2,7 +2,7 @@ import type { SeedPhase, SeedProgress } from '../demo/index.ts';
 
 const BAR_WIDTH = 30;
 
-export interface ProgressDisplay {
+interface ProgressDisplay {
   update(progress: SeedProgress): void;
   finish(): void;
 }

@@ -6,7 +6,7 @@ import { idText } from './json.ts';
 export const platforms = ['shopify', 'woocommerce', 'bigcommerce', 'sfcc', 'amazon'] as const;
 export type Platform = (typeof platforms)[number];
 
-export interface FieldError {
+interface FieldError {
   pointer: string;
   message: string;
 }
@@ -193,7 +193,7 @@ export function timestamp(value: unknown): string | undefined {
 }
 
 /** Where a platform keeps each address field (`name` may list several to join, e.g. first and last name). */
-export interface AddressKeys {
+interface AddressKeys {
   name: string[];
   line1: string;
   line2: string;

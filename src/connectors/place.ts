@@ -167,5 +167,3 @@ async function mismatch(
   const reviewId = await holdForReview(db, connector, externalId, refused, rawPayload);
   return ok({ result: 'held_for_review', status: 202, review_id: reviewId, problem: refused });
 }
-
-export type { Platform };

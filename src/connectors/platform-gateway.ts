@@ -21,7 +21,7 @@ import { platforms, type Platform } from './mapping.ts';
  * platform's refund (`<platform>:refund:<transaction>:<key>`), a void releases what will not
  * ship. An authorization without the platform's transaction is not taken as paid.
  */
-export function createPlatformGateway(platform: Platform): PaymentGateway {
+function createPlatformGateway(platform: Platform): PaymentGateway {
   const record = (what: string, transaction: string, request: CaptureRequest | RefundRequest) =>
     succeeded(`${platform}:${what}:${transaction}:${request.idempotencyKey}`.slice(0, 200));
   return {

@@ -13,7 +13,7 @@ import { orderMappers } from './platforms/index.ts';
 import { readConnector, type ConnectorRow, type PollingSettings } from './settings.ts';
 
 /** Where the poller stands. `high_water` is the latest update seen in the pages read so far. */
-export interface PollCursor {
+interface PollCursor {
   updated_after?: string;
   next_token?: string;
   high_water?: string;

@@ -12,14 +12,14 @@ import { orderMappers } from './platforms/index.ts';
 import { findConnector, type ConnectorRow } from './settings.ts';
 import { signatureHeaders, verifyPlatformSignature } from './signature.ts';
 
-export interface InboundRequest {
+interface InboundRequest {
   rawBody: Buffer;
   headers: Record<string, string | string[] | undefined>;
   channel: string | undefined;
 }
 
 /** Parses platform JSON exactly (IDs beyond 2^53 and decimals as text). */
-export function parsePlatformJson(raw: string): Result<unknown> {
+function parsePlatformJson(raw: string): Result<unknown> {
   if (raw.trim().length === 0) return fail(problem('malformed_json', 'The body is empty; send the platform order.'));
   try {
     // Signed by the platform, which cannot correct it: text Consign cannot store is cleaned (ADR 0015).
@@ -44,7 +44,7 @@ export async function intakePayload(db: Db, connector: ConnectorRow, raw: string
  * A received delivery: a whole order is taken as above (placed, or compared with the order
  * Consign has); a cancellation, refund or edit is applied to the order (or kept until it arrives).
  */
-export async function intakeDelivery(
+async function intakeDelivery(
   db: Db,
   connector: ConnectorRow,
   raw: string,

@@ -68,7 +68,7 @@ export class SpApiClient {
 }
 
 /** How long to wait after a 429: one request's share of the reported rate, or `Retry-After`. */
-export function throttleIntervalMs(headers: Headers): number {
+function throttleIntervalMs(headers: Headers): number {
   const limit = Number(headers.get('x-amzn-ratelimit-limit'));
   const retryAfter = Number(headers.get('retry-after'));
   const byLimit = Number.isFinite(limit) && limit > 0 ? Math.ceil(1000 / limit) : 1000;

@@ -1,7 +1,7 @@
 import { allocateProportionally } from '../shared/proportional.ts';
 
 /** A line as a platform prices it with tax included: all its units together, and its tax if the platform says. */
-export interface GrossLine {
+interface GrossLine {
   grossMinor: number;
   quantity: number;
   /** The line's own tax; absent when the platform gives only the order's. */
@@ -9,7 +9,7 @@ export interface GrossLine {
 }
 
 /** A line as Consign keeps it: a net unit price, and the cents that do not divide evenly as its discount. */
-export interface NetLine {
+interface NetLine {
   unitPriceMinor: number;
   /** `unitPriceMinor × quantity − net`: less than one minor unit per unit. */
   discountMinor: number;

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { query, toIso, type Executor } from '../db/index.ts';
 
-export interface CustomerFilter {
+interface CustomerFilter {
   /** E-mail or name contains. */
   text?: string | undefined;
   /** Exactly this (lower-cased) e-mail. */
@@ -13,7 +13,7 @@ export interface CustomerFilter {
   limit: number;
 }
 
-export interface CustomerSummary {
+interface CustomerSummary {
   email: string;
   name: string | null;
   orders: number;

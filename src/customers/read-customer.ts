@@ -5,9 +5,9 @@ import { listReturns } from '../orders/index.ts';
 import { customerOrders, listCustomers } from './list-customers.ts';
 
 /** The customer 360 lists at most this many orders (and returns), newest first; the totals count them all. */
-export const CUSTOMER_ORDER_LIMIT = 500;
+const CUSTOMER_ORDER_LIMIT = 500;
 
-export interface CustomerTotal {
+interface CustomerTotal {
   currency: string;
   orders: number;
   spent_minor: number;

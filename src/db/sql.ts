@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from './types.ts';
 
-export interface QueryOptions {
+interface QueryOptions {
   /**
    * Run as a named, server-side prepared statement: PostgreSQL parses and plans it once per
    * connection instead of on every call. Only for statements whose text does not depend on the

@@ -4,7 +4,7 @@ import type { CreateProduct } from '../catalog/index.ts';
  * Harbor & Pine's demo catalog as product families; each family expands to one SKU per
  * variant (colour × size). `demand` scales the stock the generator puts on the shelves.
  */
-export interface ProductFamily {
+interface ProductFamily {
   code: string;
   name: string;
   weightGrams: number;
@@ -22,7 +22,7 @@ export interface ProductFamily {
 
 const apparelSizes = ['S', 'M', 'L', 'XL'] as const;
 
-export const productFamilies: readonly ProductFamily[] = [
+const productFamilies: readonly ProductFamily[] = [
   {
     code: 'TEE',
     name: 'Organic Cotton Crew Tee',
@@ -222,7 +222,7 @@ export interface DemoProduct extends CreateProduct {
 }
 
 /** One SKU per colour and size: `HP-TEE-NVY-M`, "Organic Cotton Crew Tee — Navy, M". */
-export function expandFamily(family: ProductFamily): DemoProduct[] {
+function expandFamily(family: ProductFamily): DemoProduct[] {
   const sizes = family.sizes ?? [undefined];
   return family.colours.flatMap(([colourCode, colour]) =>
     sizes.map((size) => ({

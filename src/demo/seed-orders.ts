@@ -12,7 +12,7 @@ const ACTOR = 'demo';
 const HOUR_MS = 3_600_000;
 const steps = { actor: ACTOR, locationIds: null };
 
-export interface DemoOrdersProgress {
+interface DemoOrdersProgress {
   done: number;
   total: number;
 }

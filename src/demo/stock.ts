@@ -6,13 +6,13 @@ export const DEMO_STOCK_SEED = 20_240_901;
 
 export { seededRandom };
 
-export interface StockSite {
+interface StockSite {
   code: string;
   type: string;
   dailyCapacity: number;
 }
 
-export interface DemoStockLevel {
+interface DemoStockLevel {
   locationCode: string;
   sku: string;
   onHand: number;

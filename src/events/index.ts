@@ -1,3 +1,3 @@
 export { eventRoutes } from './routes.ts';
-export { recordEvents, recordEventsFrom, insertEvents, listEvents } from './outbox.ts';
-export type { NewEvent, ConsignEvent } from './outbox.ts';
+export { recordEvents, recordEventsFrom, insertEvents } from './outbox.ts';
+export type { NewEvent } from './outbox.ts';

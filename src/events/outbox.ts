@@ -47,7 +47,7 @@ export async function recordEventsFrom(executor: Executor, rows: SQL): Promise<v
 
 type EventRow = typeof tables.events.$inferSelect;
 
-export function presentEvent(row: EventRow) {
+function presentEvent(row: EventRow) {
   return {
     id: String(row.id),
     type: row.type,
@@ -57,9 +57,9 @@ export function presentEvent(row: EventRow) {
     created_at: toIso(row.createdAt),
   };
 }
-export type ConsignEvent = ReturnType<typeof presentEvent>;
+type ConsignEvent = ReturnType<typeof presentEvent>;
 
-export interface EventFilter {
+interface EventFilter {
   types?: string[] | undefined;
   subjectId?: string | undefined;
   after?: number | undefined;

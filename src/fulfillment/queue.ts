@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, toIso, type Executor } from '../db/index.ts';
 
-export interface QueueFilter {
+interface QueueFilter {
   /** null = every location (admins, agents); otherwise only these. */
   locationIds: string[] | null;
   status?: string[] | undefined;

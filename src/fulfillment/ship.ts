@@ -12,7 +12,7 @@ import { reservedAllocations, type AllocationRow } from './allocations.ts';
 import { actionable, announce, type StepContext } from './steps.ts';
 import { transitionFulfillment, type FulfillmentOrderRow } from '../orders/index.ts';
 
-export interface ShipInput {
+interface ShipInput {
   carrier: string;
   service?: string | undefined;
   tracking_number?: string | undefined;

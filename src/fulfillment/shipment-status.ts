@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
 
-export interface ShipmentMove {
+interface ShipmentMove {
   id: string;
   /** The status the caller saw (compare-and-set). */
   from: string;

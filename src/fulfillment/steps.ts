@@ -92,12 +92,7 @@ export async function simpleStep(
  * with this location left out (as is every location that rejected this order); if nothing can
  * take them, they wait on a routing hold with the reason.
  */
-export async function rerouteFrom(
-  executor: Executor,
-  fo: FulfillmentOrderRow,
-  actor: string,
-  reason: string,
-): Promise<void> {
+async function rerouteFrom(executor: Executor, fo: FulfillmentOrderRow, actor: string, reason: string): Promise<void> {
   const routed = await routeOrder(executor, fo.order_id, {
     cause: 'reroute',
     actor,

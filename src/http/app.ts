@@ -31,7 +31,7 @@ import { connectorRoutes } from '../connectors/index.ts';
 import { sessionRoutes } from '../auth/index.ts';
 import { backupRoutes } from '../backup/index.ts';
 
-export interface AppOptions {
+interface AppOptions {
   database: Database;
   bootstrapAdminKey?: string | undefined;
   logLevel?: string;

@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Where `npm run build:console` writes the console (git-ignored; built on `npm start`). */
-export const consoleDistDir = fileURLToPath(new URL('../../console/dist/', import.meta.url));
+const consoleDistDir = fileURLToPath(new URL('../../console/dist/', import.meta.url));
 
 export const consoleIsBuilt = (distDir: string = consoleDistDir) => fs.existsSync(path.join(distDir, 'index.html'));
 

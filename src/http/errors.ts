@@ -109,7 +109,7 @@ function fromFastifyError(error: FastifyError): Problem | undefined {
 }
 
 /** Answers a request no route matched (the console's pages), or leaves it to the 404 problem. */
-export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
 
 export function registerErrorHandling(app: FastifyInstance, fallback?: NotFoundFallback): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

@@ -124,7 +124,7 @@ function readClaim(request: FastifyRequest): Claim | Problem | undefined {
 }
 
 /** A create's response as JSON text its statement built, sent as is. */
-export interface CreatedJson {
+interface CreatedJson {
   status: number;
   json: string;
 }
@@ -277,7 +277,7 @@ function send(reply: FastifyReply, result: Result<Created>): FastifyReply {
 }
 
 /** How long a used key is kept: a retry within it replays the stored response (ADR 0004). */
-export const IDEMPOTENCY_RETENTION_HOURS = 24;
+const IDEMPOTENCY_RETENTION_HOURS = 24;
 
 /** Deletes claims older than the retention window, in bounded batches. */
 export async function pruneIdempotencyKeys(
@@ -293,7 +293,7 @@ export async function pruneIdempotencyKeys(
   return result.rowCount ?? result.affectedRows ?? 0;
 }
 
-export interface IdempotencyPrunerOptions {
+interface IdempotencyPrunerOptions {
   intervalMs: number;
   /** Claims deleted per statement. */
   batchSize?: number;

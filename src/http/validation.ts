@@ -22,7 +22,7 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   return ajv.compile(schema) as ValidateFunction;
 };
 
-export interface FieldError {
+interface FieldError {
   pointer: string;
   message: string;
 }

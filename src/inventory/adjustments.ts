@@ -5,9 +5,9 @@ import type { Executor } from '../db/index.ts';
 import { applyMovement, ensureLevels, readLevel, type Guard, type Level, type Movement } from './movements.ts';
 import { checkReferences } from './references.ts';
 
-export type AdjustmentKind = 'receipt' | 'adjustment' | 'transfer';
+type AdjustmentKind = 'receipt' | 'adjustment' | 'transfer';
 
-export interface AdjustmentLine {
+interface AdjustmentLine {
   kind: AdjustmentKind;
   sku: string;
   location_id: string;
@@ -16,14 +16,14 @@ export interface AdjustmentLine {
   to_location_id?: string | undefined;
 }
 
-export interface AdjustmentInput {
+interface AdjustmentInput {
   reason: string;
   reference?: string | undefined;
   movements: AdjustmentLine[];
   actor?: string | undefined;
 }
 
-export interface AdjustmentOutcome {
+interface AdjustmentOutcome {
   id: string;
   reason: string;
   reference: string | null;

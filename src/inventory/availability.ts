@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
 
-export interface LocationAvailability {
+interface LocationAvailability {
   location_id: string;
   available: number;
   on_hand: number;
@@ -9,7 +9,7 @@ export interface LocationAvailability {
   safety_stock: number;
 }
 
-export interface SkuAvailability {
+interface SkuAvailability {
   sku: string;
   available: number;
   on_hand: number;

@@ -7,7 +7,7 @@ import { futureAsOf } from './as-of.ts';
 import { availabilityPayload } from './movements.ts';
 import { MAX_LISTED_ERRORS, validateFeedRows, type FeedMode, type FeedRow, type RowError } from './feed-rows.ts';
 
-export interface FeedInput {
+interface FeedInput {
   feed_id: string;
   mode: FeedMode;
   as_of: string;
@@ -17,7 +17,7 @@ export interface FeedInput {
   rows: FeedRow[];
 }
 
-export interface FeedSummary {
+interface FeedSummary {
   feed_id: string;
   mode: FeedMode;
   source: string | null;

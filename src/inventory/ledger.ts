@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, toIso, type Executor } from '../db/index.ts';
 
-export interface LedgerFilter {
+interface LedgerFilter {
   sku?: string | undefined;
   locationId?: string | undefined;
   kind?: string | undefined;

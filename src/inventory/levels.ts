@@ -7,7 +7,7 @@ import { futureAsOf } from './as-of.ts';
 import { availabilityPayload, ensureLevels, type Level } from './movements.ts';
 import { checkReferences } from './references.ts';
 
-export interface SetLevelInput {
+interface SetLevelInput {
   locationId: string;
   sku: string;
   onHand: number;
@@ -21,7 +21,7 @@ export interface SetLevelInput {
   actor?: string | undefined;
 }
 
-export interface SetLevelOutcome extends Level {
+interface SetLevelOutcome extends Level {
   applied: boolean;
   counted_at: string | null;
 }
@@ -105,7 +105,7 @@ async function explainRefusal(executor: Executor, input: SetLevelInput): Promise
   );
 }
 
-export interface LevelFilter {
+interface LevelFilter {
   locationId?: string | undefined;
   sku?: string | undefined;
   /** Only levels whose available-to-promise is at most this. */

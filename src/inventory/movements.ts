@@ -2,22 +2,20 @@ import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
 import { insertEvents } from '../events/index.ts';
 
-export const ledgerKinds = [
-  'receipt',
-  'adjustment',
-  'count',
-  'transfer_out',
-  'transfer_in',
-  'reservation',
-  'release',
-  'expiry',
-  'commit',
-  'ship',
-  'return_restock',
-  'write_off',
-  'shortage',
-] as const;
-export type LedgerKind = (typeof ledgerKinds)[number];
+type LedgerKind =
+  | 'receipt'
+  | 'adjustment'
+  | 'count'
+  | 'transfer_out'
+  | 'transfer_in'
+  | 'reservation'
+  | 'release'
+  | 'expiry'
+  | 'commit'
+  | 'ship'
+  | 'return_restock'
+  | 'write_off'
+  | 'shortage';
 
 /**
  * What must hold for a movement to apply; checked by the same UPDATE that applies it, so no
@@ -101,7 +99,7 @@ export async function applyMovement(executor: Executor, movement: Movement, guar
 }
 
 /** What a caller adds to a movement's statement (`movementCtes`). */
-export interface MovementAlso {
+interface MovementAlso {
   /** A condition of its own, added to the guard. */
   where?: SQL;
   /** Its own CTEs, after the ledger's: they may read `moved` and should write only when it has a row. */
@@ -217,7 +215,7 @@ function lockedWrite(locked: string, take: SQL): SQL {
   return sql`on_hand = ${l}.on_hand, reserved = ${l}.reserved + ${take}, safety_stock = ${l}.safety_stock, updated_at = now()`;
 }
 
-export interface Take {
+interface Take {
   locationId: string;
   sku: string;
   quantity: number;

@@ -1,6 +1,6 @@
 import { tables, type Executor } from '../db/index.ts';
 
-export interface OpeningLevel {
+interface OpeningLevel {
   locationId: string;
   sku: string;
   onHand: number;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../db/index.ts';
 import { movementCtes, type Level } from './movements.ts';
 
-export interface ShortageInput {
+interface ShortageInput {
   locationId: string;
   sku: string;
   /** Reserved units the location looked for and did not find. */

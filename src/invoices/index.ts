@@ -1,10 +1,7 @@
 export { invoiceRoutes } from './routes.ts';
 export { issueInvoice, issueCreditMemo } from './issue.ts';
-export type { IssueInput } from './issue.ts';
-export { getInvoice, invoicesOfOrder } from './read.ts';
+export { invoicesOfOrder } from './read.ts';
 export type { InvoiceView } from './read.ts';
-export type { InvoiceDocument, DocumentLineInput, DocumentPayment } from './document.ts';
-export { renderInvoicePdf } from './pdf.ts';
-export { formatMoney, minorToDecimal } from './money-format.ts';
+export type { DocumentLineInput } from './document.ts';
+export { formatMoney } from './money-format.ts';
 export { invoiceSettingsFromEnv } from './settings.ts';
-export type { InvoiceSettings } from './settings.ts';

@@ -13,7 +13,7 @@ import { nextNumber } from './numbering.ts';
 import { presentInvoice, type InvoiceRow, type InvoiceView } from './read.ts';
 import { formatNumber, invoiceSettingsFromEnv, seriesFor, type InvoiceSettings } from './settings.ts';
 
-export interface IssueInput {
+interface IssueInput {
   orderId: string;
   /** The capture (invoice) or refund (credit memo) this document accounts for. */
   paymentId: string | null;

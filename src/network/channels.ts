@@ -7,7 +7,7 @@ import type { CreateChannel } from './schemas.ts';
 
 type ChannelRow = typeof tables.channels.$inferSelect;
 
-export function presentChannel(row: ChannelRow) {
+function presentChannel(row: ChannelRow) {
   return {
     id: row.id,
     code: row.code,

@@ -7,7 +7,7 @@ import type { CreateLocation, UpdateLocation } from './schemas.ts';
 
 type LocationRow = typeof tables.locations.$inferSelect;
 
-export function presentLocation(row: LocationRow) {
+function presentLocation(row: LocationRow) {
   return {
     id: row.id,
     code: row.code,
@@ -109,7 +109,7 @@ export async function findLocation(executor: Executor, idOrCode: string): Promis
   return row && presentLocation(row);
 }
 
-export interface LocationFilter {
+interface LocationFilter {
   type?: string | undefined;
   capability?: string | undefined;
   after?: string | undefined;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/index.ts';
 
 /** A reserved allocation, as far as moving its units needs it. */
-export interface AllocationUnits {
+interface AllocationUnits {
   id: number;
   order_id: string;
   line_id: string;

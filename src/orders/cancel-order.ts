@@ -17,7 +17,7 @@ import { refreshOrderStatus } from './refresh-status.ts';
  */
 export const cancellationPolicy = { cancellableFulfillmentStatuses: ['allocated', 'accepted'] as string[] };
 
-export interface CancelInput {
+interface CancelInput {
   /** Omit to cancel everything still cancellable. */
   lines?: { line_id: string; quantity: number }[] | undefined;
   reason: string;

@@ -7,7 +7,7 @@ import { fail, ok, type Result } from '../shared/result.ts';
 import type { CreateOrder } from './schemas.ts';
 
 /** Whose order the holds would join: its channel and, for channel keys, the key's channel. */
-export interface HoldOwner {
+interface HoldOwner {
   channelId: string;
   channelOfKey: string | null;
 }

@@ -10,7 +10,7 @@ import { createFulfillmentOrders } from './fulfillment-orders.ts';
  */
 
 /** Holds that stop work at the locations: every active hold but a routing hold, which holds only the units that wait. */
-export async function workHoldCount(executor: Executor, orderId: string): Promise<number> {
+async function workHoldCount(executor: Executor, orderId: string): Promise<number> {
   const row = await queryOne<{ n: number }>(
     executor,
     sql`select count(*)::int as n from order_holds where order_id = ${orderId} and released_at is null and kind <> 'routing'`,

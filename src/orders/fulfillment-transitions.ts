@@ -29,7 +29,7 @@ export const fulfillmentStatuses = Object.keys(fulfillmentTransitions) as Fulfil
  * routing hold, which holds only the units nothing could place): giving the work back or ending
  * it. Every other move takes the work forward and waits until the hold is released.
  */
-export const movesWhileOnHold: readonly FulfillmentStatus[] = ['rejected', 'cancelled'];
+const movesWhileOnHold: readonly FulfillmentStatus[] = ['rejected', 'cancelled'];
 
 /**
  * Why `fo` may not move to `to` now because its order is on hold, or undefined when it may

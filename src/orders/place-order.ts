@@ -14,7 +14,7 @@ import type { CreateOrder } from './schemas.ts';
 import { validateOrder, type ValidOrder } from './validate-order.ts';
 import { destinationOf } from './destination.ts';
 
-export interface PlaceOrderOptions {
+interface PlaceOrderOptions {
   requestHash: string;
   actor: string;
   /** Set for channel keys: they may only create orders for their own channel. */

@@ -5,7 +5,7 @@ import { activeRulesSql, presentActiveRules, type ActiveRules, type RoutingRules
 import { candidatesSql, stockSql, type CandidateRow, type StockLevelRow } from './routing-inputs.ts';
 import type { CreateOrder } from './schemas.ts';
 
-export interface ChannelRow {
+interface ChannelRow {
   id: string;
   currency: string;
 }

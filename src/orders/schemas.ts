@@ -42,7 +42,7 @@ export const ShippingAddress = Type.Object(
 );
 export type ShippingAddress = Static<typeof ShippingAddress>;
 
-export const OrderLineInput = Type.Object(
+const OrderLineInput = Type.Object(
   {
     line_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' })),
     sku: Sku,
@@ -64,7 +64,7 @@ export const OrderLineInput = Type.Object(
   },
   { additionalProperties: false },
 );
-export type OrderLineInput = Static<typeof OrderLineInput>;
+type OrderLineInput = Static<typeof OrderLineInput>;
 
 const Adjustment = Type.Object(
   {
@@ -80,7 +80,7 @@ const Tax = Type.Object(
   { additionalProperties: false },
 );
 
-export const PaymentInput = Type.Object(
+const PaymentInput = Type.Object(
   {
     kind: Type.Literal('authorization'),
     amount: Money,

@@ -4,7 +4,7 @@ import { checkMoney, type FieldError, type Totals } from './money.ts';
 import { loadPlacementInputs, type PlacementInputs, type ProductRow, type RoutingInputs } from './placement-inputs.ts';
 import type { CreateOrder } from './schemas.ts';
 
-export interface Catalogue {
+interface Catalogue {
   [sku: string]: { name: string; weightGrams: number; allowBackorder: boolean };
 }
 

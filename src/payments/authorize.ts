@@ -7,7 +7,7 @@ import { eventType, recordPaymentEvent } from './events.ts';
 import { lockOrder } from './order.ts';
 import { gatewayFor } from './registry.ts';
 
-export interface AuthorizeInput {
+interface AuthorizeInput {
   amountMinor: number;
   currency: string;
   gateway: string;

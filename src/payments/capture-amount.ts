@@ -38,7 +38,7 @@ export interface ShippedLine {
   quantity: number;
 }
 
-export interface ChargedLine {
+interface ChargedLine {
   lineId: string;
   sku: string;
   name: string | null;
@@ -59,7 +59,7 @@ export interface ShipmentCharge {
   totalMinor: number;
 }
 
-export function chargeLine(line: ShippedLine): ChargedLine {
+function chargeLine(line: ShippedLine): ChargedLine {
   const subtotalMinor = line.unitPriceMinor * line.quantity;
   const discountMinor = unitsShare(line.discountMinor, line.orderedQuantity, line.shippedBefore, line.quantity);
   const taxMinor = unitsShare(line.taxMinor, line.orderedQuantity, line.shippedBefore, line.quantity);

@@ -8,7 +8,7 @@ import { lockOrder, type OrderRef } from './order.ts';
 import { drawOn, planDraws } from './operate.ts';
 import { voidAuthorizations } from './void-authorization.ts';
 
-export interface CaptureOutcome {
+interface CaptureOutcome {
   /** captured: all due was captured; partially_captured: capped by what was authorized. */
   status: 'captured' | 'partially_captured' | 'failed' | 'pending' | 'not_authorized' | 'nothing_due';
   due_minor: number;

@@ -32,7 +32,7 @@ export interface PaymentRow {
   details: Record<string, unknown> | null;
 }
 
-export interface NewPayment {
+interface NewPayment {
   orderId: string;
   kind: PaymentKind;
   status: PaymentStatus;
@@ -87,7 +87,7 @@ export function recordPlacedAuthorizations(authorizations: CheckedAuthorization[
   };
 }
 
-export async function paymentById(executor: Executor, id: string): Promise<PaymentRow | undefined> {
+async function paymentById(executor: Executor, id: string): Promise<PaymentRow | undefined> {
   return queryOne<PaymentRow>(executor, sql`${selectPayments} where p.id = ${id}`);
 }
 
@@ -193,7 +193,7 @@ export async function captureBalances(executor: Executor, orderId: string): Prom
   );
 }
 
-export interface OrderMoney {
+interface OrderMoney {
   authorized_minor: number;
   captured_minor: number;
   voided_minor: number;

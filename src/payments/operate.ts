@@ -5,7 +5,7 @@ import type { GatewayResult, PaymentGateway } from './gateway.ts';
 import { paymentByKey, recordPayment, type Drawable, type PaymentKind, type PaymentRow } from './ledger.ts';
 import { gatewayFor } from './registry.ts';
 
-export interface DrawOperation {
+interface DrawOperation {
   orderId: string;
   kind: Extract<PaymentKind, 'capture' | 'void' | 'refund'>;
   /** The authorization (capture, void) or capture (refund) drawn on. */

@@ -6,7 +6,7 @@ import { captureBalances, drawableAuthorizations, paymentByKey, recordPayment, t
 import { lockOrder } from './order.ts';
 import { planDraws } from './operate.ts';
 
-export interface PlatformRefundInput {
+interface PlatformRefundInput {
   /** The platform's own ID of the refund: the same ID is recorded once, however often it is reported. */
   refundId: string;
   amountMinor: number;
@@ -15,7 +15,7 @@ export interface PlatformRefundInput {
   actor: string;
 }
 
-export interface PlatformRefundOutcome {
+interface PlatformRefundOutcome {
   /** `already_recorded`: this platform refund was recorded before; nothing was written. */
   status: 'recorded' | 'already_recorded';
   records: PaymentRow[];

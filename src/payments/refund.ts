@@ -7,7 +7,7 @@ import { eventType, recordPaymentEvent } from './events.ts';
 import { lockOrder, type OrderRef } from './order.ts';
 import { drawOn, planDraws } from './operate.ts';
 
-export interface RefundInput {
+interface RefundInput {
   amountMinor: number;
   currency: string;
   reason: string;

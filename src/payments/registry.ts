@@ -12,7 +12,7 @@ import { createTestGateway } from './test-gateway.ts';
  * A name with a method after a colon (`shopify:shopify_payments`) is served by the gateway
  * registered under the part before it (`shopify`) when none is registered under the full name.
  */
-export type GatewayFactory = (executor: Executor) => PaymentGateway;
+type GatewayFactory = (executor: Executor) => PaymentGateway;
 
 const TEST = 'test';
 const factories = new Map<string, GatewayFactory>();

@@ -37,18 +37,18 @@ import type { PaymentKind } from './ledger.ts';
  *   the first token found decides), e.g. `auth_decline_42` → captures are `card_declined`.
  *   Amounts never trigger declines after authorization, so ordinary orders always capture.
  */
-export const TEST_PAYMENT_METHODS: Record<string, { code: string; message: string }> = {
+const TEST_PAYMENT_METHODS: Record<string, { code: string; message: string }> = {
   '4000000000000002': { code: 'card_declined', message: 'The card was declined.' },
   '4000000000009995': { code: 'insufficient_funds', message: 'The card has insufficient funds.' },
   '4000000000000069': { code: 'expired_card', message: 'The card has expired.' },
 };
 
-export const AMOUNT_CENTS_DECLINES: Record<number, { code: string; message: string }> = {
+const AMOUNT_CENTS_DECLINES: Record<number, { code: string; message: string }> = {
   2: { code: 'card_declined', message: 'The card was declined (test amount ending in .02).' },
   51: { code: 'insufficient_funds', message: 'The card has insufficient funds (test amount ending in .51).' },
 };
 
-export const REFERENCE_TOKENS: { token: string; operation: GatewayOperation; code: string; message: string }[] = [
+const REFERENCE_TOKENS: { token: string; operation: GatewayOperation; code: string; message: string }[] = [
   {
     token: 'auth_unknown',
     operation: 'verify',

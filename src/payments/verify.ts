@@ -5,7 +5,7 @@ import type { PaymentStatus } from './ledger.ts';
 import { gatewayFor } from './registry.ts';
 
 /** An authorization as a storefront sends it with an order. */
-export interface SentAuthorization {
+interface SentAuthorization {
   amount: { amount: number; currency: string };
   gateway: string;
   reference?: string | undefined;

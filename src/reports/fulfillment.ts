@@ -4,7 +4,7 @@ import { ordersInScope, type ReportScope } from './scope.ts';
 
 export const DEFAULT_SLA_HOURS = 48;
 
-export interface FulfillmentFigures {
+interface FulfillmentFigures {
   orders: number;
   shipped_orders: number;
   fulfillment_rate: number | null;

@@ -5,7 +5,7 @@ import { locationInScope, shipmentsInScope, type ReportScope } from './scope.ts'
 
 export const DEFAULT_OVERSTOCK_DAYS = 90;
 /** Each stock-health list stops here; the worst rows come first. */
-export const STOCK_HEALTH_ROW_LIMIT = 200;
+const STOCK_HEALTH_ROW_LIMIT = 200;
 
 /** Units shipped from each location in the scope ÷ what it has on hand now. */
 export async function inventoryTurnover(executor: Executor, scope: ReportScope) {

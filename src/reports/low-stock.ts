@@ -4,7 +4,7 @@ import { query, type Executor } from '../db/index.ts';
 /** Without a threshold, a level is low when its free stock is within 5 units of its safety stock. */
 export const DEFAULT_LOW_STOCK_THRESHOLD = 5;
 
-export interface LowStockFilter {
+interface LowStockFilter {
   threshold: number;
   locationId?: string | undefined;
   after?: { available: number; sku: string; locationId: string } | undefined;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
 import { ordersInScope, type ReportScope } from './scope.ts';
 
-export interface ChannelTotal {
+interface ChannelTotal {
   channel_id: string;
   channel_name: string;
   currency: string;
@@ -10,7 +10,7 @@ export interface ChannelTotal {
   revenue_minor: number;
 }
 
-export interface DayRow extends ChannelTotal {
+interface DayRow extends ChannelTotal {
   day: string;
 }
 
@@ -18,7 +18,7 @@ export interface DayRow extends ChannelTotal {
 const notCancelled = sql`o.status <> 'cancelled'`;
 
 /** Orders and revenue per channel and currency over the scope, most orders first. */
-export async function channelTotals(executor: Executor, scope: ReportScope): Promise<ChannelTotal[]> {
+async function channelTotals(executor: Executor, scope: ReportScope): Promise<ChannelTotal[]> {
   return query<ChannelTotal>(
     executor,
     sql`select o.channel_id, c.name as channel_name, o.currency, count(*)::int as orders,

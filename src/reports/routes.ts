@@ -57,7 +57,7 @@ const reports: Record<ReportName, Report> = {
   },
 };
 
-export const reportNames = Object.keys(reports);
+const reportNames = Object.keys(reports);
 
 export function reportRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
   const tags = ['reports'];

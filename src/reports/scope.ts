@@ -39,9 +39,9 @@ export interface ReportScope {
 }
 
 const DAY_MS = 86_400_000;
-export const DEFAULT_RANGE_DAYS = 30;
+const DEFAULT_RANGE_DAYS = 30;
 /** A bound on every report's scan: one year (a leap year's worth of days). */
-export const MAX_RANGE_DAYS = 366;
+const MAX_RANGE_DAYS = 366;
 
 const startOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -53,7 +53,7 @@ function invalid(field: string, message: string) {
 }
 
 /** Resolves `from`/`to` (inclusive days) against their defaults: the 30 days ending today. */
-export function resolveRange(params: RangeParams, nowMs = Date.now()) {
+function resolveRange(params: RangeParams, nowMs = Date.now()) {
   const to = params.to ?? dayOf(nowMs);
   const from = params.from ?? dayOf(startOf(to) - (DEFAULT_RANGE_DAYS - 1) * DAY_MS);
   const days = (startOf(to) - startOf(from)) / DAY_MS + 1;
@@ -67,7 +67,7 @@ export function resolveRange(params: RangeParams, nowMs = Date.now()) {
  * The channel a request may see: channel keys are held to their own channel (asking for
  * another is a 403); other keys get the one they ask for (ID or code), or every channel.
  */
-export async function resolveChannel(
+async function resolveChannel(
   executor: Executor,
   principal: Principal,
   requested: string | undefined,

@@ -8,7 +8,7 @@ import type { HoldInput } from './hold.ts';
 import type { ReservationLine } from './read.ts';
 
 /** Where a one-line hold may draw from, as the caller named it: checked by the take itself. */
-export interface NamedScope {
+interface NamedScope {
   /** Channel ID or code: the locations of its group. */
   channel?: string | undefined;
   /** Location group ID or code. */

@@ -8,7 +8,7 @@ import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import type { Reservation, ReservationLine } from './read.ts';
 
-export interface HoldRequestLine {
+interface HoldRequestLine {
   sku: string;
   quantity: number;
   location_id?: string | undefined;

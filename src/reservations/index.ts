@@ -1,10 +1,7 @@
 export { reservationRoutes } from './routes.ts';
 export { startExpirySweeper, sweepExpired } from './sweeper.ts';
-export type { SweeperOptions } from './sweeper.ts';
-export { createHold } from './hold.ts';
-export type { HoldInput, HoldRequestLine } from './hold.ts';
-export { releaseReservation, expireDueReservations, commitReservation } from './release.ts';
+export { releaseReservation, commitReservation } from './release.ts';
 export { getReservation } from './read.ts';
-export type { Reservation, ReservationLine } from './read.ts';
-export { reservationTransitions, reservationStatuses, canTransition, transitionReservation } from './transitions.ts';
+export type { Reservation } from './read.ts';
+export { reservationTransitions, reservationStatuses } from './transitions.ts';
 export type { ReservationStatus } from './transitions.ts';

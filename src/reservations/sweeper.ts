@@ -3,7 +3,7 @@ import { startIntervalWorker } from '../shared/interval-worker.ts';
 import { ok } from '../shared/result.ts';
 import { expireDueReservations } from './release.ts';
 
-export interface SweeperOptions {
+interface SweeperOptions {
   intervalMs: number;
   /** Holds expired per transaction. */
   batchSize?: number;

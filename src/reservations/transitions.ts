@@ -14,7 +14,7 @@ export const reservationTransitions = {
 export type ReservationStatus = keyof typeof reservationTransitions;
 export const reservationStatuses = Object.keys(reservationTransitions) as ReservationStatus[];
 
-export function canTransition(from: ReservationStatus, to: ReservationStatus): boolean {
+function canTransition(from: ReservationStatus, to: ReservationStatus): boolean {
   return (reservationTransitions[from] as readonly ReservationStatus[]).includes(to);
 }
 

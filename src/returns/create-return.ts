@@ -11,7 +11,7 @@ import { channelPolicy, productPolicies, windowEnds, type ReturnPolicy } from '.
 import type { CreateReturnBody } from './schemas.ts';
 import type { ReturnRef } from './transitions.ts';
 
-export interface CreateOptions {
+interface CreateOptions {
   source: 'agent' | 'channel' | 'self_service';
   actor: string;
   /** Channel keys: only their own channel's orders exist for them. */

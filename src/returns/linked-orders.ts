@@ -7,7 +7,7 @@ import { fail, ok, type Result } from '../shared/result.ts';
 import { recordReturnEvent } from './events.ts';
 import type { ReturnRef } from './transitions.ts';
 
-export interface LinkedLine {
+interface LinkedLine {
   /** The line of the original order it replaces or sends again. */
   originalLineId: string;
   sku: string;
@@ -32,7 +32,7 @@ interface Original {
   pickup_location_id: string | null;
 }
 
-export interface LinkedOrderInput {
+interface LinkedOrderInput {
   originalOrderId: string;
   kind: 'exchange' | 'reship';
   returnId: string | null;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
 
 export const shippingRefundPolicies = ['never', 'merchant_fault', 'always'] as const;
-export type ShippingRefundPolicy = (typeof shippingRefundPolicies)[number];
+type ShippingRefundPolicy = (typeof shippingRefundPolicies)[number];
 
 export interface ReturnPolicy {
   window_days: number;
@@ -14,7 +14,7 @@ export interface ReturnPolicy {
 }
 
 /** A channel without a policy of its own. */
-export const defaultReturnPolicy: ReturnPolicy = {
+const defaultReturnPolicy: ReturnPolicy = {
   window_days: 30,
   auto_authorize: true,
   shipping_refund: 'merchant_fault',
@@ -53,7 +53,7 @@ export async function setChannelPolicy(executor: Executor, channelId: string, po
       shipping_refund = excluded.shipping_refund, restocking_fee_bps = excluded.restocking_fee_bps, updated_at = now()`);
 }
 
-export interface ProductPolicy {
+interface ProductPolicy {
   sku: string;
   /** Null: the channel's window applies. */
   window_days: number | null;

@@ -40,5 +40,3 @@ export async function getReturn(executor: Executor, id: string) {
     })),
   };
 }
-
-export type ReturnView = NonNullable<Awaited<ReturnType<typeof getReturn>>>;

@@ -70,7 +70,7 @@ export interface RefundAmount {
 const sum = (parts: Part[]) => parts.reduce((n, p) => n + p.amountMinor, 0);
 
 /** Splits `amountMinor` off the own part first, then off the credits in order. Pure. */
-export function takeFrom(amountMinor: number, ownMinor: number, credits: Part[]) {
+function takeFrom(amountMinor: number, ownMinor: number, credits: Part[]) {
   const fromOwn = Math.min(amountMinor, ownMinor);
   let left = amountMinor - fromOwn;
   const taken = credits.map((c) => {

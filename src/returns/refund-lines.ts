@@ -8,7 +8,7 @@ import type { RefundBody } from './schemas.ts';
 import type { ReturnRef } from './transitions.ts';
 
 /** A return line with its order line: what a refund of its received units is computed from. */
-export interface LineState {
+interface LineState {
   line_id: string;
   sku: string;
   name: string | null;

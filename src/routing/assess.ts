@@ -74,7 +74,7 @@ export function orderSkus(order: PlanOrder): OrderSkus {
   return { skus: [...index.keys()], lineSku };
 }
 
-export interface AssessContext {
+interface AssessContext {
   order: PlanOrder;
   rules: RoutingRules;
   method: DeliveryMethod;

@@ -147,7 +147,7 @@ export interface ScoredShipment {
   balance: number;
 }
 
-export function emptyCriteria(): Criteria {
+function emptyCriteria(): Criteria {
   return { shipments: 0, distance: 0, cost: 0, sla: 0, balance: 0, priority: 0 };
 }
 

@@ -6,13 +6,13 @@ import { planShipping } from './ship.ts';
 import { clockReader, slaDaysFor } from './sla.ts';
 import type { Candidate, PlanOrder, PlanResult, StockSnapshot } from './types.ts';
 
-export interface PlanOptions {
+interface PlanOptions {
   /** Work bound of the optimiser; past it the best plan found is returned and flagged as bounded. */
   maxSearchNodes?: number;
 }
 
 /** Enough to prove optimality on realistic orders while keeping a decision well under a millisecond. */
-export const DEFAULT_MAX_SEARCH_NODES = 20_000;
+const DEFAULT_MAX_SEARCH_NODES = 20_000;
 
 /**
  * Every candidate id seen so far, with the number of the last call that saw it: checking

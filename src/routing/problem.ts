@@ -9,7 +9,7 @@ export const backorderable = (line: PlanLine, rules: RoutingRules): boolean =>
   line.allowBackorder && !rules.shipComplete;
 
 /** A line may split only when no single eligible location can fill it. */
-export function splitLines(
+function splitLines(
   lines: readonly PlanLine[],
   lineSku: readonly number[],
   assessment: Assessment,
@@ -22,7 +22,7 @@ export function splitLines(
   });
 }
 
-export interface ProblemInput {
+interface ProblemInput {
   lines: readonly PlanLine[];
   lineSku: readonly number[];
   assessment: Assessment;

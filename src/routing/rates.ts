@@ -12,7 +12,7 @@ export function bandFor<T extends { maxKm: number | null }>(bands: readonly T[],
   return last;
 }
 
-export interface ZonedRate {
+interface ZonedRate {
   zone: string;
   /** The rules' own rate object (shared, not copied). */
   rate: ZoneRate;

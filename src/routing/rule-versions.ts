@@ -5,7 +5,7 @@ import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { defaultRoutingRules, validateRules, type RoutingRules, type RuleViolation } from './rules.ts';
 
-export interface RuleVersion {
+interface RuleVersion {
   version: number;
   status: 'draft' | 'active' | 'retired';
   rules: RoutingRules;
@@ -62,7 +62,7 @@ export async function listRuleVersions(executor: Executor): Promise<RuleVersion[
   return rows.map(present);
 }
 
-export interface SaveDraftInput {
+interface SaveDraftInput {
   rules: unknown;
   notes?: string | undefined;
   effectiveFrom?: string | undefined;

@@ -1,7 +1,7 @@
 import { criterionNames, type CriterionName } from './types.ts';
 
 /** A distance band: applies up to and including maxKm; null = no upper limit (must be the last band). */
-export interface RateBand {
+interface RateBand {
   maxKm: number | null;
   zone: string;
 }
@@ -12,7 +12,7 @@ export interface ZoneRate {
   perKgMinor: number;
 }
 
-export interface TransitBand {
+interface TransitBand {
   maxKm: number | null;
   days: number;
 }
@@ -99,7 +99,7 @@ const isNonNegativeNumber = (value: unknown): value is number =>
 const isNonNegativeInteger = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /** RFC 6901 escaping for keys chosen by users (zone names, channel ids). */
-export const pointerKey = (key: string): string => key.replaceAll('~', '~0').replaceAll('/', '~1');
+const pointerKey = (key: string): string => key.replaceAll('~', '~0').replaceAll('/', '~1');
 
 function checkKeys(value: Json, pointer: string, allowed: readonly string[], report: Report): void {
   for (const key of Object.keys(value)) {

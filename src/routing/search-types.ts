@@ -40,7 +40,7 @@ export interface SearchProblem {
  * fixed[j], its stock of SKU s is stock[j × skuCount + s] (and likewise balancePerUnit). The
  * planner fills these directly from its candidate columns, with no object per location.
  */
-export interface LocationColumns {
+interface LocationColumns {
   count: number;
   skuCount: number;
   fixed: ArrayLike<number>;
@@ -80,7 +80,7 @@ export interface ColumnProblem {
   maxNodes: number;
 }
 
-export interface PlanCell {
+interface PlanCell {
   location: number;
   line: number;
   quantity: number;

@@ -165,7 +165,7 @@ export interface DeliveryPromise {
   daysLate: number;
 }
 
-export interface PromiseInput {
+interface PromiseInput {
   /** The decision time and the order's placement time, read in the location's time zone. */
   now: LocalClock;
   placed: LocalClock;

@@ -4,8 +4,8 @@
  */
 
 export type DeliveryMethod = 'ship' | 'pickup' | 'curbside';
-export type LocationCapability = 'ship' | 'pickup' | 'curbside' | 'returns';
-export type LocationType = 'warehouse' | 'store' | 'distribution_center' | '3pl';
+type LocationCapability = 'ship' | 'pickup' | 'curbside' | 'returns';
+type LocationType = 'warehouse' | 'store' | 'distribution_center' | '3pl';
 
 export interface Coordinates {
   latitude: number;
@@ -131,9 +131,9 @@ export interface Objective {
   weighted: Criteria;
 }
 
-export type PlanStatus = 'allocated' | 'partially_allocated' | 'rejected';
+type PlanStatus = 'allocated' | 'partially_allocated' | 'rejected';
 
-export type RejectionCode =
+type RejectionCode =
   'no_eligible_location' | 'insufficient_stock' | 'max_shipments_exceeded' | 'pickup_unavailable' | 'no_feasible_plan';
 
 export interface Rejection {
@@ -143,7 +143,7 @@ export interface Rejection {
   maxShipments?: number;
 }
 
-export interface CandidateScores {
+interface CandidateScores {
   distanceKm: number | null;
   zone: string | null;
   /** Carrier rate for shipping every allocatable unit of the order from here. */
@@ -194,7 +194,7 @@ export interface SearchReport {
   greedyFallback: boolean;
 }
 
-export interface PlanExplanation {
+interface PlanExplanation {
   summary: string;
   rulesSummary: string;
   requestedDeliveryMethod: DeliveryMethod;

@@ -27,7 +27,7 @@ function encodeRandom(length: number): string {
   return out;
 }
 
-export type IdPrefix =
+type IdPrefix =
   | 'loc'
   | 'lgr'
   | 'chn'

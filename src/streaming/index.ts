@@ -1,15 +1,5 @@
 export { startNatsPublisher } from './nats-publisher.ts';
-export type { NatsPublisherOptions } from './nats-publisher.ts';
-export {
-  DEFAULT_STREAM,
-  DEFAULT_SUBJECT_PREFIX,
-  ensureEventStream,
-  messageBody,
-  messageId,
-  publishPendingEvents,
-  subjectFor,
-} from './jetstream.ts';
-export type { DuplicatePublish, PublishOptions, PublishResult, StreamTarget } from './jetstream.ts';
+export { ensureEventStream, publishPendingEvents } from './jetstream.ts';
 export {
   advanceCursor,
   createOutboxFollower,
@@ -17,5 +7,5 @@ export {
   readSettledBatch,
   readSettledIds,
 } from './outbox-follower.ts';
-export type { OutboxEvent, OutboxFollower, SettledBatch, SettledIds } from './outbox-follower.ts';
-export { DEFAULT_GAP_GRACE_MS, gapGraceMsFor } from './settle.ts';
+export type { OutboxEvent, OutboxFollower } from './outbox-follower.ts';
+export { gapGraceMsFor } from './settle.ts';

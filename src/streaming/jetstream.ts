@@ -6,16 +6,16 @@ import { advanceCursor, readSettledBatch, type OutboxEvent, type OutboxFollower 
 export const DEFAULT_STREAM = 'CONSIGN_EVENTS';
 export const DEFAULT_SUBJECT_PREFIX = 'consign';
 /** How long JetStream remembers a `Nats-Msg-Id`: a publisher back within this window re-publishes harmlessly. */
-export const DEFAULT_DUPLICATE_WINDOW_MS = 10 * 60_000;
+const DEFAULT_DUPLICATE_WINDOW_MS = 10 * 60_000;
 
 const STREAM_NOT_FOUND = 10059;
 
-export interface StreamTarget {
+interface StreamTarget {
   stream: string;
   subjectPrefix: string;
 }
 
-export interface EnsureStreamOptions extends StreamTarget {
+interface EnsureStreamOptions extends StreamTarget {
   duplicateWindowMs?: number;
 }
 
@@ -75,7 +75,7 @@ export function messageBody(event: OutboxEvent): Uint8Array {
  * whose ID it has seen within the duplicate window, so a bare event ID would drop the events of a
  * second installation publishing to the same stream (both number their events from 1).
  */
-export function messageId(installationId: string, eventId: number | string): string {
+function messageId(installationId: string, eventId: number | string): string {
   return `${installationId}:${eventId}`;
 }
 
@@ -95,7 +95,7 @@ export interface PublishOptions extends StreamTarget {
   onDuplicate?: (duplicate: DuplicatePublish) => void;
 }
 
-export interface PublishResult {
+interface PublishResult {
   published: number;
   /** Of those, acknowledged by JetStream as duplicates of an earlier publish (same `Nats-Msg-Id`). */
   duplicates: number;

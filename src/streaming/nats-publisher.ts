@@ -11,7 +11,7 @@ import {
 } from './jetstream.ts';
 import { createOutboxFollower } from './outbox-follower.ts';
 
-export interface NatsPublisherOptions {
+interface NatsPublisherOptions {
   /** `nats://host:4222`; credentials may be part of the URL. */
   url: string;
   intervalMs?: number;

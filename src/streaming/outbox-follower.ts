@@ -30,7 +30,7 @@ export function createOutboxFollower(
   return { name, gaps: createGapTracker(options.gapGraceMs), now: options.now ?? Date.now };
 }
 
-export interface SettledBatch {
+interface SettledBatch {
   /** The cursor before this batch. */
   cursor: number;
   /** The events after the cursor that may be handed on, in ID order (possibly none). */
@@ -73,7 +73,7 @@ export async function readSettledBatch(
 }
 
 /** The next events a follower may pass, by ID only. */
-export interface SettledIds {
+interface SettledIds {
   /** The cursor before these events. */
   cursor: number;
   /** Ascending; possibly none. */

@@ -16,7 +16,7 @@ export interface GapTracker {
 }
 
 /** PostgreSQL transactions in Consign are short; anything open this long is not ours to wait for. */
-export const DEFAULT_GAP_GRACE_MS = 10_000;
+const DEFAULT_GAP_GRACE_MS = 10_000;
 
 export function createGapTracker(graceMs: number = DEFAULT_GAP_GRACE_MS): GapTracker {
   return { graceMs, firstSeenMs: new Map() };

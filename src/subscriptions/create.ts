@@ -11,9 +11,9 @@ import { getSubscription, type SubscriptionRow } from './read.ts';
 import { checkSchedule } from './schedule.ts';
 import type { CreateSubscription } from './schemas.ts';
 
-export const DEFAULT_RETRY = { max_attempts: 3, backoff_seconds: 3600 };
+const DEFAULT_RETRY = { max_attempts: 3, backoff_seconds: 3600 };
 
-export interface CreateOptions {
+interface CreateOptions {
   actor: string;
   /** Set for channel keys: they manage their own channel's subscriptions only. */
   channelOfKey: string | null;

@@ -12,7 +12,7 @@ import { transitionSubscription } from './transitions.ts';
  */
 export const dateOf = (value: string | Date) => new Date(toIso(value)!);
 
-export interface ClosedPeriod {
+interface ClosedPeriod {
   period: number;
   scheduled_for: string;
   status: 'ordered' | 'failed' | 'skipped';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/index.ts';
 import { recordEventsFrom } from '../events/index.ts';
 
-export type SubscriptionEventType =
+type SubscriptionEventType =
   | 'subscription.created'
   | 'subscription.paused'
   | 'subscription.resumed'

@@ -9,7 +9,7 @@ import { getSubscription, loadSubscription, type SubscriptionRow } from './read.
 import type { UpdateSubscription } from './schemas.ts';
 import { refuseAction, transitionSubscription, type SubscriptionAction } from './transitions.ts';
 
-export interface ManageOptions {
+interface ManageOptions {
   actor: string;
   /** Channel keys see and manage their own channel's subscriptions only. */
   channelOfKey: string | null;

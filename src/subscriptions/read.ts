@@ -41,7 +41,7 @@ export async function loadSubscription(
   return queryOne<SubscriptionRow>(executor, sql`select * from subscriptions where id = ${id} ${suffix}`);
 }
 
-export function presentSubscription(row: SubscriptionRow) {
+function presentSubscription(row: SubscriptionRow) {
   const money = (amount: number) => ({ amount, currency: row.currency });
   return {
     id: row.id,
@@ -124,7 +124,7 @@ export async function getSubscription(executor: Executor, id: string) {
   };
 }
 
-export interface SubscriptionFilter {
+interface SubscriptionFilter {
   limit: number;
   cursor?: string | undefined;
   statuses?: string[] | undefined;

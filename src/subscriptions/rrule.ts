@@ -4,9 +4,9 @@
  * BYMONTHDAY (negative days count from the month's end), COUNT and UNTIL. Dates are UTC; every
  * occurrence keeps DTSTART's time of day. Pure: no clock, no I/O.
  */
-export type Frequency = 'DAILY' | 'WEEKLY' | 'MONTHLY';
+type Frequency = 'DAILY' | 'WEEKLY' | 'MONTHLY';
 
-export interface WeekdayRule {
+interface WeekdayRule {
   /** 0 = Monday … 6 = Sunday (weeks start on Monday, RFC 5545's default WKST). */
   weekday: number;
   /** MONTHLY only: 1 = first, -1 = last such weekday of the month; absent = every one. */

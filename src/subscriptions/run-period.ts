@@ -86,7 +86,7 @@ async function recordAttempt(
 }
 
 /** Backoff before attempt `attempt + 1`: the base, doubled for each attempt after the first. */
-export const retryDelayMs = (s: Pick<SubscriptionRow, 'retry_backoff_seconds'>, attempt: number) =>
+const retryDelayMs = (s: Pick<SubscriptionRow, 'retry_backoff_seconds'>, attempt: number) =>
   s.retry_backoff_seconds * 1000 * 2 ** Math.min(attempt - 1, 20);
 
 /**

@@ -29,7 +29,7 @@ export function intervalDate(anchor: Date, every: number, unit: 'day' | 'week' |
 const MAX_STEPS = 100_000;
 
 /** Every date of the schedule from the anchor on, ascending (bounded). */
-export function* occurrences(schedule: ScheduleInput, anchor: Date): Generator<Date> {
+function* occurrences(schedule: ScheduleInput, anchor: Date): Generator<Date> {
   if ('rrule' in schedule) {
     const rule = parseRRule(schedule.rrule);
     if (!rule.ok) throw new Error(`stored schedule does not parse: ${rule.error}`);

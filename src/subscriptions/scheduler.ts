@@ -18,7 +18,7 @@ export interface SchedulerRun {
   errors: number;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** The scheduler's clock: periods dated up to `now` are due. Tests pass their own. */
   now?: Date;
   /** At most this many steps (one period attempt each) per run. */
@@ -100,7 +100,7 @@ export async function runDueSubscriptions(db: Db, options: RunOptions = {}): Pro
   return run;
 }
 
-export interface SchedulerWorkerOptions {
+interface SchedulerWorkerOptions {
   intervalMs: number;
   batch?: number;
   onError?: (error: unknown) => void;

@@ -22,7 +22,7 @@ const RRuleSchedule = Type.Object(
   { additionalProperties: false },
 );
 
-export const SubscriptionLine = Type.Object(
+const SubscriptionLine = Type.Object(
   {
     sku: Sku,
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),

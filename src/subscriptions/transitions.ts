@@ -4,7 +4,7 @@ import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 
 /** The subscription lifecycle as data. `completed` is reached when the schedule has no more dates. */
-export const subscriptionTransitions = {
+const subscriptionTransitions = {
   active: ['paused', 'cancelled', 'completed'],
   paused: ['active', 'cancelled', 'completed'],
   cancelled: [],

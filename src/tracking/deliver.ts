@@ -3,7 +3,7 @@ import type { Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
 import { deliverShipmentUnits, refreshOrderStatus, transitionFulfillmentOrders } from '../orders/index.ts';
 
-export interface DeliveredShipment {
+interface DeliveredShipment {
   id: string;
   orderId: string;
   fulfillmentOrderId: string;

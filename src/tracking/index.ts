@@ -1,13 +1,4 @@
 export { trackingRoutes } from './routes.ts';
 export { recordTrackingEvents } from './record-events.ts';
-export type { RecordInput, RecordOutcome } from './record-events.ts';
 export { getShipment } from './read-shipment.ts';
-export { findShipmentByTracking, carrierMatches } from './match-shipment.ts';
-export { carrierParsers, carrierSources } from './parsers/index.ts';
-export type { CarrierSource, CarrierUpdate, ParsedEvent, ParseOutcome, TrackingSource } from './parsers/index.ts';
-export { trackingStatuses, terminalStatuses, deriveShipmentStatus } from './statuses.ts';
-export type { TrackingStatus, ShipmentStatus } from './statuses.ts';
-export { secretVariables, webhookSecretsFromEnv, verifyWebhook } from './signatures.ts';
-export type { WebhookSecrets } from './signatures.ts';
 export { ownEvents } from './own-format.ts';
-export type { OwnTrackingEvent } from './own-format.ts';

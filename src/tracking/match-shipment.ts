@@ -12,25 +12,25 @@ const carrierAliases: Readonly<Record<string, string>> = {
 };
 
 /** `FedEx`, `fedex`, `Federal Express` → `fedex`; `dhl_express`, `DHL Express` → `dhl`. */
-export function carrierKey(name: string): string {
+function carrierKey(name: string): string {
   const compact = name.toLowerCase().replace(/[^a-z0-9]/g, '');
   return carrierAliases[compact] ?? compact;
 }
 
 /** Whether a service's carrier name and ours mean the same carrier (one may be a product of the other: `usps` / `usps_priority`). */
-export function carrierMatches(ours: string, theirs: string): boolean {
+function carrierMatches(ours: string, theirs: string): boolean {
   const a = carrierKey(ours);
   const b = carrierKey(theirs);
   return a !== '' && b !== '' && (a === b || a.startsWith(b) || b.startsWith(a));
 }
 
-export interface MatchedShipment {
+interface MatchedShipment {
   id: string;
   carrier: string;
 }
 
 /** Tracking numbers are matched as stored, and without the spaces some labels print in them. */
-export function trackingNumberForms(trackingNumber: string): string[] {
+function trackingNumberForms(trackingNumber: string): string[] {
   const trimmed = trackingNumber.trim();
   const compact = trimmed.replace(/\s+/g, '');
   return compact === trimmed ? [trimmed] : [trimmed, compact];

@@ -1,7 +1,7 @@
 import { contentKey, identityKey, type ParsedEvent } from './parsers/types.ts';
 import type { TrackingStatus } from './statuses.ts';
 
-export interface OwnTrackingEvent {
+interface OwnTrackingEvent {
   status: TrackingStatus;
   description?: string | undefined;
   location?: string | undefined;

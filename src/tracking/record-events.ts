@@ -8,14 +8,14 @@ import { applyDelivery } from './deliver.ts';
 import type { ParsedEvent, TrackingSource } from './parsers/index.ts';
 import { deriveShipmentStatus, type ShipmentStatus, type StatusFact, type TrackingStatus } from './statuses.ts';
 
-export interface RecordInput {
+interface RecordInput {
   source: TrackingSource;
   events: ParsedEvent[];
   /** Who sent them: an API key ID, or `webhook:<service>`. */
   actor: string | null;
 }
 
-export interface RecordOutcome {
+interface RecordOutcome {
   shipmentId: string;
   orderId: string;
   recorded: number;

@@ -20,7 +20,7 @@ const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const CarrierParams = Type.Object({ carrier: Type.String({ maxLength: 32 }) });
 const WebhookQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 500 })) });
 
-export const TrackingEventsBody = Type.Object(
+const TrackingEventsBody = Type.Object(
   {
     events: Type.Array(
       Type.Object(
@@ -44,7 +44,7 @@ export const TrackingEventsBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type TrackingEventsBody = Static<typeof TrackingEventsBody>;
+type TrackingEventsBody = Static<typeof TrackingEventsBody>;
 
 /**
  * Who may see or post to a shipment: admins and agents any; channel keys their channel's;

@@ -13,15 +13,15 @@ import type { CarrierSource } from './parsers/index.ts';
  *   provisions on request; when its secret is configured it is checked as well.
  * Every comparison is constant-time; a source without its secret accepts nothing.
  */
-export const secretVariables = {
+const secretVariables = {
   easypost: 'CONSIGN_EASYPOST_WEBHOOK_SECRET',
   shippo: 'CONSIGN_SHIPPO_WEBHOOK_TOKEN',
   aftership: 'CONSIGN_AFTERSHIP_WEBHOOK_SECRET',
 } as const satisfies Record<CarrierSource, string>;
-export const SHIPPO_HMAC_VARIABLE = 'CONSIGN_SHIPPO_WEBHOOK_HMAC_SECRET';
+const SHIPPO_HMAC_VARIABLE = 'CONSIGN_SHIPPO_WEBHOOK_HMAC_SECRET';
 
 /** Shippo's HMAC timestamps older or newer than this are replays or clock trouble. */
-export const SHIPPO_TOLERANCE_MS = 5 * 60 * 1000;
+const SHIPPO_TOLERANCE_MS = 5 * 60 * 1000;
 
 export interface WebhookSecrets {
   easypost?: string | undefined;

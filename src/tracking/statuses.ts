@@ -16,9 +16,9 @@ export type TrackingStatus = (typeof trackingStatuses)[number];
 export type ShipmentStatus = TrackingStatus | 'label_created';
 
 /** Once a shipment is here it stays here: no later (or late-arriving) event moves it. */
-export const terminalStatuses: ReadonlySet<ShipmentStatus> = new Set(['delivered', 'returned_to_sender']);
+const terminalStatuses: ReadonlySet<ShipmentStatus> = new Set(['delivered', 'returned_to_sender']);
 
-export function isTerminal(status: ShipmentStatus): boolean {
+function isTerminal(status: ShipmentStatus): boolean {
   return terminalStatuses.has(status);
 }
 
@@ -39,7 +39,7 @@ export interface StatusFact {
   occurredAtMs: number;
 }
 
-export interface DerivedShipmentState {
+interface DerivedShipmentState {
   status: ShipmentStatus;
   /** When the shipment was delivered (the earliest delivered event), if it is delivered. */
   deliveredAtMs: number | null;

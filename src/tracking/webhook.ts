@@ -7,7 +7,7 @@ import { carrierParsers, type CarrierSource } from './parsers/index.ts';
 import { recordTrackingEvents } from './record-events.ts';
 import { verifyWebhook, type SignedRequest, type WebhookSecrets } from './signatures.ts';
 
-export interface WebhookAnswer {
+interface WebhookAnswer {
   status: 200 | 202;
   body: Record<string, unknown>;
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryOne, toIso, type Executor } from '../db/index.ts';
 import { subscriptionWantsEvent } from './event-types.ts';
 
-export interface SubscriptionBacklog {
+interface SubscriptionBacklog {
   /** Events the subscription wants that have not been delivered yet (queued, retrying or dead). */
   undelivered: number;
   oldest_undelivered_at: string | null;

@@ -35,9 +35,9 @@ function presentDelivery(row: DeliveryRow) {
     updated_at: toIso(row.updated_at),
   };
 }
-export type WebhookDelivery = ReturnType<typeof presentDelivery>;
+type WebhookDelivery = ReturnType<typeof presentDelivery>;
 
-export interface DeliveryFilter {
+interface DeliveryFilter {
   status?: DeliveryStatus | undefined;
   eventId?: number | undefined;
   /** Newest first: the page after this delivery ID. */
@@ -69,9 +69,9 @@ export async function listDeliveries(
 }
 
 /** Events one replay request may enqueue; ask again from `next_from_event_id` for more. */
-export const REPLAY_LIMIT = 5_000;
+const REPLAY_LIMIT = 5_000;
 
-export interface ReplayOutcome {
+interface ReplayOutcome {
   enqueued: number;
   last_event_id: string | null;
   has_more: boolean;

@@ -4,7 +4,7 @@ import { createOutboxFollower } from '../streaming/index.ts';
 import { fanOutEvents, type FanOutResult } from './fan-out.ts';
 import { sendDueDeliveries, type SendOptions, type SendResult } from './send.ts';
 
-export interface WebhookDispatcherOptions extends Omit<SendOptions, 'batchSize' | 'maxBatches' | 'signal'> {
+interface WebhookDispatcherOptions extends Omit<SendOptions, 'batchSize' | 'maxBatches' | 'signal'> {
   intervalMs: number;
   /** Outbox events enqueued per transaction. */
   fanOutBatchSize?: number;
@@ -19,7 +19,7 @@ export interface WebhookDispatcherOptions extends Omit<SendOptions, 'batchSize' 
   onTick?: (result: TickResult) => void;
 }
 
-export type TickResult = FanOutResult & SendResult;
+type TickResult = FanOutResult & SendResult;
 
 export interface WebhookDispatcher {
   /** Step A: outbox → pending deliveries. */

@@ -4,7 +4,7 @@ import { ok } from '../shared/result.ts';
 import { advanceCursor, readSettledIds, type OutboxFollower } from '../streaming/index.ts';
 import { subscriptionWantsEvent } from './event-types.ts';
 
-export interface FanOutOptions {
+interface FanOutOptions {
   /** Events per transaction. */
   batchSize?: number;
   /** Transactions per call at most. */

@@ -1,16 +1,6 @@
 export { webhookRoutes } from './routes.ts';
 export { createWebhookDispatcher, startWebhookDispatcher } from './dispatcher.ts';
-export type { TickResult, WebhookDispatcher, WebhookDispatcherOptions } from './dispatcher.ts';
-export { fanOutEvents } from './fan-out.ts';
-export type { FanOutOptions, FanOutResult } from './fan-out.ts';
-export { deliveryBody, sendDueDeliveries } from './send.ts';
-export type { SendOptions, SendResult } from './send.ts';
-export { DEFAULT_RETRY_SCHEDULE_MS, retryDelayMs } from './retry.ts';
-export { DEFAULT_TOLERANCE_SECONDS, generateSecret, sign, signedHeaders, verify } from './signature.ts';
-export type { VerifyOptions, VerifyResult, WebhookHeaders } from './signature.ts';
-export { REPLAY_LIMIT } from './deliveries.ts';
-export type { WebhookDelivery } from './deliveries.ts';
-export type { WebhookSubscription } from './subscriptions.ts';
+export type { WebhookDispatcher } from './dispatcher.ts';
+export { verify } from './signature.ts';
 export { createSubscription, updateSubscription, sealedWebhookSecrets } from './subscriptions.ts';
 export { subscriptionBacklog } from './backlog.ts';
-export type { SubscriptionBacklog } from './backlog.ts';

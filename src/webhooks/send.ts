@@ -100,7 +100,7 @@ async function claimDue(db: Db, limit: number, leaseMs: number): Promise<Claim[]
 }
 
 /** The Standard Webhooks body: `id` is the same for every attempt and every subscription. */
-export function deliveryBody(claim: Pick<Claim, 'event_id' | 'type' | 'payload' | 'created_at'>): string {
+function deliveryBody(claim: Pick<Claim, 'event_id' | 'type' | 'payload' | 'created_at'>): string {
   // A connector's outbound message is already the platform's JSON text (see src/connectors).
   const raw = (claim.payload as { body_json?: unknown } | null)?.body_json;
   if (claim.type === 'connector.outbound' && typeof raw === 'string') return raw;

@@ -8,7 +8,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const SECRET_PREFIX = 'whsec_';
 const SECRET_BYTES = 32;
-export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
+const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
 
 /** A new `whsec_` secret: 32 random bytes, base64. */
 export function generateSecret(): string {
@@ -30,7 +30,7 @@ export function sign(secret: string, id: string, timestampSeconds: number, body:
   return `v1,${digest(secret, id, timestampSeconds, body).toString('base64')}`;
 }
 
-export interface WebhookHeaders {
+interface WebhookHeaders {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
@@ -44,14 +44,14 @@ export function signedHeaders(secret: string, id: string, timestampSeconds: numb
   };
 }
 
-export type VerifyResult =
+type VerifyResult =
   | { valid: true; id: string; timestamp: number }
   | {
       valid: false;
       reason: 'missing_headers' | 'invalid_timestamp' | 'timestamp_outside_tolerance' | 'no_matching_signature';
     };
 
-export interface VerifyOptions {
+interface VerifyOptions {
   /** The receiver's clock; default now. */
   nowSeconds?: number;
   /** How far the timestamp may be from now, either way; default 5 minutes. */

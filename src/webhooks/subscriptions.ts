@@ -12,7 +12,7 @@ import { targetProblem } from './target.ts';
 type SubscriptionRow = typeof tables.webhookSubscriptions.$inferSelect;
 
 /** The public shape; the secret is shown only by creation and rotation. */
-export function presentSubscription(row: SubscriptionRow) {
+function presentSubscription(row: SubscriptionRow) {
   return {
     id: row.id,
     url: row.url,
@@ -24,8 +24,8 @@ export function presentSubscription(row: SubscriptionRow) {
     updated_at: toIso(row.updatedAt),
   };
 }
-export type WebhookSubscription = ReturnType<typeof presentSubscription>;
-export type WithSecret = WebhookSubscription & { secret: string };
+type WebhookSubscription = ReturnType<typeof presentSubscription>;
+type WithSecret = WebhookSubscription & { secret: string };
 
 const withSecret = (row: SubscriptionRow, secret: string): WithSecret => ({ ...presentSubscription(row), secret });
 
@@ -43,7 +43,7 @@ export const sealedWebhookSecrets: SealedColumn = {
 };
 
 /** Why a URL cannot receive webhooks, or undefined when it can. */
-export function urlProblem(url: string): Problem | undefined {
+function urlProblem(url: string): Problem | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -7,7 +7,7 @@ import { BlockList, isIP } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { problem, type Problem } from '../shared/problem.ts';
 
-export const ALLOW_HOSTS_VARIABLE = 'CONSIGN_WEBHOOK_ALLOW_HOSTS';
+const ALLOW_HOSTS_VARIABLE = 'CONSIGN_WEBHOOK_ALLOW_HOSTS';
 
 /** Ranges a webhook must not reach: loopback, private, shared, link-local and other non-public space. */
 const internalRanges: readonly [string, number, 'ipv4' | 'ipv6', string][] = [

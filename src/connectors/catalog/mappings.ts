@@ -22,12 +22,11 @@ interface MappingRow {
   updated_at: string;
 }
 
-export const presentMapping = (row: MappingRow) => ({
+const presentMapping = (row: MappingRow) => ({
   ...row,
   created_at: toIso(row.created_at),
   updated_at: toIso(row.updated_at),
 });
-export type CatalogMapping = ReturnType<typeof presentMapping>;
 
 /** The most mappings one upsert takes (a CSV of a whole storefront catalogue fits several calls). */
 export const MAX_MAPPINGS = 5000;
@@ -74,7 +73,7 @@ export async function upsertMappings(
   return ok(rows.size);
 }
 
-export interface MappingFilter {
+interface MappingFilter {
   productId?: string;
   sku?: string;
   after?: [string, string];

@@ -4,7 +4,7 @@ import type { MapOutcome, Platform, PlatformItem } from '../mapping.ts';
 import { mappingsOfProducts, recordFirstSight } from './mappings.ts';
 
 /** What each platform calls the product and the variant a mapping is keyed by. */
-export const platformIdNames: Record<Platform, { product: string; variant?: string }> = {
+const platformIdNames: Record<Platform, { product: string; variant?: string }> = {
   shopify: { product: 'product_id', variant: 'variant_id' },
   woocommerce: { product: 'product_id', variant: 'variation_id' },
   bigcommerce: { product: 'product_id', variant: 'variant_id' },
@@ -13,14 +13,14 @@ export const platformIdNames: Record<Platform, { product: string; variant?: stri
 };
 
 /** "product_id 632910392, variant_id 808950810", in the platform's own words. */
-export function describeItem(platform: Platform, item: { productId?: string; variantId?: string }): string {
+function describeItem(platform: Platform, item: { productId?: string; variantId?: string }): string {
   const names = platformIdNames[platform];
   const parts = [`${names.product} ${item.productId ?? '(none)'}`];
   if (names.variant && item.variantId) parts.push(`${names.variant} ${item.variantId}`);
   return parts.join(', ');
 }
 
-export interface Resolved {
+interface Resolved {
   mapped: MapOutcome;
   /** Lines with no SKU and no mapping: the order waits for review until a mapping exists. */
   unmapped?: Problem;

@@ -15,7 +15,7 @@ import { deleteMapping, listMappings, MAX_MAPPINGS, upsertMappings, type Mapping
 import { releaseUnmapped } from './release.ts';
 
 const PlatformId = Type.String({ minLength: 1, maxLength: 100 });
-export const Mapping = Type.Object(
+const Mapping = Type.Object(
   {
     product_id: Type.String({
       minLength: 1,

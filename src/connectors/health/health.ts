@@ -3,7 +3,7 @@ import { query, toIso, type Executor } from '../../db/index.ts';
 import type { Problem } from '../../shared/problem.ts';
 import { subscriptionBacklog } from '../../webhooks/index.ts';
 
-export type ErrorSource = 'inbound' | 'polling' | 'outbound';
+type ErrorSource = 'inbound' | 'polling' | 'outbound';
 
 /** Keeps the last thing that went wrong on a channel's connector (one row per channel). */
 export async function recordConnectorError(
@@ -83,7 +83,7 @@ async function present(executor: Executor, facts: HealthFacts) {
       : null,
   };
 }
-export type ConnectorHealth = Awaited<ReturnType<typeof present>>;
+type ConnectorHealth = Awaited<ReturnType<typeof present>>;
 
 export async function connectorHealth(executor: Executor, channelId: string): Promise<ConnectorHealth | undefined> {
   const [facts] = await healthFacts(executor, channelId);

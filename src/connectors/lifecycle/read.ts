@@ -71,7 +71,7 @@ const decimal = (value: unknown) => {
 
 // ---- Shopify ------------------------------------------------------------------------------
 
-export function shopifyRefund(value: unknown, currency: string | undefined): PlatformRefund | undefined {
+function shopifyRefund(value: unknown, currency: string | undefined): PlatformRefund | undefined {
   const r = obj(value);
   const id = idText(r.id);
   if (!id) return undefined;

@@ -2,7 +2,7 @@ import { numericId } from '../json.ts';
 import type { Platform } from '../mapping.ts';
 
 /** What Consign knows about a shipment, for the platform's "it shipped" call. */
-export interface ShipmentFacts {
+interface ShipmentFacts {
   shipmentId: string;
   carrier: string;
   trackingNumber: string | null;
@@ -128,7 +128,7 @@ export const shipmentMessages: Record<Platform, (s: ShipmentFacts) => OutboundMe
 };
 
 /** What the platform's "this order is cancelled" call needs. */
-export interface CancellationFacts {
+interface CancellationFacts {
   externalId: string;
   reason: string | null;
 }

@@ -54,7 +54,7 @@ const amount = (r: Reader, pointer: string, m: unknown, v2026 = false): Money | 
  * SP-API Orders v0: `{ "Order": <getOrder payload>, "OrderItems": <getOrderItems payload.OrderItems> }`.
  * `ItemPrice` is the price of all units of the line, so the unit price is divided out exactly.
  */
-export function mapAmazonV0(body: Json, ctx: MapContext): MapOutcome {
+function mapAmazonV0(body: Json, ctx: MapContext): MapOutcome {
   const o = obj(body.Order);
   const r = new Reader(
     '/Order/OrderTotal/CurrencyCode',
@@ -105,7 +105,7 @@ export function mapAmazonV0(body: Json, ctx: MapContext): MapOutcome {
 }
 
 /** SP-API Orders 2026-01-01: the `getOrder` response `{ "order": … }` (items inside) or one `searchOrders` order. */
-export function mapAmazon2026(body: Json, ctx: MapContext): MapOutcome {
+function mapAmazon2026(body: Json, ctx: MapContext): MapOutcome {
   const o = obj(body.order ?? body);
   const r = new Reader('/order/proceeds/grandTotal/currencyCode', text(obj(obj(o.proceeds).grandTotal).currencyCode));
   const externalId = r.required('/order/orderId', text(o.orderId), 'orderId');

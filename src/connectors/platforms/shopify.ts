@@ -20,7 +20,7 @@ import { netOfTax } from '../tax-included.ts';
 const FUNDED = new Set(['authorized', 'paid', 'partially_paid', 'partially_refunded']);
 const PICKUP = /pick[\s_-]?up/i;
 
-export function shopifyAddress(value: unknown): Address | undefined {
+function shopifyAddress(value: unknown): Address | undefined {
   const a = obj(value);
   if (Object.keys(a).length === 0) return undefined;
   const latitude = Number(a.latitude);

@@ -48,7 +48,7 @@ export const aftershipSubtagMap: Readonly<Record<string, TrackingStatus>> = {
   Exception_011: 'returned_to_sender',
 };
 
-export function normaliseAftership(tag: string | null, subtag: string | null): TrackingStatus | { skip: string } {
+function normaliseAftership(tag: string | null, subtag: string | null): TrackingStatus | { skip: string } {
   if (subtag && Object.hasOwn(aftershipSubtagMap, subtag)) return aftershipSubtagMap[subtag]!;
   if (tag === null) return { skip: 'no tag' };
   if (!Object.hasOwn(aftershipTagMap, tag)) return { skip: `unmapped tag "${tag}"` };
@@ -110,7 +110,7 @@ function currentStatus(tracking: Record<string, unknown>): ParsedEvent | null {
 }
 
 /** An AfterShip tracking object: the `msg` of a `tracking_update` webhook. */
-export function parseTracking(tracking: Record<string, unknown>, pointer = ''): ParseOutcome {
+function parseTracking(tracking: Record<string, unknown>, pointer = ''): ParseOutcome {
   const trackingNumber = text(tracking.tracking_number);
   if (!trackingNumber) return invalid(`${pointer}/tracking_number`, 'The tracking has no tracking_number.');
   const history = readHistory(tracking.checkpoints, `${pointer}/checkpoints`, readCheckpoint);

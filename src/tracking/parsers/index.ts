@@ -3,7 +3,7 @@ import { parse as parseEasypost } from './easypost.ts';
 import { parse as parseShippo } from './shippo.ts';
 import type { CarrierSource, ParseOutcome } from './types.ts';
 
-export type { CarrierSource, CarrierUpdate, ParsedEvent, ParseOutcome, SkippedEvent, TrackingSource } from './types.ts';
+export type { CarrierSource, ParsedEvent, TrackingSource } from './types.ts';
 export { carrierSources } from './types.ts';
 
 /** The parser of each service whose webhooks Consign accepts. */

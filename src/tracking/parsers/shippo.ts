@@ -71,7 +71,7 @@ function substatusOf(entry: Record<string, unknown>): string | null {
 }
 
 /** The normalised status of a Shippo status entry, with its substatus taken into account. */
-export function normaliseShippo(status: string | null, substatus: string | null): TrackingStatus | { skip: string } {
+function normaliseShippo(status: string | null, substatus: string | null): TrackingStatus | { skip: string } {
   const mapped = mapStatus(shippoStatusMap, status);
   if (mapped === 'in_transit' && substatus && Object.hasOwn(shippoTransitSubstatusMap, substatus)) {
     return shippoTransitSubstatusMap[substatus]!;
@@ -104,7 +104,7 @@ function readStatus(entry: Record<string, unknown>): EntryResult {
 }
 
 /** A Shippo `Track` object: the `data` of a `track_updated` webhook, or an API response. */
-export function parseTrack(track: Record<string, unknown>, pointer = ''): ParseOutcome {
+function parseTrack(track: Record<string, unknown>, pointer = ''): ParseOutcome {
   const trackingNumber = text(track.tracking_number);
   if (!trackingNumber) return invalid(`${pointer}/tracking_number`, 'The track has no tracking_number.');
   const history = readHistory(track.tracking_history, `${pointer}/tracking_history`, readStatus);

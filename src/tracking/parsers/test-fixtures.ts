@@ -12,7 +12,7 @@ export function loadFixture(name: string): Record<string, unknown> {
  * The services' published samples, when a checkout has them beside it (`../shared/data/formats/carriers`).
  * Tests over them skip when the folder is absent.
  */
-export const realSamplesDir = fileURLToPath(new URL('../../../../shared/data/formats/carriers/', import.meta.url));
+const realSamplesDir = fileURLToPath(new URL('../../../../shared/data/formats/carriers/', import.meta.url));
 export const haveRealSamples = existsSync(realSamplesDir);
 
 export function realSamples(service: string): { name: string; body: unknown }[] {

@@ -20,7 +20,7 @@ export interface ParsedEvent {
   raw: unknown;
 }
 
-export interface SkippedEvent {
+interface SkippedEvent {
   index: number;
   reason: string;
 }
@@ -45,7 +45,7 @@ export type ParseOutcome =
   | { kind: 'invalid'; pointer: string; detail: string };
 
 /** More history than any real parcel has: the bound on one message's events. */
-export const MAX_EVENTS_PER_MESSAGE = 1000;
+const MAX_EVENTS_PER_MESSAGE = 1000;
 const MAX_KEY_LENGTH = 200;
 
 export const invalid = (pointer: string, detail: string): ParseOutcome => ({ kind: 'invalid', pointer, detail });
