@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollChannel, type Platform } from '../../src/connectors/index.ts';
 import { must } from '../support/client.ts';
 import { CONNECTOR_SECRET, connectorFixture, startConnectorWorld, type ConnectorWorld } from '../support/connectors.ts';
+import { FakeSellingPartner, LWA_TOKEN } from '../support/selling-partner.ts';
 
 /** A world for one platform, with what every life-cycle test reads. */
 function lifecycleWorld(platform: Platform, skus: string[]) {
@@ -172,26 +171,21 @@ describe('Amazon order life cycle (OrderStatus, buyer cancellation requests)', (
   });
 
   it('polling: an order polled again as Canceled is cancelled in Consign', async () => {
-    const sample = JSON.parse(order) as { Order: Record<string, unknown>; OrderItems: unknown[] };
+    const sample = JSON.parse(order) as { Order: Record<string, unknown>; OrderItems: Record<string, unknown>[] };
     const polled: Record<string, unknown>[] = [
       { ...sample.Order, AmazonOrderId: '111-0000000-0000003', LastUpdateDate: '2026-11-21T10:00:00Z' },
     ];
-    const server: Server = createServer((request, response) => {
-      const url = new URL(request.url ?? '/', 'http://localhost');
-      const body = url.pathname.endsWith('/orderItems')
-        ? { payload: { OrderItems: sample.OrderItems } }
-        : { payload: { Orders: polled } };
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // A local SP-API: the token step, then the address and buyer with a Restricted Data Token.
+    const partner = await new FakeSellingPartner(polled, sample.OrderItems).start();
     try {
       await must(w.world.server.request, 'PUT', `/v1/channels/${w.world.channelId}/connector`, {
         platform: 'amazon',
         secret: CONNECTOR_SECRET,
         polling: {
-          base_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          base_url: partner.url,
           api_version: 'v0',
           marketplace_ids: ['ATVPDKIKX0DER'],
+          access_token: LWA_TOKEN,
           start_after: '2026-11-01T00:00:00Z',
         },
       });
@@ -202,7 +196,7 @@ describe('Amazon order life cycle (OrderStatus, buyer cancellation requests)', (
       expect((await w.order('111-0000000-0000003')).status).toBe('cancelled');
       expect(await w.reserved()).toBe(0);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await partner.stop();
     }
   });
 });
