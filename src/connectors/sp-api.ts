@@ -42,7 +42,6 @@ export class SpApiClient {
       if (pace) {
         const wait = pace.nextAt - Date.now();
         if (wait > 0) await sleep(wait);
-        pace.nextAt = Date.now() + pace.intervalMs;
       }
       const response = await fetch(`${this.base}${path}`, {
         method,
@@ -55,6 +54,8 @@ export class SpApiClient {
         signal: AbortSignal.timeout(30_000),
       });
       const answer = await response.text();
+      // Spaced from each answer, not each request: slow answers never bunch the next requests up.
+      if (pace) pace.nextAt = Date.now() + pace.intervalMs;
       if (response.status === 429 && attempt < MAX_THROTTLED) {
         const intervalMs = throttleIntervalMs(response.headers);
         this.pace.set(operation, { intervalMs, nextAt: Date.now() + intervalMs });
