@@ -22,6 +22,21 @@ export function sendProblem(reply: FastifyReply, value: Problem): FastifyReply {
   return reply.code(document.status).type('application/problem+json').send(document);
 }
 
+/** Fastify's longest path parameter (its `maxParamLength` default); no ID or SKU is longer. */
+const MAX_SEGMENT_LENGTH = 100;
+
+const overlongSegment = problem(
+  'uri_too_long',
+  'A path segment is longer than any ID or SKU Consign has; check the URL.',
+);
+
+function hasOverlongSegment(url: string): boolean {
+  return url
+    .split('?')[0]!
+    .split('/')
+    .some((segment) => segment.length > MAX_SEGMENT_LENGTH);
+}
+
 /** Fastify's refusals before any route runs (a malformed escape, an overlong path segment). */
 export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   switch (error.code) {
@@ -32,10 +47,7 @@ export function answerFrameworkError(error: FastifyError, _request: FastifyReque
       );
       return;
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      sendProblem(
-        reply,
-        problem('uri_too_long', 'A path segment is longer than any ID or SKU Consign has; check the URL.'),
-      );
+      sendProblem(reply, overlongSegment);
       return;
     default:
       sendProblem(reply, internalError);
@@ -127,9 +139,12 @@ export function registerErrorHandling(app: FastifyInstance, fallback?: NotFoundF
   app.setNotFoundHandler(
     (request, reply) =>
       fallback?.(request, reply) ??
-      sendProblem(
-        reply,
-        problem('not_found', `No route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`),
-      ),
+      // With the console served, its catch-all route, not the overlong segment, is what the router saw.
+      (hasOverlongSegment(request.url)
+        ? sendProblem(reply, overlongSegment)
+        : sendProblem(
+            reply,
+            problem('not_found', `No route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`),
+          )),
   );
 }
