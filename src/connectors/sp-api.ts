@@ -12,6 +12,28 @@ const MAX_WAIT_MS = 60_000;
 const operationOf = (method: string, path: string) =>
   `${method} ${path.split('?')[0]!.replace(/\/orders\/v0\/orders\/[^/]+/, '/orders/v0/orders/{id}')}`;
 
+interface Pace {
+  intervalMs: number;
+  nextAt: number;
+}
+
+/**
+ * The pace of each seller account (endpoint and token) outlives one client: every page of a poll,
+ * and the next poll, makes a new one, and Amazon's limits are the account's, not the page's.
+ */
+const paces = new Map<string, Map<string, Pace>>();
+const MAX_ACCOUNTS = 100;
+
+function paceOf(account: string): Map<string, Pace> {
+  let pace = paces.get(account);
+  if (!pace) {
+    if (paces.size >= MAX_ACCOUNTS) paces.delete(paces.keys().next().value!);
+    pace = new Map();
+    paces.set(account, pace);
+  }
+  return pace;
+}
+
 /**
  * SP-API over HTTP, as Amazon asks clients to behave: a 429 is waited out for as long as the
  * operation's `x-amzn-RateLimit-Limit` (requests per second) says (or `Retry-After`, if longer),
@@ -21,10 +43,11 @@ const operationOf = (method: string, path: string) =>
 export class SpApiClient {
   private readonly base: string;
   /** Per operation: the rate Amazon reported, and when the next request may go. */
-  private readonly pace = new Map<string, { intervalMs: number; nextAt: number }>();
+  private readonly pace: Map<string, Pace>;
 
   constructor(private readonly settings: PollingSettings) {
     this.base = settings.base_url.replace(/\/$/, '');
+    this.pace = paceOf(`${this.base} ${settings.access_token ?? ''}`);
   }
 
   get(path: string, token = this.settings.access_token): Promise<Json> {
