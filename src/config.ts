@@ -32,6 +32,8 @@ export interface Config {
   poolSize: number;
   /** Requests per second per API key in each process (0: no limit), and the burst allowed above it. */
   rateLimit: { perSecond: number; burst: number };
+  /** Bearer token `/metrics` asks for (CONSIGN_METRICS_TOKEN); public when unset. */
+  metricsToken: string | undefined;
   /** CONSIGN_SECRET_KEY: base64 of 32 bytes; seals webhook and connector secrets. */
   secretKey: string | undefined;
   /** CONSIGN_SECRET_KEY_PREVIOUS: keys still accepted for opening secrets (comma-separated), while rotating. */
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perSecond: intFromEnv(env, 'CONSIGN_RATE_LIMIT_PER_SECOND', 200),
       burst: intFromEnv(env, 'CONSIGN_RATE_LIMIT_BURST', 1000),
     },
+    metricsToken: env.CONSIGN_METRICS_TOKEN || undefined,
     secretKey: env.CONSIGN_SECRET_KEY || undefined,
     previousSecretKeys: (env.CONSIGN_SECRET_KEY_PREVIOUS ?? '')
       .split(',')

@@ -63,6 +63,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       bootstrapAdminKey: config.bootstrapAdminKey,
       logLevel: config.logLevel,
       rateLimit: config.rateLimit,
+      metricsToken: config.metricsToken,
     });
     closeConnectionsOnDrain(app);
     logSecretKey(app.log, secretKeys);

@@ -45,6 +45,7 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
     db: drizzlePg(pool, { schema }) as unknown as Db,
     describe: `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`,
     close: () => pool.end(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
   };
 }
 

@@ -10,12 +10,22 @@ export type Executor = Db | Tx;
 
 export type Engine = 'pglite' | 'postgres';
 
+interface PoolStats {
+  /** Open connections, idle ones among them, requests waiting for one, and the pool's size. */
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
 export interface Database {
   engine: Engine;
   db: Db;
   /** Human description without credentials, for logs. */
   describe: string;
   close(): Promise<void>;
+  /** PostgreSQL's connection pool right now (for metrics); absent on the embedded engine, which has one connection. */
+  poolStats?: () => PoolStats;
   /** The embedded engine's client, for engine-specific operations (dumps); absent on PostgreSQL. */
   pglite?: import('@electric-sql/pglite').PGlite;
 }

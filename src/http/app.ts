@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './errors.ts';
 import { registerTextCheck } from './text.ts';
 import { registerConsole } from './console.ts';
+import { registerMetrics } from './metrics-route.ts';
 import { registerAuthentication } from './authenticate.ts';
 import { registerRateLimit, type RateLimit } from './rate-limit.ts';
 import { validatorCompiler } from './validation.ts';
@@ -40,6 +41,8 @@ interface AppOptions {
   consoleDir?: string;
   /** Per-key request limit in this process; none when absent. */
   rateLimit?: RateLimit | undefined;
+  /** Bearer token `/metrics` asks for; public when absent. */
+  metricsToken?: string | undefined;
 }
 
 export interface AppContext {
@@ -76,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.removeContentTypeParser('text/plain'); // JSON only: anything else is a 415
+  registerMetrics(app, { database: options.database, token: options.metricsToken });
   registerErrorHandling(app, await registerConsole(app, options.consoleDir));
   registerAuthentication(app, createKeyResolver(options.database.db, options.bootstrapAdminKey));
   registerTextCheck(app);

@@ -9,16 +9,32 @@ const consoleDistDir = fileURLToPath(new URL('../../console/dist/', import.meta.
 
 export const consoleIsBuilt = (distDir: string = consoleDistDir) => fs.existsSync(path.join(distDir, 'index.html'));
 
-/** Paths that belong to the API and its docs: never answered with the console's page. */
-const API_PATHS = /^\/(?:v1|docs|openapi\.json|health|ready|problems)(?:[/?.]|$)/;
+/**
+ * The console's sections (the first path segment of its pages, see console/src/app.tsx): their
+ * paths load the app; any other path is an unknown one and answers 404, so `/metrics` on a server
+ * without it, or a mistyped API path, never gets the console's HTML with a 200.
+ */
+export const CONSOLE_SECTIONS = [
+  'orders',
+  'customers',
+  'inventory',
+  'queue',
+  'returns',
+  'routing',
+  'dashboards',
+  'connectors',
+  'settings',
+] as const;
+
+const CONSOLE_PATHS = new RegExp(`^/(?:${CONSOLE_SECTIONS.join('|')})(?:[/?#]|$)`);
 
 const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Consign</title>
 <p>The Consign console is not built yet. Run <code>npm run build:console</code> (or <code>npm start</code>,
 which builds it) and reload. The API is served under <a href="/docs">/docs</a>.</p>`;
 
 /**
- * Serves the back-office console at `/`: the built files, and `index.html` for every other
- * non-API GET so that client-side routes (`/orders/ord_…`) load the app.
+ * Serves the back-office console at `/`: the built files, and `index.html` for a GET of any of its
+ * sections so that client-side routes (`/orders/ord_…`) load the app.
  * Returns the not-found fallback for the error handler.
  */
 export async function registerConsole(
@@ -47,7 +63,7 @@ export async function registerConsole(
   app.get('/', { schema: { hide: true } }, async (_request, reply) => sendIndex(reply));
   return (request, reply) => {
     const wantsPage = request.method === 'GET' || request.method === 'HEAD';
-    if (!wantsPage || API_PATHS.test(request.url)) return undefined;
+    if (!wantsPage || !CONSOLE_PATHS.test(request.url)) return undefined;
     return sendIndex(reply);
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { reserveAll } from '../inventory/index.ts';
+import { countRoutingDecision, observePlan } from '../metrics/index.ts';
 import { activeRules, plan, type Candidate, type PlanResult, type StockSnapshot } from '../routing/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
@@ -135,13 +136,16 @@ export async function routeOrder(
             lines.map((l) => l.sku),
             candidates,
           );
+    const started = performance.now();
     result = plan(request, candidates, stock, rules, new Date());
+    observePlan(options.cause, (performance.now() - started) / 1000);
     if (result.status === 'rejected') break;
     if (await reservePlan(executor, orderId, result, options.actor)) break;
     result.explanation.notes.push(`attempt ${attempt}: a concurrent order took the planned stock; planned again`);
     if (attempt === MAX_ATTEMPTS)
       return fail(problem('conflict', 'Stock kept changing while this order was routed; try again.'));
   }
+  countRoutingDecision(options.cause, result!.status);
   if (captured && result!.status !== 'rejected') {
     await finishCapture(executor, captured.order, lines, version, result!, options.actor);
     return ok(result!);

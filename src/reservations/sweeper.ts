@@ -1,4 +1,5 @@
 import { inTransaction, type Db } from '../db/index.ts';
+import { countExpiredHolds } from '../metrics/index.ts';
 import { startIntervalWorker } from '../shared/interval-worker.ts';
 import { ok } from '../shared/result.ts';
 import { expireDueReservations } from './release.ts';
@@ -20,6 +21,7 @@ export async function sweepExpired(db: Db, batchSize = 200, maxBatches = 50): Pr
     const result = await inTransaction(db, async (tx) => ok(await expireDueReservations(tx, batchSize)));
     const count = result.ok ? result.value : 0;
     total += count;
+    countExpiredHolds(count);
     if (count < batchSize) break;
   }
   return total;

@@ -4,8 +4,9 @@ export {
   advanceCursor,
   createOutboxFollower,
   cursorPosition,
+  outboxLag,
   readSettledBatch,
   readSettledIds,
 } from './outbox-follower.ts';
-export type { OutboxEvent, OutboxFollower } from './outbox-follower.ts';
+export type { FollowerLag, OutboxEvent, OutboxFollower } from './outbox-follower.ts';
 export { gapGraceMsFor } from './settle.ts';

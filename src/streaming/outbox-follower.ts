@@ -135,3 +135,26 @@ export async function cursorPosition(executor: Executor, name: string): Promise<
   );
   return row?.last_event_id ?? 0;
 }
+
+/** How far each follower of the outbox is behind: at most `cap` events counted, and the oldest one's age. */
+export interface FollowerLag {
+  follower: string;
+  eventsBehind: number;
+  oldestWaitingSeconds: number;
+}
+
+export async function outboxLag(executor: Executor, cap = 1_000_000): Promise<FollowerLag[]> {
+  const rows = await query<{ name: string; behind: number; oldest_seconds: number | null }>(
+    executor,
+    sql`select c.name,
+               (select count(*)::int from (select 1 from events e where e.id > c.last_event_id limit ${cap}) w) as behind,
+               (select extract(epoch from now() - e.created_at)::float8 from events e
+                where e.id > c.last_event_id order by e.id limit 1) as oldest_seconds
+        from outbox_cursors c order by c.name`,
+  );
+  return rows.map((row) => ({
+    follower: row.name,
+    eventsBehind: row.behind,
+    oldestWaitingSeconds: Math.max(0, row.oldest_seconds ?? 0),
+  }));
+}

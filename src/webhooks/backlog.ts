@@ -43,3 +43,13 @@ export async function subscriptionBacklog(executor: Executor, subscriptionId: st
       : null,
   };
 }
+
+/** Deliveries waiting to be sent (pending: queued or retrying) and how long the oldest has waited. */
+export async function pendingDeliveries(executor: Executor): Promise<{ pending: number; oldestSeconds: number }> {
+  const row = await queryOne<{ pending: number; oldest_seconds: number | null }>(
+    executor,
+    sql`select count(*)::int as pending, extract(epoch from now() - min(created_at))::float8 as oldest_seconds
+        from webhook_deliveries where status = 'pending'`,
+  );
+  return { pending: row?.pending ?? 0, oldestSeconds: Math.max(0, row?.oldest_seconds ?? 0) };
+}

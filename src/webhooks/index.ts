@@ -3,4 +3,4 @@ export { createWebhookDispatcher, startWebhookDispatcher } from './dispatcher.ts
 export type { WebhookDispatcher } from './dispatcher.ts';
 export { verify } from './signature.ts';
 export { createSubscription, updateSubscription, sealedWebhookSecrets } from './subscriptions.ts';
-export { subscriptionBacklog } from './backlog.ts';
+export { pendingDeliveries, subscriptionBacklog } from './backlog.ts';

@@ -4,6 +4,7 @@ import { DEFAULT_RETRY_SCHEDULE_MS, defaultMaxAttempts, retryDelayMs } from './r
 import { signedHeaders } from './signature.ts';
 import { targetProblem } from './target.ts';
 import { secretContext } from './subscriptions.ts';
+import { countWebhookAttempt } from '../metrics/index.ts';
 import { openSecret } from '../secrets/index.ts';
 
 export interface SendOptions {
@@ -72,6 +73,7 @@ export async function sendDueDeliveries(db: Db, options: SendOptions = {}): Prom
     for (const [i, claim] of claims.entries()) {
       const settled = await recordOutcome(db, claim, outcomes[i]!, options);
       if (settled === 'released') continue;
+      countWebhookAttempt(settled);
       total.attempted++;
       total[settled]++;
     }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/index.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { CONSOLE_SECTIONS } from '../../src/http/console.ts';
 import { createRequester, type Requester } from '../support/client.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { TEST_ADMIN_KEY } from '../support/server.ts';
@@ -59,6 +60,21 @@ describe('the console is served at / beside the API', () => {
     expect((await built('GET', '/health', { key: null })).body).toEqual({ status: 'ok' });
     expect((await built('GET', '/openapi.json', { key: null })).body.openapi).toBe('3.1.0');
     expect((await built('POST', '/orders', { key: null, body: {} })).status).toBe(404);
+  });
+
+  it('answers paths that are neither the console nor the API with a problem+json 404, not the page', async () => {
+    for (const url of ['/metrics-typo', '/wp-admin', '/order/ord_1', '/v2/orders']) {
+      const response = await built('GET', url, { key: null });
+      expect(response.status, url).toBe(404);
+      expect(response.headers.get('content-type'), url).toMatch(/problem\+json/);
+    }
+  });
+
+  it("lists every top-level page of the console's app among the paths it serves", () => {
+    const app = fs.readFileSync(new URL('../../console/src/app.tsx', import.meta.url), 'utf8');
+    const pages = [...app.matchAll(/\bpath: '\/([a-z-]+)'/g)].map((m) => m[1]);
+    expect(pages.length).toBeGreaterThan(5);
+    expect([...CONSOLE_SECTIONS].sort()).toEqual([...new Set(pages)].sort());
   });
 
   it('says how to build the console when it is not built', async () => {

@@ -1,0 +1,123 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Database } from '../db/index.ts';
+import { processRegistry } from '../metrics/index.ts';
+import { outboxLag, type FollowerLag } from '../streaming/index.ts';
+import { pendingDeliveries } from '../webhooks/index.ts';
+import { problem, ProblemError } from '../shared/problem.ts';
+
+/** Seconds, from 1 ms to 10 s: most API calls take a few milliseconds, exports and reports longer. */
+const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The label of requests no route answered (unknown paths, the console's pages and files). */
+const NO_ROUTE = '(none)';
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+interface MetricsOptions {
+  database: Database;
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>`; otherwise it is public like `/health`. */
+  token?: string | undefined;
+}
+
+/**
+ * Serves Prometheus metrics at `/metrics`: this server's requests (rate, errors, latency per
+ * route), its database (pool use, how far each outbox follower is behind, webhook deliveries
+ * waiting), and the process's own counters (routing decisions, holds expired, webhook attempts,
+ * CPU and memory). The database figures are read when Prometheus scrapes.
+ */
+export function registerMetrics(app: FastifyInstance, options: MetricsOptions): void {
+  const registry = new Registry();
+  const labels = ['method', 'route', 'status'] as const;
+  const requests = new Counter({
+    name: 'consign_http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status code (4xx and 5xx are the errors).',
+    labelNames: labels,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'consign_http_request_duration_seconds',
+    help: 'Time from receiving a request to finishing its response, by method, route template and status code.',
+    labelNames: labels,
+    buckets: REQUEST_BUCKETS,
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? NO_ROUTE;
+    const values = { method: request.method, route, status: String(reply.statusCode) };
+    requests.inc(values);
+    duration.observe(values, reply.elapsedTime / 1000);
+  });
+  registerDatabaseGauges(registry, options.database);
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    checkToken(request, options.token);
+    const merged = Registry.merge([processRegistry, registry]);
+    return reply.type(merged.contentType).send(await merged.metrics());
+  });
+}
+
+function checkToken(request: FastifyRequest, token: string | undefined): void {
+  if (!token) return;
+  const sent = BEARER.exec(request.headers.authorization ?? '')?.[1] ?? '';
+  const expected = crypto.createHash('sha256').update(token).digest();
+  const given = crypto.createHash('sha256').update(sent).digest();
+  if (!crypto.timingSafeEqual(expected, given)) {
+    throw new ProblemError(
+      problem('unauthorized', 'Send "Authorization: Bearer <token>" with the token set in CONSIGN_METRICS_TOKEN.'),
+    );
+  }
+}
+
+function registerDatabaseGauges(registry: Registry, database: Database): void {
+  const { db } = database;
+  const followerGauge = (name: string, help: string, pick: (lag: FollowerLag) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['follower'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const lag of await outboxLag(db)) this.set({ follower: lag.follower }, pick(lag));
+      },
+    });
+  followerGauge(
+    'consign_outbox_events_behind',
+    'Events each outbox follower (webhooks, nats, connectors) has not handled yet (counted up to 1,000,000).',
+    (lag) => lag.eventsBehind,
+  );
+  followerGauge(
+    'consign_outbox_lag_seconds',
+    'Age of the oldest event each outbox follower has not handled yet; 0 when it is caught up.',
+    (lag) => lag.oldestWaitingSeconds,
+  );
+  new Gauge({
+    name: 'consign_webhook_backlog',
+    help: 'Webhook deliveries waiting to be sent (queued or retrying).',
+    registers: [registry],
+    async collect() {
+      this.set((await pendingDeliveries(db)).pending);
+    },
+  });
+  new Gauge({
+    name: 'consign_webhook_backlog_oldest_seconds',
+    help: 'How long the oldest waiting webhook delivery has waited.',
+    registers: [registry],
+    async collect() {
+      this.set((await pendingDeliveries(db)).oldestSeconds);
+    },
+  });
+  const poolStats = database.poolStats;
+  if (!poolStats) return;
+  new Gauge({
+    name: 'consign_db_pool_connections',
+    help: 'PostgreSQL connections of this process: open, idle, requests waiting for one, and the pool size (CONSIGN_DB_POOL_SIZE).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const stats = poolStats();
+      for (const state of ['total', 'idle', 'waiting', 'max'] as const) this.set({ state }, stats[state]);
+    },
+  });
+}

@@ -1,0 +1,7 @@
+export {
+  countExpiredHolds,
+  countRoutingDecision,
+  countWebhookAttempt,
+  observePlan,
+  processRegistry,
+} from './registry.ts';
