@@ -35,7 +35,7 @@ import {
 } from './table-owners.ts';
 
 /** Folders under src/ that are not capabilities. */
-export const INFRASTRUCTURE_FOLDERS: ReadonlySet<string> = new Set(['db', 'http', 'shared', 'cli']);
+export const INFRASTRUCTURE_FOLDERS: ReadonlySet<string> = new Set(['db', 'http', 'shared', 'cli', 'telemetry']);
 /** Infrastructure that must not depend on any capability (folders, or top-level files). */
 export const BOTTOM_LAYER: ReadonlySet<string> = new Set(['db', 'shared', 'config.ts']);
 

@@ -13,6 +13,7 @@ import { startExpirySweeper } from './reservations/index.ts';
 import { gapGraceMsFor, startNatsPublisher } from './streaming/index.ts';
 import { startSubscriptionScheduler } from './subscriptions/index.ts';
 import { startWebhookDispatcher } from './webhooks/index.ts';
+import { startTracing } from './telemetry/index.ts';
 import { startConnectorWorkers } from './connectors/index.ts';
 import { resealStoredSecrets } from './reseal-secrets.ts';
 import { resolveKeyring, useKeyring, type Keyring, type ResolvedKeyring } from './secrets/index.ts';
@@ -50,6 +51,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const secretKeys = resolveKeyring(config); // before anything opens: a server database without a key is refused here
   useKeyring(secretKeys.keyring);
+  const tracing = startTracing(); // before the database opens: its connections then trace statements
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -66,6 +68,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       metricsToken: config.metricsToken,
     });
     closeConnectionsOnDrain(app);
+    if (tracing) app.log.info({ url: tracing.url }, 'exporting traces over OTLP/HTTP');
     logSecretKey(app.log, secretKeys);
     await prepareDatabase(app.log, database, config, print);
     await sealPlaintextSecrets(app.log, database, secretKeys.keyring);
@@ -73,6 +76,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   } catch (error) {
     await app?.close().catch(() => {});
     await database.close().catch(() => {});
+    await tracing?.shutdown().catch(() => {});
     useKeyring(undefined);
     throw error;
   }
@@ -143,6 +147,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const workers = [sweeper, backorders, connectors, webhooks, subscriptions, idempotencyKeys, nats];
       await Promise.all([running.close(), ...workers.map((worker) => worker?.stop())]);
       await database.close();
+      await tracing?.shutdown();
       useKeyring(undefined);
     })());
   // Signal handlers first: whoever reads the "listening" line may send SIGTERM at once.

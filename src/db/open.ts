@@ -8,6 +8,8 @@ import * as schema from './schema.ts';
 import { INT8_OID, parseInt8 } from './int8.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
 import { DurableNodeFS, durableStartParams } from './durable-nodefs.ts';
+import { traceEmbedded, TracedClient } from './traced.ts';
+import { tracingActive } from '../telemetry/index.ts';
 import type { Database, Db } from './types.ts';
 
 pg.types.setTypeParser(INT8_OID, parseInt8);
@@ -34,7 +36,12 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, options: '-c TimeZone=UTC' });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    options: '-c TimeZone=UTC',
+    ...(tracingActive() ? { Client: TracedClient as unknown as typeof pg.Client } : {}),
+  });
   pool.on('error', (error) => {
     // An idle client lost its connection; the pool replaces it on the next checkout.
     process.emitWarning(`PostgreSQL pool client error: ${error.message}`);
@@ -80,7 +87,7 @@ async function openPglite(
   }
   return {
     engine: 'pglite',
-    db: drizzlePglite(client, { schema }) as unknown as Db,
+    db: drizzlePglite(tracingActive() ? traceEmbedded(client) : client, { schema }) as unknown as Db,
     describe: dataDir ? `embedded PGlite in ${dataDir}` : 'embedded PGlite in memory',
     pglite: client,
     close: async () => {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -8,6 +9,7 @@ import { answerClientError, answerFrameworkError, registerErrorHandling } from '
 import { registerTextCheck } from './text.ts';
 import { registerConsole } from './console.ts';
 import { registerMetrics } from './metrics-route.ts';
+import { nameRequestSpan, traceRequest, tracingActive } from '../telemetry/index.ts';
 import { registerAuthentication } from './authenticate.ts';
 import { registerRateLimit, type RateLimit } from './rate-limit.ts';
 import { validatorCompiler } from './validation.ts';
@@ -50,6 +52,9 @@ export interface AppContext {
 }
 
 /** Builds the HTTP API: every dependency is passed in here, nothing is global. */
+/** Request headers beyond this many bytes answer 431. */
+const MAX_HEADER_SIZE = 64 * 1024;
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -69,7 +74,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
     },
     bodyLimit: 1024 * 1024,
-    http: { maxHeaderSize: 64 * 1024 },
+    ...(tracingActive()
+      ? {
+          // Every request runs inside its trace span, so the statements it causes are its children.
+          serverFactory: (handler: http.RequestListener) =>
+            http.createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (request, response) =>
+              traceRequest(request, response, () => handler(request, response)),
+            ),
+        }
+      : { http: { maxHeaderSize: MAX_HEADER_SIZE } }),
     ajv: { customOptions: { coerceTypes: false } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -80,6 +93,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.removeContentTypeParser('text/plain'); // JSON only: anything else is a 415
   registerMetrics(app, { database: options.database, token: options.metricsToken });
+  if (tracingActive())
+    app.addHook('onRequest', async (request) => nameRequestSpan(request.method, request.routeOptions.url ?? '(none)'));
   registerErrorHandling(app, await registerConsole(app, options.consoleDir));
   registerAuthentication(app, createKeyResolver(options.database.db, options.bootstrapAdminKey));
   registerTextCheck(app);

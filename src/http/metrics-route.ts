@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/index.ts';
-import { processRegistry } from '../metrics/index.ts';
+import { processRegistry } from '../telemetry/index.ts';
 import { outboxLag, type FollowerLag } from '../streaming/index.ts';
 import { pendingDeliveries } from '../webhooks/index.ts';
 import { problem, ProblemError } from '../shared/problem.ts';

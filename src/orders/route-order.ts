@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { reserveAll } from '../inventory/index.ts';
-import { countRoutingDecision, observePlan } from '../metrics/index.ts';
+import { countRoutingDecision, observePlan } from '../telemetry/index.ts';
 import { activeRules, plan, type Candidate, type PlanResult, type StockSnapshot } from '../routing/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';

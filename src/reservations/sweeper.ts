@@ -1,5 +1,5 @@
 import { inTransaction, type Db } from '../db/index.ts';
-import { countExpiredHolds } from '../metrics/index.ts';
+import { countExpiredHolds } from '../telemetry/index.ts';
 import { startIntervalWorker } from '../shared/interval-worker.ts';
 import { ok } from '../shared/result.ts';
 import { expireDueReservations } from './release.ts';

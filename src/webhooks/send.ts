@@ -4,7 +4,7 @@ import { DEFAULT_RETRY_SCHEDULE_MS, defaultMaxAttempts, retryDelayMs } from './r
 import { signedHeaders } from './signature.ts';
 import { targetProblem } from './target.ts';
 import { secretContext } from './subscriptions.ts';
-import { countWebhookAttempt } from '../metrics/index.ts';
+import { countWebhookAttempt } from '../telemetry/index.ts';
 import { openSecret } from '../secrets/index.ts';
 
 export interface SendOptions {

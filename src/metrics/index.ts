@@ -1,7 +1,0 @@
-export {
-  countExpiredHolds,
-  countRoutingDecision,
-  countWebhookAttempt,
-  observePlan,
-  processRegistry,
-} from './registry.ts';
