@@ -201,10 +201,16 @@ export async function releaseLineUnits(
 }
 
 /** Work left with no units ends, each with its `fulfillment_order.cancelled` event. */
-export async function cancelEmptyFulfillmentOrders(executor: Executor, orderId: string, actor: string) {
+export async function cancelEmptyFulfillmentOrders(
+  executor: Executor,
+  orderId: string,
+  actor: string,
+  /** Work its location released for an order change: ended also while picking. */
+  released: string[] = [],
+) {
   const ended = await transitionFulfillmentOrders(
     executor,
-    sql`f.order_id = ${orderId} and f.status in ('allocated', 'accepted')
+    sql`f.order_id = ${orderId} and (f.status in ('allocated', 'accepted') or f.id = any(${sql.param(released)}::text[]))
         and not exists (select 1 from order_allocations a where a.fulfillment_order_id = f.id and a.status = 'reserved')`,
     'cancelled',
   );

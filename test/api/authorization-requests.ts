@@ -225,6 +225,7 @@ export const probes: Record<string, Build> = {
     step('ship', { carrier: 'ups', tracking_number: `1ZPROBE${n}` })(_w, s),
   'POST /v1/fulfillment-orders/{id}/ready-for-pickup': step('ready-for-pickup'),
   'POST /v1/fulfillment-orders/{id}/arrived': step('arrived'),
+  'POST /v1/fulfillment-orders/{id}/release-for-change': step('release-for-change'),
   'POST /v1/fulfillment-orders/{id}/picked-up': step('picked-up', { pickup_code: '123456' }),
   'POST /v1/fulfillment-orders/{id}/reject': step('reject', { reason: 'probe' }),
 

@@ -122,6 +122,7 @@ export const expected: Record<string, Expected> = {
   'POST /v1/fulfillment-orders/{id}/ship': locationWork,
   'POST /v1/fulfillment-orders/{id}/ready-for-pickup': locationWork,
   'POST /v1/fulfillment-orders/{id}/arrived': locationWork,
+  'POST /v1/fulfillment-orders/{id}/release-for-change': locationWork,
   'POST /v1/fulfillment-orders/{id}/picked-up': locationWork,
   'POST /v1/fulfillment-orders/{id}/reject': locationWork,
 

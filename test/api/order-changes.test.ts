@@ -153,7 +153,9 @@ describe('change orders', () => {
     expect(declined.body.status).toBe('declined');
     expect(declined.body.settlement.declined.code).toBe('card_declined');
     const after = await getOrder(order.id);
-    expect(after.version).toBe(order.version);
+    // The order keeps its content (the hold may move its status, and so its row version).
+    expect(declined.body.result_version).toBeNull();
+    expect(declined.body.base_version).toBe(after.version);
     expect(after.total).toEqual(order.total);
     expect(after.lines[1].quantity).toBe(2);
     expect(after.on_hold).toBe(true);
@@ -317,5 +319,36 @@ describe('change orders', () => {
     const cancelled = await server.request('POST', `/v1/orders/${order.id}/changes/${change.id}/cancel`, { body: {} });
     expect(cancelled.body.status).toBe('cancelled');
     expect(cancelled.body.release_requests[0].status).toBe('withdrawn');
+  });
+
+  it('a location releases picking work; the change then applies and the emptied work is cancelled', async () => {
+    const order = await newOrder();
+    const fo = order.fulfillment_orders[0];
+    for (const step of ['accept', 'pick'])
+      await server.request('POST', `/v1/fulfillment-orders/${fo.id}/${step}`, { body: {} });
+    const change = (
+      await draft(order.id, [
+        { type: 'remove_line', line_id: 'L1' },
+        { type: 'remove_line', line_id: 'L2' },
+      ])
+    ).body;
+    expect((await confirm(order.id, change.id)).body.status).toBe('awaiting_release');
+    const queue = (await server.request('GET', `/v1/fulfillment-orders?location_id=${fo.location_id}&status=picking`))
+      .body;
+    const listed = queue.data.find((f: { id: string }) => f.id === fo.id);
+    expect(listed.release_requests).toEqual([
+      expect.objectContaining({ change_id: change.id, reason: 'customer called' }),
+    ]);
+    const released = await server.request('POST', `/v1/fulfillment-orders/${fo.id}/release-for-change`, { body: {} });
+    expect(released.status).toBe(200);
+    expect(released.body).toMatchObject({ status: 'cancelled', release_requests: [], confirmed: [change.id] });
+    const after = await getOrder(order.id);
+    expect(after.status).toBe('cancelled');
+    expect(after.lines.map((l: { quantities: { cancelled: number } }) => l.quantities.cancelled)).toEqual([3, 2]);
+    const voided = (await paymentsOf(order.id)).filter((p) => p.kind === 'void');
+    expect(voided.reduce((n, p) => n + p.amount.amount, 0)).toBe(order.total.amount);
+    expect(await bucketsHold(order.id)).toBe(true);
+    const again = await server.request('POST', `/v1/fulfillment-orders/${fo.id}/release-for-change`, { body: {} });
+    expect([again.status, again.body.code]).toEqual([409, 'illegal_transition']);
   });
 });

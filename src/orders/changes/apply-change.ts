@@ -56,7 +56,7 @@ export async function applyChange(
         });
     }
   }
-  await cancelEmptyFulfillmentOrders(executor, order.id, options.actor);
+  await cancelEmptyFulfillmentOrders(executor, order.id, options.actor, options.released);
   if ((await waitingUnits(executor, order.id)) > 0) {
     const routed = await routeOrder(executor, order.id, { cause: 'reroute', actor: options.actor, onFailure: 'hold' });
     if (!routed.ok) return routed;

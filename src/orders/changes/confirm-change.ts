@@ -6,6 +6,7 @@ import { problem } from '../../shared/problem.ts';
 import { fail, ok, type Result } from '../../shared/result.ts';
 import { recordOrderEvent } from '../events.ts';
 import { holdForPayment } from '../holds.ts';
+import { refreshOrderStatus } from '../refresh-status.ts';
 import { applyChange } from './apply-change.ts';
 import type { ChangeView } from './create-change.ts';
 import { loadPlanContext, lockOrderHead, type OrderHead } from './load-change.ts';
@@ -138,6 +139,11 @@ async function decline(
 ) {
   const reason = `order change ${change.id}: the additional authorization of ${plan.deltaMinor} ${order.currency} was declined (${authorized.code})`;
   await holdForPayment(executor, order.id, reason, actor);
+  // The hold may move the order's status (and so its row version); the change itself is still
+  // one of the content it was drafted against, and may be confirmed again with another card.
+  await refreshOrderStatus(executor, order.id, actor);
+  await executor.execute(sql`
+    update order_changes set base_version = (select version from orders where id = ${order.id}) where id = ${change.id}`);
   await decide(executor, change.id, 'declined', actor, {
     delta_minor: plan.deltaMinor,
     currency: order.currency,
