@@ -23,6 +23,7 @@ interface Row {
   customer: { name?: string; email?: string };
   order_on_hold: boolean;
   lines: { line_id: string; sku: string; quantity: number; status: string }[];
+  release_requests: { id: string; change_id: string; reason: string; created_at: string }[];
 }
 
 /** A location's work queue: fulfillment orders, oldest first, with their lines and order summary. */
@@ -33,7 +34,10 @@ export async function listFulfillmentOrders(executor: Executor, filter: QueueFil
                o.external_id, o.customer,
                exists (select 1 from order_holds h where h.order_id = f.order_id and h.released_at is null) as order_on_hold,
                coalesce((select jsonb_agg(jsonb_build_object('line_id', a.line_id, 'sku', a.sku, 'quantity', a.quantity, 'status', a.status) order by a.id)
-                         from order_allocations a where a.fulfillment_order_id = f.id), '[]'::jsonb) as lines
+                         from order_allocations a where a.fulfillment_order_id = f.id), '[]'::jsonb) as lines,
+               coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'change_id', r.change_id, 'reason', c.reason, 'created_at', r.created_at) order by r.id)
+                         from fulfillment_release_requests r join order_changes c on c.id = r.change_id
+                         where r.fulfillment_order_id = f.id and r.status = 'requested'), '[]'::jsonb) as release_requests
         from fulfillment_orders f join orders o on o.id = f.order_id
         where true
           ${filter.locationIds ? sql`and f.location_id in (select jsonb_array_elements_text(${JSON.stringify(filter.locationIds)}::jsonb))` : sql``}
@@ -54,6 +58,8 @@ export async function listFulfillmentOrders(executor: Executor, filter: QueueFil
     status: r.status,
     order_on_hold: r.order_on_hold,
     lines: r.lines,
+    /** Order changes waiting for this location to hand the work back (`release-for-change`). */
+    release_requests: r.release_requests,
     created_at: toIso(r.created_at),
     updated_at: toIso(r.updated_at),
   }));

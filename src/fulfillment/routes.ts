@@ -10,8 +10,8 @@ import { problem } from '../shared/problem.ts';
 import type { Result } from '../shared/result.ts';
 import { getFulfillmentOrder, listFulfillmentOrders } from './queue.ts';
 import { customerArrived, pickedUp, readyForPickup, shipFulfillmentOrder } from './ship.ts';
-import { pickFulfillmentOrder, rejectFulfillmentOrder, simpleStep, type StepContext } from './steps.ts';
-import { fulfillmentStatuses } from '../orders/index.ts';
+import { actionable, pickFulfillmentOrder, rejectFulfillmentOrder, simpleStep, type StepContext } from './steps.ts';
+import { answerReleaseRequests, fulfillmentStatuses } from '../orders/index.ts';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const LineQuantities = Type.Array(
@@ -52,6 +52,16 @@ const ShipBody = Type.Object(
       Type.String({
         format: 'date-time',
         description: 'When the parcel left, if earlier than now (not before the order)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const ReleaseBody = Type.Object(
+  {
+    decision: Type.Optional(
+      Type.Union([Type.Literal('release'), Type.Literal('refuse')], {
+        description: 'release (default): hand the units back for the order change; refuse: keep working on them',
       }),
     ),
   },
@@ -212,6 +222,32 @@ export function fulfillmentRoutes(app: FastifyInstance, { database: { db } }: Ap
         (v) => ({
           pickup_code: (v as { pickupCode: string }).pickupCode,
         }),
+      ),
+  );
+  app.post<{ Params: { id: string }; Body: Static<typeof ReleaseBody> }>(
+    '/fulfillment-orders/:id/release-for-change',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Answer an order change’s request to release accepted or picking work',
+        description:
+          'The queue shows open requests under `release_requests`. Releasing hands the units back; once every location a change asked has released, the change is confirmed.',
+        params: IdParams,
+        body: ReleaseBody,
+      },
+    },
+    (request, reply) =>
+      act(
+        db,
+        reply,
+        request.params.id,
+        async (tx) => {
+          const found = await actionable(tx, request.params.id, scope(request), null);
+          if (!found.ok) return found;
+          return answerReleaseRequests(tx, request.params.id, request.body.decision ?? 'release', scope(request).actor);
+        },
+        (v) => v as Record<string, unknown>,
       ),
   );
   app.post<{ Params: { id: string } }>(

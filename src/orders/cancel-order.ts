@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
 import { applyMovement } from '../inventory/index.ts';
@@ -43,6 +43,24 @@ interface AllocationState {
   fo_status: string | null;
 }
 
+/**
+ * The order's reserved allocations with their fulfillment status, in the order units are
+ * released (`releaseLineUnits`); `where` narrows them (alias `a` and `f`).
+ */
+export async function reservedAllocations(
+  executor: Executor,
+  orderId: string,
+  where: SQL = sql``,
+): Promise<AllocationState[]> {
+  return query<AllocationState>(
+    executor,
+    sql`select a.id, a.line_id, a.sku, a.location_id, a.quantity, a.fulfillment_order_id, f.status as fo_status
+        from order_allocations a left join fulfillment_orders f on f.id = a.fulfillment_order_id
+        where a.order_id = ${orderId} and a.status = 'reserved' ${where}
+        order by a.sku, a.location_id, a.id`,
+  );
+}
+
 async function loadState(executor: Executor, orderId: string) {
   const lines = await query<LineState>(
     executor,
@@ -50,14 +68,7 @@ async function loadState(executor: Executor, orderId: string) {
                ((unit_price_minor * quantity - discount_minor + tax_minor) / quantity)::bigint as unit_value_minor
         from order_lines where order_id = ${orderId} order by line_no`,
   );
-  const allocations = await query<AllocationState>(
-    executor,
-    sql`select a.id, a.line_id, a.sku, a.location_id, a.quantity, a.fulfillment_order_id, f.status as fo_status
-        from order_allocations a left join fulfillment_orders f on f.id = a.fulfillment_order_id
-        where a.order_id = ${orderId} and a.status = 'reserved'
-        order by a.sku, a.location_id, a.id`,
-  );
-  return { lines, allocations };
+  return { lines, allocations: await reservedAllocations(executor, orderId) };
 }
 
 const cancellable = (a: AllocationState) =>
@@ -129,11 +140,33 @@ async function cancelLine(
   quantity: number,
   actor: string,
 ) {
+  await releaseLineUnits(executor, orderId, line, allocations.filter(cancellable), quantity, {
+    into: 'cancelled',
+    reason: 'order cancelled',
+    actor,
+  });
+}
+
+/**
+ * Takes `quantity` open units off a line: back-ordered units first, then units of `allocations`
+ * (the line's reserved allocations the caller may release, in order), whose stock is released.
+ * The units go to the `cancelled` bucket (a cancellation, a change that lowers a quantity) or
+ * back to waiting (`backordered`: a change that routes them again). The caller checks that
+ * enough units are there.
+ */
+export async function releaseLineUnits(
+  executor: Executor,
+  orderId: string,
+  line: { line_id: string; backordered: number },
+  allocations: AllocationState[],
+  quantity: number,
+  options: { into: 'cancelled' | 'backordered'; reason: string; actor: string },
+): Promise<void> {
   let left = quantity;
-  const fromBackorder = Math.min(left, line.backordered);
+  const fromBackorder = options.into === 'cancelled' ? Math.min(left, line.backordered) : 0;
   left -= fromBackorder;
   let fromAllocated = 0;
-  for (const a of allocations.filter((x) => x.line_id === line.line_id && cancellable(x))) {
+  for (const a of allocations.filter((x) => x.line_id === line.line_id)) {
     if (left === 0) break;
     const take = Math.min(left, a.quantity);
     await applyMovement(
@@ -144,10 +177,10 @@ async function cancelLine(
         kind: 'release',
         onHandDelta: 0,
         reservedDelta: -take,
-        reason: 'order cancelled',
+        reason: options.reason,
         referenceType: 'order',
         referenceId: orderId,
-        actor,
+        actor: options.actor,
       },
       'none',
     );
@@ -160,16 +193,24 @@ async function cancelLine(
     left -= take;
     fromAllocated += take;
   }
+  const cancelled = options.into === 'cancelled' ? quantity - left : 0;
   await executor.execute(sql`
-    update order_lines set cancelled = cancelled + ${quantity}, backordered = backordered - ${fromBackorder}, allocated = allocated - ${fromAllocated}
+    update order_lines set cancelled = cancelled + ${cancelled}, backordered = backordered - ${fromBackorder} + ${options.into === 'backordered' ? fromAllocated : 0},
+                           allocated = allocated - ${fromAllocated}
     where order_id = ${orderId} and line_id = ${line.line_id}`);
 }
 
 /** Work left with no units ends, each with its `fulfillment_order.cancelled` event. */
-async function cancelEmptyFulfillmentOrders(executor: Executor, orderId: string, actor: string) {
+export async function cancelEmptyFulfillmentOrders(
+  executor: Executor,
+  orderId: string,
+  actor: string,
+  /** Work its location released for an order change: ended also while picking. */
+  released: string[] = [],
+) {
   const ended = await transitionFulfillmentOrders(
     executor,
-    sql`f.order_id = ${orderId} and f.status in ('allocated', 'accepted')
+    sql`f.order_id = ${orderId} and (f.status in ('allocated', 'accepted') or f.id = any(${sql.param(released)}::text[]))
         and not exists (select 1 from order_allocations a where a.fulfillment_order_id = f.id and a.status = 'reserved')`,
     'cancelled',
   );

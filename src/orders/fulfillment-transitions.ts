@@ -11,7 +11,8 @@ import { fail, ok, type Result } from '../shared/result.ts';
 export const fulfillmentTransitions = {
   allocated: ['accepted', 'rejected', 'cancelled'],
   accepted: ['picking', 'rejected', 'cancelled'],
-  picking: ['packed', 'rejected'],
+  // Cancelled from picking only once its location released the work for an order change.
+  picking: ['packed', 'rejected', 'cancelled'],
   packed: ['shipped', 'ready_for_pickup'],
   shipped: ['delivered'],
   ready_for_pickup: ['picked_up'],

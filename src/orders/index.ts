@@ -28,3 +28,4 @@ export type { ReturnFilter, ReturnRow } from './order-returns.ts';
 export type { OrderFilter } from './list-orders.ts';
 export { validateOrder } from './validate-order.ts';
 export { CreateOrder, Customer, MAX_AMOUNT, Money, ShippingAddress } from './schemas.ts';
+export { answerReleaseRequests } from './changes/release-requests.ts';

@@ -9,6 +9,7 @@ interface OrderRow {
   channel_id: string;
   external_id: string;
   status: string;
+  version: number;
   customer: Record<string, unknown>;
   shipping_address: Record<string, unknown> | null;
   delivery_method: string;
@@ -237,6 +238,7 @@ export async function getOrder(executor: Executor, orderId: string, options: { p
     channel_id: order.channel_id,
     external_id: order.external_id,
     status: order.status,
+    version: order.version,
     on_hold: holds.some((h) => h.released_at === null),
     customer: order.customer,
     shipping_address: order.shipping_address,

@@ -12,6 +12,7 @@ import { problem } from '../shared/problem.ts';
 import { ok } from '../shared/result.ts';
 import { sql } from 'drizzle-orm';
 import { cancelOrder } from './cancel-order.ts';
+import { changeRoutes } from './changes/routes.ts';
 import { holdKinds, holdOrder, releaseHold, type HoldKind } from './holds.ts';
 import { listOrders, routingDecisions } from './list-orders.ts';
 import { placeOrder } from './place-order.ts';
@@ -223,4 +224,6 @@ export function orderRoutes(app: FastifyInstance, { database: { db } }: AppConte
       return getOrder(db, request.params.id);
     },
   );
+
+  changeRoutes(app, db, visibleOrder);
 }

@@ -12,3 +12,4 @@ export { checkSentAuthorizations, coveredMinor } from './verify.ts';
 export { setTestGateway } from './registry.ts';
 export { succeeded, declined } from './gateway.ts';
 export type { VerifyRequest } from './gateway.ts';
+export { authorizeChange, planSettlement, releaseChangeMoney } from './settle-change.ts';

@@ -177,6 +177,25 @@ export const probes: Record<string, Build> = {
   }),
   'POST /v1/orders/{id}/release-hold': (_w, s) => ({ path: `/v1/orders/${s.managed.id}/release-hold`, body: {} }),
   'POST /v1/orders/{id}/cancel': (_w, s) => ({ path: `/v1/orders/${s.managed.id}/cancel`, body: { reason: 'probe' } }),
+  'POST /v1/orders/{id}/changes': (_w, s) => ({
+    path: `/v1/orders/${s.managed.id}/changes`,
+    body: { reason: 'probe', actions: [{ type: 'set_shipping', amount: usd(799) }] },
+  }),
+  'GET /v1/orders/{id}/changes': (_w, s) => ({ path: `/v1/orders/${s.working.id}/changes` }),
+  'GET /v1/orders/{id}/changes/{change_id}': (_w, s) => ({
+    path: `/v1/orders/${s.working.id}/changes/chg_absent`,
+    absent: true,
+  }),
+  'POST /v1/orders/{id}/changes/{change_id}/confirm': (_w, s) => ({
+    path: `/v1/orders/${s.managed.id}/changes/chg_absent/confirm`,
+    body: {},
+    absent: true,
+  }),
+  'POST /v1/orders/{id}/changes/{change_id}/cancel': (_w, s) => ({
+    path: `/v1/orders/${s.managed.id}/changes/chg_absent/cancel`,
+    body: {},
+    absent: true,
+  }),
   'POST /v1/orders/{id}/refunds': (_w, s) => ({
     path: `/v1/orders/${s.delivered.id}/refunds`,
     body: { amount: usd(1), reason: 'goodwill' },
@@ -206,6 +225,7 @@ export const probes: Record<string, Build> = {
     step('ship', { carrier: 'ups', tracking_number: `1ZPROBE${n}` })(_w, s),
   'POST /v1/fulfillment-orders/{id}/ready-for-pickup': step('ready-for-pickup'),
   'POST /v1/fulfillment-orders/{id}/arrived': step('arrived'),
+  'POST /v1/fulfillment-orders/{id}/release-for-change': step('release-for-change'),
   'POST /v1/fulfillment-orders/{id}/picked-up': step('picked-up', { pickup_code: '123456' }),
   'POST /v1/fulfillment-orders/{id}/reject': step('reject', { reason: 'probe' }),
 

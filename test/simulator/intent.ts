@@ -36,6 +36,7 @@ export const stepKinds = [
   'exchange',
   'reship',
   'subscription_period',
+  'change',
 ] as const;
 export type StepKind = (typeof stepKinds)[number];
 
@@ -79,6 +80,7 @@ export const stepWeights: Record<StepKind, number> = {
   exchange: 3,
   reship: 2,
   subscription_period: 1,
+  change: 3,
 };
 
 /** Picks one of `items` by a generated number; undefined when there is none. */

@@ -6,6 +6,7 @@ import { checkDatabase, checkEvents, snapshot } from './checks.ts';
 import { call, Divergence, nextId, type Counters, type Sim } from './context.ts';
 import { describeIntent, stepKinds, stepWeights, type Intent, type StepKind } from './intent.ts';
 import { level } from './model.ts';
+import * as changes from './steps-changes.ts';
 import * as fulfillment from './steps-fulfillment.ts';
 import * as orders from './steps-orders.ts';
 import { progress } from './steps-progress.ts';
@@ -45,6 +46,7 @@ const steps: Record<Exclude<StepKind, 'skip'>, Step> = {
   exchange: returns.startExchange,
   reship: returns.reship,
   subscription_period: orders.subscriptionPeriod,
+  change: changes.changeOrder,
 };
 
 export const intentArbitrary: fc.Arbitrary<Intent> = fc.record({
