@@ -1,2 +1,3 @@
 export { catalogRoutes } from './routes.ts';
 export { createProduct, listProducts, CreateProduct } from './products.ts';
+export { bundleLeavesSql } from './bundles.ts';
