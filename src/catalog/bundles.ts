@@ -63,6 +63,21 @@ export function bundleLeavesSql(bundles: SQL): SQL {
     )`;
 }
 
+/** Each bundle among `skus` with its leaf components and their units in one bundle, in SKU order. */
+export async function readLeaves(
+  executor: Executor,
+  skus: string[],
+): Promise<Map<string, { sku: string; quantity: number }[]>> {
+  const rows = await query<{ bundle_sku: string; sku: string; quantity: number }>(
+    executor,
+    sql`with recursive ${bundleLeavesSql(sql`select unnest(${sql.param([...new Set(skus)])}::text[])`)}
+        select bundle_sku, component_sku as sku, quantity from bundle_leaves order by bundle_sku, component_sku`,
+  );
+  const bySku = new Map<string, { sku: string; quantity: number }[]>();
+  for (const { bundle_sku, ...leaf } of rows) bySku.set(bundle_sku, [...(bySku.get(bundle_sku) ?? []), leaf]);
+  return bySku;
+}
+
 /** The direct components of each of `skus` (in their listed order); SKUs that are no bundles are absent. */
 export async function readComponents(executor: Executor, skus: string[]): Promise<Map<string, Component[]>> {
   const rows = await query<Component & { bundle_sku: string }>(

@@ -1,3 +1,4 @@
 export { catalogRoutes } from './routes.ts';
 export { createProduct, listProducts, CreateProduct } from './products.ts';
 export { bundleLeavesSql } from './bundles.ts';
+export { readLeaves } from './bundles.ts';
