@@ -16,6 +16,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   location_group_members: 'network',
   channels: 'network',
   products: 'catalog',
+  product_components: 'catalog',
   stock_levels: 'inventory',
   inventory_ledger: 'inventory',
   inventory_feeds: 'inventory',

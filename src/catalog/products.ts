@@ -4,6 +4,7 @@ import { tables, toIso, type Executor } from '../db/index.ts';
 import { Count, Sku } from '../http/schemas.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
+import { readComponents, type Component } from './bundles.ts';
 
 const Dimensions = Type.Object(
   {
@@ -32,7 +33,7 @@ export type UpdateProduct = Static<typeof UpdateProduct>;
 
 type ProductRow = typeof tables.products.$inferSelect;
 
-function presentProduct(row: ProductRow) {
+function presentProduct(row: ProductRow, components: Component[] = []) {
   return {
     sku: row.sku,
     name: row.name,
@@ -40,6 +41,8 @@ function presentProduct(row: ProductRow) {
     dimensions: row.dimensions,
     allow_backorder: row.allowBackorder,
     active: row.active,
+    /** Set for a bundle (kit): what one unit of it is made of. Empty for a plain SKU. */
+    components,
     created_at: toIso(row.createdAt),
     updated_at: toIso(row.updatedAt),
   };
@@ -77,12 +80,14 @@ export async function updateProduct(executor: Executor, sku: string, input: Upda
     })
     .where(eq(tables.products.sku, sku))
     .returning();
-  return row ? ok(presentProduct(row)) : fail(problem('not_found', `No product ${sku}.`));
+  return row
+    ? ok(presentProduct(row, (await readComponents(executor, [sku])).get(sku)))
+    : fail(problem('not_found', `No product ${sku}.`));
 }
 
 export async function getProduct(executor: Executor, sku: string): Promise<Product | undefined> {
   const [row] = await executor.select().from(tables.products).where(eq(tables.products.sku, sku));
-  return row && presentProduct(row);
+  return row && presentProduct(row, (await readComponents(executor, [sku])).get(sku));
 }
 
 export async function listProducts(
@@ -102,5 +107,9 @@ export async function listProducts(
     )
     .orderBy(asc(p.sku))
     .limit(filter.limit);
-  return rows.map(presentProduct);
+  const components = await readComponents(
+    executor,
+    rows.map((r) => r.sku),
+  );
+  return rows.map((row) => presentProduct(row, components.get(row.sku)));
 }

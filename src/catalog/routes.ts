@@ -1,10 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { inTransaction } from '../db/index.ts';
+import { ok } from '../shared/result.ts';
 import type { AppContext } from '../http/app.ts';
 import { runCreate } from '../http/idempotency.ts';
 import { decodeCursor, page, PageQuery } from '../http/pagination.ts';
 import { created, found, respond } from '../http/respond.ts';
+import { setComponents, SetComponents } from './bundles.ts';
 import { createProduct, CreateProduct, getProduct, listProducts, updateProduct, UpdateProduct } from './products.ts';
 
 const SkuParams = Type.Object({ sku: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -53,5 +55,25 @@ export function catalogRoutes(app: FastifyInstance, { database: { db } }: AppCon
     },
     async (request, reply) =>
       respond(reply, await inTransaction(db, (tx) => updateProduct(tx, request.params.sku, request.body))),
+  );
+  app.put<{ Params: { sku: string }; Body: SetComponents }>(
+    '/products/:sku/components',
+    {
+      config: { permission: 'catalog:write' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Make a product a bundle (kit) of components, or a plain SKU again with an empty list',
+        params: SkuParams,
+        body: SetComponents,
+      },
+    },
+    async (request, reply) =>
+      respond(
+        reply,
+        await inTransaction(db, async (tx) => {
+          const set = await setComponents(tx, request.params.sku, request.body);
+          return set.ok ? ok((await getProduct(tx, request.params.sku))!) : set;
+        }),
+      ),
   );
 }

@@ -11,3 +11,4 @@ export * as returnTables from './schema-returns.ts';
 export * as subscriptionTables from './schema-subscriptions.ts';
 export * as connectorTables from './schema-connectors.ts';
 export * as changeTables from './schema-changes.ts';
+export * as bundleTables from './schema-bundles.ts';

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { readLeaves } from '../catalog/index.ts';
 import { query, toIso, type Executor } from '../db/index.ts';
 
 interface QueueFilter {
@@ -48,6 +49,10 @@ export async function listFulfillmentOrders(executor: Executor, filter: QueueFil
         order by f.id
         limit ${filter.limit}`,
   );
+  const leaves = await readLeaves(
+    executor,
+    rows.flatMap((r) => r.lines.map((l) => l.sku)),
+  );
   return rows.map((r) => ({
     id: r.id,
     order_id: r.order_id,
@@ -57,7 +62,13 @@ export async function listFulfillmentOrders(executor: Executor, filter: QueueFil
     delivery_method: r.delivery_method,
     status: r.status,
     order_on_hold: r.order_on_hold,
-    lines: r.lines,
+    // A bundle's line lists what to pick for it: its leaf components, for all its units.
+    lines: r.lines.map((line) => {
+      const components = leaves.get(line.sku);
+      return components
+        ? { ...line, components: components.map((c) => ({ sku: c.sku, quantity: c.quantity * line.quantity })) }
+        : line;
+    }),
     /** Order changes waiting for this location to hand the work back (`release-for-change`). */
     release_requests: r.release_requests,
     created_at: toIso(r.created_at),

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { bundleLeavesSql } from '../catalog/index.ts';
 import { query, type Executor } from '../db/index.ts';
 
 interface LocationAvailability {
@@ -36,6 +37,27 @@ interface Row extends LocationAvailability {
 }
 
 /**
+ * A bundle's levels: at each active location in scope that holds every leaf component, the whole
+ * bundles its components make — `on_hand` from their on-hand units, `available` from their
+ * available units (the minimum over components of ⌊units ÷ quantity per bundle⌋). `reserved` is
+ * the bundles' worth held back (reserved or safety stock), so that on_hand − reserved = available;
+ * a bundle has no safety stock of its own.
+ */
+async function bundleLevels(executor: Executor, skus: string[], locationIds: string[] | null): Promise<Row[]> {
+  return query<Row>(
+    executor,
+    sql`with recursive ${bundleLeavesSql(sql`select unnest(${sql.param(skus)}::text[])`)}
+        select sku, location_id, available, on_hand, on_hand - available as reserved, 0 as safety_stock
+        from (select b.bundle_sku as sku, s.location_id, min(s.on_hand / b.quantity)::int as on_hand,
+                     min(${AVAILABLE} / b.quantity)::int as available
+              from bundle_leaves b join ${levelsInScope(locationIds)} on s.sku = b.component_sku
+              group by b.bundle_sku, s.location_id
+              having count(*) = (select count(*) from bundle_leaves x where x.bundle_sku = b.bundle_sku)) k
+        order by sku, location_id`,
+  );
+}
+
+/**
  * Up to this many distinct SKUs, a list is an index lookup with = any(array), and the API answers
  * it from `getAvailability`'s rows through the response serializer; a longer one is better as a
  * join, and the API has the database write its body (`getAvailabilityBody`).
@@ -69,7 +91,7 @@ export async function getAvailability(
     { prepare: true },
   );
   const bySku = new Map<string, SkuAvailability>();
-  for (const row of rows) {
+  for (const row of [...rows, ...(await bundleLevels(executor, unique, locationIds))]) {
     let entry = bySku.get(row.sku);
     if (!entry) {
       entry = { sku: row.sku, available: 0, on_hand: 0, reserved: 0, locations: [] };
@@ -111,6 +133,10 @@ export async function getAvailabilityBody(
   locationIds: string[] | null,
 ): Promise<string> {
   const unique = [...new Set(skus)];
+  if ((await bundleLevels(executor, unique, locationIds)).length > 0) {
+    // Bundles' levels are computed from their components; the list is answered as a short one is.
+    return JSON.stringify(await getAvailability(executor, unique, locationIds));
+  }
   const location = sql`'{"location_id":' || ${json(sql`s.location_id`)} || ',"available":' || ${number(AVAILABLE)}
     || ',"on_hand":' || ${number(sql`s.on_hand`)} || ',"reserved":' || ${number(sql`s.reserved`)}
     || ',"safety_stock":' || ${number(sql`s.safety_stock`)} || '}'`;

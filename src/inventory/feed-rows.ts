@@ -16,7 +16,14 @@ export interface FeedRow {
 export interface RowError {
   row: number;
   pointer: string;
-  code: 'unknown_sku' | 'unknown_location' | 'duplicate_row' | 'missing_field' | 'unexpected_field' | 'below_reserved';
+  code:
+    | 'unknown_sku'
+    | 'unknown_location'
+    | 'bundle_not_stocked'
+    | 'duplicate_row'
+    | 'missing_field'
+    | 'unexpected_field'
+    | 'below_reserved';
   message: string;
 }
 
@@ -96,7 +103,7 @@ export async function validateFeedRows(executor: Executor, mode: FeedMode, rows:
     skus.add(row.sku);
   }
   const unknown = await findUnknown(executor, [...skus], [...seen.keys()]);
-  if (unknown.locations.size > 0 || unknown.skus.size > 0) {
+  if (unknown.locations.size > 0 || unknown.skus.size > 0 || unknown.bundles.size > 0) {
     rows.forEach((row, index) => {
       if (unknown.locations.has(row.location_id)) {
         errors.push({
@@ -112,6 +119,14 @@ export async function validateFeedRows(executor: Executor, mode: FeedMode, rows:
           pointer: `/rows/${index}/sku`,
           code: 'unknown_sku',
           message: `no product ${row.sku}`,
+        });
+      }
+      if (unknown.bundles.has(row.sku)) {
+        errors.push({
+          row: index,
+          pointer: `/rows/${index}/sku`,
+          code: 'bundle_not_stocked',
+          message: `${row.sku} is a bundle: its stock is its components'`,
         });
       }
     });

@@ -1,5 +1,6 @@
 import { sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { queryOne, type Executor } from '../db/index.ts';
+import { bundleLeavesSql } from '../catalog/index.ts';
+import { query, queryOne, type Executor } from '../db/index.ts';
 import { insertEvents } from '../events/index.ts';
 
 type LedgerKind =
@@ -69,14 +70,20 @@ function guardSql(guard: Guard, movement: MovementValues): SQL {
   }
 }
 
-/** Creates zero rows for (location, sku) pairs that have never held stock, so movements can land. */
+/**
+ * Creates zero rows for (location, sku) pairs that have never held stock, so movements can land;
+ * a bundle's rows are its leaf components' (a bundle has no stock of its own).
+ */
 export async function ensureLevels(executor: Executor, pairs: { locationId: string; sku: string }[]): Promise<void> {
   if (pairs.length === 0) return;
   const json = JSON.stringify(pairs.map((p) => ({ location_id: p.locationId, sku: p.sku })));
+  const asked = sql`jsonb_to_recordset(${json}::jsonb) as t(location_id text, sku text)`;
   await executor.execute(sql`
+    with recursive ${bundleLeavesSql(sql`select sku from ${asked}`)}
     insert into stock_levels (location_id, sku)
-    select location_id, sku from jsonb_to_recordset(${json}::jsonb) as t(location_id text, sku text)
-    order by sku, location_id
+    select distinct t.location_id, coalesce(b.component_sku, t.sku)
+    from ${asked} left join bundle_leaves b on b.bundle_sku = t.sku
+    order by 2, 1
     on conflict do nothing`);
 }
 
@@ -88,6 +95,12 @@ export async function ensureLevels(executor: Executor, pairs: { locationId: stri
  * locked, builds its own around `movementCtes`.
  */
 export async function applyMovement(executor: Executor, movement: Movement, guard: Guard): Promise<Level | undefined> {
+  const level = await applyLevelMovement(executor, movement, guard);
+  // A bundle has no level of its own (the schema refuses one): its movement is its components'.
+  return level ?? applyBundleMovement(executor, movement, guard);
+}
+
+function applyLevelMovement(executor: Executor, movement: Movement, guard: Guard): Promise<Level | undefined> {
   return queryOne<Level>(
     executor,
     sql`
@@ -96,6 +109,55 @@ export async function applyMovement(executor: Executor, movement: Movement, guar
     from moved`,
     { prepare: true },
   );
+}
+
+/**
+ * A bundle's movement: each leaf component's level moves by the bundle's deltas times the units
+ * of it in one bundle, in SKU order (the lock order of `reserveAll`), each with its own ledger row
+ * naming the bundle in its reason. Returns the bundle's level as the components now make it, or
+ * undefined when `movement.sku` is no bundle or the first component refused (nothing written
+ * then). A later component refusing after an earlier one moved is a bug: it throws, and the
+ * caller's transaction rolls back.
+ */
+async function applyBundleMovement(executor: Executor, movement: Movement, guard: Guard): Promise<Level | undefined> {
+  const leaves = await query<{ component_sku: string; quantity: number }>(
+    executor,
+    sql`with recursive ${bundleLeavesSql(sql`select ${movement.sku}::text`)}
+        select component_sku, quantity from bundle_leaves order by component_sku`,
+  );
+  // Whole bundles each moved component makes, on hand and available.
+  const kits: { onHand: number; available: number }[] = [];
+  for (const leaf of leaves) {
+    const level = await applyLevelMovement(
+      executor,
+      {
+        ...movement,
+        sku: leaf.component_sku,
+        onHandDelta: movement.onHandDelta * leaf.quantity,
+        reservedDelta: movement.reservedDelta * leaf.quantity,
+        reason: `${movement.reason ? `${movement.reason}; ` : ''}bundle ${movement.sku}`,
+      },
+      guard,
+    );
+    if (level === undefined && kits.length === 0) return undefined;
+    if (level === undefined)
+      throw new Error(`applyMovement: component ${leaf.component_sku} of ${movement.sku} refused`);
+    kits.push({
+      onHand: Math.floor(level.on_hand / leaf.quantity),
+      available: Math.floor(level.available / leaf.quantity),
+    });
+  }
+  if (kits.length === 0) return undefined;
+  const onHand = Math.min(...kits.map((k) => k.onHand));
+  const available = Math.min(...kits.map((k) => k.available));
+  return {
+    location_id: movement.locationId,
+    sku: movement.sku,
+    on_hand: onHand,
+    reserved: onHand - available,
+    safety_stock: 0,
+    available,
+  };
 }
 
 /** What a caller adds to a movement's statement (`movementCtes`). */
@@ -233,7 +295,7 @@ function takesSql(takes: { location_id: string; sku: string; quantity: number }[
 }
 
 /**
- * Reserves every take, all or nothing, inside the caller's transaction, in one statement: locks
+ * Reserves every take, all or nothing (a bundle's take is its leaf components' takes), inside the caller's transaction, in one statement: locks
  * the levels in (sku, location) order (concurrent multi-line takes never deadlock) and checks
  * that every one covers its take; only if all do does it move them (`lockedWrite`), writing a
  * ledger row and an `inventory.availability_changed` event per level. Returns whether they
@@ -253,37 +315,45 @@ export async function reserveAll(
     levels.set(key, level);
   }
   if (levels.size === 0) return true;
-  const row = await queryOne<{ moved: number }>(
+  const row = await queryOne<{ moved: number; levels: number }>(
     executor,
     sql`
-    with locked as materialized (
-      select s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, w.quantity,
+    with recursive asked as materialized (${takesSql([...levels.values()])}),
+    ${bundleLeavesSql(sql`select sku from asked`)},
+    -- A bundle's take is its leaf components' takes at the same location.
+    wanted as materialized (
+      select a.location_id, coalesce(b.component_sku, a.sku) as sku, sum(a.quantity * coalesce(b.quantity, 1))::int as quantity,
+             string_agg(distinct b.bundle_sku, ', ') as bundles
+      from asked a left join bundle_leaves b on b.bundle_sku = a.sku
+      group by 1, 2
+    ), locked as materialized (
+      select s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, w.quantity, w.bundles,
              s.on_hand - s.reserved - s.safety_stock >= w.quantity as covered
-      from stock_levels s join (${takesSql([...levels.values()])}) w on w.location_id = s.location_id and w.sku = s.sku
+      from stock_levels s join wanted w on w.location_id = s.location_id and w.sku = s.sku
       order by s.sku, s.location_id
       for update of s
     ), ready as materialized (
-      select count(*) filter (where covered) = ${levels.size}::int as every from locked
+      select count(*) filter (where covered) = (select count(*) from wanted) as every from locked
     ), moved as (
       update stock_levels s set ${lockedWrite('l', sql`l.quantity`)}
       from locked l
       where s.location_id = l.location_id and s.sku = l.sku and (select every from ready)
-      returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, l.quantity
+      returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, l.quantity, l.bundles
     ), ledger as (
       insert into inventory_ledger
-        (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference_type, reference_id, actor)
-      select location_id, sku, 'reservation', 0, quantity, on_hand, reserved,
+        (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, reference_type, reference_id, actor)
+      select location_id, sku, 'reservation', 0, quantity, on_hand, reserved, 'bundle ' || bundles,
              ${reference.referenceType}, ${reference.referenceId}, ${reference.actor ?? null}
       from moved order by sku, location_id
     ), event as (${insertEvents(sql`
       select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload('reservation')}
       from moved order by sku, location_id`)}
     )
-    select count(*)::int as moved from moved`,
+    select (select count(*)::int from moved) as moved, (select count(*)::int from wanted) as levels`,
     { prepare: true },
   );
   if (row!.moved === 0) return false;
   // Every level was locked and covered: a partial move here is a bug, and throwing rolls back.
-  if (row!.moved !== levels.size) throw new Error(`reserveAll: ${row!.moved} of ${levels.size} locked levels moved`);
+  if (row!.moved !== row!.levels) throw new Error(`reserveAll: ${row!.moved} of ${row!.levels} locked levels moved`);
   return true;
 }

@@ -1,3 +1,4 @@
+import { allocateProportionally } from '../shared/proportional.ts';
 import type { Seller } from './settings.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface DocumentLineInput {
   unit_price_minor: number;
   discount_minor: number;
   tax_minor: number;
+  /** Set for a bundle: its direct components, per unit of the bundle. */
+  components?: { sku: string; quantity: number; price_weight: number }[] | undefined;
 }
 
 export interface Buyer {
@@ -59,6 +62,31 @@ function assertMinor(value: number, what: string): void {
     throw new Error(`${what} must be a non-negative integer of minor units, got ${value}`);
 }
 
+/**
+ * A bundle line's amounts over its direct components (docs/adr/0024): each of subtotal, discount
+ * and tax in proportion to the component's units × price weight, largest remainder to the minor
+ * unit, so each column of the components adds up to the line's exactly.
+ */
+function apportion(
+  line: DocumentLineInput,
+  subtotal: number,
+  money: (amount: number) => Money,
+): { sku: string; quantity: number; subtotal: Money; discount: Money; tax: Money; total: Money }[] {
+  const components = line.components ?? [];
+  const weights = components.map((c) => c.quantity * c.price_weight);
+  const [subtotals, discounts, taxes] = [subtotal, line.discount_minor, line.tax_minor].map((amount) =>
+    allocateProportionally(amount, weights),
+  ) as [number[], number[], number[]];
+  return components.map((c, i) => ({
+    sku: c.sku,
+    quantity: c.quantity * line.quantity,
+    subtotal: money(subtotals[i]!),
+    discount: money(discounts[i]!),
+    tax: money(taxes[i]!),
+    total: money(subtotals[i]! - discounts[i]! + taxes[i]!),
+  }));
+}
+
 export function buildDocument(input: DocumentInput) {
   const money = (amount: number): Money => ({ amount, currency: input.currency });
   assertMinor(input.shippingMinor, 'shipping');
@@ -82,6 +110,7 @@ export function buildDocument(input: DocumentInput) {
       discount: money(line.discount_minor),
       tax: money(line.tax_minor),
       total: money(subtotal - line.discount_minor + line.tax_minor),
+      ...(line.components?.length ? { components: apportion(line, subtotal, money) } : {}),
     };
   });
   const sum = (pick: (l: (typeof lines)[number]) => Money) => lines.reduce((n, l) => n + pick(l).amount, 0);

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { readComponents } from '../catalog/index.ts';
 import { queryOne, type Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
 import { newId } from '../shared/ids.ts';
@@ -70,6 +71,11 @@ async function issue(
   const issuedAt = new Date();
   const series = seriesFor(kind === 'invoice' ? settings.invoicePrefix : settings.creditMemoPrefix, issuedAt);
   const sequence = await nextNumber(executor, series);
+  // A bundle's line shows what it is made of, its amounts apportioned to the components.
+  const components = await readComponents(
+    executor,
+    input.lines.flatMap((l) => (l.sku === null ? [] : [l.sku])),
+  );
   const document = buildDocument({
     kind,
     series,
@@ -79,7 +85,7 @@ async function issue(
     currency: order.currency,
     seller: settings.seller,
     buyer: buyerOf(order),
-    lines: input.lines,
+    lines: input.lines.map((l) => ({ ...l, components: l.sku === null ? undefined : components.get(l.sku) })),
     shippingMinor: input.shippingMinor,
     payments: input.payments,
     references: {

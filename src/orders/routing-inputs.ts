@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { bundleLeavesSql } from '../catalog/index.ts';
 import { query, queryOne, type Executor } from '../db/index.ts';
 
 /** What the planner needs to know about one order, read from its rows. */
@@ -91,14 +92,27 @@ export interface StockLevelRow {
  * Available-to-promise now for the order's SKUs at the given locations (IDs, or SQL selecting
  * them). Arrays, not a JSON list in a subquery: the planner then looks the few SKUs up in their
  * index instead of scanning. Not a prepared statement: a generic plan cannot see how few SKUs
- * are asked and scans the table.
+ * are asked and scans the table. A bundle is available at a location as whole bundles of its
+ * leaf components there (the minimum over them of ⌊available ÷ units per bundle⌋), so routing
+ * places a bundle's units at one location each, like any SKU's.
  */
-export const stockSql = (skus: string[], locationIds: string[] | SQL) =>
-  sql`select location_id, sku, greatest(on_hand - reserved - safety_stock, 0) as available
+export const stockSql = (skus: string[], locationIds: string[] | SQL) => {
+  const asked = sql.param([...new Set(skus)]);
+  const at = (column: SQL) =>
+    Array.isArray(locationIds)
+      ? sql`${column} = any(${sql.param(locationIds)}::text[])`
+      : sql`${column} in (${locationIds})`;
+  return sql`with recursive ${bundleLeavesSql(sql`select unnest(${asked}::text[])`)}
+      select location_id, sku, greatest(on_hand - reserved - safety_stock, 0) as available
       from stock_levels
-      where sku = any(${sql.param([...new Set(skus)])}::text[])
-        and ${Array.isArray(locationIds) ? sql`location_id = any(${sql.param(locationIds)}::text[])` : sql`location_id in (${locationIds})`}
-        and on_hand - reserved - safety_stock > 0`;
+      where sku = any(${asked}::text[]) and ${at(sql`location_id`)} and on_hand - reserved - safety_stock > 0
+      union all
+      select s.location_id, b.bundle_sku, min(greatest(s.on_hand - s.reserved - s.safety_stock, 0) / b.quantity)::int
+      from bundle_leaves b join stock_levels s on s.sku = b.component_sku and ${at(sql`s.location_id`)}
+      group by s.location_id, b.bundle_sku
+      having count(*) = (select count(*) from bundle_leaves x where x.bundle_sku = b.bundle_sku)
+         and min(greatest(s.on_hand - s.reserved - s.safety_stock, 0) / b.quantity) > 0`;
+};
 
 export async function loadStock(executor: Executor, skus: string[], locationIds: string[]): Promise<StockLevelRow[]> {
   return query<StockLevelRow>(executor, stockSql(skus, locationIds));

@@ -114,6 +114,8 @@ export const probes: Record<string, Build> = {
   'GET /v1/products': () => ({ path: '/v1/products' }),
   'GET /v1/products/{sku}': (w) => ({ path: `/v1/products/${w.sku}` }),
   'PATCH /v1/products/{sku}': (w) => ({ path: `/v1/products/${w.sku}`, body: { name: 'Authorization probe' } }),
+  // An empty list keeps a plain SKU plain: the probe changes nothing.
+  'PUT /v1/products/{sku}/components': (w) => ({ path: `/v1/products/${w.sku}/components`, body: { components: [] } }),
   'GET /v1/products/{sku}/return-policy': (w) => ({ path: `/v1/products/${w.sku}/return-policy` }),
   'PUT /v1/products/{sku}/return-policy': (w) => ({
     path: `/v1/products/${w.sku}/return-policy`,

@@ -69,6 +69,7 @@ export const expected: Record<string, Expected> = {
   'GET /v1/products': everyone,
   'GET /v1/products/{sku}': everyone,
   'PATCH /v1/products/{sku}': adminOnly,
+  'PUT /v1/products/{sku}/components': adminOnly,
   'GET /v1/products/{sku}/return-policy': { admin: A, agent: A, fulfillment: F, channel: A },
   'PUT /v1/products/{sku}/return-policy': adminOnly,
 

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { bundleLeavesSql } from '../../src/catalog/index.ts';
 import { query, type Db } from '../../src/db/index.ts';
 
 /** Levels whose on_hand/reserved differ from the sum of their ledger rows (should be none). */
@@ -13,11 +14,15 @@ export async function ledgerMismatches(db: Db) {
   );
 }
 
-/** Reserved units on levels vs what holds them: held cart holds plus orders' reserved allocations (should match). */
+/**
+ * Reserved units on levels vs what holds them: held cart holds plus orders' reserved allocations,
+ * a bundle's as its leaf components' (should match).
+ */
 export async function heldMismatches(db: Db) {
   return query<{ location_id: string; sku: string }>(
     db,
-    sql`select s.location_id, s.sku, s.reserved, coalesce(h.quantity, 0) as held
+    sql`with recursive ${bundleLeavesSql(sql`select bundle_sku from product_components`)}
+        select s.location_id, s.sku, s.reserved, coalesce(h.quantity, 0) as held
         from stock_levels s
         left join (
           select location_id, sku, sum(quantity)::int as quantity from (
@@ -26,7 +31,8 @@ export async function heldMismatches(db: Db) {
             -- a committed hold's units belong to its order's allocations once the order exists
             where r.status = 'held' or (r.status = 'committed' and not exists (select 1 from orders o where o.id = r.order_id))
             union all
-            select location_id, sku, quantity from order_allocations where status = 'reserved'
+            select a.location_id, coalesce(b.component_sku, a.sku), a.quantity * coalesce(b.quantity, 1)
+            from order_allocations a left join bundle_leaves b on b.bundle_sku = a.sku where a.status = 'reserved'
           ) x group by location_id, sku) h using (location_id, sku)
         where s.reserved <> coalesce(h.quantity, 0)`,
   );

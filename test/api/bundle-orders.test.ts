@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
+import { heldMismatches, ledgerMismatches } from '../support/invariants.ts';
+import { orderBody, placeOrder } from '../support/orders.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let database: TestDatabase;
+let server: TestServer;
+let net: SmallNetwork;
+let n = 0;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startTestServer(database);
+  net = await createSmallNetwork(server, 0);
+  await server.request('PATCH', `/v1/locations/${net.storeA}`, { body: { latitude: 42.3601, longitude: -71.0589 } });
+  await server.request('PATCH', `/v1/locations/${net.storeB}`, { body: { latitude: 42.6526, longitude: -73.7562 } });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await database?.close();
+});
+
+/** A new kit of 2 × a + 1 × b, with new components: each test has stock of its own. */
+async function newKit(): Promise<{ kit: string; a: string; b: string }> {
+  const id = ++n;
+  const [kit, a, b] = [`KIT-${id}`, `PART-${id}-A`, `PART-${id}-B`];
+  for (const sku of [a, b, kit]) await server.request('POST', '/v1/products', { body: { sku, name: sku } });
+  const set = await server.request('PUT', `/v1/products/${kit}/components`, {
+    body: {
+      components: [
+        { sku: a, quantity: 2 },
+        { sku: b, quantity: 1 },
+      ],
+    },
+  });
+  expect(set.status).toBe(200);
+  return { kit, a, b };
+}
+
+const level = async (location: string, sku: string) =>
+  (await server.request('GET', `/v1/inventory/${location}/${sku}`)).body as { on_hand: number; reserved: number };
+const step = (id: string, name: string, body: unknown = {}) =>
+  server.request('POST', `/v1/fulfillment-orders/${id}/${name}`, { body });
+
+describe('ordering a bundle', () => {
+  it("reserves the components at one location, lists them to pick, and ships them by the bundle's line", async () => {
+    const { kit, a, b } = await newKit();
+    await setStock(server, net.storeA, a, 10);
+    await setStock(server, net.storeA, b, 10);
+    const placed = await placeOrder(server, orderBody(`ORDER-${++n}`, [{ sku: kit, quantity: 3, price: 4999 }]));
+    expect(placed.status).toBe(201);
+    const order = placed.body;
+    expect(order.lines[0]).toMatchObject({ sku: kit, quantity: 3 });
+    expect(order.allocations).toMatchObject([{ sku: kit, location_id: net.storeA, quantity: 3 }]);
+    expect(await level(net.storeA, a)).toMatchObject({ on_hand: 10, reserved: 6 });
+    expect(await level(net.storeA, b)).toMatchObject({ on_hand: 10, reserved: 3 });
+
+    const ledger = await server.request('GET', `/v1/inventory/ledger?location_id=${net.storeA}&sku=${a}`);
+    const reservation = ledger.body.data.find((r: { kind: string }) => r.kind === 'reservation');
+    expect(reservation).toMatchObject({ reserved_delta: 6, reason: `bundle ${kit}`, reference_id: order.id });
+
+    const fo = order.fulfillment_orders[0];
+    const queued = (await server.request('GET', `/v1/fulfillment-orders/${fo.id}`)).body;
+    expect(queued.lines[0].components).toEqual([
+      { sku: a, quantity: 6 },
+      { sku: b, quantity: 3 },
+    ]);
+    for (const name of ['accept', 'pick', 'pack']) expect((await step(fo.id, name)).status).toBe(200);
+    const shipped = await step(fo.id, 'ship', {
+      carrier: 'ups',
+      tracking_number: '1Z999AA10123456784',
+      lines: [{ line_id: 'L1', quantity: 2 }],
+    });
+    expect(shipped.status).toBe(200);
+    expect(await level(net.storeA, a)).toMatchObject({ on_hand: 6, reserved: 2 });
+    expect(await level(net.storeA, b)).toMatchObject({ on_hand: 8, reserved: 1 });
+
+    const second = await placeOrder(server, orderBody(`ORDER-${++n}`, [{ sku: kit, quantity: 1 }]));
+    expect(await level(net.storeA, a)).toMatchObject({ on_hand: 6, reserved: 4 });
+    const cancelled = await server.request('POST', `/v1/orders/${second.body.id}/cancel`, { body: { reason: 'test' } });
+    expect(cancelled.status).toBe(200);
+    expect(await level(net.storeA, a)).toMatchObject({ on_hand: 6, reserved: 2 });
+    expect(await level(net.storeA, b)).toMatchObject({ on_hand: 8, reserved: 1 });
+    expect(await ledgerMismatches(database.db)).toEqual([]);
+    expect(await heldMismatches(database.db)).toEqual([]);
+  });
+
+  it('never takes one bundle from two locations: components split over stores leave it unplaced', async () => {
+    const { kit, a, b } = await newKit();
+    await setStock(server, net.storeA, a, 10);
+    await setStock(server, net.storeB, b, 10);
+    const placed = await placeOrder(server, orderBody(`ORDER-${++n}`, [{ sku: kit, quantity: 1 }]));
+    expect(placed.status).toBe(409);
+    expect(placed.body.code).toBe('insufficient_stock');
+    expect(await level(net.storeA, a)).toMatchObject({ reserved: 0 });
+    expect(await level(net.storeB, b)).toMatchObject({ reserved: 0 });
+  });
+
+  it('places whole bundles at different locations when no one location has them all', async () => {
+    const { kit, a, b } = await newKit();
+    await setStock(server, net.storeA, a, 2);
+    await setStock(server, net.storeA, b, 1);
+    await setStock(server, net.storeB, a, 2);
+    await setStock(server, net.storeB, b, 1);
+    const placed = await placeOrder(server, orderBody(`ORDER-${++n}`, [{ sku: kit, quantity: 2 }]));
+    expect(placed.status).toBe(201);
+    const places = placed.body.allocations.map((x: { location_id: string; quantity: number }) => [
+      x.location_id,
+      x.quantity,
+    ]);
+    expect(places.sort()).toEqual(
+      [
+        [net.storeA, 1],
+        [net.storeB, 1],
+      ].sort(),
+    );
+    for (const location of [net.storeA, net.storeB]) {
+      expect(await level(location, a)).toMatchObject({ on_hand: 2, reserved: 2 });
+      expect(await level(location, b)).toMatchObject({ on_hand: 1, reserved: 1 });
+    }
+  });
+
+  it('shows the bundle as unavailable once its components are reserved by plain orders', async () => {
+    const { kit, a, b } = await newKit();
+    await setStock(server, net.storeA, a, 2);
+    await setStock(server, net.storeA, b, 1);
+    expect((await placeOrder(server, orderBody(`ORDER-${++n}`, [{ sku: b, quantity: 1 }]))).status).toBe(201);
+    const availability = await server.request('GET', `/v1/availability?skus=${kit}`);
+    expect(availability.body.data[0].available).toBe(0);
+    const placed = await placeOrder(server, orderBody(`ORDER-${++n}`, [{ sku: kit, quantity: 1 }]));
+    expect(placed.status).toBe(409);
+  });
+});
