@@ -12,3 +12,4 @@ export * as subscriptionTables from './schema-subscriptions.ts';
 export * as connectorTables from './schema-connectors.ts';
 export * as changeTables from './schema-changes.ts';
 export * as bundleTables from './schema-bundles.ts';
+export * as supplyTables from './schema-supply.ts';

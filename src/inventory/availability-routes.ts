@@ -4,7 +4,15 @@ import { sendProblem } from '../http/errors.ts';
 import { resolveLocationScope } from '../network/index.ts';
 import { problem } from '../shared/problem.ts';
 import { getAvailability, getAvailabilityBody, SHORT_SKU_LIST } from './availability.ts';
-import { AvailabilityBody, AvailabilityQuery, AvailabilityResponse } from './schemas.ts';
+import { getAvailabilityOn, getTimeline } from './availability-on.ts';
+import {
+  AvailabilityBody,
+  AvailabilityQuery,
+  AvailabilityResponse,
+  TimelineQuery,
+  TimelineResponse,
+} from './schemas.ts';
+import { today } from './supply-plan.ts';
 
 const MAX_SKUS = 1000;
 
@@ -12,6 +20,24 @@ interface Scope {
   location_group?: string | undefined;
   channel?: string | undefined;
   location_id?: string | undefined;
+  on?: string | undefined;
+}
+
+/** The locations in the asked scope; a channel key sees what its own channel may sell, whatever it asks for. */
+function scopeOf(db: Db, request: FastifyRequest, scope: Scope) {
+  const channelId = request.principal.role === 'channel' ? (request.principal.channelId ?? undefined) : scope.channel;
+  return resolveLocationScope(db, { channelId, locationGroupId: scope.location_group, locationId: scope.location_id });
+}
+
+/** A day that is over cannot be promised any more. */
+function pastDay(on: string) {
+  const now = today();
+  if (on >= now) return undefined;
+  return problem('date_in_past', `${on} is before today (${now}, UTC); ask for today or a later day.`, {
+    on,
+    today: now,
+    errors: [{ pointer: '/on', message: `is before ${now}` }],
+  });
 }
 
 async function answer(db: Db, request: FastifyRequest, reply: FastifyReply, skus: string[], scope: Scope) {
@@ -21,14 +47,11 @@ async function answer(db: Db, request: FastifyRequest, reply: FastifyReply, skus
       problem('validation_failed', `Ask for 1 to ${MAX_SKUS} SKUs per call (got ${skus.length}).`),
     );
   }
-  // A channel key sees what its own channel may sell, whatever it asks for.
-  const channelId = request.principal.role === 'channel' ? (request.principal.channelId ?? undefined) : scope.channel;
-  const resolved = await resolveLocationScope(db, {
-    channelId,
-    locationGroupId: scope.location_group,
-    locationId: scope.location_id,
-  });
+  const past = scope.on === undefined ? undefined : pastDay(scope.on);
+  if (past) return sendProblem(reply, past);
+  const resolved = await scopeOf(db, request, scope);
   if (!resolved.ok) return sendProblem(reply, resolved.problem);
+  if (scope.on !== undefined) return reply.send(await getAvailabilityOn(db, skus, resolved.value, scope.on));
   if (new Set(skus).size <= SHORT_SKU_LIST) return reply.send(await getAvailability(db, skus, resolved.value));
   // A long list's body is written by the database, as the AvailabilityResponse serializer would
   // write it (test/api/availability-body.test.ts holds the two to the same bytes). A string with a
@@ -74,5 +97,28 @@ export function availabilityRoutes(app: FastifyInstance, db: Db): void {
       },
     },
     (request, reply) => answer(db, request, reply, request.body.skus, request.body),
+  );
+  app.get<{ Querystring: TimelineQuery }>(
+    '/availability/timeline',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'One SKU’s availability over time per location: stock now, supply to come, promises',
+        description:
+          'Each day on which stock is available or open supply is expected, per location in scope: what arrives, what waiting orders are promised from it (oldest order first), and what is available from that day on.',
+        querystring: TimelineQuery,
+        response: { 200: TimelineResponse },
+      },
+    },
+    async (request, reply) => {
+      const resolved = await scopeOf(db, request, request.query);
+      if (!resolved.ok) return sendProblem(reply, resolved.problem);
+      const known = await getAvailability(db, [request.query.sku], null);
+      if (known.unknown_skus.length > 0) {
+        return sendProblem(reply, problem('not_found', `No product ${request.query.sku}.`));
+      }
+      return { sku: request.query.sku, locations: await getTimeline(db, request.query.sku, resolved.value) };
+    },
   );
 }

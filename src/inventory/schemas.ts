@@ -97,10 +97,18 @@ export const LedgerQuery = Type.Object({
 });
 export type LedgerQuery = Static<typeof LedgerQuery> & { limit: number };
 
+/** A calendar day, `YYYY-MM-DD`. */
+export const Day = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', maxLength: 10 });
+
 const scopeFields = {
   location_group: Type.Optional(Type.String({ maxLength: 64, description: 'Location group ID or code' })),
   channel: Type.Optional(Type.String({ maxLength: 64, description: 'Channel ID or code: its location group' })),
   location_id: Type.Optional(LocationId),
+  on: Type.Optional({
+    ...Day,
+    description:
+      'Availability on this day (today or later, else 422 date_in_past): available now plus open supply expected by then, less what waiting orders are promised',
+  }),
 };
 
 export const AvailabilityQuery = Type.Object({
@@ -131,9 +139,40 @@ export const AvailabilityResponse = Type.Object({
           on_hand: Count,
           reserved: Count,
           safety_stock: Count,
+          incoming: Type.Optional(Count),
+          promised: Type.Optional(Count),
+        }),
+      ),
+      incoming: Type.Optional({ ...Count, description: 'With `on`: open supply expected by then' }),
+      promised: Type.Optional({ ...Count, description: 'With `on`: units of waiting orders promised by then' }),
+    }),
+  ),
+  on: Type.Optional(Type.String({ description: 'The day asked for, when `on` was given' })),
+  unknown_skus: Type.Array(Type.String(), { description: 'Asked-for SKUs that are not products' }),
+});
+
+export const TimelineQuery = Type.Object({
+  sku: Sku,
+  location_id: Type.Optional(LocationId),
+  channel: scopeFields.channel,
+  location_group: scopeFields.location_group,
+});
+export type TimelineQuery = Static<typeof TimelineQuery>;
+
+export const TimelineResponse = Type.Object({
+  sku: Type.String(),
+  locations: Type.Array(
+    Type.Object({
+      location_id: Type.String(),
+      days: Type.Array(
+        Type.Object({
+          on: Type.String(),
+          incoming: Count,
+          promised: Count,
+          available: Count,
+          supply_ids: Type.Array(Type.String()),
         }),
       ),
     }),
   ),
-  unknown_skus: Type.Array(Type.String(), { description: 'Asked-for SKUs that are not products' }),
 });

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { inTransaction, query, queryOne, type Db } from '../db/index.ts';
+import { inTransaction, query, queryOne, type Db, type Executor } from '../db/index.ts';
 import { startIntervalWorker } from '../shared/interval-worker.ts';
-import { ok } from '../shared/result.ts';
+import { ok, type Result } from '../shared/result.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
 import { routeOrder } from './route-order.ts';
 
@@ -12,12 +12,12 @@ import { routeOrder } from './route-order.ts';
  * (a partial index holds only those), so a tick costs what is waiting, not every order ever
  * placed.
  */
-async function waitingOrders(db: Db, batch: number) {
+async function waitingOrders(executor: Executor, batch: number, skus?: string[]) {
   return query<{ id: string }>(
-    db,
+    executor,
     sql`with waiting as materialized (
           select distinct l.order_id from order_lines l
-          where l.backordered > 0
+          where l.backordered > 0 ${skus ? sql`and l.sku = any(${sql.param(skus)}::text[])` : sql``}
             and exists (
               select 1 from orders lo
               join channels c on c.id = lo.channel_id
@@ -43,20 +43,37 @@ async function waitingOrders(db: Db, batch: number) {
 export async function rerouteBackorders(db: Db, batch = 100): Promise<number> {
   let routed = 0;
   for (const { id } of await waitingOrders(db, batch)) {
-    const result = await inTransaction(db, async (tx) => {
-      const locked = await queryOne<{ id: string }>(
-        tx,
-        sql`select id from orders where id = ${id} for update skip locked`,
-      );
-      if (!locked) return ok(false);
-      const outcome = await routeOrder(tx, id, { cause: 'backorder', actor: 'backorder-worker', onFailure: 'keep' });
-      if (!outcome.ok) return outcome;
-      await refreshOrderStatus(tx, id, 'backorder-worker');
-      return ok(outcome.value !== null && outcome.value.status !== 'rejected' && outcome.value.allocations.length > 0);
-    });
+    const result = await inTransaction(db, (tx) => serveWaitingOrder(tx, id));
     if (result.ok && result.value) routed++;
   }
   return routed;
+}
+
+/**
+ * The same, for the orders waiting for `skus`, in the caller's transaction: a supply received
+ * serves the orders waiting for it, oldest first, in the transaction that puts it on hand. An
+ * order another transaction is working on is left to the worker.
+ */
+export async function serveBackorders(executor: Executor, skus: string[], batch = 100): Promise<number> {
+  let routed = 0;
+  for (const { id } of await waitingOrders(executor, batch, skus)) {
+    const result = await serveWaitingOrder(executor, id);
+    if (result.ok && result.value) routed++;
+  }
+  return routed;
+}
+
+/** Routes one waiting order's units; whether it placed any. */
+async function serveWaitingOrder(executor: Executor, id: string): Promise<Result<boolean>> {
+  const locked = await queryOne<{ id: string }>(
+    executor,
+    sql`select id from orders where id = ${id} for update skip locked`,
+  );
+  if (!locked) return ok(false);
+  const outcome = await routeOrder(executor, id, { cause: 'backorder', actor: 'backorder-worker', onFailure: 'keep' });
+  if (!outcome.ok) return outcome;
+  await refreshOrderStatus(executor, id, 'backorder-worker');
+  return ok(outcome.value !== null && outcome.value.status !== 'rejected' && outcome.value.allocations.length > 0);
 }
 
 /** Re-routes waiting back-orders every `intervalMs` until stopped; ticks never overlap. */

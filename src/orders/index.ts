@@ -21,7 +21,7 @@ export type { FulfillmentOrderRow, FulfillmentStatus } from './fulfillment-trans
 export { receiveReturnedUnits, refundLineUnits, releaseRequestedUnits, requestReturnUnits } from './return-units.ts';
 export { deriveOrderStatus, orderStatuses, orderTransitions, canTransitionOrder } from './status.ts';
 export type { OrderStatus } from './status.ts';
-export { rerouteBackorders, startBackorderWorker } from './backorders.ts';
+export { rerouteBackorders, serveBackorders, startBackorderWorker } from './backorders.ts';
 export { listOrders } from './list-orders.ts';
 export { listReturns, presentReturn, returnLinesOf } from './order-returns.ts';
 export type { ReturnFilter, ReturnRow } from './order-returns.ts';

@@ -10,9 +10,11 @@ import { orderEventPayload } from './events.ts';
 import { getOrder, type OrderView } from './read-order.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
 import { routeOrder, type RouteOptions } from './route-order.ts';
+import type { PlanResult } from '../routing/index.ts';
 import type { CreateOrder } from './schemas.ts';
 import { validateOrder, type ValidOrder } from './validate-order.ts';
 import { destinationOf } from './destination.ts';
+import { checkPreorderCaps } from './preorder-caps.ts';
 
 interface PlaceOrderOptions {
   requestHash: string;
@@ -47,17 +49,21 @@ export async function placeOrder(
     return replay(executor, winner!, input, options.requestHash);
   }
   const orderId = captured.order.id;
+  let routed: Result<PlanResult | null>;
   if (holds.value.length > 0) {
     // Cart holds become allocations first; routing then reads what is left to place.
     const converted = await convertCartHolds(executor, orderId, holds.value, options.actor);
     if (!converted.ok) return converted;
-    const routed = await routeOrder(executor, orderId, { cause: 'capture', actor: options.actor });
+    routed = await routeOrder(executor, orderId, { cause: 'capture', actor: options.actor });
     if (!routed.ok) return routed;
     await refreshOrderStatus(executor, orderId, options.actor);
   } else {
-    const routed = await routeOrder(executor, orderId, { cause: 'capture', actor: options.actor, captured });
+    routed = await routeOrder(executor, orderId, { cause: 'capture', actor: options.actor, captured });
     if (!routed.ok) return routed;
   }
+  // Units left waiting may be pre-orders, which must stay within their SKU's cap.
+  const capped = routed.value?.backorders.length ? await checkPreorderCaps(executor, orderId) : undefined;
+  if (capped) return fail(capped);
   return ok({ order: (await getOrder(executor, orderId, { placedNow: true }))!, replayed: false });
 }
 

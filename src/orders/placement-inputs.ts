@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRowsets, type Executor } from '../db/index.ts';
 import { namedIdSql } from '../network/index.ts';
 import { activeRulesSql, presentActiveRules, type ActiveRules, type RoutingRules } from '../routing/index.ts';
-import { candidatesSql, stockSql, type CandidateRow, type StockLevelRow } from './routing-inputs.ts';
+import { candidatesSql, preorderOpen, stockSql, type CandidateRow, type StockLevelRow } from './routing-inputs.ts';
 import type { CreateOrder } from './schemas.ts';
 
 interface ChannelRow {
@@ -53,7 +53,8 @@ export async function loadPlacementInputs(executor: Executor, input: CreateOrder
   const channel = sql`select id, currency from channels where id = ${channelId}`;
   const sets = await queryRowsets<Rowsets>(executor, {
     channel,
-    products: sql`select sku, name, weight_grams, allow_backorder from products where active and sku = any(${sql.param(skus)}::text[])`,
+    products: sql`select sku, name, weight_grams, allow_backorder or ${preorderOpen('products.sku')} as allow_backorder
+                   from products where active and sku = any(${sql.param(skus)}::text[])`,
     pickup: input.pickup_location_id
       ? sql`select capabilities, active from locations where id = ${input.pickup_location_id}`
       : sql`select null::text[] as capabilities, false as active where false`,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRowsets, toIso, type Executor } from '../db/index.ts';
+import { planSupply, type LinePromise } from '../inventory/index.ts';
 import { invoicesOfOrder } from '../invoices/index.ts';
 import { returnsOfOrder } from './order-returns.ts';
 import { derivePaymentStatus } from './status.ts';
@@ -37,7 +38,7 @@ const linesSql = (orderId: string) =>
              shipped, delivered, return_requested, returned, refunded, reservation_id
       from order_lines where order_id = ${orderId} order by line_no`;
 
-function presentLines(rows: LineRow[], currency: string) {
+function presentLines(rows: LineRow[], currency: string, promised: Map<string, LinePromise>) {
   return rows.map((r) => ({
     line_id: r.line_id as string,
     sku: r.sku as string,
@@ -58,7 +59,21 @@ function presentLines(rows: LineRow[], currency: string) {
       refunded: r.refunded,
     },
     reservation_id: r.reservation_id,
+    /** When the line's waiting units are due (null: none wait, or some have no supply to wait for). */
+    promised_on: promised.get(r.line_id as string)?.promised_on ?? null,
+    promises: promised.get(r.line_id as string)?.promises ?? [],
   }));
+}
+
+/** What the order's waiting units are promised from, first come first served (`planSupply`). */
+async function promisesOf(executor: Executor, orderId: string, lines: LineRow[]): Promise<Map<string, LinePromise>> {
+  const waiting = lines.filter((l) => (l.backordered as number) > 0);
+  if (waiting.length === 0) return new Map();
+  const plan = await planSupply(
+    executor,
+    waiting.map((l) => l.sku as string),
+  );
+  return new Map(plan.lines.filter((l) => l.order_id === orderId).map((l) => [l.line_id, l]));
 }
 
 interface AllocationRow {
@@ -255,7 +270,7 @@ export async function getOrder(executor: Executor, orderId: string, options: { p
     placed_at: toIso(order.placed_at),
     created_at: toIso(order.created_at),
     updated_at: toIso(order.updated_at),
-    lines: presentLines(sets.lines, c),
+    lines: presentLines(sets.lines, c, await promisesOf(executor, orderId, sets.lines)),
     ...presentFulfillment(sets.allocations, sets.fulfillment_orders),
     shipments: presentShipments(sets.shipments),
     ...presentMoney(sets.payments, order.total_minor),

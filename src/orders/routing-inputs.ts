@@ -37,12 +37,16 @@ export async function loadOpenLines(executor: Executor, orderId: string): Promis
   return query<OpenLine>(
     executor,
     sql`select l.line_id, l.sku, l.quantity - l.cancelled - l.allocated - l.shipped as need,
-               coalesce(p.weight_grams, 0) as weight_grams, coalesce(p.allow_backorder, false) as allow_backorder
+               coalesce(p.weight_grams, 0) as weight_grams, coalesce(p.allow_backorder, false) or ${preorderOpen('l.sku')} as allow_backorder
         from order_lines l left join products p on p.sku = l.sku
         where l.order_id = ${orderId} and l.quantity - l.cancelled - l.allocated - l.shipped > 0
         order by l.line_no`,
   );
 }
+
+/** A SKU (column) on pre-order: its shortfall may wait for supply, up to its cap (`checkPreorderCaps`). */
+export const preorderOpen = (skuColumn: string) =>
+  sql`exists (select 1 from product_preorders pp where pp.sku = ${sql.raw(skuColumn)} and pp.enabled)`;
 
 export interface CandidateRow {
   id: string;

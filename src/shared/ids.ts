@@ -42,6 +42,7 @@ type IdPrefix =
   | 'inv'
   | 'whs'
   | 'sub'
+  | 'sup'
   | 'crv'
   | 'cev'
   | 'ins'

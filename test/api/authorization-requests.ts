@@ -18,6 +18,8 @@ type Build = (w: World, s: SideWorld, n: number, side: Side) => Probe;
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 const today = () => new Date().toISOString();
+/** The day `n` days from now, `YYYY-MM-DD`. */
+const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const report = (name: string) => (_w: World, s: SideWorld) => ({
   path: `/v1/reports/${name}?channel=${s.channelCode}`,
 });
@@ -152,6 +154,45 @@ export const probes: Record<string, Build> = {
     path: '/v1/availability/query',
     body: { skus: [w.sku], channel: s.channelCode },
     check: ownLocations(w),
+  }),
+  'GET /v1/availability/timeline': (w, s) => ({
+    path: `/v1/availability/timeline?sku=${w.sku}&channel=${s.channelCode}`,
+    check: ownLocations(w),
+  }),
+  'POST /v1/supplies': (w, s, n) => ({
+    path: '/v1/supplies',
+    body: {
+      kind: 'asn',
+      reference: `PROBE-${n}`,
+      location_id: s.locationId,
+      expected_on: day(7),
+      lines: [{ sku: w.sku, quantity: 1 }],
+    },
+  }),
+  'GET /v1/supplies': (_w, s) => ({ path: `/v1/supplies?location_id=${s.locationId}` }),
+  'GET /v1/supplies/{supply_id}': (_w, s) => ({ path: `/v1/supplies/${s.supplyId}` }),
+  'PATCH /v1/supplies/{supply_id}': (_w, s) => ({ path: `/v1/supplies/${s.supplyId}`, body: { expected_on: day(9) } }),
+  'POST /v1/supplies/{supply_id}/cancel': (_w, s) => ({ path: `/v1/supplies/${s.supplyId}/cancel` }),
+  'POST /v1/supplies/{supply_id}/receive': (_w, s) => ({ path: `/v1/supplies/${s.supplyId}/receive`, body: {} }),
+  'POST /v1/supplies/feeds': (w, s, n) => ({
+    path: '/v1/supplies/feeds',
+    body: {
+      rows: [
+        {
+          kind: 'asn',
+          reference: `PROBE-FEED-${n}`,
+          location_id: s.locationId,
+          expected_on: day(7),
+          sku: w.sku,
+          quantity: 1,
+        },
+      ],
+    },
+  }),
+  'GET /v1/products/{sku}/preorder': (w) => ({ path: `/v1/products/${w.sku}/preorder` }),
+  'PUT /v1/products/{sku}/preorder': (w) => ({
+    path: `/v1/products/${w.sku}/preorder`,
+    body: { enabled: false, cap: 0 },
   }),
 
   'POST /v1/reservations': (w, s) => ({

@@ -33,6 +33,8 @@ export interface SideWorld {
   returnId: string;
   subscriptionId: string;
   feedId: string;
+  /** An open supply expected at this side's location. */
+  supplyId: string;
 }
 
 export interface World {
@@ -134,6 +136,13 @@ async function buildSide(request: Requester, side: Side): Promise<SideWorld> {
     as_of: new Date().toISOString(),
     rows: [{ location_id: loc.id, sku: SKU, quantity: 1 }],
   });
+  const supply = await must(request, 'POST', '/v1/supplies', {
+    kind: 'purchase_order',
+    reference: `PO-${code}`,
+    location_id: loc.id,
+    expected_on: new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10),
+    lines: [{ sku: SKU, quantity: 5 }],
+  });
   return {
     channelId: channel.id,
     channelCode: code,
@@ -146,6 +155,7 @@ async function buildSide(request: Requester, side: Side): Promise<SideWorld> {
     returnId: ret.id,
     subscriptionId: subscription.id,
     feedId,
+    supplyId: supply.id,
   };
 }
 

@@ -71,6 +71,9 @@ export async function tableCounts(db: Db): Promise<Record<string, number>> {
     'tracking_events',
     'invoices',
     'webhook_deliveries',
+    'supplies',
+    'supply_lines',
+    'product_preorders',
   ];
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = await countRows(db, table);
