@@ -10,3 +10,4 @@ export * as tables from './schema.ts';
 export * as returnTables from './schema-returns.ts';
 export * as subscriptionTables from './schema-subscriptions.ts';
 export * as connectorTables from './schema-connectors.ts';
+export * as exportTables from './schema-exports.ts';

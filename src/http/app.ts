@@ -30,6 +30,7 @@ import { subscriptionRoutes } from '../subscriptions/index.ts';
 import { connectorRoutes } from '../connectors/index.ts';
 import { sessionRoutes } from '../auth/index.ts';
 import { backupRoutes } from '../backup/index.ts';
+import { exportRoutes } from '../exports/index.ts';
 
 interface AppOptions {
   database: Database;
@@ -133,6 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customerRoutes(v1, context);
       subscriptionRoutes(v1, context);
       connectorRoutes(v1, context);
+      exportRoutes(v1, context);
       backupRoutes(v1, context);
     },
     { prefix: '/v1' },

@@ -44,7 +44,8 @@ type IdPrefix =
   | 'sub'
   | 'crv'
   | 'cev'
-  | 'ins';
+  | 'ins'
+  | 'rec';
 
 /** Prefixed, time-ordered opaque IDs (`res_01hx…`): sortable, so cursors follow creation order. */
 export function newId(prefix: IdPrefix): string {
