@@ -73,7 +73,7 @@ interface ExportPage {
   rows: ExportRow[];
   /** The last row's cursor, or the request's position when the page is empty: where to go on. */
   nextCursor: string;
-  /** Rows exportable now after this page (more may become exportable later). */
+  /** Rows numbered for export after this page: at least this many are left, more may become exportable. */
   remaining: number;
 }
 
@@ -146,16 +146,24 @@ export async function readExportPage(db: Db, request: ExportRequest): Promise<Re
   const definition = KINDS[kind];
   const columns = columnsOf(kind);
   return inTransaction(db, async (tx) => {
-    await numberNewRecords(tx, kind);
     const sinceFilter = since === null ? sql`` : sql`and p.occurred_at >= ${since}::timestamptz`;
-    const rows = await query<Record<string, unknown> & { position: number }>(
-      tx,
-      sql`select p.position, ${definition.select}
-          from export_positions p ${definition.join}
-          where p.kind = ${kind} and p.position > ${start.value.position} ${sinceFilter}
-          order by p.position
-          limit ${request.limit}`,
-    );
+    const readPage = () =>
+      query<Record<string, unknown> & { position: number }>(
+        tx,
+        sql`select p.position, ${definition.select}
+            from export_positions p ${definition.join}
+            where p.kind = ${kind} and p.position > ${start.value.position} ${sinceFilter}
+            order by p.position
+            limit ${request.limit + 1}`,
+      );
+    // Rows already numbered are served as they are; a page that reaches the last numbered row
+    // numbers what is new first, so an empty `remaining` means nothing exportable is left.
+    let rows = await readPage();
+    if (rows.length <= request.limit) {
+      await numberNewRecords(tx, kind);
+      rows = await readPage();
+    }
+    rows = rows.slice(0, request.limit);
     const page = rows.map((row) => ({
       cursor: encodeCursor({ kind, position: Number(row.position), since }),
       values: columns.map((c) => convert(c.type, row[c.name])),
