@@ -61,6 +61,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   subscriptions: 'subscriptions',
   subscription_periods: 'subscriptions',
   subscription_attempts: 'subscriptions',
+  export_positions: 'exports',
 };
 
 /** Tables any folder may INSERT into (only the owner updates or deletes): the transactional outbox. */

@@ -48,6 +48,8 @@ export const permissions = {
   /** Recurring orders; channel keys their own channel's only. */
   'subscriptions:read': ['admin', 'agent', 'channel'],
   'subscriptions:manage': ['admin', 'agent', 'channel'],
+  /** ERP exports: every channel's orders, invoices and payments, so admin keys only. */
+  'exports:read': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { createBackupProgress, type BackupProgress } from './backup-progress.ts';
 import { withDatabase } from './database.ts';
 import { CliError } from './errors.ts';
+import { adminKey, callServer, refusal } from './server-api.ts';
 
 type LineSink = (line: string) => Promise<void>;
 
@@ -22,36 +23,13 @@ async function backupFromDatabase(config: Config, file: string, write: LineSink)
   }
 }
 
-function adminKey(config: Config): string {
-  const key = process.env.CONSIGN_API_KEY || config.bootstrapAdminKey;
-  if (!key) {
-    throw new CliError(
-      'Set CONSIGN_API_KEY to an admin API key of that server (the key its first start printed, or its CONSIGN_BOOTSTRAP_ADMIN_KEY).',
-    );
-  }
-  return key;
-}
-
-async function refusal(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
-  try {
-    return (JSON.parse(text) as { detail?: string }).detail ?? text;
-  } catch {
-    return text.slice(0, 200);
-  }
-}
-
 /** Through a running server's `POST /v1/admin/backup`: the way to back up a running embedded database. */
 async function backupFromServer(server: string, key: string, write: LineSink): Promise<void> {
   const { streamLines } = await import('../backup/index.ts');
-  const url = `${server.replace(/\/+$/, '')}/v1/admin/backup`;
-  let response: Response;
-  try {
-    response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new CliError(`Cannot reach the server at ${server} (${cause}): is it running, and is --server its URL?`);
-  }
+  const response = await callServer(server, '/v1/admin/backup', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}` },
+  });
   if (response.status === 401 || response.status === 403) {
     throw new CliError(
       `The server refused the key (${response.status}: ${await refusal(response)}). A backup needs an admin key in CONSIGN_API_KEY.`,

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { backupCommand } from './backup.ts';
+import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
+import { inventoryCommand } from './inventory.ts';
 import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
 import { restoreCommand } from './restore.ts';
@@ -54,6 +56,8 @@ export function createProgram(): Command {
     .addCommand(keysCommand())
     .addCommand(secretsCommand())
     .addCommand(importCommand())
+    .addCommand(exportCommand())
+    .addCommand(inventoryCommand())
     .addCommand(backupCommand())
     .addCommand(restoreCommand());
 }

@@ -2,7 +2,7 @@ import { inTransaction, type Db } from '../db/index.ts';
 import type { CreateOrder } from '../orders/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok } from '../shared/result.ts';
-import { parseCsv } from './csv.ts';
+import { parseCsv } from '../shared/csv.ts';
 import { parseExact } from './json.ts';
 import { compact, Reader, text, type MapOutcome } from './mapping.ts';
 import { canonicalOrder, placeForConnector } from './place.ts';

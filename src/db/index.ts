@@ -13,3 +13,4 @@ export * as connectorTables from './schema-connectors.ts';
 export * as changeTables from './schema-changes.ts';
 export * as bundleTables from './schema-bundles.ts';
 export * as supplyTables from './schema-supply.ts';
+export * as exportTables from './schema-exports.ts';

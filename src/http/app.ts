@@ -34,6 +34,7 @@ import { connectorRoutes } from '../connectors/index.ts';
 import { sessionRoutes } from '../auth/index.ts';
 import { backupRoutes } from '../backup/index.ts';
 import { supplyRoutes } from '../supply/index.ts';
+import { exportRoutes } from '../exports/index.ts';
 
 interface AppOptions {
   database: Database;
@@ -153,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customerRoutes(v1, context);
       subscriptionRoutes(v1, context);
       connectorRoutes(v1, context);
+      exportRoutes(v1, context);
       backupRoutes(v1, context);
       supplyRoutes(v1, context);
     },

@@ -18,6 +18,8 @@ interface SetLevelInput {
    */
   asOf?: string | undefined;
   reason?: string | undefined;
+  /** The document the count comes from (a count sheet, a WMS snapshot): the ledger row's reference_id. */
+  reference?: string | undefined;
   actor?: string | undefined;
 }
 
@@ -64,8 +66,8 @@ export async function setStockLevel(executor: Executor, input: SetLevelInput): P
                 s.on_hand - old.on_hand as delta, s.safety_stock <> old.safety_stock as safety_changed
     ), ledger as (
       insert into inventory_ledger
-        (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, reference_type, actor)
-      select location_id, sku, 'count', delta, 0, on_hand, reserved, ${input.reason ?? 'stock count'}, 'count', ${input.actor ?? null}
+        (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, reference_type, reference_id, actor)
+      select location_id, sku, 'count', delta, 0, on_hand, reserved, ${input.reason ?? 'stock count'}, 'count', ${input.reference ?? null}, ${input.actor ?? null}
       from applied where delta <> 0
     ), event as (${insertEvents(sql`
       select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload('count')}

@@ -47,7 +47,8 @@ type IdPrefix =
   | 'cev'
   | 'ins'
   | 'chg'
-  | 'frr';
+  | 'frr'
+  | 'rec';
 
 /** Prefixed, time-ordered opaque IDs (`res_01hx…`): sortable, so cursors follow creation order. */
 export function newId(prefix: IdPrefix): string {

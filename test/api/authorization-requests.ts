@@ -145,6 +145,10 @@ export const probes: Record<string, Build> = {
     },
   }),
   'GET /v1/inventory/feeds/{feed_id}': (_w, s) => ({ path: `/v1/inventory/feeds/${s.feedId}` }),
+  'POST /v1/inventory/reconciliations': (w, s) => ({
+    path: '/v1/inventory/reconciliations',
+    body: { rows: [{ location_id: s.locationId, sku: w.sku, on_hand: 100_000 }] },
+  }),
   'GET /v1/inventory/low-stock': (_w, s) => ({ path: `/v1/inventory/low-stock?location_id=${s.locationId}` }),
   'GET /v1/availability': (w, s) => ({
     path: `/v1/availability?skus=${w.sku}&channel=${s.channelCode}`,
@@ -339,6 +343,7 @@ export const probes: Record<string, Build> = {
   }),
   'POST /v1/webhooks/carriers/{carrier}': () => ({ path: '/v1/webhooks/carriers/easypost', body: {} }),
   'POST /v1/admin/backup': () => ({ path: '/v1/admin/backup' }),
+  'GET /v1/exports/{kind}': () => ({ path: '/v1/exports/orders?limit=1' }),
 };
 
 /**

@@ -80,6 +80,7 @@ export const expected: Record<string, Expected> = {
   'GET /v1/inventory/ledger': stockRead,
   'POST /v1/inventory/feeds': stockWrite,
   'GET /v1/inventory/feeds/{feed_id}': stockRead,
+  'POST /v1/inventory/reconciliations': stockWrite,
   'GET /v1/inventory/low-stock': stockRead,
   'GET /v1/availability': { admin: A, agent: A, fulfillment: A, channel: [A, S] },
   'POST /v1/availability/query': { admin: A, agent: A, fulfillment: A, channel: [A, S] },
@@ -177,6 +178,7 @@ export const expected: Record<string, Expected> = {
   'POST /v1/connectors/{platform}/orders': signed,
   'POST /v1/webhooks/carriers/{carrier}': signed,
   'POST /v1/admin/backup': adminOnly,
+  'GET /v1/exports/{kind}': adminOnly,
 };
 
 /** The outcome of `entry` for a request naming `side`'s records. */

@@ -1,6 +1,6 @@
 import { problem } from '../../shared/problem.ts';
 import { fail, ok, type Result } from '../../shared/result.ts';
-import { parseCsv } from '../csv.ts';
+import { parseCsv } from '../../shared/csv.ts';
 import { MAX_MAPPINGS, type MappingInput } from './mappings.ts';
 
 const COLUMNS = ['product_id', 'variant_id', 'sku', 'inventory_item_id'] as const;

@@ -30,3 +30,8 @@ export function parseCsv(text: string): string[][] {
   }
   return rows.filter((r) => r.some((v) => v.trim() !== ''));
 }
+
+/** One RFC 4180 row: a cell with a comma, quote or line break is quoted, its quotes doubled. */
+export function csvLine(cells: readonly string[]): string {
+  return cells.map((cell) => (/[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell)).join(',');
+}
