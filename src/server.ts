@@ -20,6 +20,9 @@ import { resolveKeyring, useKeyring, type Keyring, type ResolvedKeyring } from '
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
+/** The channel migration 0020's trigger notifies when a transaction that wrote events commits. */
+const EVENTS_CHANNEL = 'consign_events';
+
 export interface RunningServer {
   app: FastifyInstance;
   /** Where a person on this machine reaches the server, e.g. `http://localhost:3000`. */
@@ -138,6 +141,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         onStatus: (status, detail) => running.log.info({ status, detail }, 'NATS publisher'),
       })
     : undefined;
+  // Committed events wake the outbox's followers at once; their ticks remain the fallback.
+  const followers = [webhooks, connectors, nats];
+  const stopListening = await database
+    .listen(EVENTS_CHANNEL, () => followers.forEach((follower) => follower?.wake()))
+    .catch((error: unknown) => {
+      running.log.warn({ err: error }, 'could not LISTEN for committed events; followers run on their ticks only');
+      return undefined;
+    });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = displayUrl(config.host, port);
@@ -145,6 +156,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const stop = () =>
     (stopping ??= (async () => {
       const workers = [sweeper, backorders, connectors, webhooks, subscriptions, idempotencyKeys, nats];
+      await stopListening?.();
       await Promise.all([running.close(), ...workers.map((worker) => worker?.stop())]);
       await database.close();
       await tracing?.shutdown();

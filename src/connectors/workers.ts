@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, type Db } from '../db/index.ts';
 import { startIntervalWorker } from '../shared/interval-worker.ts';
-import { createOutboxFollower } from '../streaming/index.ts';
+import { createOutboxFollower, type OutboxWorker } from '../streaming/index.ts';
 import { CONNECTOR_FOLLOWER, translateOutbound } from './outbound/worker.ts';
 import { recordConnectorError } from './health/health.ts';
 import { pollChannel } from './polling.ts';
@@ -28,7 +28,7 @@ async function duePolls(db: Db): Promise<string[]> {
  * The connectors' background work, every `intervalMs` until stopped (ticks never overlap):
  * outbound messages from new events, then the polls that are due.
  */
-export function startConnectorWorkers(db: Db, options: ConnectorWorkerOptions): { stop: () => Promise<void> } {
+export function startConnectorWorkers(db: Db, options: ConnectorWorkerOptions): OutboxWorker {
   const follower = createOutboxFollower(CONNECTOR_FOLLOWER, { gapGraceMs: options.gapGraceMs });
   const onError = (error: unknown) => options.onError?.(error);
   let stopped = false;
@@ -48,6 +48,7 @@ export function startConnectorWorkers(db: Db, options: ConnectorWorkerOptions): 
     onError,
   );
   return {
+    wake: worker.wake,
     stop: () => {
       stopped = true;
       return worker.stop();

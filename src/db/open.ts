@@ -52,7 +52,51 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
     db: drizzlePg(pool, { schema }) as unknown as Db,
     describe: `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`,
     close: () => pool.end(),
+    listen: (channel, onNotify) => listenOnPostgres(databaseUrl, channel, onNotify),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
+  };
+}
+
+/** Pause before a lost LISTEN connection is made again. */
+const RELISTEN_MS = 1000;
+
+/**
+ * LISTEN on a connection outside the pool (a pooled one would be handed to queries). A lost
+ * connection is made again after a pause; notifications sent meanwhile are lost, so `onNotify`
+ * runs once when listening again, and the followers' ticks cover the pause.
+ */
+async function listenOnPostgres(databaseUrl: string, channel: string, onNotify: () => void) {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: databaseUrl });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    next.on('error', () => {
+      if (client !== next) return;
+      client = undefined;
+      void next.end().catch(() => {});
+      if (!stopped) retry = setTimeout(() => void reconnect(), RELISTEN_MS);
+    });
+    await next.connect();
+    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    client = next;
+  };
+  const reconnect = async () => {
+    try {
+      await connect();
+      onNotify();
+    } catch {
+      if (!stopped) retry = setTimeout(() => void reconnect(), RELISTEN_MS);
+    }
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
   };
 }
 
@@ -90,6 +134,10 @@ async function openPglite(
     db: drizzlePglite(tracingActive() ? traceEmbedded(client) : client, { schema }) as unknown as Db,
     describe: dataDir ? `embedded PGlite in ${dataDir}` : 'embedded PGlite in memory',
     pglite: client,
+    listen: async (channel, onNotify) => {
+      const unlisten = await client.listen(channel, () => onNotify());
+      return () => unlisten();
+    },
     close: async () => {
       await client.close();
       releaseLock();

@@ -24,6 +24,12 @@ export interface Database {
   /** Human description without credentials, for logs. */
   describe: string;
   close(): Promise<void>;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel` (PostgreSQL: on a connection of its own, made
+   * again after it is lost, then `onNotify` is called once in case something was missed; embedded:
+   * PGlite's own LISTEN). Resolves to a function that stops listening.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** PostgreSQL's connection pool right now (for metrics); absent on the embedded engine, which has one connection. */
   poolStats?: () => PoolStats;
   /** The embedded engine's client, for engine-specific operations (dumps); absent on PostgreSQL. */

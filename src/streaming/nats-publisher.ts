@@ -9,7 +9,7 @@ import {
   type DuplicatePublish,
   type PublishOptions,
 } from './jetstream.ts';
-import { createOutboxFollower } from './outbox-follower.ts';
+import { createOutboxFollower, type OutboxWorker } from './outbox-follower.ts';
 
 interface NatsPublisherOptions {
   /** `nats://host:4222`; credentials may be part of the URL. */
@@ -43,7 +43,7 @@ const REPORTED_EVENTS = new Set<string>([Events.Disconnect, Events.Reconnect, Ev
  * there; once connected, the client reconnects by itself and ticks wait while it is away.
  * Ticks never overlap; the cursor moves only past acknowledged publishes.
  */
-export function startNatsPublisher(db: Db, options: NatsPublisherOptions): { stop: () => Promise<void> } {
+export function startNatsPublisher(db: Db, options: NatsPublisherOptions): OutboxWorker {
   const follower = createOutboxFollower('nats', { gapGraceMs: options.gapGraceMs });
   const target = {
     stream: options.stream ?? DEFAULT_STREAM,
@@ -131,6 +131,7 @@ export function startNatsPublisher(db: Db, options: NatsPublisherOptions): { sto
     (error) => options.onError?.(error),
   );
   return {
+    wake: worker.wake,
     stop: async () => {
       state.stopped = true;
       if (retryTimer) clearTimeout(retryTimer);

@@ -17,6 +17,12 @@ export interface OutboxEvent {
  * One consumer of the outbox (`webhooks`, `nats`): its position is the row of that name in
  * `outbox_cursors`; the gap tracker is this process's memory of gaps it is waiting out.
  */
+/** A background worker that follows the outbox: woken when events commit, stopped on shutdown. */
+export interface OutboxWorker {
+  wake: () => void;
+  stop: () => Promise<void>;
+}
+
 export interface OutboxFollower {
   readonly name: string;
   readonly gaps: GapTracker;

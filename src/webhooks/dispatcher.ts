@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { startIntervalWorker } from '../shared/interval-worker.ts';
-import { createOutboxFollower } from '../streaming/index.ts';
+import { createOutboxFollower, type OutboxWorker } from '../streaming/index.ts';
 import { fanOutEvents, type FanOutResult } from './fan-out.ts';
 import { sendDueDeliveries, type SendOptions, type SendResult } from './send.ts';
 
@@ -53,10 +53,10 @@ export function createWebhookDispatcher(
 }
 
 /**
- * Delivers webhooks every `intervalMs` until stopped; ticks never overlap. Stopping aborts
+ * Delivers webhooks every `intervalMs`, and at once on `wake()` (events committed), until stopped; ticks never overlap. Stopping aborts
  * requests in flight (their deliveries go back to pending, untouched) and waits for the tick.
  */
-export function startWebhookDispatcher(db: Db, options: WebhookDispatcherOptions): { stop: () => Promise<void> } {
+export function startWebhookDispatcher(db: Db, options: WebhookDispatcherOptions): OutboxWorker {
   const dispatcher = createWebhookDispatcher(db, options);
   const worker = startIntervalWorker(
     options.intervalMs,
@@ -67,6 +67,7 @@ export function startWebhookDispatcher(db: Db, options: WebhookDispatcherOptions
     (error) => options.onError?.(error),
   );
   return {
+    wake: worker.wake,
     stop: () => {
       dispatcher.abort();
       return worker.stop();
