@@ -12,7 +12,7 @@ import {
   TimelineQuery,
   TimelineResponse,
 } from './schemas.ts';
-import { today } from './supply-plan.ts';
+import { isCalendarDay, today } from './supply-plan.ts';
 
 const MAX_SKUS = 1000;
 
@@ -31,6 +31,11 @@ function scopeOf(db: Db, request: FastifyRequest, scope: Scope) {
 
 /** A day that is over cannot be promised any more. */
 function pastDay(on: string) {
+  if (!isCalendarDay(on)) {
+    return problem('validation_failed', `on ${on} is not a day of the calendar.`, {
+      errors: [{ pointer: '/on', message: 'is not a day of the calendar' }],
+    });
+  }
   const now = today();
   if (on >= now) return undefined;
   return problem('date_in_past', `${on} is before today (${now}, UTC); ask for today or a later day.`, {

@@ -9,6 +9,6 @@ export { recordShortage } from './shortage.ts';
 export { ingestFeed } from './feeds.ts';
 export { checkReferences, findUnknown } from './references.ts';
 export { AvailabilityResponse } from './schemas.ts';
-export { planSupply, promisedDates, today } from './supply-plan.ts';
+export { isCalendarDay, planSupply, promisedDates, today } from './supply-plan.ts';
 export type { LinePromise } from './supply-plan.ts';
 export { Day } from './schemas.ts';

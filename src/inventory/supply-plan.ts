@@ -6,6 +6,12 @@ export function today(nowMs: number = Date.now()): string {
   return new Date(nowMs).toISOString().slice(0, 10);
 }
 
+/** Whether `YYYY-MM-DD` names a day of the calendar (the schema's pattern lets 2026-02-31 through). */
+export function isCalendarDay(day: string): boolean {
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === day;
+}
+
 /** Stock a waiting unit can be promised from: what is available now, or an open supply line. */
 interface Source {
   sku: string;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
-import { findUnknown, today } from '../inventory/index.ts';
+import { findUnknown, isCalendarDay, today } from '../inventory/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { withPromiseEvents } from './promise-events.ts';
@@ -12,7 +12,14 @@ type FeedRow = SupplyFeed['rows'][number];
 interface RowError {
   row: number;
   pointer: string;
-  code: 'date_in_past' | 'unknown_sku' | 'unknown_location' | 'duplicate_row' | 'conflicting_row' | 'supply_not_open';
+  code:
+    | 'invalid_day'
+    | 'date_in_past'
+    | 'unknown_sku'
+    | 'unknown_location'
+    | 'duplicate_row'
+    | 'conflicting_row'
+    | 'supply_not_open';
   message: string;
 }
 
@@ -32,7 +39,14 @@ function rowErrors(rows: FeedRow[], groups: Map<string, Group>): RowError[] {
     const head = group.rows[0]!.row;
     const seen = new Map<string, number>();
     for (const { index, row } of group.rows) {
-      if (row.expected_on < now) {
+      if (!isCalendarDay(row.expected_on)) {
+        errors.push({
+          row: index,
+          pointer: `/rows/${index}/expected_on`,
+          code: 'invalid_day',
+          message: 'is not a day of the calendar',
+        });
+      } else if (row.expected_on < now) {
         errors.push({
           row: index,
           pointer: `/rows/${index}/expected_on`,

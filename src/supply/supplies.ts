@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
-import { checkReferences, today } from '../inventory/index.ts';
+import { checkReferences, isCalendarDay, today } from '../inventory/index.ts';
 import { resolveLocationId } from '../network/index.ts';
 import { newId } from '../shared/ids.ts';
 import { problem, type Problem } from '../shared/problem.ts';
@@ -71,6 +71,11 @@ export async function listSupplies(executor: Executor, filter: SupplyFilter): Pr
 
 /** A day before today cannot be a day goods are expected. */
 function pastExpectedOn(expectedOn: string, pointer = '/expected_on'): Problem | undefined {
+  if (!isCalendarDay(expectedOn)) {
+    return problem('validation_failed', `expected_on ${expectedOn} is not a day of the calendar.`, {
+      errors: [{ pointer, message: 'is not a day of the calendar' }],
+    });
+  }
   const now = today();
   if (expectedOn >= now) return undefined;
   return problem('date_in_past', `expected_on ${expectedOn} is before today (${now}, UTC).`, {

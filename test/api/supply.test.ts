@@ -98,6 +98,7 @@ describe('supply records', () => {
       ],
       [supply('PO-KIND', sku, 1, 1, { kind: 'gift' }), 400, 'validation_failed'],
       [supply('PO-DAY', sku, 1, 1, { expected_on: '2026-02-30x' }), 400, 'validation_failed'],
+      [supply('PO-FEB', sku, 1, 1, { expected_on: '2099-02-30' }), 400, 'validation_failed'],
     ];
     for (const [body, status, code] of cases) {
       const response = await server.request('POST', '/v1/supplies', { body });
@@ -151,6 +152,7 @@ describe('supply records', () => {
           row('ASN-3', a, 2, 1),
           row('ASN-3', b, 2, 5),
           row('ASN-6', a, 1, 1, { location_id: 'loc_nowhere' }),
+          row('ASN-8', a, 1, 1, { expected_on: '2099-04-31' }),
         ],
       },
     });
@@ -161,6 +163,7 @@ describe('supply records', () => {
       [3, 'duplicate_row'],
       [4, 'conflicting_row'],
       [5, 'unknown_location'],
+      [6, 'invalid_day'],
     ]);
     const negative = await server.request('POST', '/v1/supplies/feeds', { body: { rows: [row('ASN-7', a, -1, 1)] } });
     expect([negative.status, negative.body.code]).toEqual([400, 'validation_failed']);
@@ -204,6 +207,8 @@ describe('availability by date', () => {
     ]);
     const past = await server.request('GET', `/v1/availability?skus=${sku}&on=${day(-1)}`);
     expect([past.status, past.body.code]).toEqual([422, 'date_in_past']);
+    const noSuchDay = await server.request('GET', `/v1/availability?skus=${sku}&on=2099-02-30`);
+    expect([noSuchDay.status, noSuchDay.body.code]).toEqual([400, 'validation_failed']);
     const unknown = await server.request('GET', '/v1/availability/timeline?sku=NO-SUCH-SKU');
     expect(unknown.status).toBe(404);
   });
@@ -277,6 +282,28 @@ describe('promised dates and pre-orders', () => {
     expect((await server.request('GET', `/v1/products/${sku}/preorder`)).body.waiting).toBe(0);
     expect(await ledgerMismatches(database.db)).toEqual([]);
     expect(await heldMismatches(database.db)).toEqual([]);
+  });
+
+  it('lets exactly the cap of pre-ordered units through when orders race for the last ones', async () => {
+    const sku = 'PRE-RACE';
+    await server.request('POST', '/v1/products', { body: { sku, name: 'Raced pre-order' } });
+    const refused = await placeOrder(server, orderBody('RACE-0', [{ sku, quantity: 1 }]));
+    expect([refused.status, refused.body.code]).toEqual([409, 'insufficient_stock']);
+    await server.request('PUT', `/v1/products/${sku}/preorder`, { body: { enabled: true, cap: 3 } });
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((n) => placeOrder(server, orderBody(`RACE-${n}`, [{ sku, quantity: 1 }]))),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([201, 201, 201, 409, 409, 409]);
+    expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).toEqual(
+      Array(3).fill('preorder_cap_exceeded'),
+    );
+    expect((await server.request('GET', `/v1/products/${sku}/preorder`)).body).toMatchObject({ cap: 3, waiting: 3 });
+    const off = await server.request('PUT', `/v1/products/${sku}/preorder`, { body: { enabled: false, cap: 3 } });
+    expect(off.body.enabled).toBe(false);
+    expect((await placeOrder(server, orderBody('RACE-7', [{ sku, quantity: 1 }]))).body.code).toBe(
+      'insufficient_stock',
+    );
   });
 
   it('clears promises made from a cancelled supply, announcing each', async () => {

@@ -37,6 +37,7 @@ const steps: Record<Exclude<StepKind, 'skip'>, Step> = {
   count: stock.count,
   feed: stock.feed,
   backorder_tick: stock.backorderTick,
+  supply_receipt: stock.supplyReceipt,
   return: returns.startReturn,
   authorize_return: returns.authorizeReturn,
   receive_return: returns.receiveReturn,

@@ -29,6 +29,59 @@ export async function restock(sim: Sim, intent: Intent) {
   return `receive ${quantity} × ${product.sku} at ${location.code}`;
 }
 
+/**
+ * Inbound supply arrives: a purchase order expected today or later is recorded, then received
+ * with fewer, as many or more units than expected. The units go on hand and the orders waiting
+ * for the SKU that the network can now serve are routed oldest first, as the back-order worker
+ * routes them (those with stock of it where their channel sells, found before any is routed);
+ * a receipt of no units routes nothing.
+ */
+export async function supplyReceipt(sim: Sim, intent: Intent) {
+  const { product, location, level: l } = chooseLevel(sim, intent);
+  const expected = 1 + (intent.c % 5);
+  const received = Math.max(0, expected + ((intent.c >> 3) % 3) - 1);
+  const created = await call(
+    sim,
+    'POST',
+    '/v1/supplies',
+    {
+      kind: intent.flag ? 'asn' : 'purchase_order',
+      reference: nextId(sim, 'po'),
+      location_id: location.id,
+      expected_on: new Date(Date.now() + (intent.b % 3) * 86_400_000).toISOString().slice(0, 10),
+      lines: [{ sku: product.sku, quantity: expected }],
+    },
+    [201],
+  );
+  await call(
+    sim,
+    'POST',
+    `/v1/supplies/${created.body.id}/receive`,
+    { lines: [{ sku: product.sku, quantity: received }] },
+    [200],
+  );
+  l.onHand += received;
+  const stocked = (order: Order) =>
+    sim.model.locations.some((loc) => {
+      const there = level(sim.model, loc.id, product.sku);
+      return loc.inGroup && !order.rejectedAt.includes(loc.id) && there.onHand - there.reserved > 0;
+    });
+  // Nothing arrived, nothing changed on hand: the receipt routes nothing (the worker still will).
+  const waiting = sim.model.orders.filter(
+    (o) =>
+      received > 0 &&
+      o.status !== 'cancelled' &&
+      o.lines.some((x) => x.sku === product.sku && x.waiting > 0) &&
+      stocked(o),
+  );
+  const routed: Order[] = [];
+  for (const order of waiting) {
+    if (predictRouting(sim.model, order, [], 'keep')) routed.push(order);
+    reconcile(sim, order, await readOrder(sim, order.id));
+  }
+  return `supply of ${expected} × ${product.sku} at ${location.code}, ${received} received: ${routed.map((o) => o.id).join(', ') || 'nothing routed'}`;
+}
+
 /** A person's count: applies when it covers what is reserved, refused (below_reserved) otherwise. */
 export async function count(sim: Sim, intent: Intent) {
   const { product, location, level: l } = chooseLevel(sim, intent);

@@ -42,6 +42,8 @@ export interface OrderLine {
   discount: Money;
   tax: Money;
   quantities: LineQuantities;
+  /** When the line's waiting units are due from stock or inbound supply; null if none wait or some have no supply. */
+  promised_on: string | null;
 }
 
 export interface FulfillmentOrderLine {

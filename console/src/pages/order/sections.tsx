@@ -32,6 +32,7 @@ export function LinesSection({ order }: { order: Order }) {
                 {b}
               </th>
             ))}
+            <th scope="col">Promised</th>
           </tr>
         </thead>
         <tbody>
@@ -47,6 +48,9 @@ export function LinesSection({ order }: { order: Order }) {
                   {line.quantities[b]}
                 </td>
               ))}
+              <td data-promised={line.promised_on ?? ''}>
+                {line.promised_on ?? (line.quantities.backordered > 0 ? <span className="muted">no supply</span> : '')}
+              </td>
             </tr>
           ))}
         </tbody>
