@@ -171,6 +171,15 @@ async function refusal(executor: Executor, sku: string, components: string[]) {
 }
 
 /**
+ * Keeps bundle definitions from changing until the caller's transaction ends, for an order that
+ * names a bundle: its stock is reserved by the definition it reads, and a definition change
+ * waiting on this lock then sees the order's line and is refused (`bundle_in_use`).
+ */
+export async function freezeBundleDefinitions(executor: Executor): Promise<void> {
+  await executor.execute(sql`select pg_advisory_xact_lock_shared(${DEFINITION_LOCK_ID})`);
+}
+
+/**
  * Replaces a product's components (an empty list makes it a plain SKU again). Refused, with
  * nothing written, for an unknown product or component, a listed-twice component, a bundle
  * that would contain itself, a product with stock levels of its own, and a bundle that orders

@@ -3,3 +3,4 @@ export { createProduct, listProducts, CreateProduct } from './products.ts';
 export { bundleLeavesSql } from './bundles.ts';
 export { readLeaves } from './bundles.ts';
 export { readComponents } from './bundles.ts';
+export { freezeBundleDefinitions } from './bundles.ts';

@@ -42,6 +42,33 @@ describe('buildDocument', () => {
     expect(document.issued_at).toBe('2026-05-01T12:00:00.000Z');
   });
 
+  it("apportions a bundle line's subtotal, discount and tax to its components by units × price weight", () => {
+    const bundle = {
+      line_id: 'L1',
+      sku: 'KIT',
+      name: 'Kit',
+      quantity: 1,
+      unit_price_minor: 1000,
+      discount_minor: 100,
+      tax_minor: 71,
+      components: [
+        { sku: 'A', quantity: 1, price_weight: 1 },
+        { sku: 'B', quantity: 1, price_weight: 1 },
+        { sku: 'C', quantity: 1, price_weight: 1 },
+      ],
+    };
+    const [line] = buildDocument({ ...input, lines: [bundle] }).lines;
+    // Three equal shares: the cent left over goes to the earliest component.
+    expect(line!.components!.map((c) => [c.subtotal.amount, c.discount.amount, c.tax.amount, c.total.amount])).toEqual([
+      [334, 34, 24, 324],
+      [333, 33, 24, 324],
+      [333, 33, 23, 323],
+    ]);
+    expect(line!.components!.reduce((n, c) => n + c.total.amount, 0)).toBe(line!.total.amount);
+    const plain = buildDocument(input).lines[0]!;
+    expect('components' in plain).toBe(false);
+  });
+
   it('refuses fractional or negative money and empty quantities', () => {
     expect(() => buildDocument({ ...input, shippingMinor: 1.5 })).toThrow(/shipping/);
     expect(() => buildDocument({ ...input, lines: [{ ...input.lines[0]!, tax_minor: -1 }] })).toThrow(/tax/);

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { freezeBundleDefinitions } from '../catalog/index.ts';
 import { queryOne, type Executor } from '../db/index.ts';
 import { insertEvents } from '../events/index.ts';
 import { checkSentAuthorizations, coveredMinor, recordPlacedAuthorizations } from '../payments/index.ts';
@@ -39,6 +40,7 @@ export async function placeOrder(
     channelOfKey: options.channelOfKey,
   });
   if (!holds.ok) return holds;
+  if (input.lines.some((l) => valid.value.bundles.has(l.sku))) await freezeBundleDefinitions(executor);
   const captured = await insertOrder(executor, input, valid.value, options);
   if (!captured) {
     // The channel already sent this order (a retry, or a concurrent twin that committed first).

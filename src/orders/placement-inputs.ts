@@ -15,6 +15,8 @@ export interface ProductRow {
   name: string;
   weight_grams: number | null;
   allow_backorder: boolean;
+  /** Whether the product is a bundle of components. */
+  bundle: boolean;
 }
 
 /** What routing an order right after its capture needs, read together with what validates it. */
@@ -53,8 +55,9 @@ export async function loadPlacementInputs(executor: Executor, input: CreateOrder
   const channel = sql`select id, currency from channels where id = ${channelId}`;
   const sets = await queryRowsets<Rowsets>(executor, {
     channel,
-    products: sql`select sku, name, weight_grams, allow_backorder or ${preorderOpen('products.sku')} as allow_backorder
-                   from products where active and sku = any(${sql.param(skus)}::text[])`,
+    products: sql`select sku, name, weight_grams, allow_backorder or ${preorderOpen('p.sku')} as allow_backorder,
+                         exists (select 1 from product_components c where c.bundle_sku = p.sku) as bundle
+                  from products p where active and sku = any(${sql.param(skus)}::text[])`,
     pickup: input.pickup_location_id
       ? sql`select capabilities, active from locations where id = ${input.pickup_location_id}`
       : sql`select null::text[] as capabilities, false as active where false`,

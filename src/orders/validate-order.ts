@@ -12,6 +12,8 @@ export interface ValidOrder {
   channelId: string;
   totals: Totals;
   catalogue: Catalogue;
+  /** The order's SKUs that are bundles. */
+  bundles: Set<string>;
   /** Read with the rest at `at`, for routing the order in the same transaction. */
   routing: RoutingInputs;
   at: Date;
@@ -102,6 +104,13 @@ export async function validateOrder(
   }
   return {
     ok: true,
-    value: { channelId: channel.id, totals: money.totals, catalogue, routing: inputs.routing, at },
+    value: {
+      channelId: channel.id,
+      totals: money.totals,
+      catalogue,
+      bundles: new Set(inputs.products.filter((p) => p.bundle).map((p) => p.sku)),
+      routing: inputs.routing,
+      at,
+    },
   };
 }

@@ -88,6 +88,27 @@ describe('ordering a bundle', () => {
     expect(await heldMismatches(database.db)).toEqual([]);
   });
 
+  it('freezes the definition of an ordered bundle and of the bundles inside it', async () => {
+    const { kit, a } = await newKit();
+    await server.request('POST', '/v1/products', { body: { sku: `${kit}-CASE`, name: 'Case of kits' } });
+    const outer = await server.request('PUT', `/v1/products/${kit}-CASE/components`, {
+      body: { components: [{ sku: kit, quantity: 4 }] },
+    });
+    expect(outer.status).toBe(200);
+    await setStock(server, net.storeA, a, 10);
+    await setStock(server, net.storeA, `PART-${kit.slice(4)}-B`, 10);
+    const placed = await placeOrder(server, orderBody(`ORDER-${++n}`, [{ sku: `${kit}-CASE`, quantity: 1 }]));
+    expect(placed.status).toBe(201);
+    expect(await level(net.storeA, a)).toMatchObject({ reserved: 8 });
+    for (const sku of [kit, `${kit}-CASE`]) {
+      const changed = await server.request('PUT', `/v1/products/${sku}/components`, {
+        body: { components: [{ sku: a, quantity: 1 }] },
+      });
+      expect(changed.status).toBe(409);
+      expect(changed.body.code).toBe('bundle_in_use');
+    }
+  });
+
   it('never takes one bundle from two locations: components split over stores leave it unplaced', async () => {
     const { kit, a, b } = await newKit();
     await setStock(server, net.storeA, a, 10);
