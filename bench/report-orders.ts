@@ -182,3 +182,39 @@ export function ordersMethod(outboxEvents: number): string {
 - Webhook delivery (first on each server, while the dispatcher has only the set-up's events behind it): a node:http receiver on 127.0.0.1 answers 200 to every POST and counts it. A subscription to \`inventory.availability_changed\` is created through the API; a one-row feed is sent and its delivery awaited, so the dispatcher has caught up with every older event; then one snapshot feed of ${outboxEvents.toLocaleString('en-US')} rows commits ${outboxEvents.toLocaleString('en-US')} events at once. Events/s = events ÷ the time from that feed's answer (its commit) to the last delivery received. Lag = receipt time − the event's created_at (the delivery's \`timestamp\`). The dispatcher runs inside \`consign serve\` at its settings (tick = CONSIGN_WEBHOOK_INTERVAL_MS, default 1,000 ms; at most 10 claims of 20 deliveries per tick), so at most 200 deliveries per tick: about 200 events/s at the default tick. The subscription is paused afterwards.
 - Routing planner: \`plan\` on 5-line orders over 200 candidate locations (20 distribution centres, 180 stores with popularity-skewed stock) in memory, no database, measured once per run before the engines; decisions/s = 1 ÷ mean decision time.`;
 }
+
+export function changesTable(results: EngineResult[]): Table {
+  return {
+    title: 'Order changes: draft (with preview) and confirm of a dearer change, beside a plain POST /v1/orders',
+    headers: [
+      'Engine',
+      'Conc.',
+      'Changes/s',
+      'Draft p50 ms',
+      'Confirm p50 ms',
+      'Confirm p99 ms',
+      'Plain order p50 ms',
+      'Confirm/order p50',
+      'Declined',
+      'Errors',
+    ],
+    numeric: numeric(1, 2, 3, 4, 5, 6, 7, 8, 9),
+    rows: results.flatMap((r) =>
+      r.changes.map((c) => {
+        const plain = r.orders.find((o) => o.source === ORDER_SOURCES[0]!.label && o.concurrency === c.concurrency);
+        return [
+          r.engine,
+          String(c.concurrency),
+          rate(c.result.opsPerSec),
+          millis(c.draft.p50Ms),
+          millis(c.confirm.p50Ms),
+          millis(c.confirm.p99Ms),
+          plain ? millis(plain.api.p50Ms) : '—',
+          plain ? `${(c.confirm.p50Ms / plain.api.p50Ms).toFixed(2)}×` : '—',
+          String(c.declined),
+          String(c.result.errors),
+        ];
+      }),
+    ),
+  };
+}
