@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import type { Order } from '../../api/types.ts';
+import type { Order, OrderLine } from '../../api/types.ts';
+import { useLineQuantity } from './line-quantity.tsx';
 import { useSession } from '../../session.tsx';
 import { Card, ErrorNotice } from '../../ui/common.tsx';
 import { formatMoney, type Money } from '../../ui/format.ts';
@@ -18,10 +19,8 @@ interface ChangeDraft {
   preview_problem?: { detail: string };
 }
 
-const live = (order: Order, lineId: string) => {
-  const line = order.lines.find((l) => l.line_id === lineId);
-  return line ? line.quantities.ordered - line.quantities.cancelled : 0;
-};
+/** The units of a line the customer still wants: what a new quantity replaces. */
+const live = (line: OrderLine | undefined) => (line ? line.quantities.ordered - line.quantities.cancelled : 0);
 
 /**
  * Edit order: a new quantity for one line, previewed (new total, payment delta, how it settles,
@@ -30,8 +29,8 @@ const live = (order: Order, lineId: string) => {
 export function EditOrder({ order, onChanged }: { order: Order; onChanged: () => void }) {
   const { api } = useSession();
   const action = useAction();
-  const [lineId, setLineId] = useState(order.lines[0]?.line_id ?? '');
-  const [quantity, setQuantity] = useState(live(order, order.lines[0]?.line_id ?? ''));
+  const picked = useLineQuantity(order.lines, { label: 'New quantity', min: 0, initial: live });
+  const { lineId, quantity } = picked;
   const [reason, setReason] = useState('');
   const [draft, setDraft] = useState<ChangeDraft>();
   const path = `/v1/orders/${encodeURIComponent(order.id)}/changes`;
@@ -64,26 +63,7 @@ export function EditOrder({ order, onChanged }: { order: Order; onChanged: () =>
     <Card title="Edit order" id="edit-order">
       <ErrorNotice error={action.error} />
       <form className="inline" onSubmit={preview} aria-label="Edit order">
-        <label>
-          Line
-          <select
-            value={lineId}
-            onChange={(e) => {
-              setLineId(e.target.value);
-              setQuantity(live(order, e.target.value));
-            }}
-          >
-            {order.lines.map((l) => (
-              <option key={l.line_id} value={l.line_id}>
-                {l.line_id} · {l.sku}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          New quantity
-          <input type="number" min={0} value={quantity} onChange={(e) => setQuantity(Number(e.target.value))} />
-        </label>
+        {picked.fields}
         <label>
           Why
           <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Kept on the timeline" />
