@@ -4,6 +4,7 @@ import { onCleanup } from './cleanup.ts';
 import { cpuMeter, isLocalPostgres, withCpu, type CpuMeter, type CpuReading } from './cpu.ts';
 import type { DriveOptions, DriveResult } from './drive.ts';
 import { holdTransaction, pgliteFloor, postgresFloor, type FloorTransaction } from './floor.ts';
+import type { ChangeRow } from './changes.ts';
 import type { FlowRow } from './flows.ts';
 import { seedNetwork, type BenchNetwork } from './network.ts';
 import { orderTransaction } from './order-floor.ts';
@@ -30,6 +31,7 @@ export interface EngineResult {
   feeds: FeedResult;
   orders: OrderRow[];
   flows: FlowRow[];
+  changes: ChangeRow[];
   outbox: OutboxResult;
   setupMs: number;
   totalMs: number;
@@ -129,6 +131,7 @@ export async function runEngine(engine: Engine, settings: RunSettings): Promise<
         floorCpu: meter.cpuOfOrders(row.concurrency),
       })),
       flows: measured.flows,
+      changes: measured.changes,
       outbox: measured.outbox,
       setupMs,
       totalMs: performance.now() - started,

@@ -18,7 +18,7 @@ const MAX_DURATION_MS = 600_000;
 export const HELP = `Usage: npm run bench -- [options]
 
 Measures Consign through HTTP against a server in a child process (holds, availability, feeds,
-orders, order-to-delivered flows, webhook delivery), next to the raw SQL floor on the same
+orders, order-to-delivered flows, order changes, webhook delivery), next to the raw SQL floor on the same
 database, plus the routing planner in memory; prints the results and writes docs/benchmarks.md.
 
 Options:

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { EngineResult } from './engine-run.ts';
+import { CHANGE_CONCURRENCIES } from './changes.ts';
 import { FLOW_CONCURRENCIES } from './flows.ts';
 import { ORDER_CHANNEL, ORDER_LOCATIONS, ORDER_NETWORK_SIZE } from './order-network.ts';
 import { ORDER_CONCURRENCIES, ORDER_LINES, ORDER_SOURCES, SHOPIFY_SOURCE } from './orders.ts';
@@ -172,6 +173,9 @@ export function outboxTable(results: EngineResult[]): Table {
 const list = (values: readonly number[]) => values.join('/');
 
 /** The method of the order, flow, webhook and planner scenarios, for docs/benchmarks.md. */
+/** How the order-change rows are measured (also written into docs/benchmarks.md). */
+const CHANGES_METHOD = `- Order changes: a closed loop that places a 1-line order, drafts a change adding a unit to its line (\`POST /v1/orders/{id}/changes\`: checked, stored and previewed by applying it in a savepoint that is rolled back) and confirms it (\`…/confirm\`: an additional authorization of the delta through the \`test\` gateway, the line grown, the new unit routed and reserved, the version and totals written, events). The draft and the confirmation are timed on their own and set beside the plain \`POST /v1/orders\` p50 at the same concurrency. Declined: confirmations the test gateway declined (deltas ending in .02 or .51), which put the order on a payment hold instead. Concurrency ${list(CHANGE_CONCURRENCIES)}.`;
+
 export function ordersMethod(outboxEvents: number): string {
   return `- Order network: ${ORDER_NETWORK_SIZE.distributionCentres} distribution centres and ${ORDER_NETWORK_SIZE.stores} stores at real US ZIP centroids (seeded), all shipping, in one location group behind the \`${ORDER_CHANNEL}\` channel, each holding all ${ORDER_NETWORK_SIZE.skus} order SKUs (on_hand ${ORDER_NETWORK_SIZE.onHand.toLocaleString('en-US')}). Routing rules are the defaults, so an order ships whole from the location nearest its customer.
 - Orders: \`POST /v1/orders\` on the \`${ORDER_CHANNEL}\` channel with ${ORDER_LINES} distinct SKUs × 1 unit, a shipping address with a US ZIP and its coordinates (one of 2,000 ZIP centroids), money that adds up (lines − discount + shipping + tax = total), a \`test\` gateway payment authorization for the total, a unique external_id and a unique \`Idempotency-Key\`; 201 with the routed fulfillment orders counts. Concurrency ${list(ORDER_CONCURRENCIES)}; as orders and flows can outlast a short window, their window stays open until each worker has started at least 3 operations in it.
@@ -179,6 +183,43 @@ export function ordersMethod(outboxEvents: number): string {
 - Orders floor: per order \`BEGIN\`, then for each of its ${ORDER_LINES} lines (in SKU order, the order in which Consign locks them) the guarded \`UPDATE stock_levels … RETURNING\` and a ledger row at the location routing ships from (the nearest to the customer; every location holds every SKU), \`COMMIT\` — prepared statements, N workers, the same database; measured right after the API row on PostgreSQL, in-process after the server has exited on PGlite, as for holds. API/floor is orders/s over floor orders/s.
 - CPU per order (PostgreSQL, Linux): CPU time (user + system, from /proc) of the server process, of every PostgreSQL process and of the bench process, read before and after each \`POST /v1/orders\` row and each floor row and divided by the operations run in it, warm-up included. Besides the order's transaction the server's background workers (outbox followers, sweepers) run in it, idle but ticking. The last column is the most CPU an order may use, server, PostgreSQL and load generator together, for the API to reach the target's share of the floor's rate on this machine's cores.
 - Flows: a closed loop of whole order lives through the API — \`POST /v1/orders\` with 1–2 lines, then per fulfillment order \`accept\`, \`pick\`, \`pack\`, \`ship\` (carrier and tracking number), a \`delivered\` event on \`POST /v1/shipments/{id}/tracking-events\`, and \`GET /v1/orders/{id}\`, which must say \`delivered\`. One operation is one flow; its latency runs from the order's POST to the read-back. Concurrency ${list(FLOW_CONCURRENCIES)}.
+${CHANGES_METHOD}
 - Webhook delivery (first on each server, while the dispatcher has only the set-up's events behind it): a node:http receiver on 127.0.0.1 answers 200 to every POST and counts it. A subscription to \`inventory.availability_changed\` is created through the API; a one-row feed is sent and its delivery awaited, so the dispatcher has caught up with every older event; then one snapshot feed of ${outboxEvents.toLocaleString('en-US')} rows commits ${outboxEvents.toLocaleString('en-US')} events at once. Events/s = events ÷ the time from that feed's answer (its commit) to the last delivery received. Lag = receipt time − the event's created_at (the delivery's \`timestamp\`). The dispatcher runs inside \`consign serve\` at its settings (tick = CONSIGN_WEBHOOK_INTERVAL_MS, default 1,000 ms; at most 10 claims of 20 deliveries per tick), so at most 200 deliveries per tick: about 200 events/s at the default tick. The subscription is paused afterwards.
 - Routing planner: \`plan\` on 5-line orders over 200 candidate locations (20 distribution centres, 180 stores with popularity-skewed stock) in memory, no database, measured once per run before the engines; decisions/s = 1 ÷ mean decision time.`;
+}
+
+export function changesTable(results: EngineResult[]): Table {
+  return {
+    title: 'Order changes: draft (with preview) and confirm of a dearer change, beside a plain POST /v1/orders',
+    headers: [
+      'Engine',
+      'Conc.',
+      'Changes/s',
+      'Draft p50 ms',
+      'Confirm p50 ms',
+      'Confirm p99 ms',
+      'Plain order p50 ms',
+      'Confirm/order p50',
+      'Declined',
+      'Errors',
+    ],
+    numeric: numeric(1, 2, 3, 4, 5, 6, 7, 8, 9),
+    rows: results.flatMap((r) =>
+      r.changes.map((c) => {
+        const plain = r.orders.find((o) => o.source === ORDER_SOURCES[0]!.label && o.concurrency === c.concurrency);
+        return [
+          r.engine,
+          String(c.concurrency),
+          rate(c.result.opsPerSec),
+          millis(c.draft.p50Ms),
+          millis(c.confirm.p50Ms),
+          millis(c.confirm.p99Ms),
+          plain ? millis(plain.api.p50Ms) : '—',
+          plain ? `${(c.confirm.p50Ms / plain.api.p50Ms).toFixed(2)}×` : '—',
+          String(c.declined),
+          String(c.result.errors),
+        ];
+      }),
+    ),
+  };
 }

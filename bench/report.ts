@@ -6,6 +6,7 @@ import { NETWORK_SIZE } from './network.ts';
 import type { PlannerBenchResult } from './planner.ts';
 import {
   connectorTable,
+  changesTable,
   flowsTable,
   orderCpuTable,
   ordersMethod,
@@ -121,6 +122,7 @@ function tables(results: EngineResult[], planner: PlannerBenchResult): Table[] {
     ...(orderCpu ? [orderCpu] : []),
     connectorTable(results),
     flowsTable(results),
+    changesTable(results),
     outboxTable(results),
     ...(targets ? [targets] : []),
   ];

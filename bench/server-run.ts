@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { onCleanup } from './cleanup.ts';
 import { cpuMeter, isLocalPostgres, withCpu, type CpuMeter, type CpuReading } from './cpu.ts';
 import type { DriveOptions, DriveResult } from './drive.ts';
+import { CHANGE_CONCURRENCIES, measureChanges, type ChangeRow } from './changes.ts';
 import { FLOW_CONCURRENCIES, measureFlows, type FlowRow } from './flows.ts';
 import type { BenchNetwork } from './network.ts';
 import { ORDER_CONCURRENCIES, ORDER_SOURCES } from './orders.ts';
@@ -46,6 +47,7 @@ export interface ApiResults {
   /** `cpu`: per order, on PostgreSQL (the server process, PostgreSQL's, the load generator's). */
   orders: { source: string; concurrency: number; api: DriveResult; cpu: CpuReading | undefined }[];
   flows: FlowRow[];
+  changes: ChangeRow[];
 }
 
 /** Run right after a row while the server idles (PostgreSQL's floors: both see the same machine state). */
@@ -142,6 +144,16 @@ async function measureFlowRows(target: Target, network: BenchNetwork, settings: 
   return flows;
 }
 
+async function measureChangeRows(target: Target, network: BenchNetwork, settings: RunSettings) {
+  const rows: ChangeRow[] = [];
+  for (const concurrency of CHANGE_CONCURRENCIES) {
+    const row = await measureChanges(target, network, slowDriveOptions(settings, concurrency));
+    logResult(settings.log, `order changes c=${concurrency}`, row.result);
+    rows.push(row);
+  }
+  return rows;
+}
+
 /**
  * Measures the API through a `consign serve` child, scenario after scenario. Webhook delivery
  * goes first, while the dispatcher's backlog is only the set-up's events.
@@ -167,7 +179,8 @@ export async function measureApi(
     const cpu = bench.engine === 'postgres' && isLocalPostgres(bench.databaseUrl) ? cpuMeter(server.pid) : undefined;
     const orders = await measureOrderRows(target, network, settings, after, cpu);
     const flows = await measureFlowRows(target, network, settings);
-    return { outbox, holds, availability, feeds, orders, flows };
+    const changes = await measureChangeRows(target, network, settings);
+    return { outbox, holds, availability, feeds, orders, flows, changes };
   } finally {
     await stopServer();
   }

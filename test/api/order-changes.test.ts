@@ -298,6 +298,13 @@ describe('change orders', () => {
     expect([fewer.status, fewer.code]).toEqual([409, 'line_in_fulfillment']);
   });
 
+  it('refuses to change an order that has shipped in full', async () => {
+    const order = await newOrder();
+    await ship(server, order.fulfillment_orders[0].id);
+    const refused = await draft(order.id, [{ type: 'change_quantity', line_id: 'L1', quantity: 4 }]);
+    expect([refused.status, refused.body.code]).toEqual([409, 'illegal_transition']);
+  });
+
   it('units a location has started on wait for its release; cancelling the change withdraws the request', async () => {
     const order = await newOrder();
     const fo = order.fulfillment_orders[0].id;

@@ -52,6 +52,12 @@ export async function changeOrder(sim: Sim, intent: Intent) {
         taxMinor: line.taxMinor + units * Math.floor(line.taxMinor / line.quantity),
       };
   const delta = lineDue(after) - before;
+  if (['shipped', 'partially_delivered'].includes(order.status)) {
+    await call(sim, 'POST', `/v1/orders/${order.id}/changes`, { reason: 'simulated change', actions: [action] }, [
+      '409 illegal_transition',
+    ]);
+    return `change ${order.id}: refused, the order is ${order.status}`;
+  }
   const drafted = await call(
     sim,
     'POST',

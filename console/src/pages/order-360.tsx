@@ -5,6 +5,7 @@ import { Badge, ErrorNotice, Loading, Page } from '../ui/common.tsx';
 import { formatDateTime, formatMoney } from '../ui/format.ts';
 import { useLoad } from '../ui/load.ts';
 import { OrderActions } from './order/actions.tsx';
+import { EditOrder } from './order/edit-order.tsx';
 import { ReturnsSection } from './order/returns-section.tsx';
 import {
   FulfillmentSection,
@@ -70,6 +71,9 @@ export default function Order360({ params }: { params: Record<string, string> })
         </div>
       </dl>
       {can('orders:manage') ? <OrderActions order={o} onChanged={order.reload} /> : null}
+      {can('orders:manage') && !['shipped', 'partially_delivered', 'delivered', 'cancelled'].includes(o.status) ? (
+        <EditOrder order={o} onChanged={order.reload} />
+      ) : null}
       <LinesSection order={o} />
       <RoutingSection routing={routing.data?.latest ?? null} error={routing.error} />
       <FulfillmentSection order={o} />

@@ -76,7 +76,8 @@ export interface PlanContext {
   pickupLocations: Set<string>;
 }
 
-const CLOSED = ['cancelled', 'delivered'];
+/** Statuses an order never leaves backwards: a change could only make them untrue. */
+const CLOSED = ['cancelled', 'shipped', 'partially_delivered', 'delivered'];
 
 type Step = Result<void>;
 const done: Step = ok(undefined);
