@@ -9,6 +9,7 @@ import { seedNetwork, type BenchNetwork } from './network.ts';
 import { orderTransaction } from './order-floor.ts';
 import type { OrderRow } from './orders.ts';
 import type { OutboxResult } from './outbox.ts';
+import type { ExportResult } from './exports.ts';
 import { picker, type FeedResult, type HoldCase } from './scenarios.ts';
 import { driveOptions, logResult, measureApi, type AvailabilityRow, type RunSettings } from './server-run.ts';
 import { createBenchDatabase, migrateBenchDatabase, type BenchDatabase } from './setup.ts';
@@ -28,6 +29,7 @@ export interface EngineResult {
   holds: HoldRow[];
   availability: AvailabilityRow[];
   feeds: FeedResult;
+  exports: ExportResult;
   orders: OrderRow[];
   flows: FlowRow[];
   outbox: OutboxResult;
@@ -123,6 +125,7 @@ export async function runEngine(engine: Engine, settings: RunSettings): Promise<
       holds: measured.holds.map(({ hold, api }) => ({ ...hold, api, floor: meter.ofHold(hold) })),
       availability: measured.availability,
       feeds: measured.feeds,
+      exports: measured.exports,
       orders: measured.orders.map((row) => ({
         ...row,
         floor: meter.ofOrders(row.concurrency),

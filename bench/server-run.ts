@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { onCleanup } from './cleanup.ts';
 import { cpuMeter, isLocalPostgres, withCpu, type CpuMeter, type CpuReading } from './cpu.ts';
 import type { DriveOptions, DriveResult } from './drive.ts';
+import { measureExports, type ExportResult } from './exports.ts';
 import { FLOW_CONCURRENCIES, measureFlows, type FlowRow } from './flows.ts';
 import type { BenchNetwork } from './network.ts';
 import { ORDER_CONCURRENCIES, ORDER_SOURCES } from './orders.ts';
@@ -46,6 +47,7 @@ export interface ApiResults {
   /** `cpu`: per order, on PostgreSQL (the server process, PostgreSQL's, the load generator's). */
   orders: { source: string; concurrency: number; api: DriveResult; cpu: CpuReading | undefined }[];
   flows: FlowRow[];
+  exports: ExportResult;
 }
 
 /** Run right after a row while the server idles (PostgreSQL's floors: both see the same machine state). */
@@ -167,7 +169,11 @@ export async function measureApi(
     const cpu = bench.engine === 'postgres' && isLocalPostgres(bench.databaseUrl) ? cpuMeter(server.pid) : undefined;
     const orders = await measureOrderRows(target, network, settings, after, cpu);
     const flows = await measureFlowRows(target, network, settings);
-    return { outbox, holds, availability, feeds, orders, flows };
+    const exports = await measureExports(target);
+    settings.log(
+      `  API exports: ${exports.first.rows} stock movements at ${exports.first.rowsPerSec.toFixed(0)} rows/s`,
+    );
+    return { outbox, holds, availability, feeds, orders, flows, exports };
   } finally {
     await stopServer();
   }

@@ -124,6 +124,14 @@ describe('consign export', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
 });
 
 describe('consign inventory reconcile', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
+  it('has help on export, inventory and inventory reconcile', async () => {
+    for (const command of [['export'], ['inventory'], ['inventory', 'reconcile']]) {
+      const result = await runConsign([...command, '--help']);
+      expect(result.code, command.join(' ')).toBe(0);
+      expect(result.stdout).toContain(`Usage: consign ${command.join(' ')}`);
+    }
+  });
+
   it('reports planted differences, applies them with --apply, and refuses a file with bad rows', async () => {
     await onDatabase((db) =>
       db.execute(sql`insert into stock_levels (location_id, sku, on_hand) values
