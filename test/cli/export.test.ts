@@ -117,6 +117,14 @@ describe('consign export', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     const refused = await runConsign(['export', 'orders', '--out', foreign], target.env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('not an export this command can resume');
+    fs.writeFileSync(
+      `${foreign}.cursor`,
+      JSON.stringify({ kind: 'orders', format: 'jsonl', cursor: 'x1.e30', bytes: 4096 }),
+    );
+    const shorter = await runConsign(['export', 'orders', '--out', foreign], target.env);
+    expect(shorter.code).toBe(1);
+    expect(shorter.stderr).toContain('is shorter than');
+    expect(fs.readFileSync(foreign, 'utf8')).toBe('{"not":"an export"}\n');
     const bad = await runConsign(['export', 'orders', '--since', 'last tuesday'], target.env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('since must be a date');
