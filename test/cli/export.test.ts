@@ -58,7 +58,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('consign export', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
+describe('consign export', { timeout: 2 * CLI_TEST_TIMEOUT_MS }, () => {
   it('killed mid-export and run again with writes in between, writes every row exactly once', async () => {
     const out = path.join(dir, 'movements.csv');
     const args = ['export', 'stock_movements', '--format', 'csv', '--out', out, '--limit', '25'];
