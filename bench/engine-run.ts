@@ -10,6 +10,7 @@ import { seedNetwork, type BenchNetwork } from './network.ts';
 import { orderTransaction } from './order-floor.ts';
 import type { OrderRow } from './orders.ts';
 import type { OutboxResult } from './outbox.ts';
+import type { ExportResult } from './exports.ts';
 import { picker, type FeedResult, type HoldCase } from './scenarios.ts';
 import { driveOptions, logResult, measureApi, type AvailabilityRow, type RunSettings } from './server-run.ts';
 import { createBenchDatabase, migrateBenchDatabase, type BenchDatabase } from './setup.ts';
@@ -29,6 +30,7 @@ export interface EngineResult {
   holds: HoldRow[];
   availability: AvailabilityRow[];
   feeds: FeedResult;
+  exports: ExportResult;
   orders: OrderRow[];
   flows: FlowRow[];
   changes: ChangeRow[];
@@ -125,6 +127,7 @@ export async function runEngine(engine: Engine, settings: RunSettings): Promise<
       holds: measured.holds.map(({ hold, api }) => ({ ...hold, api, floor: meter.ofHold(hold) })),
       availability: measured.availability,
       feeds: measured.feeds,
+      exports: measured.exports,
       orders: measured.orders.map((row) => ({
         ...row,
         floor: meter.ofOrders(row.concurrency),

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { DURABILITY_HEADING, readDocSection } from './doc-section.ts';
 import type { EngineResult } from './engine-run.ts';
+import { exportsTable } from './exports.ts';
 import type { Machine } from './machine.ts';
 import { NETWORK_SIZE } from './network.ts';
 import type { PlannerBenchResult } from './planner.ts';
@@ -124,6 +125,7 @@ function tables(results: EngineResult[], planner: PlannerBenchResult): Table[] {
     flowsTable(results),
     changesTable(results),
     outboxTable(results),
+    exportsTable(results),
     ...(targets ? [targets] : []),
   ];
 }
@@ -165,7 +167,8 @@ function methodSection(run: RunInfo): string {
 - The raw SQL floor runs on the same database, from the bench process: N workers, one connection each, looping \`BEGIN; UPDATE stock_levels SET reserved = reserved + 1 WHERE location_id = $1 AND sku = $2 AND on_hand - reserved - safety_stock >= 1 RETURNING on_hand, reserved; INSERT INTO inventory_ledger …; COMMIT\` with prepared statements, on the same stock levels as the API row. On PostgreSQL each floor row is measured right after its API row while the server idles, so both see the machine in the same state. On PGlite the floor runs in the bench process on the same data directory once the server child has exited (the embedded engine is single-process); its workers queue on PGlite's one connection, as the server's requests do. API/floor is the API's ops/s over the floor's at the same stock pattern and concurrency.
 - Availability: 1 SKU is \`GET /v1/availability?skus=<a random spread SKU>\` (4 locations each); 1,000 SKUs is \`POST /v1/availability/query\` with all spread SKUs (4,000 stock levels). The targets are read at concurrency 1; concurrency ${TARGET_CONCURRENCY} is shown for load.
 - Feeds: \`POST /v1/inventory/feeds\`, snapshot feeds of 10,000 rows sent one after another, each with a new feed_id, a later as_of and changed quantities, so every row applies (ledger row and event per row). One warm-up feed is not counted; rows/s is rows ÷ the request's wall time, median over the feeds.
-${ordersMethod(run.outboxEvents)}`;
+${ordersMethod(run.outboxEvents)}
+- ERP export: after every other scenario, \`GET /v1/exports/stock_movements\` in JSON Lines, 10,000 rows a page, page after page until \`Consign-Remaining\` is 0, over every on-hand ledger row the run wrote (feed counts, shipments). The first pass is an installation's first export: each page that reaches the last numbered row numbers the new ones (ADR 0026). The second pass reads the same rows again from the start, already numbered. Rows/s is rows ÷ the pass's wall time.`;
 }
 
 export function writeMarkdown(

@@ -3,6 +3,7 @@ import { onCleanup } from './cleanup.ts';
 import { cpuMeter, isLocalPostgres, withCpu, type CpuMeter, type CpuReading } from './cpu.ts';
 import type { DriveOptions, DriveResult } from './drive.ts';
 import { CHANGE_CONCURRENCIES, measureChanges, type ChangeRow } from './changes.ts';
+import { measureExports, type ExportResult } from './exports.ts';
 import { FLOW_CONCURRENCIES, measureFlows, type FlowRow } from './flows.ts';
 import type { BenchNetwork } from './network.ts';
 import { ORDER_CONCURRENCIES, ORDER_SOURCES } from './orders.ts';
@@ -48,6 +49,7 @@ export interface ApiResults {
   orders: { source: string; concurrency: number; api: DriveResult; cpu: CpuReading | undefined }[];
   flows: FlowRow[];
   changes: ChangeRow[];
+  exports: ExportResult;
 }
 
 /** Run right after a row while the server idles (PostgreSQL's floors: both see the same machine state). */
@@ -180,7 +182,11 @@ export async function measureApi(
     const orders = await measureOrderRows(target, network, settings, after, cpu);
     const flows = await measureFlowRows(target, network, settings);
     const changes = await measureChangeRows(target, network, settings);
-    return { outbox, holds, availability, feeds, orders, flows, changes };
+    const exports = await measureExports(target);
+    settings.log(
+      `  API exports: ${exports.first.rows} stock movements at ${exports.first.rowsPerSec.toFixed(0)} rows/s`,
+    );
+    return { outbox, holds, availability, feeds, orders, flows, changes, exports };
   } finally {
     await stopServer();
   }

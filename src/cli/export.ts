@@ -170,6 +170,12 @@ async function runExport(kind: ExportKind, options: ExportOptions): Promise<void
   let fd: number | undefined;
   let bytes = 0;
   if (out) {
+    const size = fs.existsSync(out) ? fs.statSync(out).size : 0;
+    if (resumed && size < resumed.bytes) {
+      throw new CliError(
+        `${out} is shorter than ${stateFile(out)} records (${size} of ${resumed.bytes} bytes): it was changed since. Remove both to export again from the start.`,
+      );
+    }
     fd = fs.openSync(out, fs.existsSync(out) ? 'r+' : 'w');
     bytes = resumed?.bytes ?? 0;
     fs.ftruncateSync(fd, bytes); // rows written after the last recorded position are fetched again

@@ -48,7 +48,8 @@ export function isExportCursor(text: string): boolean {
 function normalizeSince(text: string): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(text)) return undefined;
   const time = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
-  if (!Number.isFinite(time)) return undefined;
+  // PostgreSQL has no year 0, and no record of Consign's is older than 1970.
+  if (!Number.isFinite(time) || time < Date.UTC(1970, 0, 1) || time >= Date.UTC(10000, 0, 1)) return undefined;
   return new Date(time).toISOString();
 }
 

@@ -229,6 +229,7 @@ describe('GET /v1/exports/{kind}', () => {
       ['orders', { after: (await exportPage('payments', { limit: '1' })).next! }],
       ['orders', { since: 'yesterday' }],
       ['orders', { since: '2026-13-45' }],
+      ['orders', { since: '0000-01-01' }],
       ['orders', { since: '2026-01-01', after: (await exportPage('orders', { limit: '1' })).next! }],
       ['orders', { format: 'xml' }],
       ['orders', { limit: '0' }],

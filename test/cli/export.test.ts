@@ -58,7 +58,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('consign export', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
+describe('consign export', { timeout: 2 * CLI_TEST_TIMEOUT_MS }, () => {
   it('killed mid-export and run again with writes in between, writes every row exactly once', async () => {
     const out = path.join(dir, 'movements.csv');
     const args = ['export', 'stock_movements', '--format', 'csv', '--out', out, '--limit', '25'];
@@ -117,6 +117,14 @@ describe('consign export', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     const refused = await runConsign(['export', 'orders', '--out', foreign], target.env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('not an export this command can resume');
+    fs.writeFileSync(
+      `${foreign}.cursor`,
+      JSON.stringify({ kind: 'orders', format: 'jsonl', cursor: 'x1.e30', bytes: 4096 }),
+    );
+    const shorter = await runConsign(['export', 'orders', '--out', foreign], target.env);
+    expect(shorter.code).toBe(1);
+    expect(shorter.stderr).toContain('is shorter than');
+    expect(fs.readFileSync(foreign, 'utf8')).toBe('{"not":"an export"}\n');
     const bad = await runConsign(['export', 'orders', '--since', 'last tuesday'], target.env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('since must be a date');
@@ -124,6 +132,14 @@ describe('consign export', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
 });
 
 describe('consign inventory reconcile', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
+  it('has help on export, inventory and inventory reconcile', async () => {
+    for (const command of [['export'], ['inventory'], ['inventory', 'reconcile']]) {
+      const result = await runConsign([...command, '--help']);
+      expect(result.code, command.join(' ')).toBe(0);
+      expect(result.stdout).toContain(`Usage: consign ${command.join(' ')}`);
+    }
+  });
+
   it('reports planted differences, applies them with --apply, and refuses a file with bad rows', async () => {
     await onDatabase((db) =>
       db.execute(sql`insert into stock_levels (location_id, sku, on_hand) values

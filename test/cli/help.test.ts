@@ -34,9 +34,6 @@ describe('consign --help', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
       ['keys', 'revoke'],
       ['backup'],
       ['restore'],
-      ['export'],
-      ['inventory'],
-      ['inventory', 'reconcile'],
     ];
     for (const command of commands) {
       const result = await runConsign([...command, '--help']);
