@@ -58,6 +58,15 @@ describe('connector health', () => {
     expect(afterHold.last_order_received_at >= afterOrder.last_order_received_at).toBe(true);
   });
 
+  it('records a signed body that is not JSON, even one of a NUL byte, as the last error (400, never a 500)', async () => {
+    const nul = await world.post('\u0000');
+    expect(nul.status).toBe(400);
+    expect(nul.body.code).toBe('malformed_json');
+    const recorded = (await health()).last_error;
+    expect(recorded).toMatchObject({ source: 'inbound', code: 'malformed_json' });
+    expect(recorded.detail).not.toContain('\u0000');
+  });
+
   it('counts the outbound messages the endpoint has not accepted, with the oldest, and a failed delivery as the last error', async () => {
     await must(world.server.request, 'PUT', `/v1/inventory/${world.net.storeA}/IPOD2008PINK`, { on_hand: 7 });
     await must(world.server.request, 'PUT', `/v1/inventory/${world.net.storeA}/IPOD2008GREEN`, { on_hand: 8 });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, toIso, type Executor } from '../../db/index.ts';
 import type { Problem } from '../../shared/problem.ts';
+import { storableText } from '../../shared/text.ts';
 import { subscriptionBacklog } from '../../webhooks/index.ts';
 
 type ErrorSource = 'inbound' | 'polling' | 'outbound';
@@ -12,7 +13,9 @@ export async function recordConnectorError(
   source: ErrorSource,
   refused: Pick<Problem, 'code' | 'detail'>,
 ): Promise<void> {
-  const recorded = JSON.stringify({ source, code: refused.code, detail: refused.detail.slice(0, 2000) });
+  // A detail may quote what was sent (a parser's message about a NUL byte): stored cleaned (ADR 0015).
+  const detail = storableText(refused.detail.slice(0, 2000));
+  const recorded = JSON.stringify({ source, code: refused.code, detail });
   await executor.execute(sql`
     insert into connector_errors (channel_id, problem, occurred_at) values (${channelId}, ${recorded}::jsonb, now())
     on conflict (channel_id) do update set problem = excluded.problem, occurred_at = excluded.occurred_at`);
