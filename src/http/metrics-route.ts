@@ -5,7 +5,8 @@ import type { Database } from '../db/index.ts';
 import { processRegistry } from '../telemetry/index.ts';
 import { outboxLag, type FollowerLag } from '../streaming/index.ts';
 import { pendingDeliveries } from '../webhooks/index.ts';
-import { problem, ProblemError } from '../shared/problem.ts';
+import { problem, type Problem } from '../shared/problem.ts';
+import { sendProblem } from './errors.ts';
 
 /** Seconds, from 1 ms to 10 s: most API calls take a few milliseconds, exports and reports longer. */
 const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -51,22 +52,21 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
   });
   registerDatabaseGauges(registry, options.database);
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    checkToken(request, options.token);
+    // Answered here rather than thrown: this route is registered before the app's error handler.
+    const refused = tokenProblem(request, options.token);
+    if (refused) return sendProblem(reply, refused);
     const merged = Registry.merge([processRegistry, registry]);
     return reply.type(merged.contentType).send(await merged.metrics());
   });
 }
 
-function checkToken(request: FastifyRequest, token: string | undefined): void {
-  if (!token) return;
+function tokenProblem(request: FastifyRequest, token: string | undefined): Problem | undefined {
+  if (!token) return undefined;
   const sent = BEARER.exec(request.headers.authorization ?? '')?.[1] ?? '';
   const expected = crypto.createHash('sha256').update(token).digest();
   const given = crypto.createHash('sha256').update(sent).digest();
-  if (!crypto.timingSafeEqual(expected, given)) {
-    throw new ProblemError(
-      problem('unauthorized', 'Send "Authorization: Bearer <token>" with the token set in CONSIGN_METRICS_TOKEN.'),
-    );
-  }
+  if (crypto.timingSafeEqual(expected, given)) return undefined;
+  return problem('unauthorized', 'Send "Authorization: Bearer <token>" with the token set in CONSIGN_METRICS_TOKEN.');
 }
 
 function registerDatabaseGauges(registry: Registry, database: Database): void {
