@@ -153,6 +153,12 @@ export interface Money {
   uncollectedMinor: number;
   /** Shipping given back by return refunds (at most once per order). */
   shippingRefundedMinor: number;
+  /**
+   * What the authorization fell short of the total at placement. A change moves the total and
+   * the authorization together (an extra authorization, or a void of the difference), and a
+   * cancellation voids its units' value, so the shortfall stays what it was.
+   */
+  shortMinor: number;
 }
 
 export interface Order {

@@ -141,6 +141,7 @@ export function modelOrder(
       shippingCaptured: false,
       uncollectedMinor: 0,
       shippingRefundedMinor: 0,
+      shortMinor: Math.max(0, view.total.amount - authorized),
     },
   };
 }
