@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/index.ts';
 import { processRegistry } from '../telemetry/index.ts';
-import { outboxLag, type FollowerLag } from '../streaming/index.ts';
+import { outboxLag } from '../streaming/index.ts';
 import { pendingDeliveries } from '../webhooks/index.ts';
 import { problem, type Problem } from '../shared/problem.ts';
 import { sendProblem } from './errors.ts';
@@ -50,11 +50,12 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
     requests.inc(values);
     duration.observe(values, reply.elapsedTime / 1000);
   });
-  registerDatabaseGauges(registry, options.database);
+  const refreshDatabaseGauges = registerDatabaseGauges(registry, options.database);
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     // Answered here rather than thrown: this route is registered before the app's error handler.
     const refused = tokenProblem(request, options.token);
     if (refused) return sendProblem(reply, refused);
+    await refreshDatabaseGauges();
     const merged = Registry.merge([processRegistry, registry]);
     return reply.type(merged.contentType).send(await merged.metrics());
   });
@@ -69,45 +70,44 @@ function tokenProblem(request: FastifyRequest, token: string | undefined): Probl
   return problem('unauthorized', 'Send "Authorization: Bearer <token>" with the token set in CONSIGN_METRICS_TOKEN.');
 }
 
-function registerDatabaseGauges(registry: Registry, database: Database): void {
+/**
+ * The database's gauges, and `refresh`, which reads the outbox lag and the webhook backlog once
+ * per scrape (each is one query, shared by its two gauges) and sets them.
+ */
+function registerDatabaseGauges(registry: Registry, database: Database): () => Promise<void> {
   const { db } = database;
-  const followerGauge = (name: string, help: string, pick: (lag: FollowerLag) => number) =>
-    new Gauge({
-      name,
-      help,
-      labelNames: ['follower'] as const,
-      registers: [registry],
-      async collect() {
-        this.reset();
-        for (const lag of await outboxLag(db)) this.set({ follower: lag.follower }, pick(lag));
-      },
-    });
-  followerGauge(
+  const gauge = (name: string, help: string, labelNames: string[] = []) =>
+    new Gauge({ name, help, labelNames, registers: [registry] });
+  const behind = gauge(
     'consign_outbox_events_behind',
     'Events each outbox follower (webhooks, nats, connectors) has not handled yet (counted up to 1,000,000).',
-    (lag) => lag.eventsBehind,
+    ['follower'],
   );
-  followerGauge(
+  const lagSeconds = gauge(
     'consign_outbox_lag_seconds',
     'Age of the oldest event each outbox follower has not handled yet; 0 when it is caught up.',
-    (lag) => lag.oldestWaitingSeconds,
+    ['follower'],
   );
-  new Gauge({
-    name: 'consign_webhook_backlog',
-    help: 'Webhook deliveries waiting to be sent (queued or retrying).',
-    registers: [registry],
-    async collect() {
-      this.set((await pendingDeliveries(db)).pending);
-    },
-  });
-  new Gauge({
-    name: 'consign_webhook_backlog_oldest_seconds',
-    help: 'How long the oldest waiting webhook delivery has waited.',
-    registers: [registry],
-    async collect() {
-      this.set((await pendingDeliveries(db)).oldestSeconds);
-    },
-  });
+  const backlog = gauge('consign_webhook_backlog', 'Webhook deliveries waiting to be sent (queued or retrying).');
+  const backlogAge = gauge(
+    'consign_webhook_backlog_oldest_seconds',
+    'How long the oldest waiting webhook delivery has waited.',
+  );
+  registerPoolGauge(registry, database);
+  return async () => {
+    const [lags, pending] = await Promise.all([outboxLag(db), pendingDeliveries(db)]);
+    behind.reset();
+    lagSeconds.reset();
+    for (const lag of lags) {
+      behind.set({ follower: lag.follower }, lag.eventsBehind);
+      lagSeconds.set({ follower: lag.follower }, lag.oldestWaitingSeconds);
+    }
+    backlog.set(pending.pending);
+    backlogAge.set(pending.oldestSeconds);
+  };
+}
+
+function registerPoolGauge(registry: Registry, database: Database): void {
   const poolStats = database.poolStats;
   if (!poolStats) return;
   new Gauge({

@@ -8,5 +8,5 @@ export {
   readSettledBatch,
   readSettledIds,
 } from './outbox-follower.ts';
-export type { FollowerLag, OutboxEvent, OutboxFollower, OutboxWorker } from './outbox-follower.ts';
+export type { OutboxEvent, OutboxFollower, OutboxWorker } from './outbox-follower.ts';
 export { gapGraceMsFor } from './settle.ts';

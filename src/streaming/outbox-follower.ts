@@ -143,7 +143,7 @@ export async function cursorPosition(executor: Executor, name: string): Promise<
 }
 
 /** How far each follower of the outbox is behind: at most `cap` events counted, and the oldest one's age. */
-export interface FollowerLag {
+interface FollowerLag {
   follower: string;
   eventsBehind: number;
   oldestWaitingSeconds: number;
