@@ -46,6 +46,8 @@ if (options.engine === 'postgres' && !process.env.DATABASE_URL) {
   program.error('--engine postgres needs DATABASE_URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres');
 }
 process.env.CONSIGN_TEST_ENGINE = options.engine;
+// The sequences pay through the built-in test gateway, as the test suite does.
+process.env.CONSIGN_TEST_GATEWAY = '1';
 
 const { simulate, startSimulation } = await import('../test/simulator/harness.ts');
 const { timing } = await import('../test/simulator/sequence.ts');

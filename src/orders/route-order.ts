@@ -249,5 +249,8 @@ async function routingFailed(
     reason,
     decision_id: decisionId,
   });
+  // A routing hold holds only the waiting units: units placed earlier (while another hold,
+  // now released, stopped work) get their work.
+  await startFulfillmentIfFree(executor, orderId, options.actor);
   return ok(result);
 }

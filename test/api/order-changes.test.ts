@@ -359,3 +359,48 @@ describe('change orders', () => {
     expect([again.status, again.body.code]).toEqual([409, 'illegal_transition']);
   });
 });
+
+describe('a change on an order on hold', () => {
+  const reservedWithoutWork = async (orderId: string) =>
+    (
+      await query<{ n: number }>(
+        database.db,
+        sql`select coalesce(sum(quantity), 0)::int as n from order_allocations
+            where order_id = ${orderId} and status = 'reserved' and fulfillment_order_id is null`,
+      )
+    )[0]!.n;
+
+  it('gives the units it placed fulfillment work once the hold is released, even when other units still wait', async () => {
+    const sku = 'HELD-CHANGE';
+    await server.request('POST', '/v1/products', { body: { sku, name: 'Held change', weight_grams: 100 } });
+    await setStock(server, net.storeA, sku, 2);
+    const placed = await placeOrder(server, orderBody('CHG-HELD', [{ sku, quantity: 1, price: 1500 }]));
+    expect(placed.status).toBe(201);
+    const order = placed.body;
+    expect(order.fulfillment_orders).toHaveLength(1);
+    const held = await server.request('POST', `/v1/orders/${order.id}/hold`, {
+      body: { kind: 'manual', reason: 'customer called' },
+    });
+    expect(held.status).toBe(200);
+
+    // One more unit: placed (the store has it), but no work while the order is on hold.
+    const more = (await draft(order.id, [{ type: 'change_quantity', line_id: 'L1', quantity: 2 }])).body;
+    expect((await confirm(order.id, more.id, { payment_method: 'tok_visa' })).body.status).toBe('confirmed');
+    expect(await reservedWithoutWork(order.id)).toBe(1);
+    // One more again: nothing can place it, so it waits on a routing hold.
+    const again = (await draft(order.id, [{ type: 'change_quantity', line_id: 'L1', quantity: 3 }])).body;
+    expect((await confirm(order.id, again.id, { payment_method: 'tok_visa' })).body.status).toBe('confirmed');
+    const waiting = await getOrder(order.id);
+    expect(waiting.lines[0].quantities).toMatchObject({ allocated: 2, backordered: 1 });
+
+    const released = await server.request('POST', `/v1/orders/${order.id}/release-hold`, { body: { kind: 'manual' } });
+    expect(released.status).toBe(200);
+    // Only the unit nothing could place waits (a routing hold holds only it); the placed one has work.
+    expect(
+      released.body.holds.filter((h: { active?: boolean; released_at?: string | null }) => !h.released_at),
+    ).toEqual([expect.objectContaining({ kind: 'routing' })]);
+    expect(await reservedWithoutWork(order.id)).toBe(0);
+    expect(released.body.fulfillment_orders).toHaveLength(2);
+    expect(await bucketsHold(order.id)).toBe(true);
+  });
+});

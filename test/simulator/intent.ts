@@ -82,10 +82,7 @@ export const stepWeights: Record<StepKind, number> = {
   exchange: 3,
   reship: 2,
   subscription_period: 1,
-  // Off until a defect it found is fixed: after a change on an order on hold, a unit can stay
-  // reserved with no fulfillment work once the order is no longer on hold (seeds 189128314 and
-  // 820091358 of 200 sequences). Set back to 3 with the fix.
-  change: 0,
+  change: 3,
 };
 
 /** Picks one of `items` by a generated number; undefined when there is none. */
