@@ -20,10 +20,37 @@ interface SettlementPlan {
   uncovered_minor: number;
 }
 
-/** How a change of `deltaMinor` would settle, without moving money. */
-export async function planSettlement(executor: Executor, orderId: string, deltaMinor: number): Promise<SettlementPlan> {
+/** The reason every refund of a change starts with (`releaseChangeMoney`'s callers name the change). */
+const changeRefunds = 'order change %';
+
+/**
+ * What a cheaper change gives back: the delta, but never more than the order holds beyond its
+ * new total — an order authorized short keeps what it holds up to the new total. The order holds
+ * its open authorizations and its captures, less what earlier changes refunded (refunds of
+ * returns and goodwill do not lower the total, so they do not count against it).
+ */
+async function giveBack(executor: Executor, orderId: string, deltaMinor: number, newTotalMinor: number) {
+  const row = await queryOne<{ captured: number; change_refunds: number }>(
+    executor,
+    sql`select coalesce(sum(p.amount_minor) filter (where p.kind = 'capture' and p.status in ('succeeded', 'pending')), 0)::bigint as captured,
+               coalesce(sum(p.amount_minor) filter (where p.kind = 'refund' and p.status in ('succeeded', 'pending')
+                                                     and d.details->>'reason' like ${changeRefunds}), 0)::bigint as change_refunds
+        from payments p left join payment_details d on d.payment_id = p.id where p.order_id = ${orderId}`,
+  );
+  const { capturable_minor } = await orderMoney(executor, orderId);
+  const held = capturable_minor + Number(row?.captured ?? 0) - Number(row?.change_refunds ?? 0);
+  return Math.min(-deltaMinor, Math.max(0, held - newTotalMinor));
+}
+
+/** How a change of `deltaMinor` to a total of `newTotalMinor` would settle, without moving money. */
+export async function planSettlement(
+  executor: Executor,
+  orderId: string,
+  deltaMinor: number,
+  newTotalMinor: number,
+): Promise<SettlementPlan> {
   if (deltaMinor >= 0) return { authorize_minor: deltaMinor, void_minor: 0, refund_minor: 0, uncovered_minor: 0 };
-  const back = -deltaMinor;
+  const back = await giveBack(executor, orderId, deltaMinor, newTotalMinor);
   const { capturableMinor } = await drawableAuthorizations(executor, orderId);
   const voidMinor = Math.min(back, capturableMinor);
   const refundMinor = Math.min(back - voidMinor, (await orderMoney(executor, orderId)).refundable_minor);
@@ -92,18 +119,19 @@ export async function authorizeChange(
 }
 
 /**
- * Gives back `amountMinor` after a cheaper change, once its lines are written: voids open
- * authorizations (all that is left when no unit is open any more), then refunds from captures
- * what the voids did not cover.
+ * Gives back what a cheaper change of `deltaMinor` frees (`giveBack`) once its lines are
+ * written: voids open authorizations (all that is left when no unit is open any more), then
+ * refunds from captures what the voids did not cover. `reason` starts with "order change ".
  */
 export async function releaseChangeMoney(
   executor: Executor,
   orderId: string,
-  input: { amountMinor: number; currency: string; reason: string; actor: string },
+  input: { deltaMinor: number; newTotalMinor: number; currency: string; reason: string; actor: string },
 ): Promise<{ voided_minor: number; refunded_minor: number; payments: PaymentRow[] }> {
-  const voids = await voidAuthorizations(executor, orderId, input.amountMinor, input.actor);
+  const amountMinor = await giveBack(executor, orderId, input.deltaMinor, input.newTotalMinor);
+  const voids = await voidAuthorizations(executor, orderId, amountMinor, input.actor);
   const voided = voids.filter((v) => v.status !== 'failed').reduce((n, v) => n + v.amount_minor, 0);
-  const rest = input.amountMinor - voided;
+  const rest = amountMinor - voided;
   if (rest <= 0) return { voided_minor: voided, refunded_minor: 0, payments: voids };
   const refund = await refundPayment(executor, orderId, {
     amountMinor: rest,

@@ -99,7 +99,8 @@ export async function confirmChange(
   const given =
     delta < 0
       ? await releaseChangeMoney(executor, orderId, {
-          amountMinor: -delta,
+          deltaMinor: delta,
+          newTotalMinor: plan.value.after.totalMinor,
           currency: order.currency,
           reason: `order change ${changeId}: ${change.reason}`,
           actor,

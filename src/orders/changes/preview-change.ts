@@ -68,7 +68,7 @@ async function previewOf(
   routing: ReturnType<typeof diff> | null,
 ) {
   const c = order.currency;
-  const settlement = await planSettlement(executor, order.id, plan.deltaMinor);
+  const settlement = await planSettlement(executor, order.id, plan.deltaMinor, plan.after.totalMinor);
   const waiting = await query<{ line_id: string; backordered: number }>(
     executor,
     sql`select line_id, backordered from order_lines where order_id = ${order.id} and backordered > 0 order by line_no`,
