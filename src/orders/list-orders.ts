@@ -39,8 +39,10 @@ export async function listOrders(executor: Executor, filter: OrderFilter) {
   const rows = await query<Row>(
     executor,
     sql`select o.id, o.channel_id, o.external_id, o.status, o.customer, o.delivery_method, o.currency, o.total_minor, o.placed_at,
-               (select count(*)::int from order_lines l where l.order_id = o.id) as line_count,
-               (select coalesce(sum(l.quantity), 0)::int from order_lines l where l.order_id = o.id) as units,
+               -- The latest version: units a change or a cancellation took back no longer count (a cancelled order shows what it had).
+               (select count(*) filter (where o.status = 'cancelled' or l.quantity > l.cancelled)::int from order_lines l where l.order_id = o.id) as line_count,
+               (select coalesce(sum(case when o.status = 'cancelled' then l.quantity else l.quantity - l.cancelled end), 0)::int
+                  from order_lines l where l.order_id = o.id) as units,
                exists (select 1 from order_holds h where h.order_id = o.id and h.released_at is null) as on_hold
         from orders o
         where true
