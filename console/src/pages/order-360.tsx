@@ -7,6 +7,7 @@ import { useLoad } from '../ui/load.ts';
 import { OrderActions } from './order/actions.tsx';
 import { EditOrder } from './order/edit-order.tsx';
 import { ReturnsSection } from './order/returns-section.tsx';
+import { VersionsCard } from './order/versions-card.tsx';
 import {
   FulfillmentSection,
   LinesSection,
@@ -75,6 +76,7 @@ export default function Order360({ params }: { params: Record<string, string> })
         <EditOrder order={o} onChanged={order.reload} />
       ) : null}
       <LinesSection order={o} />
+      {can('orders:manage') ? <VersionsCard orderId={o.id} reloadKey={`${o.status}:${o.total.amount}`} /> : null}
       <RoutingSection routing={routing.data?.latest ?? null} error={routing.error} />
       <FulfillmentSection order={o} />
       <PaymentsSection order={o} />
