@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { readLeaves } from '../catalog/index.ts';
 import { queryOne, type Executor } from '../db/index.ts';
 import { movementCtes, type Level } from './movements.ts';
 
@@ -19,8 +20,25 @@ interface ShortageInput {
  * update, a `shortage` ledger row with the reason, an `inventory.availability_changed` event and
  * an `inventory.shortage_recorded` event naming the order and its fulfillment order. Throws when
  * the level does not hold that many reserved units: the caller's allocation says it does.
+ * A bundle has no level of its own: its missing units are its leaf components' (units × the
+ * component's units per bundle), each recorded on its own level, in SKU order, naming the bundle.
  */
-export async function recordShortage(executor: Executor, input: ShortageInput): Promise<Level> {
+export async function recordShortage(executor: Executor, input: ShortageInput): Promise<void> {
+  const leaves = (await readLeaves(executor, [input.sku])).get(input.sku);
+  if (!leaves) {
+    await shortLevel(executor, input);
+    return;
+  }
+  for (const leaf of leaves)
+    await shortLevel(executor, {
+      ...input,
+      sku: leaf.sku,
+      quantity: input.quantity * leaf.quantity,
+      reason: `${input.reason}; bundle ${input.sku}`,
+    });
+}
+
+async function shortLevel(executor: Executor, input: ShortageInput): Promise<Level> {
   const details = JSON.stringify({
     quantity: input.quantity,
     reason: input.reason,

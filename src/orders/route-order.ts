@@ -7,6 +7,7 @@ import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
 import { routingProblem } from './routing-problem.ts';
+import { sharedLeaves, sharedStockSnapshot } from './shared-stock.ts';
 import { finishCapture, type CapturedOrder } from './finish-capture.ts';
 import { releaseRoutingHold, startFulfillmentIfFree } from './fulfillment-start.ts';
 import type { RoutingInputs } from './placement-inputs.ts';
@@ -127,20 +128,22 @@ export async function routeOrder(
   const exclude = captured ? [] : await excludedLocations(executor, orderId, options.excludeLocationIds ?? []);
   const request = planOrder(order, lines, exclude);
   let result: PlanResult | undefined;
+  // Read once a reservation failed: a bundle and a line sharing its components were planned
+  // on the same units (each line sees the shared component whole); plan them on shared stock.
+  let shared: Awaited<ReturnType<typeof sharedLeaves>> | undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const stock =
-      attempt === 1 && captured
+    const skus = lines.map((l) => l.sku);
+    const stock = shared
+      ? await sharedStockSnapshot(executor, request, candidates, rules, shared, new Date())
+      : attempt === 1 && captured
         ? snapshotOf(captured.routing.stock)
-        : await snapshot(
-            executor,
-            lines.map((l) => l.sku),
-            candidates,
-          );
+        : await snapshot(executor, skus, candidates);
     const started = performance.now();
     result = plan(request, candidates, stock, rules, new Date());
     observePlan(options.cause, (performance.now() - started) / 1000);
     if (result.status === 'rejected') break;
     if (await reservePlan(executor, orderId, result, options.actor)) break;
+    if (shared === undefined) shared = await sharedLeaves(executor, skus);
     result.explanation.notes.push(`attempt ${attempt}: a concurrent order took the planned stock; planned again`);
     if (attempt === MAX_ATTEMPTS)
       return fail(problem('conflict', 'Stock kept changing while this order was routed; try again.'));

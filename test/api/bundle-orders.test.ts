@@ -155,3 +155,79 @@ describe('ordering a bundle', () => {
     expect(placed.status).toBe(409);
   });
 });
+
+describe('short picks and shared components', () => {
+  it("records a short pick of a bundle line on its components' levels and routes the bundle again", async () => {
+    const { kit, a, b } = await newKit();
+    await setStock(server, net.storeA, a, 4);
+    await setStock(server, net.storeA, b, 2);
+    await setStock(server, net.storeB, a, 2);
+    await setStock(server, net.storeB, b, 1);
+    const placed = await placeOrder(server, orderBody(`ORDER-${++n}`, [{ sku: kit, quantity: 2 }]));
+    expect(placed.status).toBe(201);
+    expect(placed.body.allocations).toMatchObject([{ sku: kit, location_id: net.storeA, quantity: 2 }]);
+    const fo = placed.body.fulfillment_orders[0];
+    expect((await step(fo.id, 'accept')).status).toBe(200);
+    const picked = await step(fo.id, 'pick', { shortages: [{ line_id: 'L1', quantity: 1 }] });
+    expect(picked.status).toBe(200);
+    // One kit not found: its 2 × a and 1 × b leave store A's stock, and the kit goes to store B.
+    expect(await level(net.storeA, a)).toMatchObject({ on_hand: 2, reserved: 2 });
+    expect(await level(net.storeA, b)).toMatchObject({ on_hand: 1, reserved: 1 });
+    expect(await level(net.storeB, a)).toMatchObject({ on_hand: 2, reserved: 2 });
+    expect(await level(net.storeB, b)).toMatchObject({ on_hand: 1, reserved: 1 });
+    const ledger = await server.request('GET', `/v1/inventory/ledger?location_id=${net.storeA}&sku=${a}`);
+    expect(ledger.body.data.find((r: { kind: string }) => r.kind === 'shortage')).toMatchObject({
+      on_hand_delta: -2,
+      reserved_delta: -2,
+      reference_id: fo.id,
+    });
+    const order = (await server.request('GET', `/v1/orders/${placed.body.id}`)).body;
+    expect(order.lines[0].quantities).toMatchObject({ allocated: 2, backordered: 0 });
+    expect(await ledgerMismatches(database.db)).toEqual([]);
+    expect(await heldMismatches(database.db)).toEqual([]);
+  });
+
+  it('places a bundle and one of its components from the stock they share, each where it is', async () => {
+    const { kit, a, b } = await newKit();
+    await setStock(server, net.storeA, a, 2);
+    await setStock(server, net.storeA, b, 1);
+    await setStock(server, net.storeB, a, 1);
+    const placed = await placeOrder(
+      server,
+      orderBody(`ORDER-${++n}`, [
+        { sku: kit, quantity: 1 },
+        { sku: a, quantity: 1 },
+      ]),
+    );
+    expect(placed.status).toBe(201);
+    const places = placed.body.allocations.map((x: { sku: string; location_id: string; quantity: number }) => [
+      x.sku,
+      x.location_id,
+      x.quantity,
+    ]);
+    expect(places.sort()).toEqual(
+      [
+        [kit, net.storeA, 1],
+        [a, net.storeB, 1],
+      ].sort(),
+    );
+    expect(await level(net.storeA, a)).toMatchObject({ on_hand: 2, reserved: 2 });
+    expect(await level(net.storeB, a)).toMatchObject({ on_hand: 1, reserved: 1 });
+  });
+
+  it('refuses a bundle and its component as insufficient stock when their shared stock cannot hold both', async () => {
+    const { kit, a, b } = await newKit();
+    await setStock(server, net.storeA, a, 2);
+    await setStock(server, net.storeA, b, 1);
+    const placed = await placeOrder(
+      server,
+      orderBody(`ORDER-${++n}`, [
+        { sku: kit, quantity: 1 },
+        { sku: a, quantity: 1 },
+      ]),
+    );
+    expect(placed.status).toBe(409);
+    expect(placed.body.code).toBe('insufficient_stock');
+    expect(await level(net.storeA, a)).toMatchObject({ on_hand: 2, reserved: 0 });
+  });
+});

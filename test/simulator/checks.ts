@@ -35,7 +35,10 @@ export async function checkDatabase(sim: Sim): Promise<void> {
                   select rl.location_id, rl.sku, rl.quantity from reservation_lines rl join reservations r on r.id = rl.reservation_id
                   where r.status = 'held' and rl.sku in ${skuList}
                   union all
-                  select location_id, sku, quantity from order_allocations where status = 'reserved' and sku in ${skuList}) x
+                  -- A kit's allocation holds its components (ADR 0024).
+                  select a.location_id, coalesce(c.component_sku, a.sku), a.quantity * coalesce(c.quantity, 1)
+                  from order_allocations a left join product_components c on c.bundle_sku = a.sku
+                  where a.status = 'reserved' and a.sku in ${skuList}) x
                 group by 1, 2) h using (location_id, sku)
               where s.sku in ${skuList} and s.reserved <> coalesce(h.quantity, 0)`,
     buckets: sql`select order_id, line_id from order_lines

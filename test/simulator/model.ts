@@ -72,6 +72,8 @@ export interface Product {
   sku: string;
   priceMinor: number;
   allowBackorder: boolean;
+  /** A kit (ADR 0024): its components, units per kit. A kit has no stock of its own. */
+  components?: { sku: string; quantity: number }[];
 }
 
 export interface Line {
@@ -239,10 +241,30 @@ export function level(model: Model, locationId: string, sku: string): Level {
   return found;
 }
 
-export const available = (model: Model, locationId: string, sku: string) => {
-  const l = level(model, locationId, sku);
-  return l.onHand - l.reserved;
-};
+/** What one unit of a SKU takes from stock: a kit its components, anything else itself. */
+export const unitsOf = (model: Model, sku: string) =>
+  model.products.find((p) => p.sku === sku)?.components ?? [{ sku, quantity: 1 }];
+
+/** The products that have stock levels of their own (not kits). */
+export const stockedProducts = (model: Model) => model.products.filter((p) => !p.components);
+
+/** Available units at a location; a kit's are the whole kits its components make there. */
+export const available = (model: Model, locationId: string, sku: string): number =>
+  Math.min(
+    ...unitsOf(model, sku).map((c) => {
+      const l = level(model, locationId, c.sku);
+      return Math.floor((l.onHand - l.reserved) / c.quantity);
+    }),
+  );
+
+/** Moves the stock of `units` of a SKU: a kit's on its components (units × units per kit), each level its own. */
+export function moveStock(model: Model, locationId: string, sku: string, onHand: number, reserved: number): void {
+  for (const c of unitsOf(model, sku)) {
+    const l = level(model, locationId, c.sku);
+    l.onHand += onHand * c.quantity;
+    l.reserved += reserved * c.quantity;
+  }
+}
 
 export const product = (model: Model, sku: string) => {
   const found = model.products.find((p) => p.sku === sku);
@@ -316,7 +338,10 @@ export function eligibleLocations(model: Model, order: Order, exclude: string[])
 /**
  * Whether routing can place the order's waiting units, and how many of each line would still
  * wait: a line of a product that may be back-ordered takes what the eligible locations have; any
- * other line needs all its units (a pickup: all at the store), or nothing is placed.
+ * other line needs all its units (a pickup: all at the store), or nothing is placed. Lines share
+ * stock: a kit's units are whole kits at one location each, and a kit and a line of one of its
+ * components (docs/bundles.md) are placed together only when, for every component, the eligible
+ * locations hold the kits' units of it and the plain line's together.
  */
 export function routingOutcome(
   model: Model,
@@ -332,6 +357,13 @@ export function routingOutcome(
     if (stock >= line.waiting) waitingAfter.set(line.lineId, 0);
     else if (backorder) waitingAfter.set(line.lineId, line.waiting - stock);
     else placeable = false;
+  }
+  const need = new Map<string, number>();
+  for (const line of order.lines.filter((l) => l.waiting > 0 && !product(model, l.sku).allowBackorder))
+    for (const c of unitsOf(model, line.sku)) need.set(c.sku, (need.get(c.sku) ?? 0) + line.waiting * c.quantity);
+  for (const [sku, units] of need) {
+    const stock = eligible.reduce((n, loc) => n + Math.max(0, available(model, loc.id, sku)), 0);
+    if (stock < units) placeable = false;
   }
   return { placeable, waitingAfter };
 }

@@ -2,7 +2,7 @@ import { call, expectEqual, expectThat, type Sim } from './context.ts';
 import {
   eligibleLocations,
   expectedStatus,
-  level,
+  moveStock,
   openUnits,
   orderById,
   remainingDue,
@@ -108,7 +108,7 @@ function adoptAllocations(sim: Sim, order: Order, next: Allocation[], exclude: s
     const [locationId, sku] = key.split('|') as [string, string];
     if (delta > 0)
       expectThat(eligible.has(locationId), `${where}: ${delta} × ${sku} placed at ${locationId}, not eligible for it`);
-    level(sim.model, locationId, sku).reserved += delta;
+    moveStock(sim.model, locationId, sku, 0, delta);
   }
   order.allocations = next;
 }
@@ -161,7 +161,7 @@ function adoptShipments(sim: Sim, order: Order, view: any) {
     if (order.shipments.some((k) => k.id === s.id)) continue;
     for (const l of s.lines) {
       const line = order.lines.find((x) => x.lineId === l.lineId)!;
-      level(sim.model, s.locationId, line.sku).onHand -= l.quantity;
+      moveStock(sim.model, s.locationId, line.sku, -l.quantity, 0);
     }
   }
   order.shipments = shipments;

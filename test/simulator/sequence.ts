@@ -5,7 +5,7 @@ import type { Requester } from '../support/client.ts';
 import { checkDatabase, checkEvents, snapshot } from './checks.ts';
 import { call, Divergence, nextId, type Counters, type Sim } from './context.ts';
 import { describeIntent, stepKinds, stepWeights, type Intent, type StepKind } from './intent.ts';
-import { level } from './model.ts';
+import { level, stockedProducts } from './model.ts';
 import * as changes from './steps-changes.ts';
 import * as fulfillment from './steps-fulfillment.ts';
 import * as orders from './steps-orders.ts';
@@ -165,9 +165,10 @@ export async function runScenario(env: Environment, scenario: Scenario): Promise
 
 async function openingStock(sim: Sim, stockRows: Scenario['stock']) {
   const inGroup = sim.model.locations.filter((l) => l.inGroup);
+  const stocked = stockedProducts(sim.model);
   const rows = new Map<string, { location_id: string; sku: string; on_hand: number }>();
   for (const [p, l, units] of stockRows) {
-    const product = sim.model.products[p % sim.model.products.length]!;
+    const product = stocked[p % stocked.length]!;
     const location = l === 3 ? sim.model.locations.find((x) => !x.inGroup)! : inGroup[l % inGroup.length]!;
     rows.set(`${location.id}|${product.sku}`, { location_id: location.id, sku: product.sku, on_hand: units });
   }

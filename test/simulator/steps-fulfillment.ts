@@ -1,6 +1,6 @@
 import { call, expectThat, type Sim } from './context.ts';
 import { pick, type Intent } from './intent.ts';
-import { foLifecycle, level, unitsValue, type Fo, type FoStatus, type Order } from './model.ts';
+import { foLifecycle, moveStock, unitsValue, type Fo, type FoStatus, type Order } from './model.ts';
 import { readOrder, reconcile } from './observe.ts';
 import { predictRouting } from './routing.ts';
 
@@ -82,7 +82,7 @@ export async function pickStep(sim: Sim, intent: Intent) {
   const total = units.reduce((n, a) => n + a.quantity, 0);
   for (const s of shortages) {
     const line = t.order.lines.find((l) => l.lineId === s.line_id)!;
-    level(sim.model, t.fo.locationId, line.sku).onHand -= s.quantity;
+    moveStock(sim.model, t.fo.locationId, line.sku, -s.quantity, 0);
     if (missing < total) {
       line.allocated -= s.quantity;
       line.waiting += s.quantity;

@@ -2,8 +2,10 @@ import { runDueSubscriptions } from '../../src/subscriptions/index.ts';
 import { call, expectEqual, expectThat, nextId, type Sim } from './context.ts';
 import { pick, type Intent } from './intent.ts';
 import {
+  available,
   level,
   orderById,
+  stockedProducts,
   routingOutcome,
   type CartHold,
   type HoldKind,
@@ -231,11 +233,7 @@ export async function placePickupOrder(sim: Sim, intent: Intent) {
 async function holdCart(sim: Sim, product: Product, quantity: number): Promise<CartHold | null> {
   const stock = sim.model.locations
     .filter((l) => l.inGroup)
-    .reduce(
-      (n, l) =>
-        n + Math.max(0, level(sim.model, l.id, product.sku).onHand - level(sim.model, l.id, product.sku).reserved),
-      0,
-    );
+    .reduce((n, l) => n + Math.max(0, available(sim.model, l.id, product.sku)), 0);
   const held = await call(
     sim,
     'POST',
@@ -246,7 +244,8 @@ async function holdCart(sim: Sim, product: Product, quantity: number): Promise<C
       expires_in_seconds: 3600,
       reference: nextId(sim, 'cart'),
     },
-    stock >= quantity ? [201] : ['409 insufficient_stock'],
+    // A kit is held as its components (docs/bundles.md): a hold of the kit itself is refused.
+    product.components ? ['422 bundle_not_stocked'] : stock >= quantity ? [201] : ['409 insufficient_stock'],
   );
   if (held.status !== 201) return null;
   expectEqual(held.body.channel_id, sim.world.channelId, `hold ${held.body.id}: channel`);
@@ -374,7 +373,8 @@ export async function releaseHold(sim: Sim, intent: Intent) {
 
 /** One period of a subscription with a single period: ordered through the order pipeline when stock allows, failed otherwise. */
 export async function subscriptionPeriod(sim: Sim, intent: Intent) {
-  const product = sim.model.products[intent.a % sim.model.products.length]!;
+  const products = stockedProducts(sim.model);
+  const product = products[intent.a % products.length]!;
   const quantity = 1 + (intent.c % 2);
   let shipping = 499;
   // The test gateway declines authorizations whose cents are 02 or 51.

@@ -4,7 +4,7 @@ import {
   available,
   creditParts,
   eligibleLocations,
-  level,
+  moveStock,
   orderById,
   reshippedUnits,
   settledUnits,
@@ -206,7 +206,7 @@ export async function receiveReturn(sim: Sim, intent: Intent) {
   orderLine.returned += quantity;
   if (restock) {
     line.restocked += quantity;
-    level(sim.model, sim.world.storeA, line.sku).onHand += quantity;
+    moveStock(sim.model, sim.world.storeA, line.sku, quantity, 0);
   }
   ret.status = 'received';
   const outstanding = ret.lines.reduce((n, l) => n + l.quantity - l.received, 0);

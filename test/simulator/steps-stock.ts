@@ -1,13 +1,14 @@
 import { rerouteBackorders } from '../../src/orders/index.ts';
 import { call, nextId, type Sim } from './context.ts';
 import type { Intent } from './intent.ts';
-import { level, routingOutcome, type Order } from './model.ts';
+import { level, routingOutcome, stockedProducts, unitsOf, type Order } from './model.ts';
 import { readOrder, reconcile } from './observe.ts';
 import { predictRouting } from './routing.ts';
 
 /** A level of the sequence's stock: one of its products at one of the locations. */
 function chooseLevel(sim: Sim, intent: Intent) {
-  const product = sim.model.products[intent.a % sim.model.products.length]!;
+  const products = stockedProducts(sim.model);
+  const product = products[intent.a % products.length]!;
   const location = sim.model.locations[intent.b % sim.model.locations.length]!;
   return { product, location, level: level(sim.model, location.id, product.sku) };
 }
@@ -71,7 +72,7 @@ export async function supplyReceipt(sim: Sim, intent: Intent) {
     (o) =>
       received > 0 &&
       o.status !== 'cancelled' &&
-      o.lines.some((x) => x.sku === product.sku && x.waiting > 0) &&
+      o.lines.some((x) => x.waiting > 0 && unitsOf(sim.model, x.sku).some((c) => c.sku === product.sku)) &&
       stocked(o),
   );
   const routed: Order[] = [];

@@ -61,7 +61,10 @@ export async function createWorld(request: Requester, prefix: string): Promise<W
   return { channelId: channel.id, locations, dc: ids.DC!, storeA: ids.A!, storeB: ids.B!, outside: ids.OUT! };
 }
 
-/** A sequence's own products: two that must be in stock, one that may be back-ordered, one to exchange into. */
+/**
+ * A sequence's own products: two that must be in stock, one that may be back-ordered, one to
+ * exchange into, and a kit of two socks and a hat (ADR 0024) whose price splits by list price.
+ */
 export async function createProducts(request: Requester, sequence: string): Promise<Product[]> {
   const products: Product[] = [
     { sku: `${sequence}-SOCKS`, priceMinor: 1200, allowBackorder: false },
@@ -76,7 +79,24 @@ export async function createProducts(request: Requester, sequence: string): Prom
       weight_grams: 300,
       allow_backorder: p.allowBackorder,
     });
-  return products;
+  const kit: Product = {
+    sku: `${sequence}-KIT`,
+    priceMinor: 4500,
+    allowBackorder: false,
+    components: [
+      { sku: `${sequence}-SOCKS`, quantity: 2 },
+      { sku: `${sequence}-HAT`, quantity: 1 },
+    ],
+  };
+  await must(request, 'POST', '/v1/products', { sku: kit.sku, name: `Kit ${kit.sku}`, weight_grams: 900 });
+  await must(request, 'PUT', `/v1/products/${kit.sku}/components`, {
+    components: kit.components!.map((c) => ({
+      sku: c.sku,
+      quantity: c.quantity,
+      price_weight: products.find((p) => p.sku === c.sku)!.priceMinor,
+    })),
+  });
+  return [...products, kit];
 }
 
 export function emptyModel(world: World, products: Product[]): Model {
