@@ -21,6 +21,7 @@ import { itemLevels } from './items.ts';
 import { cancellationMessages, shipmentMessages, type OutboundMessage } from './shapes.ts';
 
 export const CONNECTOR_FOLLOWER = 'connectors';
+const EDIT_NOT_PUSHED_EVENT = 'connector.edit_not_pushed';
 const SHIPPED = new Set(['fulfillment_order.shipped', 'fulfillment_order.partially_shipped']);
 
 interface Outbound {
@@ -69,6 +70,29 @@ async function cancellationMessage(tx: Tx, connector: Outbound, event: OutboxEve
   const cancelled = order.timeline.findLast((e) => e.type === 'order.lines_cancelled');
   const reason = typeof cancelled?.data.reason === 'string' ? cancelled.data.reason : null;
   return outboundEvent(connector, order.id, build({ externalId: order.external_id, reason }));
+}
+
+/**
+ * A confirmed change to an order the platform sent: no platform edit call is wired yet, so the
+ * change is recorded as not pushed, with the reason, for operators to repeat on the platform.
+ */
+async function editNotPushed(tx: Tx, connector: Outbound, event: OutboxEvent): Promise<NewEvent | undefined> {
+  const payload = event.payload as { order_id?: string; change_id?: string };
+  const order = payload.order_id ? await getOrder(tx, payload.order_id) : undefined;
+  if (!order || (order.metadata as { platform?: unknown } | null)?.platform !== connector.platform) return undefined;
+  return {
+    type: EDIT_NOT_PUSHED_EVENT,
+    subjectType: 'order',
+    subjectId: order.id,
+    payload: {
+      channel_id: connector.channel_id,
+      platform: connector.platform,
+      order_id: order.id,
+      external_id: order.external_id,
+      change_id: payload.change_id ?? null,
+      reason: `Consign does not push order edits to ${connector.platform}: make the same change on the platform.`,
+    },
+  };
 }
 
 /** One message per channel with the latest ATP (over its location group) of every SKU that changed. */
@@ -131,6 +155,10 @@ export async function translateOutbound(
       if (connector && event.type === 'order.cancelled' && actor !== `connector:${connector.platform}`) {
         const message = await cancellationMessage(tx, connector, event);
         if (message) messages.push(message);
+      }
+      if (connector && event.type === 'order.change_confirmed') {
+        const notPushed = await editNotPushed(tx, connector, event);
+        if (notPushed) messages.push(notPushed);
       }
       if (event.type === 'inventory.availability_changed') skus.add((event.payload as { sku: string }).sku);
     }

@@ -126,6 +126,10 @@ export async function confirmChange(
     delta: { amount: delta, currency: order.currency },
     total: { amount: plan.value.after.totalMinor, currency: order.currency },
     actions: change.actions.map((a) => a.type),
+    // The lines this change touched (their units or money), so a sales channel can be told.
+    lines: plan.value.lines
+      .filter((l) => l.is_new || l.grown > 0 || l.cancel > 0 || l.money_changed)
+      .map((l) => ({ line_id: l.line_id, added: l.is_new })),
   });
   return ok(await view(executor, orderId, changeId));
 }
