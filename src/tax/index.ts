@@ -1,0 +1,4 @@
+export { taxRoutes } from './routes.ts';
+export { quoteOrderTax } from './quote-order.ts';
+export type { OrderTaxOutcome } from './quote-order.ts';
+export { adjustTaxForRefund, commitOrderTax } from './commit-adjust.ts';
