@@ -5,7 +5,7 @@ import type { TaxAddress, TaxEngine, TaxQuote, TaxRequest } from './adapter.ts';
 import type { LineTax } from './compute.ts';
 
 /** CONSIGN_AVATAX_URL (e.g. https://sandbox-rest.avatax.com), _ACCOUNT, _LICENSE and _COMPANY. */
-export interface AvaTaxSettings {
+interface AvaTaxSettings {
   url: string;
   account: string;
   license: string;
@@ -48,7 +48,7 @@ function avaAddress(address: TaxAddress) {
 }
 
 /** Consign's request as AvaTax's CreateTransactionModel, amounts in the currency's decimals. */
-export function createTransactionBody(request: TaxRequest, companyCode: string) {
+function createTransactionBody(request: TaxRequest, companyCode: string) {
   const amount = (minor: number) => Number(minorToDecimal(minor, request.currency));
   return {
     type: request.kind === 'sale' ? 'SalesInvoice' : 'ReturnInvoice',
@@ -80,7 +80,7 @@ function toMinor(value: number | undefined, currency: string): number {
 }
 
 /** Reads a TransactionModel's lines into Consign's per-line tax, in request order. */
-export function parseTransaction(body: AvaTransaction, request: TaxRequest): Result<TaxQuote> {
+function parseTransaction(body: AvaTransaction, request: TaxRequest): Result<TaxQuote> {
   const byNumber = new Map((body.lines ?? []).map((line) => [String(line.lineNumber), line]));
   const lines: LineTax[] = [];
   for (const asked of request.lines) {

@@ -12,13 +12,13 @@ export interface RatePart {
 }
 
 /** A line to tax: its amount after discounts, for all its units, in minor units (negative for a return). */
-export interface TaxableLine {
+interface TaxableLine {
   lineId: string;
   amountMinor: number;
   rates: RatePart[];
 }
 
-export interface TaxDetail {
+interface TaxDetail {
   jurisdiction: string;
   name: string;
   ratePpm: number;

@@ -4,7 +4,7 @@ import { newId } from '../shared/ids.ts';
 import type { TaxQuote } from './adapter.ts';
 import type { PriceMode } from './compute.ts';
 
-export interface TaxDocumentRow {
+interface TaxDocumentRow {
   id: string;
   order_id: string;
   kind: 'sale' | 'refund';
@@ -84,7 +84,7 @@ export async function noteOn(executor: Executor, documentId: string, note: strin
   await executor.execute(sql`update tax_documents set note = ${note} where id = ${documentId}`);
 }
 
-export interface TaxLineRow {
+interface TaxLineRow {
   document_id: string;
   line_id: string;
   amount_minor: number;

@@ -1,4 +1,3 @@
 export { taxRoutes } from './routes.ts';
 export { quoteOrderTax } from './quote-order.ts';
-export type { OrderTaxOutcome } from './quote-order.ts';
 export { adjustTaxForRefund, commitOrderTax } from './commit-adjust.ts';

@@ -27,7 +27,7 @@ function addressOf(raw: Record<string, unknown> | null): TaxAddress | null {
   };
 }
 
-export interface OrderTaxFacts {
+interface OrderTaxFacts {
   totalMinor: number;
   request: Omit<TaxRequest, 'code' | 'kind' | 'commit'>;
 }

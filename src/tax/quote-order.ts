@@ -6,7 +6,7 @@ import { orderTaxFacts } from './order-facts.ts';
 import { builtInEngine, configuredEngine, readTaxSettings, type TaxSettings } from './settings.ts';
 
 /** What quoting an order's tax came to: a document, nothing to tax, or a reason to hold the order. */
-export type OrderTaxOutcome =
+type OrderTaxOutcome =
   | { outcome: 'quoted'; documentId: string; taxMinor: number }
   | { outcome: 'untaxed' }
   | { outcome: 'hold'; reason: string };

@@ -18,7 +18,7 @@ export interface TaxRate {
   shipping_taxable: boolean;
 }
 
-export type TaxRateInput = Omit<TaxRate, 'id'>;
+type TaxRateInput = Omit<TaxRate, 'id'>;
 
 const COUNTRY = /^[A-Z]{2}$/;
 const REGION = /^[A-Z0-9]{1,3}$/;
