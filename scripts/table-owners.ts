@@ -62,6 +62,11 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   subscription_periods: 'subscriptions',
   subscription_attempts: 'subscriptions',
   export_positions: 'exports',
+  tax_rates: 'tax',
+  tax_settings: 'tax',
+  product_tax_codes: 'tax',
+  tax_documents: 'tax',
+  tax_lines: 'tax',
 };
 
 /** Tables any folder may INSERT into (only the owner updates or deletes): the transactional outbox. */

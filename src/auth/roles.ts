@@ -50,6 +50,9 @@ export const permissions = {
   'subscriptions:manage': ['admin', 'agent', 'channel'],
   /** ERP exports: every channel's orders, invoices and payments, so admin keys only. */
   'exports:read': ['admin'],
+  /** An order's tax documents (channel keys their own channel's) and the tax settings and rates. */
+  'tax:read': ['admin', 'agent', 'channel'],
+  'tax:configure': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

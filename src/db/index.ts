@@ -14,3 +14,4 @@ export * as changeTables from './schema-changes.ts';
 export * as bundleTables from './schema-bundles.ts';
 export * as supplyTables from './schema-supply.ts';
 export * as exportTables from './schema-exports.ts';
+export * as taxTables from './schema-tax.ts';

@@ -474,7 +474,7 @@ export const orderHolds = pgTable(
   },
   (t) => [
     index('order_holds_order_idx').on(t.orderId),
-    check('order_holds_kind_check', sql`${t.kind} in ('payment', 'fraud', 'manual', 'review', 'routing')`),
+    check('order_holds_kind_check', sql`${t.kind} in ('payment', 'fraud', 'manual', 'review', 'routing', 'tax')`),
   ],
 );
 

@@ -35,6 +35,7 @@ import { sessionRoutes } from '../auth/index.ts';
 import { backupRoutes } from '../backup/index.ts';
 import { supplyRoutes } from '../supply/index.ts';
 import { exportRoutes } from '../exports/index.ts';
+import { taxRoutes } from '../tax/index.ts';
 
 interface AppOptions {
   database: Database;
@@ -157,6 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       exportRoutes(v1, context);
       backupRoutes(v1, context);
       supplyRoutes(v1, context);
+      taxRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

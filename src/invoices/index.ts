@@ -5,3 +5,4 @@ export type { InvoiceView } from './read.ts';
 export type { DocumentLineInput } from './document.ts';
 export { formatMoney } from './money-format.ts';
 export { invoiceSettingsFromEnv } from './settings.ts';
+export { currencyExponent, minorToDecimal } from './money-format.ts';

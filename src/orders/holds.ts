@@ -8,7 +8,7 @@ import { startFulfillmentIfFree, waitingUnits } from './fulfillment-start.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
 import { routeOrder } from './route-order.ts';
 
-export const holdKinds = ['payment', 'fraud', 'manual', 'review', 'routing'] as const;
+export const holdKinds = ['payment', 'fraud', 'manual', 'review', 'routing', 'tax'] as const;
 export type HoldKind = (typeof holdKinds)[number];
 
 const FINAL = ['shipped', 'partially_delivered', 'delivered', 'cancelled'];

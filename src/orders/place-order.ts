@@ -15,6 +15,8 @@ import type { PlanResult } from '../routing/index.ts';
 import type { CreateOrder } from './schemas.ts';
 import { validateOrder, type ValidOrder } from './validate-order.ts';
 import { destinationOf } from './destination.ts';
+import { holdOrder } from './holds.ts';
+import { quoteOrderTax } from '../tax/index.ts';
 import { checkPreorderCaps } from './preorder-caps.ts';
 
 interface PlaceOrderOptions {
@@ -51,6 +53,13 @@ export async function placeOrder(
     return replay(executor, winner!, input, options.requestHash);
   }
   const orderId = captured.order.id;
+  // Tax is quoted before routing: an order held for its tax gets no fulfillment work yet.
+  const taxed = await quoteOrderTax(executor, orderId);
+  if (taxed.outcome === 'hold') {
+    const held = await holdOrder(executor, orderId, 'tax', taxed.reason, options.actor);
+    if (!held.ok) return held;
+    captured.order.on_hold = true;
+  }
   let routed: Result<PlanResult | null>;
   if (holds.value.length > 0) {
     // Cart holds become allocations first; routing then reads what is left to place.

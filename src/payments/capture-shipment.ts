@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
 import { issueInvoice } from '../invoices/index.ts';
+import { commitOrderTax } from '../tax/index.ts';
 import { shipmentCharge, type ShipmentCharge, type ShippedLine } from './capture-amount.ts';
 import { capturesOfShipment, drawableAuthorizations, type PaymentRow } from './ledger.ts';
 import { eventType, recordPaymentEvent } from './events.ts';
@@ -234,6 +235,7 @@ async function invoiceFor(
     references: { shipment_id: shipmentId, capture_ids: captured.map((p) => p.id) },
     actor,
   });
+  await commitOrderTax(executor, order.id);
   return invoice.id;
 }
 

@@ -1,5 +1,6 @@
 import type { Executor } from '../db/index.ts';
 import { formatMoney, issueCreditMemo, type DocumentLineInput, type InvoiceView } from '../invoices/index.ts';
+import { adjustTaxForRefund } from '../tax/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { captureBalances, countChildren, orderMoney, type Drawable, type PaymentRow } from './ledger.ts';
@@ -118,6 +119,8 @@ export async function refundPayment(
     });
   }
   const refunded = refunds.filter((r) => r.status === 'succeeded').reduce((n, r) => n + r.amount_minor, 0);
+  const first = refunds.find((r) => r.status === 'succeeded');
+  if (first) await adjustTaxForRefund(executor, { orderId, paymentId: first.id, amountMinor: refunded });
   return ok({ status: statusOf(refunds), refunds, credit_memo: creditMemo, refunded_minor: refunded, ...capped });
 }
 

@@ -48,7 +48,9 @@ type IdPrefix =
   | 'ins'
   | 'chg'
   | 'frr'
-  | 'rec';
+  | 'rec'
+  | 'txr'
+  | 'txd';
 
 /** Prefixed, time-ordered opaque IDs (`res_01hx…`): sortable, so cursors follow creation order. */
 export function newId(prefix: IdPrefix): string {

@@ -344,6 +344,18 @@ export const probes: Record<string, Build> = {
   'POST /v1/webhooks/carriers/{carrier}': () => ({ path: '/v1/webhooks/carriers/easypost', body: {} }),
   'POST /v1/admin/backup': () => ({ path: '/v1/admin/backup' }),
   'GET /v1/exports/{kind}': () => ({ path: '/v1/exports/orders?limit=1' }),
+  'GET /v1/tax/settings': () => ({ path: '/v1/tax/settings' }),
+  'PUT /v1/tax/settings': () => ({
+    path: '/v1/tax/settings',
+    body: { engine: 'table', on_failure: 'table', price_mode: 'exclusive', ship_from: null },
+  }),
+  'GET /v1/tax/rates': () => ({ path: '/v1/tax/rates' }),
+  'PUT /v1/tax/rates': () => ({ path: '/v1/tax/rates', body: { rates: [] } }),
+  'PUT /v1/products/{sku}/tax-code': (w) => ({
+    path: `/v1/products/${w.sku}/tax-code`,
+    body: { tax_code: 'P0000000' },
+  }),
+  'GET /v1/orders/{id}/tax': (_w, s) => ({ path: `/v1/orders/${s.delivered.id}/tax` }),
 };
 
 /**

@@ -179,6 +179,12 @@ export const expected: Record<string, Expected> = {
   'POST /v1/webhooks/carriers/{carrier}': signed,
   'POST /v1/admin/backup': adminOnly,
   'GET /v1/exports/{kind}': adminOnly,
+  'GET /v1/tax/settings': { admin: A, agent: A, fulfillment: F, channel: A },
+  'PUT /v1/tax/settings': adminOnly,
+  'GET /v1/tax/rates': { admin: A, agent: A, fulfillment: F, channel: A },
+  'PUT /v1/tax/rates': adminOnly,
+  'PUT /v1/products/{sku}/tax-code': adminOnly,
+  'GET /v1/orders/{id}/tax': channelRecord,
 };
 
 /** The outcome of `entry` for a request naming `side`'s records. */

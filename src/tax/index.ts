@@ -1,0 +1,3 @@
+export { taxRoutes } from './routes.ts';
+export { quoteOrderTax } from './quote-order.ts';
+export { adjustTaxForRefund, commitOrderTax } from './commit-adjust.ts';
