@@ -1,0 +1,39 @@
+/**
+ * Which outbox events become customer notifications, and whether a customer may opt out of them.
+ * Transactional messages (the customer needs them to get their goods or money) always go out;
+ * the others are suppressed for a customer who unsubscribed.
+ */
+export const notificationKinds = {
+  order_confirmed: { transactional: true },
+  shipped: { transactional: true },
+  ready_for_pickup: { transactional: true },
+  delivered: { transactional: false },
+  return_authorized: { transactional: true },
+  refund_issued: { transactional: true },
+  promise_changed: { transactional: false },
+} as const satisfies Record<string, { transactional: boolean }>;
+
+export type NotificationKind = keyof typeof notificationKinds;
+
+/** The kind an event announces to the customer, or null when it announces nothing to them. */
+export function kindForEvent(type: string, payload: Record<string, unknown>): NotificationKind | null {
+  switch (type) {
+    case 'order.confirmed':
+      return 'order_confirmed';
+    case 'fulfillment_order.shipped':
+    case 'fulfillment_order.partially_shipped':
+      return 'shipped';
+    case 'fulfillment_order.ready_for_pickup':
+      return 'ready_for_pickup';
+    case 'shipment.delivered':
+      return 'delivered';
+    case 'return.status_changed':
+      return payload.to === 'authorized' ? 'return_authorized' : null;
+    case 'return.refunded':
+      return 'refund_issued';
+    case 'order.promise_changed':
+      return 'promise_changed';
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,27 @@
+import nodemailer from 'nodemailer';
+import type { TemplateParts } from './render.ts';
+
+/**
+ * Sends one rendered e-mail over SMTP. `smtpUrl` is `smtp://host:port` (STARTTLS when the server
+ * offers it) or `smtps://host:port` (TLS from the start); user and password go in the URL.
+ * Returns the server's message ID, or throws with the server's answer when it refuses.
+ */
+export async function sendEmail(
+  smtpUrl: string,
+  message: { from: string; to: string; parts: TemplateParts; headers?: Record<string, string> },
+): Promise<string> {
+  const transport = nodemailer.createTransport(smtpUrl);
+  try {
+    const sent = await transport.sendMail({
+      from: message.from,
+      to: message.to,
+      subject: message.parts.subject,
+      text: message.parts.text,
+      ...(message.parts.html === null ? {} : { html: message.parts.html }),
+      headers: message.headers ?? {},
+    });
+    return sent.messageId;
+  } finally {
+    transport.close();
+  }
+}
