@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { INT4_MAX } from '../http/schemas.ts';
 import { priceModes } from './compute.ts';
 import { taxEngines, taxFailurePolicies } from './settings.ts';
 
@@ -14,7 +15,12 @@ const Rate = Type.Object(
     tax_code: Optional(32),
     jurisdiction: Text(64),
     name: Text(100),
-    rate_ppm: Type.Integer({ description: 'Parts per million: 7.75 % is 77500' }),
+    // Bounded to the column's range here; the rate table refuses what is outside 0–1,000,000 with its own code.
+    rate_ppm: Type.Integer({
+      minimum: -INT4_MAX,
+      maximum: INT4_MAX,
+      description: 'Parts per million: 7.75 % is 77500',
+    }),
     shipping_taxable: Type.Boolean({ default: false }),
   },
   { additionalProperties: false },
