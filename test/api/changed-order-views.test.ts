@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
-import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
+import type { SmallNetwork } from '../support/fixtures.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
 import type { TestServer } from '../support/server.ts';
-import { startPaymentsServer } from './payments-support.ts';
+import { startStockedPaymentsServer } from './payments-support.ts';
 
 /** The reads behind the order list, the customer 360 and the returns desk show an order as its latest version. */
 let database: TestDatabase;
@@ -12,10 +12,7 @@ let net: SmallNetwork;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = await startPaymentsServer(database);
-  net = await createSmallNetwork(server, 3);
-  await server.request('PATCH', `/v1/locations/${net.storeA}`, { body: { latitude: 42.36, longitude: -71.06 } });
-  for (const sku of net.skus) await setStock(server, net.storeA, sku, 100);
+  ({ server, net } = await startStockedPaymentsServer(database, 3));
 });
 afterAll(async () => {
   await server?.close();

@@ -4,6 +4,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { invoiceRoutes } from '../../src/invoices/index.ts';
 import { paymentRoutes } from '../../src/payments/index.ts';
 import { createRequester } from '../support/client.ts';
+import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { TEST_ADMIN_KEY, type TestServer } from '../support/server.ts';
 
 /**
@@ -27,6 +28,19 @@ export async function startPaymentsServer(database: Database): Promise<TestServe
   if (!address || typeof address === 'string') throw new Error('server has no port');
   const url = `http://127.0.0.1:${address.port}`;
   return { app, url, request: createRequester(url), close: () => app.close() };
+}
+
+/** A payments server over a small network of `skuCount` SKUs, each with `units` on hand at store A (Boston). */
+export async function startStockedPaymentsServer(
+  database: Database,
+  skuCount: number,
+  units = 100,
+): Promise<{ server: TestServer; net: SmallNetwork }> {
+  const server = await startPaymentsServer(database);
+  const net = await createSmallNetwork(server, skuCount);
+  await server.request('PATCH', `/v1/locations/${net.storeA}`, { body: { latitude: 42.36, longitude: -71.06 } });
+  for (const sku of net.skus) await setStock(server, net.storeA, sku, units);
+  return { server, net };
 }
 
 /** Accept, pick and pack a fulfillment order (once), then ship `lines` (all that is open when omitted). */
