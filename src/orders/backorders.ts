@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { bundleLeavesSql } from '../catalog/index.ts';
 import { inTransaction, query, queryOne, type Db, type Executor } from '../db/index.ts';
 import { startIntervalWorker } from '../shared/interval-worker.ts';
 import { ok, type Result } from '../shared/result.ts';
@@ -7,27 +8,37 @@ import { routeOrder } from './route-order.ts';
 
 /**
  * Orders with units waiting for a location (back-ordered, or awaiting routing after a rejection
- * or short pick) whose SKU now has stock where their channel sells, oldest
- * order first (FIFO), at most `batch` of them. The search starts from the lines that wait
- * (a partial index holds only those), so a tick costs what is waiting, not every order ever
- * placed.
+ * or short pick) whose SKU now has stock where their channel sells, oldest order first (FIFO),
+ * at most `batch` of them. A bundle has no stock of its own: its line counts as servable where
+ * one location holds a whole bundle of its leaf components, and a receipt of any component
+ * (`skus`) wakes it. The search starts from the lines that wait (a partial index holds only
+ * those), so a tick costs what is waiting, not every order ever placed.
  */
 async function waitingOrders(executor: Executor, batch: number, skus?: string[]) {
+  const asked = skus ? sql.param(skus) : null;
   return query<{ id: string }>(
     executor,
-    sql`with waiting as materialized (
+    sql`with recursive ${bundleLeavesSql(sql`select distinct sku from order_lines where backordered > 0`)},
+        waiting as materialized (
           select distinct l.order_id from order_lines l
-          where l.backordered > 0 ${skus ? sql`and l.sku = any(${sql.param(skus)}::text[])` : sql``}
+          where l.backordered > 0
+            ${asked ? sql`and (l.sku = any(${asked}::text[]) or l.sku in (select bundle_sku from bundle_leaves where component_sku = any(${asked}::text[])))` : sql``}
             and exists (
               select 1 from orders lo
               join channels c on c.id = lo.channel_id
               join location_group_members m on m.group_id = c.location_group_id
-              join stock_levels s on s.location_id = m.location_id and s.sku = l.sku
               where lo.id = l.order_id and lo.status <> 'cancelled'
-                and s.on_hand - s.reserved - s.safety_stock > 0
+                and (exists (select 1 from stock_levels s
+                             where s.location_id = m.location_id and s.sku = l.sku
+                               and s.on_hand - s.reserved - s.safety_stock > 0)
+                     or (exists (select 1 from bundle_leaves b where b.bundle_sku = l.sku)
+                         and not exists (select 1 from bundle_leaves b
+                                         left join stock_levels s on s.sku = b.component_sku and s.location_id = m.location_id
+                                         where b.bundle_sku = l.sku
+                                           and coalesce(s.on_hand - s.reserved - s.safety_stock, 0) < b.quantity)))
                 -- a location that rejected the order's work is never offered it again
                 and not exists (select 1 from fulfillment_orders f
-                                where f.order_id = l.order_id and f.location_id = s.location_id and f.status = 'rejected')))
+                                where f.order_id = l.order_id and f.location_id = m.location_id and f.status = 'rejected')))
         select o.id from waiting w join orders o on o.id = w.order_id
         order by o.placed_at, o.id
         limit ${batch}`,

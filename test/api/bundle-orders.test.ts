@@ -187,6 +187,61 @@ describe('short picks and shared components', () => {
     expect(await heldMismatches(database.db)).toEqual([]);
   });
 
+  it('routes a bundle line left waiting after a short pick once its components arrive, by the worker and by a receipt', async () => {
+    const { kit, a, b } = await newKit();
+    await setStock(server, net.storeA, a, 2);
+    await setStock(server, net.storeA, b, 1);
+    const placed = await placeOrder(server, orderBody(`ORDER-${++n}`, [{ sku: kit, quantity: 1 }]));
+    expect(placed.status).toBe(201);
+    const fo = placed.body.fulfillment_orders[0];
+    expect((await step(fo.id, 'accept')).status).toBe(200);
+    expect((await step(fo.id, 'pick', { shortages: [{ line_id: 'L1', quantity: 1 }] })).status).toBe(200);
+    const waiting = async () => (await server.request('GET', `/v1/orders/${placed.body.id}`)).body.lines[0].quantities;
+    expect(await waiting()).toMatchObject({ allocated: 0, backordered: 1 });
+
+    // One component alone is not a kit: nothing to route yet.
+    await setStock(server, net.storeB, a, 2);
+    const { rerouteBackorders } = await import('../../src/orders/index.ts');
+    expect(await rerouteBackorders(database.db)).toBe(0);
+    // A receipt of the last component at store B serves the waiting kit there, in its own transaction.
+    const supply = await server.request('POST', '/v1/supplies', {
+      body: {
+        reference: `PO-KIT-${n}`,
+        kind: 'purchase_order',
+        location_id: net.storeB,
+        expected_on: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
+        lines: [{ sku: b, quantity: 1 }],
+      },
+    });
+    expect(supply.status, JSON.stringify(supply.body)).toBe(201);
+    const received = await server.request('POST', `/v1/supplies/${supply.body.id}/receive`, { body: {} });
+    expect(received.status, JSON.stringify(received.body)).toBe(200);
+    expect(received.body.served_orders).toBe(1);
+    expect(await waiting()).toMatchObject({ allocated: 1, backordered: 0 });
+    expect(await level(net.storeB, a)).toMatchObject({ on_hand: 2, reserved: 2 });
+    expect(await level(net.storeB, b)).toMatchObject({ on_hand: 1, reserved: 1 });
+    expect(await rerouteBackorders(database.db)).toBe(0);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
+    expect(await heldMismatches(database.db)).toEqual([]);
+  });
+
+  it('lets the back-order worker route a waiting bundle line when every component is back', async () => {
+    const { kit, a, b } = await newKit();
+    await setStock(server, net.storeA, a, 2);
+    await setStock(server, net.storeA, b, 1);
+    const placed = await placeOrder(server, orderBody(`ORDER-${++n}`, [{ sku: kit, quantity: 1 }]));
+    const fo = placed.body.fulfillment_orders[0];
+    expect((await step(fo.id, 'accept')).status).toBe(200);
+    expect((await step(fo.id, 'pick', { shortages: [{ line_id: 'L1', quantity: 1 }] })).status).toBe(200);
+    await setStock(server, net.storeB, a, 2);
+    await setStock(server, net.storeB, b, 1);
+    const { rerouteBackorders } = await import('../../src/orders/index.ts');
+    expect(await rerouteBackorders(database.db)).toBe(1);
+    const order = (await server.request('GET', `/v1/orders/${placed.body.id}`)).body;
+    expect(order.lines[0].quantities).toMatchObject({ allocated: 1, backordered: 0 });
+    expect(await level(net.storeB, a)).toMatchObject({ on_hand: 2, reserved: 2 });
+  });
+
   it('places a bundle and one of its components from the stock they share, each where it is', async () => {
     const { kit, a, b } = await newKit();
     await setStock(server, net.storeA, a, 2);
