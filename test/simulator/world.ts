@@ -62,13 +62,6 @@ export async function createWorld(request: Requester, prefix: string): Promise<W
 }
 
 /**
- * Kits are on with CONSIGN_SIM_KITS=1 only, until the defect they found is fixed: a kit line left
- * waiting after a short pick is never routed again when its components arrive (the back-order
- * worker looks for stock of the kit's own SKU, which has none). docs/lifecycle-simulator.md.
- */
-const KITS = process.env.CONSIGN_SIM_KITS === '1';
-
-/**
  * A sequence's own products: two that must be in stock, one that may be back-ordered, one to
  * exchange into, and a kit of two socks and a hat (ADR 0024) whose price splits by list price.
  */
@@ -86,7 +79,6 @@ export async function createProducts(request: Requester, sequence: string): Prom
       weight_grams: 300,
       allow_backorder: p.allowBackorder,
     });
-  if (!KITS) return products;
   const kit: Product = {
     sku: `${sequence}-KIT`,
     priceMinor: 4500,
