@@ -136,6 +136,40 @@ describe('AvaTax', () => {
     }
   });
 
+  it('quotes a tax-held order again when its hold is released, and holds it again while AvaTax is still down', async () => {
+    await settings({ on_failure: 'hold' });
+    avatax.down();
+    let order: { id: string };
+    try {
+      order = await irvineOrder();
+      const still = await server.request('POST', `/v1/orders/${order.id}/release-hold`, { body: { kind: 'tax' } });
+      expect(still.status, JSON.stringify(still.body)).toBe(200);
+      expect(still.body.fulfillment_orders).toEqual([]);
+      expect(still.body.holds).toMatchObject([
+        { kind: 'tax', released_at: expect.any(String) },
+        { kind: 'tax', released_at: null, reason: expect.stringMatching(/^tax could not be computed \(avatax: /) },
+      ]);
+      expect((await server.request('GET', `/v1/orders/${order.id}/tax`)).body.documents).toEqual([]);
+    } finally {
+      avatax.up();
+    }
+    const before = avatax.requests.length;
+    const released = await server.request('POST', `/v1/orders/${order.id}/release-hold`, { body: { kind: 'tax' } });
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect(avatax.requests.slice(before).map((r) => [r.path, r.body.code, r.body.commit])).toEqual([
+      ['/api/v2/transactions/create', order.id, false],
+    ]);
+    const taxed = (await server.request('GET', `/v1/orders/${order.id}/tax`)).body;
+    expect(taxed.documents).toMatchObject([{ kind: 'sale', engine: 'avatax', status: 'uncommitted', tax: usd(775) }]);
+    expect(released.body.fulfillment_orders.length).toBe(1);
+    // A tax hold put on by hand once the order has its document is released without a second quote.
+    const byHand = { kind: 'tax', reason: 'checked by hand' };
+    expect((await server.request('POST', `/v1/orders/${order.id}/hold`, { body: byHand })).status).toBe(200);
+    const again = await server.request('POST', `/v1/orders/${order.id}/release-hold`, { body: { kind: 'tax' } });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect((await server.request('GET', `/v1/orders/${order.id}/tax`)).body.documents).toHaveLength(1);
+  });
+
   it('uses the rate table when AvaTax is down and the policy says table', async () => {
     const rates = await server.request('PUT', '/v1/tax/rates', {
       body: {
