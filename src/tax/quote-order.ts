@@ -3,7 +3,8 @@ import { ok, type Result } from '../shared/result.ts';
 import type { TaxEngine, TaxQuote, TaxRequest } from './adapter.ts';
 import { recordDocument, saleDocument } from './documents.ts';
 import { orderTaxFacts } from './order-facts.ts';
-import { builtInEngine, configuredEngine, readTaxSettings, type TaxSettings } from './settings.ts';
+import { builtInEngine, configuredEngine, type TaxSettings } from './settings.ts';
+import { currentTaxSettings } from './settings-cache.ts';
 
 /** What quoting an order's tax came to: a document, nothing to tax, or a reason to hold the order. */
 type OrderTaxOutcome =
@@ -46,7 +47,7 @@ export async function quoteWithPolicy(
  * an order quoted already keeps its sale document.
  */
 export async function quoteOrderTax(executor: Executor, orderId: string): Promise<OrderTaxOutcome> {
-  const settings = await readTaxSettings(executor);
+  const settings = await currentTaxSettings(executor);
   if (!settings) return { outcome: 'untaxed' };
   const sale = await saleDocument(executor, orderId);
   if (sale) return { outcome: 'quoted', documentId: sale.id, taxMinor: Number(sale.tax_minor) };

@@ -1,9 +1,11 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAvataxServer, sampleRequest, sampleResponse } from '../support/avatax-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
 import type { TestServer } from '../support/server.ts';
+import { waitFor } from '../support/wait.ts';
 import { ship, startPaymentsServer } from './payments-support.ts';
 
 let database: TestDatabase;
@@ -199,6 +201,32 @@ describe('AvaTax', () => {
     } finally {
       avatax.up();
     }
+  });
+});
+
+describe('the settings, kept per process', () => {
+  const engineOf = async (order: { id: string }) =>
+    (await server.request('GET', `/v1/orders/${order.id}/tax`)).body.documents[0]?.engine;
+
+  it('are not read again for each order, and a change notified by another process reaches this one', async () => {
+    expect((await settings({ on_failure: 'hold' })).status).toBe(200);
+    expect(await engineOf(await irvineOrder())).toBe('avatax');
+    // Another process writes the settings: until its notification arrives, this one keeps its own.
+    await database.db.execute(sql`update tax_settings set engine = 'table' where id = 1`);
+    const before = avatax.requests.length;
+    expect(await engineOf(await irvineOrder())).toBe('avatax');
+    expect(avatax.requests.length).toBe(before + 1);
+    await database.db.execute(sql`select pg_notify('consign_tax_settings', '')`);
+    await waitFor('an order quoted by the rate table', async () => (await engineOf(await irvineOrder())) === 'table', {
+      timeoutMs: 5_000,
+    });
+  });
+
+  it('a change through the API applies to the next order at once', async () => {
+    expect((await settings({ engine: 'avatax', on_failure: 'table' })).status).toBe(200);
+    expect(await engineOf(await irvineOrder())).toBe('avatax');
+    expect((await settings({ engine: 'table', on_failure: 'hold' })).status).toBe(200);
+    expect(await engineOf(await irvineOrder())).toBe('table');
   });
 });
 
