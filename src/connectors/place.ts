@@ -10,6 +10,7 @@ import { fail, ok, type Result } from '../shared/result.ts';
 import { parseExact } from './json.ts';
 import { emptyState, orderState, type OrderState } from './lifecycle/read.ts';
 import { settleOrder } from './lifecycle/settle.ts';
+import { recordFirstSight, type FirstSight } from './catalog/mappings.ts';
 import { resolveCatalog } from './catalog/resolve.ts';
 import type { MapOutcome, Platform } from './mapping.ts';
 import type { ConnectorRow } from './settings.ts';
@@ -42,12 +43,6 @@ async function existingOrder(db: Db, channelId: string, externalId: string): Pro
   return row ? getOrder(db, row.id) : undefined;
 }
 
-/**
- * A mapped platform order, placed through the orders capability exactly as `POST /v1/orders`
- * places it (routing, holds, payments, events). The platform's order ID is the external ID:
- * a repeat delivery answers with the order already placed. An order that does not add up is
- * refused, or kept for review when the channel says so — never altered.
- */
 /** The canonical order a mapping produced, or the problem that says why there is none. */
 export function canonicalOrder(platform: Platform | 'imported', mapped: MapOutcome): Result<CreateOrder> {
   if (!mapped.ok) {
@@ -63,16 +58,24 @@ export function canonicalOrder(platform: Platform | 'imported', mapped: MapOutco
   return ok(mapped.order);
 }
 
+/** What the platform says beyond the order's lines: its state, and the items seen with a platform SKU. */
+interface Placement {
+  /** Already cancelled, refunded, edited — and what came before the order did. */
+  state?: OrderState;
+  /** Recorded as the items' mappings with the order, so an order refused records none. */
+  firstSight?: FirstSight[];
+}
+
 /**
  * Places a canonical order for the connector's channel, as `POST /v1/orders` would, then
- * applies in the same transaction what the platform says beyond its creation (`state`: already
- * cancelled, refunded, edited — and what came before the order did).
+ * records in the same transaction the first-sight mappings of its items and applies what the
+ * platform says beyond its creation.
  */
 export async function placeForConnector(
   executor: Executor,
   connector: ConnectorRow,
   input: CreateOrder,
-  state: OrderState = emptyState(),
+  { state = emptyState(), firstSight = [] }: Placement = {},
 ) {
   const placed = await placeOrder(executor, input, {
     requestHash: requestHash('POST', '/v1/orders', input),
@@ -80,6 +83,7 @@ export async function placeForConnector(
     channelOfKey: connector.channel_id,
   });
   if (!placed.ok || placed.value.replayed) return placed;
+  await recordFirstSight(executor, connector.channel_id, firstSight);
   const { id } = placed.value.order;
   const notes = await settleOrder(executor, connector, id, input.external_id, state, { placedNow: true });
   if (notes.length === 0) return placed;
@@ -125,7 +129,9 @@ export async function intakeOrder(
   const state = orderState(connector.platform, parseExact(rawPayload));
   const already = await existingOrder(db, connector.channel_id, input.external_id);
   if (already) return settleExisting(db, connector, already, state);
-  const placed = await inTransaction(db, (tx) => placeForConnector(tx, connector, input, state));
+  const placed = await inTransaction(db, (tx) =>
+    placeForConnector(tx, connector, input, { state, firstSight: resolved.firstSight }),
+  );
   if (placed.ok) {
     const { order, replayed } = placed.value;
     return ok(replayed ? { result: 'duplicate', status: 200, order } : { result: 'created', status: 201, order });

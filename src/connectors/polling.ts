@@ -85,7 +85,10 @@ async function takePolled(tx: Tx, connector: ConnectorRow, externalId: string, p
   const placed: Result<unknown> = canonical.ok
     ? await tx
         .transaction(async (savepoint) => {
-          const result = await placeForConnector(savepoint, connector, canonical.value, state);
+          const result = await placeForConnector(savepoint, connector, canonical.value, {
+            state,
+            firstSight: resolved.firstSight,
+          });
           if (!result.ok) throw new ProblemError(result.problem);
           return result;
         })

@@ -3,6 +3,7 @@ import { query, queryOne, type Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
+import { quoteOrderTax } from '../tax/index.ts';
 import { recordOrderEvent } from './events.ts';
 import { startFulfillmentIfFree, waitingUnits } from './fulfillment-start.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
@@ -42,6 +43,17 @@ export async function holdOrder(
 }
 
 /**
+ * Quotes the order's tax, at capture and when its `tax` hold is released; when the tax cannot be
+ * computed (and the policy says hold), the order goes on a `tax` hold: no fulfillment work yet.
+ */
+export async function quoteTaxOrHold(executor: Executor, orderId: string, actor: string): Promise<Result<boolean>> {
+  const taxed = await quoteOrderTax(executor, orderId);
+  if (taxed.outcome !== 'hold') return ok(false);
+  const held = await holdOrder(executor, orderId, 'tax', taxed.reason, actor);
+  return held.ok ? ok(true) : held;
+}
+
+/**
  * Puts the order on a `payment` hold (once: an active one is kept) so that no new fulfillment
  * work starts while the money is unresolved. Units already shipped stay shipped, so unlike
  * `holdOrder` it applies to an order in any status.
@@ -75,9 +87,10 @@ export async function holdForPayment(
 }
 
 /**
- * Releases active holds (of one kind, or all). Units still waiting for a location are routed
- * again (back on a routing hold if nothing can take them); when no hold remains, fulfillment
- * work is created.
+ * Releases active holds (of one kind, or all). A released `tax` hold quotes the order's tax again
+ * (back on a tax hold if it still cannot be computed). Units still waiting for a location are
+ * routed again (back on a routing hold if nothing can take them); when no hold remains,
+ * fulfillment work is created.
  */
 export async function releaseHold(
   executor: Executor,
@@ -85,7 +98,10 @@ export async function releaseHold(
   kind: HoldKind | undefined,
   actor: string,
 ): Promise<Result<void>> {
-  const order = await queryOne<{ id: string }>(executor, sql`select id from orders where id = ${orderId} for update`);
+  const order = await queryOne<{ status: string }>(
+    executor,
+    sql`select status from orders where id = ${orderId} for update`,
+  );
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
   const released = await query<{ kind: string }>(
     executor,
@@ -97,6 +113,10 @@ export async function releaseHold(
     return fail(problem('illegal_transition', `Order ${orderId} has no active ${kind ?? ''} hold.`.replace('  ', ' ')));
   }
   await recordOrderEvent(executor, orderId, 'order.hold_released', actor, { kinds: released.map((r) => r.kind) });
+  if (released.some((r) => r.kind === 'tax') && order.status !== 'cancelled') {
+    const taxed = await quoteTaxOrHold(executor, orderId, actor);
+    if (!taxed.ok) return taxed;
+  }
   if ((await waitingUnits(executor, orderId)) > 0) {
     const routed = await routeOrder(executor, orderId, { cause: 'release', actor, onFailure: 'hold' });
     if (!routed.ok) return routed;

@@ -15,8 +15,7 @@ import type { PlanResult } from '../routing/index.ts';
 import type { CreateOrder } from './schemas.ts';
 import { validateOrder, type ValidOrder } from './validate-order.ts';
 import { destinationOf } from './destination.ts';
-import { holdOrder } from './holds.ts';
-import { quoteOrderTax } from '../tax/index.ts';
+import { quoteTaxOrHold } from './holds.ts';
 import { checkPreorderCaps } from './preorder-caps.ts';
 
 interface PlaceOrderOptions {
@@ -54,12 +53,9 @@ export async function placeOrder(
   }
   const orderId = captured.order.id;
   // Tax is quoted before routing: an order held for its tax gets no fulfillment work yet.
-  const taxed = await quoteOrderTax(executor, orderId);
-  if (taxed.outcome === 'hold') {
-    const held = await holdOrder(executor, orderId, 'tax', taxed.reason, options.actor);
-    if (!held.ok) return held;
-    captured.order.on_hold = true;
-  }
+  const taxHeld = await quoteTaxOrHold(executor, orderId, options.actor);
+  if (!taxHeld.ok) return taxHeld;
+  if (taxHeld.value) captured.order.on_hold = true;
   let routed: Result<PlanResult | null>;
   if (holds.value.length > 0) {
     // Cart holds become allocations first; routing then reads what is left to place.

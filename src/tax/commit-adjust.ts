@@ -5,7 +5,8 @@ import { shareOf } from './compute.ts';
 import { markCommitted, noteOn, recordDocument, saleDocument } from './documents.ts';
 import { orderTaxFacts } from './order-facts.ts';
 import { quoteWithPolicy } from './quote-order.ts';
-import { configuredEngine, readTaxSettings } from './settings.ts';
+import { configuredEngine } from './settings.ts';
+import { currentTaxSettings } from './settings-cache.ts';
 
 /**
  * Commits the order's sale document when it is first invoiced: AvaTax's CommitTransaction for
@@ -16,7 +17,7 @@ export async function commitOrderTax(executor: Executor, orderId: string): Promi
   const document = await saleDocument(executor, orderId);
   if (!document || document.status === 'committed') return;
   if (document.engine === 'avatax' && document.external_code) {
-    const settings = await readTaxSettings(executor);
+    const settings = await currentTaxSettings(executor);
     const engine = settings ? await configuredEngine(executor, { ...settings, engine: 'avatax' }) : null;
     const done = engine
       ? await engine.commit(document.external_code)
@@ -37,7 +38,7 @@ export async function adjustTaxForRefund(
   input: { orderId: string; paymentId: string; amountMinor: number },
 ): Promise<void> {
   const sale = await saleDocument(executor, input.orderId);
-  const settings = await readTaxSettings(executor);
+  const settings = await currentTaxSettings(executor);
   if (!sale || !settings || input.amountMinor <= 0) return;
   const facts = await orderTaxFacts(executor, input.orderId, { ...settings, price_mode: sale.price_mode });
   if (!facts) return;

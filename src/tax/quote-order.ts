@@ -1,9 +1,10 @@
 import type { Executor } from '../db/index.ts';
 import { ok, type Result } from '../shared/result.ts';
 import type { TaxEngine, TaxQuote, TaxRequest } from './adapter.ts';
-import { recordDocument } from './documents.ts';
+import { recordDocument, saleDocument } from './documents.ts';
 import { orderTaxFacts } from './order-facts.ts';
-import { builtInEngine, configuredEngine, readTaxSettings, type TaxSettings } from './settings.ts';
+import { builtInEngine, configuredEngine, type TaxSettings } from './settings.ts';
+import { currentTaxSettings } from './settings-cache.ts';
 
 /** What quoting an order's tax came to: a document, nothing to tax, or a reason to hold the order. */
 type OrderTaxOutcome =
@@ -41,12 +42,15 @@ export async function quoteWithPolicy(
 }
 
 /**
- * Quotes a newly captured order's tax and records it per line, uncommitted until the order is
- * invoiced. Does nothing when Consign computes no tax.
+ * Quotes an order's tax and records it per line, uncommitted until the order is invoiced: at
+ * capture, and again when its `tax` hold is released. Does nothing when Consign computes no tax;
+ * an order quoted already keeps its sale document.
  */
 export async function quoteOrderTax(executor: Executor, orderId: string): Promise<OrderTaxOutcome> {
-  const settings = await readTaxSettings(executor);
+  const settings = await currentTaxSettings(executor);
   if (!settings) return { outcome: 'untaxed' };
+  const sale = await saleDocument(executor, orderId);
+  if (sale) return { outcome: 'quoted', documentId: sale.id, taxMinor: Number(sale.tax_minor) };
   const facts = await orderTaxFacts(executor, orderId, settings);
   if (!facts) return { outcome: 'untaxed' };
   const request: TaxRequest = { ...facts.request, code: orderId, kind: 'sale', commit: false };

@@ -10,10 +10,14 @@ import { ok } from '../shared/result.ts';
 import { orderTax } from './read.ts';
 import { RatesBody, SettingsBody, TaxCodeBody } from './schemas.ts';
 import { readTaxSettings, writeTaxSettings } from './settings.ts';
+import { forgetTaxSettings, watchTaxSettings } from './settings-cache.ts';
 import { checkRates, listRates, replaceRates } from './table.ts';
 
 /** Tax settings, the built-in rate table, product tax codes, and an order's tax. */
-export function taxRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
+export function taxRoutes(app: FastifyInstance, { database }: AppContext): void {
+  const { db } = database;
+  const watching = watchTaxSettings(database);
+  app.addHook('onClose', async () => (await watching)());
   const tags = ['tax'];
   const read = { permission: 'tax:read' } as const;
   const configure = { permission: 'tax:configure' } as const;
@@ -28,7 +32,8 @@ export function taxRoutes(app: FastifyInstance, { database: { db } }: AppContext
       schema: { tags, summary: 'Choose the tax engine, its failure policy and price mode', body: SettingsBody },
     },
     async (request) => {
-      await writeTaxSettings(db, request.body);
+      await inTransaction(db, async (tx) => ok(await writeTaxSettings(tx, request.body)));
+      forgetTaxSettings(); // at once here; other processes when the notification reaches them
       return readTaxSettings(db);
     },
   );

@@ -31,6 +31,10 @@ export function readTaxSettings(executor: Executor): Promise<TaxSettings | undef
   );
 }
 
+/** Where a change of the tax settings is announced, at commit, to every process that caches them. */
+export const TAX_SETTINGS_CHANNEL = 'consign_tax_settings';
+
+/** Writes the settings and notifies the change (delivered when the transaction commits). */
 export async function writeTaxSettings(executor: Executor, settings: TaxSettings): Promise<void> {
   await executor.execute(sql`
     insert into tax_settings (id, engine, on_failure, price_mode, ship_from, updated_at)
@@ -38,6 +42,7 @@ export async function writeTaxSettings(executor: Executor, settings: TaxSettings
             ${settings.ship_from ? JSON.stringify(settings.ship_from) : null}::jsonb, now())
     on conflict (id) do update set engine = excluded.engine, on_failure = excluded.on_failure,
       price_mode = excluded.price_mode, ship_from = excluded.ship_from, updated_at = now()`);
+  await executor.execute(sql`select pg_notify(${TAX_SETTINGS_CHANNEL}, '')`);
 }
 
 export async function builtInEngine(executor: Executor): Promise<TaxEngine> {

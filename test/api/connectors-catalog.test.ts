@@ -95,6 +95,23 @@ describe('catalog mapping by platform identity: Shopify', () => {
     expect(pink.data.map((m: { source: string }) => m.source)).toEqual(['api']);
   });
 
+  it('an order refused with 400 records no mapping of its items, and the same items are recorded once it is placed', async () => {
+    const blue = connectorFixture('shopify/orders-create.json')
+      .replace('"id": 8214298463751234567', '"id": 8214298463751234572')
+      .replace('"variant_id": 808950811', '"variant_id": 808950898')
+      .replace('"sku": "IPOD2008GREEN"', '"sku": "IPOD-BLUE"');
+    const refused = await world.post(blue.replace('"email": "jon@doe.ca"', '"email": "not an address"'));
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.code).toBe('validation_failed');
+    expect((await mappings('?product_id=632910392')).body.data).not.toContainEqual(
+      expect.objectContaining({ variant_id: '808950898' }),
+    );
+    expect((await world.post(blue)).status).toBe(201);
+    expect((await mappings('?product_id=632910392')).body.data).toContainEqual(
+      expect.objectContaining({ variant_id: '808950898', sku: 'IPOD-BLUE', source: 'auto' }),
+    );
+  });
+
   it('refuses mappings to unknown SKUs, row by row, and writes none of them', async () => {
     const refused = await world.server.request('POST', `/v1/channels/${world.channelId}/catalog-mappings`, {
       body: {

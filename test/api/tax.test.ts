@@ -1,9 +1,11 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAvataxServer, sampleRequest, sampleResponse } from '../support/avatax-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
 import type { TestServer } from '../support/server.ts';
+import { waitFor } from '../support/wait.ts';
 import { ship, startPaymentsServer } from './payments-support.ts';
 
 let database: TestDatabase;
@@ -136,6 +138,40 @@ describe('AvaTax', () => {
     }
   });
 
+  it('quotes a tax-held order again when its hold is released, and holds it again while AvaTax is still down', async () => {
+    await settings({ on_failure: 'hold' });
+    avatax.down();
+    let order: { id: string };
+    try {
+      order = await irvineOrder();
+      const still = await server.request('POST', `/v1/orders/${order.id}/release-hold`, { body: { kind: 'tax' } });
+      expect(still.status, JSON.stringify(still.body)).toBe(200);
+      expect(still.body.fulfillment_orders).toEqual([]);
+      expect(still.body.holds).toMatchObject([
+        { kind: 'tax', released_at: expect.any(String) },
+        { kind: 'tax', released_at: null, reason: expect.stringMatching(/^tax could not be computed \(avatax: /) },
+      ]);
+      expect((await server.request('GET', `/v1/orders/${order.id}/tax`)).body.documents).toEqual([]);
+    } finally {
+      avatax.up();
+    }
+    const before = avatax.requests.length;
+    const released = await server.request('POST', `/v1/orders/${order.id}/release-hold`, { body: { kind: 'tax' } });
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect(avatax.requests.slice(before).map((r) => [r.path, r.body.code, r.body.commit])).toEqual([
+      ['/api/v2/transactions/create', order.id, false],
+    ]);
+    const taxed = (await server.request('GET', `/v1/orders/${order.id}/tax`)).body;
+    expect(taxed.documents).toMatchObject([{ kind: 'sale', engine: 'avatax', status: 'uncommitted', tax: usd(775) }]);
+    expect(released.body.fulfillment_orders.length).toBe(1);
+    // A tax hold put on by hand once the order has its document is released without a second quote.
+    const byHand = { kind: 'tax', reason: 'checked by hand' };
+    expect((await server.request('POST', `/v1/orders/${order.id}/hold`, { body: byHand })).status).toBe(200);
+    const again = await server.request('POST', `/v1/orders/${order.id}/release-hold`, { body: { kind: 'tax' } });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect((await server.request('GET', `/v1/orders/${order.id}/tax`)).body.documents).toHaveLength(1);
+  });
+
   it('uses the rate table when AvaTax is down and the policy says table', async () => {
     const rates = await server.request('PUT', '/v1/tax/rates', {
       body: {
@@ -165,6 +201,32 @@ describe('AvaTax', () => {
     } finally {
       avatax.up();
     }
+  });
+});
+
+describe('the settings, kept per process', () => {
+  const engineOf = async (order: { id: string }) =>
+    (await server.request('GET', `/v1/orders/${order.id}/tax`)).body.documents[0]?.engine;
+
+  it('are not read again for each order, and a change notified by another process reaches this one', async () => {
+    expect((await settings({ on_failure: 'hold' })).status).toBe(200);
+    expect(await engineOf(await irvineOrder())).toBe('avatax');
+    // Another process writes the settings: until its notification arrives, this one keeps its own.
+    await database.db.execute(sql`update tax_settings set engine = 'table' where id = 1`);
+    const before = avatax.requests.length;
+    expect(await engineOf(await irvineOrder())).toBe('avatax');
+    expect(avatax.requests.length).toBe(before + 1);
+    await database.db.execute(sql`select pg_notify('consign_tax_settings', '')`);
+    await waitFor('an order quoted by the rate table', async () => (await engineOf(await irvineOrder())) === 'table', {
+      timeoutMs: 5_000,
+    });
+  });
+
+  it('a change through the API applies to the next order at once', async () => {
+    expect((await settings({ engine: 'avatax', on_failure: 'table' })).status).toBe(200);
+    expect(await engineOf(await irvineOrder())).toBe('avatax');
+    expect((await settings({ engine: 'table', on_failure: 'hold' })).status).toBe(200);
+    expect(await engineOf(await irvineOrder())).toBe('table');
   });
 });
 

@@ -121,15 +121,19 @@ export async function mappingsOfProducts(executor: Executor, channelId: string, 
   );
 }
 
+/** A platform item seen on an order with the platform's SKU (`variantId` '' when none). */
+export interface FirstSight {
+  productId: string;
+  variantId: string;
+  sku: string;
+}
+
 /**
  * Records platform items whose SKU is a Consign SKU, on first sight; a recorded one follows the
  * platform's SKU when it changes to another Consign SKU. Mappings set through the API are kept.
+ * Called inside the transaction that places the order the items came on.
  */
-export async function recordFirstSight(
-  executor: Executor,
-  channelId: string,
-  items: { productId: string; variantId: string; sku: string }[],
-): Promise<void> {
+export async function recordFirstSight(executor: Executor, channelId: string, items: FirstSight[]): Promise<void> {
   if (items.length === 0) return;
   const values = items.map((i) => sql`(${i.productId}::text, ${i.variantId}::text, ${i.sku}::text)`);
   await executor.execute(sql`

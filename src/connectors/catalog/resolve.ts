@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/index.ts';
 import { problem, type Problem } from '../../shared/problem.ts';
 import type { MapOutcome, Platform, PlatformItem } from '../mapping.ts';
-import { mappingsOfProducts, recordFirstSight } from './mappings.ts';
+import { mappingsOfProducts, type FirstSight } from './mappings.ts';
 
 /** What each platform calls the product and the variant a mapping is keyed by. */
 const platformIdNames: Record<Platform, { product: string; variant?: string }> = {
@@ -22,6 +22,8 @@ function describeItem(platform: Platform, item: { productId?: string; variantId?
 
 interface Resolved {
   mapped: MapOutcome;
+  /** Items whose platform SKU may be recorded as their mapping, once the order is placed. */
+  firstSight: FirstSight[];
   /** Lines with no SKU and no mapping: the order waits for review until a mapping exists. */
   unmapped?: Problem;
 }
@@ -34,11 +36,14 @@ interface Connector {
 /**
  * Puts the Consign SKU on each line of a mapped platform order, first found of: the channel's
  * mapping of the line's platform item set through the API (the variant's, else the product's),
- * the SKU the platform sent, the mapping Consign recorded when it first saw the item. A platform
- * SKU that is a Consign SKU is recorded as its item's mapping.
+ * the SKU the platform sent, the mapping Consign recorded when it first saw the item. Writes
+ * nothing: the items seen with a platform SKU are returned, for the placement to record in its
+ * own transaction (an order refused records none).
  */
 export async function resolveCatalog(executor: Executor, connector: Connector, mapped: MapOutcome): Promise<Resolved> {
-  if (!mapped.ok || !mapped.items || mapped.items.length !== mapped.order.lines.length) return { mapped };
+  if (!mapped.ok || !mapped.items || mapped.items.length !== mapped.order.lines.length) {
+    return { mapped, firstSight: [] };
+  }
   const items = mapped.items;
   const productIds = [...new Set(items.flatMap((i) => (i.productId ? [i.productId] : [])))];
   const found = await mappingsOfProducts(executor, connector.channel_id, productIds);
@@ -57,13 +62,13 @@ export async function resolveCatalog(executor: Executor, connector: Connector, m
       ? [{ productId: item.productId, variantId: item.variantId ?? '', sku: item.sku }]
       : [],
   );
-  await recordFirstSight(executor, connector.channel_id, firstSight);
   const missing = items.filter((_, i) => lines[i]!.sku === '');
   const resolved: MapOutcome = { ...mapped, order: { ...mapped.order, lines } };
-  if (missing.length === 0) return { mapped: resolved };
+  if (missing.length === 0) return { mapped: resolved, firstSight };
   const named = missing.map((item) => describeItem(connector.platform, item)).join('; ');
   return {
     mapped: resolved,
+    firstSight,
     unmapped: problem(
       'unmapped_item',
       `${missing.length} line(s) carry no SKU and the channel has no catalog mapping for them: ${named}. ` +
