@@ -367,3 +367,42 @@ describe('changes to WooCommerce orders', () => {
     expect(woo.peer.refused).toEqual([]);
   });
 });
+
+describe('changes to orders of a platform without order edits', () => {
+  let world: ConnectorWorld;
+
+  beforeAll(async () => {
+    world = await startConnectorWorld({
+      platform: 'bigcommerce',
+      skus: ['S-ORAN', 'ABS'],
+      outbound: { url: 'http://127.0.0.1:9/unused', secret: OUTBOUND_SECRET },
+    });
+    await translateAll(world);
+  });
+  afterAll(async () => world?.close());
+
+  it('records a confirmed change to a BigCommerce order as not pushed, with the reason, once', async () => {
+    const placed = await world.post(connectorFixture('bigcommerce/order.json'));
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    const order = placed.body.order;
+    const line = order.lines.at(-1).line_id as string;
+    const changeId = await confirmChange(world, order.id, 'customer dropped a line', [
+      { type: 'remove_line', line_id: line },
+    ]);
+    await translateAll(world);
+    await translateAll(world); // nothing new: recorded once
+    const recorded = await notPushed(world);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]!.data).toMatchObject({
+      channel_id: world.channelId,
+      platform: 'bigcommerce',
+      order_id: order.id,
+      external_id: order.external_id,
+      change_id: changeId,
+      actions: [{ action: 'remove_line', reason: 'bigcommerce has no order edit' }],
+    });
+    expect(recorded[0]!.data.reason).toContain('make the same change on the platform');
+    const messages = (await must(world.server.request, 'GET', '/v1/events?type=connector.outbound&limit=200')).data;
+    expect(messages.filter((m: any) => m.data.kind === 'order_edit')).toEqual([]);
+  });
+});
