@@ -127,7 +127,9 @@ export async function performShopifyEdit(plan: EditPlan, request: RelayRequest):
       if (!done.ok) return done;
     }
     if (staged.length > 0) {
-      const staffNote = `${plan.reason} (Consign change ${plan.change_id})`.slice(0, 255);
+      // The change ID ends the note whatever the reason's length: orders/edited is known by it.
+      const suffix = ` (Consign change ${plan.change_id})`;
+      const staffNote = `${plan.reason.slice(0, 255 - suffix.length)}${suffix}`;
       const committed = await mutate(request, 'orderEditCommit', {
         id: calculated.id,
         notifyCustomer: false,
