@@ -366,6 +366,29 @@ describe('changes to WooCommerce orders', () => {
     expect(await lastError(edits.world)).toBeNull();
     expect(woo.peer.refused).toEqual([]);
   });
+
+  it('fails the delivery with WooCommerce’s error when the order no longer has the line', async () => {
+    const raw = connectorFixture('woocommerce/order.json').replace('"id": 727,', '"id": 728,');
+    const placed = await edits.world.post(raw);
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    woo.addOrder(raw);
+    woo.orders.get('728')!.line_items.splice(0, 1); // line 315 was removed on the store meanwhile
+    const from = woo.requests.length;
+    await confirmChange(edits.world, placed.body.order.id, 'one single', [
+      { type: 'change_quantity', line_id: '315', quantity: 1 },
+    ]);
+    await deliver(edits);
+    expect(woo.requests.slice(from)).toEqual([
+      { method: 'GET', path: '/wp-json/wc/v3/orders/728', body: null },
+      { method: 'PUT', path: '/wp-json/wc/v3/orders/728', body: { line_items: [{ id: 315, quantity: 1 }] } },
+    ]);
+    expect(await lastError(edits.world)).toMatchObject({
+      source: 'outbound',
+      code: 'delivery_failed',
+      detail:
+        '400: WooCommerce PUT /wp-json/wc/v3/orders/728: HTTP 400 woocommerce_rest_invalid_item_id: Order item ID provided is not associated with order.',
+    });
+  });
 });
 
 describe('changes to orders of a platform without order edits', () => {
