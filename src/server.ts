@@ -14,7 +14,7 @@ import { gapGraceMsFor, startNatsPublisher } from './streaming/index.ts';
 import { startSubscriptionScheduler } from './subscriptions/index.ts';
 import { startWebhookDispatcher } from './webhooks/index.ts';
 import { startTracing } from './telemetry/index.ts';
-import { startConnectorWorkers } from './connectors/index.ts';
+import { outboundPerformers, startConnectorWorkers } from './connectors/index.ts';
 import { resealStoredSecrets } from './reseal-secrets.ts';
 import { resolveKeyring, useKeyring, type Keyring, type ResolvedKeyring } from './secrets/index.ts';
 
@@ -98,6 +98,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ? startWebhookDispatcher(database.db, {
           intervalMs: config.webhookIntervalMs,
           gapGraceMs: gapGraceMsFor(database.engine),
+          performers: outboundPerformers,
           onError: (error) => running.log.error({ err: error }, 'webhook dispatch failed'),
           onTick: (result) => running.log.debug(result, 'webhook dispatch'),
         })

@@ -12,3 +12,4 @@ export { pollChannel } from './polling.ts';
 export { sealedConnectorSecrets } from './settings.ts';
 export { importOrders } from './import.ts';
 export type { ImportResult, ReportEntry } from './import.ts';
+export { outboundPerformers } from './outbound/performers.ts';

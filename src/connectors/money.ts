@@ -26,3 +26,12 @@ export function toMinor(value: unknown, currency: string): number | undefined {
   if (!Number.isSafeInteger(minor)) return undefined;
   return sign === '-' ? -minor : minor;
 }
+
+/** Minor units → the platform's decimal text (`19950`, USD → `"199.50"`), exactly. */
+export function toDecimal(minor: number, currency: string): string {
+  const exponent = currencyExponent(currency) ?? 2;
+  const digits = String(Math.abs(minor)).padStart(exponent + 1, '0');
+  const whole = digits.slice(0, digits.length - exponent);
+  const fraction = digits.slice(digits.length - exponent);
+  return `${minor < 0 ? '-' : ''}${whole}${exponent > 0 ? `.${fraction}` : ''}`;
+}

@@ -29,3 +29,5 @@ export type { OrderFilter } from './list-orders.ts';
 export { validateOrder } from './validate-order.ts';
 export { CreateOrder, Customer, MAX_AMOUNT, Money, ShippingAddress } from './schemas.ts';
 export { answerReleaseRequests } from './changes/release-requests.ts';
+export { changeById as getOrderChange } from './changes/read-change.ts';
+export type { ChangeAction } from './changes/schemas.ts';

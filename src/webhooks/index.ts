@@ -4,3 +4,4 @@ export type { WebhookDispatcher } from './dispatcher.ts';
 export { verify } from './signature.ts';
 export { createSubscription, updateSubscription, sealedWebhookSecrets } from './subscriptions.ts';
 export { pendingDeliveries, subscriptionBacklog } from './backlog.ts';
+export type { DeliveryPerformer, PerformOutcome, RelayRequest } from './send.ts';

@@ -23,7 +23,20 @@ export interface SendOptions {
   /** Aborts requests in flight (shutdown); their deliveries are released, not failed. */
   signal?: AbortSignal;
   userAgent?: string;
+  /**
+   * Connector messages delivered by their owner rather than as one POST, keyed by the message's
+   * `kind` (a platform edit needs several calls, each reading the last one's answer).
+   */
+  performers?: Readonly<Record<string, DeliveryPerformer>>;
 }
+
+/** One request to the subscription's endpoint: `path` is appended to its URL, the body signed as any delivery's. */
+export type RelayRequest = (method: string, path: string, body?: string) => Promise<{ status: number; text: string }>;
+
+/** How a performed delivery went: failed ones are retried by the same schedule as any delivery. */
+export type PerformOutcome = { ok: true; status: number } | { ok: false; status: number | null; error: string };
+
+export type DeliveryPerformer = (payload: unknown, request: RelayRequest) => Promise<PerformOutcome>;
 
 export interface SendResult {
   attempted: number;
@@ -114,9 +127,18 @@ function deliveryBody(claim: Pick<Claim, 'event_id' | 'type' | 'payload' | 'crea
   });
 }
 
+/** The connector performer a delivery is for, if any (see `SendOptions.performers`). */
+function performerOf(claim: Claim, options: SendOptions): DeliveryPerformer | undefined {
+  const kind = (claim.payload as { kind?: unknown } | null)?.kind;
+  if (claim.type !== 'connector.outbound' || typeof kind !== 'string') return undefined;
+  return options.performers?.[kind];
+}
+
 async function post(claim: Claim, options: SendOptions & { timeoutMs: number }): Promise<Outcome> {
   const refused = await targetProblem(claim.url);
   if (refused) return { kind: 'failed', statusCode: null, error: `target not allowed: ${refused.detail}` };
+  const performer = performerOf(claim, options);
+  if (performer) return perform(claim, performer, options);
   const body = deliveryBody(claim);
   const timestamp = Math.floor((options.now?.() ?? Date.now()) / 1000);
   const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -147,6 +169,47 @@ async function post(claim: Claim, options: SendOptions & { timeoutMs: number }):
       statusCode: response.status,
       error: `HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`,
     };
+  } catch (error) {
+    if (options.signal?.aborted) return { kind: 'interrupted' };
+    if (timeout.aborted)
+      return { kind: 'failed', statusCode: null, error: `no response within ${options.timeoutMs} ms` };
+    return { kind: 'failed', statusCode: null, error: describeFetchError(error) };
+  }
+}
+
+/**
+ * A delivery its performer makes: each of its requests is signed like a delivery (the same
+ * `webhook-id` for every attempt, a step number after it) and shares the delivery's timeout.
+ */
+async function perform(
+  claim: Claim,
+  performer: DeliveryPerformer,
+  options: SendOptions & { timeoutMs: number },
+): Promise<Outcome> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const secret = openSecret(claim.secret, secretContext(claim.subscription_id));
+  let step = 0;
+  const request: RelayRequest = async (method, path, body) => {
+    step++;
+    const timestamp = Math.floor((options.now?.() ?? Date.now()) / 1000);
+    const response = await fetch(`${claim.url.replace(/\/+$/, '')}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': options.userAgent ?? 'Consign-Webhooks',
+        ...signedHeaders(secret, `evt_${claim.event_id}.${step}`, timestamp, body ?? ''),
+      },
+      body,
+      redirect: 'manual',
+      signal,
+    });
+    return { status: response.status, text: await response.text() };
+  };
+  try {
+    const outcome = await performer(claim.payload, request);
+    if (outcome.ok) return { kind: 'succeeded', statusCode: outcome.status };
+    return { kind: 'failed', statusCode: outcome.status, error: outcome.error };
   } catch (error) {
     if (options.signal?.aborted) return { kind: 'interrupted' };
     if (timeout.aborted)

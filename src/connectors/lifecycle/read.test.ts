@@ -43,6 +43,18 @@ describe('reading platform deliveries', () => {
     ]);
   });
 
+  it('a Shopify order edit Consign made (its staff note names the change) adds nothing to hold for', () => {
+    const raw = fixture('shopify/orders-edited.json') as { order_edit: Record<string, unknown> };
+    const own = {
+      ...raw,
+      order_edit: { ...raw.order_edit, staff_note: 'one green less (Consign change chg_01JD8X3K)' },
+    };
+    const event = readPlatformEvent('shopify', 'orders/edited', own);
+    expect(event.type === 'state' && event.state.edits).toEqual([
+      { id: '78912328123456789', removed: [{ line_id: '141249953214522974', quantity: 1 }], added: [] },
+    ]);
+  });
+
   it('whole-order topics are orders; a Shopify order is cancelled only with cancelled_at', () => {
     const order = fixture('shopify/orders-create.json');
     expect(readPlatformEvent('shopify', 'orders/updated', order).type).toBe('order');

@@ -135,15 +135,20 @@ function shopifyEvent(topic: string | undefined, body: Json): PlatformEvent {
     const id = idText(edit.id);
     if (!externalId || !id) return { type: 'ignored', detail: 'The order edit names no id or order_id.' };
     const lines = obj(edit.line_items);
+    // An edit Consign pushed (its staff note names the change) added lines Consign already has.
+    const ownEdit = typeof edit.staff_note === 'string' && CONSIGN_EDIT_NOTE.test(edit.staff_note);
     const change = {
       id,
       removed: units(arr(lines.removals), 'id', 'delta'),
-      added: units(arr(lines.additions), 'id', 'delta'),
+      added: ownEdit ? [] : units(arr(lines.additions), 'id', 'delta'),
     };
     return { type: 'state', externalId, what: `order edit ${id}`, state: { ...emptyState(), edits: [change] } };
   }
   return { type: 'ignored', detail: `Shopify topic ${topic} is not taken by Consign.` };
 }
+
+/** The end of the staff note of an order edit Consign commits (see outbound/shopify-edit.ts). */
+const CONSIGN_EDIT_NOTE = /\(Consign change chg_[A-Za-z0-9]+\)$/;
 
 // ---- WooCommerce --------------------------------------------------------------------------
 

@@ -17,11 +17,11 @@ import { stringifyExact } from '../json.ts';
 import type { Platform } from '../mapping.ts';
 import { OUTBOUND_EVENT } from '../settings.ts';
 import { availabilityMessages } from './availability.ts';
+import { orderEditEvents } from './edits.ts';
 import { itemLevels } from './items.ts';
 import { cancellationMessages, shipmentMessages, type OutboundMessage } from './shapes.ts';
 
 export const CONNECTOR_FOLLOWER = 'connectors';
-const EDIT_NOT_PUSHED_EVENT = 'connector.edit_not_pushed';
 const SHIPPED = new Set(['fulfillment_order.shipped', 'fulfillment_order.partially_shipped']);
 
 interface Outbound {
@@ -72,29 +72,6 @@ async function cancellationMessage(tx: Tx, connector: Outbound, event: OutboxEve
   return outboundEvent(connector, order.id, build({ externalId: order.external_id, reason }));
 }
 
-/**
- * A confirmed change to an order the platform sent: no platform edit call is wired yet, so the
- * change is recorded as not pushed, with the reason, for operators to repeat on the platform.
- */
-async function editNotPushed(tx: Tx, connector: Outbound, event: OutboxEvent): Promise<NewEvent | undefined> {
-  const payload = event.payload as { order_id?: string; change_id?: string };
-  const order = payload.order_id ? await getOrder(tx, payload.order_id) : undefined;
-  if (!order || (order.metadata as { platform?: unknown } | null)?.platform !== connector.platform) return undefined;
-  return {
-    type: EDIT_NOT_PUSHED_EVENT,
-    subjectType: 'order',
-    subjectId: order.id,
-    payload: {
-      channel_id: connector.channel_id,
-      platform: connector.platform,
-      order_id: order.id,
-      external_id: order.external_id,
-      change_id: payload.change_id ?? null,
-      reason: `Consign does not push order edits to ${connector.platform}: make the same change on the platform.`,
-    },
-  };
-}
-
 /** One message per channel with the latest ATP (over its location group) of every SKU that changed. */
 async function availabilityEvents(tx: Tx, connectors: Outbound[], skus: string[], at: string): Promise<NewEvent[]> {
   const events: NewEvent[] = [];
@@ -115,7 +92,8 @@ async function availabilityEvents(tx: Tx, connectors: Outbound[], skus: string[]
 /**
  * Follows the outbox (its own cursor) and turns Consign events into platform-shaped messages
  * for each channel with an outbound endpoint: shipments as the platform's fulfillment call,
- * whole-order cancellations as its cancel call, and
+ * whole-order cancellations as its cancel call, confirmed changes as its order edit (or a record
+ * of what was not pushed, see edits.ts), and
  * availability changes coalesced per (channel, SKU) over the batch — a burst of changes to one
  * SKU sends its latest value once. The messages are outbox events themselves, delivered by the
  * webhook dispatcher to the connector's subscription with the platform body as is.
@@ -157,8 +135,7 @@ export async function translateOutbound(
         if (message) messages.push(message);
       }
       if (connector && event.type === 'order.change_confirmed') {
-        const notPushed = await editNotPushed(tx, connector, event);
-        if (notPushed) messages.push(notPushed);
+        messages.push(...(await orderEditEvents(tx, connector, event)));
       }
       if (event.type === 'inventory.availability_changed') skus.add((event.payload as { sku: string }).sku);
     }
