@@ -76,7 +76,9 @@ export default function Order360({ params }: { params: Record<string, string> })
         <EditOrder order={o} onChanged={order.reload} />
       ) : null}
       <LinesSection order={o} />
-      {can('orders:manage') ? <VersionsCard orderId={o.id} reloadKey={`${o.status}:${o.total.amount}`} /> : null}
+      {can('orders:manage') ? (
+        <VersionsCard orderId={o.id} reloadKey={`${o.status}:${o.version}:${o.total.amount}`} />
+      ) : null}
       <RoutingSection routing={routing.data?.latest ?? null} error={routing.error} />
       <FulfillmentSection order={o} />
       <PaymentsSection order={o} />
