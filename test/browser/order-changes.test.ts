@@ -60,7 +60,7 @@ describe.runIf(chromiumPath)('console: editing an order through change orders', 
     await consign?.close();
   });
 
-  it('shows the shipped line locked with its reason, and offers the stores that take pickups', async () => {
+  it('shows the shipped line locked with its reason, and previews a pickup at a store that takes pickups', async () => {
     expect((await api('GET', `/v1/orders/${orderId}`)).status).toBe('partially_shipped');
     expect(await edit().getByTestId('lock-L1').innerText()).toBe('Locked: all 2 unit(s) shipped');
     expect(await edit().getByLabel('Unit price of L1').isDisabled()).toBe(true);
@@ -73,6 +73,21 @@ describe.runIf(chromiumPath)('console: editing an order through change orders', 
     await edit().getByLabel('Delivery method').selectOption('pickup');
     const stores = await edit().getByLabel('Pickup store').locator('option').allInnerTexts();
     expect(stores.sort()).toEqual(['Brooklyn store (ST-BROOKLYN)', 'New York store (ST-MIDTOWN)']);
+    await edit().getByLabel('Pickup store').selectOption({ label: 'Brooklyn store (ST-BROOKLYN)' });
+    await edit().getByRole('button', { name: 'Preview' }).click();
+    await page.getByTestId('change-preview').waitFor();
+    const drafted = await latestChange();
+    expect(drafted.actions).toEqual([
+      { type: 'change_delivery_method', delivery_method: 'pickup', pickup_location_id: network.brooklyn },
+    ]);
+    const moves = page.getByRole('region', { name: 'Routing the change causes' });
+    expect(await moves.locator(`tr[data-routing="${network.brooklyn}:L2"] [data-move="placed"]`).innerText()).toBe('1');
+    expect(await moves.locator(`tr[data-routing="${network.midtown}:L2"] [data-move="released"]`).innerText()).toBe(
+      '1',
+    );
+    await page.getByRole('button', { name: 'Discard' }).click();
+    await page.getByTestId('change-preview').waitFor({ state: 'detached' });
+    expect((await latestChange()).status).toBe('cancelled');
     await edit().getByLabel('Delivery method').selectOption('ship');
   });
 
@@ -86,7 +101,9 @@ describe.runIf(chromiumPath)('console: editing an order through change orders', 
     const alert = page.locator('#edit-order [role="alert"]');
     await alert.getByText('unknown_sku').waitFor();
     expect(await alert.innerText()).toContain('NOPE-9');
-    expect((await api('GET', `/v1/orders/${orderId}/changes`)).data).toEqual([]);
+    expect((await api('GET', `/v1/orders/${orderId}/changes`)).data.map((c: { status: string }) => c.status)).toEqual([
+      'cancelled',
+    ]);
   });
 
   it('adds a line and changes the address, previews the new total, delta and routing, then confirms a new version', async () => {

@@ -39,7 +39,7 @@ export interface ChangeForm {
   lines: Record<string, LineEdit>;
   added: NewLine[];
   address?: AddressForm;
-  delivery?: { method: 'ship' | 'pickup'; pickupLocationId: string };
+  delivery?: { method: 'ship' | 'pickup' | 'curbside'; pickupLocationId: string };
   discounts: DiscountEdit[];
   shipping?: string;
 }
@@ -114,14 +114,12 @@ function deliveryActions(order: Order, form: ChangeForm): object[] {
   const actions: object[] = [];
   if (form.address) actions.push({ type: 'change_shipping_address', shipping_address: compact(form.address) });
   const d = form.delivery;
-  if (
-    d &&
-    (d.method !== order.delivery_method || (d.method === 'pickup' && d.pickupLocationId !== order.pickup_location_id))
-  )
+  const moved = d && (d.method !== order.delivery_method || d.pickupLocationId !== (order.pickup_location_id ?? ''));
+  if (d && moved)
     actions.push(
       d.method === 'ship'
         ? { type: 'change_delivery_method', delivery_method: 'ship' }
-        : { type: 'change_delivery_method', delivery_method: 'pickup', pickup_location_id: d.pickupLocationId },
+        : { type: 'change_delivery_method', delivery_method: d.method, pickup_location_id: d.pickupLocationId },
     );
   return actions;
 }
