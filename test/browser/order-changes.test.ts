@@ -9,6 +9,8 @@ import { chromiumOrSkip, DESKTOP, launchChromium, screenshot, signIn } from './s
 import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
 
 const chromiumPath = chromiumOrSkip();
+/** A confirmation authorizes and routes: on a busy machine it takes more than expect.poll's default second. */
+const SLOW = { timeout: 15_000 };
 const usd = (minor: number) =>
   new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(minor / 100);
 
@@ -139,7 +141,7 @@ describe.runIf(chromiumPath)('console: editing an order through change orders', 
     await screenshot(page, 'order-change-preview');
 
     await page.getByRole('button', { name: 'Confirm change' }).click();
-    await expect.poll(() => page.getByTestId('order-total').innerText()).toBe(usd(preview.after.total.amount));
+    await expect.poll(() => page.getByTestId('order-total').innerText(), SLOW).toBe(usd(preview.after.total.amount));
     const after = await api('GET', `/v1/orders/${orderId}`);
     expect(after.version).toBe(before.version + 1);
     expect(after.shipping_address.city).toBe('Brooklyn');
@@ -155,7 +157,13 @@ describe.runIf(chromiumPath)('console: editing an order through change orders', 
     const caps = (await api('GET', `/v1/orders/${orderId}`)).lines.find((l: { sku: string }) => l.sku === 'CAP-3');
     await edit().getByLabel('Quantity of L2').fill('2');
     await edit().getByLabel(`Unit price of ${caps.line_id}`).fill('12.00');
-    await edit().getByLabel(`Why the price of ${caps.line_id} changes`).fill('Price match');
+    const why = edit().getByLabel(`Why the price of ${caps.line_id} changes`);
+    await edit().getByRole('button', { name: 'Preview' }).click();
+    expect(await edit().locator(`input[aria-label="Why the price of ${caps.line_id} changes"]:invalid`).count()).toBe(
+      1,
+    );
+    expect((await latestChange()).status).toBe('confirmed');
+    await why.fill('Price match');
     await edit().getByRole('button', { name: 'Preview' }).click();
     await page.getByTestId('change-preview').waitFor();
 
@@ -172,7 +180,7 @@ describe.runIf(chromiumPath)('console: editing an order through change orders', 
     expect(await page.getByRole('button', { name: 'Confirm change' }).count()).toBe(0);
     await screenshot(page, 'order-change-conflict');
     await conflict.getByRole('button', { name: 'Reload order' }).click();
-    await expect.poll(() => page.getByTestId('order-total').innerText()).toBe(usd(raced.total.amount));
+    await expect.poll(() => page.getByTestId('order-total').innerText(), SLOW).toBe(usd(raced.total.amount));
     await page.locator(`#edit-order form[data-version="${raced.version}"]`).waitFor();
     expect(await edit().getByLabel('Quantity of L2').inputValue()).toBe('2');
     expect(await edit().getByLabel(`Unit price of ${caps.line_id}`).inputValue()).toBe('12.00');
@@ -185,7 +193,7 @@ describe.runIf(chromiumPath)('console: editing an order through change orders', 
     expect(drafted.base_version).toBe(raced.version);
     const preview = (await api('GET', `/v1/orders/${orderId}/changes/${drafted.id}`)).preview;
     await page.getByRole('button', { name: 'Confirm change' }).click();
-    await expect.poll(() => page.getByTestId('order-total').innerText()).toBe(usd(preview.after.total.amount));
+    await expect.poll(() => page.getByTestId('order-total').innerText(), SLOW).toBe(usd(preview.after.total.amount));
     const after = await api('GET', `/v1/orders/${orderId}`);
     expect(after.version).toBe(raced.version + 1);
     expect(after.lines.find((l: { line_id: string }) => l.line_id === 'L2').quantity).toBe(2);
@@ -195,5 +203,37 @@ describe.runIf(chromiumPath)('console: editing an order through change orders', 
       (c: { status: string }) => c.status === 'open',
     );
     expect(stale).toEqual([]);
+  });
+
+  it('takes the shipping charge and a discount back on an order not yet shipped, settling by a void', async () => {
+    const fresh = await api('POST', '/v1/orders', orderBody('WEB-3002', [{ sku: 'MUG-2', quantity: 3 }]));
+    await page.goto(`${consign.server.url}/orders/${fresh.id}`);
+    await page.getByRole('heading', { name: /Order WEB-3002/ }).waitFor();
+    await edit()
+      .getByLabel(/Shipping charge/)
+      .fill('0');
+    await edit().getByRole('button', { name: 'Take back a discount' }).click();
+    await edit().locator('[data-discount="0"]').getByLabel('Code').fill('WELCOME');
+    await edit()
+      .locator('[data-discount="0"]')
+      .getByLabel(/Amount/)
+      .fill('1.00');
+    await edit().getByRole('button', { name: 'Preview' }).click();
+    await page.getByTestId('change-preview').waitFor();
+    const drafted = (await api('GET', `/v1/orders/${fresh.id}/changes`)).data[0];
+    expect(drafted.actions).toEqual([
+      { type: 'remove_discount', code: 'WELCOME', amount: { amount: 100, currency: 'USD' } },
+      { type: 'set_shipping', amount: { amount: 0, currency: 'USD' } },
+    ]);
+    const preview = (await api('GET', `/v1/orders/${fresh.id}/changes/${drafted.id}`)).preview;
+    expect(preview.delta.amount).toBeLessThan(0);
+    expect(await page.locator('[data-total="after-shipping"]').innerText()).toBe(usd(0));
+    expect(await page.locator('[data-total="after-discount"]').innerText()).toBe(usd(fresh.discount.amount - 100));
+    expect(await page.getByTestId('change-settlement').innerText()).toBe(
+      `voiding ${usd(preview.settlement.void.amount)}`,
+    );
+    await page.getByRole('button', { name: 'Confirm change' }).click();
+    await expect.poll(() => page.getByTestId('order-total').innerText(), SLOW).toBe(usd(preview.after.total.amount));
+    await page.locator(`#versions tr[data-version="${fresh.version + 1}"]`).waitFor();
   });
 });

@@ -169,7 +169,9 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     expect(await page.getByTestId('change-delta').innerText()).toBe(usd(preview.delta.amount));
     expect(await page.getByTestId('change-total').innerText()).toBe(usd(preview.after.total.amount));
     await page.getByRole('button', { name: 'Confirm change' }).click();
-    await expect.poll(() => page.getByTestId('order-total').innerText()).toBe(usd(preview.after.total.amount));
+    await expect
+      .poll(() => page.getByTestId('order-total').innerText(), { timeout: 15_000 })
+      .toBe(usd(preview.after.total.amount));
     const after = await must(consign.server.request, 'GET', `/v1/orders/${orderId}`);
     expect(after.version).toBeGreaterThan(before.version);
     expect(after.lines[1].quantity).toBe(2);

@@ -73,7 +73,7 @@ export default function Order360({ params }: { params: Record<string, string> })
       </dl>
       {can('orders:manage') ? <OrderActions order={o} onChanged={order.reload} /> : null}
       {can('orders:manage') && !['shipped', 'partially_delivered', 'delivered', 'cancelled'].includes(o.status) ? (
-        <EditOrder order={o} onChanged={order.reload} />
+        <EditOrder key={o.id} order={o} onChanged={order.reload} />
       ) : null}
       <LinesSection order={o} />
       {can('orders:manage') ? (
