@@ -159,9 +159,8 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
   it('edits a line with a preview of the new total and payment delta, then confirms it', async () => {
     const before = await must(consign.server.request, 'GET', `/v1/orders/${orderId}`);
     const edit = page.getByRole('form', { name: 'Edit order' });
-    await edit.getByLabel('Line').selectOption('L2');
-    await edit.getByLabel('New quantity').fill('2');
-    await edit.getByLabel('Why').fill('Customer wants two');
+    await edit.getByLabel('Quantity of L2').fill('2');
+    await edit.getByLabel('Why', { exact: true }).fill('Customer wants two');
     await edit.getByRole('button', { name: 'Preview' }).click();
     await page.getByTestId('change-preview').waitFor();
     const changes = await must(consign.server.request, 'GET', `/v1/orders/${orderId}/changes`);
@@ -170,7 +169,9 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     expect(await page.getByTestId('change-delta').innerText()).toBe(usd(preview.delta.amount));
     expect(await page.getByTestId('change-total').innerText()).toBe(usd(preview.after.total.amount));
     await page.getByRole('button', { name: 'Confirm change' }).click();
-    await expect.poll(() => page.getByTestId('order-total').innerText()).toBe(usd(preview.after.total.amount));
+    await expect
+      .poll(() => page.getByTestId('order-total').innerText(), { timeout: 15_000 })
+      .toBe(usd(preview.after.total.amount));
     const after = await must(consign.server.request, 'GET', `/v1/orders/${orderId}`);
     expect(after.version).toBeGreaterThan(before.version);
     expect(after.lines[1].quantity).toBe(2);

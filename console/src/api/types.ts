@@ -115,8 +115,10 @@ export interface Order {
   channel_id: string;
   external_id: string;
   status: string;
+  version: number;
   on_hold: boolean;
   customer: { name?: string; email: string };
+  shipping_address: Record<string, unknown> | null;
   delivery_method: string;
   pickup_location_id: string | null;
   subtotal: Money;

@@ -73,10 +73,12 @@ export default function Order360({ params }: { params: Record<string, string> })
       </dl>
       {can('orders:manage') ? <OrderActions order={o} onChanged={order.reload} /> : null}
       {can('orders:manage') && !['shipped', 'partially_delivered', 'delivered', 'cancelled'].includes(o.status) ? (
-        <EditOrder order={o} onChanged={order.reload} />
+        <EditOrder key={o.id} order={o} onChanged={order.reload} />
       ) : null}
       <LinesSection order={o} />
-      {can('orders:manage') ? <VersionsCard orderId={o.id} reloadKey={`${o.status}:${o.total.amount}`} /> : null}
+      {can('orders:manage') ? (
+        <VersionsCard orderId={o.id} reloadKey={`${o.status}:${o.version}:${o.total.amount}`} />
+      ) : null}
       <RoutingSection routing={routing.data?.latest ?? null} error={routing.error} />
       <FulfillmentSection order={o} />
       <PaymentsSection order={o} />

@@ -16,6 +16,20 @@ export function formatMinor(amountMinor: number, currency: string): string {
   return formatter.format(amountMinor / 10 ** digits);
 }
 
+const digitsOf = (currency: string) =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+
+/** "12.50" → 1250: what a user types in a money field, in the currency's minor units (NaN if not a number). */
+export function toMinor(text: string, currency: string): number {
+  const digits = digitsOf(currency);
+  if (!/^\d+(\.\d*)?$/.test(text.trim())) return Number.NaN;
+  return Math.round(Number(text.trim()) * 10 ** digits);
+}
+
+/** 1250 → "12.50": minor units as a money field shows them. */
+export const fromMinor = (amountMinor: number, currency: string) =>
+  (amountMinor / 10 ** digitsOf(currency)).toFixed(digitsOf(currency));
+
 export const formatMoney = (money: Money | null | undefined) =>
   money ? formatMinor(money.amount, money.currency) : '—';
 

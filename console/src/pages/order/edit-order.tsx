@@ -1,114 +1,118 @@
 import { useState, type FormEvent } from 'react';
-import type { Order, OrderLine } from '../../api/types.ts';
-import { useLineQuantity } from './line-quantity.tsx';
+import { decideChange, draftChange, type ChangeDraft } from '../../api/changes.ts';
+import type { Order } from '../../api/types.ts';
 import { useSession } from '../../session.tsx';
-import { Card, ErrorNotice } from '../../ui/common.tsx';
-import { formatMoney, type Money } from '../../ui/format.ts';
+import { Card } from '../../ui/common.tsx';
 import { useAction } from '../../ui/load.ts';
-
-/** What the console reads of a drafted change (POST /v1/orders/{id}/changes). */
-interface ChangeDraft {
-  id: string;
-  status: string;
-  preview: {
-    after: { total: Money };
-    delta: Money;
-    settlement: { authorize: Money; void: Money; refund: Money };
-    release_needed: string[];
-  } | null;
-  preview_problem?: { detail: string };
-}
-
-/** The units of a line the customer still wants: what a new quantity replaces. */
-const live = (line: OrderLine | undefined) => (line ? line.quantities.ordered - line.quantities.cancelled : 0);
+import { AddressFields } from './address-fields.tsx';
+import { actionsOf, emptyForm, type ChangeForm } from './change-form.ts';
+import { ChangeDecision } from './change-decision.tsx';
+import { ChangeProblem, isVersionConflict } from './change-problem.tsx';
+import { DeliveryFields } from './delivery-fields.tsx';
+import { DiscountEdits } from './discount-edits.tsx';
+import { LineEdits } from './line-edits.tsx';
+import { NewLines } from './new-lines.tsx';
+import { ShippingField } from './shipping-field.tsx';
 
 /**
- * Edit order: a new quantity for one line, previewed (new total, payment delta, how it settles,
- * work a location must release first), then confirmed or discarded.
+ * Edit order: every change action in one form (lines, new lines, address, delivery, discounts,
+ * shipping), previewed (new totals, payment delta and how it settles, routing, locked lines),
+ * then confirmed or discarded. The form keeps what the user typed across a reload of the order.
  */
 export function EditOrder({ order, onChanged }: { order: Order; onChanged: () => void }) {
   const { api } = useSession();
   const action = useAction();
-  const picked = useLineQuantity(order.lines, { label: 'New quantity', min: 0, initial: live });
-  const { lineId, quantity } = picked;
+  const [form, setForm] = useState<ChangeForm>(emptyForm);
   const [reason, setReason] = useState('');
   const [draft, setDraft] = useState<ChangeDraft>();
-  const path = `/v1/orders/${encodeURIComponent(order.id)}/changes`;
+  const [note, setNote] = useState('');
+  const cancelQuietly = (d: ChangeDraft | undefined) => {
+    if (d?.status === 'open') void decideChange(api, order.id, d.id, 'cancel').catch(() => undefined);
+  };
+  const edit = (next: ChangeForm) => {
+    setForm(next);
+    setNote('');
+    if (draft) cancelQuietly(draft);
+    setDraft(undefined);
+  };
   const preview = (event: FormEvent) => {
     event.preventDefault();
-    const act =
-      quantity === 0
-        ? { type: 'remove_line', line_id: lineId }
-        : { type: 'change_quantity', line_id: lineId, quantity };
-    void action.run(async () =>
-      setDraft(
-        await api.post<ChangeDraft>(
-          path,
-          { reason: reason.trim() || 'Requested by customer service', actions: [act] },
-          { idempotent: true },
-        ),
-      ),
-    );
+    const actions = actionsOf(order, form);
+    if (actions.length === 0) return setNote('Nothing to change yet: edit a field first.');
+    setNote('');
+    void action.run(async () => {
+      cancelQuietly(draft);
+      setDraft(undefined);
+      setDraft(await draftChange(api, order.id, reason.trim() || 'Requested by customer service', actions));
+    });
   };
-  const decide = (verb: 'confirm' | 'cancel') =>
-    void action.run(
-      () => api.post(`${path}/${encodeURIComponent(draft!.id)}/${verb}`, {}, { idempotent: true }),
-      () => {
-        setDraft(undefined);
-        onChanged();
-      },
-    );
-  const p = draft?.preview;
+  const decided = (d: ChangeDraft) => {
+    setDraft(undefined);
+    if (d.status === 'declined')
+      return setNote('The additional authorization was declined: the order keeps its lines and is on a payment hold.');
+    setForm(emptyForm());
+    setReason('');
+    setNote(d.status === 'awaiting_release' ? 'Confirmed: it applies once the locations release their work.' : '');
+    onChanged();
+  };
+  const reload = () => {
+    cancelQuietly(draft);
+    setDraft(undefined);
+    action.clear();
+    setNote('Reloaded the order: your edits are kept, preview them again.');
+    onChanged();
+  };
+  const set =
+    <K extends keyof ChangeForm>(key: K) =>
+    (value: ChangeForm[K]) =>
+      edit({ ...form, [key]: value });
+  const currency = order.total.currency;
   return (
     <Card title="Edit order" id="edit-order">
-      <ErrorNotice error={action.error} />
-      <form className="inline" onSubmit={preview} aria-label="Edit order">
-        {picked.fields}
-        <label>
-          Why
-          <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Kept on the timeline" />
-        </label>
-        <button type="submit" disabled={action.busy}>
-          Preview
-        </button>
-      </form>
-      {draft && !p ? <p role="alert">{draft.preview_problem?.detail ?? 'This change cannot apply.'}</p> : null}
-      {draft && p ? (
-        <div data-testid="change-preview">
-          <dl className="facts">
-            <div>
-              <dt>New total</dt>
-              <dd data-testid="change-total">{formatMoney(p.after.total)}</dd>
-            </div>
-            <div>
-              <dt>Payment delta</dt>
-              <dd data-testid="change-delta">{formatMoney(p.delta)}</dd>
-            </div>
-            <div>
-              <dt>Settles by</dt>
-              <dd>
-                {p.settlement.authorize.amount > 0 ? `authorizing ${formatMoney(p.settlement.authorize)}` : null}
-                {p.settlement.void.amount > 0 ? `voiding ${formatMoney(p.settlement.void)} ` : null}
-                {p.settlement.refund.amount > 0 ? `refunding ${formatMoney(p.settlement.refund)}` : null}
-                {p.delta.amount === 0 ? 'nothing' : null}
-              </dd>
-            </div>
-            {p.release_needed.length > 0 ? (
-              <div>
-                <dt>Waits for</dt>
-                <dd>{p.release_needed.length} location release(s)</dd>
-              </div>
-            ) : null}
-          </dl>
-          <div className="inline">
-            <button type="button" disabled={action.busy} onClick={() => decide('confirm')}>
-              Confirm change
-            </button>
-            <button type="button" disabled={action.busy} onClick={() => decide('cancel')}>
-              Discard
-            </button>
-          </div>
+      <form onSubmit={preview} aria-label="Edit order" data-version={order.version}>
+        <LineEdits
+          order={order}
+          edits={form.lines}
+          onEdit={(id, patch) => edit({ ...form, lines: { ...form.lines, [id]: { ...form.lines[id], ...patch } } })}
+        />
+        <NewLines lines={form.added} currency={currency} onChange={set('added')} />
+        <AddressFields order={order} address={form.address} onChange={set('address')} />
+        <DeliveryFields order={order} delivery={form.delivery} onChange={set('delivery')} />
+        <DiscountEdits discounts={form.discounts} currency={currency} onChange={set('discounts')} />
+        <div className="inline">
+          <ShippingField order={order} shipping={form.shipping} onChange={set('shipping')} />
+          <label>
+            Why
+            <input
+              value={reason}
+              maxLength={500}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="Kept on the timeline"
+            />
+          </label>
+          <button type="submit" disabled={action.busy}>
+            Preview
+          </button>
         </div>
+      </form>
+      <ChangeProblem error={action.error} onReload={reload} />
+      {note ? (
+        <p className="notice" role="status">
+          {note}
+        </p>
+      ) : null}
+      {draft && !isVersionConflict(action.error) ? (
+        <ChangeDecision
+          draft={draft}
+          busy={action.busy}
+          onConfirm={() => void action.run(async () => decided(await decideChange(api, order.id, draft.id, 'confirm')))}
+          onDiscard={() =>
+            void action.run(async () => {
+              await decideChange(api, order.id, draft.id, 'cancel');
+              setDraft(undefined);
+            })
+          }
+        />
       ) : null}
     </Card>
   );
