@@ -18,6 +18,9 @@ import {
 import { firstLoadJsGzipBytes } from '../../scripts/build-console.ts';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.ts';
 
+/** A console action answers after its request commits: on a busy machine that can take seconds. */
+const SLOW = { timeout: 15_000 };
+
 const chromiumPath = chromiumOrSkip();
 const SKUS = ['TEE-1', 'MUG-2'];
 const usd = (minor: number) =>
@@ -82,7 +85,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     await page.getByRole('link', { name: 'Orders' }).click();
     await page.getByLabel('Search', { exact: true }).fill('WEB-1001');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByRole('region', { name: 'Orders' }).getByRole('row').count()).toBe(2);
+    await expect.poll(() => page.getByRole('region', { name: 'Orders' }).getByRole('row').count(), SLOW).toBe(2);
     await screenshot(page, 'orders');
     await page.getByRole('link', { name: 'WEB-1001' }).click();
     await page.getByRole('heading', { name: /Order WEB-1001/ }).waitFor();
@@ -108,14 +111,14 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     await cancel.getByLabel('Line').selectOption('L1');
     await cancel.getByLabel('Quantity').fill('2');
     await cancel.getByRole('button', { name: 'Cancel line' }).click();
-    await expect.poll(() => page.locator('tr[data-line="L1"] [data-bucket="cancelled"]').innerText()).toBe('2');
+    await expect.poll(() => page.locator('tr[data-line="L1"] [data-bucket="cancelled"]').innerText(), SLOW).toBe('2');
     const after = (await must(consign.server.request, 'GET', '/v1/availability?skus=TEE-1')).data[0].available;
     expect(after).toBe(before + 2);
 
     await page.getByRole('link', { name: 'Inventory' }).click();
     await page.getByLabel('SKUs').fill('TEE-1');
     await page.getByRole('button', { name: 'Show availability' }).click();
-    await expect.poll(() => page.getByTestId('available-TEE-1').innerText()).toBe(String(after));
+    await expect.poll(() => page.getByTestId('available-TEE-1').innerText(), SLOW).toBe(String(after));
     await screenshot(page, 'inventory');
   });
 
@@ -129,16 +132,16 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
       'GET',
       `/v1/inventory/ledger?sku=TEE-1&location_id=${network.midtown}`,
     );
-    await expect.poll(() => ledger.getByRole('row').count()).toBe(entries.data.length + 1);
+    await expect.poll(() => ledger.getByRole('row').count(), SLOW).toBe(entries.data.length + 1);
     const adjust = page.getByRole('form', { name: 'Adjust stock' });
     await adjust.getByLabel('Change (±)').fill('-1');
     await adjust.getByLabel('Reason').fill('damaged in store');
     await adjust.getByRole('button', { name: 'Adjust' }).click();
     const onHand = async () =>
       (await must(consign.server.request, 'GET', `/v1/inventory/${network.midtown}/TEE-1`)).on_hand;
-    await expect.poll(onHand).toBe(9);
+    await expect.poll(onHand, SLOW).toBe(9);
     const row = page.getByRole('region', { name: 'Stock at this location' }).getByRole('row', { name: /TEE-1/ });
-    await expect.poll(async () => (await row.getByRole('cell').allInnerTexts())[1]).toBe(String(await onHand()));
+    await expect.poll(async () => (await row.getByRole('cell').allInnerTexts())[1], SLOW).toBe(String(await onHand()));
     await ledger.getByText('damaged in store').waitFor();
     await screenshot(page, 'inventory-location');
   });
@@ -169,9 +172,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     expect(await page.getByTestId('change-delta').innerText()).toBe(usd(preview.delta.amount));
     expect(await page.getByTestId('change-total').innerText()).toBe(usd(preview.after.total.amount));
     await page.getByRole('button', { name: 'Confirm change' }).click();
-    await expect
-      .poll(() => page.getByTestId('order-total').innerText(), { timeout: 15_000 })
-      .toBe(usd(preview.after.total.amount));
+    await expect.poll(() => page.getByTestId('order-total').innerText(), SLOW).toBe(usd(preview.after.total.amount));
     const after = await must(consign.server.request, 'GET', `/v1/orders/${orderId}`);
     expect(after.version).toBeGreaterThan(before.version);
     expect(after.lines[1].quantity).toBe(2);
@@ -215,7 +216,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     expect(await navLinks(associate)).toEqual(['Inventory', 'Fulfillment queue']);
     await associate.getByRole('heading', { name: /Fulfillment queue/ }).waitFor();
     const options = associate.getByRole('combobox', { name: /^Location/ }).locator('option');
-    await expect.poll(() => options.allInnerTexts()).toEqual(['Brooklyn store (ST-BROOKLYN)']);
+    await expect.poll(() => options.allInnerTexts(), SLOW).toEqual(['Brooklyn store (ST-BROOKLYN)']);
     await associate.close();
   });
 
