@@ -91,7 +91,7 @@ export async function resendMessage(executor: Executor, id: string): Promise<Res
     problem(
       'notification_not_resendable',
       `Notification ${id} is ${current.status}: it is still on its way. Only a sent or dead notification can be sent again.`,
-      { status: current.status },
+      { notification_status: current.status },
     ),
   );
 }
