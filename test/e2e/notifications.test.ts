@@ -119,6 +119,10 @@ describe('an order’s mails, from confirmation to refund', () => {
 
   it('stops the delivered mail once the customer follows the unsubscribe link, and still sends the transactional ones', async () => {
     const link = /Unsubscribe: (\S+)/.exec(mailsTo(to)[2]!.text ?? '')![1]!;
+    // Mail programs unsubscribe with one click (RFC 8058): a POST to the List-Unsubscribe link.
+    const oneClick = await fetch(unsubscribeHeader(mailsTo(to)[2]!)!, { method: 'POST' });
+    expect(oneClick.status).toBe(200);
+    expect(await oneClick.json()).toEqual({ customer_email: to });
     const page = await fetch(link);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('You will no longer receive these messages');
