@@ -42,7 +42,7 @@ const returnInstructions: Record<Locale, Record<string, string>> = {
 };
 
 /** Integer minor units as the customer reads them: `25.00 USD`, `25,00 EUR` in German. */
-function formatMoney(amountMinor: number, currency: string, locale: Locale): string {
+export function formatMoney(amountMinor: number, currency: string, locale: Locale): string {
   const digits =
     new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   const scale = 10 ** digits;
