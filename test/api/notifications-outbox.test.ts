@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryOne } from '../../src/db/index.ts';
+import { recordEvents } from '../../src/events/index.ts';
 import { createNotifier } from '../../src/notifications/index.ts';
 import { cursorPosition } from '../../src/streaming/index.ts';
 import { makeDue, messagesOf, peerNotifier } from '../support/notifications.ts';
@@ -108,5 +109,22 @@ describe('the notifications follower', () => {
     } finally {
       peer.refuse = false;
     }
+  });
+
+  it('tells a waiting order’s new date, with the unsubscribe link, as order.promise_changed announces it', async () => {
+    const order = await place();
+    await recordEvents(world.database.db, [
+      {
+        type: 'order.promise_changed',
+        subjectType: 'order',
+        subjectId: order.id,
+        payload: { order_id: order.id, line_id: 'L1', previous_promised_on: '2026-12-20', promised_on: '2026-12-24' },
+      },
+    ]);
+    await peerNotifier(world.database.db, peer, { publicUrl: 'https://oms.shop.example' }).tick();
+    const mail = peer.messages.at(-1)!;
+    expect(mail.subject).toBe(`A new date for your order ${order.external_id}`);
+    expect(mail.text).toContain(`Part of your order ${order.external_id} is now expected on 2026-12-24.`);
+    expect(mail.text).toMatch(/Unsubscribe: https:\/\/oms\.shop\.example\/v1\/unsubscribe\?token=\S+\.\S+/);
   });
 });
