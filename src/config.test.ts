@@ -59,3 +59,36 @@ describe('loadConfig: the test payment gateway', () => {
     expect(() => loadConfig({ CONSIGN_TEST_GATEWAY: 'true' })).toThrow(/CONSIGN_TEST_GATEWAY/);
   });
 });
+
+describe('loadConfig: notifications', () => {
+  it('are off without CONSIGN_SMTP_URL, and on with it and a sender', () => {
+    expect(loadConfig({ CONSIGN_NOTIFY_FROM: 'a@b.example' }).notifications).toBeUndefined();
+    expect(
+      loadConfig({
+        CONSIGN_SMTP_URL: 'smtp://mail.example:587',
+        CONSIGN_NOTIFY_FROM: 'Shop <orders@shop.example>',
+        CONSIGN_NOTIFY_WEBHOOK_URL: 'https://sms.example/send',
+        CONSIGN_PUBLIC_URL: 'https://oms.shop.example/',
+        CONSIGN_NOTIFY_INTERVAL_MS: '250',
+      }),
+    ).toMatchObject({
+      notifications: {
+        smtpUrl: 'smtp://mail.example:587',
+        from: 'Shop <orders@shop.example>',
+        webhookUrl: 'https://sms.example/send',
+        publicUrl: 'https://oms.shop.example',
+      },
+      notifyIntervalMs: 250,
+    });
+    expect(loadConfig({}).notifyIntervalMs).toBe(1000);
+  });
+
+  it('refuses an SMTP URL of another scheme, a missing sender and a webhook that is not HTTP', () => {
+    expect(() => loadConfig({ CONSIGN_SMTP_URL: 'http://mail.example', CONSIGN_NOTIFY_FROM: 'a@b.c' })).toThrow(
+      /CONSIGN_SMTP_URL must be a smtp:\/\/ or smtps:\/\/ URL/,
+    );
+    expect(() => loadConfig({ CONSIGN_SMTP_URL: 'smtp://mail.example' })).toThrow(/CONSIGN_NOTIFY_FROM/);
+    expect(() => loadConfig({ CONSIGN_NOTIFY_WEBHOOK_URL: 'ftp://x' })).toThrow(/CONSIGN_NOTIFY_WEBHOOK_URL/);
+    expect(() => loadConfig({ CONSIGN_PUBLIC_URL: 'shop' })).toThrow(/CONSIGN_PUBLIC_URL/);
+  });
+});

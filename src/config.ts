@@ -43,6 +43,21 @@ export interface Config {
    * with 0; unset, it is on only for the embedded engine with the demo network loaded.
    */
   testGateway: boolean | undefined;
+  /** Customer notifications (docs/notifications.md); absent when CONSIGN_SMTP_URL is not set. */
+  notifications: NotificationConfig | undefined;
+  /** How often the notifications follower runs (CONSIGN_NOTIFY_INTERVAL_MS); 0: not in this process. */
+  notifyIntervalMs: number;
+}
+
+interface NotificationConfig {
+  /** CONSIGN_SMTP_URL: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`. */
+  smtpUrl: string;
+  /** CONSIGN_NOTIFY_FROM: the sender of every mail, e.g. `Shop <orders@shop.example>`. */
+  from: string;
+  /** CONSIGN_NOTIFY_WEBHOOK_URL: where SMS and push messages are POSTed as JSON; absent = e-mail only. */
+  webhookUrl: string | undefined;
+  /** CONSIGN_PUBLIC_URL: where customers reach this server (the unsubscribe link); absent = no link. */
+  publicUrl: string | undefined;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -80,6 +95,32 @@ function nameFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string, pat
   if (raw === undefined || raw === '') return fallback;
   if (!pattern.test(raw)) throw new Error(`${name} must be ${rule}, got "${raw}"`);
   return raw;
+}
+
+function urlFromEnv(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !protocols.includes(url.protocol))
+    throw new Error(`${name} must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL, got "${raw}"`);
+  return raw;
+}
+
+/** Notifications are on when CONSIGN_SMTP_URL is set; they then need a sender. */
+function notificationsFromEnv(env: NodeJS.ProcessEnv): NotificationConfig | undefined {
+  const smtpUrl = urlFromEnv(env, 'CONSIGN_SMTP_URL', ['smtp:', 'smtps:']);
+  const webhookUrl = urlFromEnv(env, 'CONSIGN_NOTIFY_WEBHOOK_URL', ['http:', 'https:']);
+  const publicUrl = urlFromEnv(env, 'CONSIGN_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, '');
+  if (!smtpUrl) return undefined;
+  const from = env.CONSIGN_NOTIFY_FROM;
+  if (!from)
+    throw new Error('CONSIGN_NOTIFY_FROM must name the sender of notification mails when CONSIGN_SMTP_URL is set');
+  return { smtpUrl, from, webhookUrl, publicUrl };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -125,5 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((key) => key.trim())
       .filter(Boolean),
+    notifications: notificationsFromEnv(env),
+    notifyIntervalMs: intFromEnv(env, 'CONSIGN_NOTIFY_INTERVAL_MS', 1000),
   };
 }

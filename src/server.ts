@@ -13,6 +13,7 @@ import { startExpirySweeper } from './reservations/index.ts';
 import { gapGraceMsFor, startNatsPublisher } from './streaming/index.ts';
 import { startSubscriptionScheduler } from './subscriptions/index.ts';
 import { startWebhookDispatcher } from './webhooks/index.ts';
+import { startNotifier } from './notifications/index.ts';
 import { startTracing } from './telemetry/index.ts';
 import { outboundPerformers, startConnectorWorkers } from './connectors/index.ts';
 import { resealStoredSecrets } from './reseal-secrets.ts';
@@ -48,7 +49,7 @@ export function displayUrl(host: string, port: number): string {
 /**
  * Runs Consign: opens and migrates the database, finishes the first start (demo network, admin
  * key), serves the API and runs the background workers (expired cart holds, back-orders,
- * webhooks, subscriptions, connectors, idempotency-key retention, NATS) until stopped.
+ * webhooks, customer notifications, subscriptions, connectors, idempotency-key retention, NATS) until stopped.
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
@@ -142,8 +143,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         onStatus: (status, detail) => running.log.info({ status, detail }, 'NATS publisher'),
       })
     : undefined;
+  const notifier =
+    config.notifyIntervalMs > 0
+      ? startNotifier(database.db, {
+          intervalMs: config.notifyIntervalMs,
+          settings: config.notifications,
+          gapGraceMs: gapGraceMsFor(database.engine),
+          onError: (error) => running.log.error({ err: error }, 'customer notifications failed'),
+          onTick: (result) => running.log.debug(result, 'customer notifications'),
+        })
+      : undefined;
+  if (!config.notifications) running.log.info('customer notifications are off (CONSIGN_SMTP_URL is not set)');
   // Committed events wake the outbox's followers at once; their ticks remain the fallback.
-  const followers = [webhooks, connectors, nats];
+  const followers = [webhooks, connectors, nats, notifier];
   const stopListening = await database
     .listen(EVENTS_CHANNEL, () => followers.forEach((follower) => follower?.wake()))
     .catch((error: unknown) => {
@@ -156,7 +168,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      const workers = [sweeper, backorders, connectors, webhooks, subscriptions, idempotencyKeys, nats];
+      const workers = [sweeper, backorders, connectors, webhooks, notifier, subscriptions, idempotencyKeys, nats];
       await stopListening?.();
       await Promise.all([running.close(), ...workers.map((worker) => worker?.stop())]);
       await database.close();

@@ -53,6 +53,10 @@ export const permissions = {
   /** An order's tax documents (channel keys their own channel's) and the tax settings and rates. */
   'tax:read': ['admin', 'agent', 'channel'],
   'tax:configure': ['admin'],
+  /** Customer notifications: read messages and preferences; resend and set preferences; edit templates. */
+  'notifications:read': ['admin', 'agent'],
+  'notifications:write': ['admin', 'agent'],
+  'notifications:configure': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

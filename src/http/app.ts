@@ -36,6 +36,7 @@ import { backupRoutes } from '../backup/index.ts';
 import { supplyRoutes } from '../supply/index.ts';
 import { exportRoutes } from '../exports/index.ts';
 import { taxRoutes } from '../tax/index.ts';
+import { notificationRoutes, notificationTemplateRoutes } from '../notifications/index.ts';
 
 interface AppOptions {
   database: Database;
@@ -159,6 +160,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       backupRoutes(v1, context);
       supplyRoutes(v1, context);
       taxRoutes(v1, context);
+      notificationRoutes(v1, context);
+      notificationTemplateRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

@@ -2,10 +2,10 @@ import type { NotificationKind } from './kinds.ts';
 import type { TemplateParts } from './render.ts';
 
 export const locales = ['en', 'de'] as const;
-type Locale = (typeof locales)[number];
+export type Locale = (typeof locales)[number];
 
 /** The fields every template may use; a field a message has no value for is null. */
-interface NotificationView {
+export interface NotificationView {
   customer_name: string;
   order_number: string;
   carrier: string | null;

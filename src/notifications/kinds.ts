@@ -15,6 +15,18 @@ export const notificationKinds = {
 
 export type NotificationKind = keyof typeof notificationKinds;
 
+/** The event types `kindForEvent` may map to a kind: the follower reads only these. */
+export const notifyingEventTypes = [
+  'order.confirmed',
+  'fulfillment_order.shipped',
+  'fulfillment_order.partially_shipped',
+  'fulfillment_order.ready_for_pickup',
+  'shipment.delivered',
+  'return.status_changed',
+  'return.refunded',
+  'order.promise_changed',
+] as const;
+
 /** The kind an event announces to the customer, or null when it announces nothing to them. */
 export function kindForEvent(type: string, payload: Record<string, unknown>): NotificationKind | null {
   switch (type) {

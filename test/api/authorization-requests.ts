@@ -356,6 +356,27 @@ export const probes: Record<string, Build> = {
     body: { tax_code: 'P0000000' },
   }),
   'GET /v1/orders/{id}/tax': (_w, s) => ({ path: `/v1/orders/${s.delivered.id}/tax` }),
+  'GET /v1/notifications': () => ({ path: '/v1/notifications' }),
+  'GET /v1/notifications/{id}': () => ({ path: '/v1/notifications/ntf_none', absent: true }),
+  'POST /v1/notifications/{id}/resend': () => ({ path: '/v1/notifications/ntf_none/resend', absent: true }),
+  'GET /v1/customers/{email}/notification-preferences': () => ({
+    path: `/v1/customers/${SHARED_EMAIL}/notification-preferences`,
+  }),
+  'PUT /v1/customers/{email}/notification-preferences': () => ({
+    path: `/v1/customers/${SHARED_EMAIL}/notification-preferences`,
+    body: { opted_out: false },
+  }),
+  'GET /v1/unsubscribe': () => ({ path: '/v1/unsubscribe?token=not-a-token' }),
+  'POST /v1/unsubscribe': () => ({ path: '/v1/unsubscribe?token=not-a-token' }),
+  'GET /v1/notification-templates': () => ({ path: '/v1/notification-templates' }),
+  'PUT /v1/notification-templates/{kind}/{locale}': () => ({
+    path: '/v1/notification-templates/delivered/en',
+    body: { channel: 'sms', subject: 'Delivered', text: 'Order {{order_number}} was delivered.' },
+  }),
+  'POST /v1/notification-templates/{kind}/{locale}/preview': () => ({
+    path: '/v1/notification-templates/shipped/en/preview',
+    body: {},
+  }),
 };
 
 /**

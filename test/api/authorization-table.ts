@@ -185,6 +185,16 @@ export const expected: Record<string, Expected> = {
   'PUT /v1/tax/rates': adminOnly,
   'PUT /v1/products/{sku}/tax-code': adminOnly,
   'GET /v1/orders/{id}/tax': channelRecord,
+  'GET /v1/notifications': service,
+  'GET /v1/notifications/{id}': service,
+  'POST /v1/notifications/{id}/resend': service,
+  'GET /v1/customers/{email}/notification-preferences': service,
+  'PUT /v1/customers/{email}/notification-preferences': service,
+  'GET /v1/unsubscribe': signed,
+  'POST /v1/unsubscribe': signed,
+  'GET /v1/notification-templates': service,
+  'PUT /v1/notification-templates/{kind}/{locale}': adminOnly,
+  'POST /v1/notification-templates/{kind}/{locale}/preview': service,
 };
 
 /** The outcome of `entry` for a request naming `side`'s records. */

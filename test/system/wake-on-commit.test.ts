@@ -8,14 +8,17 @@ import { spawnServer, type ServerProcess } from '../support/process.ts';
 import { waitFor } from '../support/wait.ts';
 import { createWarehouseChannel } from '../support/warehouse.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
+import { SmtpPeer } from '../support/smtp-peer.ts';
 
 /**
- * The webhook dispatcher's tick is an hour here: an event reaches the endpoint only because the
- * commit that wrote it woke the dispatcher (LISTEN/NOTIFY, migration 0020). On PostgreSQL the
- * order is placed on another process than the one that delivers.
+ * The webhook dispatcher's and the notifier's ticks are an hour here: an event reaches the
+ * endpoint, and its mail the customer, only because the commit that wrote it woke them
+ * (LISTEN/NOTIFY, migration 0020). On PostgreSQL the order is placed on another process than the
+ * one that delivers.
  */
 const HOUR_MS = '3600000';
 const receiver = new WebhookReceiver();
+const smtp = new SmtpPeer();
 const servers: ServerProcess[] = [];
 let dataDir: string | undefined;
 let drop: (() => Promise<void>) | undefined;
@@ -24,8 +27,12 @@ let placing: ServerProcess;
 
 beforeAll(async () => {
   await receiver.start();
-  const env = (webhookIntervalMs: string) => ({
-    CONSIGN_WEBHOOK_INTERVAL_MS: webhookIntervalMs,
+  await smtp.start();
+  const env = (intervalMs: string) => ({
+    CONSIGN_WEBHOOK_INTERVAL_MS: intervalMs,
+    CONSIGN_NOTIFY_INTERVAL_MS: intervalMs,
+    CONSIGN_SMTP_URL: smtp.url,
+    CONSIGN_NOTIFY_FROM: 'orders@shop.example',
     CONSIGN_CONNECTOR_INTERVAL_MS: '0',
     CONSIGN_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
   });
@@ -45,6 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const server of servers) await server.stop().catch(() => {});
   await receiver.stop();
+  await smtp.stop();
   await drop?.();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
@@ -75,5 +83,18 @@ describe('committed events wake the webhook dispatcher', () => {
       expect(delivered.data.order_id).toBe(placed.body.id);
     }
     expect(receiver.refused).toEqual([]);
+  });
+});
+
+describe('committed events wake the notifier', () => {
+  it('mails each order’s confirmation long before the notifier’s next tick', async () => {
+    for (const id of ['WAKE-A', 'WAKE-B']) {
+      const mail = await waitFor(
+        `confirmation of ${id} mailed`,
+        () => smtp.messages.find((m) => m.subject === `Your order ${id} is confirmed`),
+        { timeoutMs: 30_000, describe: () => delivering.output().slice(-2000) },
+      );
+      expect(mail.text).toContain(`We have confirmed your order ${id}.`);
+    }
   });
 });

@@ -1,0 +1,73 @@
+import type { Db } from '../db/index.ts';
+import { startIntervalWorker } from '../shared/interval-worker.ts';
+import { createOutboxFollower, type OutboxWorker } from '../streaming/index.ts';
+import { enqueueMessages, NOTIFICATIONS_FOLLOWER, type EnqueueResult } from './enqueue.ts';
+import { sendDueMessages, type SendOptions, type SendResult } from './send.ts';
+import type { NotificationSettings } from './settings.ts';
+
+interface NotifierOptions extends Omit<SendOptions, 'signal'> {
+  /** Absent: notifications are off; the follower passes events and queues nothing. */
+  settings: NotificationSettings | undefined;
+  /** See streaming/settle.ts: 0 on the embedded engine. */
+  gapGraceMs?: number;
+}
+
+type TickResult = EnqueueResult & SendResult;
+
+export interface Notifier {
+  /** Step A: outbox → queued messages. */
+  enqueue: () => Promise<EnqueueResult>;
+  /** Step B: due messages → SMTP and the webhook. */
+  send: () => Promise<SendResult>;
+  /** Both, in that order. */
+  tick: () => Promise<TickResult>;
+  abort: () => void;
+}
+
+const nothingSent: SendResult = { attempted: 0, sent: 0, failed: 0, dead: 0 };
+
+/** The notifier's steps with their state (the outbox follower), for the timer below and for tests. */
+export function createNotifier(db: Db, options: NotifierOptions): Notifier {
+  const follower = createOutboxFollower(NOTIFICATIONS_FOLLOWER, { gapGraceMs: options.gapGraceMs });
+  const controller = new AbortController();
+  const { settings } = options;
+  const enqueue = () => enqueueMessages(db, follower, settings, { signal: controller.signal });
+  const send = async () =>
+    settings ? sendDueMessages(db, settings, { ...options, signal: controller.signal }) : nothingSent;
+  return {
+    enqueue,
+    send,
+    tick: async () => ({ ...(await enqueue()), ...(await send()) }),
+    abort: () => controller.abort(),
+  };
+}
+
+/**
+ * Queues and sends customer notifications every `intervalMs`, and at once on `wake()` (events
+ * committed), until stopped; runs never overlap. Stopping waits for the run in progress.
+ */
+export function startNotifier(
+  db: Db,
+  options: NotifierOptions & {
+    intervalMs: number;
+    onError?: (error: unknown) => void;
+    onTick?: (result: TickResult) => void;
+  },
+): OutboxWorker {
+  const notifier = createNotifier(db, options);
+  const worker = startIntervalWorker(
+    options.intervalMs,
+    async () => {
+      const result = await notifier.tick();
+      if (result.messages > 0 || result.attempted > 0) options.onTick?.(result);
+    },
+    (error) => options.onError?.(error),
+  );
+  return {
+    wake: worker.wake,
+    stop: () => {
+      notifier.abort();
+      return worker.stop();
+    },
+  };
+}
