@@ -53,6 +53,10 @@ export const permissions = {
   /** An order's tax documents (channel keys their own channel's) and the tax settings and rates. */
   'tax:read': ['admin', 'agent', 'channel'],
   'tax:configure': ['admin'],
+  /** Automation rules, their versions, executions and dry runs. */
+  'automations:read': ['admin', 'agent'],
+  /** Drafting and activating rules: their actions hold, cancel and call out, so admin keys only. */
+  'automations:configure': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -15,3 +15,4 @@ export * as bundleTables from './schema-bundles.ts';
 export * as supplyTables from './schema-supply.ts';
 export * as exportTables from './schema-exports.ts';
 export * as taxTables from './schema-tax.ts';
+export * as automationTables from './schema-automations.ts';

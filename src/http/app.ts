@@ -35,6 +35,7 @@ import { sessionRoutes } from '../auth/index.ts';
 import { backupRoutes } from '../backup/index.ts';
 import { supplyRoutes } from '../supply/index.ts';
 import { exportRoutes } from '../exports/index.ts';
+import { automationRoutes } from '../automations/index.ts';
 import { taxRoutes } from '../tax/index.ts';
 
 interface AppOptions {
@@ -159,6 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       backupRoutes(v1, context);
       supplyRoutes(v1, context);
       taxRoutes(v1, context);
+      automationRoutes(v1, context);
     },
     { prefix: '/v1' },
   );
