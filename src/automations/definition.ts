@@ -27,7 +27,7 @@ export interface Definition {
   actions: Action[];
 }
 
-export interface Violation {
+interface Violation {
   pointer: string;
   message: string;
   /** For the condition: the zero-based offset in its text. */

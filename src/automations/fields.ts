@@ -26,7 +26,7 @@ export const automationFields = {
 } as const satisfies FieldSchema;
 
 /** What a trigger hands to the condition: an event (scheduled looks have none) and its order. */
-export interface Subject {
+interface Subject {
   event: { type: string; actor: string | null } | null;
   orderId: string | null;
 }

@@ -1,9 +1,12 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { inTransaction } from '../db/index.ts';
 import type { AppContext } from '../http/app.ts';
 import { found, respond } from '../http/respond.ts';
 import { ok } from '../shared/result.ts';
 import { checkDefinition, invalidAutomation } from './definition.ts';
+import { dryRun } from './dry-run.ts';
+import { listExecutions } from './executions.ts';
 import { automationFields } from './fields.ts';
 import { CreateBody, DefinitionBody, RuleParams, VersionParams } from './schemas.ts';
 import { activateVersion, createRule, deactivateRule, listRules, readRule, saveVersion } from './versions.ts';
@@ -119,5 +122,62 @@ export function automationRoutes(app: FastifyInstance, { database: { db } }: App
     },
     async (request, reply) =>
       respond(reply, await inTransaction(db, (tx) => deactivateRule(tx, request.params.id, request.principal.keyId))),
+  );
+  app.get<{ Querystring: { rule_id?: string; order_id?: string; limit: number } }>(
+    '/automations/executions',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Executions, newest first: the version that ran, for which event or order, its actions and outcome',
+        querystring: Type.Object(
+          {
+            rule_id: Type.Optional(Type.String({ pattern: '^aut_[0-9a-z]+$', maxLength: 64 })),
+            order_id: Type.Optional(Type.String({ maxLength: 64 })),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => ({
+      data: await listExecutions(db, {
+        ruleId: request.query.rule_id,
+        orderId: request.query.order_id,
+        limit: request.query.limit,
+      }),
+    }),
+  );
+  app.post<{ Params: { id: string }; Querystring: { last: number; version?: number } }>(
+    '/automations/:id/dry-run',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary:
+          'What the rule would have done over the last N events (or to the open orders now, for a schedule); nothing is done',
+        params: RuleParams,
+        querystring: Type.Object(
+          {
+            last: Type.Integer({
+              minimum: 1,
+              maximum: 1000,
+              default: 100,
+              description: 'How many of the latest events to look at',
+            }),
+            version: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: 2_147_483_647,
+                description: 'A draft to try; default the active version',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) =>
+      respond(reply, await dryRun(db, request.params.id, { last: request.query.last, version: request.query.version })),
   );
 }

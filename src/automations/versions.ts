@@ -46,7 +46,7 @@ interface RuleRow {
   created_at: string;
 }
 
-export interface RuleView {
+interface RuleView {
   id: string;
   name: string;
   created_by: string | null;
@@ -201,13 +201,15 @@ export async function listRules(executor: Executor): Promise<RuleView[]> {
 export interface ActiveVersion extends Definition {
   rule_id: string;
   version: number;
+  /** When it was activated, in ms since the epoch (null for a draft). */
+  activated_ms?: number | null;
 }
 
 /** The active version of every rule. */
 export async function activeVersions(executor: Executor): Promise<ActiveVersion[]> {
   return query<ActiveVersion>(
     executor,
-    sql`select rule_id, version, trigger, condition, actions from automation_rule_versions
+    sql`select rule_id, version, trigger, condition, actions, (extract(epoch from activated_at) * 1000)::float8 as activated_ms from automation_rule_versions
         where status = 'active' order by rule_id`,
   );
 }
