@@ -185,6 +185,16 @@ export const expected: Record<string, Expected> = {
   'PUT /v1/tax/rates': adminOnly,
   'PUT /v1/products/{sku}/tax-code': adminOnly,
   'GET /v1/orders/{id}/tax': channelRecord,
+  'GET /v1/automations': service,
+  'GET /v1/automations/fields': service,
+  'GET /v1/automations/executions': service,
+  'POST /v1/automations/validate': service,
+  'POST /v1/automations': adminOnly,
+  'GET /v1/automations/{id}': service,
+  'POST /v1/automations/{id}/versions': adminOnly,
+  'POST /v1/automations/{id}/versions/{version}/activate': adminOnly,
+  'POST /v1/automations/{id}/deactivate': adminOnly,
+  'POST /v1/automations/{id}/dry-run': service,
 };
 
 /** The outcome of `entry` for a request naming `side`'s records. */
