@@ -70,6 +70,10 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   product_tax_codes: 'tax',
   tax_documents: 'tax',
   tax_lines: 'tax',
+  automation_rules: 'automations',
+  automation_rule_versions: 'automations',
+  automation_executions: 'automations',
+  order_tags: 'orders',
 };
 
 /** Tables any folder may INSERT into (only the owner updates or deletes): the transactional outbox. */

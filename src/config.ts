@@ -17,6 +17,8 @@ export interface Config {
   backorderIntervalMs: number;
   /** How often webhook deliveries are enqueued and sent; 0 runs no dispatcher in this process. */
   webhookIntervalMs: number;
+  /** How often automation rules look at new events, scheduled rules and due executions; 0: not in this process. */
+  automationIntervalMs: number;
   /** How often due subscriptions place their periods' orders; 0 runs no scheduler in this process. */
   subscriptionIntervalMs: number;
   /** How often connector messages are built and polling channels polled (0: not in this process). */
@@ -137,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sweepIntervalMs: intFromEnv(env, 'CONSIGN_SWEEP_INTERVAL_MS', 1000),
     backorderIntervalMs: intFromEnv(env, 'CONSIGN_BACKORDER_INTERVAL_MS', 2000),
     webhookIntervalMs: intFromEnv(env, 'CONSIGN_WEBHOOK_INTERVAL_MS', 1000),
+    automationIntervalMs: intFromEnv(env, 'CONSIGN_AUTOMATION_INTERVAL_MS', 1000),
     subscriptionIntervalMs: intFromEnv(env, 'CONSIGN_SUBSCRIPTION_INTERVAL_MS', 5000),
     connectorIntervalMs: intFromEnv(env, 'CONSIGN_CONNECTOR_INTERVAL_MS', 1000),
     idempotencyPruneIntervalMs: intFromEnv(env, 'CONSIGN_IDEMPOTENCY_PRUNE_INTERVAL_MS', 60_000),

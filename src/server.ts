@@ -16,6 +16,7 @@ import { startWebhookDispatcher } from './webhooks/index.ts';
 import { startNotifier } from './notifications/index.ts';
 import { startTracing } from './telemetry/index.ts';
 import { outboundPerformers, startConnectorWorkers } from './connectors/index.ts';
+import { startAutomationWorker } from './automations/index.ts';
 import { resealStoredSecrets } from './reseal-secrets.ts';
 import { resolveKeyring, useKeyring, type Keyring, type ResolvedKeyring } from './secrets/index.ts';
 
@@ -104,6 +105,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           onTick: (result) => running.log.debug(result, 'webhook dispatch'),
         })
       : undefined;
+  const automations =
+    config.automationIntervalMs > 0
+      ? startAutomationWorker(database.db, {
+          intervalMs: config.automationIntervalMs,
+          gapGraceMs: gapGraceMsFor(database.engine),
+          onError: (error) => running.log.error({ err: error }, 'automation rules failed'),
+        })
+      : undefined;
   const subscriptions =
     config.subscriptionIntervalMs > 0
       ? startSubscriptionScheduler(database.db, {
@@ -155,7 +164,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       : undefined;
   if (!config.notifications) running.log.info('customer notifications are off (CONSIGN_SMTP_URL is not set)');
   // Committed events wake the outbox's followers at once; their ticks remain the fallback.
-  const followers = [webhooks, connectors, nats, notifier];
+  const followers = [webhooks, connectors, automations, nats, notifier];
   const stopListening = await database
     .listen(EVENTS_CHANNEL, () => followers.forEach((follower) => follower?.wake()))
     .catch((error: unknown) => {
@@ -168,7 +177,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      const workers = [sweeper, backorders, connectors, webhooks, notifier, subscriptions, idempotencyKeys, nats];
+      const workers = [
+        sweeper,
+        backorders,
+        connectors,
+        webhooks,
+        automations,
+        notifier,
+        subscriptions,
+        idempotencyKeys,
+        nats,
+      ];
       await stopListening?.();
       await Promise.all([running.close(), ...workers.map((worker) => worker?.stop())]);
       await database.close();

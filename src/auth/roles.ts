@@ -57,6 +57,10 @@ export const permissions = {
   'notifications:read': ['admin', 'agent'],
   'notifications:write': ['admin', 'agent'],
   'notifications:configure': ['admin'],
+  /** Automation rules, their versions, executions and dry runs. */
+  'automations:read': ['admin', 'agent'],
+  /** Drafting and activating rules: their actions hold, cancel and call out, so admin keys only. */
+  'automations:configure': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

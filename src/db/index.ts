@@ -16,3 +16,4 @@ export * as supplyTables from './schema-supply.ts';
 export * as exportTables from './schema-exports.ts';
 export * as taxTables from './schema-tax.ts';
 export * as notificationTables from './schema-notifications.ts';
+export * as automationTables from './schema-automations.ts';

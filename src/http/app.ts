@@ -35,6 +35,7 @@ import { sessionRoutes } from '../auth/index.ts';
 import { backupRoutes } from '../backup/index.ts';
 import { supplyRoutes } from '../supply/index.ts';
 import { exportRoutes } from '../exports/index.ts';
+import { automationRoutes } from '../automations/index.ts';
 import { taxRoutes } from '../tax/index.ts';
 import { notificationRoutes, notificationTemplateRoutes } from '../notifications/index.ts';
 
@@ -162,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       taxRoutes(v1, context);
       notificationRoutes(v1, context);
       notificationTemplateRoutes(v1, context);
+      automationRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

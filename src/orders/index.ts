@@ -5,6 +5,7 @@ export type { OrderView } from './read-order.ts';
 export { routeOrder } from './route-order.ts';
 export { cancelOrder, cancellationPolicy } from './cancel-order.ts';
 export { holdForPayment, holdOrder, releaseHold } from './holds.ts';
+export { noteOrder, tagOrder } from './tags.ts';
 export { refreshOrderStatus } from './refresh-status.ts';
 export { deliverShipmentUnits, shipAllocationUnits, shipLineUnits, unplaceUnits } from './allocation-units.ts';
 export {

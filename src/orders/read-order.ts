@@ -224,6 +224,7 @@ export async function getOrder(executor: Executor, orderId: string, options: { p
   const sets = await queryRowsets<{
     order: OrderRow[];
     holds: HoldRow[];
+    tags: { tag: string }[];
     lines: LineRow[];
     allocations: AllocationRow[];
     fulfillment_orders: FulfillmentOrderRow[];
@@ -235,6 +236,7 @@ export async function getOrder(executor: Executor, orderId: string, options: { p
     {
       order: sql`select * from orders where id = ${orderId}`,
       holds: holdsSql(orderId),
+      tags: sql`select tag from order_tags where order_id = ${orderId} order by tag`,
       lines: linesSql(orderId),
       allocations: allocationsSql(orderId),
       fulfillment_orders: fulfillmentOrdersSql(orderId),
@@ -255,6 +257,7 @@ export async function getOrder(executor: Executor, orderId: string, options: { p
     status: order.status,
     version: order.version,
     on_hold: holds.some((h) => h.released_at === null),
+    tags: sets.tags.map((row) => row.tag),
     customer: order.customer,
     shipping_address: order.shipping_address,
     delivery_method: order.delivery_method,

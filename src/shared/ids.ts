@@ -51,7 +51,8 @@ type IdPrefix =
   | 'rec'
   | 'txr'
   | 'txd'
-  | 'ntf';
+  | 'ntf'
+  | 'aut';
 
 /** Prefixed, time-ordered opaque IDs (`res_01hx…`): sortable, so cursors follow creation order. */
 export function newId(prefix: IdPrefix): string {

@@ -55,6 +55,7 @@ export const problemCodes = {
   date_in_past: { status: 422, title: 'The date lies in the past' },
   supply_not_open: { status: 409, title: 'The supply is already received or cancelled' },
   preorder_cap_exceeded: { status: 409, title: 'The pre-order cap of the SKU is reached' },
+  invalid_automation: { status: 422, title: 'The automation rule is not valid' },
   invalid_tax_rate: { status: 422, title: 'A tax rate names no valid jurisdiction or rate' },
   tax_unavailable: { status: 502, title: 'The tax engine did not answer with a tax' },
   unknown_template: { status: 404, title: 'There is no notification template of that kind and locale' },

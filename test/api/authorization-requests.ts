@@ -17,6 +17,11 @@ export interface Probe {
 type Build = (w: World, s: SideWorld, n: number, side: Side) => Probe;
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
+const automationDefinition = {
+  trigger: { event_types: ['order.created'] },
+  condition: "order.channel_code == 'none'",
+  actions: [{ type: 'add_tag', tag: 'probe' }],
+};
 const today = () => new Date().toISOString();
 /** The day `n` days from now, `YYYY-MM-DD`. */
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
@@ -377,6 +382,26 @@ export const probes: Record<string, Build> = {
     path: '/v1/notification-templates/shipped/en/preview',
     body: {},
   }),
+  'GET /v1/automations': () => ({ path: '/v1/automations' }),
+  'GET /v1/automations/fields': () => ({ path: '/v1/automations/fields' }),
+  'GET /v1/automations/executions': () => ({ path: '/v1/automations/executions' }),
+  'POST /v1/automations/validate': () => ({ path: '/v1/automations/validate', body: automationDefinition }),
+  'POST /v1/automations': (_w, _s, n) => ({
+    path: '/v1/automations',
+    body: { name: `rule ${n}`, ...automationDefinition },
+  }),
+  'GET /v1/automations/{id}': () => ({ path: '/v1/automations/aut_absent', absent: true }),
+  'POST /v1/automations/{id}/versions': () => ({
+    path: '/v1/automations/aut_absent/versions',
+    body: automationDefinition,
+    absent: true,
+  }),
+  'POST /v1/automations/{id}/versions/{version}/activate': () => ({
+    path: '/v1/automations/aut_absent/versions/1/activate',
+    absent: true,
+  }),
+  'POST /v1/automations/{id}/deactivate': () => ({ path: '/v1/automations/aut_absent/deactivate', absent: true }),
+  'POST /v1/automations/{id}/dry-run': () => ({ path: '/v1/automations/aut_absent/dry-run', absent: true }),
 };
 
 /**

@@ -195,6 +195,16 @@ export const expected: Record<string, Expected> = {
   'GET /v1/notification-templates': service,
   'PUT /v1/notification-templates/{kind}/{locale}': adminOnly,
   'POST /v1/notification-templates/{kind}/{locale}/preview': service,
+  'GET /v1/automations': service,
+  'GET /v1/automations/fields': service,
+  'GET /v1/automations/executions': service,
+  'POST /v1/automations/validate': service,
+  'POST /v1/automations': adminOnly,
+  'GET /v1/automations/{id}': service,
+  'POST /v1/automations/{id}/versions': adminOnly,
+  'POST /v1/automations/{id}/versions/{version}/activate': adminOnly,
+  'POST /v1/automations/{id}/deactivate': adminOnly,
+  'POST /v1/automations/{id}/dry-run': service,
 };
 
 /** The outcome of `entry` for a request naming `side`'s records. */

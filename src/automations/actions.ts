@@ -1,0 +1,72 @@
+/**
+ * What each action does, through the function of the capability that owns the behaviour: holds,
+ * releases, tags, notes and cancellations are the orders capability's, the webhook POST is the
+ * only thing automations do themselves. A database action runs in the transaction that records
+ * it done, so it happens once; a POST is sent at least once and carries an idempotency key.
+ */
+import { holdOrder, releaseHold, cancelOrder, noteOrder, tagOrder } from '../orders/index.ts';
+import type { Tx } from '../db/index.ts';
+import { problem } from '../shared/problem.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+import { targetProblem } from '../webhooks/index.ts';
+import type { Action } from './definition.ts';
+
+export const isDatabaseAction = (action: Action): boolean => action.type !== 'call_webhook';
+
+/** Runs a database action on the execution's order in the caller's transaction. */
+export async function runDatabaseAction(
+  tx: Tx,
+  action: Action,
+  orderId: string | null,
+  actor: string,
+): Promise<Result<unknown>> {
+  if (!orderId) return fail(problem('invalid_automation', `A ${action.type} action needs an event about an order.`));
+  switch (action.type) {
+    case 'hold':
+      return holdOrder(tx, orderId, action.kind, action.reason, actor);
+    case 'release_hold':
+      return releaseHold(tx, orderId, action.kind, actor);
+    case 'add_tag':
+      return tagOrder(tx, orderId, action.tag, actor);
+    case 'add_note':
+      return noteOrder(tx, orderId, action.note, actor);
+    case 'cancel':
+      return cancelOrder(tx, orderId, { reason: action.reason, actor });
+    case 'call_webhook':
+      return ok(undefined);
+  }
+}
+
+interface WebhookCall {
+  url: string;
+  /** The same for every attempt of this action: receivers drop repeats by it. */
+  idempotencyKey: string;
+  body: Record<string, unknown>;
+  timeoutMs: number;
+}
+
+/** POSTs the JSON body; 2xx is done, anything else (or no answer in time) is a failure to retry. */
+export async function callWebhook(call: WebhookCall): Promise<Result<{ status: number }>> {
+  const refused = await targetProblem(call.url);
+  if (refused) return fail(refused);
+  try {
+    const response = await fetch(call.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Consign-Automations',
+        'idempotency-key': call.idempotencyKey,
+      },
+      body: JSON.stringify(call.body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(call.timeoutMs),
+    });
+    await response.body?.cancel();
+    if (response.status >= 200 && response.status < 300) return ok({ status: response.status });
+    return fail(problem('service_unavailable', `${call.url} answered HTTP ${response.status}.`));
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    return fail(problem('service_unavailable', `${call.url} did not answer: ${cause ?? message}.`));
+  }
+}

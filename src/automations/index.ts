@@ -1,0 +1,2 @@
+export { automationRoutes } from './routes.ts';
+export { createAutomationWorker, startAutomationWorker } from './worker.ts';
