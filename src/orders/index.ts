@@ -6,6 +6,8 @@ export { routeOrder } from './route-order.ts';
 export { cancelOrder, cancellationPolicy } from './cancel-order.ts';
 export { holdForPayment, holdOrder, releaseHold } from './holds.ts';
 export { refreshOrderStatus } from './refresh-status.ts';
+export { releaseKit, releaseKitPartStock, reservedKitParts, shipKitPart } from './kit-allocations.ts';
+export type { KitPart } from './kit-allocations.ts';
 export { deliverShipmentUnits, shipAllocationUnits, shipLineUnits, unplaceUnits } from './allocation-units.ts';
 export {
   fulfillmentTransitions,

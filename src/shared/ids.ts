@@ -50,7 +50,8 @@ type IdPrefix =
   | 'frr'
   | 'rec'
   | 'txr'
-  | 'txd';
+  | 'txd'
+  | 'kit';
 
 /** Prefixed, time-ordered opaque IDs (`res_01hx…`): sortable, so cursors follow creation order. */
 export function newId(prefix: IdPrefix): string {
