@@ -4,6 +4,11 @@
 -- there (units per bundle) and each counting the same bundles.
 ALTER TABLE "order_allocations" ADD COLUMN "kit_group" text;--> statement-breakpoint
 ALTER TABLE "order_allocations" ADD COLUMN "components" jsonb;--> statement-breakpoint
+-- A shipped part: the shipment that carried it, and whether it was the kit's last (that
+-- shipment's lines count the kit's bundles; they are delivered once every part's shipment is).
+ALTER TABLE "order_allocations" ADD COLUMN "shipment_id" text;--> statement-breakpoint
+ALTER TABLE "order_allocations" ADD COLUMN "completes_kit" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "order_allocations" ADD CONSTRAINT "order_allocations_shipment_id_shipments_id_fk" FOREIGN KEY ("shipment_id") REFERENCES "public"."shipments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "order_allocations" ADD CONSTRAINT "order_allocations_kit_part_check" CHECK (("kit_group" IS NULL) = ("components" IS NULL));--> statement-breakpoint
 CREATE INDEX "order_allocations_kit_group_idx" ON "order_allocations" USING btree ("kit_group") WHERE "kit_group" IS NOT NULL;--> statement-breakpoint
 -- A line's allocated units are its reserved allocations, a split kit's group counted once

@@ -423,6 +423,9 @@ export const orderAllocations = pgTable(
     kitGroup: text('kit_group'),
     /** A split kit's part: the leaf components picked at this location, units per bundle. */
     components: jsonb('components').$type<{ sku: string; quantity: number }[]>(),
+    /** A shipped kit part: the shipment that carried it, and whether it was the kit's last. */
+    shipmentId: text('shipment_id').references((): AnyPgColumn => shipments.id),
+    completesKit: boolean('completes_kit').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [

@@ -127,7 +127,7 @@ async function commitUnits(
     if (!level) throw new Error(`cannot commit ${quantity} of ${allocation.sku} at ${allocation.location_id}`);
     // A split kit's line counts its bundles shipped once its last part ships.
     if (isKitPart(allocation)) {
-      if (!(await shipKitPart(executor, allocation))) continue;
+      if (!(await shipKitPart(executor, allocation, shipmentId))) continue;
     } else await shipAllocationUnits(executor, allocation, quantity);
     const entry = perLine.get(allocation.line_id) ?? { sku: allocation.sku, quantity: 0 };
     entry.quantity += quantity;

@@ -107,15 +107,17 @@ export async function releaseKitUnits(
  * A part left in a shipment: it is `shipped`. Returns true when that was the group's last
  * reserved part: the kit is complete, and the caller moves the line's bundles to shipped.
  */
-export async function shipKitPart(executor: Executor, part: KitPart): Promise<boolean> {
+export async function shipKitPart(executor: Executor, part: KitPart, shipmentId: string): Promise<boolean> {
   // Two locations shipping the kit's last parts at once: the second waits and sees the first's.
   await executor.execute(
     sql`select id from order_allocations where kit_group = ${part.kit_group} order by id for update`,
   );
-  await executor.execute(sql`update order_allocations set status = 'shipped' where id = ${part.id}`);
-  const open = await queryOne<{ n: number }>(
+  const row = await queryOne<{ completes: boolean }>(
     executor,
-    sql`select count(*)::int as n from order_allocations where kit_group = ${part.kit_group} and status = 'reserved'`,
+    sql`update order_allocations set status = 'shipped', shipment_id = ${shipmentId},
+               completes_kit = not exists (select 1 from order_allocations o
+                                           where o.kit_group = ${part.kit_group} and o.status = 'reserved' and o.id <> ${part.id})
+        where id = ${part.id} returning completes_kit as completes`,
   );
-  return open!.n === 0;
+  return row!.completes;
 }

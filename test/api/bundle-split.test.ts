@@ -118,8 +118,10 @@ describe('a kit whose components no single location holds', () => {
     const second = await ship(world.server, foAt(world.net.storeB));
     expect(await level(world.net.storeB, b)).toMatchObject({ on_hand: 8, reserved: 0 });
     expect((await order(id)).lines[0].quantities).toMatchObject({ allocated: 0, shipped: 2 });
-    await deliver(world.server, first.shipment_id);
+    // The shipment that carried the kit's last part arrives first: the kit is not delivered until both have.
     await deliver(world.server, second.shipment_id);
+    expect((await order(id)).lines[0].quantities).toMatchObject({ shipped: 2, delivered: 0 });
+    await deliver(world.server, first.shipment_id);
     const delivered = await order(id);
     expect(delivered.lines[0].quantities).toMatchObject({ shipped: 2, delivered: 2 });
 
