@@ -43,6 +43,7 @@ describe('planWithKits', () => {
       expect.objectContaining({ lineId: 'L1', quantity: 2, components: expect.any(Array) }),
     ]);
     expect(result.explanation.notes.join(' ')).toMatch(/no eligible location holds every component of 2 more KIT/);
+    expect(result.explanation.rulesSummary).toContain('Kits: components from several locations');
   });
 
   it('refuses the same order under one_location, as today', () => {
