@@ -185,4 +185,31 @@ describe('a kit whose components no single location holds', () => {
     expect(await ledgerMismatches(world.database.db)).toEqual([]);
     expect(await heldMismatches(world.database.db)).toEqual([]);
   });
+
+  it("records a short pick of one part on that location's components and sends the whole kit back to routing", async () => {
+    await useRules('split_components');
+    const { kit, a, b } = await splitKit(4, 2);
+    const placed = await placeOrder(world.server, orderBody(`SPLIT-SHORT-${n}`, [{ sku: kit, quantity: 2 }]));
+    expect(placed.status).toBe(201);
+    const fo = placed.body.fulfillment_orders.find((f: { location_id: string }) => f.location_id === world.net.storeA);
+    expect((await request('POST', `/v1/fulfillment-orders/${fo.id}/accept`, {})).status).toBe(200);
+    const picked = await request('POST', `/v1/fulfillment-orders/${fo.id}/pick`, {
+      shortages: [{ line_id: 'L1', quantity: 1 }],
+    });
+    expect(picked.status).toBe(200);
+    // One kit's P (2 units) left store A's stock; both kits were released and routed again
+    // without store A, the only one with P: they wait, and nothing stays reserved.
+    expect(await level(world.net.storeA, a)).toMatchObject({ on_hand: 2, reserved: 0 });
+    expect(await level(world.net.storeB, b)).toMatchObject({ on_hand: 2, reserved: 0 });
+    const ledger = (await request('GET', `/v1/inventory/ledger?location_id=${world.net.storeA}&sku=${a}`)).body.data;
+    expect(ledger.find((r: { kind: string }) => r.kind === 'shortage')).toMatchObject({
+      on_hand_delta: -2,
+      reason: expect.stringContaining(`bundle ${kit} line L1, split kit`),
+    });
+    const after = await order(placed.body.id);
+    expect(after.lines[0].quantities.shipped).toBe(0);
+    expect(after.lines[0].quantities).toMatchObject({ allocated: 0, backordered: 2 });
+    expect(await ledgerMismatches(world.database.db)).toEqual([]);
+    expect(await heldMismatches(world.database.db)).toEqual([]);
+  });
 });
