@@ -23,6 +23,7 @@ export function unitsByLine(allocations: readonly Allocation[]): Map<string, num
 
 /** The plan with each split kit's group under an ID of its own (the planner numbers them per line). */
 export function withKitIds(result: PlanResult): PlanResult {
+  if (!result.allocations.some((a) => a.kitGroup !== undefined)) return result;
   const ids = new Map<string, string>();
   const allocations = result.allocations.map((a) => {
     if (a.kitGroup === undefined) return a;
