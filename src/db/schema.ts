@@ -416,6 +416,16 @@ export const orderAllocations = pgTable(
     status: text('status').notNull().default('reserved'),
     fulfillmentOrderId: text('fulfillment_order_id').references((): AnyPgColumn => fulfillmentOrders.id),
     decisionId: bigint('decision_id', { mode: 'number' }).references((): AnyPgColumn => routingDecisions.id),
+    /**
+     * A kit split over locations (routing rule `bundles: "split_components"`): its rows, one per
+     * location, share this ID and each counts the same bundles; the line counts them once.
+     */
+    kitGroup: text('kit_group'),
+    /** A split kit's part: the leaf components picked at this location, units per bundle. */
+    components: jsonb('components').$type<{ sku: string; quantity: number }[]>(),
+    /** A shipped kit part: the shipment that carried it, and whether it was the kit's last. */
+    shipmentId: text('shipment_id').references((): AnyPgColumn => shipments.id),
+    completesKit: boolean('completes_kit').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -428,6 +438,10 @@ export const orderAllocations = pgTable(
     index('order_allocations_fo_idx').on(t.fulfillmentOrderId),
     check('order_allocations_quantity_check', sql`${t.quantity} > 0`),
     check('order_allocations_status_check', sql`${t.status} in ('reserved', 'released', 'shipped')`),
+    check('order_allocations_kit_part_check', sql`(${t.kitGroup} is null) = (${t.components} is null)`),
+    index('order_allocations_kit_group_idx')
+      .on(t.kitGroup)
+      .where(sql`${t.kitGroup} is not null`),
   ],
 );
 

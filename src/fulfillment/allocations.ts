@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
 import { applyMovement, recordShortage } from '../inventory/index.ts';
-import { unplaceUnits } from '../orders/index.ts';
+import { releaseKit, releaseKitPartStock, unplaceUnits, type KitPart } from '../orders/index.ts';
 
 export interface AllocationRow {
   id: number;
@@ -10,13 +10,16 @@ export interface AllocationRow {
   sku: string;
   location_id: string;
   quantity: number;
+  /** A split kit's part (both null otherwise): see `order_allocations.kit_group`. */
+  kit_group: string | null;
+  components: { sku: string; quantity: number }[] | null;
 }
 
 /** The reserved (not yet shipped) allocations of a fulfillment order, in lock order. */
 export async function reservedAllocations(executor: Executor, fulfillmentOrderId: string): Promise<AllocationRow[]> {
   return query<AllocationRow>(
     executor,
-    sql`select id, order_id, line_id, sku, location_id, quantity from order_allocations
+    sql`select id, order_id, line_id, sku, location_id, quantity, kit_group, components from order_allocations
         where fulfillment_order_id = ${fulfillmentOrderId} and status = 'reserved'
         order by sku, location_id, id`,
   );
@@ -34,6 +37,10 @@ export async function releaseAllocation(
   reason: string,
   actor: string | null,
 ): Promise<void> {
+  if (isKitPart(allocation)) {
+    await releaseKit(executor, allocation.kit_group, allocation.quantity, { reason, actor, into: 'backordered' });
+    return;
+  }
   const level = await applyMovement(
     executor,
     {
@@ -64,6 +71,7 @@ export async function shortAllocation(
   fulfillmentOrderId: string,
   actor: string | null,
 ): Promise<void> {
+  if (isKitPart(allocation)) return shortKitPart(executor, allocation, quantity, fulfillmentOrderId, actor);
   await recordShortage(executor, {
     locationId: allocation.location_id,
     sku: allocation.sku,
@@ -74,4 +82,39 @@ export async function shortAllocation(
     actor,
   });
   await unplaceUnits(executor, allocation, quantity);
+}
+
+export const isKitPart = (a: AllocationRow): a is AllocationRow & KitPart => a.kit_group !== null;
+
+/**
+ * A split kit's part short at picking: its components' missing units leave this location's
+ * stock, the rest of them here is released, and so is every other location's part: the whole
+ * kit waits for a location again.
+ */
+async function shortKitPart(
+  executor: Executor,
+  part: KitPart,
+  quantity: number,
+  fulfillmentOrderId: string,
+  actor: string | null,
+): Promise<void> {
+  const reason = `short pick: ${quantity} not found for order ${part.order_id}; bundle ${part.sku} line ${part.line_id}, split kit`;
+  for (const component of part.components)
+    await recordShortage(executor, {
+      locationId: part.location_id,
+      sku: component.sku,
+      quantity: quantity * component.quantity,
+      orderId: part.order_id,
+      fulfillmentOrderId,
+      reason,
+      actor,
+    });
+  if (quantity < part.quantity)
+    await releaseKitPartStock(executor, part, part.quantity - quantity, 'short pick', actor);
+  await releaseKit(executor, part.kit_group, part.quantity, {
+    reason: 'short pick elsewhere',
+    actor,
+    into: 'backordered',
+    except: part.id,
+  });
 }

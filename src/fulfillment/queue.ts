@@ -23,7 +23,15 @@ interface Row {
   external_id: string;
   customer: { name?: string; email?: string };
   order_on_hold: boolean;
-  lines: { line_id: string; sku: string; quantity: number; status: string }[];
+  lines: {
+    line_id: string;
+    sku: string;
+    quantity: number;
+    status: string;
+    /** A split kit's part: the group and the leaf units per bundle picked here. */
+    kit_group?: string;
+    part_components?: { sku: string; quantity: number }[];
+  }[];
   release_requests: { id: string; change_id: string; reason: string; created_at: string }[];
 }
 
@@ -34,7 +42,9 @@ export async function listFulfillmentOrders(executor: Executor, filter: QueueFil
     sql`select f.id, f.order_id, f.location_id, f.delivery_method, f.status, f.created_at, f.updated_at,
                o.external_id, o.customer,
                exists (select 1 from order_holds h where h.order_id = f.order_id and h.released_at is null) as order_on_hold,
-               coalesce((select jsonb_agg(jsonb_build_object('line_id', a.line_id, 'sku', a.sku, 'quantity', a.quantity, 'status', a.status) order by a.id)
+               coalesce((select jsonb_agg(jsonb_build_object('line_id', a.line_id, 'sku', a.sku, 'quantity', a.quantity, 'status', a.status)
+                                   || case when a.kit_group is null then '{}'::jsonb
+                                      else jsonb_build_object('kit_group', a.kit_group, 'part_components', a.components) end order by a.id)
                          from order_allocations a where a.fulfillment_order_id = f.id), '[]'::jsonb) as lines,
                coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'change_id', r.change_id, 'reason', c.reason, 'created_at', r.created_at) order by r.id)
                          from fulfillment_release_requests r join order_changes c on c.id = r.change_id
@@ -63,7 +73,9 @@ export async function listFulfillmentOrders(executor: Executor, filter: QueueFil
     status: r.status,
     order_on_hold: r.order_on_hold,
     // A bundle's line lists what to pick for it: its leaf components, for all its units.
-    lines: r.lines.map((line) => {
+    lines: r.lines.map(({ part_components: part, ...line }) => {
+      // A split kit's part picks only its own components here; the line's other components are elsewhere.
+      if (part) return { ...line, components: part.map((c) => ({ sku: c.sku, quantity: c.quantity * line.quantity })) };
       const components = leaves.get(line.sku);
       return components
         ? { ...line, components: components.map((c) => ({ sku: c.sku, quantity: c.quantity * line.quantity })) }

@@ -2,13 +2,19 @@ import { createHash, randomInt } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryOne, toIso, type Executor } from '../db/index.ts';
 import { applyMovement } from '../inventory/index.ts';
-import { holdForPayment, refreshOrderStatus, shipAllocationUnits, shipLineUnits } from '../orders/index.ts';
+import {
+  holdForPayment,
+  refreshOrderStatus,
+  shipAllocationUnits,
+  shipKitPart,
+  shipLineUnits,
+} from '../orders/index.ts';
 import { captureShipment } from '../payments/index.ts';
 import { beyondClockSkew } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
-import { reservedAllocations, type AllocationRow } from './allocations.ts';
+import { isKitPart, reservedAllocations, type AllocationRow } from './allocations.ts';
 import { actionable, announce, type StepContext } from './steps.ts';
 import { transitionFulfillment, type FulfillmentOrderRow } from '../orders/index.ts';
 
@@ -66,6 +72,14 @@ function pickAllocations(
     }
     for (const allocation of open) {
       const take = Math.min(left, allocation.quantity);
+      if (take > 0 && take < allocation.quantity && allocation.kit_group !== null)
+        return fail(
+          problem('validation_failed', `Line ${line.line_id}'s split kit ships whole: ${allocation.quantity} here.`, {
+            errors: [
+              { pointer: `/lines/${i}/quantity`, message: `a split kit's part of ${allocation.quantity} ships whole` },
+            ],
+          }),
+        );
       if (take > 0) picked.push({ allocation, quantity: take });
       left -= take;
     }
@@ -99,9 +113,11 @@ async function commitUnits(
       {
         locationId: allocation.location_id,
         sku: allocation.sku,
+        components: allocation.components,
         kind: 'ship',
         onHandDelta: -quantity,
         reservedDelta: -quantity,
+        reason: isKitPart(allocation) ? `line ${allocation.line_id}, split kit` : null,
         referenceType: 'shipment',
         referenceId: shipmentId,
         actor,
@@ -109,7 +125,10 @@ async function commitUnits(
       'none',
     );
     if (!level) throw new Error(`cannot commit ${quantity} of ${allocation.sku} at ${allocation.location_id}`);
-    await shipAllocationUnits(executor, allocation, quantity);
+    // A split kit's line counts its bundles shipped once its last part ships.
+    if (isKitPart(allocation)) {
+      if (!(await shipKitPart(executor, allocation, shipmentId))) continue;
+    } else await shipAllocationUnits(executor, allocation, quantity);
     const entry = perLine.get(allocation.line_id) ?? { sku: allocation.sku, quantity: 0 };
     entry.quantity += quantity;
     perLine.set(allocation.line_id, entry);

@@ -40,6 +40,11 @@ export interface Movement {
   referenceType?: string | null | undefined;
   referenceId?: string | null | undefined;
   actor?: string | null | undefined;
+  /**
+   * A split kit's part (`movement.sku` a bundle): only these leaf components move, by units per
+   * bundle, at this location; the other components are another location's.
+   */
+  components?: { sku: string; quantity: number }[] | null | undefined;
 }
 
 export interface Level {
@@ -95,6 +100,7 @@ export async function ensureLevels(executor: Executor, pairs: { locationId: stri
  * locked, builds its own around `movementCtes`.
  */
 export async function applyMovement(executor: Executor, movement: Movement, guard: Guard): Promise<Level | undefined> {
+  if (movement.components) return applyBundleMovement(executor, movement, guard);
   const level = await applyLevelMovement(executor, movement, guard);
   // A bundle has no level of its own (the schema refuses one): its movement is its components'.
   return level ?? applyBundleMovement(executor, movement, guard);
@@ -120,18 +126,23 @@ function applyLevelMovement(executor: Executor, movement: Movement, guard: Guard
  * caller's transaction rolls back.
  */
 async function applyBundleMovement(executor: Executor, movement: Movement, guard: Guard): Promise<Level | undefined> {
-  const leaves = await query<{ component_sku: string; quantity: number }>(
-    executor,
-    sql`with recursive ${bundleLeavesSql(sql`select ${movement.sku}::text`)}
+  const { components, ...plain } = movement;
+  const leaves = components
+    ? [...components]
+        .map((c) => ({ component_sku: c.sku, quantity: c.quantity }))
+        .sort((x, y) => (x.component_sku < y.component_sku ? -1 : 1))
+    : await query<{ component_sku: string; quantity: number }>(
+        executor,
+        sql`with recursive ${bundleLeavesSql(sql`select ${movement.sku}::text`)}
         select component_sku, quantity from bundle_leaves order by component_sku`,
-  );
+      );
   // Whole bundles each moved component makes, on hand and available.
   const kits: { onHand: number; available: number }[] = [];
   for (const leaf of leaves) {
     const level = await applyLevelMovement(
       executor,
       {
-        ...movement,
+        ...plain,
         sku: leaf.component_sku,
         onHandDelta: movement.onHandDelta * leaf.quantity,
         reservedDelta: movement.reservedDelta * leaf.quantity,
@@ -281,6 +292,8 @@ interface Take {
   locationId: string;
   sku: string;
   quantity: number;
+  /** What the ledger row's reason says the take is for (a split kit's bundle and line). */
+  note?: string | undefined;
 }
 
 /**
@@ -288,10 +301,11 @@ interface Take {
  * set: the planner sees how many rows there are and looks each level up by its key, where a
  * JSON set's default estimate of 100 rows makes it scan every level.
  */
-function takesSql(takes: { location_id: string; sku: string; quantity: number }[]): SQL {
+function takesSql(takes: { location_id: string; sku: string; quantity: number; note: string | null }[]): SQL {
   return sql`select * from unnest(${sql.param(takes.map((t) => t.location_id))}::text[],
                                   ${sql.param(takes.map((t) => t.sku))}::text[],
-                                  ${sql.param(takes.map((t) => t.quantity))}::int[]) as t(location_id, sku, quantity)`;
+                                  ${sql.param(takes.map((t) => t.quantity))}::int[],
+                                  ${sql.param(takes.map((t) => t.note))}::text[]) as t(location_id, sku, quantity, note)`;
 }
 
 /**
@@ -307,11 +321,13 @@ export async function reserveAll(
   takes: Take[],
   reference: { referenceType: string; referenceId: string; actor?: string | null | undefined },
 ): Promise<boolean> {
-  const levels = new Map<string, { location_id: string; sku: string; quantity: number }>();
+  const levels = new Map<string, { location_id: string; sku: string; quantity: number; note: string | null }>();
   for (const t of takes) {
     const key = `${t.locationId}\u0000${t.sku}`;
-    const level = levels.get(key) ?? { location_id: t.locationId, sku: t.sku, quantity: 0 };
+    const level = levels.get(key) ?? { location_id: t.locationId, sku: t.sku, quantity: 0, note: null };
     level.quantity += t.quantity;
+    if (t.note !== undefined && !level.note?.split('; ').includes(t.note))
+      level.note = level.note === null ? t.note : `${level.note}; ${t.note}`;
     levels.set(key, level);
   }
   if (levels.size === 0) return true;
@@ -323,11 +339,11 @@ export async function reserveAll(
     -- A bundle's take is its leaf components' takes at the same location.
     wanted as materialized (
       select a.location_id, coalesce(b.component_sku, a.sku) as sku, sum(a.quantity * coalesce(b.quantity, 1))::int as quantity,
-             string_agg(distinct b.bundle_sku, ', ') as bundles
+             concat_ws('; ', 'bundle ' || string_agg(distinct b.bundle_sku, ', '), string_agg(distinct a.note, '; ')) as reason
       from asked a left join bundle_leaves b on b.bundle_sku = a.sku
       group by 1, 2
     ), locked as materialized (
-      select s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, w.quantity, w.bundles,
+      select s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, w.quantity, w.reason,
              s.on_hand - s.reserved - s.safety_stock >= w.quantity as covered
       from stock_levels s join wanted w on w.location_id = s.location_id and w.sku = s.sku
       order by s.sku, s.location_id
@@ -338,11 +354,11 @@ export async function reserveAll(
       update stock_levels s set ${lockedWrite('l', sql`l.quantity`)}
       from locked l
       where s.location_id = l.location_id and s.sku = l.sku and (select every from ready)
-      returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, l.quantity, l.bundles
+      returning s.location_id, s.sku, s.on_hand, s.reserved, s.safety_stock, l.quantity, l.reason
     ), ledger as (
       insert into inventory_ledger
         (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, reference_type, reference_id, actor)
-      select location_id, sku, 'reservation', 0, quantity, on_hand, reserved, 'bundle ' || bundles,
+      select location_id, sku, 'reservation', 0, quantity, on_hand, reserved, nullif(reason, ''),
              ${reference.referenceType}, ${reference.referenceId}, ${reference.actor ?? null}
       from moved order by sku, location_id
     ), event as (${insertEvents(sql`

@@ -62,10 +62,33 @@ export async function shipLineUnits(
     where order_id = ${line.orderId} and line_id = ${line.lineId}`);
 }
 
-/** A delivered shipment's units move to its lines' delivered bucket. */
+/**
+ * A delivered shipment's units move to its lines' delivered bucket. A split kit's bundles (on
+ * the lines of the shipment that carried its last part) are delivered once the shipment of
+ * every part is, whichever that is; the kits' rows are locked first, so two of its shipments
+ * delivered at once see each other.
+ */
 export async function deliverShipmentUnits(executor: Executor, shipmentId: string): Promise<void> {
   await executor.execute(sql`
-    update order_lines ol set delivered = ol.delivered + sl.quantity
-    from shipment_lines sl
-    where sl.shipment_id = ${shipmentId} and ol.order_id = sl.order_id and ol.line_id = sl.line_id`);
+    select id from order_allocations
+    where kit_group in (select kit_group from order_allocations where shipment_id = ${shipmentId})
+    order by id for update`);
+  await executor.execute(sql`
+    with kits as (
+      select a.order_id, a.line_id, a.kit_group, max(a.quantity) as quantity,
+             bool_or(a.completes_kit and a.shipment_id = ${shipmentId}) as completed_here,
+             bool_and(a.status = 'shipped' and s.status = 'delivered') as delivered
+      from order_allocations a left join shipments s on s.id = a.shipment_id
+      where a.kit_group in (select kit_group from order_allocations where shipment_id = ${shipmentId})
+      group by a.order_id, a.line_id, a.kit_group
+    ), units as (
+      select order_id, line_id, quantity from shipment_lines where shipment_id = ${shipmentId}
+      union all
+      select order_id, line_id, -quantity from kits where completed_here
+      union all
+      select order_id, line_id, quantity from kits where delivered
+    )
+    update order_lines ol set delivered = ol.delivered + u.quantity
+    from (select order_id, line_id, sum(quantity)::int as quantity from units group by order_id, line_id) u
+    where ol.order_id = u.order_id and ol.line_id = u.line_id and u.quantity <> 0`);
 }

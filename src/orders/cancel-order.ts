@@ -8,6 +8,7 @@ import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
 import { transitionFulfillmentOrders } from './fulfillment-transitions.ts';
 import { releaseRoutingHold, startFulfillmentIfFree, waitingUnits } from './fulfillment-start.ts';
+import { releaseKitUnits } from './kit-allocations.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
 
 /**
@@ -41,6 +42,8 @@ interface AllocationState {
   quantity: number;
   fulfillment_order_id: string | null;
   fo_status: string | null;
+  /** A split kit's part: its group counts once, and is released whole at every location. */
+  kit_group: string | null;
 }
 
 /**
@@ -54,7 +57,7 @@ export async function reservedAllocations(
 ): Promise<AllocationState[]> {
   return query<AllocationState>(
     executor,
-    sql`select a.id, a.line_id, a.sku, a.location_id, a.quantity, a.fulfillment_order_id, f.status as fo_status
+    sql`select a.id, a.line_id, a.sku, a.location_id, a.quantity, a.fulfillment_order_id, f.status as fo_status, a.kit_group
         from order_allocations a left join fulfillment_orders f on f.id = a.fulfillment_order_id
         where a.order_id = ${orderId} and a.status = 'reserved' ${where}
         order by a.sku, a.location_id, a.id`,
@@ -71,8 +74,20 @@ async function loadState(executor: Executor, orderId: string) {
   return { lines, allocations: await reservedAllocations(executor, orderId) };
 }
 
-const cancellable = (a: AllocationState) =>
+const cancellableWork = (a: AllocationState) =>
   a.fo_status === null || cancellationPolicy.cancellableFulfillmentStatuses.includes(a.fo_status);
+
+/** The allocations whose units can be cancelled: a split kit's only when every part's work can; its group once. */
+function cancellable(allocations: AllocationState[]): AllocationState[] {
+  const stuck = new Set(allocations.filter((a) => a.kit_group !== null && !cancellableWork(a)).map((a) => a.kit_group));
+  const seen = new Set<string>();
+  return allocations.filter((a) => {
+    if (!cancellableWork(a) || (a.kit_group !== null && (stuck.has(a.kit_group) || seen.has(a.kit_group))))
+      return false;
+    if (a.kit_group !== null) seen.add(a.kit_group);
+    return true;
+  });
+}
 
 /** Cancels a whole order or some line quantities, releasing their stock and voiding their money. */
 export async function cancelOrder(
@@ -94,7 +109,9 @@ export async function cancelOrder(
     if (!line) return errors.push({ pointer: `/lines/${i}/line_id`, message: `no line ${r.line_id}` });
     const max =
       line.backordered +
-      allocations.filter((a) => a.line_id === line.line_id && cancellable(a)).reduce((n, a) => n + a.quantity, 0);
+      cancellable(allocations)
+        .filter((a) => a.line_id === line.line_id)
+        .reduce((n, a) => n + a.quantity, 0);
     const quantity = r.quantity === -1 ? max : r.quantity;
     if (quantity > max)
       errors.push({
@@ -140,7 +157,7 @@ async function cancelLine(
   quantity: number,
   actor: string,
 ) {
-  await releaseLineUnits(executor, orderId, line, allocations.filter(cancellable), quantity, {
+  await releaseLineUnits(executor, orderId, line, cancellable(allocations), quantity, {
     into: 'cancelled',
     reason: 'order cancelled',
     actor,
@@ -166,9 +183,19 @@ export async function releaseLineUnits(
   const fromBackorder = options.into === 'cancelled' ? Math.min(left, line.backordered) : 0;
   left -= fromBackorder;
   let fromAllocated = 0;
+  const kits = new Set<string>();
   for (const a of allocations.filter((x) => x.line_id === line.line_id)) {
     if (left === 0) break;
+    if (a.kit_group !== null && kits.has(a.kit_group)) continue;
+    if (a.kit_group !== null) kits.add(a.kit_group);
     const take = Math.min(left, a.quantity);
+    left -= take;
+    fromAllocated += take;
+    if (a.kit_group !== null) {
+      await releaseKitUnits(executor, a.kit_group, take, { reason: options.reason, actor: options.actor });
+      a.quantity -= take;
+      continue;
+    }
     await applyMovement(
       executor,
       {
@@ -190,8 +217,6 @@ export async function releaseLineUnits(
           status = case when quantity = ${take} then 'released' else status end
       where id = ${a.id}`);
     a.quantity -= take;
-    left -= take;
-    fromAllocated += take;
   }
   const cancelled = options.into === 'cancelled' ? quantity - left : 0;
   await executor.execute(sql`

@@ -5,6 +5,7 @@ import type { PlanResult } from '../routing/index.ts';
 import { newId } from '../shared/ids.ts';
 import { orderEventPayload, type OrderEventHead } from './events.ts';
 import { fulfillmentOrderCreated } from './fulfillment-orders.ts';
+import { kitColumns, unitsByLine } from './kit-parts.ts';
 import { orderStatusWrite, statusEvents } from './refresh-status.ts';
 import type { OpenLine } from './routing-inputs.ts';
 import { deriveOrderStatus } from './status.ts';
@@ -48,11 +49,7 @@ export async function finishCapture(
     ? []
     : [...locations].sort().map((locationId) => ({ id: newId('fo'), location_id: locationId }));
   const foAt = new Map(fulfillment.map((f) => [f.location_id, f.id]));
-  const allocated = sumBy(
-    result.allocations,
-    (a) => a.lineId,
-    (a) => a.quantity,
-  );
+  const allocated = unitsByLine(result.allocations);
   const backordered = sumBy(
     result.backorders,
     (b) => b.lineId,
@@ -108,6 +105,7 @@ export async function finishCapture(
     location_id: a.locationId,
     quantity: a.quantity,
     fulfillment_order_id: foAt.get(a.locationId) ?? null,
+    ...kitColumns(a),
   }));
   const decided = await queryOne<{ id: number }>(
     executor,
@@ -120,10 +118,10 @@ export async function finishCapture(
           select t.id, ${order.id}, t.location_id, ${result.deliveryMethod}, 'allocated'
           from jsonb_to_recordset(${JSON.stringify(fulfillment)}::jsonb) as t(id text, location_id text)),
         allocations as (
-          insert into order_allocations (order_id, line_id, sku, location_id, quantity, decision_id, fulfillment_order_id)
-          select ${order.id}, t.line_id, t.sku, t.location_id, t.quantity, decision.id, t.fulfillment_order_id
+          insert into order_allocations (order_id, line_id, sku, location_id, quantity, decision_id, fulfillment_order_id, kit_group, components)
+          select ${order.id}, t.line_id, t.sku, t.location_id, t.quantity, decision.id, t.fulfillment_order_id, t.kit_group, t.components
           from decision, jsonb_to_recordset(${JSON.stringify(allocations)}::jsonb)
-               as t(line_id text, sku text, location_id text, quantity int, fulfillment_order_id text)),
+               as t(line_id text, sku text, location_id text, quantity int, fulfillment_order_id text, kit_group text, components jsonb)),
         buckets as (
           update order_lines l set allocated = l.allocated + t.allocated, backordered = t.backordered
           from jsonb_to_recordset(${JSON.stringify(buckets)}::jsonb) as t(line_id text, allocated int, backordered int)

@@ -7,6 +7,8 @@ export { cancelOrder, cancellationPolicy } from './cancel-order.ts';
 export { holdForPayment, holdOrder, releaseHold } from './holds.ts';
 export { noteOrder, tagOrder } from './tags.ts';
 export { refreshOrderStatus } from './refresh-status.ts';
+export { releaseKit, releaseKitPartStock, reservedKitParts, shipKitPart } from './kit-allocations.ts';
+export type { KitPart } from './kit-allocations.ts';
 export { deliverShipmentUnits, shipAllocationUnits, shipLineUnits, unplaceUnits } from './allocation-units.ts';
 export {
   fulfillmentTransitions,

@@ -84,6 +84,8 @@ interface AllocationRow {
   quantity: number;
   status: string;
   fulfillment_order_id: string | null;
+  kit_group: string | null;
+  components: { sku: string; quantity: number }[] | null;
 }
 
 interface FulfillmentOrderRow {
@@ -96,13 +98,18 @@ interface FulfillmentOrderRow {
 }
 
 const allocationsSql = (orderId: string) =>
-  sql`select id, line_id, sku, location_id, quantity, status, fulfillment_order_id from order_allocations where order_id = ${orderId} order by id`;
+  sql`select id, line_id, sku, location_id, quantity, status, fulfillment_order_id, kit_group, components from order_allocations where order_id = ${orderId} order by id`;
 const fulfillmentOrdersSql = (orderId: string) =>
   sql`select id, location_id, delivery_method, status, created_at, updated_at from fulfillment_orders where order_id = ${orderId} order by id`;
 
 function presentFulfillment(allocations: AllocationRow[], fos: FulfillmentOrderRow[]) {
   return {
-    allocations: allocations.map(({ fulfillment_order_id, ...a }) => ({ ...a, fulfillment_order_id })),
+    // A split kit's part says its group and the leaf units per bundle it picks; a whole allocation neither.
+    allocations: allocations.map(({ fulfillment_order_id, kit_group, components, ...a }) => ({
+      ...a,
+      fulfillment_order_id,
+      ...(kit_group === null ? {} : { kit_group, components }),
+    })),
     fulfillment_orders: fos.map((fo) => ({
       ...fo,
       created_at: toIso(fo.created_at),

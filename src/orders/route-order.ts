@@ -2,13 +2,23 @@ import { sql } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { reserveAll } from '../inventory/index.ts';
 import { countRoutingDecision, observePlan } from '../telemetry/index.ts';
-import { activeRules, plan, type Candidate, type PlanResult, type StockSnapshot } from '../routing/index.ts';
+import { readLeaves } from '../catalog/index.ts';
+import {
+  activeRules,
+  planWithKits,
+  type BundleLeaves,
+  type Candidate,
+  type PlanResult,
+  type RoutingRules,
+  type StockSnapshot,
+} from '../routing/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
 import { routingProblem } from './routing-problem.ts';
 import { sharedLeaves, sharedStockSnapshot } from './shared-stock.ts';
 import { finishCapture, type CapturedOrder } from './finish-capture.ts';
+import { kitColumns, takesOf, unitsByLine, withKitIds } from './kit-parts.ts';
 import { releaseRoutingHold, startFulfillmentIfFree } from './fulfillment-start.ts';
 import type { RoutingInputs } from './placement-inputs.ts';
 import {
@@ -97,10 +107,21 @@ function snapshotOf(rows: StockLevelRow[]): StockSnapshot {
   return stock;
 }
 
-/** Reserves every allocation of a plan, all or nothing (see `reserveAll`). */
+/** Reserves every allocation of a plan, all or nothing (see `reserveAll`); a split kit's parts take their components. */
 function reservePlan(executor: Executor, orderId: string, result: PlanResult, actor: string | null): Promise<boolean> {
-  const takes = result.allocations.map((a) => ({ locationId: a.locationId, sku: a.sku, quantity: a.quantity }));
-  return reserveAll(executor, takes, { referenceType: 'order', referenceId: orderId, actor });
+  return reserveAll(executor, result.allocations.flatMap(takesOf), {
+    referenceType: 'order',
+    referenceId: orderId,
+    actor,
+  });
+}
+
+/**
+ * The order's bundles' leaf components when the rules let a kit's components come from
+ * different locations (`bundles: "split_components"`); empty otherwise, or with no bundle.
+ */
+async function splittableKits(executor: Executor, skus: string[], rules: RoutingRules): Promise<BundleLeaves> {
+  return rules.bundles === 'split_components' ? readLeaves(executor, skus) : new Map();
 }
 
 /**
@@ -131,15 +152,18 @@ export async function routeOrder(
   // Read once a reservation failed: a bundle and a line sharing its components were planned
   // on the same units (each line sees the shared component whole); plan them on shared stock.
   let shared: Awaited<ReturnType<typeof sharedLeaves>> | undefined;
+  const skus = lines.map((l) => l.sku);
+  const kits = await splittableKits(executor, skus, rules);
+  // A kit that may be split is planned on its leaf components' stock too.
+  const stockSkus = [...skus, ...[...kits.values()].flat().map((leaf) => leaf.sku)];
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const skus = lines.map((l) => l.sku);
     const stock = shared
       ? await sharedStockSnapshot(executor, request, candidates, rules, shared, new Date())
-      : attempt === 1 && captured
+      : attempt === 1 && captured && kits.size === 0
         ? snapshotOf(captured.routing.stock)
-        : await snapshot(executor, skus, candidates);
+        : await snapshot(executor, stockSkus, candidates);
     const started = performance.now();
-    result = plan(request, candidates, stock, rules, new Date());
+    result = withKitIds(planWithKits(request, candidates, stock, rules, kits, new Date()));
     observePlan(options.cause, (performance.now() - started) / 1000);
     if (result.status === 'rejected') break;
     if (await reservePlan(executor, orderId, result, options.actor)) break;
@@ -212,20 +236,29 @@ async function recordAllocations(
   decisionId: number,
 ): Promise<void> {
   const allocations = JSON.stringify(
-    result.allocations.map((a) => ({ line_id: a.lineId, sku: a.sku, location_id: a.locationId, quantity: a.quantity })),
+    result.allocations.map((a) => ({
+      line_id: a.lineId,
+      sku: a.sku,
+      location_id: a.locationId,
+      quantity: a.quantity,
+      ...kitColumns(a),
+    })),
+  );
+  const placed = JSON.stringify(
+    [...unitsByLine(result.allocations)].map(([line_id, quantity]) => ({ line_id, quantity })),
   );
   const backorders = JSON.stringify(result.backorders.map((b) => ({ line_id: b.lineId, quantity: b.quantity })));
   await executor.execute(sql`
-    insert into order_allocations (order_id, line_id, sku, location_id, quantity, decision_id)
-    select ${orderId}, line_id, sku, location_id, quantity, ${decisionId}
-    from jsonb_to_recordset(${allocations}::jsonb) as t(line_id text, sku text, location_id text, quantity int)`);
+    insert into order_allocations (order_id, line_id, sku, location_id, quantity, decision_id, kit_group, components)
+    select ${orderId}, line_id, sku, location_id, quantity, ${decisionId}, kit_group, components
+    from jsonb_to_recordset(${allocations}::jsonb)
+         as t(line_id text, sku text, location_id text, quantity int, kit_group text, components jsonb)`);
   // One statement per line: allocated grows by what was placed, backordered becomes what waits.
   await executor.execute(sql`
     update order_lines l
     set allocated = l.allocated + coalesce(a.quantity, 0), backordered = coalesce(b.quantity, 0)
     from jsonb_array_elements_text(${JSON.stringify(lineIds)}::jsonb) as p(line_id)
-    left join (select line_id, sum(quantity)::int as quantity
-               from jsonb_to_recordset(${allocations}::jsonb) as t(line_id text, quantity int) group by line_id) a on a.line_id = p.line_id
+    left join jsonb_to_recordset(${placed}::jsonb) as a(line_id text, quantity int) on a.line_id = p.line_id
     left join (select line_id, sum(quantity)::int as quantity
                from jsonb_to_recordset(${backorders}::jsonb) as t(line_id text, quantity int) group by line_id) b on b.line_id = p.line_id
     where l.order_id = ${orderId} and l.line_id = p.line_id`);

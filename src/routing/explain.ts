@@ -65,6 +65,7 @@ function describeRules(rules: RoutingRules, channelId: string, slaDays: number):
     ` Ship-complete: ${rules.shipComplete ? 'on (no back-orders)' : 'off'}.`,
     ` After cut-off: ${rules.excludeAfterCutoff ? 'excluded' : 'still eligible, ships the next day'}.`,
     ` Pickup fallback: ${rules.pickupFallback}.`,
+    rules.bundles === 'split_components' ? ' Kits: components from several locations when none holds a kit whole.' : '',
     ` SLA for channel ${channelId}: ${plural(slaDays, 'day')}.`,
   ].join('');
 }

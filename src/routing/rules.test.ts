@@ -46,6 +46,14 @@ describe('validateRules', () => {
     expect(pointers({ ...valid(), maxShipments: null })).toEqual([]);
   });
 
+  it('takes an optional bundles rule: one location or split components', () => {
+    expect(pointers({ ...valid(), bundles: 'one_location' })).toEqual([]);
+    expect(pointers({ ...valid(), bundles: 'split_components' })).toEqual([]);
+    expect(validateRules({ ...valid(), bundles: 'anywhere' })).toEqual([
+      { pointer: '/bundles', message: 'must be "one_location" or "split_components"' },
+    ]);
+  });
+
   it('requires ascending bands that end open-ended, and zones that exist', () => {
     const rules = valid();
     rules.rateTable.bands = [

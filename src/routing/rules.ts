@@ -38,7 +38,15 @@ export interface RoutingRules {
   slaDays: { default: number; byChannel: Record<string, number> };
   /** ISO 4217 currency of the rate table. */
   currency: string;
+  /**
+   * Where a bundle's components may come from: `one_location` (absent means this) takes every
+   * kit whole from one location; `split_components` lets a kit that no eligible location holds
+   * whole take each component from a different one.
+   */
+  bundles?: BundleRule | undefined;
 }
+
+type BundleRule = 'one_location' | 'split_components';
 
 /**
  * Defaults: fewest shipments dominates (one extra shipment outweighs any realistic sum of the
@@ -101,9 +109,16 @@ const isNonNegativeInteger = (value: unknown): value is number => Number.isSafeI
 /** RFC 6901 escaping for keys chosen by users (zone names, channel ids). */
 const pointerKey = (key: string): string => key.replaceAll('~', '~0').replaceAll('/', '~1');
 
-function checkKeys(value: Json, pointer: string, allowed: readonly string[], report: Report): void {
+function checkKeys(
+  value: Json,
+  pointer: string,
+  allowed: readonly string[],
+  report: Report,
+  optional: readonly string[] = [],
+): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) report(`${pointer}/${pointerKey(key)}`, `unknown field "${key}"`);
+    if (!allowed.includes(key) && !optional.includes(key))
+      report(`${pointer}/${pointerKey(key)}`, `unknown field "${key}"`);
   }
   for (const key of allowed) {
     if (!(key in value)) report(`${pointer}/${key}`, 'is required');
@@ -199,6 +214,9 @@ function checkScalars(value: Json, report: Report): void {
   if ('currency' in value && (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency))) {
     report('/currency', 'must be an ISO 4217 code such as USD');
   }
+  if ('bundles' in value && value.bundles !== 'one_location' && value.bundles !== 'split_components') {
+    report('/bundles', 'must be "one_location" or "split_components"');
+  }
 }
 
 const topLevelKeys = [
@@ -221,7 +239,7 @@ export function validateRules(rules: unknown): RuleViolation[] {
   const violations: RuleViolation[] = [];
   const report: Report = (pointer, message) => void violations.push({ pointer, message });
   if (!isObject(rules)) return [{ pointer: '', message: 'rules must be a JSON object' }];
-  checkKeys(rules, '', topLevelKeys, report);
+  checkKeys(rules, '', topLevelKeys, report, ['bundles']);
   checkWeights(rules.weights, report);
   checkScalars(rules, report);
   checkRateTable(rules.rateTable, report);

@@ -94,6 +94,29 @@ export interface Allocation {
   lineId: string;
   sku: string;
   quantity: number;
+  /**
+   * A part of a kit split over locations (`bundles: "split_components"`): the parts of one kit
+   * share `kitGroup` and count the same bundles; `components` are the leaf units per bundle
+   * picked at this location.
+   */
+  kitGroup?: string;
+  components?: KitComponent[];
+}
+
+export interface KitComponent {
+  sku: string;
+  quantity: number;
+}
+
+/** Why and how a bundle line's kits were split over locations. */
+export interface KitSplit {
+  lineId: string;
+  sku: string;
+  /** Bundles split (the line's other units, if any, were placed whole or wait). */
+  quantity: number;
+  reason: string;
+  /** Where each leaf component's units come from, for all `quantity` bundles. */
+  components: { sku: string; locationId: string; quantity: number }[];
 }
 
 export interface Backorder {
@@ -204,6 +227,8 @@ interface PlanExplanation {
   runnerUp: RunnerUpSummary | null;
   notes: string[];
   search: SearchReport;
+  /** Bundle lines whose kits were split over locations, and why. */
+  kitSplits?: KitSplit[];
 }
 
 export interface PlanResult {

@@ -52,7 +52,8 @@ type IdPrefix =
   | 'txr'
   | 'txd'
   | 'ntf'
-  | 'aut';
+  | 'aut'
+  | 'kit';
 
 /** Prefixed, time-ordered opaque IDs (`res_01hx…`): sortable, so cursors follow creation order. */
 export function newId(prefix: IdPrefix): string {

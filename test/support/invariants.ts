@@ -31,8 +31,12 @@ export async function heldMismatches(db: Db) {
             -- a committed hold's units belong to its order's allocations once the order exists
             where r.status = 'held' or (r.status = 'committed' and not exists (select 1 from orders o where o.id = r.order_id))
             union all
-            select a.location_id, coalesce(b.component_sku, a.sku), a.quantity * coalesce(b.quantity, 1)
-            from order_allocations a left join bundle_leaves b on b.bundle_sku = a.sku where a.status = 'reserved'
+            -- a split kit's part holds only the components it names at its location
+            select a.location_id, coalesce(c.sku, b.component_sku, a.sku), a.quantity * coalesce(c.quantity, b.quantity, 1)
+            from order_allocations a
+            left join lateral jsonb_to_recordset(a.components) as c(sku text, quantity int) on true
+            left join bundle_leaves b on b.bundle_sku = a.sku and a.components is null
+            where a.status = 'reserved'
           ) x group by location_id, sku) h using (location_id, sku)
         where s.reserved <> coalesce(h.quantity, 0)`,
   );
