@@ -59,9 +59,15 @@ export async function orderTaxFacts(
     tax_code: string | null;
   }>(
     executor,
-    sql`select l.line_id, l.sku, l.quantity, l.unit_price_minor * l.quantity - l.discount_minor as amount_minor, c.tax_code
+    // The live units (not cancelled) less their discount share: the share of the first units,
+    // as captures charge them (ADR 0006); at capture that is the whole line.
+    sql`select l.line_id, l.sku, l.quantity - l.cancelled as quantity,
+               l.unit_price_minor * (l.quantity - l.cancelled)
+                 - ((l.discount_minor / l.quantity) * (l.quantity - l.cancelled)
+                    + least(l.quantity - l.cancelled, l.discount_minor - (l.discount_minor / l.quantity) * l.quantity)) as amount_minor,
+               c.tax_code
         from order_lines l left join product_tax_codes c on c.sku = l.sku
-        where l.order_id = ${orderId} order by l.line_no`,
+        where l.order_id = ${orderId} and l.quantity > l.cancelled order by l.line_no`,
   );
   const lines: TaxRequestLine[] = rows.map((r) => ({
     lineId: r.line_id,
