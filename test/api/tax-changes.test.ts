@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
 import type { TestServer } from '../support/server.ts';
-import { startPaymentsServer } from './payments-support.ts';
+import { ship, startPaymentsServer } from './payments-support.ts';
 
 let database: TestDatabase;
 let server: TestServer;
@@ -238,5 +238,23 @@ describe('when AvaTax is down at a change', () => {
     });
     expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
     expect((await taxOf(order.id)).tax).toEqual(usd(1550));
+  });
+});
+
+describe('a change after the first invoice', () => {
+  it('records its adjustment committed, and AvaTax gets the new state committed', async () => {
+    await settings({ engine: 'avatax', on_failure: 'hold' });
+    const order = await irvineOrder(true);
+    const full = (await server.request('GET', `/v1/orders/${order.id}`)).body;
+    await ship(server, full.fulfillment_orders[0].id, [{ line_id: 'L1', quantity: 1 }]);
+    expect((await taxOf(order.id)).documents[0].status).toBe('committed');
+    const { confirmed } = await change(order.id, [{ type: 'change_quantity', line_id: 'L2', quantity: 2 }]);
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    const tax = await taxOf(order.id);
+    // L2 is taxed once on its 100.00 (7.75), not twice on 50.00 (3.88 each): the adjustment is 3.87.
+    expect(tax.documents[1]).toMatchObject({ kind: 'adjustment', status: 'committed', tax: usd(387) });
+    expect(tax.tax).toEqual(usd(775 + 775));
+    expect(avatax.requests.at(-1)!.body.newTransaction).toMatchObject({ commit: true });
+    expect(avatax.transactions.get(order.id)).toMatchObject({ status: 'Committed', totalTax: 15.5 });
   });
 });
