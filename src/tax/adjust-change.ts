@@ -64,7 +64,7 @@ export async function adjustOrderTax(
   const settings = await currentTaxSettings(executor);
   const sale = await saleDocument(executor, orderId);
   if (!settings || !sale) return ok(null);
-  const facts = await orderTaxFacts(executor, orderId, { ...settings, price_mode: sale.price_mode });
+  const facts = await orderTaxFacts(executor, orderId, { ...settings, price_mode: sale.price_mode }, 'live');
   if (!facts) return ok(null);
   const recorded = sale.engine === 'avatax' && sale.external_code !== null && !input.estimate;
   const request: TaxRequest = {
