@@ -23,6 +23,8 @@ interface RefundInput {
    * of it first), instead of refusing. The outcome says how much was cut.
    */
   upToRefundable?: boolean | undefined;
+  /** The order's tax was adjusted already (an order change's difference): no refund tax document. */
+  taxAdjusted?: boolean | undefined;
   actor: string;
 }
 
@@ -120,7 +122,8 @@ export async function refundPayment(
   }
   const refunded = refunds.filter((r) => r.status === 'succeeded').reduce((n, r) => n + r.amount_minor, 0);
   const first = refunds.find((r) => r.status === 'succeeded');
-  if (first) await adjustTaxForRefund(executor, { orderId, paymentId: first.id, amountMinor: refunded });
+  if (first && !input.taxAdjusted)
+    await adjustTaxForRefund(executor, { orderId, paymentId: first.id, amountMinor: refunded });
   return ok({ status: statusOf(refunds), refunds, credit_memo: creditMemo, refunded_minor: refunded, ...capped });
 }
 

@@ -138,6 +138,8 @@ export async function releaseChangeMoney(
     currency: input.currency,
     reason: input.reason,
     upToRefundable: true,
+    // The change's tax difference is its own adjustment document: the refund gives no tax back on top.
+    taxAdjusted: true,
     actor: input.actor,
   });
   if (!refund.ok) return { voided_minor: voided, refunded_minor: 0, payments: voids };

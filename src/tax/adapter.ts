@@ -24,7 +24,10 @@ export interface TaxRequestLine {
 export interface TaxRequest {
   /** Consign's code for the transaction: the order ID, or `<order>:refund:<payment>`. */
   code: string;
-  kind: 'sale' | 'refund';
+  /** `estimate`: what a sale would come to, recorded nowhere (a change's preview). */
+  kind: 'sale' | 'refund' | 'estimate';
+  /** The order's sale is recorded in the engine already: replace it with this one (AvaTax AdjustTransaction). */
+  adjusts?: { reason: 'PriceAdjusted' | 'ProductExchanged'; description: string };
   /** The day tax is due for (the order's placing date, also for its refunds). */
   date: string;
   currency: string;

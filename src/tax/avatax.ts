@@ -47,11 +47,14 @@ function avaAddress(address: TaxAddress) {
   };
 }
 
+/** A sale is recorded (SalesInvoice), a refund given back (ReturnInvoice), an estimate only computed (SalesOrder). */
+const documentTypes = { sale: 'SalesInvoice', refund: 'ReturnInvoice', estimate: 'SalesOrder' } as const;
+
 /** Consign's request as AvaTax's CreateTransactionModel, amounts in the currency's decimals. */
 function createTransactionBody(request: TaxRequest, companyCode: string) {
   const amount = (minor: number) => Number(minorToDecimal(minor, request.currency));
   return {
-    type: request.kind === 'sale' ? 'SalesInvoice' : 'ReturnInvoice',
+    type: documentTypes[request.kind],
     code: request.code,
     companyCode,
     date: request.date,
@@ -131,21 +134,28 @@ async function call(settings: AvaTaxSettings, path: string, body: unknown): Prom
   }
 }
 
-/** AvaTax REST v2: CreateTransaction to quote (and record), CommitTransaction on invoice. */
+function transactionPath(settings: AvaTaxSettings, code: string): string {
+  return `/api/v2/companies/${encodeURIComponent(settings.companyCode)}/transactions/${encodeURIComponent(code)}`;
+}
+
+/** AvaTax REST v2: CreateTransaction to quote (and record), AdjustTransaction on a change, CommitTransaction on invoice. */
 export function avataxEngine(settings: AvaTaxSettings): TaxEngine {
   return {
     name: 'avatax',
     async quote(request) {
-      const answer = await call(
-        settings,
-        '/api/v2/transactions/create',
-        createTransactionBody(request, settings.companyCode),
-      );
+      const body = createTransactionBody(request, settings.companyCode);
+      // AdjustTransaction replaces the recorded sale with the order's new state under the same code.
+      const answer = request.adjusts
+        ? await call(settings, `${transactionPath(settings, request.code)}/adjust`, {
+            adjustmentReason: request.adjusts.reason,
+            adjustmentDescription: request.adjusts.description,
+            newTransaction: body,
+          })
+        : await call(settings, '/api/v2/transactions/create', body);
       return answer.ok ? parseTransaction(answer.value as AvaTransaction, request) : answer;
     },
     async commit(externalCode) {
-      const path = `/api/v2/companies/${encodeURIComponent(settings.companyCode)}/transactions/${encodeURIComponent(externalCode)}/commit`;
-      const answer = await call(settings, path, { commit: true });
+      const answer = await call(settings, `${transactionPath(settings, externalCode)}/commit`, { commit: true });
       return answer.ok ? ok(undefined) : answer;
     },
   };

@@ -1,16 +1,16 @@
-import { sql } from 'drizzle-orm';
-import { query, type Executor } from '../db/index.ts';
+import type { Executor } from '../db/index.ts';
 import type { TaxRequest } from './adapter.ts';
 import { shareOf } from './compute.ts';
-import { markCommitted, noteOn, recordDocument, saleDocument } from './documents.ts';
+import { markSalesCommitted, noteOn, recordDocument, saleDocument, soldLines } from './documents.ts';
 import { orderTaxFacts } from './order-facts.ts';
 import { quoteWithPolicy } from './quote-order.ts';
 import { configuredEngine } from './settings.ts';
 import { currentTaxSettings } from './settings-cache.ts';
 
 /**
- * Commits the order's sale document when it is first invoiced: AvaTax's CommitTransaction for
- * an AvaTax document, the status alone for the rate table's. A failed commit stays
+ * Commits the order's sale document and its adjustments when it is first invoiced: AvaTax's
+ * CommitTransaction for an AvaTax document (one transaction, adjusted in place), the status
+ * alone for the rate table's. A failed commit stays
  * `uncommitted` with the reason noted, and the next invoice of the order tries again.
  */
 export async function commitOrderTax(executor: Executor, orderId: string): Promise<void> {
@@ -24,7 +24,7 @@ export async function commitOrderTax(executor: Executor, orderId: string): Promi
       : ({ ok: false, problem: { detail: 'CONSIGN_AVATAX_URL is not set.' } } as const);
     if (!done.ok) return noteOn(executor, document.id, `commit failed: ${done.problem.detail}`);
   }
-  await markCommitted(executor, document.id);
+  await markSalesCommitted(executor, orderId);
 }
 
 /**
@@ -42,11 +42,12 @@ export async function adjustTaxForRefund(
   if (!sale || !settings || input.amountMinor <= 0) return;
   const facts = await orderTaxFacts(executor, input.orderId, { ...settings, price_mode: sale.price_mode });
   if (!facts) return;
-  const taxed = await query<{ line_id: string; amount_minor: number }>(
-    executor,
-    sql`select line_id, amount_minor from tax_lines where document_id = ${sale.id} order by line_id`,
-  );
-  const amounts = taxed.map((l) => Number(l.amount_minor));
+  // What the sale holds per line now, with its changes: a line a change removed has nothing left to refund.
+  const taxed = [...(await soldLines(executor, input.orderId))]
+    .map(([line_id, held]) => ({ line_id, amount_minor: held.amountMinor }))
+    .filter((l) => l.amount_minor > 0)
+    .sort((a, b) => a.line_id.localeCompare(b.line_id));
+  const amounts = taxed.map((l) => l.amount_minor);
   const base = amounts.reduce((n, a) => n + a, 0);
   // The refund holds tax (on top of exclusive prices, inside inclusive ones): its share of the taxed amounts.
   const refundedBase =

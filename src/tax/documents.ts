@@ -7,7 +7,7 @@ import type { PriceMode } from './compute.ts';
 interface TaxDocumentRow {
   id: string;
   order_id: string;
-  kind: 'sale' | 'refund';
+  kind: 'sale' | 'refund' | 'adjustment';
   engine: 'table' | 'avatax';
   status: 'uncommitted' | 'committed';
   external_code: string | null;
@@ -63,20 +63,46 @@ export async function recordDocument(executor: Executor, doc: NewDocument): Prom
   return id;
 }
 
-/** The order's latest sale document: what its invoice commits and its refunds give back from. */
+/**
+ * The order's sale document, quoted at capture: its engine, price mode and commit status stand
+ * for the order's. Its changes are recorded after it as further `sale` documents (adjustments).
+ */
 export function saleDocument(executor: Executor, orderId: string): Promise<TaxDocumentRow | undefined> {
   return queryOne<TaxDocumentRow>(
     executor,
     sql`select id, order_id, kind, engine, status, external_code, price_mode, currency, tax_minor, payment_id, note
-        from tax_documents where order_id = ${orderId} and kind = 'sale' order by created_at desc, id desc limit 1`,
+        from tax_documents where order_id = ${orderId} and kind = 'sale' order by created_at, id limit 1`,
   );
 }
 
-/** Marks a document committed (compare-and-set: only from `uncommitted`). */
-export async function markCommitted(executor: Executor, documentId: string): Promise<void> {
+/** What the order's sale and its adjustments hold per line: the line's amount, taxable amount, tax and details. */
+export async function soldLines(executor: Executor, orderId: string) {
+  const rows = await query<Omit<TaxLineRow, 'document_id'>>(
+    executor,
+    sql`select l.line_id, l.amount_minor, l.taxable_minor, l.tax_minor, l.details
+        from tax_lines l join tax_documents d on d.id = l.document_id
+        where d.order_id = ${orderId} and d.kind = 'sale' order by d.created_at, d.id, l.line_id`,
+  );
+  const byLine = new Map<
+    string,
+    { amountMinor: number; taxableMinor: number; taxMinor: number; details: TaxLineRow['details'] }
+  >();
+  for (const row of rows) {
+    const held = byLine.get(row.line_id) ?? { amountMinor: 0, taxableMinor: 0, taxMinor: 0, details: [] };
+    held.amountMinor += Number(row.amount_minor);
+    held.taxableMinor += Number(row.taxable_minor);
+    held.taxMinor += Number(row.tax_minor);
+    held.details = [...held.details, ...row.details];
+    byLine.set(row.line_id, held);
+  }
+  return byLine;
+}
+
+/** Marks every uncommitted sale document of the order committed: the sale and its adjustments. */
+export async function markSalesCommitted(executor: Executor, orderId: string): Promise<void> {
   await executor.execute(
     sql`update tax_documents set status = 'committed', committed_at = now(), note = null
-        where id = ${documentId} and status = 'uncommitted'`,
+        where order_id = ${orderId} and kind = 'sale' and status = 'uncommitted'`,
   );
 }
 
@@ -97,8 +123,11 @@ export function documentsOf(executor: Executor, orderId: string) {
   return Promise.all([
     query<TaxDocumentRow & { created_at: string; committed_at: string | null }>(
       executor,
-      sql`select id, order_id, kind, engine, status, external_code, price_mode, currency, tax_minor, payment_id, note,
-                 created_at, committed_at
+      // Every sale document after the first is an adjustment of it (a change or an exchange).
+      sql`select id, order_id,
+                 case when kind = 'sale' and row_number() over (partition by kind order by created_at, id) > 1
+                      then 'adjustment' else kind end as kind,
+                 engine, status, external_code, price_mode, currency, tax_minor, payment_id, note, created_at, committed_at
           from tax_documents where order_id = ${orderId} order by created_at, id`,
     ),
     query<TaxLineRow>(

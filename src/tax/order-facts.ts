@@ -41,6 +41,8 @@ export async function orderTaxFacts(
   executor: Executor,
   orderId: string,
   settings: TaxSettings,
+  /** `live`: only the units no cancellation or change took back (a change's new state). */
+  units: 'all' | 'live' = 'all',
 ): Promise<OrderTaxFacts | undefined> {
   const order = await queryOne<OrderRow>(
     executor,
@@ -59,9 +61,19 @@ export async function orderTaxFacts(
     tax_code: string | null;
   }>(
     executor,
-    sql`select l.line_id, l.sku, l.quantity, l.unit_price_minor * l.quantity - l.discount_minor as amount_minor, c.tax_code
-        from order_lines l left join product_tax_codes c on c.sku = l.sku
-        where l.order_id = ${orderId} order by l.line_no`,
+    // The units counted less their discount share: the share of the first units, as captures
+    // charge them (ADR 0006); for all the units, the whole discount.
+    sql`with counted as (
+          select l.line_no, l.line_id, l.sku, l.quantity, l.unit_price_minor, l.discount_minor,
+                 case when ${units === 'live'}::boolean then l.quantity - l.cancelled else l.quantity end as units
+          from order_lines l where l.order_id = ${orderId})
+        select l.line_id, l.sku, l.units as quantity,
+               l.unit_price_minor * l.units
+                 - ((l.discount_minor / l.quantity) * l.units
+                    + least(l.units, l.discount_minor - (l.discount_minor / l.quantity) * l.quantity)) as amount_minor,
+               c.tax_code
+        from counted l left join product_tax_codes c on c.sku = l.sku
+        where l.units > 0 order by l.line_no`,
   );
   const lines: TaxRequestLine[] = rows.map((r) => ({
     lineId: r.line_id,

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryOne, type Executor } from '../../db/index.ts';
 import { problem } from '../../shared/problem.ts';
 import { fail, ok, type Result } from '../../shared/result.ts';
+import { adjustOrderTax, type TaxAdjustment } from '../../tax/index.ts';
 import { cancelEmptyFulfillmentOrders, releaseLineUnits } from '../cancel-order.ts';
 import { destinationOf } from '../destination.ts';
 import { releaseRoutingHold, startFulfillmentIfFree, waitingUnits } from '../fulfillment-start.ts';
@@ -13,15 +14,17 @@ import type { ChangePlan, PlannedLine } from './plan-change.ts';
 /**
  * Writes a planned change: the order's new head and totals with its version bumped by
  * compare-and-set, new and changed lines, cancelled units (their stock released), units to
- * route again, then routes what waits — only what the change touched — and refreshes the
- * order's status. Returns the order's new version. Called under the order's row lock.
+ * route again, then routes what waits — only what the change touched — refreshes the
+ * order's status and quotes its tax again (the difference is an adjustment; a preview, with no
+ * change ID, only estimates it). Returns the order's new version and the tax difference.
+ * Called under the order's row lock.
  */
 export async function applyChange(
   executor: Executor,
   order: OrderHead,
   plan: ChangePlan,
   options: { changeId: string | null; actor: string; released: string[] },
-): Promise<Result<{ version: number }>> {
+): Promise<Result<{ version: number; tax: TaxAdjustment | null }>> {
   await keepVersion(executor, order.id, order.version, null, 0, null);
   const head = await writeHead(executor, order, plan);
   if (!head)
@@ -66,8 +69,14 @@ export async function applyChange(
   }
   await refreshOrderStatus(executor, order.id, options.actor);
   const version = await queryOne<{ version: number }>(executor, sql`select version from orders where id = ${order.id}`);
+  const tax = await adjustOrderTax(executor, order.id, {
+    description: `order change ${options.changeId ?? 'preview'} (version ${version!.version})`,
+    reason: 'PriceAdjusted',
+    estimate: options.changeId === null,
+  });
+  if (!tax.ok) return tax;
   await keepVersion(executor, order.id, version!.version, options.changeId, plan.deltaMinor, options.actor);
-  return ok({ version: version!.version });
+  return ok({ version: version!.version, tax: tax.value });
 }
 
 /** Keeps the totals of the order's current version (once: a version's totals never change). */

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../../db/index.ts';
 import { planSettlement } from '../../payments/index.ts';
 import type { Problem } from '../../shared/problem.ts';
+import type { TaxAdjustment } from '../../tax/index.ts';
 import { applyChange } from './apply-change.ts';
 import type { OrderHead } from './load-change.ts';
 import type { ChangePlan } from './plan-change.ts';
@@ -52,7 +53,8 @@ export async function previewChange(
           : null;
       if (applied && !applied.ok) throw new PreviewDone(applied.problem);
       const after = await reservedAllocations(savepoint, order.id);
-      throw new PreviewDone(await previewOf(savepoint, order, plan, applied ? diff(before, after) : null));
+      const routing = applied ? diff(before, after) : null;
+      throw new PreviewDone(await previewOf(savepoint, order, plan, routing, applied?.value.tax ?? null));
     });
   } catch (error) {
     if (!(error instanceof PreviewDone)) throw error;
@@ -66,6 +68,7 @@ async function previewOf(
   order: OrderHead,
   plan: ChangePlan,
   routing: ReturnType<typeof diff> | null,
+  tax: TaxAdjustment | null,
 ) {
   const c = order.currency;
   const settlement = await planSettlement(executor, order.id, plan.deltaMinor, plan.after.totalMinor);
@@ -86,6 +89,13 @@ async function previewOf(
     },
     routing: routing && { ...routing, waiting: waiting.map((w) => ({ line_id: w.line_id, quantity: w.backordered })) },
     release_needed: plan.releaseNeeded,
+    // The order's tax quoted again for its new state, less what its tax documents hold (docs/tax.md).
+    tax: tax && {
+      delta: money(tax.taxMinor, c),
+      engine: tax.engine,
+      note: tax.note,
+      lines: tax.lines.map((l) => ({ line_id: l.lineId, delta: money(l.taxMinor, c) })),
+    },
     lines: plan.lines.map((l) => ({
       line_id: l.line_id,
       sku: l.sku,
