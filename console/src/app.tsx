@@ -13,6 +13,7 @@ const pages = {
   queue: lazy(() => import('./pages/queue.tsx')),
   returns: lazy(() => import('./pages/returns-desk.tsx')),
   routing: lazy(() => import('./pages/routing-rules.tsx')),
+  automations: lazy(() => import('./pages/automations.tsx')),
   dashboards: lazy(() => import('./pages/dashboards.tsx')),
   settings: lazy(() => import('./pages/settings.tsx')),
   connectors: lazy(() => import('./pages/connectors.tsx')),
@@ -51,6 +52,12 @@ const sections: Section[] = [
   { path: '/queue', label: 'Fulfillment queue', page: pages.queue, allowed: (me) => has(me, 'fulfillment:read') },
   { path: '/returns', label: 'Returns desk', page: pages.returns, allowed: (me) => has(me, 'orders:manage') },
   { path: '/routing', label: 'Routing rules', page: pages.routing, allowed: (me) => has(me, 'routing:read') },
+  {
+    path: '/automations',
+    label: 'Automations',
+    page: pages.automations,
+    allowed: (me) => has(me, 'automations:read'),
+  },
   { path: '/dashboards', label: 'Dashboards', page: pages.dashboards, allowed: staff },
   {
     path: '/connectors',

@@ -75,6 +75,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
       'Fulfillment queue',
       'Returns desk',
       'Routing rules',
+      'Automations',
       'Dashboards',
       'Connectors',
       'Settings',
