@@ -170,6 +170,43 @@ describe('a kit whose components no single location holds', () => {
     expect(await heldMismatches(world.database.db)).toEqual([]);
   });
 
+  it('follows a change of the split kit line: fewer kits release their parts, more are split again', async () => {
+    await useRules('split_components');
+    const { kit, a, b } = await splitKit(10, 10);
+    const lines = [{ sku: kit, quantity: 3, price: 1999 }];
+    const placed = await placeOrder(world.server, orderBody(`SPLIT-CHANGE-${n}`, lines, plainMoney(lines)));
+    expect(placed.status).toBe(201);
+    const change = async (quantity: number) => {
+      const drafted = await request('POST', `/v1/orders/${placed.body.id}/changes`, {
+        reason: 'customer called',
+        actions: [{ type: 'change_quantity', line_id: 'L1', quantity }],
+      });
+      expect(drafted.status, JSON.stringify(drafted.body)).toBe(201);
+      const confirmed = await request('POST', `/v1/orders/${placed.body.id}/changes/${drafted.body.id}/confirm`, {});
+      expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    };
+    await change(1);
+    expect(await level(world.net.storeA, a)).toMatchObject({ reserved: 2 });
+    expect(await level(world.net.storeB, b)).toMatchObject({ reserved: 1 });
+    expect((await order(placed.body.id)).lines[0].quantities).toMatchObject({ allocated: 1, cancelled: 2 });
+    await change(4);
+    expect(await level(world.net.storeA, a)).toMatchObject({ reserved: 8 });
+    expect(await level(world.net.storeB, b)).toMatchObject({ reserved: 4 });
+    const after = await order(placed.body.id);
+    // The line's quantity counts what was ordered, the two cancelled by the first change included.
+    expect(after.lines[0].quantity).toBe(6);
+    expect(after.lines[0].quantities).toMatchObject({ allocated: 4, cancelled: 2, backordered: 0 });
+    // The kit left and the three added are two split groups, each a part at each store.
+    const parts = after.allocations.filter((x: { status: string }) => x.status === 'reserved');
+    const kitsAt = (location: string) =>
+      parts
+        .filter((x: { location_id: string }) => x.location_id === location)
+        .reduce((total: number, x: { quantity: number }) => total + x.quantity, 0);
+    expect([parts.length, kitsAt(world.net.storeA), kitsAt(world.net.storeB)]).toEqual([4, 4, 4]);
+    expect(await ledgerMismatches(world.database.db)).toEqual([]);
+    expect(await heldMismatches(world.database.db)).toEqual([]);
+  });
+
   it('sends the whole kit back to routing when one location rejects its part', async () => {
     await useRules('split_components');
     const { kit, a, b } = await splitKit(4, 2);
