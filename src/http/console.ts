@@ -21,6 +21,7 @@ export const CONSOLE_SECTIONS = [
   'queue',
   'returns',
   'routing',
+  'automations',
   'dashboards',
   'connectors',
   'settings',
