@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { INT4_MAX } from '../http/schemas.ts';
 
 const Trigger = Type.Object(
   {
@@ -8,8 +9,13 @@ const Trigger = Type.Object(
         description: 'Event types (`order.created`) or patterns (`order.*`, `*`) that trigger the rule',
       }),
     ),
+    // Bounded to an integer's range here; the definition check refuses what is outside 1–1440 with its own code.
     every_minutes: Type.Optional(
-      Type.Integer({ description: 'Or: look at open orders every N minutes (1–1440); each order at most once' }),
+      Type.Integer({
+        minimum: -INT4_MAX,
+        maximum: INT4_MAX,
+        description: 'Or: look at open orders every N minutes (1–1440); each order at most once',
+      }),
     ),
   },
   { additionalProperties: false },
