@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAvataxServer, sampleRequest } from '../support/avatax-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
-import { orderBody, placeOrder } from '../support/orders.ts';
+import { placeIrvineOrder } from '../support/irvine-order.ts';
 import type { TestServer } from '../support/server.ts';
 import { ship, startPaymentsServer } from './payments-support.ts';
 
@@ -12,7 +12,6 @@ let net: SmallNetwork;
 let avatax: Awaited<ReturnType<typeof startAvataxServer>>;
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
-const irvine = sampleRequest.addresses.SingleLocation;
 /** Nevada's state sales tax, 6.85 %, as AvaTax details a jurisdiction. */
 const nevada = { jurisType: 'STA', jurisCode: '32', jurisName: 'NEVADA', taxName: 'NV STATE TAX', rate: 0.0685 };
 const lasVegas = {
@@ -66,28 +65,7 @@ async function irvineOrder(withSecondLine = false) {
   counter += 1;
   const lines = [{ sku: net.skus[0]!, quantity: 1, price: 10_000 }];
   if (withSecondLine) lines.push({ sku: net.skus[1]!, quantity: 1, price: 5_000 });
-  const tax = withSecondLine ? 775 + 388 : 775;
-  const total = (withSecondLine ? 15_000 : 10_000) + tax;
-  const body = orderBody(`TAXCHG-${counter}`, lines, {
-    shipping_address: {
-      name: 'Pat Doe',
-      line1: irvine.line1,
-      city: irvine.city,
-      region: irvine.region,
-      postal_code: irvine.postalCode,
-      country: irvine.country,
-      latitude: 33.657808,
-      longitude: -117.968489,
-    },
-    shipping: usd(0),
-    discounts: [],
-    taxes: [{ name: 'Sales tax', amount: usd(tax) }],
-    total: usd(total),
-    payments: [{ kind: 'authorization', amount: usd(total), gateway: 'test', reference: `auth_taxchg_${counter}` }],
-  });
-  const placed = await placeOrder(server, body);
-  if (placed.status !== 201) throw new Error(JSON.stringify(placed.body));
-  return placed.body as { id: string; version: number };
+  return placeIrvineOrder(server, `TAXCHG-${counter}`, lines, withSecondLine ? 775 + 388 : 775);
 }
 
 async function change(orderId: string, actions: unknown[]) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAvataxServer, sampleRequest, sampleResponse } from '../support/avatax-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
-import { orderBody, placeOrder } from '../support/orders.ts';
+import { placeIrvineOrder } from '../support/irvine-order.ts';
 import type { TestServer } from '../support/server.ts';
 import { waitFor } from '../support/wait.ts';
 import { ship, startPaymentsServer } from './payments-support.ts';
@@ -43,26 +43,7 @@ let counter = 0;
 /** The sample's sale: one unit at 100.00 shipped to Irvine, CA 92615, 7.75 tax charged on top. */
 async function irvineOrder() {
   counter += 1;
-  const body = orderBody(`TAX-${counter}`, [{ sku: net.skus[0]!, quantity: 1, price: 10_000 }], {
-    shipping_address: {
-      name: 'Pat Doe',
-      line1: irvine.line1,
-      city: irvine.city,
-      region: irvine.region,
-      postal_code: irvine.postalCode,
-      country: irvine.country,
-      latitude: 33.657808,
-      longitude: -117.968489,
-    },
-    shipping: usd(0),
-    discounts: [],
-    taxes: [{ name: 'Sales tax', amount: usd(775) }],
-    total: usd(10_775),
-    payments: [{ kind: 'authorization', amount: usd(10_775), gateway: 'test', reference: `auth_tax_${counter}` }],
-  });
-  const placed = await placeOrder(server, body);
-  if (placed.status !== 201) throw new Error(JSON.stringify(placed.body));
-  return placed.body;
+  return placeIrvineOrder(server, `TAX-${counter}`, [{ sku: net.skus[0]!, quantity: 1, price: 10_000 }], 775);
 }
 
 describe('AvaTax', () => {
