@@ -160,7 +160,7 @@ export async function captureShipment(
   if (draws.length === 0) {
     // Nothing left to capture: the shipment is still invoiced (all of it due) and the order
     // waits on a payment hold, so what was shipped unpaid is on record and in front of a person.
-    const invoiceId = await invoiceFor(executor, order, shipmentId, charge, [], actor);
+    const invoiceId = await invoiceFor(executor, order, { shipment_id: shipmentId }, charge, [], actor);
     return {
       ...nothing('not_authorized', charge.totalMinor),
       invoice_id: invoiceId,
@@ -184,7 +184,7 @@ export async function captureShipment(
     if (!done.ok) throw new Error(`capture ${idempotencyKey}: ${done.problem.detail}`);
     payments.push(done.value.payment);
   }
-  const invoiceId = await invoiceFor(executor, order, shipmentId, charge, payments, actor);
+  const invoiceId = await invoiceFor(executor, order, { shipment_id: shipmentId }, charge, payments, actor);
   await announce(executor, order, shipmentId, payments, invoiceId, actor);
   const holdReason =
     declined(payments, shipmentId) ??
@@ -201,10 +201,11 @@ function uncollected(shipmentId: string, dueMinor: number, capturedMinor: number
   return `shipment ${shipmentId}: captured ${capturedMinor} of ${dueMinor} ${order.currency}; ${dueMinor - capturedMinor} was not authorized. Collect it, or release the hold to ship without it.`;
 }
 
-async function invoiceFor(
+/** Invoices a charge paid by `payments` (none: invoiced unpaid), and commits the order's tax. */
+export async function invoiceFor(
   executor: Executor,
   order: OrderRef,
-  shipmentId: string,
+  references: Record<string, unknown>,
   charge: ShipmentCharge,
   payments: PaymentRow[],
   actor: string | null,
@@ -232,7 +233,7 @@ async function invoiceFor(
       gateway: p.gateway,
       reference: p.reference,
     })),
-    references: { shipment_id: shipmentId, capture_ids: captured.map((p) => p.id) },
+    references: { ...references, capture_ids: captured.map((p) => p.id) },
     actor,
   });
   await commitOrderTax(executor, order.id);
