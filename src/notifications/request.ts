@@ -44,9 +44,7 @@ export async function requestNotification(
   actor: string | null,
 ): Promise<Result<{ template: string; event_type: string }>> {
   if (!isNotificationKind(template))
-    return fail(
-      problem('unknown_template', `There is no template ${template}.`, { kinds: notificationTemplateNames }),
-    );
+    return fail(problem('unknown_template', `There is no template ${template}.`, { kinds: notificationTemplateNames }));
   const order = await queryOne<{ id: string }>(executor, sql`select id from orders where id = ${orderId}`);
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
   const facts = (await latestPayloadOfKind(executor, orderId, template)) ?? {};
