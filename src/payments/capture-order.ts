@@ -9,7 +9,7 @@ import { query, type Executor } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { shipmentCharge } from './capture-amount.ts';
-import { invoiceFor } from './capture-shipment.ts';
+import { invoiceFor, invoicedUnits } from './invoice-charge.ts';
 import { eventType, recordPaymentEvent } from './events.ts';
 import { drawableAuthorizations, paymentsOfOrder, type PaymentRow } from './ledger.ts';
 import { drawOn, planDraws } from './operate.ts';
@@ -88,13 +88,12 @@ async function linesWithInvoiced(executor: Executor, orderId: string): Promise<U
   return query<UninvoicedLine>(
     executor,
     sql`select l.line_id, l.sku, l.name, l.quantity, l.cancelled, l.unit_price_minor, l.discount_minor, l.tax_minor,
-               coalesce((select sum((d.line->>'quantity')::int) from invoices i, jsonb_array_elements(i.document->'lines') as d(line)
-                         where i.order_id = l.order_id and i.kind = 'invoice' and d.line->>'line_id' = l.line_id), 0)::int as invoiced
+               ${invoicedUnits(sql`l.order_id`, sql`l.line_id`)} as invoiced
         from order_lines l where l.order_id = ${orderId} order by l.line_no`,
   );
 }
 
-/** Succeeded captures no invoice lists among its payments. */
+/** Succeeded order-level captures (`captureOrder`'s) no invoice lists among its payments; shipments invoice their own. */
 async function uninvoicedCaptures(executor: Executor, orderId: string): Promise<PaymentRow[]> {
   const listed = await query<{ id: string }>(
     executor,
@@ -103,7 +102,7 @@ async function uninvoicedCaptures(executor: Executor, orderId: string): Promise<
   );
   const onInvoice = new Set(listed.map((r) => r.id));
   return (await paymentsOfOrder(executor, orderId)).filter(
-    (p) => p.kind === 'capture' && p.status === 'succeeded' && !onInvoice.has(p.id),
+    (p) => p.kind === 'capture' && p.status === 'succeeded' && p.details?.scope === 'order' && !onInvoice.has(p.id),
   );
 }
 

@@ -6,6 +6,7 @@ import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixt
 import { messagesOf, peerNotifier } from '../support/notifications.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { ship } from './payments-support.ts';
 import { SmtpPeer } from '../support/smtp-peer.ts';
 
 let database: TestDatabase;
@@ -136,6 +137,31 @@ describe('capturing and invoicing by rule', () => {
     expect(types.filter((t) => t === 'automation.executed')).toHaveLength(2);
     await deactivate(payRule);
     await deactivate(againRule);
+  });
+
+  it('invoices money captured up front when the order ships, and neither captures nor holds again', async () => {
+    const { order, ruleId, orderId } = await captureOnPlacement('ACT-SHIP', 9, 'test', 'auth_act_ship');
+    await tickUntilQuiet();
+    expect((await executionsOf(ruleId))[0]).toMatchObject({ order_id: orderId, status: 'succeeded' });
+    expect((await server.request('GET', `/v1/orders/${orderId}/invoices`)).body.data).toEqual([]);
+
+    const [fo] = (await server.request('GET', `/v1/orders/${orderId}`)).body.fulfillment_orders;
+    await ship(server, fo.id, [{ line_id: 'L1', quantity: 4 }]);
+    await ship(server, fo.id, undefined, false);
+
+    const shipped = (await server.request('GET', `/v1/orders/${orderId}`)).body;
+    expect(shipped.status).toBe('shipped');
+    expect(shipped.on_hold).toBe(false);
+    const payments = (await server.request('GET', `/v1/orders/${orderId}/payments`)).body;
+    expect(payments.data.filter((p: { kind: string }) => p.kind === 'capture')).toHaveLength(1);
+    expect(payments.captured.amount).toBe(order.total);
+    const invoices = (await server.request('GET', `/v1/orders/${orderId}/invoices`)).body.data;
+    expect(invoices).toHaveLength(1);
+    expect(invoices[0].total.amount).toBe(order.total);
+    const { document } = (await server.request('GET', `/v1/invoices/${invoices[0].id}`)).body;
+    expect(document.lines).toMatchObject([{ line_id: 'L1', quantity: 9 }]);
+    expect(document.amount_due.amount).toBe(0);
+    await deactivate(ruleId);
   });
 
   it('captures once when the attempt that reached the gateway is rolled back and retried', async () => {
