@@ -1,10 +1,16 @@
 /**
  * What each action does, through the function of the capability that owns the behaviour: holds,
- * releases, tags, notes and cancellations are the orders capability's, the webhook POST is the
- * only thing automations do themselves. A database action runs in the transaction that records
- * it done, so it happens once; a POST is sent at least once and carries an idempotency key.
+ * releases, tags, notes, cancellations and re-routing are the orders capability's, capture and
+ * invoicing the payments capability's, a notification the notifications capability's; the
+ * webhook POST is the only thing automations do themselves. A database action runs in the
+ * transaction that records it done, so it happens once. A capture calls the gateway inside that
+ * transaction with a key stable across attempts (`automation:<execution>:<action>`), so a retry
+ * after a rolled-back attempt is replayed by the gateway, not captured again. A POST is sent at
+ * least once and carries an idempotency key.
  */
-import { holdOrder, releaseHold, cancelOrder, noteOrder, tagOrder } from '../orders/index.ts';
+import { requestNotification } from '../notifications/index.ts';
+import { holdOrder, releaseHold, cancelOrder, noteOrder, rerouteOrder, tagOrder } from '../orders/index.ts';
+import { captureOrder, invoiceOrderCaptures } from '../payments/index.ts';
 import type { Tx } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
@@ -13,13 +19,17 @@ import type { Action } from './definition.ts';
 
 export const isDatabaseAction = (action: Action): boolean => action.type !== 'call_webhook';
 
+/** Which execution and action is running: the actor of what it does and the key of what it sends. */
+interface ActionContext {
+  orderId: string | null;
+  actor: string;
+  /** The same on every attempt of this action of this execution. */
+  idempotencyKey: string;
+}
+
 /** Runs a database action on the execution's order in the caller's transaction. */
-export async function runDatabaseAction(
-  tx: Tx,
-  action: Action,
-  orderId: string | null,
-  actor: string,
-): Promise<Result<unknown>> {
+export async function runDatabaseAction(tx: Tx, action: Action, context: ActionContext): Promise<Result<unknown>> {
+  const { orderId, actor } = context;
   if (!orderId) return fail(problem('invalid_automation', `A ${action.type} action needs an event about an order.`));
   switch (action.type) {
     case 'hold':
@@ -34,6 +44,14 @@ export async function runDatabaseAction(
       return cancelOrder(tx, orderId, { reason: action.reason, actor });
     case 'call_webhook':
       return ok(undefined);
+    case 'capture':
+      return captureOrder(tx, orderId, { idempotencyKey: context.idempotencyKey, actor });
+    case 'issue_invoice':
+      return invoiceOrderCaptures(tx, orderId, actor);
+    case 'reroute':
+      return rerouteOrder(tx, orderId, { reason: action.reason ?? 'automation', actor });
+    case 'send_notification':
+      return requestNotification(tx, orderId, action.template, actor);
   }
 }
 

@@ -4,6 +4,7 @@
  * the shape its type needs. A version that is saved always runs.
  */
 import { problem, type Problem } from '../shared/problem.ts';
+import { notificationTemplateNames } from '../notifications/index.ts';
 import { compile } from './expression/index.ts';
 import { automationFields } from './fields.ts';
 
@@ -17,9 +18,24 @@ export type Action =
   | { type: 'add_tag'; tag: string }
   | { type: 'add_note'; note: string }
   | { type: 'cancel'; reason: string }
-  | { type: 'call_webhook'; url: string };
+  | { type: 'call_webhook'; url: string }
+  | { type: 'capture'; amount?: 'remaining' | undefined }
+  | { type: 'issue_invoice' }
+  | { type: 'reroute'; reason?: string | undefined }
+  | { type: 'send_notification'; template: string };
 
-const actionTypes = ['hold', 'release_hold', 'add_tag', 'add_note', 'cancel', 'call_webhook'] as const;
+const actionTypes = [
+  'hold',
+  'release_hold',
+  'add_tag',
+  'add_note',
+  'cancel',
+  'call_webhook',
+  'capture',
+  'issue_invoice',
+  'reroute',
+  'send_notification',
+] as const;
 
 export interface Definition {
   trigger: Trigger;
@@ -103,6 +119,21 @@ function readAction(raw: Record<string, unknown>): Action | string {
       const reason = text(raw, 'reason');
       return reason ? { type: 'cancel', reason } : 'needs a reason of at most 500 characters';
     }
+    case 'capture':
+      if (raw.amount !== undefined && raw.amount !== 'remaining')
+        return 'amount may only be "remaining" (what is authorized and not yet captured)';
+      return raw.amount === undefined ? { type: 'capture' } : { type: 'capture', amount: 'remaining' };
+    case 'issue_invoice':
+      return { type: 'issue_invoice' };
+    case 'reroute': {
+      const reason = text(raw, 'reason');
+      if (raw.reason !== undefined && !reason) return 'reason must be text of at most 500 characters';
+      return reason ? { type: 'reroute', reason } : { type: 'reroute' };
+    }
+    case 'send_notification':
+      return typeof raw.template === 'string' && notificationTemplateNames.includes(raw.template)
+        ? { type: 'send_notification', template: raw.template }
+        : `template must be one of ${notificationTemplateNames.join(', ')}`;
     default: {
       const url = typeof raw.url === 'string' && raw.url.length <= 2000 ? raw.url : '';
       return /^https?:\/\//.test(url) && URL.canParse(url)
@@ -119,6 +150,10 @@ const ALLOWED_KEYS: Readonly<Record<string, readonly string[]>> = {
   add_note: ['note'],
   cancel: ['reason'],
   call_webhook: ['url'],
+  capture: ['amount'],
+  issue_invoice: [],
+  reroute: ['reason'],
+  send_notification: ['template'],
 };
 
 /**

@@ -23,6 +23,8 @@ export const automationFields = {
   'order.hold_kinds': 'list<string>',
   'order.delivery_method': 'string',
   'order.country': 'string',
+  'order.promised_minutes_left': 'int',
+  'order.sla_at_risk': 'bool',
 } as const satisfies FieldSchema;
 
 /** What a trigger hands to the condition: an event (scheduled looks have none) and its order. */
@@ -45,7 +47,12 @@ interface OrderFactsRow {
   hold_kinds: string[];
   delivery_method: string;
   country: string | null;
+  promised_minutes_left: number | null;
+  sla_late: boolean | null;
 }
+
+/** Less than this before the promised date ends, units not yet shipped are at risk. */
+const AT_RISK_MINUTES = 24 * 60;
 
 /** The facts of many orders in one read, by order ID. */
 export async function orderFacts(executor: Executor, orderIds: string[]): Promise<Map<string, Facts>> {
@@ -58,8 +65,18 @@ export async function orderFacts(executor: Executor, orderIds: string[]): Promis
                coalesce((select array_agg(t.tag order by t.tag) from order_tags t where t.order_id = o.id), '{}') as tags,
                coalesce((select array_agg(distinct a.location_id) from order_allocations a where a.order_id = o.id), '{}') as location_ids,
                coalesce((select array_agg(distinct h.kind) from order_holds h where h.order_id = o.id and h.released_at is null), '{}') as hold_kinds,
-               o.delivery_method, o.shipping_address ->> 'country' as country
+               o.delivery_method, o.shipping_address ->> 'country' as country,
+               floor(extract(epoch from ((p.promised_on + 1)::timestamp at time zone 'UTC' - now())) / 60)::int as promised_minutes_left,
+               p.late as sla_late
         from orders o join channels c on c.id = o.channel_id
+        -- The promise of the units still at a location: each reserved allocation's routing decision
+        -- promised its location's shipment a date (and how many days late that is against the SLA).
+        left join lateral (
+          select max((s ->> 'promisedDate')::date) as promised_on, bool_or((s ->> 'daysLate')::int > 0) as late
+          from order_allocations a join routing_decisions d on d.id = a.decision_id,
+               json_array_elements(d.explanation -> 'shipments') as s
+          where a.order_id = o.id and a.status = 'reserved' and s ->> 'locationId' = a.location_id
+        ) p on true
         where o.id in (select jsonb_array_elements_text(${JSON.stringify(orderIds)}::jsonb))`,
   );
   for (const row of rows) {
@@ -78,6 +95,11 @@ export async function orderFacts(executor: Executor, orderIds: string[]): Promis
       'order.hold_kinds': row.hold_kinds,
       'order.delivery_method': row.delivery_method,
       'order.country': row.country,
+      'order.promised_minutes_left': row.promised_minutes_left,
+      'order.sla_at_risk':
+        row.promised_minutes_left === null
+          ? false
+          : row.sla_late === true || row.promised_minutes_left < AT_RISK_MINUTES,
     });
   }
   return facts;

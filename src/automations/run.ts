@@ -130,7 +130,11 @@ async function runAction(
   return inTransaction(db, async (tx) => {
     await holdLease(tx, claim);
     if (isDatabaseAction(action)) {
-      const ran = await runDatabaseAction(tx, action, claim.order_id, actor);
+      const ran = await runDatabaseAction(tx, action, {
+        orderId: claim.order_id,
+        actor,
+        idempotencyKey: `automation:${claim.id}:${index}`,
+      });
       if (!ran.ok) return ran;
       outcome = ran.value ?? null;
     }

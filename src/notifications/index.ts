@@ -2,3 +2,4 @@ export { createNotifier, startNotifier } from './notifier.ts';
 export type { Notifier } from './notifier.ts';
 export { notificationRoutes } from './routes.ts';
 export { notificationTemplateRoutes } from './template-routes.ts';
+export { notificationTemplateNames, requestNotification } from './request.ts';

@@ -25,6 +25,7 @@ export const notifyingEventTypes = [
   'return.status_changed',
   'return.refunded',
   'order.promise_changed',
+  'order.notification_requested',
 ] as const;
 
 /** The kind an event announces to the customer, or null when it announces nothing to them. */
@@ -45,6 +46,11 @@ export function kindForEvent(type: string, payload: Record<string, unknown>): No
       return 'refund_issued';
     case 'order.promise_changed':
       return 'promise_changed';
+    case 'order.notification_requested':
+      // Asked for by name (an automation's send_notification): the template is the kind.
+      return typeof payload.template === 'string' && Object.hasOwn(notificationKinds, payload.template)
+        ? (payload.template as NotificationKind)
+        : null;
     default:
       return null;
   }

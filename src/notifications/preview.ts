@@ -1,9 +1,9 @@
-import { sql } from 'drizzle-orm';
-import { query, type Executor } from '../db/index.ts';
+import type { Executor } from '../db/index.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { problem } from '../shared/problem.ts';
 import { sampleView, type Locale, type NotificationView } from './built-in-templates.ts';
-import { kindForEvent, notificationKinds, notifyingEventTypes, type NotificationKind } from './kinds.ts';
+import { notificationKinds, type NotificationKind } from './kinds.ts';
+import { latestPayloadOfKind } from './request.ts';
 import { renderParts, type TemplateParts } from './render.ts';
 import { effectiveTemplate, templateProblem, type Channel } from './templates.ts';
 import { buildView, readOrderFacts } from './view.ts';
@@ -48,15 +48,8 @@ async function orderView(
 ): Promise<Result<NotificationView>> {
   const order = await readOrderFacts(executor, orderId);
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
-  const events = await query<{ type: string; payload: Record<string, unknown> }>(
-    executor,
-    sql`select type, payload from events
-        where subject_id = ${orderId} and subject_type = 'order'
-          and type in (select jsonb_array_elements_text(${JSON.stringify(notifyingEventTypes)}::jsonb))
-        order by id desc`,
-  );
-  const latest = events.find((event) => kindForEvent(event.type, event.payload) === key.kind);
+  const latest = await latestPayloadOfKind(executor, orderId, key.kind);
   // The real link carries the customer's token and is made when the message is; a preview shows a sample.
   const unsubscribeUrl = notificationKinds[key.kind].transactional ? null : sampleView.unsubscribe_url;
-  return ok(await buildView(executor, order, key.kind, latest?.payload ?? {}, key.locale, unsubscribeUrl));
+  return ok(await buildView(executor, order, key.kind, latest ?? {}, key.locale, unsubscribeUrl));
 }

@@ -34,3 +34,4 @@ export { CreateOrder, Customer, MAX_AMOUNT, Money, ShippingAddress } from './sch
 export { answerReleaseRequests } from './changes/release-requests.ts';
 export { changeById as getOrderChange } from './changes/read-change.ts';
 export type { ChangeAction } from './changes/schemas.ts';
+export { rerouteOrder } from './reroute-order.ts';

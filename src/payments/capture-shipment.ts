@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
-import { issueInvoice } from '../invoices/index.ts';
-import { commitOrderTax } from '../tax/index.ts';
 import { shipmentCharge, type ShipmentCharge, type ShippedLine } from './capture-amount.ts';
 import { capturesOfShipment, drawableAuthorizations, type PaymentRow } from './ledger.ts';
 import { eventType, recordPaymentEvent } from './events.ts';
 import { lockOrder, type OrderRef } from './order.ts';
 import { drawOn, planDraws } from './operate.ts';
 import { voidAuthorizations } from './void-authorization.ts';
+import { invoiceOrderCaptures } from './capture-order.ts';
+import { invoiceFor, invoicedUnits } from './invoice-charge.ts';
 
 interface CaptureOutcome {
   /** captured: all due was captured; partially_captured: capped by what was authorized. */
@@ -34,24 +34,34 @@ async function shippedLines(executor: Executor, shipmentId: string): Promise<Shi
     tax_minor: number;
     shipped: number;
     quantity: number;
+    invoiced: number;
   }>(
     executor,
-    sql`select l.line_id, l.sku, o.name, o.quantity as ordered, o.unit_price_minor, o.discount_minor, o.tax_minor, o.shipped, l.quantity
+    sql`select l.line_id, l.sku, o.name, o.quantity as ordered, o.unit_price_minor, o.discount_minor, o.tax_minor, o.shipped, l.quantity,
+               ${invoicedUnits(sql`o.order_id`, sql`o.line_id`)} as invoiced
         from shipment_lines l join order_lines o on o.order_id = l.order_id and o.line_id = l.line_id
         where l.shipment_id = ${shipmentId} order by o.line_no`,
   );
-  return rows.map((r) => ({
-    lineId: r.line_id,
-    sku: r.sku,
-    name: r.name,
-    orderedQuantity: r.ordered,
-    unitPriceMinor: r.unit_price_minor,
-    discountMinor: r.discount_minor,
-    taxMinor: r.tax_minor,
+  return rows.flatMap((r) => {
     // Called in the shipping transaction: the line's shipped bucket already holds these units.
-    shippedBefore: r.shipped - r.quantity,
-    quantity: r.quantity,
-  }));
+    const shippedBefore = r.shipped - r.quantity;
+    // Units an order invoice billed ahead of shipping (money captured up front) are not charged again.
+    const billed = Math.min(r.quantity, Math.max(0, r.invoiced - shippedBefore));
+    if (billed === r.quantity) return [];
+    return [
+      {
+        lineId: r.line_id,
+        sku: r.sku,
+        name: r.name,
+        orderedQuantity: r.ordered,
+        unitPriceMinor: r.unit_price_minor,
+        discountMinor: r.discount_minor,
+        taxMinor: r.tax_minor,
+        shippedBefore: shippedBefore + billed,
+        quantity: r.quantity - billed,
+      },
+    ];
+  });
 }
 
 /** Shipping is charged once, with the first shipment whose capture was attempted (or that was invoiced unpaid). */
@@ -150,6 +160,8 @@ export async function captureShipment(
     return summarize(Number(earlier[0]!.details?.due_minor ?? 0), earlier, invoiced?.id ?? null, true);
   if (invoiced) return { ...nothing('not_authorized', invoiced.total_minor), invoice_id: invoiced.id, replayed: true };
 
+  // Money captured up front and not yet invoiced is invoiced now, for the units it paid for.
+  await invoiceOrderCaptures(executor, order.id, actor);
   const charge = shipmentCharge(
     await shippedLines(executor, shipmentId),
     (await shippingCharged(executor, order.id)) ? 0 : order.shipping_minor,
@@ -160,7 +172,7 @@ export async function captureShipment(
   if (draws.length === 0) {
     // Nothing left to capture: the shipment is still invoiced (all of it due) and the order
     // waits on a payment hold, so what was shipped unpaid is on record and in front of a person.
-    const invoiceId = await invoiceFor(executor, order, shipmentId, charge, [], actor);
+    const invoiceId = await invoiceFor(executor, order, { shipment_id: shipmentId }, charge, [], actor);
     return {
       ...nothing('not_authorized', charge.totalMinor),
       invoice_id: invoiceId,
@@ -184,7 +196,7 @@ export async function captureShipment(
     if (!done.ok) throw new Error(`capture ${idempotencyKey}: ${done.problem.detail}`);
     payments.push(done.value.payment);
   }
-  const invoiceId = await invoiceFor(executor, order, shipmentId, charge, payments, actor);
+  const invoiceId = await invoiceFor(executor, order, { shipment_id: shipmentId }, charge, payments, actor);
   await announce(executor, order, shipmentId, payments, invoiceId, actor);
   const holdReason =
     declined(payments, shipmentId) ??
@@ -199,44 +211,6 @@ export async function captureShipment(
 /** The payment hold's reason when a shipment's charge was not captured in full. */
 function uncollected(shipmentId: string, dueMinor: number, capturedMinor: number, order: OrderRef): string {
   return `shipment ${shipmentId}: captured ${capturedMinor} of ${dueMinor} ${order.currency}; ${dueMinor - capturedMinor} was not authorized. Collect it, or release the hold to ship without it.`;
-}
-
-async function invoiceFor(
-  executor: Executor,
-  order: OrderRef,
-  shipmentId: string,
-  charge: ShipmentCharge,
-  payments: PaymentRow[],
-  actor: string | null,
-): Promise<string | null> {
-  const captured = payments.filter((p) => p.status === 'succeeded');
-  // Declined or unsettled captures wait for their money; a shipment with nothing left to capture is invoiced unpaid.
-  if (captured.length === 0 && payments.length > 0) return null;
-  const invoice = await issueInvoice(executor, {
-    orderId: order.id,
-    paymentId: captured[0]?.id ?? null,
-    lines: charge.lines.map((l) => ({
-      line_id: l.lineId,
-      sku: l.sku,
-      name: l.name ?? l.sku,
-      quantity: l.quantity,
-      unit_price_minor: l.unitPriceMinor,
-      discount_minor: l.discountMinor,
-      tax_minor: l.taxMinor,
-    })),
-    shippingMinor: charge.shippingMinor,
-    payments: captured.map((p) => ({
-      id: p.id,
-      kind: p.kind,
-      amount_minor: p.amount_minor,
-      gateway: p.gateway,
-      reference: p.reference,
-    })),
-    references: { shipment_id: shipmentId, capture_ids: captured.map((p) => p.id) },
-    actor,
-  });
-  await commitOrderTax(executor, order.id);
-  return invoice.id;
 }
 
 async function announce(

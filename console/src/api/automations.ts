@@ -14,7 +14,22 @@ export type Action =
   | { type: 'add_tag'; tag: string }
   | { type: 'add_note'; note: string }
   | { type: 'cancel'; reason: string }
-  | { type: 'call_webhook'; url: string };
+  | { type: 'call_webhook'; url: string }
+  | { type: 'capture'; amount?: 'remaining' }
+  | { type: 'issue_invoice' }
+  | { type: 'reroute'; reason?: string }
+  | { type: 'send_notification'; template: string };
+
+/** The templates a `send_notification` action may name (the server refuses any other when a rule is saved). */
+export const notificationTemplates = [
+  'order_confirmed',
+  'shipped',
+  'ready_for_pickup',
+  'delivered',
+  'return_authorized',
+  'refund_issued',
+  'promise_changed',
+] as const;
 
 export interface Definition {
   trigger: Trigger;
@@ -110,5 +125,13 @@ export function describeAction(action: Action): string {
       return `cancel: ${action.reason}`;
     case 'call_webhook':
       return `call ${action.url}`;
+    case 'capture':
+      return 'capture what is authorized and not yet captured';
+    case 'issue_invoice':
+      return 'invoice what was captured and is not yet invoiced';
+    case 'reroute':
+      return action.reason ? `re-route the open units: ${action.reason}` : 're-route the open units';
+    case 'send_notification':
+      return `send the customer the "${action.template}" notification`;
   }
 }

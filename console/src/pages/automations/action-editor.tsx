@@ -1,4 +1,4 @@
-import { holdKinds, type Action } from '../../api/automations.ts';
+import { holdKinds, notificationTemplates, type Action } from '../../api/automations.ts';
 
 /** An action being edited: its type and its fields as the inputs hold them. */
 export type ActionDraft = { type: Action['type'] } & Record<string, string>;
@@ -21,6 +21,10 @@ const fieldsOf: Record<Action['type'], FieldSpec[]> = {
   add_note: [{ key: 'note', label: 'Note' }],
   cancel: [{ key: 'reason', label: 'Reason' }],
   call_webhook: [{ key: 'url', label: 'URL' }],
+  capture: [],
+  issue_invoice: [],
+  reroute: [{ key: 'reason', label: 'Reason', optional: true }],
+  send_notification: [{ key: 'template', label: 'Template', options: notificationTemplates }],
 };
 
 const typeLabels: Record<Action['type'], string> = {
@@ -30,6 +34,16 @@ const typeLabels: Record<Action['type'], string> = {
   add_note: 'Add a note',
   cancel: 'Cancel the order',
   call_webhook: 'Call a webhook',
+  capture: 'Capture the authorized payment',
+  issue_invoice: 'Invoice what was captured',
+  reroute: 'Re-route open units',
+  send_notification: 'Notify the customer',
+};
+
+/** What an action without fields does, said where its fields would be. */
+const explanations: Partial<Record<Action['type'], string>> = {
+  capture: 'Captures everything authorized and not yet captured, once.',
+  issue_invoice: 'Issues one invoice for the captures no invoice lists yet; nothing when there are none.',
 };
 
 export const actionTypes = Object.keys(fieldsOf) as Action['type'][];
@@ -84,6 +98,7 @@ export function ActionEditor({
           ))}
         </select>
       </label>
+      {explanations[draft.type] ? <p className="muted">{explanations[draft.type]}</p> : null}
       {fieldsOf[draft.type].map((field) => (
         <label key={field.key}>
           {field.label}
