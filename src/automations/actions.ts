@@ -1,6 +1,7 @@
 /**
  * What each action does, through the function of the capability that owns the behaviour: holds,
- * releases, tags, notes and cancellations are the orders capability's, the webhook POST is the
+ * releases, tags, notes and cancellations are the orders capability's, tasks the tasks
+ * capability's, the webhook POST is the
  * only thing automations do themselves. A database action runs in the transaction that records
  * it done, so it happens once; a POST is sent at least once and carries an idempotency key.
  */
@@ -8,18 +9,24 @@ import { holdOrder, releaseHold, cancelOrder, noteOrder, tagOrder } from '../ord
 import type { Tx } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
+import { createTask } from '../tasks/index.ts';
 import { targetProblem } from '../webhooks/index.ts';
 import type { Action } from './definition.ts';
 
 export const isDatabaseAction = (action: Action): boolean => action.type !== 'call_webhook';
 
-/** Runs a database action on the execution's order in the caller's transaction. */
+/**
+ * Runs a database action on the execution's order in the caller's transaction. `sourceKey` names
+ * this action of this execution: what it creates is created once, however often it is retried.
+ */
 export async function runDatabaseAction(
   tx: Tx,
   action: Action,
   orderId: string | null,
   actor: string,
+  sourceKey: string,
 ): Promise<Result<unknown>> {
+  if (action.type === 'create_task') return runCreateTask(tx, action, orderId, actor, sourceKey);
   if (!orderId) return fail(problem('invalid_automation', `A ${action.type} action needs an event about an order.`));
   switch (action.type) {
     case 'hold':
@@ -35,6 +42,19 @@ export async function runDatabaseAction(
     case 'call_webhook':
       return ok(undefined);
   }
+}
+
+/** Opens the task, about the execution's order when it has one; the outcome names the task. */
+async function runCreateTask(
+  tx: Tx,
+  action: Extract<Action, { type: 'create_task' }>,
+  orderId: string | null,
+  actor: string,
+  sourceKey: string,
+): Promise<Result<{ task_id: string; created: boolean }>> {
+  const { queue, title, due_in_minutes: dueInMinutes } = action;
+  const task = await createTask(tx, { queue, title, orderId, dueInMinutes, sourceKey }, actor);
+  return task.ok ? ok({ task_id: task.value.id, created: task.value.created }) : task;
 }
 
 interface WebhookCall {

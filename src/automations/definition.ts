@@ -17,9 +17,10 @@ export type Action =
   | { type: 'add_tag'; tag: string }
   | { type: 'add_note'; note: string }
   | { type: 'cancel'; reason: string }
-  | { type: 'call_webhook'; url: string };
+  | { type: 'call_webhook'; url: string }
+  | { type: 'create_task'; queue: string; title: string; due_in_minutes?: number | undefined };
 
-const actionTypes = ['hold', 'release_hold', 'add_tag', 'add_note', 'cancel', 'call_webhook'] as const;
+const actionTypes = ['hold', 'release_hold', 'add_tag', 'add_note', 'cancel', 'call_webhook', 'create_task'] as const;
 
 export interface Definition {
   trigger: Trigger;
@@ -36,6 +37,9 @@ interface Violation {
 
 const EVENT_TYPE = /^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$/;
 const TAG = /^[a-z0-9][a-z0-9_:-]{0,63}$/;
+const QUEUE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** A task's due time, from when the action runs: at most a year. */
+const MAX_DUE_IN_MINUTES = 525_600;
 const MAX_ACTIONS = 10;
 
 /** A definition as a request carries it: the trigger and actions are checked here, not by the body schema. */
@@ -103,6 +107,8 @@ function readAction(raw: Record<string, unknown>): Action | string {
       const reason = text(raw, 'reason');
       return reason ? { type: 'cancel', reason } : 'needs a reason of at most 500 characters';
     }
+    case 'create_task':
+      return readCreateTask(raw);
     default: {
       const url = typeof raw.url === 'string' && raw.url.length <= 2000 ? raw.url : '';
       return /^https?:\/\//.test(url) && URL.canParse(url)
@@ -112,6 +118,19 @@ function readAction(raw: Record<string, unknown>): Action | string {
   }
 }
 
+/** A `create_task` action: a queue, a title, and optionally how many minutes after the action the task is due. */
+function readCreateTask(raw: Record<string, unknown>): Action | string {
+  if (typeof raw.queue !== 'string' || !QUEUE.test(raw.queue))
+    return 'queue must be 1–64 lower-case letters, digits, "_" or "-"';
+  const title = text(raw, 'title');
+  if (!title || title.length > 200) return 'needs a title of at most 200 characters';
+  const due = raw.due_in_minutes;
+  if (due === undefined) return { type: 'create_task', queue: raw.queue, title };
+  if (typeof due !== 'number' || !Number.isInteger(due) || due < 1 || due > MAX_DUE_IN_MINUTES)
+    return `due_in_minutes must be a whole number from 1 to ${MAX_DUE_IN_MINUTES}`;
+  return { type: 'create_task', queue: raw.queue, title, due_in_minutes: due };
+}
+
 const ALLOWED_KEYS: Readonly<Record<string, readonly string[]>> = {
   hold: ['kind', 'reason'],
   release_hold: ['kind'],
@@ -119,6 +138,7 @@ const ALLOWED_KEYS: Readonly<Record<string, readonly string[]>> = {
   add_note: ['note'],
   cancel: ['reason'],
   call_webhook: ['url'],
+  create_task: ['queue', 'title', 'due_in_minutes'],
 };
 
 /**

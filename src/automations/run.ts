@@ -111,10 +111,12 @@ async function runAction(
   options: RunOptions,
 ): Promise<Result<void>> {
   let outcome: unknown = null;
+  /** Names this action of this execution, for every attempt: what it makes, it makes once. */
+  const sourceKey = `automation-${claim.id}-${index}`;
   if (!isDatabaseAction(action) && action.type === 'call_webhook') {
     const called = await callWebhook({
       url: action.url,
-      idempotencyKey: `automation-${claim.id}-${index}`,
+      idempotencyKey: sourceKey,
       body: {
         automation_id: claim.rule_id,
         version: claim.version,
@@ -130,7 +132,7 @@ async function runAction(
   return inTransaction(db, async (tx) => {
     await holdLease(tx, claim);
     if (isDatabaseAction(action)) {
-      const ran = await runDatabaseAction(tx, action, claim.order_id, actor);
+      const ran = await runDatabaseAction(tx, action, claim.order_id, actor, sourceKey);
       if (!ran.ok) return ran;
       outcome = ran.value ?? null;
     }

@@ -22,7 +22,12 @@ const Trigger = Type.Object(
 );
 
 const Action = Type.Object(
-  { type: Type.String({ maxLength: 40, description: 'hold, release_hold, add_tag, add_note, cancel, call_webhook' }) },
+  {
+    type: Type.String({
+      maxLength: 40,
+      description: 'hold, release_hold, add_tag, add_note, cancel, call_webhook, create_task',
+    }),
+  },
   { additionalProperties: true, description: 'One action; its other fields depend on its type (docs/automations.md)' },
 );
 

@@ -14,7 +14,8 @@ export type Action =
   | { type: 'add_tag'; tag: string }
   | { type: 'add_note'; note: string }
   | { type: 'cancel'; reason: string }
-  | { type: 'call_webhook'; url: string };
+  | { type: 'call_webhook'; url: string }
+  | { type: 'create_task'; queue: string; title: string; due_in_minutes?: number };
 
 export interface Definition {
   trigger: Trigger;
@@ -110,5 +111,7 @@ export function describeAction(action: Action): string {
       return `cancel: ${action.reason}`;
     case 'call_webhook':
       return `call ${action.url}`;
+    case 'create_task':
+      return `task in ${action.queue}: ${action.title}${action.due_in_minutes ? ` (due in ${action.due_in_minutes} min)` : ''}`;
   }
 }

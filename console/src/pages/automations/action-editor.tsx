@@ -8,6 +8,8 @@ interface FieldSpec {
   label: string;
   options?: readonly string[];
   optional?: boolean;
+  /** Sent as a number when it is one (the server refuses anything else with its reason). */
+  numeric?: boolean;
 }
 
 /** What each action type asks for, in the order the form shows it. */
@@ -21,6 +23,11 @@ const fieldsOf: Record<Action['type'], FieldSpec[]> = {
   add_note: [{ key: 'note', label: 'Note' }],
   cancel: [{ key: 'reason', label: 'Reason' }],
   call_webhook: [{ key: 'url', label: 'URL' }],
+  create_task: [
+    { key: 'queue', label: 'Queue' },
+    { key: 'title', label: 'Task' },
+    { key: 'due_in_minutes', label: 'Due in (minutes)', optional: true, numeric: true },
+  ],
 };
 
 const typeLabels: Record<Action['type'], string> = {
@@ -30,6 +37,7 @@ const typeLabels: Record<Action['type'], string> = {
   add_note: 'Add a note',
   cancel: 'Cancel the order',
   call_webhook: 'Call a webhook',
+  create_task: 'Create a task',
 };
 
 export const actionTypes = Object.keys(fieldsOf) as Action['type'][];
@@ -43,10 +51,11 @@ export function blankAction(type: Action['type']): ActionDraft {
 
 /** The action a draft describes, leaving out optional fields left empty. */
 export function actionOf(draft: ActionDraft): Action {
-  const action: Record<string, string> = { type: draft.type };
+  const action: Record<string, string | number> = { type: draft.type };
   for (const field of fieldsOf[draft.type]) {
     const value = draft[field.key]?.trim() ?? '';
-    if (value !== '' || !field.optional) action[field.key] = value;
+    if (value !== '' || !field.optional)
+      action[field.key] = field.numeric && /^\d+$/.test(value) ? Number(value) : value;
   }
   return action as unknown as Action;
 }
@@ -101,6 +110,7 @@ export function ActionEditor({
             </select>
           ) : (
             <input
+              inputMode={field.numeric ? 'numeric' : undefined}
               value={draft[field.key] ?? ''}
               onChange={(e) => onChange({ ...draft, [field.key]: e.target.value })}
             />
