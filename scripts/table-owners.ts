@@ -74,6 +74,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   automation_rule_versions: 'automations',
   automation_executions: 'automations',
   order_tags: 'orders',
+  tasks: 'tasks',
 };
 
 /** Tables any folder may INSERT into (only the owner updates or deletes): the transactional outbox. */

@@ -57,6 +57,9 @@ export const permissions = {
   'notifications:read': ['admin', 'agent'],
   'notifications:write': ['admin', 'agent'],
   'notifications:configure': ['admin'],
+  /** Task queues: work for people (review an order, call a customer); read, create, claim, complete, cancel. */
+  'tasks:read': ['admin', 'agent'],
+  'tasks:write': ['admin', 'agent'],
   /** Automation rules, their versions, executions and dry runs. */
   'automations:read': ['admin', 'agent'],
   /** Drafting and activating rules: their actions hold, cancel and call out, so admin keys only. */

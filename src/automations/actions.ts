@@ -1,7 +1,7 @@
 /**
  * What each action does, through the function of the capability that owns the behaviour: holds,
  * releases, tags, notes, cancellations and re-routing are the orders capability's, capture and
- * invoicing the payments capability's, a notification the notifications capability's; the
+ * invoicing the payments capability's, a notification the notifications capability's, a task the tasks capability's; the
  * webhook POST is the only thing automations do themselves. A database action runs in the
  * transaction that records it done, so it happens once. A capture calls the gateway inside that
  * transaction with a key stable across attempts (`automation:<execution>:<action>`), so a retry
@@ -14,6 +14,7 @@ import { captureOrder, invoiceOrderCaptures } from '../payments/index.ts';
 import type { Tx } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
+import { createTask } from '../tasks/index.ts';
 import { targetProblem } from '../webhooks/index.ts';
 import type { Action } from './definition.ts';
 
@@ -30,6 +31,7 @@ interface ActionContext {
 /** Runs a database action on the execution's order in the caller's transaction. */
 export async function runDatabaseAction(tx: Tx, action: Action, context: ActionContext): Promise<Result<unknown>> {
   const { orderId, actor } = context;
+  if (action.type === 'create_task') return runCreateTask(tx, action, orderId, actor, context.idempotencyKey);
   if (!orderId) return fail(problem('invalid_automation', `A ${action.type} action needs an event about an order.`));
   switch (action.type) {
     case 'hold':
@@ -53,6 +55,19 @@ export async function runDatabaseAction(tx: Tx, action: Action, context: ActionC
     case 'send_notification':
       return requestNotification(tx, orderId, action.template, actor);
   }
+}
+
+/** Opens the task, about the execution's order when it has one; the outcome names the task. */
+async function runCreateTask(
+  tx: Tx,
+  action: Extract<Action, { type: 'create_task' }>,
+  orderId: string | null,
+  actor: string,
+  sourceKey: string,
+): Promise<Result<{ task_id: string; created: boolean }>> {
+  const { queue, title, due_in_minutes: dueInMinutes } = action;
+  const task = await createTask(tx, { queue, title, orderId, dueInMinutes, sourceKey }, actor);
+  return task.ok ? ok({ task_id: task.value.id, created: task.value.created }) : task;
 }
 
 interface WebhookCall {

@@ -22,7 +22,8 @@ export type Action =
   | { type: 'capture'; amount?: 'remaining' | undefined }
   | { type: 'issue_invoice' }
   | { type: 'reroute'; reason?: string | undefined }
-  | { type: 'send_notification'; template: string };
+  | { type: 'send_notification'; template: string }
+  | { type: 'create_task'; queue: string; title: string; due_in_minutes?: number | undefined };
 
 const actionTypes = [
   'hold',
@@ -35,6 +36,7 @@ const actionTypes = [
   'issue_invoice',
   'reroute',
   'send_notification',
+  'create_task',
 ] as const;
 
 export interface Definition {
@@ -52,6 +54,9 @@ interface Violation {
 
 const EVENT_TYPE = /^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$/;
 const TAG = /^[a-z0-9][a-z0-9_:-]{0,63}$/;
+const QUEUE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** A task's due time, from when the action runs: at most a year. */
+const MAX_DUE_IN_MINUTES = 525_600;
 const MAX_ACTIONS = 10;
 
 /** A definition as a request carries it: the trigger and actions are checked here, not by the body schema. */
@@ -134,6 +139,8 @@ function readAction(raw: Record<string, unknown>): Action | string {
       return typeof raw.template === 'string' && notificationTemplateNames.includes(raw.template)
         ? { type: 'send_notification', template: raw.template }
         : `template must be one of ${notificationTemplateNames.join(', ')}`;
+    case 'create_task':
+      return readCreateTask(raw);
     default: {
       const url = typeof raw.url === 'string' && raw.url.length <= 2000 ? raw.url : '';
       return /^https?:\/\//.test(url) && URL.canParse(url)
@@ -141,6 +148,19 @@ function readAction(raw: Record<string, unknown>): Action | string {
         : 'url must be an http(s) URL';
     }
   }
+}
+
+/** A `create_task` action: a queue, a title, and optionally how many minutes after the action the task is due. */
+function readCreateTask(raw: Record<string, unknown>): Action | string {
+  if (typeof raw.queue !== 'string' || !QUEUE.test(raw.queue))
+    return 'queue must be 1–64 lower-case letters, digits, "_" or "-"';
+  const title = text(raw, 'title');
+  if (!title || title.length > 200) return 'needs a title of at most 200 characters';
+  const due = raw.due_in_minutes;
+  if (due === undefined) return { type: 'create_task', queue: raw.queue, title };
+  if (typeof due !== 'number' || !Number.isInteger(due) || due < 1 || due > MAX_DUE_IN_MINUTES)
+    return `due_in_minutes must be a whole number from 1 to ${MAX_DUE_IN_MINUTES}`;
+  return { type: 'create_task', queue: raw.queue, title, due_in_minutes: due };
 }
 
 const ALLOWED_KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -154,6 +174,7 @@ const ALLOWED_KEYS: Readonly<Record<string, readonly string[]>> = {
   issue_invoice: [],
   reroute: ['reason'],
   send_notification: ['template'],
+  create_task: ['queue', 'title', 'due_in_minutes'],
 };
 
 /**

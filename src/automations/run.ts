@@ -111,10 +111,12 @@ async function runAction(
   options: RunOptions,
 ): Promise<Result<void>> {
   let outcome: unknown = null;
+  /** Names this action of this execution, for every attempt: what it makes, it makes once. */
+  const sourceKey = `automation-${claim.id}-${index}`;
   if (!isDatabaseAction(action) && action.type === 'call_webhook') {
     const called = await callWebhook({
       url: action.url,
-      idempotencyKey: `automation-${claim.id}-${index}`,
+      idempotencyKey: sourceKey,
       body: {
         automation_id: claim.rule_id,
         version: claim.version,

@@ -26,7 +26,7 @@ const Action = Type.Object(
     type: Type.String({
       maxLength: 40,
       description:
-        'hold, release_hold, add_tag, add_note, cancel, call_webhook, capture, issue_invoice, reroute, send_notification',
+        'hold, release_hold, add_tag, add_note, cancel, call_webhook, capture, issue_invoice, reroute, send_notification, create_task',
     }),
   },
   { additionalProperties: true, description: 'One action; its other fields depend on its type (docs/automations.md)' },

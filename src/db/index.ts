@@ -17,3 +17,4 @@ export * as exportTables from './schema-exports.ts';
 export * as taxTables from './schema-tax.ts';
 export * as notificationTables from './schema-notifications.ts';
 export * as automationTables from './schema-automations.ts';
+export * as taskTables from './schema-tasks.ts';

@@ -36,6 +36,7 @@ import { backupRoutes } from '../backup/index.ts';
 import { supplyRoutes } from '../supply/index.ts';
 import { exportRoutes } from '../exports/index.ts';
 import { automationRoutes } from '../automations/index.ts';
+import { taskRoutes } from '../tasks/index.ts';
 import { taxRoutes } from '../tax/index.ts';
 import { notificationRoutes, notificationTemplateRoutes } from '../notifications/index.ts';
 
@@ -164,6 +165,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       notificationRoutes(v1, context);
       notificationTemplateRoutes(v1, context);
       automationRoutes(v1, context);
+      taskRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

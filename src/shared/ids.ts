@@ -53,7 +53,8 @@ type IdPrefix =
   | 'txd'
   | 'ntf'
   | 'aut'
-  | 'kit';
+  | 'kit'
+  | 'tsk';
 
 /** Prefixed, time-ordered opaque IDs (`res_01hx…`): sortable, so cursors follow creation order. */
 export function newId(prefix: IdPrefix): string {

@@ -402,6 +402,13 @@ export const probes: Record<string, Build> = {
   }),
   'POST /v1/automations/{id}/deactivate': () => ({ path: '/v1/automations/aut_absent/deactivate', absent: true }),
   'POST /v1/automations/{id}/dry-run': () => ({ path: '/v1/automations/aut_absent/dry-run', absent: true }),
+  'GET /v1/tasks': () => ({ path: '/v1/tasks?queue=probe' }),
+  'POST /v1/tasks': (_w, _s, n) => ({ path: '/v1/tasks', body: { queue: 'probe', title: `probe ${n}` } }),
+  'GET /v1/tasks/queues': () => ({ path: '/v1/tasks/queues' }),
+  'GET /v1/tasks/{id}': () => ({ path: '/v1/tasks/tsk_absent', absent: true }),
+  'POST /v1/tasks/{id}/claim': () => ({ path: '/v1/tasks/tsk_absent/claim', body: {}, absent: true }),
+  'POST /v1/tasks/{id}/complete': () => ({ path: '/v1/tasks/tsk_absent/complete', body: {}, absent: true }),
+  'POST /v1/tasks/{id}/cancel': () => ({ path: '/v1/tasks/tsk_absent/cancel', body: {}, absent: true }),
 };
 
 /**

@@ -205,6 +205,13 @@ export const expected: Record<string, Expected> = {
   'POST /v1/automations/{id}/versions/{version}/activate': adminOnly,
   'POST /v1/automations/{id}/deactivate': adminOnly,
   'POST /v1/automations/{id}/dry-run': service,
+  'GET /v1/tasks': service,
+  'POST /v1/tasks': service,
+  'GET /v1/tasks/queues': service,
+  'GET /v1/tasks/{id}': service,
+  'POST /v1/tasks/{id}/claim': service,
+  'POST /v1/tasks/{id}/complete': service,
+  'POST /v1/tasks/{id}/cancel': service,
 };
 
 /** The outcome of `entry` for a request naming `side`'s records. */

@@ -78,6 +78,7 @@ export async function tableCounts(db: Db): Promise<Record<string, number>> {
     'supplies',
     'supply_lines',
     'product_preorders',
+    'tasks',
   ];
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = await countRows(db, table);

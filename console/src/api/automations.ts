@@ -18,7 +18,8 @@ export type Action =
   | { type: 'capture'; amount?: 'remaining' }
   | { type: 'issue_invoice' }
   | { type: 'reroute'; reason?: string }
-  | { type: 'send_notification'; template: string };
+  | { type: 'send_notification'; template: string }
+  | { type: 'create_task'; queue: string; title: string; due_in_minutes?: number };
 
 /** The templates a `send_notification` action may name (the server refuses any other when a rule is saved). */
 export const notificationTemplates = [
@@ -133,5 +134,7 @@ export function describeAction(action: Action): string {
       return action.reason ? `re-route the open units: ${action.reason}` : 're-route the open units';
     case 'send_notification':
       return `send the customer the "${action.template}" notification`;
+    case 'create_task':
+      return `task in ${action.queue}: ${action.title}${action.due_in_minutes ? ` (due in ${action.due_in_minutes} min)` : ''}`;
   }
 }

@@ -8,6 +8,8 @@ interface FieldSpec {
   label: string;
   options?: readonly string[];
   optional?: boolean;
+  /** Sent as a number when it is one (the server refuses anything else with its reason). */
+  numeric?: boolean;
 }
 
 /** What each action type asks for, in the order the form shows it. */
@@ -25,6 +27,11 @@ const fieldsOf: Record<Action['type'], FieldSpec[]> = {
   issue_invoice: [],
   reroute: [{ key: 'reason', label: 'Reason', optional: true }],
   send_notification: [{ key: 'template', label: 'Template', options: notificationTemplates }],
+  create_task: [
+    { key: 'queue', label: 'Queue' },
+    { key: 'title', label: 'Task' },
+    { key: 'due_in_minutes', label: 'Due in (minutes)', optional: true, numeric: true },
+  ],
 };
 
 const typeLabels: Record<Action['type'], string> = {
@@ -38,6 +45,7 @@ const typeLabels: Record<Action['type'], string> = {
   issue_invoice: 'Invoice what was captured',
   reroute: 'Re-route open units',
   send_notification: 'Notify the customer',
+  create_task: 'Create a task',
 };
 
 /** What an action without fields does, said where its fields would be. */
@@ -57,10 +65,11 @@ export function blankAction(type: Action['type']): ActionDraft {
 
 /** The action a draft describes, leaving out optional fields left empty. */
 export function actionOf(draft: ActionDraft): Action {
-  const action: Record<string, string> = { type: draft.type };
+  const action: Record<string, string | number> = { type: draft.type };
   for (const field of fieldsOf[draft.type]) {
     const value = draft[field.key]?.trim() ?? '';
-    if (value !== '' || !field.optional) action[field.key] = value;
+    if (value !== '' || !field.optional)
+      action[field.key] = field.numeric && /^\d+$/.test(value) ? Number(value) : value;
   }
   return action as unknown as Action;
 }
@@ -116,6 +125,7 @@ export function ActionEditor({
             </select>
           ) : (
             <input
+              inputMode={field.numeric ? 'numeric' : undefined}
               value={draft[field.key] ?? ''}
               onChange={(e) => onChange({ ...draft, [field.key]: e.target.value })}
             />
