@@ -43,13 +43,19 @@ describe.runIf(chromiumPath)('console: notifications', { timeout: 180_000 }, () 
     });
     const net = await createSmallNetwork(consign.server, 1);
     await api('PATCH', `/v1/locations/${net.storeA}`, { latitude: 42.3601, longitude: -71.0589 });
-    await setStock(consign.server, net.storeA, net.skus[0]!, 5);
+    await setStock(consign.server, net.storeA, net.skus[0]!, 40);
     const placed = await placeOrder(consign.server, orderBody('NTF-1', [{ sku: net.skus[0]!, quantity: 1 }]));
     if (placed.status !== 201) throw new Error(JSON.stringify(placed.body));
     order = placed.body as { id: string; external_id: string };
     peer.refuse = true;
     expect(await notifier.tick()).toMatchObject({ messages: 1, dead: 1 });
     peer.refuse = false;
+    // A page of newer messages (the outbox shows 25 a page): the dead one is on the second.
+    for (let n = 2; n <= 26; n++) {
+      const next = await placeOrder(consign.server, orderBody(`NTF-${n}`, [{ sku: net.skus[0]!, quantity: 1 }]));
+      if (next.status !== 201) throw new Error(JSON.stringify(next.body));
+    }
+    expect(await notifier.tick()).toMatchObject({ messages: 25, sent: 25 });
     browser = await launchChromium(chromiumPath!);
     page = await openPage(browser, consign.server.url, TEST_ADMIN_KEY);
     page.on('pageerror', (error) => consoleErrors.push(error.message));
@@ -72,7 +78,15 @@ describe.runIf(chromiumPath)('console: notifications', { timeout: 180_000 }, () 
       .getByRole('region', { name: 'Notification templates' })
       .getByRole('row', { name: /^Edit shipped \(en\) en / });
     await row.getByText('Built-in').waitFor(SLOW);
-    await row.getByRole('button', { name: 'Edit shipped (en)' }).click();
+    // From the keyboard: Enter on the template's button, and focus lands in its editor.
+    await row.getByRole('button', { name: 'Edit shipped (en)' }).focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(
+        () => page.evaluate<string>("document.activeElement?.closest('label')?.firstChild?.textContent ?? ''"),
+        SLOW,
+      )
+      .toBe('Channel');
     const form = page.getByRole('form', { name: 'Notification template' });
     const subject = form.getByLabel('Subject', { exact: true });
     expect(await subject.inputValue()).toBe((await template('shipped', 'en')).built_in.subject);
@@ -139,6 +153,26 @@ describe.runIf(chromiumPath)('console: notifications', { timeout: 180_000 }, () 
     expect(await form.getByRole('button', { name: 'Reset to built-in' }).count()).toBe(0);
   });
 
+  it('pages the outbox in the URL, newest first', async () => {
+    const messages = page.getByRole('region', { name: 'Messages' });
+    const rows = messages.getByRole('row');
+    await expect.poll(() => rows.count(), SLOW).toBe(26); // 25 and the header
+    expect(await messages.getByRole('row', { name: new RegExp(order.id) }).count()).toBe(0);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Next' }).click();
+    await messages.getByRole('row', { name: new RegExp(order.id) }).waitFor(SLOW);
+    expect(new URL(page.url()).searchParams.getAll('cursor')).toHaveLength(1);
+    // The address alone shows the same page.
+    await page.reload();
+    await messages
+      .getByRole('row', { name: new RegExp(order.id) })
+      .getByText('dead')
+      .waitFor(SLOW);
+    expect(await rows.count()).toBe(2);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Previous' }).click();
+    await expect.poll(() => rows.count(), SLOW).toBe(26);
+    expect(new URL(page.url()).search).toBe('');
+  });
+
   it('shows the dead message in the outbox, filtered in the URL, and sends it again', async () => {
     const outbox = page.getByRole('search', { name: 'Filter messages' });
     await outbox.getByLabel('Status').selectOption('dead');
@@ -165,6 +199,8 @@ describe.runIf(chromiumPath)('console: notifications', { timeout: 180_000 }, () 
 
     const search = page.getByRole('search', { name: 'Filter messages' });
     await search.getByLabel('Status').selectOption('sent');
+    // Sent now, and among 25 newer ones: found by its order.
+    await search.getByLabel('Order ID').fill(order.id);
     await search.getByRole('button', { name: 'Show' }).click();
     const sent = page.getByRole('region', { name: 'Messages' }).getByRole('row', { name: new RegExp(order.id) });
     await sent.getByRole('link', { name: order.id }).click();

@@ -68,7 +68,8 @@ export function TemplateEditor({
       <div className="inline">
         <label>
           Channel
-          <select value={channel} onChange={(e) => setChannel(e.target.value as TemplateChannel)}>
+          {/* Opening a template from the list takes the keyboard to its editor. */}
+          <select autoFocus value={channel} onChange={(e) => setChannel(e.target.value as TemplateChannel)}>
             {templateChannels.map((c) => (
               <option key={c} value={c}>
                 {channelLabels[c]}
@@ -171,7 +172,7 @@ function PartsForm({
         <label className="wide" htmlFor={id}>
           {label}
         </label>
-        {rows ? <textarea className="code" rows={rows} {...common} /> : <input {...common} />}
+        {rows ? <textarea className="code" rows={rows} {...common} /> : <input className="full" {...common} />}
         {problem ? (
           <p className="error" id={`${id}-problem`}>
             {problem}
