@@ -81,6 +81,9 @@ describe('loadConfig: notifications', () => {
       notifyIntervalMs: 250,
     });
     expect(loadConfig({}).notifyIntervalMs).toBe(1000);
+    expect(loadConfig({}).notifyRetentionDays).toBe(90);
+    expect(loadConfig({ CONSIGN_NOTIFY_RETENTION_DAYS: '0' }).notifyRetentionDays).toBe(0);
+    expect(() => loadConfig({ CONSIGN_NOTIFY_RETENTION_DAYS: '30d' })).toThrow(/CONSIGN_NOTIFY_RETENTION_DAYS/);
   });
 
   it('refuses an SMTP URL of another scheme, a missing sender and a webhook that is not HTTP', () => {

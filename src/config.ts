@@ -49,6 +49,8 @@ export interface Config {
   notifications: NotificationConfig | undefined;
   /** How often the notifications follower runs (CONSIGN_NOTIFY_INTERVAL_MS); 0: not in this process. */
   notifyIntervalMs: number;
+  /** Sent notifications older than this many days are deleted (CONSIGN_NOTIFY_RETENTION_DAYS); 0: kept. */
+  notifyRetentionDays: number;
 }
 
 interface NotificationConfig {
@@ -171,5 +173,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     notifications: notificationsFromEnv(env),
     notifyIntervalMs: intFromEnv(env, 'CONSIGN_NOTIFY_INTERVAL_MS', 1000),
+    notifyRetentionDays: intFromEnv(env, 'CONSIGN_NOTIFY_RETENTION_DAYS', 90),
   };
 }

@@ -157,6 +157,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ? startNotifier(database.db, {
           intervalMs: config.notifyIntervalMs,
           settings: config.notifications,
+          retentionDays: config.notifyRetentionDays,
           gapGraceMs: gapGraceMsFor(database.engine),
           onError: (error) => running.log.error({ err: error }, 'customer notifications failed'),
           onTick: (result) => running.log.debug(result, 'customer notifications'),

@@ -14,6 +14,7 @@ const pages = {
   returns: lazy(() => import('./pages/returns-desk.tsx')),
   routing: lazy(() => import('./pages/routing-rules.tsx')),
   automations: lazy(() => import('./pages/automations.tsx')),
+  notifications: lazy(() => import('./pages/notifications.tsx')),
   dashboards: lazy(() => import('./pages/dashboards.tsx')),
   settings: lazy(() => import('./pages/settings.tsx')),
   connectors: lazy(() => import('./pages/connectors.tsx')),
@@ -57,6 +58,12 @@ const sections: Section[] = [
     label: 'Automations',
     page: pages.automations,
     allowed: (me) => has(me, 'automations:read'),
+  },
+  {
+    path: '/notifications',
+    label: 'Notifications',
+    page: pages.notifications,
+    allowed: (me) => has(me, 'notifications:read'),
   },
   { path: '/dashboards', label: 'Dashboards', page: pages.dashboards, allowed: staff },
   {

@@ -22,6 +22,7 @@ export const CONSOLE_SECTIONS = [
   'returns',
   'routing',
   'automations',
+  'notifications',
   'dashboards',
   'connectors',
   'settings',

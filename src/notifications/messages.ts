@@ -95,3 +95,29 @@ export async function resendMessage(executor: Executor, id: string): Promise<Res
     ),
   );
 }
+
+/**
+ * Deletes sent messages whose `sent_at` lies more than `retentionDays` back, at most `batchSize`
+ * per statement and `maxBatches` statements per run, so a first run over a long history does not
+ * hold the table for long; the rest goes on the next runs. Queued, failed and dead messages stay.
+ */
+export async function pruneSentMessages(
+  executor: Executor,
+  options: { retentionDays: number; batchSize?: number; maxBatches?: number },
+): Promise<number> {
+  const batchSize = options.batchSize ?? 500;
+  let pruned = 0;
+  for (let batch = 0; batch < (options.maxBatches ?? 4); batch++) {
+    const deleted = await query<{ id: string }>(
+      executor,
+      sql`delete from notification_messages where id in (
+            select id from notification_messages
+            where status = 'sent' and sent_at < now() - make_interval(days => ${options.retentionDays}::int)
+            order by id limit ${batchSize})
+          returning id`,
+    );
+    pruned += deleted.length;
+    if (deleted.length < batchSize) break;
+  }
+  return pruned;
+}

@@ -2,6 +2,7 @@ import type { Db } from '../db/index.ts';
 import { startIntervalWorker } from '../shared/interval-worker.ts';
 import { createOutboxFollower, type OutboxWorker } from '../streaming/index.ts';
 import { enqueueMessages, NOTIFICATIONS_FOLLOWER, type EnqueueResult } from './enqueue.ts';
+import { pruneSentMessages } from './messages.ts';
 import { sendDueMessages, type SendOptions, type SendResult } from './send.ts';
 import type { NotificationSettings } from './settings.ts';
 
@@ -10,16 +11,23 @@ interface NotifierOptions extends Omit<SendOptions, 'signal'> {
   settings: NotificationSettings | undefined;
   /** See streaming/settle.ts: 0 on the embedded engine. */
   gapGraceMs?: number;
+  /** Sent messages older than this many days are deleted (CONSIGN_NOTIFY_RETENTION_DAYS); 0: kept. Default 90. */
+  retentionDays?: number;
+  /** Messages deleted per statement, and statements per run (defaults 500 and 4). */
+  pruneBatchSize?: number;
+  pruneMaxBatches?: number;
 }
 
-type TickResult = EnqueueResult & SendResult;
+type TickResult = EnqueueResult & SendResult & { pruned: number };
 
 export interface Notifier {
   /** Step A: outbox → queued messages. */
   enqueue: () => Promise<EnqueueResult>;
   /** Step B: due messages → SMTP and the webhook. */
   send: () => Promise<SendResult>;
-  /** Both, in that order. */
+  /** Step C: sent messages past their retention → deleted, in bounded batches. */
+  prune: () => Promise<number>;
+  /** All three, in that order. */
   tick: () => Promise<TickResult>;
   abort: () => void;
 }
@@ -34,10 +42,20 @@ export function createNotifier(db: Db, options: NotifierOptions): Notifier {
   const enqueue = () => enqueueMessages(db, follower, settings, { signal: controller.signal });
   const send = async () =>
     settings ? sendDueMessages(db, settings, { ...options, signal: controller.signal }) : nothingSent;
+  const retentionDays = options.retentionDays ?? 90;
+  const prune = async () =>
+    retentionDays > 0
+      ? pruneSentMessages(db, {
+          retentionDays,
+          batchSize: options.pruneBatchSize,
+          maxBatches: options.pruneMaxBatches,
+        })
+      : 0;
   return {
     enqueue,
     send,
-    tick: async () => ({ ...(await enqueue()), ...(await send()) }),
+    prune,
+    tick: async () => ({ ...(await enqueue()), ...(await send()), pruned: await prune() }),
     abort: () => controller.abort(),
   };
 }
@@ -59,7 +77,7 @@ export function startNotifier(
     options.intervalMs,
     async () => {
       const result = await notifier.tick();
-      if (result.messages > 0 || result.attempted > 0) options.onTick?.(result);
+      if (result.messages > 0 || result.attempted > 0 || result.pruned > 0) options.onTick?.(result);
     },
     (error) => options.onError?.(error),
   );

@@ -39,11 +39,15 @@ describe('built-in notification templates', () => {
 });
 
 describe('renderProblem', () => {
-  it('refuses a misspelt field, an unknown helper and broken syntax', () => {
+  it('refuses a misspelt field, an unknown helper and broken syntax, naming the part', () => {
     const base = { subject: 'x', text: 'y', html: null };
-    expect(renderProblem({ ...base, text: '{{order_numbr}}' }, { ...sampleView })).toMatch(/order_numbr/);
-    expect(renderProblem({ ...base, text: '{{lookup order_number}}' }, { ...sampleView })).not.toBeNull();
-    expect(renderProblem({ ...base, subject: '{{#if}}' }, { ...sampleView })).not.toBeNull();
+    expect(renderProblem({ ...base, text: '{{order_numbr}}' }, { ...sampleView })).toEqual({
+      part: 'text',
+      reason: expect.stringMatching(/order_numbr/),
+    });
+    expect(renderProblem({ ...base, text: '{{lookup order_number}}' }, { ...sampleView })?.part).toBe('text');
+    expect(renderProblem({ ...base, subject: '{{#if}}' }, { ...sampleView })?.part).toBe('subject');
+    expect(renderProblem({ ...base, html: '<p>{{carier}}</p>' }, { ...sampleView })?.part).toBe('html');
     expect(renderProblem({ ...base, text: '{{#if pickup_code}}{{pickup_code}}{{/if}}' }, { ...sampleView })).toBeNull();
   });
 });

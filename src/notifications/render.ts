@@ -25,12 +25,19 @@ function compile(source: string, plain: boolean) {
   return Handlebars.compile(source, { strict: true, knownHelpersOnly: true, noEscape: plain });
 }
 
-/** Why a template cannot be used with this view model, or null when it renders. */
-export function renderProblem(parts: TemplateParts, view: Record<string, unknown>): string | null {
-  try {
-    renderParts(parts, view);
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+/** Which part of a template cannot be used with this view model and why, or null when every part renders. */
+export function renderProblem(
+  parts: TemplateParts,
+  view: Record<string, unknown>,
+): { part: keyof TemplateParts; reason: string } | null {
+  for (const part of ['subject', 'text', 'html'] as const) {
+    const source = parts[part];
+    if (source === null) continue;
+    try {
+      compile(source, part !== 'html')(view);
+    } catch (error) {
+      return { part, reason: error instanceof Error ? error.message : String(error) };
+    }
   }
+  return null;
 }

@@ -24,6 +24,21 @@ export const TemplateParams = Type.Object({
 });
 export type TemplateParams = Static<typeof TemplateParams>;
 
+export const ResetQuery = Type.Object(
+  {
+    channel: Type.Optional(
+      Type.Union(
+        [...channels, 'all' as const].map((c) => Type.Literal(c)),
+        {
+          description: 'Remove only the edit of this channel (`all`: the one for every channel); left out, every edit.',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ResetQuery = Static<typeof ResetQuery>;
+
 export const TemplateBody = Type.Object(
   {
     channel: Type.Optional(
@@ -35,6 +50,12 @@ export const TemplateBody = Type.Object(
     subject: Type.String({ minLength: 1, maxLength: 1000 }),
     text: Type.String({ minLength: 1, maxLength: 20_000 }),
     html: Type.Optional(Type.Union([Template, Type.Null()], { description: 'The HTML part of e-mails.' })),
+    expected_updated_at: Type.Optional(
+      Type.Union([Type.String({ format: 'date-time', maxLength: 40 }), Type.Null()], {
+        description:
+          'The `updated_at` of the edit (of this channel) this one was made from, or null when there was none: another edit saved meanwhile is 409 template_changed. Left out, the edit is stored regardless.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

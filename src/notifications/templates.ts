@@ -78,28 +78,86 @@ export async function listTemplates(executor: Executor) {
   );
 }
 
-/** `template_invalid` when the parts do not compile and render against every field a message may have. */
+/**
+ * `template_invalid` when a part does not compile and render against every field a message may
+ * have; `part` names it (`subject`, `text` or `html`) so a form can show the reason next to it.
+ */
 export function templateProblem(parts: TemplateParts) {
-  const reason = renderProblem(parts, { ...sampleView });
-  return reason === null ? null : problem('template_invalid', `The template does not render: ${reason}`, { reason });
+  const invalid = renderProblem(parts, { ...sampleView });
+  return invalid === null
+    ? null
+    : problem('template_invalid', `The ${invalid.part} part does not render: ${invalid.reason}`, invalid);
 }
 
-/** Stores an edited template after proving it renders; the next messages use it. */
+/**
+ * Stores an edited template after proving it renders; the next messages use it. With
+ * `expectedUpdatedAt` the write is a compare-and-set on the edit it was made from (`null`: made
+ * from the built-in or the all-channels template, so there must be no edit of this channel yet);
+ * another edit saved meanwhile is `409 template_changed` and nothing is written.
+ */
 export async function saveTemplate(
   executor: Executor,
   key: { kind: NotificationKind; locale: Locale },
   channel: TemplateChannel,
   parts: TemplateParts,
+  expectedUpdatedAt?: string | null,
 ): Promise<Result<EditedTemplate>> {
   const invalid = templateProblem(parts);
   if (invalid) return fail(invalid);
-  const saved = await queryOne<EditedTemplate>(
-    executor,
-    sql`insert into notification_templates (kind, locale, channel, subject, text, html)
+  // updated_at is the edit's version: it moves forward by at least a millisecond (what the API shows).
+  const upsert = sql`insert into notification_templates (kind, locale, channel, subject, text, html)
         values (${key.kind}, ${key.locale}, ${channel}, ${parts.subject}, ${parts.text}, ${parts.html})
         on conflict (kind, locale, channel) do update
-          set subject = excluded.subject, text = excluded.text, html = excluded.html, updated_at = now()
-        returning channel, subject, text, html, updated_at`,
+          set subject = excluded.subject, text = excluded.text, html = excluded.html,
+              updated_at = greatest(now(), notification_templates.updated_at + interval '1 millisecond')`;
+  const saved = await queryOne<EditedTemplate>(
+    executor,
+    expectedUpdatedAt === undefined
+      ? sql`${upsert} returning channel, subject, text, html, updated_at`
+      : expectedUpdatedAt === null
+        ? sql`insert into notification_templates (kind, locale, channel, subject, text, html)
+              values (${key.kind}, ${key.locale}, ${channel}, ${parts.subject}, ${parts.text}, ${parts.html})
+              on conflict (kind, locale, channel) do nothing
+              returning channel, subject, text, html, updated_at`
+        : sql`${upsert}
+              where date_trunc('milliseconds', notification_templates.updated_at) = ${expectedUpdatedAt}::timestamptz
+              returning channel, subject, text, html, updated_at`,
   );
-  return ok({ ...saved!, updated_at: toIso(saved!.updated_at) });
+  if (!saved) return fail(await templateChanged(executor, key, channel));
+  return ok({ ...saved, updated_at: toIso(saved.updated_at) });
+}
+
+async function templateChanged(
+  executor: Executor,
+  key: { kind: NotificationKind; locale: Locale },
+  channel: TemplateChannel,
+) {
+  const current = await queryOne<{ updated_at: string }>(
+    executor,
+    sql`select updated_at from notification_templates
+        where kind = ${key.kind} and locale = ${key.locale} and channel = ${channel}`,
+  );
+  const currentUpdatedAt = toIso(current?.updated_at ?? null);
+  return problem(
+    'template_changed',
+    `The template ${key.kind}/${key.locale} (${channel}) was ${current ? 'edited' : 'reset'} since this edit was made from it; read it again.`,
+    { current_updated_at: currentUpdatedAt },
+  );
+}
+
+/**
+ * Removes the edits of a kind and locale, for one channel or (without one) for every channel,
+ * so messages use the built-in template again; answers the template as `listTemplates` shows it.
+ */
+export async function resetTemplate(
+  executor: Executor,
+  key: { kind: NotificationKind; locale: Locale },
+  channel: TemplateChannel | undefined,
+) {
+  await executor.execute(
+    sql`delete from notification_templates where kind = ${key.kind} and locale = ${key.locale}
+        ${channel ? sql`and channel = ${channel}` : sql``}`,
+  );
+  const listed = await listTemplates(executor);
+  return listed.find((entry) => entry.kind === key.kind && entry.locale === key.locale)!;
 }

@@ -60,6 +60,7 @@ export const problemCodes = {
   tax_unavailable: { status: 502, title: 'The tax engine did not answer with a tax' },
   unknown_template: { status: 404, title: 'There is no notification template of that kind and locale' },
   template_invalid: { status: 422, title: 'The notification template does not render' },
+  template_changed: { status: 409, title: 'The notification template changed since it was read; read it again' },
   notification_not_resendable: { status: 409, title: 'Only a sent or dead notification can be sent again' },
   invalid_unsubscribe_token: { status: 400, title: 'The unsubscribe link is not one Consign issued' },
   too_many_requests: { status: 429, title: 'Too many requests' },

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
+import { createApiKey } from '../../src/auth/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryOne } from '../../src/db/index.ts';
-import type { Notifier } from '../../src/notifications/index.ts';
-import { peerNotifier } from '../support/notifications.ts';
+import { createNotifier, type Notifier } from '../../src/notifications/index.ts';
+import { messagesOf, peerNotifier } from '../support/notifications.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
 import { SmtpPeer } from '../support/smtp-peer.ts';
 import { startReturnsWorld, type ReturnsWorld } from './returns-support.ts';
@@ -83,6 +84,7 @@ describe('notification templates', () => {
     const listed = await request('GET', '/v1/notification-templates');
     expect(listed.status).toBe(200);
     expect(listed.body.data).toHaveLength(14);
+    expect(listed.body.fields).toContain('tracking_url');
     expect(listed.body.data).toContainEqual(
       expect.objectContaining({ kind: 'delivered', locale: 'de', transactional: false, edited: [] }),
     );
@@ -93,7 +95,7 @@ describe('notification templates', () => {
       body: { subject: 'Shipped', text: 'Order {{order_numbr}} shipped' },
     });
     expect(bad.status).toBe(422);
-    expect(bad.body).toMatchObject({ code: 'template_invalid' });
+    expect(bad.body).toMatchObject({ code: 'template_invalid', part: 'text' });
     expect(bad.body.detail).toMatch(/order_numbr/);
     const helper = await request('PUT', '/v1/notification-templates/shipped/en', {
       body: { subject: 'Shipped', text: '{{lookup order_number}}' },
@@ -159,6 +161,108 @@ describe('notification templates', () => {
       body: { order_id: 'ord_none' },
     });
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('saving against a version, and resetting to the built-in template', () => {
+  const path = '/v1/notification-templates/promise_changed/de';
+  const body = (subject: string, expected?: string | null) => ({
+    subject,
+    text: 'Neues Datum: {{promise_date}}',
+    html: '<p>{{promise_date}}</p>',
+    ...(expected === undefined ? {} : { expected_updated_at: expected }),
+  });
+  const entry = async () =>
+    (await request('GET', '/v1/notification-templates')).body.data.find(
+      (t: { kind: string; locale: string }) => t.kind === 'promise_changed' && t.locale === 'de',
+    );
+
+  it('stores an edit made from the version it names, and refuses one made from another with 409', async () => {
+    const first = await request('PUT', path, { body: body('Erste', null) });
+    expect(first.status).toBe(200);
+    const version: string = first.body.updated_at;
+    const second = await request('PUT', path, { body: body('Zweite', version) });
+    expect(second.status).toBe(200);
+    expect(second.body.updated_at > version).toBe(true);
+
+    const stale = await request('PUT', path, { body: body('Veraltet', version) });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({ code: 'template_changed', current_updated_at: second.body.updated_at });
+    const fresh = await request('PUT', path, { body: body('Auch veraltet', null) });
+    expect(fresh.body).toMatchObject({ code: 'template_changed', current_updated_at: second.body.updated_at });
+    expect((await entry()).edited).toEqual([expect.objectContaining({ channel: 'all', subject: 'Zweite' })]);
+    const malformed = await request('PUT', path, { body: body('x', 'yesterday') });
+    expect(malformed.status).toBe(400);
+  });
+
+  it('resets one channel or every one, so the next messages use the built-in template', async () => {
+    const sms = await request('PUT', path, { body: { ...body('Nur SMS'), channel: 'sms', html: null } });
+    expect(sms.status).toBe(200);
+    expect((await entry()).edited.map((e: { channel: string }) => e.channel)).toEqual(['all', 'sms']);
+
+    const one = await request('DELETE', `${path}?channel=sms`);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ kind: 'promise_changed', locale: 'de', transactional: false });
+    expect(one.body.edited).toEqual([expect.objectContaining({ channel: 'all', subject: 'Zweite' })]);
+
+    const all = await request('DELETE', path);
+    expect(all.status).toBe(200);
+    expect(all.body.edited).toEqual([]);
+    const preview = await request('POST', `${path}/preview`, { body: {} });
+    expect(preview.body.subject).toBe(all.body.built_in.subject.replace('{{order_number}}', 'SAMPLE-1001'));
+    // An edit from the reset version's point of view (none) is stored again.
+    expect((await request('PUT', path, { body: body('Wieder', null) })).status).toBe(200);
+    await request('DELETE', path);
+
+    expect((await request('DELETE', '/v1/notification-templates/welcome/de')).body.code).toBe('unknown_template');
+    expect((await request('DELETE', `${path}?channel=fax`)).status).toBe(400);
+    const agent = (await createApiKey(world.database.db, { role: 'agent' })).secret;
+    expect((await request('DELETE', path, { key: agent })).status).toBe(403);
+  });
+});
+
+describe('pruning sent messages', () => {
+  it('deletes sent messages past the retention in bounded batches, and keeps the rest', async () => {
+    const orders = [await confirmedOrder(), await confirmedOrder(), await confirmedOrder()];
+    const ids = orders.map((o) => o.id);
+    const [old1, old2, recent] = ids;
+    await world.database.db.execute(
+      sql`update notification_messages set sent_at = now() - interval '91 days'
+          where order_id in (${old1!}, ${old2!})`,
+    );
+    // A dead message as old is kept: someone may still resend it.
+    await world.database.db.execute(
+      sql`update notification_messages set status = 'dead', sent_at = null, updated_at = now() - interval '200 days'
+          where order_id = ${recent!}`,
+    );
+    const pruner = createNotifier(world.database.db, {
+      settings: undefined,
+      retentionDays: 90,
+      pruneBatchSize: 1,
+      pruneMaxBatches: 1,
+    });
+    expect(await pruner.prune()).toBe(1);
+    expect(await pruner.prune()).toBe(1);
+    expect(await pruner.prune()).toBe(0);
+    expect(await messagesOf(world.database.db, old1!)).toEqual([]);
+    expect(await messagesOf(world.database.db, old2!)).toEqual([]);
+    expect(await messagesOf(world.database.db, recent!)).toEqual([expect.objectContaining({ status: 'dead' })]);
+  });
+
+  it("prunes on the notifier's run with the default retention of 90 days, and not at all with 0", async () => {
+    const kept = await confirmedOrder();
+    const old = await confirmedOrder();
+    await world.database.db.execute(
+      sql`update notification_messages set sent_at = now() - interval '89 days' where order_id = ${kept.id}`,
+    );
+    await world.database.db.execute(
+      sql`update notification_messages set sent_at = now() - interval '90 days 1 hour' where order_id = ${old.id}`,
+    );
+    const keeper = createNotifier(world.database.db, { settings: undefined, retentionDays: 0 });
+    expect(await keeper.prune()).toBe(0);
+    expect(await notifier.tick()).toMatchObject({ pruned: 1 });
+    expect(await messagesOf(world.database.db, old.id)).toEqual([]);
+    expect(await messagesOf(world.database.db, kept.id)).toHaveLength(1);
   });
 });
 

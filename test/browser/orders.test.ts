@@ -76,6 +76,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
       'Returns desk',
       'Routing rules',
       'Automations',
+      'Notifications',
       'Dashboards',
       'Connectors',
       'Settings',

@@ -28,6 +28,10 @@ const tone: Record<string, string> = {
   cancelled: 'bad',
   rejected: 'bad',
   failed: 'bad',
+  dead: 'bad',
+  sent: 'good',
+  queued: 'warn',
+  edited: 'info',
 };
 
 export function Badge({ status, label }: { status: string; label?: string }) {
