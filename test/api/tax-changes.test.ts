@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/db/index.ts';
+import { captureOrder } from '../../src/payments/index.ts';
 import { startAvataxServer, sampleRequest } from '../support/avatax-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
@@ -234,5 +236,32 @@ describe('a change after the first invoice', () => {
     expect(tax.tax).toEqual(usd(775 + 775));
     expect(avatax.requests.at(-1)!.body.newTransaction).toMatchObject({ commit: true });
     expect(avatax.transactions.get(order.id)).toMatchObject({ status: 'Committed', totalTax: 15.5 });
+  });
+});
+
+describe('a cheaper change after the money was captured', () => {
+  it('refunds the captured difference with its tax in the change’s adjustment, and no refund document on top', async () => {
+    await settings({ engine: 'table', on_failure: 'hold' });
+    const order = await irvineOrder(true);
+    const captured = await inTransaction(database.db, (tx) =>
+      captureOrder(tx, order.id, { idempotencyKey: `tax-capture-${order.id}`, actor: 'test' }),
+    );
+    expect(captured.ok, JSON.stringify(captured)).toBe(true);
+    const { preview, confirmed } = await change(order.id, [{ type: 'remove_line', line_id: 'L2' }]);
+    expect(preview.tax.delta).toEqual(usd(-388));
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+
+    const payments = (await server.request('GET', `/v1/orders/${order.id}/payments`)).body;
+    const refunds = payments.data.filter((p: { kind: string }) => p.kind === 'refund');
+    expect(refunds.map((r: { amount: unknown; status: string }) => [r.amount, r.status])).toEqual([
+      [usd(5000 + 388), 'succeeded'],
+    ]);
+    const tax = await taxOf(order.id);
+    // The change's adjustment gives L2's tax back; the refund, taxAdjusted, records no document of its own.
+    expect(tax.documents.map((d: { kind: string; tax: unknown }) => [d.kind, d.tax])).toEqual([
+      ['sale', usd(1163)],
+      ['adjustment', usd(-388)],
+    ]);
+    expect(tax.tax).toEqual(usd(775));
   });
 });
