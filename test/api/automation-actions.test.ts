@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAutomationWorker } from '../../src/automations/index.ts';
 import { registerGateway, succeeded, type CaptureRequest, type PaymentGateway } from '../../src/payments/index.ts';
+import { createActiveRule, runAutomationFollowers } from '../support/automation-rules.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { messagesOf, peerNotifier } from '../support/notifications.ts';
@@ -28,21 +28,6 @@ afterAll(async () => {
   await server?.close();
   await database?.close();
 });
-
-async function tickUntilQuiet(rounds = 6) {
-  const options = { gapGraceMs: 0, retryScheduleMs: [20, 20, 20] };
-  const workers = [createAutomationWorker(database.db, options), createAutomationWorker(database.db, options)];
-  for (let i = 0; i < rounds; i++) {
-    await Promise.all(workers.map((w) => w.tick()));
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
-}
-
-async function createRule(body: Record<string, unknown>): Promise<string> {
-  const created = await server.request('POST', '/v1/automations', { body: { activate: true, ...body } });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return created.body.id as string;
-}
 
 async function deactivate(id: string) {
   expect((await server.request('POST', `/v1/automations/${id}/deactivate`)).status).toBe(200);
@@ -76,7 +61,7 @@ async function place(body: unknown): Promise<string> {
 /** A rule capturing one order at once, and that order placed, authorized by `gateway` as `reference`. */
 async function captureOnPlacement(externalId: string, quantity: number, gateway: string, reference: string) {
   const order = bodyOf(externalId, quantity);
-  const ruleId = await createRule({
+  const ruleId = await createActiveRule(server, {
     name: 'Capture at once',
     trigger: { event_types: ['order.created'] },
     condition: order.when,
@@ -93,20 +78,20 @@ const timelineTypes = async (orderId: string): Promise<string[]> =>
 describe('capturing and invoicing by rule', () => {
   it('captures what is authorized and invoices it once, however often a rule asks', async () => {
     const order = bodyOf('ACT-PAY', 2);
-    const payRule = await createRule({
+    const payRule = await createActiveRule(server, {
       name: 'Capture and invoice at once',
       trigger: { event_types: ['order.created'] },
       condition: order.when,
       actions: [{ type: 'capture', amount: 'remaining' }, { type: 'issue_invoice' }, { type: 'add_tag', tag: 'paid' }],
     });
-    const againRule = await createRule({
+    const againRule = await createActiveRule(server, {
       name: 'Capture and invoice paid orders again',
       trigger: { event_types: ['order.tagged'] },
       condition: "order.tags contains 'paid'",
       actions: [{ type: 'capture' }, { type: 'issue_invoice' }],
     });
     const orderId = await place(order.body);
-    await tickUntilQuiet();
+    await runAutomationFollowers(database.db);
 
     const [paid] = await executionsOf(payRule);
     expect(paid).toMatchObject({ order_id: orderId, status: 'succeeded', attempts: 1 });
@@ -141,7 +126,7 @@ describe('capturing and invoicing by rule', () => {
 
   it('invoices money captured up front when the order ships, and neither captures nor holds again', async () => {
     const { order, ruleId, orderId } = await captureOnPlacement('ACT-SHIP', 9, 'test', 'auth_act_ship');
-    await tickUntilQuiet();
+    await runAutomationFollowers(database.db);
     expect((await executionsOf(ruleId))[0]).toMatchObject({ order_id: orderId, status: 'succeeded' });
     expect((await server.request('GET', `/v1/orders/${orderId}/invoices`)).body.data).toEqual([]);
 
@@ -187,7 +172,7 @@ describe('capturing and invoicing by rule', () => {
     };
     registerGateway('keyed', () => gateway);
     const { order, ruleId, orderId } = await captureOnPlacement('ACT-ONCE', 3, 'keyed', 'auth_keyed');
-    await tickUntilQuiet();
+    await runAutomationFollowers(database.db);
 
     const [execution] = await executionsOf(ruleId);
     expect(execution).toMatchObject({ order_id: orderId, status: 'succeeded' });
@@ -204,7 +189,7 @@ describe('capturing and invoicing by rule', () => {
 
   it('retries a declined capture by the schedule and ends failed, visibly', async () => {
     const { order, ruleId, orderId } = await captureOnPlacement('ACT-DECLINE', 4, 'test', 'auth_decline_7');
-    await tickUntilQuiet(12);
+    await runAutomationFollowers(database.db, 12);
 
     const [execution] = await executionsOf(ruleId);
     expect(execution).toMatchObject({ order_id: orderId, status: 'failed', attempts: 4 });
@@ -220,7 +205,7 @@ describe('capturing and invoicing by rule', () => {
 describe('re-routing and notifying by rule', () => {
   it('sends the open units back through routing', async () => {
     const order = bodyOf('ACT-ROUTE', 5);
-    const ruleId = await createRule({
+    const ruleId = await createActiveRule(server, {
       name: 'Re-route held orders',
       trigger: { event_types: ['order.held'] },
       condition: `${order.when} and order.hold_kinds contains 'manual'`,
@@ -241,7 +226,7 @@ describe('re-routing and notifying by rule', () => {
         body: { kind: 'manual', reason: 'store A closed' },
       });
       expect(held.status, JSON.stringify(held.body)).toBe(200);
-      await tickUntilQuiet();
+      await runAutomationFollowers(database.db);
     } finally {
       await server.request('PATCH', `/v1/locations/${net.storeA}`, { body: { active: true } });
     }
@@ -272,7 +257,7 @@ describe('re-routing and notifying by rule', () => {
       body: { opted_out: true },
     });
     expect(opted.status).toBe(200);
-    const ruleId = await createRule({
+    const ruleId = await createActiveRule(server, {
       name: 'Tell the customer',
       trigger: { event_types: ['order.created'] },
       condition: order.when,
@@ -282,7 +267,7 @@ describe('re-routing and notifying by rule', () => {
       ],
     });
     const orderId = await place(order.body);
-    await tickUntilQuiet();
+    await runAutomationFollowers(database.db);
     await notifier.tick();
 
     const [execution] = await executionsOf(ruleId);
@@ -346,13 +331,13 @@ describe('checking the new actions and fields', () => {
     );
     const onTime = bodyOf('ACT-SLA-OK', 7);
     const late = bodyOf('ACT-SLA-LATE', 8);
-    const ruleId = await createRule({
+    const ruleId = await createActiveRule(server, {
       name: 'Flag SLA risk',
       trigger: { event_types: ['order.created'] },
       condition: `(${onTime.when} or ${late.when}) and order.promised_minutes_left > 0`,
       actions: [{ type: 'add_tag', tag: 'watched' }],
     });
-    const riskRule = await createRule({
+    const riskRule = await createActiveRule(server, {
       name: 'Tag orders at risk',
       trigger: { event_types: ['order.created'] },
       condition: `(${onTime.when} or ${late.when}) and order.sla_at_risk`,
@@ -370,7 +355,7 @@ describe('checking the new actions and fields', () => {
     expect(tight.status, JSON.stringify(tight.body)).toBe(201);
     try {
       const lateId = await place(late.body);
-      await tickUntilQuiet();
+      await runAutomationFollowers(database.db);
       expect((await server.request('GET', `/v1/orders/${onTimeId}`)).body.tags).toEqual(['watched']);
       expect((await server.request('GET', `/v1/orders/${lateId}`)).body.tags).toEqual(['sla-risk', 'watched']);
     } finally {

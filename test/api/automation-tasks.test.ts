@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createAutomationWorker } from '../../src/automations/index.ts';
+import { createActiveRule, runAutomationFollowers } from '../support/automation-rules.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { tableCounts } from '../support/invariants.ts';
@@ -24,28 +24,12 @@ afterAll(async () => {
   await database?.close();
 });
 
-/** Two followers, as two processes would run them, ticking at the same time until nothing is left. */
-async function runFollowers(rounds = 6) {
-  const options = { gapGraceMs: 0, retryScheduleMs: [20, 20, 20] };
-  const workers = [createAutomationWorker(database.db, options), createAutomationWorker(database.db, options)];
-  for (let i = 0; i < rounds; i++) {
-    await Promise.all(workers.map((w) => w.tick()));
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
-}
-
-async function createRule(body: Record<string, unknown>): Promise<string> {
-  const created = await server.request('POST', '/v1/automations', { body: { activate: true, ...body } });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return created.body.id as string;
-}
-
 const tasksIn = async (queue: string) =>
   (await server.request('GET', `/v1/tasks?queue=${queue}`)).body.data as Record<string, unknown>[];
 
 describe('the create_task action', () => {
   it('opens exactly one task for an order the condition picks, on its timeline, and a replay adds none', async () => {
-    const ruleId = await createRule({
+    const ruleId = await createActiveRule(server, {
       name: 'Review high-value orders',
       trigger: { event_types: ['order.created'] },
       condition: 'order.total_minor > 20000',
@@ -55,7 +39,7 @@ describe('the create_task action', () => {
     const small = await placeOrder(server, orderBody('TASK-SMALL', [{ sku: net.skus[0]!, quantity: 1 }]));
     expect([big.status, small.status]).toEqual([201, 201]);
     const before = Date.now();
-    await runFollowers();
+    await runAutomationFollowers(database.db);
 
     const tasks = await tasksIn('fraud-review');
     expect(tasks).toHaveLength(1);
@@ -90,7 +74,7 @@ describe('the create_task action', () => {
           where id = ${execution.id}`,
     );
     const counts = await tableCounts(database.db);
-    await runFollowers(3);
+    await runAutomationFollowers(database.db, 3);
     expect(await tasksIn('fraud-review')).toEqual(tasks);
     const replayed = (await server.request('GET', `/v1/automations/executions?rule_id=${ruleId}`)).body.data;
     expect(replayed).toHaveLength(1);
@@ -104,7 +88,7 @@ describe('the create_task action', () => {
   });
 
   it('opens a task about no order for an event that names none', async () => {
-    const ruleId = await createRule({
+    const ruleId = await createActiveRule(server, {
       name: 'Check incoming supply',
       trigger: { event_types: ['supply.created'] },
       condition: 'true',
@@ -120,7 +104,7 @@ describe('the create_task action', () => {
       },
     });
     expect(supply.status).toBe(201);
-    await runFollowers();
+    await runAutomationFollowers(database.db);
     const tasks = await tasksIn('receiving');
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ order_id: null, due_at: null, title: 'Book a dock slot' });
