@@ -378,6 +378,9 @@ export const probes: Record<string, Build> = {
     path: '/v1/notification-templates/delivered/en',
     body: { channel: 'sms', subject: 'Delivered', text: 'Order {{order_number}} was delivered.' },
   }),
+  'DELETE /v1/notification-templates/{kind}/{locale}': () => ({
+    path: '/v1/notification-templates/ready_for_pickup/en?channel=sms',
+  }),
   'POST /v1/notification-templates/{kind}/{locale}/preview': () => ({
     path: '/v1/notification-templates/shipped/en/preview',
     body: {},

@@ -194,6 +194,7 @@ export const expected: Record<string, Expected> = {
   'POST /v1/unsubscribe': signed,
   'GET /v1/notification-templates': service,
   'PUT /v1/notification-templates/{kind}/{locale}': adminOnly,
+  'DELETE /v1/notification-templates/{kind}/{locale}': adminOnly,
   'POST /v1/notification-templates/{kind}/{locale}/preview': service,
   'GET /v1/automations': service,
   'GET /v1/automations/fields': service,
