@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
 import { applyMovement } from '../inventory/index.ts';
-import { voidAuthorizations } from '../payments/index.ts';
+import { refundCancelledCaptures, voidAuthorizations } from '../payments/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
@@ -139,7 +139,13 @@ export async function cancelOrder(
       await startFulfillmentIfFree(executor, orderId, input.actor);
   }
   const value = plan.reduce((n, p) => n + p.line.unit_value_minor * p.quantity, 0);
-  await voidAuthorizations(executor, orderId, value, input.actor);
+  const voids = await voidAuthorizations(executor, orderId, value, input.actor);
+  const voided = voids.filter((v) => v.status !== 'failed').reduce((n, v) => n + v.amount_minor, 0);
+  await refundCancelledCaptures(executor, orderId, {
+    uncoveredMinor: value - voided,
+    reason: input.reason,
+    actor: input.actor,
+  });
   const cancelled = plan.map((p) => ({ line_id: p.line.line_id, quantity: p.quantity }));
   await recordOrderEvent(executor, orderId, 'order.lines_cancelled', input.actor, {
     reason: input.reason,

@@ -14,6 +14,7 @@ import { eventType, recordPaymentEvent } from './events.ts';
 import { drawableAuthorizations, paymentsOfOrder, type PaymentRow } from './ledger.ts';
 import { drawOn, planDraws } from './operate.ts';
 import { lockOrder } from './order.ts';
+import { refundPayment } from './refund.ts';
 
 interface OrderCapture {
   status: 'captured' | 'nothing_to_capture';
@@ -147,4 +148,47 @@ export async function invoiceOrderCaptures(
   if (charge.lines.length === 0 && charge.shippingMinor === 0) return ok(nothing);
   const invoiceId = await invoiceFor(executor, order, { scope: 'order' }, charge, captures, actor);
   return ok({ status: 'issued', invoice_id: invoiceId, capture_ids: captures.map((p) => p.id) });
+}
+
+/** The reason every refund of a cancellation starts with (`refundCancelledCaptures`). */
+const cancellationRefunds = 'order cancelled';
+
+/**
+ * Gives back, after a cancellation, what money captured up front (`captureOrder`) paid for the
+ * cancelled units and the voids did not release (`uncoveredMinor`: the cancelled value less what
+ * was voided). When the cancellation leaves nothing open and nothing was shipped, everything the
+ * up-front captures still hold goes back, shipping and rounding included. Never more than those
+ * captures hold, less what earlier cancellations gave back; orders paid per shipment have no such
+ * captures, and nothing happens. Call it after the voids, in the same transaction.
+ */
+export async function refundCancelledCaptures(
+  executor: Executor,
+  orderId: string,
+  input: { uncoveredMinor: number; reason: string; actor: string },
+): Promise<{ refunded_minor: number; payments: PaymentRow[] }> {
+  const row = await query<{ up_front: number; given_back: number; open: number; shipped: number }>(
+    executor,
+    sql`select
+          (select coalesce(sum(p.amount_minor), 0)::bigint from payments p join payment_details d on d.payment_id = p.id
+           where p.order_id = ${orderId} and p.kind = 'capture' and p.status = 'succeeded' and d.details->>'scope' = 'order') as up_front,
+          (select coalesce(sum(p.amount_minor), 0)::bigint from payments p join payment_details d on d.payment_id = p.id
+           where p.order_id = ${orderId} and p.kind = 'refund' and p.status in ('succeeded', 'pending')
+             and d.details->>'reason' like ${`${cancellationRefunds}%`}) as given_back,
+          (select coalesce(sum(quantity - cancelled - shipped), 0)::int from order_lines where order_id = ${orderId}) as open,
+          (select coalesce(sum(shipped), 0)::int from order_lines where order_id = ${orderId}) as shipped`,
+  );
+  const { up_front, given_back, open, shipped } = row[0]!;
+  const left = Number(up_front) - Number(given_back);
+  const amountMinor = open === 0 && shipped === 0 ? left : Math.min(Math.max(0, input.uncoveredMinor), left);
+  if (amountMinor <= 0) return { refunded_minor: 0, payments: [] };
+  const order = await lockOrder(executor, orderId);
+  const refund = await refundPayment(executor, orderId, {
+    amountMinor,
+    currency: order!.currency,
+    reason: `${cancellationRefunds}: ${input.reason}`,
+    upToRefundable: true,
+    actor: input.actor,
+  });
+  if (!refund.ok) throw new Error(`refund after cancelling ${orderId}: ${refund.problem.detail}`);
+  return { refunded_minor: refund.value.refunded_minor, payments: refund.value.refunds };
 }

@@ -13,4 +13,4 @@ export { setTestGateway } from './registry.ts';
 export { succeeded, declined } from './gateway.ts';
 export type { VerifyRequest } from './gateway.ts';
 export { authorizeChange, planSettlement, releaseChangeMoney } from './settle-change.ts';
-export { captureOrder, invoiceOrderCaptures } from './capture-order.ts';
+export { captureOrder, invoiceOrderCaptures, refundCancelledCaptures } from './capture-order.ts';

@@ -149,6 +149,32 @@ describe('capturing and invoicing by rule', () => {
     await deactivate(ruleId);
   });
 
+  it('gives money captured up front back when units are cancelled: the cancelled value, then everything', async () => {
+    // 5 units at 10.00, 1.00 off each, 0.72 tax each, 7.99 shipping: 56.59 captured at once.
+    const { order, ruleId, orderId } = await captureOnPlacement('ACT-CANCEL', 5, 'test', 'auth_act_cancel');
+    await runAutomationFollowers(database.db);
+    expect((await executionsOf(ruleId))[0]).toMatchObject({ order_id: orderId, status: 'succeeded' });
+    expect(order.total).toBe(5659);
+    const money = async () => (await server.request('GET', `/v1/orders/${orderId}/payments`)).body;
+    expect((await money()).captured.amount).toBe(5659);
+
+    const some = await server.request('POST', `/v1/orders/${orderId}/cancel`, {
+      body: { reason: 'customer asked', lines: [{ line_id: 'L1', quantity: 2 }] },
+    });
+    expect(some.status, JSON.stringify(some.body)).toBe(200);
+    expect((await money()).refunded.amount).toBe(2 * 972);
+
+    const rest = await server.request('POST', `/v1/orders/${orderId}/cancel`, { body: { reason: 'customer asked' } });
+    expect(rest.status, JSON.stringify(rest.body)).toBe(200);
+    const after = await money();
+    expect(after.refunded.amount).toBe(5659);
+    expect(after.capturable.amount).toBe(0);
+    const refunds = after.data.filter((p: { kind: string }) => p.kind === 'refund');
+    expect(refunds.map((p: { amount: { amount: number } }) => p.amount.amount)).toEqual([1944, 3715]);
+    expect((await server.request('GET', `/v1/orders/${orderId}`)).body.status).toBe('cancelled');
+    await deactivate(ruleId);
+  });
+
   it('captures once when the attempt that reached the gateway is rolled back and retried', async () => {
     // A gateway that keeps its own ledger by idempotency key, as real ones do, and loses the
     // first answer: our transaction fails after the gateway captured.
