@@ -45,6 +45,8 @@ export interface SendResult {
   retrying: number;
   /** Failed for the last time. */
   dead: number;
+  /** Stopped at `maxBatches` with its last claim full: more deliveries may be due now. */
+  backlog: boolean;
 }
 
 interface Claim {
@@ -79,9 +81,10 @@ const ERROR_SNIPPET_BYTES = 300;
 export async function sendDueDeliveries(db: Db, options: SendOptions = {}): Promise<SendResult> {
   const batchSize = options.batchSize ?? 20;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const total: SendResult = { attempted: 0, succeeded: 0, retrying: 0, dead: 0 };
+  const total: SendResult = { attempted: 0, succeeded: 0, retrying: 0, dead: 0, backlog: false };
   for (let batch = 0; batch < (options.maxBatches ?? 10) && !options.signal?.aborted; batch++) {
     const claims = await claimDue(db, batchSize, timeoutMs + LEASE_MARGIN_MS);
+    total.backlog = claims.length === batchSize;
     const outcomes = await Promise.all(claims.map((claim) => post(claim, { ...options, timeoutMs })));
     for (const [i, claim] of claims.entries()) {
       const settled = await recordOutcome(db, claim, outcomes[i]!, options);
