@@ -165,4 +165,34 @@ describe('routing an order by its postal code', () => {
     expect(explanation.notes.join(' ')).not.toMatch(/no delivery address/);
     expect(explanation.chosen?.description).toContain('address not located');
   });
+
+  it('locates a changed address by its postal code and routes the open units again', async () => {
+    const placed = await placeOrder(server, brazilianOrder('BR-1003', '69005-000'));
+    expect(placed.status).toBe(201);
+    expect(placed.body.fulfillment_orders[0].location_id).toBe(manaus);
+    const drafted = await server.request('POST', `/v1/orders/${placed.body.id}/changes`, {
+      body: {
+        reason: 'customer moved',
+        actions: [
+          {
+            type: 'change_shipping_address',
+            shipping_address: {
+              line1: 'Av. Paulista 1000',
+              city: 'São Paulo',
+              postal_code: '01310-100',
+              country: 'BR',
+            },
+          },
+        ],
+      },
+    });
+    expect(drafted.status, JSON.stringify(drafted.body)).toBe(201);
+    const confirmed = await server.request('POST', `/v1/orders/${placed.body.id}/changes/${drafted.body.id}/confirm`, {
+      body: {},
+    });
+    expect(confirmed.body.status).toBe('confirmed');
+    const after = await server.request('GET', `/v1/orders/${placed.body.id}`);
+    const live = after.body.fulfillment_orders.filter((f: { status: string }) => f.status === 'allocated');
+    expect(live.map((f: { location_id: string }) => f.location_id)).toEqual([saoPaulo]);
+  });
 });
