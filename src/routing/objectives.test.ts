@@ -54,6 +54,23 @@ describe('objectives', () => {
     expect(result.objective!.criteria.distance).toBe(0);
     expect(result.shipments[0]!.distanceKm).toBeNull();
     expect(result.explanation.notes.join(' ')).toMatch(/no delivery address/);
+    expect(result.explanation.chosen!.description).toContain('no delivery address');
+  });
+
+  it('distance: an address that could not be located counts 0 and says so, naming it', () => {
+    const result = plan(
+      order([line('L1', 'A', 1)], { destination: null, unlocatedAddress: 'BR 99999-999' }),
+      [candidate('a')],
+      stockOf({ a: { A: 1 } }),
+      rules(),
+      monday,
+    );
+    expect(result.objective!.criteria.distance).toBe(0);
+    expect(result.explanation.notes).toContain(
+      'The delivery address (BR 99999-999) could not be located: distance counts as 0 km, with the first band’s zone and transit days.',
+    );
+    expect(result.explanation.notes.join(' ')).not.toMatch(/no delivery address/);
+    expect(result.explanation.chosen!.description).toContain('address not located');
   });
 
   it('cost: the cheaper zone, base plus started kilograms in minor units', () => {

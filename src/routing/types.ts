@@ -30,6 +30,11 @@ export interface PlanOrder {
   /** The customer accepts shipping when the pickup store cannot fulfil the order. */
   allowShipFallback: boolean;
   destination: Coordinates | null;
+  /**
+   * The delivery address as an explanation names it ("BR 99999-999") when the order has one but
+   * it could not be located (destination null); null or absent otherwise.
+   */
+  unlocatedAddress?: string | null;
   lines: readonly PlanLine[];
   /** ISO 8601 instant; the SLA clock starts here. */
   placedAt: string;
