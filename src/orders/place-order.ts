@@ -174,6 +174,8 @@ async function insertOrder(
       destination_longitude: destination?.longitude ?? null,
       shipping_address: input.shipping_address ?? null,
       placed_at: placedAt,
+      // Received now (the time the order is validated and routed at).
+      created_at: valid.at.toISOString(),
     },
     lines: lines.map((l) => ({
       line_id: l.line_id,

@@ -91,6 +91,7 @@ function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[])
       allowBackorder: l.allow_backorder,
     })),
     placedAt: toIso(order.placed_at)!,
+    receivedAt: toIso(order.created_at)!,
     excludedLocationIds: exclude,
   };
 }

@@ -15,6 +15,8 @@ export interface OrderForRouting {
   /** Null for an order without one (pickup, or none given). */
   shipping_address: ShippingAddress | null;
   placed_at: string;
+  /** When Consign received the order (its row was written). */
+  created_at: string;
   on_hold: boolean;
 }
 
@@ -31,7 +33,7 @@ export async function loadOrderForRouting(executor: Executor, orderId: string): 
   return queryOne<OrderForRouting>(
     executor,
     sql`select id, channel_id, delivery_method, pickup_location_id, allow_ship_fallback, destination_latitude, destination_longitude,
-               shipping_address, placed_at, exists (select 1 from order_holds h where h.order_id = o.id and h.released_at is null) as on_hold
+               shipping_address, placed_at, created_at, exists (select 1 from order_holds h where h.order_id = o.id and h.released_at is null) as on_hold
         from orders o where id = ${orderId}`,
   );
 }

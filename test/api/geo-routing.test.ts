@@ -155,6 +155,18 @@ describe('routing an order by its postal code', () => {
     expect(explanation.notes.join(' ')).not.toMatch(/delivery address/);
   });
 
+  it('scores an imported old order from its receipt: not as months late', async () => {
+    const body = { ...brazilianOrder('BR-1004', '01310-100'), placed_at: '2024-06-01T12:00:00Z' };
+    const placed = await placeOrder(server, body);
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    expect(placed.body.fulfillment_orders[0].location_id).toBe(saoPaulo);
+    const explanation = await routingOf(placed.body.id);
+    expect(explanation.notes.join('\n')).toMatch(
+      /^Placed 2024-06-01 and received 20\d\d-\d\d-\d\d, after its 5-day SLA had run out: the SLA counts from receipt\.$/m,
+    );
+    expect(explanation.chosen?.description).toContain('on time');
+  });
+
   it('says an address it could not locate could not be located, not that there is none', async () => {
     const placed = await placeOrder(server, brazilianOrder('BR-1002', '99999-999'));
     expect(placed.status).toBe(201);
