@@ -95,7 +95,7 @@ export function plan(
  * counted from placement had already run out (an imported old order) — then at receipt, with a
  * note saying so.
  */
-export function slaClockStart(
+function slaClockStart(
   order: Pick<PlanOrder, 'placedAt' | 'receivedAt'>,
   placedAtMs: number,
   slaDays: number,
