@@ -2,7 +2,9 @@ import { sql } from 'drizzle-orm';
 import { queryRowsets, toIso, type Executor } from '../db/index.ts';
 import { planSupply, type LinePromise } from '../inventory/index.ts';
 import { invoicesOfOrder } from '../invoices/index.ts';
+import { addressLabel } from './destination.ts';
 import { returnsOfOrder } from './order-returns.ts';
+import type { ShippingAddress } from './schemas.ts';
 import { derivePaymentStatus } from './status.ts';
 
 interface OrderRow {
@@ -27,6 +29,7 @@ interface OrderRow {
   placed_at: string;
   created_at: string;
   updated_at: string;
+  destination_latitude: number | null;
 }
 
 const money = (amount: number, currency: string) => ({ amount, currency });
@@ -288,7 +291,22 @@ export async function getOrder(executor: Executor, orderId: string, options: { p
     holds,
     ...(options.placedNow ? NOTHING_RETURNED : await returnsOfOrder(executor, orderId)),
     timeline: presentTimeline(sets.events),
+    warnings: warningsOf(order),
   };
+}
+
+/**
+ * What the order's caller should know and fix: a shipped order whose destination could not be
+ * located (no coordinates, and a postal code Consign has no centroid for) was routed with every
+ * distance counted as 0 km.
+ */
+function warningsOf(order: OrderRow): { code: string; detail: string }[] {
+  if (order.delivery_method !== 'ship' || order.destination_latitude !== null) return [];
+  const address = order.shipping_address as ShippingAddress | null;
+  const detail = address
+    ? `The delivery address (${addressLabel(address)}) could not be located: routing counted every location's distance as 0 km. Send the address's latitude and longitude, or import postal-code centroids for ${address.country} (\`consign geo import\`).`
+    : "The order has no delivery address: routing counted every location's distance as 0 km.";
+  return [{ code: 'destination_not_located', detail }];
 }
 
 const NOTHING_RETURNED: Awaited<ReturnType<typeof returnsOfOrder>> = {

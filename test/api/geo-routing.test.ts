@@ -145,6 +145,7 @@ describe('routing an order by its postal code', () => {
   it('routes a São Paulo order without coordinates to São Paulo, and explains the distance', async () => {
     const placed = await placeOrder(server, brazilianOrder('BR-1001', '01310-100'));
     expect(placed.status).toBe(201);
+    expect(placed.body.warnings).toEqual([]);
     expect(placed.body.fulfillment_orders[0].location_id).toBe(saoPaulo);
     const explanation = await routingOf(placed.body.id);
     expect(explanation.chosen?.locationIds).toEqual([saoPaulo]);
@@ -170,6 +171,14 @@ describe('routing an order by its postal code', () => {
   it('says an address it could not locate could not be located, not that there is none', async () => {
     const placed = await placeOrder(server, brazilianOrder('BR-1002', '99999-999'));
     expect(placed.status).toBe(201);
+    expect(placed.body.warnings).toEqual([
+      {
+        code: 'destination_not_located',
+        detail:
+          "The delivery address (BR 99999-999) could not be located: routing counted every location's distance as 0 km. Send the address's latitude and longitude, or import postal-code centroids for BR (`consign geo import`).",
+      },
+    ]);
+    expect((await server.request('GET', `/v1/orders/${placed.body.id}`)).body.warnings).toEqual(placed.body.warnings);
     const explanation = await routingOf(placed.body.id);
     expect(explanation.notes).toContain(
       'The delivery address (BR 99999-999) could not be located: distance counts as 0 km, with the first band’s zone and transit days.',
