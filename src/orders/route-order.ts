@@ -70,7 +70,7 @@ function toCandidate(row: CandidateRow): Candidate {
   };
 }
 
-function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[]) {
+function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[], omitted: number) {
   return {
     channelId: order.channel_id,
     deliveryMethod: order.delivery_method,
@@ -89,6 +89,7 @@ function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[])
     })),
     placedAt: toIso(order.placed_at)!,
     excludedLocationIds: exclude,
+    omittedLocations: omitted,
   };
 }
 
@@ -143,20 +144,27 @@ export async function routeOrder(
     return ok(null);
   }
   const { version, rules } = captured?.routing.rules ?? (await activeRules(executor));
-  const candidates = (captured?.routing.candidates ?? (await loadCandidates(executor, order.channel_id))).map(
-    toCandidate,
-  );
+  const skus = lines.map((l) => l.sku);
+  // Only the locations holding the order's SKUs (or their components), and the named store.
+  const readCandidates = () => loadCandidates(executor, order.channel_id, skus, order.pickup_location_id);
+  let found = captured?.routing.candidates ?? (await readCandidates());
+  let candidates = found.candidates.map(toCandidate);
   const exclude = captured ? [] : await excludedLocations(executor, orderId, options.excludeLocationIds ?? []);
-  const request = planOrder(order, lines, exclude);
+  let request = planOrder(order, lines, exclude, found.omitted);
   let result: PlanResult | undefined;
   // Read once a reservation failed: a bundle and a line sharing its components were planned
   // on the same units (each line sees the shared component whole); plan them on shared stock.
   let shared: Awaited<ReturnType<typeof sharedLeaves>> | undefined;
-  const skus = lines.map((l) => l.sku);
   const kits = await splittableKits(executor, skus, rules);
   // A kit that may be split is planned on its leaf components' stock too.
   const stockSkus = [...skus, ...[...kits.values()].flat().map((leaf) => leaf.sku)];
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    if (attempt > 1) {
+      // Stock moved under us: another location may hold the SKUs now.
+      found = await readCandidates();
+      candidates = found.candidates.map(toCandidate);
+      request = planOrder(order, lines, exclude, found.omitted);
+    }
     const stock = shared
       ? await sharedStockSnapshot(executor, request, candidates, rules, shared, new Date())
       : attempt === 1 && captured && kits.size === 0
