@@ -52,6 +52,7 @@ function measurePlanner(quick: boolean): PlannerBenchResult {
 /** Orders in the 50- and 2,000-location networks on each engine; writes its section unless quick. */
 async function measureWideNetwork(engines: Engine[], options: BenchOptions, postgresUrl: string, warmupMs: number) {
   const date = new Date();
+  const loadAtStart = os.loadavg()[0]!;
   const results: WideNetworkResult[] = [];
   log(`wide network: orders at c=8 in 50 and ${WIDE_NETWORK.locations} locations…`);
   for (const engine of engines) {
@@ -59,7 +60,8 @@ async function measureWideNetwork(engines: Engine[], options: BenchOptions, post
       await runWideNetwork(engine, { durationMs: options.durationMs, warmupMs, postgresServerUrl: postgresUrl, log }),
     );
   }
-  const section = wideNetworkSection(results, date, options.durationMs);
+  const load = { start: loadAtStart, end: os.loadavg()[0]! };
+  const section = wideNetworkSection(results, date, options.durationMs, load);
   process.stdout.write(`\n${section}`);
   if (!options.quick) {
     replaceDocSection(DOC_FILE, WIDE_HEADING, section);

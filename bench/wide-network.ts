@@ -196,7 +196,12 @@ const rate = (value: number) => value.toFixed(value < 10 ? 1 : 0);
 export const WIDE_HEADING = `## Orders in a ${WIDE_NETWORK.locations.toLocaleString('en-US')}-location network`;
 
 /** Markdown: orders/s min / median / max in each network and the ratio of the medians, per engine. */
-export function wideNetworkSection(results: WideNetworkResult[], date: Date, durationMs: number): string {
+export function wideNetworkSection(
+  results: WideNetworkResult[],
+  date: Date,
+  durationMs: number,
+  load: { start: number; end: number },
+): string {
   const rows = results.map((r) => {
     const small = spread(r.runs.map((x) => x.small.opsPerSec));
     const wide = spread(r.runs.map((x) => x.wide.opsPerSec));
@@ -216,6 +221,8 @@ export function wideNetworkSection(results: WideNetworkResult[], date: Date, dur
     `and in a network of ${WIDE_NETWORK.locations.toLocaleString('en-US')} locations in one group, where each of ${WIDE_NETWORK.skus} SKUs is held by`,
     `1–${WIDE_NETWORK.maxHolders} locations, on one server and database. Routing reads and plans only the locations holding`,
     "the order's SKUs, so the two rates should be alike; the ratio is wide ÷ 50 of the medians.",
+    `1-minute load average: ${load.start.toFixed(1)} when the scenario started, ${load.end.toFixed(1)} when it ended`,
+    '(on 2 cores: other work on the machine lowers both rates alike, not their ratio).',
     '',
     '| engine | 50 locations, orders/s (min / median / max) | 2,000 locations, orders/s (min / median / max) | ratio | 2,000: p99 ms (median) | stored decision, bytes (median / max) | errors |',
     '| --- | --- | --- | --- | --- | --- | --- |',
