@@ -114,6 +114,7 @@ export function candidateSet(candidates: CandidateRow[], groupSize: number): Can
   return { candidates, omitted: Math.max(0, groupSize - inGroup) };
 }
 
+/** Reads an order's routing candidates (`candidatesSql`) and counts the rest of the channel's group. */
 export async function loadCandidates(
   executor: Executor,
   channelId: string,
