@@ -25,7 +25,7 @@ const SKUS = 12;
  * take about 7 kB and a one-line order under 4 kB; the database stores either (compressed) in
  * under 4 kB.
  */
-const MAX_BYTES = { threeLinesText: 8_192, oneLineText: 4_096, stored: 4_096 } as const;
+const MAX_BYTES = { threeLinesText: 8_192, oneLineText: 4_096, stored: 4_096, response: 32_768 } as const;
 
 let database: TestDatabase;
 let server: TestServer;
@@ -206,6 +206,7 @@ describe('routing in a network of a few hundred locations', () => {
 
     const response = await routing(placed.body.id);
     expect(response.status).toBe(200);
+    expect(Buffer.byteLength(JSON.stringify(response.body))).toBeLessThanOrEqual(MAX_BYTES.response);
     const explanation = response.body.latest.explanation.explanation;
     const candidateIds = explanation.candidates.map((c: { locationId: string }) => c.locationId);
     const holding = new Set(lines.flatMap((l) => holders.get(l.sku)!.map((h) => h.locationId)));
