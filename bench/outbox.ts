@@ -27,7 +27,14 @@ export interface OutboxResult {
   duplicates: number;
   /** The dispatcher's tick interval in the server under test (CONSIGN_WEBHOOK_INTERVAL_MS). */
   intervalMs: number;
+  /** The steady phase after the burst: events at a fixed rate, one small feed every STEADY_EVERY_MS. */
+  steady: { events: number; eventsPerSec: number; lagP50Ms: number; lagP99Ms: number; lagMaxMs: number };
 }
+
+/** The steady phase: STEADY_ROWS events every STEADY_EVERY_MS for STEADY_MS (300 events/s). */
+const STEADY_ROWS = 15;
+const STEADY_EVERY_MS = 50;
+const STEADY_MS = 5_000;
 
 /** A subscriber's endpoint that only counts: 200 to every POST, receipt time and created_at kept per event. */
 class CountingReceiver {
@@ -74,10 +81,57 @@ function feed(points: StockPoint[], id: string, asOfMs: number, onHand: (i: numb
 }
 
 /**
+ * Events at a steady rate, as a busy store commits them: a feed of `points.length` rows (each
+ * row a new level, so an event) every STEADY_EVERY_MS for STEADY_MS, on the schedule's clock
+ * (a late feed does not push the next ones back); then every delivery is awaited and its lag
+ * (receipt − the event's created_at) summarised.
+ */
+async function steadyPhase(
+  client: ApiClient,
+  receiver: CountingReceiver,
+  points: StockPoint[],
+  run: string,
+  asOf: number,
+): Promise<OutboxResult['steady']> {
+  const before = new Set(receiver.received.keys());
+  const feeds = Math.round(STEADY_MS / STEADY_EVERY_MS);
+  const startMs = performance.now();
+  for (let n = 0; n < feeds; n++) {
+    const dueMs = startMs + n * STEADY_EVERY_MS;
+    const waitMs = dueMs - performance.now();
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    await client.expect(
+      feed(points, `bench-outbox-${run}-steady-${n}`, asOf + 2_000 + n, (i) => 1_000 + n * points.length + i),
+      [201],
+    );
+  }
+  const sentMs = performance.now() - startMs;
+  const events = feeds * points.length;
+  await waitUntil(
+    `delivery of ${events} steady events`,
+    () => receiver.received.size >= before.size + events,
+    MIN_WAIT_MS,
+  );
+  const lags = summarize(
+    [...receiver.received].filter(([id]) => !before.has(id)).map(([, d]) => d.receivedAtMs - d.createdAtMs),
+    0,
+    0,
+  );
+  return {
+    events,
+    eventsPerSec: (events * 1000) / sentMs,
+    lagP50Ms: lags.p50Ms,
+    lagP99Ms: lags.p99Ms,
+    lagMaxMs: lags.maxMs,
+  };
+}
+
+/**
  * Webhook delivery by the server's own dispatcher: subscribes a local receiver to
  * `inventory.availability_changed`, sends a one-row feed and waits for its delivery (the
  * dispatcher has then caught up with every older event), then commits `count` events at once
- * with one snapshot feed of `count` rows and times their delivery.
+ * with one snapshot feed of `count` rows and times their delivery; then a steady phase at 300
+ * events/s (`steadyPhase`).
  */
 export async function measureOutbox(target: Target, network: BenchNetwork, count: number): Promise<OutboxResult> {
   const intervalMs = loadConfig(process.env).webhookIntervalMs;
@@ -118,6 +172,7 @@ export async function measureOutbox(target: Target, network: BenchNetwork, count
       0,
     );
     const ms = lastMs - committedAtMs;
+    const steady = await steadyPhase(client, receiver, network.feedPoints.slice(1, STEADY_ROWS + 1), run, asOf);
     return {
       events: deliveries.length,
       ms,
@@ -127,6 +182,7 @@ export async function measureOutbox(target: Target, network: BenchNetwork, count
       lagMaxMs: lags.maxMs,
       duplicates: receiver.duplicates,
       intervalMs,
+      steady,
     };
   } finally {
     // Later scenarios must not pay for deliveries: the subscription stops before the receiver does.

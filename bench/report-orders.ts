@@ -155,8 +155,11 @@ export function outboxTable(results: EngineResult[]): Table {
       'Lag p50 ms',
       'Lag p99 ms',
       'Duplicates',
+      'Steady events/s',
+      'Steady lag p50 ms',
+      'Steady lag p99 ms',
     ],
-    numeric: numeric(1, 2, 3, 4, 5, 6, 7),
+    numeric: numeric(1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
     rows: results.map((r) => [
       r.engine,
       integer(r.outbox.events),
@@ -166,6 +169,9 @@ export function outboxTable(results: EngineResult[]): Table {
       integer(r.outbox.lagP50Ms),
       integer(r.outbox.lagP99Ms),
       String(r.outbox.duplicates),
+      integer(r.outbox.steady.eventsPerSec),
+      millis(r.outbox.steady.lagP50Ms),
+      millis(r.outbox.steady.lagP99Ms),
     ]),
   };
 }
@@ -184,7 +190,7 @@ export function ordersMethod(outboxEvents: number): string {
 - CPU per order (PostgreSQL, Linux): CPU time (user + system, from /proc) of the server process, of every PostgreSQL process and of the bench process, read before and after each \`POST /v1/orders\` row and each floor row and divided by the operations run in it, warm-up included. Besides the order's transaction the server's background workers (outbox followers, sweepers) run in it, idle but ticking. The last column is the most CPU an order may use, server, PostgreSQL and load generator together, for the API to reach the target's share of the floor's rate on this machine's cores.
 - Flows: a closed loop of whole order lives through the API — \`POST /v1/orders\` with 1–2 lines, then per fulfillment order \`accept\`, \`pick\`, \`pack\`, \`ship\` (carrier and tracking number), a \`delivered\` event on \`POST /v1/shipments/{id}/tracking-events\`, and \`GET /v1/orders/{id}\`, which must say \`delivered\`. One operation is one flow; its latency runs from the order's POST to the read-back. Concurrency ${list(FLOW_CONCURRENCIES)}.
 ${CHANGES_METHOD}
-- Webhook delivery (first on each server, while the dispatcher has only the set-up's events behind it): a node:http receiver on 127.0.0.1 answers 200 to every POST and counts it. A subscription to \`inventory.availability_changed\` is created through the API; a one-row feed is sent and its delivery awaited, so the dispatcher has caught up with every older event; then one snapshot feed of ${outboxEvents.toLocaleString('en-US')} rows commits ${outboxEvents.toLocaleString('en-US')} events at once. Events/s = events ÷ the time from that feed's answer (its commit) to the last delivery received. Lag = receipt time − the event's created_at (the delivery's \`timestamp\`). The dispatcher runs inside \`consign serve\` at its settings (tick = CONSIGN_WEBHOOK_INTERVAL_MS, default 1,000 ms; at most 10 claims of 20 deliveries per tick), so at most 200 deliveries per tick: about 200 events/s at the default tick. The subscription is paused afterwards.
+- Webhook delivery (first on each server, while the dispatcher has only the set-up's events behind it): a node:http receiver on 127.0.0.1 answers 200 to every POST and counts it. A subscription to \`inventory.availability_changed\` is created through the API; a one-row feed is sent and its delivery awaited, so the dispatcher has caught up with every older event; then one snapshot feed of ${outboxEvents.toLocaleString('en-US')} rows commits ${outboxEvents.toLocaleString('en-US')} events at once. Events/s = events ÷ the time from that feed's answer (its commit) to the last delivery received. Lag = receipt time − the event's created_at (the delivery's \`timestamp\`). The dispatcher runs inside \`consign serve\` at its settings (tick = CONSIGN_WEBHOOK_INTERVAL_MS, default 1,000 ms, the fallback: committed events wake it at once; at most 10 claims of 50 deliveries per run, each claim's POSTs sent together and their successes recorded in one statement, and a run that stopped at that cap is followed at once by the next). Then a steady phase: a snapshot feed of 15 rows (15 events) every 50 ms for 5 s, on the schedule's clock, so 300 events/s; steady lag is measured over those events once all are delivered. The subscription is paused afterwards.
 - Routing planner: \`plan\` on 5-line orders over 200 candidate locations (20 distribution centres, 180 stores with popularity-skewed stock) in memory, no database, measured once per run before the engines; decisions/s = 1 ÷ mean decision time.`;
 }
 

@@ -10,6 +10,9 @@ export const TARGETS = {
   feedRowsPerSec: 20_000,
   orderShareOfFloor: 0.4,
   plannerP99Ms: 1,
+  webhookBurstEventsPerSec: 2_000,
+  webhookSteadyLagP50Ms: 50,
+  webhookSteadyLagP99Ms: 250,
 } as const;
 
 /** The concurrency the orders target is set at. */
@@ -87,6 +90,25 @@ export function checkTargets(result: EngineResult, planner: PlannerBenchResult):
       pass: feeds.runs.length > 0 && feeds.medianRowsPerSec >= TARGETS.feedRowsPerSec,
     },
     orderCheck(result),
+    ...webhookChecks(result),
     plannerCheck(planner),
+  ];
+}
+
+/** Webhook delivery: the burst's rate, and the lag at a steady 300 events/s. */
+function webhookChecks(result: EngineResult): TargetCheck[] {
+  const { outbox } = result;
+  const steady = outbox.steady;
+  return [
+    {
+      target: `Webhooks, a burst of ${outbox.events.toLocaleString('en-US')} events: ≥ ${perSec(TARGETS.webhookBurstEventsPerSec)} events/s`,
+      measured: `${perSec(outbox.eventsPerSec)} events/s (${perSec(outbox.ms)} ms from commit to the last delivery)`,
+      pass: outbox.duplicates === 0 && outbox.eventsPerSec >= TARGETS.webhookBurstEventsPerSec,
+    },
+    {
+      target: `Webhooks at a steady ${perSec(steady.eventsPerSec)} events/s: lag p50 ≤ ${TARGETS.webhookSteadyLagP50Ms} ms, p99 ≤ ${TARGETS.webhookSteadyLagP99Ms} ms`,
+      measured: `p50 ${ms(steady.lagP50Ms)}, p99 ${ms(steady.lagP99Ms)}`,
+      pass: steady.lagP50Ms <= TARGETS.webhookSteadyLagP50Ms && steady.lagP99Ms <= TARGETS.webhookSteadyLagP99Ms,
+    },
   ];
 }

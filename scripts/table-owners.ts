@@ -75,6 +75,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   automation_executions: 'automations',
   order_tags: 'orders',
   tasks: 'tasks',
+  postal_centroids: 'geo',
 };
 
 /** Tables any folder may INSERT into (only the owner updates or deletes): the transactional outbox. */

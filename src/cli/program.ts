@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import { backupCommand } from './backup.ts';
 import { exportCommand } from './export.ts';
+import { geoCommand } from './geo.ts';
 import { importCommand } from './import.ts';
 import { inventoryCommand } from './inventory.ts';
 import { keysCommand } from './keys.ts';
@@ -58,6 +59,7 @@ export function createProgram(): Command {
     .addCommand(importCommand())
     .addCommand(exportCommand())
     .addCommand(inventoryCommand())
+    .addCommand(geoCommand())
     .addCommand(backupCommand())
     .addCommand(restoreCommand());
 }

@@ -18,3 +18,4 @@ export * as taxTables from './schema-tax.ts';
 export * as notificationTables from './schema-notifications.ts';
 export * as automationTables from './schema-automations.ts';
 export * as taskTables from './schema-tasks.ts';
+export * as geoTables from './schema-geo.ts';

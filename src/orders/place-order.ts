@@ -107,7 +107,7 @@ async function insertOrder(
 ): Promise<Captured | undefined> {
   const orderId = newId('ord');
   const { totals, catalogue } = valid;
-  const destination = destinationOf(input.shipping_address);
+  const destination = await destinationOf(executor, input.shipping_address);
   const placedAt = input.placed_at ?? valid.at.toISOString();
   const lines = input.lines.map((line, i) => ({
     line_id: line.line_id ?? String(i + 1),
@@ -172,7 +172,10 @@ async function insertOrder(
       allow_ship_fallback: input.allow_ship_fallback ?? false,
       destination_latitude: destination?.latitude ?? null,
       destination_longitude: destination?.longitude ?? null,
+      shipping_address: input.shipping_address ?? null,
       placed_at: placedAt,
+      // Received now (the time the order is validated and routed at).
+      created_at: valid.at.toISOString(),
     },
     lines: lines.map((l) => ({
       line_id: l.line_id,

@@ -16,6 +16,7 @@ import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
 import { routingProblem } from './routing-problem.ts';
+import { addressLabel } from './destination.ts';
 import { sharedLeaves, sharedStockSnapshot } from './shared-stock.ts';
 import { finishCapture, type CapturedOrder } from './finish-capture.ts';
 import { kitColumns, takesOf, unitsByLine, withKitIds } from './kit-parts.ts';
@@ -71,15 +72,17 @@ function toCandidate(row: CandidateRow): Candidate {
 }
 
 function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[], omitted: number) {
+  const destination =
+    order.destination_latitude !== null && order.destination_longitude !== null
+      ? { latitude: order.destination_latitude, longitude: order.destination_longitude }
+      : null;
   return {
     channelId: order.channel_id,
     deliveryMethod: order.delivery_method,
     pickupLocationId: order.pickup_location_id,
     allowShipFallback: order.allow_ship_fallback,
-    destination:
-      order.destination_latitude !== null && order.destination_longitude !== null
-        ? { latitude: order.destination_latitude, longitude: order.destination_longitude }
-        : null,
+    destination,
+    unlocatedAddress: destination === null && order.shipping_address ? addressLabel(order.shipping_address) : null,
     lines: lines.map((l) => ({
       lineId: l.line_id,
       sku: l.sku,
@@ -88,6 +91,7 @@ function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[],
       allowBackorder: l.allow_backorder,
     })),
     placedAt: toIso(order.placed_at)!,
+    receivedAt: toIso(order.created_at)!,
     excludedLocationIds: exclude,
     omittedLocations: omitted,
   };

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { bundleLeavesSql } from '../catalog/index.ts';
 import { query, queryOne, type Executor } from '../db/index.ts';
+import type { ShippingAddress } from './schemas.ts';
 
 /** What the planner needs to know about one order, read from its rows. */
 export interface OrderForRouting {
@@ -11,7 +12,11 @@ export interface OrderForRouting {
   allow_ship_fallback: boolean;
   destination_latitude: number | null;
   destination_longitude: number | null;
+  /** Null for an order without one (pickup, or none given). */
+  shipping_address: ShippingAddress | null;
   placed_at: string;
+  /** When Consign received the order (its row was written). */
+  created_at: string;
   on_hold: boolean;
 }
 
@@ -28,7 +33,7 @@ export async function loadOrderForRouting(executor: Executor, orderId: string): 
   return queryOne<OrderForRouting>(
     executor,
     sql`select id, channel_id, delivery_method, pickup_location_id, allow_ship_fallback, destination_latitude, destination_longitude,
-               placed_at, exists (select 1 from order_holds h where h.order_id = o.id and h.released_at is null) as on_hold
+               shipping_address, placed_at, created_at, exists (select 1 from order_holds h where h.order_id = o.id and h.released_at is null) as on_hold
         from orders o where id = ${orderId}`,
   );
 }

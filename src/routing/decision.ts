@@ -59,6 +59,7 @@ export function explainContext(decision: Decision, assessment: Assessment): Expl
     lines: decision.order.lines,
     lineSku: decision.skus.lineSku,
     assessment,
+    addressUnlocated: Boolean(decision.order.unlocatedAddress),
   };
 }
 

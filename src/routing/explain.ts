@@ -22,6 +22,8 @@ export interface ExplainContext {
   lines: readonly PlanLine[];
   lineSku: readonly number[];
   assessment: Assessment;
+  /** The order has a delivery address that could not be located (no destination). */
+  addressUnlocated?: boolean;
 }
 
 const criterionLabels: Record<CriterionName, string> = {
@@ -182,7 +184,8 @@ export function summarisePlan(outcome: PlanOutcome, context: ExplainContext): Pl
   const { currency } = context.rules;
   const parts = outcome.shipments.map((shipment) => {
     const late = shipment.daysLate > 0 ? `, ${plural(shipment.daysLate, 'day')} late` : ', on time';
-    const km = shipment.distanceKm === null ? 'no delivery address' : formatKm(shipment.distanceKm);
+    const unknown = context.addressUnlocated ? 'address not located' : 'no delivery address';
+    const km = shipment.distanceKm === null ? unknown : formatKm(shipment.distanceKm);
     const distance = shipment.deliveryMethod === 'ship' ? `${km}, ` : '';
     return (
       `${nameOf(context, shipment.locationId)} (${shipment.lineIds.join(', ')}): ${distance}` +

@@ -54,6 +54,23 @@ describe('objectives', () => {
     expect(result.objective!.criteria.distance).toBe(0);
     expect(result.shipments[0]!.distanceKm).toBeNull();
     expect(result.explanation.notes.join(' ')).toMatch(/no delivery address/);
+    expect(result.explanation.chosen!.description).toContain('no delivery address');
+  });
+
+  it('distance: an address that could not be located counts 0 and says so, naming it', () => {
+    const result = plan(
+      order([line('L1', 'A', 1)], { destination: null, unlocatedAddress: 'BR 99999-999' }),
+      [candidate('a')],
+      stockOf({ a: { A: 1 } }),
+      rules(),
+      monday,
+    );
+    expect(result.objective!.criteria.distance).toBe(0);
+    expect(result.explanation.notes).toContain(
+      'The delivery address (BR 99999-999) could not be located: distance counts as 0 km, with the first band’s zone and transit days.',
+    );
+    expect(result.explanation.notes.join(' ')).not.toMatch(/no delivery address/);
+    expect(result.explanation.chosen!.description).toContain('address not located');
   });
 
   it('cost: the cheaper zone, base plus started kilograms in minor units', () => {
@@ -94,6 +111,52 @@ describe('objectives', () => {
     );
     expect(chosenIds(result)).toEqual(['deep']);
     expect(result.objective!.criteria.balance).toBeCloseTo(2 / 40, 12);
+  });
+
+  it('balance at its default weight spares a location its last units over 50 km, not over 70 km', () => {
+    // Due north of the customer: 1° of latitude ≈ 111.2 km.
+    const north = (km: number) => ({ ...places.newYork, latitude: places.newYork.latitude + km / 111.2 });
+    const choose = (extraKm: number) => {
+      const candidates = [candidate('last-unit', north(10)), candidate('well-stocked', north(10 + extraKm))];
+      return plan(
+        order([line('L1', 'A', 1)]),
+        candidates,
+        stockOf({ 'last-unit': { A: 1 }, 'well-stocked': { A: 1000 } }),
+        rules(),
+        monday,
+      );
+    };
+    const spared = choose(50);
+    expect(chosenIds(spared)).toEqual(['well-stocked']);
+    const taken = choose(70);
+    expect(chosenIds(taken)).toEqual(['last-unit']);
+    // Distance and balance decide: freight and promise are the same from both.
+    for (const result of [spared, taken]) {
+      expect(result.objective!.criteria.cost).toBe(result.explanation.runnerUp!.criteria.cost);
+      expect(result.objective!.criteria.sla).toBe(result.explanation.runnerUp!.criteria.sla);
+    }
+    expect(taken.objective!.criteria.balance).toBe(1);
+  });
+
+  it('sla: an old order imported now is scored from its receipt, not as months late', () => {
+    const nearLate = candidate('near', { ...places.newark, cutoffTime: null });
+    const imported = order([line('L1', 'A', 1)], {
+      placedAt: '2024-06-01T12:00:00Z',
+      receivedAt: '2025-03-03T14:00:00Z',
+    });
+    const result = plan(imported, [nearLate], stockOf({ near: { A: 1 } }), rules(), monday);
+    expect(result.shipments[0]!.daysLate).toBe(0);
+    expect(result.objective!.criteria.sla).toBe(0);
+    expect(result.explanation.notes).toContain(
+      'Placed 2024-06-01 and received 2025-03-03, after its 5-day SLA had run out: the SLA counts from receipt.',
+    );
+    // Received within its SLA: the clock stays at placement (a day-old order promised in two days).
+    const recent = order([line('L1', 'A', 1)], {
+      placedAt: '2025-03-02T14:00:00Z',
+      receivedAt: '2025-03-03T14:00:00Z',
+    });
+    const kept = plan(recent, [nearLate], stockOf({ near: { A: 1 } }), rules(), monday);
+    expect(kept.explanation.notes.join(' ')).not.toMatch(/counts from receipt/);
   });
 
   it('priority: the higher store priority, as −Σ priority', () => {

@@ -42,13 +42,13 @@ function whyNot(decision: Decision, assessment: Assessment, store: number, short
  * Otherwise the order ships, when the rules fall back to shipping and the customer allowed it,
  * or is rejected with the store's per-line shortfalls.
  */
-export function planPickup(decision: Decision): PlanResult {
+export function planPickup(decision: Decision, notes: string[] = []): PlanResult {
   const { order, rules } = decision;
   const method = order.deliveryMethod;
   const assessment = assess(decision, method);
   const store = indexOfCandidate(assessment, order.pickupLocationId);
   const shortfalls = storeShortfalls(decision, assessment, store);
-  const ending: Ending = { method, assessment, notes: [], search: noSearch() };
+  const ending: Ending = { method, assessment, notes, search: noSearch() };
   if (store >= 0 && isEligible(assessment, store) && shortfalls.length === 0) {
     const cells = order.lines.map((line, index) => ({ location: 0, line: index, quantity: line.quantity }));
     const outcome = planOutcome(
@@ -69,6 +69,7 @@ export function planPickup(decision: Decision): PlanResult {
   const reason = whyNot(decision, assessment, store, shortfalls);
   if (rules.pickupFallback === 'ship' && order.allowShipFallback) {
     return planShipping(decision, [
+      ...notes,
       `${reason} The customer accepts shipping and the rules fall back to shipping: planned as a ship order.`,
     ]);
   }

@@ -73,16 +73,41 @@ export function plan(
 ): PlanResult {
   const placedAtMs = Date.parse(order.placedAt);
   assertPlannable(order, candidates, now, placedAtMs);
+  const slaDays = slaDaysFor(rules, order.channelId);
+  const clock = slaClockStart(order, placedAtMs, slaDays);
   const decision: Decision = {
     order,
     candidates,
     stock,
     rules,
     nowAt: clockReader(now.getTime()),
-    placedAt: clockReader(placedAtMs),
+    placedAt: clockReader(clock.startMs),
     maxNodes: options.maxSearchNodes ?? DEFAULT_MAX_SEARCH_NODES,
     skus: orderSkus(order),
-    slaDays: slaDaysFor(rules, order.channelId),
+    slaDays,
   };
-  return order.deliveryMethod === 'ship' ? planShipping(decision, []) : planPickup(decision);
+  const notes = clock.note === null ? [] : [clock.note];
+  return order.deliveryMethod === 'ship' ? planShipping(decision, notes) : planPickup(decision, notes);
+}
+
+/**
+ * When the SLA clock starts: at placement, unless the order reached Consign after the SLA
+ * counted from placement had already run out (an imported old order) — then at receipt, with a
+ * note saying so.
+ */
+function slaClockStart(
+  order: Pick<PlanOrder, 'placedAt' | 'receivedAt'>,
+  placedAtMs: number,
+  slaDays: number,
+): { startMs: number; note: string | null } {
+  const receivedAtMs = order.receivedAt === undefined ? Number.NaN : Date.parse(order.receivedAt);
+  if (Number.isNaN(receivedAtMs) || receivedAtMs - placedAtMs <= slaDays * 86_400_000)
+    return { startMs: placedAtMs, note: null };
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return {
+    startMs: receivedAtMs,
+    note:
+      `Placed ${day(placedAtMs)} and received ${day(receivedAtMs)}, after its ${slaDays}-day SLA had run out: ` +
+      'the SLA counts from receipt.',
+  };
 }

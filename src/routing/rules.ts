@@ -52,10 +52,13 @@ type BundleRule = 'one_location' | 'split_components';
  * Defaults: fewest shipments dominates (one extra shipment outweighs any realistic sum of the
  * other criteria), then lateness (a day late ≈ 100.00 of freight), then freight cost in minor
  * units and distance in km at par, then stock balance and store priority as tie-breakers.
- * Zones and transit days follow US ground-parcel zones by distance.
+ * Balance is Σ quantity ÷ available, so taking a location's whole stock of a line costs at most
+ * its weight: at 60 it sends a unit at most 60 km further to spare a location's last units, never
+ * 70 km (docs: src/routing/README.md). Zones and transit days follow US ground-parcel zones by
+ * distance.
  */
 export const defaultRoutingRules: RoutingRules = {
-  weights: { shipments: 1_000_000, sla: 10_000, cost: 1, distance: 1, balance: 100, priority: 100 },
+  weights: { shipments: 1_000_000, sla: 10_000, cost: 1, distance: 1, balance: 60, priority: 100 },
   maxShipments: null,
   shipComplete: false,
   pickupFallback: 'reject',

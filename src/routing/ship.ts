@@ -61,8 +61,10 @@ export function planShipping(decision: Decision, notes: string[]): PlanResult {
   const assessment = assess(decision, method);
   const ending: Ending = { method, assessment, notes, search: noSearch() };
   if (decision.order.destination === null) {
+    const unlocated = decision.order.unlocatedAddress;
     notes.push(
-      'The order has no delivery address: distance counts as 0 km, with the first band’s zone and transit days.',
+      `${unlocated ? `The delivery address (${unlocated}) could not be located` : 'The order has no delivery address'}: ` +
+        'distance counts as 0 km, with the first band’s zone and transit days.',
     );
   }
   const eligible = eligibleIndices(assessment);

@@ -30,9 +30,20 @@ export interface PlanOrder {
   /** The customer accepts shipping when the pickup store cannot fulfil the order. */
   allowShipFallback: boolean;
   destination: Coordinates | null;
+  /**
+   * The delivery address as an explanation names it ("BR 99999-999") when the order has one but
+   * it could not be located (destination null); null or absent otherwise.
+   */
+  unlocatedAddress?: string | null;
   lines: readonly PlanLine[];
-  /** ISO 8601 instant; the SLA clock starts here. */
+  /** ISO 8601 instant; the SLA clock starts here (but see `receivedAt`). */
   placedAt: string;
+  /**
+   * ISO 8601 instant Consign received the order. An order that arrives with its SLA already
+   * spent (an import of an old order) has its SLA clock start here instead of at `placedAt`, so
+   * it is not scored as months late.
+   */
+  receivedAt?: string | undefined;
   /** Locations that must not be used (re-routing after a rejection). */
   excludedLocationIds: readonly string[];
   /**

@@ -101,6 +101,8 @@ interface PublishResult {
   duplicates: number;
   /** The publish that stopped this run, if one failed; the cursor stands just before it. */
   error?: unknown;
+  /** Stopped at `maxBatches` with its last batch full: more events may be waiting. */
+  backlog?: boolean;
 }
 
 /**
@@ -132,9 +134,9 @@ export async function publishPendingEvents(
     total.published += result.value.published;
     total.duplicates += result.value.duplicates;
     if (result.value.error !== undefined) return { ...total, error: result.value.error };
-    if (result.value.read < batchSize) break;
+    if (result.value.read < batchSize) return total;
   }
-  return total;
+  return { ...total, backlog: true };
 }
 
 async function publishInOrder(

@@ -100,7 +100,8 @@ export function startNatsPublisher(db: Db, options: NatsPublisherOptions): Outbo
     }
   };
 
-  const publish = async (nc: NatsConnection): Promise<void> => {
+  /** Publishes what is pending; whether it stopped at its cap with more waiting. */
+  const publish = async (nc: NatsConnection): Promise<boolean> => {
     if (!state.streamReady) {
       const outcome = await ensureEventStream(await nc.jetstreamManager(), {
         ...target,
@@ -119,6 +120,7 @@ export function startNatsPublisher(db: Db, options: NatsPublisherOptions): Outbo
       state.streamReady = false; // check the stream again next time: it may have been deleted
       throw result.error;
     }
+    return result.backlog === true;
   };
 
   void openConnection();
@@ -126,7 +128,7 @@ export function startNatsPublisher(db: Db, options: NatsPublisherOptions): Outbo
     options.intervalMs ?? 200,
     async () => {
       const nc = state.connection;
-      if (!state.stopped && nc && state.connected) await publish(nc);
+      return !state.stopped && nc !== undefined && state.connected ? publish(nc) : false;
     },
     (error) => options.onError?.(error),
   );

@@ -26,7 +26,7 @@ export interface WebhookDispatcher {
   fanOut: () => Promise<FanOutResult>;
   /** Step B: due deliveries → signed POSTs. */
   send: () => Promise<SendResult>;
-  /** Both, in that order. */
+  /** Both, in that order; `backlog` when either stopped at its cap with more to do. */
   tick: () => Promise<TickResult>;
   /** Aborts requests in flight; later ticks do nothing. */
   abort: () => void;
@@ -47,14 +47,20 @@ export function createWebhookDispatcher(
   return {
     fanOut,
     send,
-    tick: async () => ({ ...(await fanOut()), ...(await send()) }),
+    tick: async () => {
+      const fanned = await fanOut();
+      const sent = await send();
+      return { ...fanned, ...sent, backlog: fanned.backlog || sent.backlog };
+    },
     abort: () => controller.abort(),
   };
 }
 
 /**
- * Delivers webhooks every `intervalMs`, and at once on `wake()` (events committed), until stopped; ticks never overlap. Stopping aborts
- * requests in flight (their deliveries go back to pending, untouched) and waits for the tick.
+ * Delivers webhooks every `intervalMs`, and at once on `wake()` (events committed), until
+ * stopped; ticks never overlap, and a tick that stopped at its cap is followed at once by the
+ * next, so a burst drains without waiting out the interval. Stopping aborts requests in flight
+ * (their deliveries go back to pending, untouched) and waits for the tick.
  */
 export function startWebhookDispatcher(db: Db, options: WebhookDispatcherOptions): OutboxWorker {
   const dispatcher = createWebhookDispatcher(db, options);
@@ -63,6 +69,7 @@ export function startWebhookDispatcher(db: Db, options: WebhookDispatcherOptions
     async () => {
       const result = await dispatcher.tick();
       if (result.events > 0 || result.attempted > 0) options.onTick?.(result);
+      return result.backlog;
     },
     (error) => options.onError?.(error),
   );

@@ -17,6 +17,8 @@ export interface FanOutResult {
   events: number;
   /** Deliveries created for them. */
   deliveries: number;
+  /** Stopped at `maxBatches` with its last batch full: more events may be waiting. */
+  backlog: boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function fanOutEvents(
   options: FanOutOptions = {},
 ): Promise<FanOutResult> {
   const batchSize = options.batchSize ?? 500;
-  const total: FanOutResult = { events: 0, deliveries: 0 };
+  const total: FanOutResult = { events: 0, deliveries: 0, backlog: false };
   for (let batch = 0; batch < (options.maxBatches ?? 10) && !options.signal?.aborted; batch++) {
     const result = await inTransaction(db, async (tx) => {
       const read = await readSettledIds(tx, follower, batchSize);
@@ -56,7 +58,8 @@ export async function fanOutEvents(
     if (!result.ok) throw new Error(`webhook fan-out failed: ${result.problem.detail}`);
     total.events += result.value.events;
     total.deliveries += result.value.deliveries;
-    if (result.value.events < batchSize) break;
+    total.backlog = result.value.events === batchSize;
+    if (!total.backlog) break;
   }
   return total;
 }

@@ -45,6 +45,8 @@ export interface SendResult {
   retrying: number;
   /** Failed for the last time. */
   dead: number;
+  /** Stopped at `maxBatches` with its last claim full: more deliveries may be due now. */
+  backlog: boolean;
 }
 
 interface Claim {
@@ -77,14 +79,21 @@ const ERROR_SNIPPET_BYTES = 300;
  * process that dies mid-request leaves the lease to run out and the delivery is tried again.
  */
 export async function sendDueDeliveries(db: Db, options: SendOptions = {}): Promise<SendResult> {
-  const batchSize = options.batchSize ?? 20;
+  const batchSize = options.batchSize ?? 50;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const total: SendResult = { attempted: 0, succeeded: 0, retrying: 0, dead: 0 };
+  const total: SendResult = { attempted: 0, succeeded: 0, retrying: 0, dead: 0, backlog: false };
   for (let batch = 0; batch < (options.maxBatches ?? 10) && !options.signal?.aborted; batch++) {
     const claims = await claimDue(db, batchSize, timeoutMs + LEASE_MARGIN_MS);
+    total.backlog = claims.length === batchSize;
     const outcomes = await Promise.all(claims.map((claim) => post(claim, { ...options, timeoutMs })));
+    const delivered = claims.flatMap((claim, i) => {
+      const outcome = outcomes[i]!;
+      return outcome.kind === 'succeeded' ? [{ claim, statusCode: outcome.statusCode }] : [];
+    });
+    await recordSucceeded(db, delivered);
     for (const [i, claim] of claims.entries()) {
-      const settled = await recordOutcome(db, claim, outcomes[i]!, options);
+      const outcome = outcomes[i]!;
+      const settled = outcome.kind === 'succeeded' ? 'succeeded' : await recordOutcome(db, claim, outcome, options);
       if (settled === 'released') continue;
       countWebhookAttempt(settled);
       total.attempted++;
@@ -245,8 +254,25 @@ function describeFetchError(error: unknown): string {
 }
 
 /**
- * Writes the outcome if the claim still stands (compare-and-set on the lease): a replay that
- * reset the delivery meanwhile wins. Returns how the delivery was left.
+ * Marks a batch's delivered claims succeeded in one statement, each only if its claim still
+ * stands (compare-and-set on the lease, as `recordOutcome`).
+ */
+async function recordSucceeded(db: Db, delivered: { claim: Claim; statusCode: number }[]): Promise<void> {
+  if (delivered.length === 0) return;
+  const ids = delivered.map((d) => d.claim.id);
+  const leases = delivered.map((d) => d.claim.lease);
+  const codes = delivered.map((d) => d.statusCode);
+  await db.execute(sql`
+    update webhook_deliveries d
+    set status = 'succeeded', last_status_code = v.code, last_error = null, updated_at = now()
+    from (select unnest(${sql.param(ids)}::bigint[]) as id, unnest(${sql.param(leases)}::timestamptz[]) as lease,
+                 unnest(${sql.param(codes)}::int[]) as code) v
+    where d.id = v.id and d.status = 'pending' and d.next_attempt_at = v.lease`);
+}
+
+/**
+ * Writes a failed or interrupted outcome if the claim still stands (compare-and-set on the
+ * lease): a replay that reset the delivery meanwhile wins. Returns how the delivery was left.
  */
 async function recordOutcome(
   db: Db,
@@ -261,10 +287,7 @@ async function recordOutcome(
     return 'released';
   }
   if (outcome.kind === 'succeeded') {
-    await db.execute(sql`
-      update webhook_deliveries
-      set status = 'succeeded', last_status_code = ${outcome.statusCode}, last_error = null, updated_at = now()
-      where ${stillClaimed}`);
+    await recordSucceeded(db, [{ claim, statusCode: outcome.statusCode }]);
     return 'succeeded';
   }
   const schedule = options.retryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS;

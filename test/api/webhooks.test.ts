@@ -495,6 +495,45 @@ describe('dispatchers in several processes', () => {
   });
 });
 
+describe('draining a burst', () => {
+  it('delivers a burst bigger than one tick takes after a single wake, without waiting for the interval', async () => {
+    const sub = await subscribe('/burst', ['test.burst']);
+    const ticks: { attempted: number; backlog: boolean }[] = [];
+    const errors: unknown[] = [];
+    // A tick takes at most 2 claims of 5 deliveries; the interval never comes within the test.
+    const running = startWebhookDispatcher(database.db, {
+      intervalMs: 3_600_000,
+      sendBatchSize: 5,
+      fanOutBatchSize: 8,
+      maxBatchesPerTick: 2,
+      gapGraceMs: gapGraceMsFor(testEngine()),
+      onTick: (result) => ticks.push({ attempted: result.attempted, backlog: result.backlog }),
+      onError: (error) => errors.push(error),
+    });
+    await recordEvents(
+      database.db,
+      Array.from({ length: 47 }, (_, i) => ({
+        type: 'test.burst',
+        subjectType: 'test',
+        subjectId: `burst-${i}`,
+        payload: { n: i },
+      })),
+    );
+    running.wake();
+    const deadline = Date.now() + 30_000;
+    while (receiver.at('/burst').length < 47 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await running.stop();
+    const received = receiver.at('/burst').map((r) => JSON.parse(r.body).data.n as number);
+    expect(received.sort((a, b) => a - b)).toEqual(Array.from({ length: 47 }, (_, i) => i));
+    // Five full ticks of 10 and one of 7 (or fewer, if a tick found part of the burst not yet settled).
+    expect(ticks.length).toBeGreaterThanOrEqual(5);
+    expect(ticks.filter((t) => t.backlog).length).toBeGreaterThanOrEqual(4);
+    expect(ticks.every((t) => t.attempted <= 10)).toBe(true);
+    expect(errors).toEqual([]);
+    await pause(sub.id);
+  });
+});
+
 describe('following the outbox across gaps in event IDs', () => {
   it('waits out a missing event ID for the grace period, then passes it', async () => {
     const sub = await subscribe('/gaps', ['test.gap']);

@@ -34,6 +34,8 @@ describe('consign --help', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
       ['keys', 'revoke'],
       ['backup'],
       ['restore'],
+      ['geo'],
+      ['geo', 'import'],
     ];
     for (const command of commands) {
       const result = await runConsign([...command, '--help']);

@@ -38,6 +38,7 @@ export const stepKinds = [
   'reship',
   'subscription_period',
   'change',
+  'automate',
 ] as const;
 export type StepKind = (typeof stepKinds)[number];
 
@@ -83,6 +84,7 @@ export const stepWeights: Record<StepKind, number> = {
   reship: 2,
   subscription_period: 1,
   change: 3,
+  automate: 3,
 };
 
 /** Picks one of `items` by a generated number; undefined when there is none. */

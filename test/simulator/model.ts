@@ -94,6 +94,8 @@ export interface Line {
   returned: number;
   /** Units refunded (or settled by an exchange) so far: refunds number units in this order. */
   refunded: number;
+  /** Units on invoices: billed by shipments, or ahead of shipping by an invoice of money captured up front. */
+  invoiced: number;
   /** A replacement line: what earlier orders were paid for its units (ADR 0011), in the order they were settled. */
   credits: Credit[];
   /** A replacement line: the line it stands for (an exchange's: the return line; a reship's: the line reshipped). */
@@ -161,6 +163,13 @@ export interface Money {
    * cancellation voids its units' value, so the shortfall stays what it was.
    */
   shortMinor: number;
+  /** Captured up front by an automation's `capture` (not by shipments), and what cancellations gave back of it. */
+  upFrontMinor: number;
+  cancelRefundedMinor: number;
+  /** Refunded by cheaper order changes (money captured up front cannot be voided). */
+  changeRefundedMinor: number;
+  /** Money captured up front that no invoice lists yet. */
+  upFrontUninvoicedMinor: number;
 }
 
 export interface Order {

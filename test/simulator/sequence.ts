@@ -6,6 +6,7 @@ import { checkDatabase, checkEvents, snapshot } from './checks.ts';
 import { call, Divergence, nextId, type Counters, type Sim } from './context.ts';
 import { describeIntent, stepKinds, stepWeights, type Intent, type StepKind } from './intent.ts';
 import { level, stockedProducts } from './model.ts';
+import * as automations from './steps-automations.ts';
 import * as changes from './steps-changes.ts';
 import * as fulfillment from './steps-fulfillment.ts';
 import * as orders from './steps-orders.ts';
@@ -48,6 +49,7 @@ const steps: Record<Exclude<StepKind, 'skip'>, Step> = {
   reship: returns.reship,
   subscription_period: orders.subscriptionPeriod,
   change: changes.changeOrder,
+  automate: automations.automate,
 };
 
 export const intentArbitrary: fc.Arbitrary<Intent> = fc.record({

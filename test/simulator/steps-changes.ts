@@ -1,7 +1,8 @@
 import { call, expectEqual, type Sim } from './context.ts';
 import { pick, type Intent } from './intent.ts';
 import { unitsValue, type Line, type Order } from './model.ts';
-import { readOrder, reconcile } from './observe.ts';
+import { refundChange } from './money.ts';
+import { readOrder, reconcile, voidedIn } from './observe.ts';
 import { predictRouting } from './routing.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- API bodies are read field by field */
@@ -12,7 +13,7 @@ const open = (o: Order) => o.status !== 'cancelled' && o.status !== 'delivered';
 const lineDue = (line: Line) => unitsValue(line, 0, line.quantity - line.cancelled);
 
 /** Units of a line a change takes back without asking a location: waiting ones and those on work not yet accepted. */
-function changeableUnits(order: Order, line: Line): number {
+export function changeableUnits(order: Order, line: Line): number {
   const atWork = order.allocations
     .filter((a) => a.lineId === line.lineId)
     .filter((a) => {
@@ -75,6 +76,8 @@ export async function changeOrder(sim: Sim, intent: Intent) {
     reconcile(sim, order, await readOrder(sim, order.id));
     return `${what} declined → payment hold`;
   }
+  const view = await readOrder(sim, order.id);
+  const refunded = delta < 0 ? refundChange(order, delta, voidedIn(view) - order.money.voidedMinor) : 0;
   if (fewer) {
     const fromWaiting = Math.min(units, line.waiting);
     line.waiting -= fromWaiting;
@@ -88,7 +91,6 @@ export async function changeOrder(sim: Sim, intent: Intent) {
     order.money.authorizedMinor += delta;
   }
   order.money.totalMinor += delta;
-  const view = await readOrder(sim, order.id);
   for (const fo of order.fos)
     if (
       (fo.status === 'allocated' || fo.status === 'accepted') &&
@@ -98,5 +100,5 @@ export async function changeOrder(sim: Sim, intent: Intent) {
   if (order.lines.every((l) => l.waiting === 0)) order.holds = order.holds.filter((h) => h !== 'routing');
   else predictRouting(sim.model, order, [], 'hold');
   reconcile(sim, order, view);
-  return `${what} → ${order.status}`;
+  return `${what.replace('change', refunded > 0 ? 'change+refund' : 'change')}${refunded > 0 ? ` (refunded ${refunded})` : ''} → ${order.status}`;
 }

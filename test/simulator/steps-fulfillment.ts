@@ -1,6 +1,7 @@
 import { call, expectThat, type Sim } from './context.ts';
 import { pick, type Intent } from './intent.ts';
-import { foLifecycle, moveStock, unitsValue, type Fo, type FoStatus, type Order } from './model.ts';
+import { foLifecycle, moveStock, unitsValue, type Fo, type FoStatus, type Line, type Order } from './model.ts';
+import { invoiceUpFront } from './money.ts';
 import { readOrder, reconcile } from './observe.ts';
 import { predictRouting } from './routing.ts';
 
@@ -116,16 +117,22 @@ export async function pack(sim: Sim, intent: Intent) {
  * the order on a payment hold.
  */
 function handOver(order: Order, lines: { lineId: string; quantity: number }[], delivered: boolean) {
+  // Money captured up front is invoiced first, for the units it paid for; those are not charged again.
+  invoiceUpFront(order);
   let due = 0;
+  const charged: { line: Line; units: number }[] = [];
   for (const { lineId, quantity } of lines) {
     const line = order.lines.find((l) => l.lineId === lineId)!;
-    due += unitsValue(line, line.shipped, quantity);
+    const billed = Math.min(quantity, Math.max(0, line.invoiced - line.shipped));
+    due += unitsValue(line, line.shipped + billed, quantity - billed);
+    charged.push({ line, units: quantity - billed });
     line.allocated -= quantity;
     line.shipped += quantity;
     if (delivered) line.delivered += quantity;
   }
   const charge = due + (order.money.shippingCaptured ? 0 : order.money.shippingMinor);
   if (charge === 0) return;
+  for (const { line, units } of charged) line.invoiced += units;
   const capturable = order.money.authorizedMinor - order.money.capturedMinor - order.money.voidedMinor;
   const captured = Math.min(charge, Math.max(0, capturable));
   order.money.capturedMinor += captured;

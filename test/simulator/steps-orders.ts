@@ -13,7 +13,8 @@ import {
   type Order,
   type Product,
 } from './model.ts';
-import { readOrder, reconcile } from './observe.ts';
+import { cancelledValue, refundCancelled } from './money.ts';
+import { readOrder, reconcile, voidedIn } from './observe.ts';
 import { cancellableUnits, predictRouting } from './routing.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- API bodies are read field by field */
@@ -113,6 +114,7 @@ export function modelOrder(
     returnRequested: 0,
     returned: 0,
     refunded: 0,
+    invoiced: 0,
     credits: [],
     origin: null,
   }));
@@ -144,6 +146,10 @@ export function modelOrder(
       uncollectedMinor: 0,
       shippingRefundedMinor: 0,
       shortMinor: Math.max(0, view.total.amount - authorized),
+      upFrontMinor: 0,
+      cancelRefundedMinor: 0,
+      changeRefundedMinor: 0,
+      upFrontUninvoicedMinor: 0,
     },
   };
 }
@@ -319,22 +325,35 @@ export async function cancel(sim: Sim, intent: Intent) {
     plan.length > 0 ? [200] : ['409 illegal_transition'],
   );
   if (reply.status !== 200) return `cancel ${order.id}: nothing cancellable (${order.status})`;
+  const refunded = applyCancellation(sim, order, plan, reply.body);
+  const units = plan.map((p) => `${p.quantity}×${p.line.lineId}`).join('+');
+  return `cancel${refunded > 0 ? '+refund' : ''} ${order.id} ${units}${refunded > 0 ? ` (refunded ${refunded})` : ''} → ${order.status}`;
+}
+
+/**
+ * What a cancellation of `plan` did, as the model expects it, checked against the order `view`
+ * after it: the units leave their buckets, emptied work ends, a routing hold with nothing waiting
+ * ends, and money captured up front pays back what the voids did not release. The refund.
+ */
+export function applyCancellation(sim: Sim, order: Order, plan: { line: Line; quantity: number }[], view: any): number {
+  const value = cancelledValue(plan);
   for (const { line: l, quantity } of plan) {
     const fromWaiting = Math.min(quantity, l.waiting);
     l.waiting -= fromWaiting;
     l.allocated -= quantity - fromWaiting;
     l.cancelled += quantity;
   }
+  const refunded = refundCancelled(order, value, voidedIn(view) - order.money.voidedMinor);
   // Work left empty ends; with nothing waiting a routing hold ends too, and work starts for the rest.
   for (const fo of order.fos)
     if (
       (fo.status === 'allocated' || fo.status === 'accepted') &&
-      !reply.body.allocations.some((a: any) => a.status === 'reserved' && a.fulfillment_order_id === fo.id)
+      !view.allocations.some((a: any) => a.status === 'reserved' && a.fulfillment_order_id === fo.id)
     )
       fo.status = 'cancelled';
   if (order.lines.every((l) => l.waiting === 0)) order.holds = order.holds.filter((h) => h !== 'routing');
-  reconcile(sim, order, reply.body);
-  return `cancel ${order.id} ${plan.map((p) => `${p.quantity}×${p.line.lineId}`).join('+')} → ${order.status}`;
+  reconcile(sim, order, view);
+  return refunded;
 }
 
 const holdable = (o: Order) => !['shipped', 'partially_delivered', 'delivered', 'cancelled'].includes(o.status);

@@ -100,7 +100,7 @@ async function keepVersion(
 async function writeHead(executor: Executor, order: OrderHead, plan: ChangePlan) {
   const t = plan.after;
   const address = plan.shippingAddress;
-  const destination = address ? destinationOf(address) : null;
+  const destination = address ? await destinationOf(executor, address) : null;
   const method = plan.deliveryMethod;
   return queryOne<{ version: number }>(
     executor,
