@@ -7,6 +7,14 @@ import { describeMachine } from './machine.ts';
 import { HELP, parseOptions, UsageError, type BenchOptions } from './options.ts';
 import { benchPlanner, type PlannerBenchResult } from './planner.ts';
 import { printReport, writeMarkdown } from './report.ts';
+import { replaceDocSection } from './doc-section.ts';
+import {
+  runWideNetwork,
+  WIDE_HEADING,
+  WIDE_NETWORK,
+  wideNetworkSection,
+  type WideNetworkResult,
+} from './wide-network.ts';
 import { DEFAULT_POSTGRES_URL, postgresReachable } from './setup.ts';
 
 const DOC_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
@@ -41,6 +49,26 @@ function measurePlanner(quick: boolean): PlannerBenchResult {
   return planner;
 }
 
+/** Orders in the 50- and 2,000-location networks on each engine; writes its section unless quick. */
+async function measureWideNetwork(engines: Engine[], options: BenchOptions, postgresUrl: string, warmupMs: number) {
+  const date = new Date();
+  const loadAtStart = os.loadavg()[0]!;
+  const results: WideNetworkResult[] = [];
+  log(`wide network: orders at c=8 in 50 and ${WIDE_NETWORK.locations} locations…`);
+  for (const engine of engines) {
+    results.push(
+      await runWideNetwork(engine, { durationMs: options.durationMs, warmupMs, postgresServerUrl: postgresUrl, log }),
+    );
+  }
+  const load = { start: loadAtStart, end: os.loadavg()[0]! };
+  const section = wideNetworkSection(results, date, options.durationMs, load);
+  process.stdout.write(`\n${section}`);
+  if (!options.quick) {
+    replaceDocSection(DOC_FILE, WIDE_HEADING, section);
+    log(`Wrote the "${WIDE_HEADING.slice(3)}" section of docs/benchmarks.md.`);
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.help) {
@@ -61,6 +89,11 @@ async function main(): Promise<void> {
     );
   }
 
+  if (options.scenario === 'wide-network') {
+    await measureWideNetwork(engines, options, postgresUrl, warmupMs);
+    log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+    return;
+  }
   const planner = measurePlanner(options.quick);
   const results: EngineResult[] = [];
   for (const engine of engines) {
@@ -89,6 +122,7 @@ async function main(): Promise<void> {
     });
     log(`\nWrote docs/benchmarks.md.`);
   }
+  await measureWideNetwork(engines, options, postgresUrl, warmupMs);
   log(`Bench finished in ${(totalMs / 1000).toFixed(0)} s.`);
 }
 

@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
 
 export type EngineChoice = 'pglite' | 'postgres' | 'both';
+/** all: every scenario; wide-network: only the orders in the 50- and 2,000-location networks. */
+export type ScenarioChoice = 'all' | 'wide-network';
 
 export interface BenchOptions {
   /** Undefined: both when PostgreSQL is reachable, else PGlite. */
   engine: EngineChoice | undefined;
   durationMs: number;
   quick: boolean;
+  scenario: ScenarioChoice;
   help: boolean;
 }
 
@@ -29,6 +32,10 @@ Options:
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
+  --scenario <all|wide-network>    all (default): every scenario. wide-network: only POST /v1/orders
+                                   at c=8 in the 50-location order network and in a 2,000-location
+                                   network (each SKU held by 1–3 locations), 3 runs each; writes only
+                                   its own section of docs/benchmarks.md.
   --help                           Show this help.
 
 PostgreSQL: the bench creates its own database on the server of DATABASE_URL (or the default
@@ -45,6 +52,7 @@ function parse(argv: string[]) {
         engine: { type: 'string' },
         'duration-ms': { type: 'string' },
         quick: { type: 'boolean', default: false },
+        scenario: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -60,6 +68,10 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (engine !== undefined && engine !== 'pglite' && engine !== 'postgres' && engine !== 'both') {
     throw new UsageError(`--engine must be pglite, postgres or both (got "${engine}")`);
   }
+  const scenario = values.scenario ?? 'all';
+  if (scenario !== 'all' && scenario !== 'wide-network') {
+    throw new UsageError(`--scenario must be all or wide-network (got "${scenario}")`);
+  }
   const quick = values.quick ?? false;
   let durationMs = quick ? QUICK_DURATION_MS : DEFAULT_DURATION_MS;
   if (values['duration-ms'] !== undefined) {
@@ -68,5 +80,5 @@ export function parseOptions(argv: string[]): BenchOptions {
       throw new UsageError(`--duration-ms must be an integer from ${MIN_DURATION_MS} to ${MAX_DURATION_MS}`);
     }
   }
-  return { engine, durationMs, quick, help: values.help ?? false };
+  return { engine, durationMs, quick, scenario, help: values.help ?? false };
 }

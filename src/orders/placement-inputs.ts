@@ -2,7 +2,15 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRowsets, type Executor } from '../db/index.ts';
 import { namedIdSql } from '../network/index.ts';
 import { activeRulesSql, presentActiveRules, type ActiveRules, type RoutingRules } from '../routing/index.ts';
-import { candidatesSql, preorderOpen, stockSql, type CandidateRow, type StockLevelRow } from './routing-inputs.ts';
+import {
+  candidateSet,
+  candidatesSql,
+  groupSizeSql,
+  preorderOpen,
+  stockSql,
+  type CandidateSet,
+  type StockLevelRow,
+} from './routing-inputs.ts';
 import type { CreateOrder } from './schemas.ts';
 
 interface ChannelRow {
@@ -22,7 +30,8 @@ export interface ProductRow {
 /** What routing an order right after its capture needs, read together with what validates it. */
 export interface RoutingInputs {
   rules: ActiveRules;
-  candidates: CandidateRow[];
+  /** The locations holding the order's SKUs (and the named store), and how many of the group are left out. */
+  candidates: CandidateSet;
   /** The order's SKUs at every active location. */
   stock: StockLevelRow[];
 }
@@ -40,14 +49,16 @@ interface Rowsets extends Record<string, unknown[]> {
   products: ProductRow[];
   pickup: { capabilities: string[]; active: boolean }[];
   rules: { version: number; rules: RoutingRules }[];
-  candidates: CandidateRow[];
+  candidates: CandidateSet['candidates'];
+  group: { locations: number }[];
   stock: StockLevelRow[];
 }
 
 /**
  * Everything an order's validation and routing read, in one round trip: its channel (by ID or
- * code), its active products, the named store, the active routing rules at `at`, every location
- * as a routing candidate and the stock of its SKUs at the active ones.
+ * code), its active products, the named store, the active routing rules at `at`, the routing
+ * candidates (the locations holding its SKUs, and the named store), the size of the channel's
+ * location group and the stock of its SKUs at the active locations.
  */
 export async function loadPlacementInputs(executor: Executor, input: CreateOrder, at: Date): Promise<PlacementInputs> {
   const skus = [...new Set(input.lines.map((l) => l.sku))];
@@ -62,13 +73,18 @@ export async function loadPlacementInputs(executor: Executor, input: CreateOrder
       ? sql`select capabilities, active from locations where id = ${input.pickup_location_id}`
       : sql`select null::text[] as capabilities, false as active where false`,
     rules: activeRulesSql(at),
-    candidates: candidatesSql(channelId),
+    candidates: candidatesSql(channelId, skus, input.pickup_location_id ?? null),
+    group: groupSizeSql(channelId),
     stock: stockSql(skus, sql`select id from locations where active`),
   });
   return {
     channel: sets.channel[0],
     products: sets.products,
     pickup: sets.pickup[0],
-    routing: { rules: presentActiveRules(sets.rules[0]), candidates: sets.candidates, stock: sets.stock },
+    routing: {
+      rules: presentActiveRules(sets.rules[0]),
+      candidates: candidateSet(sets.candidates, sets.group[0]?.locations ?? 0),
+      stock: sets.stock,
+    },
   };
 }

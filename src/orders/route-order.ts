@@ -71,7 +71,7 @@ function toCandidate(row: CandidateRow): Candidate {
   };
 }
 
-function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[]) {
+function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[], omitted: number) {
   const destination =
     order.destination_latitude !== null && order.destination_longitude !== null
       ? { latitude: order.destination_latitude, longitude: order.destination_longitude }
@@ -93,6 +93,7 @@ function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[])
     placedAt: toIso(order.placed_at)!,
     receivedAt: toIso(order.created_at)!,
     excludedLocationIds: exclude,
+    omittedLocations: omitted,
   };
 }
 
@@ -147,20 +148,27 @@ export async function routeOrder(
     return ok(null);
   }
   const { version, rules } = captured?.routing.rules ?? (await activeRules(executor));
-  const candidates = (captured?.routing.candidates ?? (await loadCandidates(executor, order.channel_id))).map(
-    toCandidate,
-  );
+  const skus = lines.map((l) => l.sku);
+  // Only the locations holding the order's SKUs (or their components), and the named store.
+  const readCandidates = () => loadCandidates(executor, order.channel_id, skus, order.pickup_location_id);
+  let found = captured?.routing.candidates ?? (await readCandidates());
+  let candidates = found.candidates.map(toCandidate);
   const exclude = captured ? [] : await excludedLocations(executor, orderId, options.excludeLocationIds ?? []);
-  const request = planOrder(order, lines, exclude);
+  let request = planOrder(order, lines, exclude, found.omitted);
   let result: PlanResult | undefined;
   // Read once a reservation failed: a bundle and a line sharing its components were planned
   // on the same units (each line sees the shared component whole); plan them on shared stock.
   let shared: Awaited<ReturnType<typeof sharedLeaves>> | undefined;
-  const skus = lines.map((l) => l.sku);
   const kits = await splittableKits(executor, skus, rules);
   // A kit that may be split is planned on its leaf components' stock too.
   const stockSkus = [...skus, ...[...kits.values()].flat().map((leaf) => leaf.sku)];
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    if (attempt > 1) {
+      // Stock moved under us: another location may hold the SKUs now.
+      found = await readCandidates();
+      candidates = found.candidates.map(toCandidate);
+      request = planOrder(order, lines, exclude, found.omitted);
+    }
     const stock = shared
       ? await sharedStockSnapshot(executor, request, candidates, rules, shared, new Date())
       : attempt === 1 && captured && kits.size === 0

@@ -16,6 +16,7 @@ import { changeRoutes } from './changes/routes.ts';
 import { holdKinds, holdOrder, releaseHold, type HoldKind } from './holds.ts';
 import { listOrders, routingDecisions } from './list-orders.ts';
 import { placeOrder } from './place-order.ts';
+import { withOmittedLocations } from './routing-detail.ts';
 import { getOrder } from './read-order.ts';
 import { CreateOrder } from './schemas.ts';
 import { orderStatuses } from './status.ts';
@@ -49,6 +50,12 @@ const ReleaseBody = Type.Object(
   { kind: Type.Optional(Type.Union(holdKinds.map((k) => Type.Literal(k)))) },
   { additionalProperties: false },
 );
+const RoutingQuery = Type.Object({
+  detail: Type.Optional(
+    Type.Literal('all', { description: 'all: list the locations each decision left out as holding none of the SKUs' }),
+  ),
+});
+
 const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -149,19 +156,25 @@ export function orderRoutes(app: FastifyInstance, { database: { db } }: AppConte
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: Static<typeof RoutingQuery> }>(
     '/orders/:id/routing',
     {
       config: { permission: 'orders:read' },
       schema: {
         tags,
         summary: 'Why the order went where it went: every routing decision with its explanation',
+        description:
+          'Each explanation lists the locations that held stock of the order (its candidates) and counts the ' +
+          'locations of the group that held none (`explanation.omitted`). `detail=all` lists those too.',
         params: IdParams,
+        querystring: RoutingQuery,
       },
     },
     async (request, reply) => {
       if (!(await visibleOrder(db, request, reply, request.params.id))) return reply;
-      const decisions = await routingDecisions(db, request.params.id);
+      const stored = await routingDecisions(db, request.params.id);
+      const decisions =
+        request.query.detail === 'all' ? await withOmittedLocations(db, request.params.id, stored) : stored;
       return { order_id: request.params.id, latest: decisions.at(-1) ?? null, decisions };
     },
   );

@@ -70,12 +70,23 @@ export interface CandidateRow {
 }
 
 /**
- * Every location, with whether the order's channel (`channelId`: an ID, or SQL yielding one) may
- * sell from it and how much of today's capacity (fulfillment orders created today in the
- * location's own time zone) is used.
+ * The routing candidates of an order: the locations holding available stock (on hand − reserved −
+ * safety stock > 0) of one of `skus` or of a leaf component of one of them, and the store the
+ * order names for pickup or curbside (`pickupLocationId`, which matters even without stock), each
+ * with whether the order's channel (`channelId`: an ID, or SQL yielding one) may sell from it and
+ * how much of today's capacity (fulfillment orders created today in the location's own time zone)
+ * is used. A location holding none of the SKUs cannot take a unit, so leaving it out changes no
+ * decision, and the cost of a decision follows the stock holders, not the size of the network.
  */
-export const candidatesSql = (channelId: string | SQL) =>
-  sql`select l.id, l.name, l.type, l.latitude, l.longitude, l.timezone, l.capabilities, l.daily_capacity, l.cutoff_time, l.priority, l.active,
+export const candidatesSql = (channelId: string | SQL, skus: string[], pickupLocationId: string | null) => {
+  const asked = sql.param([...new Set(skus)]);
+  // An array, not a subquery: each SKU is then looked up in its index (see stockSql).
+  return sql`with recursive ${bundleLeavesSql(sql`select unnest(${asked}::text[])`)},
+      held as (
+        select distinct location_id from stock_levels
+        where sku = any(array(select unnest(${asked}::text[]) union select component_sku from bundle_leaves))
+          and on_hand - reserved - safety_stock > 0)
+      select l.id, l.name, l.type, l.latitude, l.longitude, l.timezone, l.capabilities, l.daily_capacity, l.cutoff_time, l.priority, l.active,
              exists (select 1 from channels c join location_group_members m on m.group_id = c.location_group_id
                      where c.id = ${channelId} and m.location_id = l.id) as in_channel_group,
              -- Only a location with a daily capacity needs today's count.
@@ -85,10 +96,39 @@ export const candidatesSql = (channelId: string | SQL) =>
                   and f.created_at >= (date_trunc('day', now() at time zone l.timezone) at time zone l.timezone))::int
              end as capacity_used_today
       from locations l
+      where l.id in (select location_id from held) or l.id = ${pickupLocationId}
       order by l.id`;
+};
 
-export async function loadCandidates(executor: Executor, channelId: string): Promise<CandidateRow[]> {
-  return query<CandidateRow>(executor, candidatesSql(channelId), { prepare: true });
+/** How many locations the location group of the channel (an ID, or SQL yielding one) has, as `locations`. */
+export const groupSizeSql = (channelId: string | SQL) =>
+  sql`select count(*)::int as locations from channels c join location_group_members m on m.group_id = c.location_group_id
+      where c.id = ${channelId}`;
+
+/** An order's routing candidates (see `candidatesSql`) and how many locations of the channel's group are left out. */
+export interface CandidateSet {
+  candidates: CandidateRow[];
+  /** Locations of the channel's group that are not candidates: they hold none of the order's SKUs. */
+  omitted: number;
+}
+
+/** The candidates, given the size of the channel's group: every group member not among them is omitted. */
+export function candidateSet(candidates: CandidateRow[], groupSize: number): CandidateSet {
+  let inGroup = 0;
+  for (const row of candidates) if (row.in_channel_group) inGroup += 1;
+  return { candidates, omitted: Math.max(0, groupSize - inGroup) };
+}
+
+/** Reads an order's routing candidates (`candidatesSql`) and counts the rest of the channel's group. */
+export async function loadCandidates(
+  executor: Executor,
+  channelId: string,
+  skus: string[],
+  pickupLocationId: string | null,
+): Promise<CandidateSet> {
+  const candidates = await query<CandidateRow>(executor, candidatesSql(channelId, skus, pickupLocationId));
+  const group = await queryOne<{ locations: number }>(executor, groupSizeSql(channelId));
+  return candidateSet(candidates, group?.locations ?? 0);
 }
 
 export interface StockLevelRow {

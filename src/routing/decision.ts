@@ -1,5 +1,6 @@
 import { assessCandidates, type Assessment, type OrderSkus } from './assess.ts';
 import { explainCandidates, rulesSummary, summarisePlan, summariseRunnerUp, type ExplainContext } from './explain.ts';
+import { formatNumber } from './format.ts';
 import type { PlanOutcome } from './result.ts';
 import type { RoutingRules } from './rules.ts';
 import type { LocalClock } from './sla.ts';
@@ -7,6 +8,7 @@ import type {
   Candidate,
   DeliveryMethod,
   FilterCode,
+  OmittedLocations,
   PlanOrder,
   PlanResult,
   Rejection,
@@ -61,13 +63,27 @@ export function explainContext(decision: Decision, assessment: Assessment): Expl
   };
 }
 
-/** "4 × no_stock, 1 × inactive" — why candidates dropped out. */
-export function exclusionTally(assessment: Assessment): string {
+/** "4 × no_stock, 1 × inactive" — why candidates dropped out (the omitted locations hold no stock). */
+export function exclusionTally(assessment: Assessment, omitted = 0): string {
   const counts = new Map<FilterCode, number>();
   for (const exclusions of assessment.exclusions) {
     for (const { code } of exclusions) counts.set(code, (counts.get(code) ?? 0) + 1);
   }
+  if (omitted > 0) counts.set('no_stock', (counts.get('no_stock') ?? 0) + omitted);
   return [...counts].map(([code, count]) => `${count} × ${code}`).join(', ') || 'no candidates were given';
+}
+
+/** The summary of the locations left out of the candidates, when the caller counted them. */
+function omittedSummary(order: PlanOrder): { omitted?: OmittedLocations } {
+  const count = order.omittedLocations;
+  if (count === undefined) return {};
+  const summary =
+    count === 0
+      ? 'Every location of the group holds some of these SKUs'
+      : count === 1
+        ? '1 location of the group holds none of these SKUs'
+        : `${formatNumber(count)} locations of the group hold none of these SKUs`;
+  return { omitted: { count, summary } };
 }
 
 export function rejected(
@@ -97,6 +113,7 @@ export function rejected(
       runnerUp: null,
       notes: ending.notes,
       search: ending.search,
+      ...omittedSummary(decision.order),
     },
   };
 }
@@ -136,6 +153,7 @@ export function allocated(
       runnerUp: runnerUpSummary,
       notes: ending.notes,
       search: ending.search,
+      ...omittedSummary(decision.order),
     },
   };
 }

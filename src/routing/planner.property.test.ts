@@ -273,4 +273,38 @@ describe('plan is optimal on small instances (property)', () => {
     },
     TIMEOUT_MS,
   );
+
+  it(
+    'plans the same when the candidates holding none of the ordered SKUs are left out',
+    () => {
+      fc.assert(
+        fc.property(instanceArb, (instance) => {
+          const skus = new Set(instance.order.lines.map((l) => l.sku));
+          const holders = instance.candidates.filter((c) =>
+            [...skus].some((sku) => availableAt(instance.stock, c.id, sku) >= 1),
+          );
+          const omitted = instance.candidates.length - holders.length;
+          const all = plan(instance.order, instance.candidates, instance.stock, instance.rules, instance.now);
+          const some = plan(
+            { ...instance.order, omittedLocations: omitted },
+            holders,
+            instance.stock,
+            instance.rules,
+            instance.now,
+          );
+          expect(some.status).toBe(all.status);
+          expect(some.rejection?.code).toBe(all.rejection?.code);
+          expect(some.allocations).toEqual(all.allocations);
+          expect(some.backorders).toEqual(all.backorders);
+          expect(some.shortfalls).toEqual(all.shortfalls);
+          expect(some.objective).toEqual(all.objective);
+          expect(some.explanation.chosen?.locationIds).toEqual(all.explanation.chosen?.locationIds);
+          expect(some.explanation.runnerUp?.locationIds).toEqual(all.explanation.runnerUp?.locationIds);
+          expect(some.explanation.omitted?.count).toBe(omitted);
+        }),
+        { numRuns: RUNS / 2 },
+      );
+    },
+    TIMEOUT_MS,
+  );
 });

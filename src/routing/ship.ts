@@ -72,7 +72,7 @@ export function planShipping(decision: Decision, notes: string[]): PlanResult {
   if (shortfalls.length > 0) {
     const noneEligible = eligible.length === 0;
     const message = noneEligible
-      ? `No candidate location is eligible (${exclusionTally(assessment)}).`
+      ? `No candidate location is eligible (${exclusionTally(assessment, decision.order.omittedLocations)}).`
       : shortfallMessage(decision, shortfalls);
     return rejected(
       decision,

@@ -46,6 +46,11 @@ export interface PlanOrder {
   receivedAt?: string | undefined;
   /** Locations that must not be used (re-routing after a rejection). */
   excludedLocationIds: readonly string[];
+  /**
+   * Locations of the channel's group left out of the candidates because they hold none of the
+   * order's SKUs (nor their components): counted in the explanation, not listed.
+   */
+  omittedLocations?: number;
 }
 
 export interface Candidate {
@@ -240,6 +245,14 @@ interface PlanExplanation {
   search: SearchReport;
   /** Bundle lines whose kits were split over locations, and why. */
   kitSplits?: KitSplit[];
+  /** The locations of the group left out of `candidates` (they hold none of the order's SKUs), when any were. */
+  omitted?: OmittedLocations;
+}
+
+export interface OmittedLocations {
+  count: number;
+  /** One line, e.g. "1,187 locations of the group hold none of these SKUs". */
+  summary: string;
 }
 
 export interface PlanResult {

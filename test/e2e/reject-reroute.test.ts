@@ -95,8 +95,14 @@ describe('a store rejects; the DC of the channel’s group ships instead', () =>
       reroute.explanation.explanation.candidates.find((c: { locationId: string }) => c.locationId === id);
     const codes = (id: string) => candidate(id).excludedBy.map((e: { code: string }) => e.code);
     expect(codes(midtown)).toContain('excluded');
-    expect(codes(brooklyn)).toContain('no_stock');
     expect(codes(dc)).toEqual([]);
+    // Brooklyn holds none of the SKU: counted, and listed on request.
+    expect(candidate(brooklyn)).toBeUndefined();
+    expect(reroute.explanation.explanation.omitted).toBeDefined();
+    const detailed = await must(journey.request, 'GET', `/v1/orders/${orderId}/routing?detail=all`);
+    const omitted = detailed.decisions[1].explanation.explanation.omitted.locations;
+    const brooklynDetail = omitted.find((c: { locationId: string }) => c.locationId === brooklyn);
+    expect(brooklynDetail.excludedBy.map((e: { code: string }) => e.code)).toContain('no_stock');
     expect(routing.latest.id).toBe(reroute.id);
   });
 

@@ -160,7 +160,12 @@ export interface RoutingDecision {
   outcome: string;
   created_at?: string;
   explanation: {
-    explanation?: { summary?: string; candidates?: RoutingCandidate[] };
+    explanation?: {
+      summary?: string;
+      candidates?: RoutingCandidate[];
+      /** The locations of the group holding none of the order's SKUs: counted, not listed. */
+      omitted?: { count: number; summary: string };
+    };
     allocations?: { sku: string; lineId: string; quantity: number; locationId: string }[];
   };
 }

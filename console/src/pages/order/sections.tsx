@@ -112,6 +112,7 @@ export function RoutingSection({ routing, error }: { routing: RoutingDecision | 
               </tbody>
             </Table>
           ) : null}
+          {inner?.omitted && inner.omitted.count > 0 ? <p className="muted">{inner.omitted.summary}.</p> : null}
         </>
       ) : null}
     </Card>
