@@ -13,7 +13,8 @@ import { WebhookReceiver } from '../support/webhook-receiver.ts';
  */
 const SKUS = ['CRASH-A', 'CRASH-B', 'CRASH-C', 'CRASH-D'];
 const BATCHES = 4;
-const MOVEMENTS_PER_BATCH = 40;
+/** More events than the dispatcher claims at once (50), so the crash always leaves some unsent. */
+const MOVEMENTS_PER_BATCH = 150;
 /** Each delivery takes this long to answer, so a batch is always in flight for a while. */
 const RECEIVER_DELAY_MS = 200;
 const RECEIVED_BEFORE_KILL = 30;
