@@ -11,9 +11,9 @@ const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export default defineConfig({
   test: {
-    // Most files wait on child processes, restarts and sockets more than they compute: two
-    // workers keep both cores busy (on a 2-core machine the default is one).
-    maxWorkers: 2,
+    // Most files wait on child processes, restarts and sockets more than they compute: three
+    // workers keep both cores busy while one of them waits (on a 2-core machine the default is one).
+    maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
