@@ -7,10 +7,22 @@ describe('loadConfig: NATS', () => {
       natsUrl: 'nats://n:4222',
       natsStream: 'CONSIGN_EVENTS',
       natsSubjectPrefix: 'consign',
+      natsStreamReplicas: 1,
     });
     expect(
       loadConfig({ CONSIGN_NATS_STREAM: 'SHOP_EU_EVENTS', CONSIGN_NATS_SUBJECT_PREFIX: 'shop.eu.consign' }),
     ).toMatchObject({ natsStream: 'SHOP_EU_EVENTS', natsSubjectPrefix: 'shop.eu.consign' });
+  });
+
+  it('takes a cluster as comma-separated URLs, and the stream replicas a cluster keeps', () => {
+    const cluster = 'nats://a:4222,nats://b:4222,nats://c:4222';
+    expect(loadConfig({ NATS_URL: cluster, CONSIGN_NATS_STREAM_REPLICAS: '3' })).toMatchObject({
+      natsUrl: cluster,
+      natsStreamReplicas: 3,
+    });
+    for (const replicas of ['0', '6', 'three']) {
+      expect(() => loadConfig({ CONSIGN_NATS_STREAM_REPLICAS: replicas })).toThrow(/CONSIGN_NATS_STREAM_REPLICAS/);
+    }
   });
 
   it('refuses a stream name or subject prefix NATS would not take', () => {

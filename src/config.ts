@@ -25,8 +25,13 @@ export interface Config {
   connectorIntervalMs: number;
   /** How often idempotency keys older than 24 hours are deleted; 0 prunes none in this process. */
   idempotencyPruneIntervalMs: number;
-  /** `nats://host:4222`: publish every event to JetStream; absent = no publishing. */
+  /**
+   * `nats://host:4222`: publish every event to JetStream; absent = no publishing. Several servers
+   * of one cluster are given comma-separated (`nats://a:4222,nats://b:4222,nats://c:4222`).
+   */
   natsUrl: string | undefined;
+  /** Copies JetStream keeps of the stream when Consign creates it: 1, or 3 (or 5) on a cluster. */
+  natsStreamReplicas: number;
   /** The JetStream stream the events go to (created when missing). */
   natsStream: string;
   /** Events are published as `<prefix>.<event type>`. */
@@ -101,6 +106,14 @@ function nameFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string, pat
   return raw;
 }
 
+/** JetStream keeps 1 to 5 copies of a stream; more than one needs a cluster of at least as many servers. */
+function replicasFromEnv(env: NodeJS.ProcessEnv, name: string): number {
+  const replicas = intFromEnv(env, name, 1);
+  if (replicas < 1 || replicas > 5)
+    throw new Error(`${name} must be 1 to 5 (3 on a three-server cluster), got "${replicas}"`);
+  return replicas;
+}
+
 function urlFromEnv(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
@@ -160,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       SUBJECT_PREFIX,
       'a NATS subject without wildcards (dot-separated tokens, no spaces, "*" or ">")',
     ),
+    natsStreamReplicas: replicasFromEnv(env, 'CONSIGN_NATS_STREAM_REPLICAS'),
     poolSize: intFromEnv(env, 'CONSIGN_DB_POOL_SIZE', 16),
     rateLimit: {
       perSecond: intFromEnv(env, 'CONSIGN_RATE_LIMIT_PER_SECOND', 200),

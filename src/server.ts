@@ -141,6 +141,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ? startNatsPublisher(database.db, {
         url: config.natsUrl,
         stream: config.natsStream,
+        replicas: config.natsStreamReplicas,
         subjectPrefix: config.natsSubjectPrefix,
         gapGraceMs: gapGraceMsFor(database.engine),
         onError: (error) => running.log.warn({ err: error }, 'publishing events to NATS failed; retrying'),

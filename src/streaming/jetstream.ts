@@ -17,11 +17,14 @@ interface StreamTarget {
 
 interface EnsureStreamOptions extends StreamTarget {
   duplicateWindowMs?: number;
+  /** Copies of the stream JetStream keeps: 1 on a single server, 3 (or 5) on a cluster. Default 1. */
+  replicas?: number;
 }
 
 /**
- * Creates the stream when it is missing; adds `<prefix>.>` to its subjects and sets the
- * duplicate window when an existing stream lacks them. Other settings are the operator's.
+ * Creates the stream when it is missing, with `replicas` copies; adds `<prefix>.>` to its
+ * subjects, and raises its duplicate window and replicas, when an existing stream has less.
+ * Other settings, and a stream kept on more copies than asked, are the operator's.
  */
 export async function ensureEventStream(
   jsm: JetStreamManager,
@@ -29,20 +32,29 @@ export async function ensureEventStream(
 ): Promise<'created' | 'updated' | 'unchanged'> {
   const subject = `${options.subjectPrefix}.>`;
   const duplicateWindow = nanos(options.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS);
+  const replicas = options.replicas ?? 1;
   const info = await jsm.streams.info(options.stream).catch((error: unknown) => {
     if ((error as NatsError).api_error?.err_code === STREAM_NOT_FOUND) return undefined;
     throw error;
   });
   if (!info) {
-    await jsm.streams.add({ name: options.stream, subjects: [subject], duplicate_window: duplicateWindow });
+    await jsm.streams.add({
+      name: options.stream,
+      subjects: [subject],
+      duplicate_window: duplicateWindow,
+      num_replicas: replicas,
+    });
     return 'created';
   }
   const subjects = info.config.subjects ?? [];
-  if (subjects.includes(subject) && info.config.duplicate_window >= duplicateWindow) return 'unchanged';
+  const current = info.config.num_replicas || 1;
+  if (subjects.includes(subject) && info.config.duplicate_window >= duplicateWindow && current >= replicas)
+    return 'unchanged';
   await jsm.streams.update(options.stream, {
     ...info.config,
     subjects: subjects.includes(subject) ? subjects : [...subjects, subject],
     duplicate_window: Math.max(info.config.duplicate_window, duplicateWindow),
+    num_replicas: Math.max(current, replicas),
   });
   return 'updated';
 }

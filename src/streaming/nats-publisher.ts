@@ -12,12 +12,17 @@ import {
 import { createOutboxFollower, type OutboxWorker } from './outbox-follower.ts';
 
 interface NatsPublisherOptions {
-  /** `nats://host:4222`; credentials may be part of the URL. */
+  /**
+   * `nats://host:4222`; credentials may be part of the URL. The servers of a cluster are given
+   * comma-separated: the client connects to any of them and moves to another when its server goes.
+   */
   url: string;
   intervalMs?: number;
   stream?: string;
   subjectPrefix?: string;
   duplicateWindowMs?: number;
+  /** Copies of the stream when it is created (3 on a three-server cluster); default 1. */
+  replicas?: number;
   /** Events per transaction. */
   batchSize?: number;
   /** Transactions per tick at most. */
@@ -36,6 +41,14 @@ interface NatsPublisherOptions {
 }
 
 const REPORTED_EVENTS = new Set<string>([Events.Disconnect, Events.Reconnect, Events.LDM, Events.Error]);
+
+/** `nats://a:4222, nats://b:4222` → both servers; a single URL → that one. */
+function serverList(url: string): string[] {
+  return url
+    .split(',')
+    .map((server) => server.trim())
+    .filter(Boolean);
+}
 
 /**
  * Publishes every outbox event to JetStream (`<prefix>.<event type>` on stream `CONSIGN_EVENTS`,
@@ -70,7 +83,7 @@ export function startNatsPublisher(db: Db, options: NatsPublisherOptions): Outbo
     if (state.stopped) return;
     try {
       const nc = await connect({
-        servers: options.url,
+        servers: serverList(options.url),
         name: 'consign-outbox',
         maxReconnectAttempts: -1,
         reconnectTimeWait: 1_000,
@@ -106,6 +119,7 @@ export function startNatsPublisher(db: Db, options: NatsPublisherOptions): Outbo
       const outcome = await ensureEventStream(await nc.jetstreamManager(), {
         ...target,
         duplicateWindowMs: options.duplicateWindowMs,
+        replicas: options.replicas,
       });
       state.streamReady = true;
       if (outcome !== 'unchanged') options.onStatus?.(`stream ${outcome}`, target.stream);
