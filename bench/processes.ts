@@ -204,10 +204,13 @@ export function processesSection(
 ): string {
   const rowOf = (label: string, entries: { result: DriveResult; cpu: CpuReading | undefined }[], base: number) => {
     const s = spread(entries.map((e) => e.result.opsPerSec));
-    const server = medianCpu(
-      entries.map((e) => e.cpu),
-      (c) => c.serverMs,
-    );
+    const isFloor = entries === result.floors;
+    const server = isFloor
+      ? undefined
+      : medianCpu(
+          entries.map((e) => e.cpu),
+          (c) => c.serverMs,
+        );
     const postgres = medianCpu(
       entries.map((e) => e.cpu),
       (c) => c.postgresMs,
@@ -216,7 +219,7 @@ export function processesSection(
       entries.map((e) => e.cpu),
       (c) => c.benchMs,
     );
-    const total = server !== undefined && postgres !== undefined ? server + postgres : undefined;
+    const total = postgres === undefined ? undefined : (server ?? 0) + postgres;
     const errors = entries.reduce((n, e) => n + e.result.errors, 0);
     const p99 = median(entries.map((e) => e.result.p99Ms));
     return (
@@ -236,7 +239,8 @@ export function processesSection(
     `${result.poolSize}, its background workers running), then the raw SQL order floor at c=${PROCESSES_CONCURRENCY} on the same`,
     'database. PostgreSQL only: the embedded engine is one process. Ratio: median ÷ the 1-process median.',
     'CPU per order (median of the runs, from /proc): Node is every server process together, PostgreSQL',
-    'every backend and its helpers; the bench column is the load generator (or the floor client).',
+    "every process of the server (on a shared server, other databases' work too); the bench column is",
+    'the load generator (or the floor client).',
     `This machine has ${cores} cores, shared by the servers, PostgreSQL and the load generator, so the curve`,
     'flattens once they are busy: more processes add event loops, not cores. The CPU columns say where an',
     "order's time goes, which is what a bigger machine divides. By default every process runs the outbox",
