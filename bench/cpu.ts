@@ -6,7 +6,7 @@ import fs from 'node:fs';
  * Linux only; elsewhere `cpuMeter` returns undefined and the bench shows no CPU figures.
  */
 export interface CpuReading {
-  /** The server under test (its process only); 0 when there is none. */
+  /** The server(s) under test (their processes only); 0 when there is none. */
   serverMs: number;
   /** Every PostgreSQL process of the local server: backends, WAL writer, checkpointer. */
   postgresMs: number;
@@ -74,19 +74,21 @@ function benchCpuMs(): number {
 }
 
 /**
- * A reader of the CPU used so far by `serverPid` (if any), PostgreSQL and this process, or
- * undefined where /proc cannot be read. Subtract two readings to get what happened between them.
+ * A reader of the CPU used so far by the servers `serverPids` (none or several), PostgreSQL and
+ * this process, or undefined where /proc cannot be read. Subtract two readings to get what
+ * happened between them.
  */
-export function cpuMeter(serverPid?: number): CpuMeter | undefined {
+export function cpuMeter(...serverPids: number[]): CpuMeter | undefined {
   if (process.platform !== 'linux' || !fs.existsSync(`${PROC}/self/stat`)) return undefined;
-  return () => {
-    const server = serverPid === undefined ? undefined : readStat(String(serverPid));
-    return {
-      serverMs: server === undefined ? 0 : ownCpuMs(statFields(server)),
-      postgresMs: postgresCpuMs(),
-      benchMs: benchCpuMs(),
-    };
+  const serverMs = (pid: number) => {
+    const stat = readStat(String(pid));
+    return stat === undefined ? 0 : ownCpuMs(statFields(stat));
   };
+  return () => ({
+    serverMs: serverPids.reduce((total, pid) => total + serverMs(pid), 0),
+    postgresMs: postgresCpuMs(),
+    benchMs: benchCpuMs(),
+  });
 }
 
 /** What each of `operations` cost between two readings, in ms of CPU. */

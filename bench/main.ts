@@ -16,6 +16,7 @@ import {
   type WideNetworkResult,
 } from './wide-network.ts';
 import { DEFAULT_POSTGRES_URL, postgresReachable } from './setup.ts';
+import { PROCESSES_HEADING, processesSection, runProcesses } from './processes.ts';
 
 const DOC_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const MAX_WARMUP_MS = 1_000;
@@ -69,6 +70,21 @@ async function measureWideNetwork(engines: Engine[], options: BenchOptions, post
   }
 }
 
+/** Orders over 1, 2 and 4 server processes on one PostgreSQL; writes its section unless quick. */
+async function measureProcesses(options: BenchOptions, postgresUrl: string, warmupMs: number) {
+  const date = new Date();
+  const loadAtStart = os.loadavg()[0]!;
+  log('processes: orders at c=16 over 1, 2 and 4 server processes on one PostgreSQL database…');
+  const result = await runProcesses({ durationMs: options.durationMs, warmupMs, postgresServerUrl: postgresUrl, log });
+  const load = { start: loadAtStart, end: os.loadavg()[0]! };
+  const section = processesSection(result, date, options.durationMs, load, os.cpus().length);
+  process.stdout.write(`\n${section}`);
+  if (!options.quick) {
+    replaceDocSection(DOC_FILE, PROCESSES_HEADING, section);
+    log(`Wrote the "${PROCESSES_HEADING.slice(3)}" section of docs/benchmarks.md.`);
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.help) {
@@ -79,7 +95,10 @@ async function main(): Promise<void> {
   const started = performance.now();
   const date = new Date();
   const postgresUrl = process.env.DATABASE_URL || DEFAULT_POSTGRES_URL;
-  const engines = await chooseEngines(options, postgresUrl);
+  const engines = await chooseEngines(
+    options.scenario === 'processes' ? { ...options, engine: 'postgres' } : options,
+    postgresUrl,
+  );
   const machine = await describeMachine(engines.includes('postgres') ? postgresUrl : undefined);
   const warmupMs = Math.min(MAX_WARMUP_MS, Math.round(options.durationMs / 3));
   log(`Consign bench: ${engines.join(' and ')}, ${options.durationMs} ms per scenario after ${warmupMs} ms of warm-up`);
@@ -89,6 +108,11 @@ async function main(): Promise<void> {
     );
   }
 
+  if (options.scenario === 'processes') {
+    await measureProcesses(options, postgresUrl, warmupMs);
+    log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+    return;
+  }
   if (options.scenario === 'wide-network') {
     await measureWideNetwork(engines, options, postgresUrl, warmupMs);
     log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);

@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
 
 export type EngineChoice = 'pglite' | 'postgres' | 'both';
-/** all: every scenario; wide-network: only the orders in the 50- and 2,000-location networks. */
-export type ScenarioChoice = 'all' | 'wide-network';
+/**
+ * all: every scenario; wide-network: only the orders in the 50- and 2,000-location networks;
+ * processes: only orders over 1, 2 and 4 server processes on one PostgreSQL.
+ */
+export type ScenarioChoice = 'all' | 'wide-network' | 'processes';
 
 export interface BenchOptions {
   /** Undefined: both when PostgreSQL is reachable, else PGlite. */
@@ -32,10 +35,17 @@ Options:
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
-  --scenario <all|wide-network>    all (default): every scenario. wide-network: only POST /v1/orders
+  --scenario <all|wide-network|processes>
+                                   all (default): every scenario. wide-network: only POST /v1/orders
                                    at c=8 in the 50-location order network and in a 2,000-location
                                    network (each SKU held by 1–3 locations), 3 runs each; writes only
-                                   its own section of docs/benchmarks.md.
+                                   its own section of docs/benchmarks.md. processes: only POST
+                                   /v1/orders at a total c=16 sent round-robin over 1, 2 and 4
+                                   \`consign serve\` processes on one PostgreSQL database (2 and 4
+                                   also with the outbox followers in the first process only), 3
+                                   runs each, with CPU per order and the order floor; PostgreSQL only
+                                   (the embedded engine is one process); writes only its own
+                                   section of docs/benchmarks.md.
   --help                           Show this help.
 
 PostgreSQL: the bench creates its own database on the server of DATABASE_URL (or the default
@@ -69,8 +79,13 @@ export function parseOptions(argv: string[]): BenchOptions {
     throw new UsageError(`--engine must be pglite, postgres or both (got "${engine}")`);
   }
   const scenario = values.scenario ?? 'all';
-  if (scenario !== 'all' && scenario !== 'wide-network') {
-    throw new UsageError(`--scenario must be all or wide-network (got "${scenario}")`);
+  if (scenario !== 'all' && scenario !== 'wide-network' && scenario !== 'processes') {
+    throw new UsageError(`--scenario must be all, wide-network or processes (got "${scenario}")`);
+  }
+  if (scenario === 'processes' && (engine === 'pglite' || engine === 'both')) {
+    throw new UsageError(
+      '--scenario processes runs several server processes on one PostgreSQL database; the embedded engine is one process (use --engine postgres or leave --engine out)',
+    );
   }
   const quick = values.quick ?? false;
   let durationMs = quick ? QUICK_DURATION_MS : DEFAULT_DURATION_MS;
