@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { candidate, line, order, rules, stockOf } from './fixtures.ts';
 import { locationFacts, scorePlan, type ScoredShipment } from './objectives.ts';
 import { plan } from './planner.ts';
+import { ratesFor } from './rates.ts';
 import type { RoutingRules } from './rules.ts';
 import { clockReader, isPastCutoff, localClock, slaDaysFor } from './sla.ts';
 import type { Candidate, PlanOrder, PlanResult, StockSnapshot } from './types.ts';
@@ -146,6 +147,7 @@ function bruteForce(instance: Instance): Optimum | null {
   const eligible = eligibleFor(instance);
   const factsContext = {
     rules: r,
+    rates: ratesFor(r, o),
     method: 'ship' as const,
     destination: o.destination,
     slaDays: slaDaysFor(r, o.channelId),
