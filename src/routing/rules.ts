@@ -230,14 +230,20 @@ export interface ChannelCurrency {
 }
 
 /** A list of distinct names matching `pattern`, at `pointer`; the valid names. */
-function checkNames(value: unknown, pointer: string, pattern: RegExp, what: string, report: Report): string[] {
+function checkNames(
+  value: unknown,
+  pointer: string,
+  pattern: RegExp,
+  what: [string, string],
+  report: Report,
+): string[] {
   if (!Array.isArray(value) || value.length === 0) {
-    report(pointer, `must be a non-empty list of ${what}`);
+    report(pointer, `must be a non-empty list of ${what[0]}`);
     return [];
   }
   const names: string[] = [];
   value.forEach((name: unknown, index) => {
-    if (typeof name !== 'string' || !pattern.test(name)) report(`${pointer}/${index}`, `must be ${what.slice(0, -1)}`);
+    if (typeof name !== 'string' || !pattern.test(name)) report(`${pointer}/${index}`, `must be ${what[1]}`);
     else if (names.includes(name)) report(`${pointer}/${index}`, `"${name}" is listed twice`);
     else names.push(name);
   });
@@ -260,13 +266,21 @@ function checkChannelRateTable(
     report(pointer, 'must name channels or countries (orders no table matches use rateTable)');
   }
   const named =
-    'channels' in value ? checkNames(value.channels, `${pointer}/channels`, /\S/, 'channel ids or codes', report) : [];
+    'channels' in value
+      ? checkNames(
+          value.channels,
+          `${pointer}/channels`,
+          /\S/,
+          ['channel ids or codes', 'a channel id or code'],
+          report,
+        )
+      : [];
   if ('countries' in value) {
     checkNames(
       value.countries,
       `${pointer}/countries`,
       /^[A-Z]{2}$/,
-      'ISO 3166-1 alpha-2 country codes such as BR',
+      ['ISO 3166-1 alpha-2 country codes', 'an ISO 3166-1 alpha-2 country code such as BR'],
       report,
     );
   }
