@@ -262,11 +262,11 @@ function checkChannelRateTable(
   if (typeof value.name !== 'string' || value.name.trim() === '') report(`${pointer}/name`, 'must be a non-empty name');
   const currency = isCurrency(value.currency) ? value.currency : null;
   if ('currency' in value && currency === null) report(`${pointer}/currency`, 'must be an ISO 4217 code such as BRL');
-  if (!('channels' in value) && !('countries' in value)) {
+  if (value.channels === undefined && value.countries === undefined) {
     report(pointer, 'must name channels or countries (orders no table matches use rateTable)');
   }
   const named =
-    'channels' in value
+    value.channels !== undefined
       ? checkNames(
           value.channels,
           `${pointer}/channels`,
@@ -275,7 +275,7 @@ function checkChannelRateTable(
           report,
         )
       : [];
-  if ('countries' in value) {
+  if (value.countries !== undefined) {
     checkNames(
       value.countries,
       `${pointer}/countries`,
@@ -285,7 +285,7 @@ function checkChannelRateTable(
     );
   }
   checkRateTable(value, pointer, report);
-  if ('transitDays' in value) checkTransitDays(value.transitDays, `${pointer}/transitDays`, report);
+  if (value.transitDays !== undefined) checkTransitDays(value.transitDays, `${pointer}/transitDays`, report);
   if (channels === undefined) return;
   named.forEach((name, index) => {
     const channel = channels.find((c) => c.id === name) ?? channels.find((c) => c.code === name);
@@ -375,7 +375,7 @@ export function validateRules(rules: unknown, channels?: readonly ChannelCurrenc
     checkKeys(rules.rateTable, '/rateTable', ['bands', 'zones'], report);
     checkRateTable(rules.rateTable, '/rateTable', report);
   }
-  if ('rateTables' in rules) checkRateTables(rules.rateTables, report, channels);
+  if (rules.rateTables !== undefined) checkRateTables(rules.rateTables, report, channels);
   checkTransitDays(rules.transitDays, '/transitDays', report);
   checkSlaDays(rules.slaDays, report);
   return violations;
