@@ -167,6 +167,8 @@ async function insertOrder(
     order: {
       ...order,
       on_hold: paymentHold,
+      channel_code: valid.channelCode,
+      currency: totals.currency,
       delivery_method: input.delivery_method,
       pickup_location_id: input.pickup_location_id ?? null,
       allow_ship_fallback: input.allow_ship_fallback ?? false,

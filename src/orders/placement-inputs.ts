@@ -15,6 +15,7 @@ import type { CreateOrder } from './schemas.ts';
 
 interface ChannelRow {
   id: string;
+  code: string | null;
   currency: string;
 }
 
@@ -63,7 +64,7 @@ interface Rowsets extends Record<string, unknown[]> {
 export async function loadPlacementInputs(executor: Executor, input: CreateOrder, at: Date): Promise<PlacementInputs> {
   const skus = [...new Set(input.lines.map((l) => l.sku))];
   const channelId: SQL = namedIdSql('channels', input.channel);
-  const channel = sql`select id, currency from channels where id = ${channelId}`;
+  const channel = sql`select id, code, currency from channels where id = ${channelId}`;
   const sets = await queryRowsets<Rowsets>(executor, {
     channel,
     products: sql`select sku, name, weight_grams, allow_backorder or ${preorderOpen('p.sku')} as allow_backorder,

@@ -78,6 +78,9 @@ function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[],
       : null;
   return {
     channelId: order.channel_id,
+    channelCode: order.channel_code,
+    currency: order.currency,
+    country: order.delivery_method === 'ship' ? (order.shipping_address?.country ?? null) : null,
     deliveryMethod: order.delivery_method,
     pickupLocationId: order.pickup_location_id,
     allowShipFallback: order.allow_ship_fallback,

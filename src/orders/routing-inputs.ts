@@ -7,6 +7,10 @@ import type { ShippingAddress } from './schemas.ts';
 export interface OrderForRouting {
   id: string;
   channel_id: string;
+  /** The channel's code, by which rate tables may name it. */
+  channel_code: string | null;
+  /** The currency the order (its channel) sells in. */
+  currency: string;
   delivery_method: 'ship' | 'pickup' | 'curbside';
   pickup_location_id: string | null;
   allow_ship_fallback: boolean;
@@ -32,7 +36,7 @@ export interface OpenLine {
 export async function loadOrderForRouting(executor: Executor, orderId: string): Promise<OrderForRouting | undefined> {
   return queryOne<OrderForRouting>(
     executor,
-    sql`select id, channel_id, delivery_method, pickup_location_id, allow_ship_fallback, destination_latitude, destination_longitude,
+    sql`select id, channel_id, (select code from channels c where c.id = o.channel_id) as channel_code, currency, delivery_method, pickup_location_id, allow_ship_fallback, destination_latitude, destination_longitude,
                shipping_address, placed_at, created_at, exists (select 1 from order_holds h where h.order_id = o.id and h.released_at is null) as on_hold
         from orders o where id = ${orderId}`,
   );

@@ -10,6 +10,7 @@ interface Catalogue {
 
 export interface ValidOrder {
   channelId: string;
+  channelCode: string | null;
   totals: Totals;
   catalogue: Catalogue;
   /** The order's SKUs that are bundles. */
@@ -106,6 +107,7 @@ export async function validateOrder(
     ok: true,
     value: {
       channelId: channel.id,
+      channelCode: channel.code,
       totals: money.totals,
       catalogue,
       bundles: new Set(inputs.products.filter((p) => p.bundle).map((p) => p.sku)),

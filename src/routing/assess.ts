@@ -7,6 +7,7 @@ import {
   type FactsContext,
   type LocationFacts,
 } from './objectives.ts';
+import type { Rates } from './rates.ts';
 import type { RoutingRules } from './rules.ts';
 import { float64s, Slot } from './scratch.ts';
 import { promiseReader, slaDaysFor, type LocalClock } from './sla.ts';
@@ -77,6 +78,7 @@ export function orderSkus(order: PlanOrder): OrderSkus {
 interface AssessContext {
   order: PlanOrder;
   rules: RoutingRules;
+  rates: Rates;
   method: DeliveryMethod;
   skus: readonly string[];
   nowAt: (timeZone: string) => LocalClock;
@@ -99,6 +101,7 @@ export function assessCandidates(
   const slaDays = slaDaysFor(context.rules, context.order.channelId);
   const factsContext: FactsContext = {
     rules: context.rules,
+    rates: context.rates,
     method: context.method,
     destination: context.order.destination,
     slaDays,

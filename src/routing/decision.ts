@@ -1,6 +1,7 @@
 import { assessCandidates, type Assessment, type OrderSkus } from './assess.ts';
 import { explainCandidates, rulesSummary, summarisePlan, summariseRunnerUp, type ExplainContext } from './explain.ts';
 import { formatNumber } from './format.ts';
+import type { Rates } from './rates.ts';
 import type { PlanOutcome } from './result.ts';
 import type { RoutingRules } from './rules.ts';
 import type { LocalClock } from './sla.ts';
@@ -23,6 +24,8 @@ export interface Decision {
   candidates: readonly Candidate[];
   stock: StockSnapshot;
   rules: RoutingRules;
+  /** The order's rate table: what freight costs, in which currency. */
+  rates: Rates;
   nowAt: (timeZone: string) => LocalClock;
   placedAt: (timeZone: string) => LocalClock;
   maxNodes: number;
@@ -44,6 +47,7 @@ export function assess(decision: Decision, method: DeliveryMethod): Assessment {
   return assessCandidates(decision.candidates, decision.stock, {
     order: decision.order,
     rules: decision.rules,
+    rates: decision.rates,
     method,
     skus: decision.skus.skus,
     nowAt: decision.nowAt,
@@ -54,6 +58,8 @@ export function assess(decision: Decision, method: DeliveryMethod): Assessment {
 export function explainContext(decision: Decision, assessment: Assessment): ExplainContext {
   return {
     rules: decision.rules,
+    rates: decision.rates,
+    orderCurrency: decision.order.currency ?? null,
     channelId: decision.order.channelId,
     slaDays: decision.slaDays,
     lines: decision.order.lines,
@@ -102,10 +108,10 @@ export function rejected(
     shipments: [],
     objective: null,
     rejection,
-    currency: decision.rules.currency,
+    currency: decision.rates.currency,
     explanation: {
       summary: `Rejected (${rejection.code}): ${rejection.message}`,
-      rulesSummary: rulesSummary(decision.rules, decision.order.channelId, decision.slaDays),
+      rulesSummary: rulesSummary(context),
       requestedDeliveryMethod: decision.order.deliveryMethod,
       plannedDeliveryMethod: ending.method,
       candidates: explainCandidates(context, [], []),
@@ -142,10 +148,10 @@ export function allocated(
     shipments: chosen.shipments,
     objective: chosen.objective,
     rejection: null,
-    currency: decision.rules.currency,
+    currency: decision.rates.currency,
     explanation: {
       summary: `${verb} — ${chosenSummary.description}.${versus}`,
-      rulesSummary: rulesSummary(decision.rules, decision.order.channelId, decision.slaDays),
+      rulesSummary: rulesSummary(context),
       requestedDeliveryMethod: decision.order.deliveryMethod,
       plannedDeliveryMethod: ending.method,
       candidates: explainCandidates(context, chosen.locationIds, runnerUp?.locationIds ?? []),

@@ -1,7 +1,7 @@
 import { availableAt, indexOfCandidate, isEligible, type Assessment } from './assess.ts';
 import { formatKm, formatMoney, formatNumber, plural, signed } from './format.ts';
 import type { PlanOutcome } from './result.ts';
-import { shipmentCostMinor } from './rates.ts';
+import { shipmentCostMinor, type Rates } from './rates.ts';
 import type { RoutingRules } from './rules.ts';
 import { formatDay } from './sla.ts';
 import {
@@ -17,6 +17,10 @@ import {
 /** Everything the explanation needs about the decision. */
 export interface ExplainContext {
   rules: RoutingRules;
+  /** The order's rate table: freight is computed and shown in its currency. */
+  rates: Rates;
+  /** The currency the order (its channel) sells in, when known. */
+  orderCurrency: string | null;
   channelId: string;
   slaDays: number;
   lines: readonly PlanLine[];
@@ -39,22 +43,37 @@ const criterionLabels: Record<CriterionName, string> = {
 const summaries = new WeakMap<RoutingRules, Map<string, string>>();
 
 /** The rules in one paragraph, for the operator reading a decision. */
-export function rulesSummary(rules: RoutingRules, channelId: string, slaDays: number): string {
+export function rulesSummary(context: ExplainContext): string {
+  const { rules, channelId, slaDays, rates, orderCurrency } = context;
   let byChannel = summaries.get(rules);
   if (byChannel === undefined) {
     byChannel = new Map();
     summaries.set(rules, byChannel);
   }
-  const key = `${channelId}\u0000${slaDays}`;
+  const key = `${channelId}\u0000${slaDays}\u0000${rates.table}\u0000${orderCurrency}`;
   let summary = byChannel.get(key);
   if (summary === undefined) {
-    summary = describeRules(rules, channelId, slaDays);
+    summary = describeRules(context);
     if (byChannel.size < 1_000) byChannel.set(key, summary);
   }
   return summary;
 }
 
-function describeRules(rules: RoutingRules, channelId: string, slaDays: number): string {
+/**
+ * Which table priced the freight and in which currency: "Freight from the BR table in BRL." —
+ * and when that is not the order's currency, that it is not (amounts are never converted).
+ */
+export function freightSentence(rates: Rates, orderCurrency: string | null): string {
+  const table = rates.table === null ? 'the default rate table' : `the ${rates.table} table`;
+  const other =
+    orderCurrency === null || orderCurrency === rates.currency
+      ? ''
+      : `, not the order's ${orderCurrency} (no rate table in ${orderCurrency} matches the order; amounts are not converted)`;
+  return `Freight from ${table} in ${rates.currency}${other}.`;
+}
+
+function describeRules(context: ExplainContext): string {
+  const { rules, channelId, slaDays } = context;
   const { weights } = rules;
   const weighted = criterionNames.filter((name) => weights[name] > 0).sort((a, b) => weights[b] - weights[a]);
   const ignored = criterionNames.filter((name) => weights[name] === 0);
@@ -62,7 +81,7 @@ function describeRules(rules: RoutingRules, channelId: string, slaDays: number):
   return [
     `Lowest total wins, after allocating as many units as possible: ${terms || '0'}`,
     ignored.length > 0 ? ` (ignored: ${ignored.join(', ')})` : '',
-    `. Freight in ${rules.currency}.`,
+    `. ${freightSentence(context.rates, context.orderCurrency)}`,
     ` Max shipments: ${rules.maxShipments ?? 'no limit'}.`,
     ` Ship-complete: ${rules.shipComplete ? 'on (no back-orders)' : 'off'}.`,
     ` After cut-off: ${rules.excludeAfterCutoff ? 'excluded' : 'still eligible, ships the next day'}.`,
@@ -181,7 +200,7 @@ function nameOf(context: ExplainContext, locationId: string): string {
 }
 
 export function summarisePlan(outcome: PlanOutcome, context: ExplainContext): PlanSummary {
-  const { currency } = context.rules;
+  const { currency } = context.rates;
   const parts = outcome.shipments.map((shipment) => {
     const late = shipment.daysLate > 0 ? `, ${plural(shipment.daysLate, 'day')} late` : ', on time';
     const unknown = context.addressUnlocated ? 'address not located' : 'no delivery address';
@@ -228,7 +247,7 @@ function differences(chosen: PlanSummary, runner: PlanSummary, currency: string,
 export function summariseRunnerUp(chosen: PlanSummary, runner: PlanSummary, context: ExplainContext): RunnerUpSummary {
   const deltas = {} as Criteria;
   for (const name of criterionNames) deltas[name] = runner.weighted[name] - chosen.weighted[name];
-  const { currency } = context.rules;
+  const { currency } = context.rates;
   let whyNotChosen: string;
   if (runner.backorderedUnits > chosen.backorderedUnits) {
     whyNotChosen = `It back-orders ${plural(runner.backorderedUnits - chosen.backorderedUnits, 'more unit')}.`;

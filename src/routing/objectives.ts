@@ -1,5 +1,5 @@
 import { haversineKmBetween } from './geo.ts';
-import { bandFor, shipmentCostMinor } from './rates.ts';
+import { bandFor, shipmentCostMinor, type Rates } from './rates.ts';
 import type { RoutingRules, ZoneRate } from './rules.ts';
 import { promiseDelivery, type DeliveryPromise, type LocalClock } from './sla.ts';
 import {
@@ -29,6 +29,8 @@ export interface LocationFacts {
 
 export interface FactsContext {
   rules: RoutingRules;
+  /** The order's rate table (ratesFor): zones, rates and transit days. */
+  rates: Rates;
   method: DeliveryMethod;
   destination: Coordinates | null;
   slaDays: number;
@@ -79,7 +81,7 @@ export function factsColumns(
 
 /** Computes the facts of `candidate` into row `row` of `columns`. */
 export function measureLocation(candidate: Candidate, context: FactsContext, columns: FactsColumns, row: number): void {
-  const { rules, method, destination } = context;
+  const { rules, rates, method, destination } = context;
   const shipping = method === 'ship';
   const measured = !shipping || (destination !== null && candidate.latitude !== null && candidate.longitude !== null);
   const km =
@@ -90,11 +92,11 @@ export function measureLocation(candidate: Candidate, context: FactsContext, col
   let rate = NO_CARRIER;
   let transitDays = 0;
   if (shipping) {
-    zone = bandFor(rules.rateTable.bands, km).zone;
-    const zoneRate = rules.rateTable.zones[zone];
+    zone = bandFor(rates.bands, km).zone;
+    const zoneRate = rates.zones[zone];
     if (zoneRate === undefined) throw new Error(`zone "${zone}" has no rate (validateRules)`);
     rate = zoneRate;
-    transitDays = bandFor(rules.transitDays, km).days;
+    transitDays = bandFor(rates.transitDays, km).days;
   }
   const promise =
     context.promiseAt === undefined

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { candidate, line, order, rules, stockOf } from './fixtures.ts';
 import { locationFacts, scorePlan, type ScoredShipment } from './objectives.ts';
 import { plan } from './planner.ts';
-import type { RoutingRules } from './rules.ts';
+import { ratesFor } from './rates.ts';
+import type { ChannelRateTable, RoutingRules } from './rules.ts';
 import { clockReader, isPastCutoff, localClock, slaDaysFor } from './sla.ts';
 import type { Candidate, PlanOrder, PlanResult, StockSnapshot } from './types.ts';
 
@@ -79,6 +80,18 @@ const instanceArb: fc.Arbitrary<Instance> = fc
     slaDays: fc.integer({ min: 0, max: 6 }),
     nowMs: fc.integer({ min: Date.parse('2025-01-01T00:00:00Z'), max: Date.parse('2025-12-31T00:00:00Z') }),
     placedHoursAgo: fc.integer({ min: 0, max: 120 }),
+    // A table for the order's channel, whose near zone may cost more than its far one.
+    channelTable: fc.option(
+      fc.record({
+        splitKm: fc.integer({ min: 50, max: 3_000 }),
+        near: fc.integer({ min: 0, max: 5_000 }),
+        far: fc.integer({ min: 0, max: 5_000 }),
+        perKg: fc.integer({ min: 0, max: 500 }),
+        nearDays: fc.integer({ min: 0, max: 6 }),
+        farDays: fc.integer({ min: 0, max: 6 }),
+      }),
+      { freq: 3 },
+    ),
   })
   .map((g) => {
     const candidates = g.locations.map((l, i) =>
@@ -112,10 +125,35 @@ const instanceArb: fc.Arbitrary<Instance> = fc
         shipComplete: g.shipComplete,
         excludeAfterCutoff: g.excludeAfterCutoff,
         slaDays: { default: g.slaDays, byChannel: {} },
+        ...(g.channelTable === null ? {} : { rateTables: [channelTable(g.channelTable)] }),
       }),
       now: new Date(g.nowMs),
     };
   });
+
+function channelTable(t: {
+  splitKm: number;
+  near: number;
+  far: number;
+  perKg: number;
+  nearDays: number;
+  farDays: number;
+}): ChannelRateTable {
+  return {
+    name: 'EU',
+    channels: ['web'],
+    currency: 'EUR',
+    bands: [
+      { maxKm: t.splitKm, zone: 'near' },
+      { maxKm: null, zone: 'far' },
+    ],
+    zones: { near: { baseMinor: t.near, perKgMinor: t.perKg }, far: { baseMinor: t.far, perKgMinor: 0 } },
+    transitDays: [
+      { maxKm: t.splitKm, days: t.nearDays },
+      { maxKm: null, days: t.farDays },
+    ],
+  };
+}
 
 const availableAt = (stock: StockSnapshot, locationId: string, sku: string) =>
   Math.max(0, stock.get(locationId)?.get(sku) ?? 0);
@@ -146,6 +184,7 @@ function bruteForce(instance: Instance): Optimum | null {
   const eligible = eligibleFor(instance);
   const factsContext = {
     rules: r,
+    rates: ratesFor(r, o),
     method: 'ship' as const,
     destination: o.destination,
     slaDays: slaDaysFor(r, o.channelId),
@@ -235,6 +274,7 @@ describe('plan is optimal on small instances (property)', () => {
         fc.property(instanceArb, (instance) => {
           const result = plan(instance.order, instance.candidates, instance.stock, instance.rules, instance.now, EXACT);
           const optimum = bruteForce(instance);
+          expect(result.currency).toBe(instance.rules.rateTables === undefined ? 'USD' : 'EUR');
           if (optimum === null) {
             expect(result.status).toBe('rejected');
             return;

@@ -1,6 +1,8 @@
 import { orderSkus } from './assess.ts';
 import type { Decision } from './decision.ts';
 import { planPickup } from './pickup.ts';
+import { freightSentence } from './explain.ts';
+import { ratesFor } from './rates.ts';
 import type { RoutingRules } from './rules.ts';
 import { planShipping } from './ship.ts';
 import { clockReader, slaDaysFor } from './sla.ts';
@@ -80,6 +82,7 @@ export function plan(
     candidates,
     stock,
     rules,
+    rates: ratesFor(rules, order),
     nowAt: clockReader(now.getTime()),
     placedAt: clockReader(clock.startMs),
     maxNodes: options.maxSearchNodes ?? DEFAULT_MAX_SEARCH_NODES,
@@ -87,6 +90,9 @@ export function plan(
     slaDays,
   };
   const notes = clock.note === null ? [] : [clock.note];
+  if (order.currency && order.currency !== decision.rates.currency) {
+    notes.push(freightSentence(decision.rates, order.currency));
+  }
   return order.deliveryMethod === 'ship' ? planShipping(decision, notes) : planPickup(decision, notes);
 }
 

@@ -3,7 +3,13 @@ import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
-import { defaultRoutingRules, validateRules, type RoutingRules, type RuleViolation } from './rules.ts';
+import {
+  defaultRoutingRules,
+  validateRules,
+  type ChannelCurrency,
+  type RoutingRules,
+  type RuleViolation,
+} from './rules.ts';
 
 interface RuleVersion {
   version: number;
@@ -74,8 +80,11 @@ interface SaveDraftInput {
  * What is wrong with a draft, each with a JSON pointer into the request body of
  * `PUT /v1/routing/rules` (`/rules/weights/distance`, `/effective_to`); none when it is valid.
  */
-function draftViolations(input: SaveDraftInput): RuleViolation[] {
-  const errors = validateRules(input.rules).map((v) => ({ pointer: `/rules${v.pointer}`, message: v.message }));
+function draftViolations(input: SaveDraftInput, channels: readonly ChannelCurrency[]): RuleViolation[] {
+  const errors = validateRules(input.rules, channels).map((v) => ({
+    pointer: `/rules${v.pointer}`,
+    message: v.message,
+  }));
   const { effectiveFrom: from, effectiveTo: to } = input;
   if (from && to && Date.parse(from) >= Date.parse(to)) {
     errors.push({ pointer: '/effective_to', message: 'must be after effective_from' });
@@ -83,9 +92,17 @@ function draftViolations(input: SaveDraftInput): RuleViolation[] {
   return errors;
 }
 
+/** The channels rate tables may name (with the currency each sells in), read only when the rules have rate tables. */
+async function namedChannels(executor: Executor, rules: unknown): Promise<ChannelCurrency[]> {
+  const tables =
+    typeof rules === 'object' && rules !== null ? (rules as { rateTables?: unknown }).rateTables : undefined;
+  if (!Array.isArray(tables) || tables.length === 0) return [];
+  return query<ChannelCurrency>(executor, sql`select id, code, currency from channels`);
+}
+
 /** Saves a new draft version (validated); the active version is untouched until activation. */
 export async function saveDraft(executor: Executor, input: SaveDraftInput): Promise<Result<RuleVersion>> {
-  const errors = draftViolations(input);
+  const errors = draftViolations(input, await namedChannels(executor, input.rules));
   const [first] = errors;
   if (first) {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more; see errors)` : '';

@@ -17,6 +17,28 @@ interface TransitBand {
   days: number;
 }
 
+/** Distance bands to carrier zones, and each zone's rate. */
+interface RateTable {
+  bands: RateBand[];
+  zones: Record<string, ZoneRate>;
+}
+
+/**
+ * A rate table for some orders: those of the named channels (ids or codes) and/or shipping to the
+ * named countries (ISO 3166-1 alpha-2). The first table whose every given list matches the order
+ * prices it, in its own currency; orders no table matches use `rateTable` and `currency`.
+ */
+export interface ChannelRateTable extends RateTable {
+  /** How explanations name it: "Freight from the BR table in BRL". */
+  name: string;
+  channels?: string[];
+  countries?: string[];
+  /** ISO 4217; must be the currency every named channel sells in. */
+  currency: string;
+  /** Transit days by distance; absent = the rules' `transitDays`. */
+  transitDays?: TransitBand[];
+}
+
 /**
  * Routing rules, as stored (JSON) and versioned by the caller. Rules reaching `plan` must pass
  * `validateRules`.
@@ -32,11 +54,14 @@ export interface RoutingRules {
   pickupFallback: 'reject' | 'ship';
   /** true: a location past its cut-off is excluded; false: it qualifies and ships the next day. */
   excludeAfterCutoff: boolean;
-  rateTable: { bands: RateBand[]; zones: Record<string, ZoneRate> };
+  /** The default rate table, in `currency`: prices the orders no table of `rateTables` matches. */
+  rateTable: RateTable;
+  /** Rate tables by channel and destination country, first match wins (see ChannelRateTable). */
+  rateTables?: ChannelRateTable[] | undefined;
   transitDays: TransitBand[];
   /** Days from order placement to delivery the channel promises. */
   slaDays: { default: number; byChannel: Record<string, number> };
-  /** ISO 4217 currency of the rate table. */
+  /** ISO 4217 currency of the default rate table. */
   currency: string;
   /**
    * Where a bundle's components may come from: `one_location` (absent means this) takes every
@@ -164,13 +189,12 @@ function checkBands(
   });
 }
 
-function checkRateTable(value: unknown, report: Report): void {
-  if (!isObject(value)) return report('/rateTable', 'must be an object with bands and zones');
-  checkKeys(value, '/rateTable', ['bands', 'zones'], report);
+/** Bands and zones of a rate table at `pointer`: every band's zone has a rate. */
+function checkRateTable(value: Json, pointer: string, report: Report): void {
   const zones = isObject(value.zones) ? value.zones : null;
-  if (zones === null) report('/rateTable/zones', 'must be an object of zone rates');
+  if (zones === null) report(`${pointer}/zones`, 'must be an object of zone rates');
   for (const [zone, rate] of Object.entries(zones ?? {})) {
-    const at = `/rateTable/zones/${pointerKey(zone)}`;
+    const at = `${pointer}/zones/${pointerKey(zone)}`;
     if (!isObject(rate)) {
       report(at, 'must be an object with baseMinor and perKgMinor');
       continue;
@@ -182,10 +206,110 @@ function checkRateTable(value: unknown, report: Report): void {
       report(`${at}/perKgMinor`, 'must be an integer ≥ 0');
     }
   }
-  checkBands(value.bands, '/rateTable/bands', report, (band, at) => {
+  checkBands(value.bands, `${pointer}/bands`, report, (band, at) => {
     checkKeys(band, at, ['maxKm', 'zone'], report);
     if (typeof band.zone !== 'string') report(`${at}/zone`, 'must be a zone name');
     else if (zones !== null && !(band.zone in zones)) report(`${at}/zone`, `zone "${band.zone}" has no rate in zones`);
+  });
+}
+
+function checkTransitDays(value: unknown, pointer: string, report: Report): void {
+  checkBands(value, pointer, report, (band, at) => {
+    checkKeys(band, at, ['maxKm', 'days'], report);
+    if (!isNonNegativeInteger(band.days)) report(`${at}/days`, 'must be an integer ≥ 0');
+  });
+}
+
+const isCurrency = (value: unknown): value is string => typeof value === 'string' && /^[A-Z]{3}$/.test(value);
+
+/** A channel as rate tables name it (by id or code), with the currency it sells in. */
+export interface ChannelCurrency {
+  id: string;
+  code: string | null;
+  currency: string;
+}
+
+/** A list of distinct names matching `pattern`, at `pointer`; the valid names. */
+function checkNames(
+  value: unknown,
+  pointer: string,
+  pattern: RegExp,
+  what: [string, string],
+  report: Report,
+): string[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    report(pointer, `must be a non-empty list of ${what[0]}`);
+    return [];
+  }
+  const names: string[] = [];
+  value.forEach((name: unknown, index) => {
+    if (typeof name !== 'string' || !pattern.test(name)) report(`${pointer}/${index}`, `must be ${what[1]}`);
+    else if (names.includes(name)) report(`${pointer}/${index}`, `"${name}" is listed twice`);
+    else names.push(name);
+  });
+  return names;
+}
+
+/** A channel's rate table, and (when `channels` are given) that every channel it names sells in its currency. */
+function checkChannelRateTable(
+  value: unknown,
+  pointer: string,
+  report: Report,
+  channels: readonly ChannelCurrency[] | undefined,
+): void {
+  if (!isObject(value)) return report(pointer, 'must be an object with name, currency, bands and zones');
+  checkKeys(value, pointer, ['name', 'currency', 'bands', 'zones'], report, ['channels', 'countries', 'transitDays']);
+  if (typeof value.name !== 'string' || value.name.trim() === '') report(`${pointer}/name`, 'must be a non-empty name');
+  const currency = isCurrency(value.currency) ? value.currency : null;
+  if ('currency' in value && currency === null) report(`${pointer}/currency`, 'must be an ISO 4217 code such as BRL');
+  if (value.channels === undefined && value.countries === undefined) {
+    report(pointer, 'must name channels or countries (orders no table matches use rateTable)');
+  }
+  const named =
+    value.channels !== undefined
+      ? checkNames(
+          value.channels,
+          `${pointer}/channels`,
+          /\S/,
+          ['channel ids or codes', 'a channel id or code'],
+          report,
+        )
+      : [];
+  if (value.countries !== undefined) {
+    checkNames(
+      value.countries,
+      `${pointer}/countries`,
+      /^[A-Z]{2}$/,
+      ['ISO 3166-1 alpha-2 country codes', 'an ISO 3166-1 alpha-2 country code such as BR'],
+      report,
+    );
+  }
+  checkRateTable(value, pointer, report);
+  if (value.transitDays !== undefined) checkTransitDays(value.transitDays, `${pointer}/transitDays`, report);
+  if (channels === undefined) return;
+  named.forEach((name, index) => {
+    const channel = channels.find((c) => c.id === name) ?? channels.find((c) => c.code === name);
+    const at = `${pointer}/channels/${index}`;
+    if (channel === undefined) report(at, `no channel has the id or code "${name}"`);
+    else if (currency !== null && channel.currency !== currency) {
+      report(
+        at,
+        `channel ${name} sells in ${channel.currency}, so its rate table must be in ${channel.currency}, not ${currency}`,
+      );
+    }
+  });
+}
+
+function checkRateTables(value: unknown, report: Report, channels: readonly ChannelCurrency[] | undefined): void {
+  if (!Array.isArray(value)) return report('/rateTables', 'must be a list of rate tables');
+  const names = new Set<string>();
+  value.forEach((table: unknown, index) => {
+    const at = `/rateTables/${index}`;
+    checkChannelRateTable(table, at, report, channels);
+    if (isObject(table) && typeof table.name === 'string') {
+      if (names.has(table.name)) report(`${at}/name`, `another rate table is named "${table.name}"`);
+      names.add(table.name);
+    }
   });
 }
 
@@ -214,7 +338,7 @@ function checkScalars(value: Json, report: Report): void {
   if ('pickupFallback' in value && pickupFallback !== 'reject' && pickupFallback !== 'ship') {
     report('/pickupFallback', 'must be "reject" or "ship"');
   }
-  if ('currency' in value && (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency))) {
+  if ('currency' in value && !isCurrency(currency)) {
     report('/currency', 'must be an ISO 4217 code such as USD');
   }
   if ('bundles' in value && value.bundles !== 'one_location' && value.bundles !== 'split_components') {
@@ -236,20 +360,23 @@ const topLevelKeys = [
 
 /**
  * Every problem with a rules document, each with a JSON pointer the rules editor can highlight.
- * An empty list means `rules` is a valid `RoutingRules`.
+ * An empty list means `rules` is a valid `RoutingRules`. Given the `channels`, the channels each
+ * rate table names must exist and sell in its currency.
  */
-export function validateRules(rules: unknown): RuleViolation[] {
+export function validateRules(rules: unknown, channels?: readonly ChannelCurrency[]): RuleViolation[] {
   const violations: RuleViolation[] = [];
   const report: Report = (pointer, message) => void violations.push({ pointer, message });
   if (!isObject(rules)) return [{ pointer: '', message: 'rules must be a JSON object' }];
-  checkKeys(rules, '', topLevelKeys, report, ['bundles']);
+  checkKeys(rules, '', topLevelKeys, report, ['bundles', 'rateTables']);
   checkWeights(rules.weights, report);
   checkScalars(rules, report);
-  checkRateTable(rules.rateTable, report);
-  checkBands(rules.transitDays, '/transitDays', report, (band, at) => {
-    checkKeys(band, at, ['maxKm', 'days'], report);
-    if (!isNonNegativeInteger(band.days)) report(`${at}/days`, 'must be an integer ≥ 0');
-  });
+  if (!isObject(rules.rateTable)) report('/rateTable', 'must be an object with bands and zones');
+  else {
+    checkKeys(rules.rateTable, '/rateTable', ['bands', 'zones'], report);
+    checkRateTable(rules.rateTable, '/rateTable', report);
+  }
+  if (rules.rateTables !== undefined) checkRateTables(rules.rateTables, report, channels);
+  checkTransitDays(rules.transitDays, '/transitDays', report);
   checkSlaDays(rules.slaDays, report);
   return violations;
 }

@@ -44,6 +44,12 @@ export interface PlanOrder {
    * it is not scored as months late.
    */
   receivedAt?: string | undefined;
+  /** The channel's code, when it has one: rate tables may name the channel by it. */
+  channelCode?: string | null | undefined;
+  /** The currency the order's channel sells in; freight in another currency is said to be. */
+  currency?: string | null | undefined;
+  /** ISO 3166-1 alpha-2 country of the delivery address: selects the rate table with the channel. */
+  country?: string | null | undefined;
   /** Locations that must not be used (re-routing after a rejection). */
   excludedLocationIds: readonly string[];
   /**
@@ -265,6 +271,7 @@ export interface PlanResult {
   /** Null when rejected. */
   objective: Objective | null;
   rejection: Rejection | null;
+  /** The currency of every freight amount: the rate table's (see explanation.rulesSummary). */
   currency: string;
   explanation: PlanExplanation;
 }

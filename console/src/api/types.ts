@@ -167,6 +167,8 @@ export interface RoutingDecision {
       omitted?: { count: number; summary: string };
     };
     allocations?: { sku: string; lineId: string; quantity: number; locationId: string }[];
+    /** The currency of every freight amount: the rate table's that priced the order. */
+    currency?: string;
   };
 }
 

@@ -105,7 +105,11 @@ export function RoutingSection({ routing, error }: { routing: RoutingDecision | 
                     <td className="num">
                       {c.scores.distanceKm == null ? '—' : `${c.scores.distanceKm.toFixed(0)} km`}
                     </td>
-                    <td className="num">{c.scores.costMinor == null ? '—' : formatMinor(c.scores.costMinor, 'USD')}</td>
+                    <td className="num">
+                      {c.scores.costMinor == null
+                        ? '—'
+                        : formatMinor(c.scores.costMinor, routing.explanation.currency ?? 'USD')}
+                    </td>
                     <td>{c.excludedBy.map((e) => e.reason).join(' ') || (c.chosen ? 'Best plan' : '')}</td>
                   </tr>
                 ))}
