@@ -10,7 +10,8 @@ import { ORDER_LOCATIONS, seedOrderNetwork, type OrderNetwork } from './order-ne
 import { ORDER_LINES, orderCall, orderNumbers, orderSampler } from './orders.ts';
 import { startServerProcess, type ServerProcess } from './server.ts';
 import { createBenchDatabase, migrateBenchDatabase } from './setup.ts';
-import { median } from './stats.ts';
+import { median, spread } from './stats.ts';
+import { rateSpread } from './table.ts';
 
 /**
  * The rows: server processes on one PostgreSQL database, and whether the outbox followers run in
@@ -180,11 +181,6 @@ export async function runProcesses(settings: ProcessesSettings): Promise<Process
   }
 }
 
-const spread = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { min: sorted[0]!, median: median(sorted), max: sorted.at(-1)! };
-};
-const rate = (value: number) => value.toFixed(value < 10 ? 1 : 0);
 const cpuMs = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(2));
 const medianCpu = (readings: (CpuReading | undefined)[], pick: (c: CpuReading) => number) => {
   const values = readings.filter((c): c is CpuReading => c !== undefined).map(pick);
@@ -223,7 +219,7 @@ export function processesSection(
     const errors = entries.reduce((n, e) => n + e.result.errors, 0);
     const p99 = median(entries.map((e) => e.result.p99Ms));
     return (
-      `| ${label} | ${rate(s.min)} / ${rate(s.median)} / ${rate(s.max)} | ${(s.median / base).toFixed(2)} ` +
+      `| ${label} | ${rateSpread(s)} | ${(s.median / base).toFixed(2)} ` +
       `| ${p99.toFixed(1)} | ${cpuMs(server)} | ${cpuMs(postgres)} | ${cpuMs(total)} | ${cpuMs(benchCpu)} | ${errors} |`
     );
   };

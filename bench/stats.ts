@@ -37,3 +37,15 @@ export function summarize(latenciesMs: readonly number[], errors: number, elapse
     maxMs: asArray.at(-1) ?? Number.NaN,
   };
 }
+
+/** The least, median and greatest of repeated runs' figures. */
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: sorted[0]!, median: median(sorted), max: sorted.at(-1)! };
+}

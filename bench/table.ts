@@ -33,6 +33,11 @@ export function renderMarkdown(table: Table): string {
 
 export const integer = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '—');
 export const millis = (value: number) => (Number.isFinite(value) ? value.toFixed(value >= 100 ? 0 : 2) : '—');
+/** A rate of orders or events per second: one decimal below 10. */
+const rate = (value: number) => value.toFixed(value < 10 ? 1 : 0);
+/** Repeated runs' rates as "min / median / max". */
+export const rateSpread = (s: { min: number; median: number; max: number }) =>
+  `${rate(s.min)} / ${rate(s.median)} / ${rate(s.max)}`;
 export const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(0)}%` : '—');
 
 interface Rate {

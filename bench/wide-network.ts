@@ -14,7 +14,8 @@ import { timeZoneAt, usZip, type Random } from './planner.ts';
 import { count, must, type StockPoint } from './seed.ts';
 import { startServerProcess } from './server.ts';
 import { createBenchDatabase, migrateBenchDatabase } from './setup.ts';
-import { median } from './stats.ts';
+import { median, spread } from './stats.ts';
+import { rateSpread } from './table.ts';
 
 /** A large network: 2,000 locations, each SKU held by one to three of them. */
 export const WIDE_NETWORK = { locations: 2_000, skus: 100, maxHolders: 3, onHand: 1_000_000 } as const;
@@ -187,12 +188,6 @@ export async function runWideNetwork(engine: Engine, settings: WideSettings): Pr
   }
 }
 
-const spread = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { min: sorted[0]!, median: median(sorted), max: sorted.at(-1)! };
-};
-
-const rate = (value: number) => value.toFixed(value < 10 ? 1 : 0);
 const bytes = (value: number) => Math.round(value).toLocaleString('en-US');
 
 /** The section of docs/benchmarks.md for the wide network. */
@@ -211,8 +206,8 @@ export function wideNetworkSection(
     const p99 = median(r.runs.map((x) => x.wide.p99Ms));
     const errors = r.runs.reduce((n, x) => n + x.small.errors + x.wide.errors, 0);
     return (
-      `| ${r.engine} | ${rate(small.min)} / ${rate(small.median)} / ${rate(small.max)} ` +
-      `| ${rate(wide.min)} / ${rate(wide.median)} / ${rate(wide.max)} | ${(wide.median / small.median).toFixed(2)} ` +
+      `| ${r.engine} | ${rateSpread(small)} ` +
+      `| ${rateSpread(wide)} | ${(wide.median / small.median).toFixed(2)} ` +
       `| ${p99.toFixed(1)} | ${bytes(r.decisionBytes.median)} / ${bytes(r.decisionBytes.max)} ` +
       `| ${bytes(r.decisionBytes.storedMedian)} / ${bytes(r.decisionBytes.storedMax)} | ${errors} |`
     );
