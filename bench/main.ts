@@ -17,6 +17,7 @@ import {
 } from './wide-network.ts';
 import { DEFAULT_POSTGRES_URL, postgresReachable } from './setup.ts';
 import { PROCESSES_HEADING, processesSection, runProcesses } from './processes.ts';
+import { runScale, SCALE_HEADING, scaleSection } from './scale.ts';
 
 const DOC_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const MAX_WARMUP_MS = 1_000;
@@ -85,6 +86,26 @@ async function measureProcesses(options: BenchOptions, postgresUrl: string, warm
   }
 }
 
+/** Capture and the console's reads as history grows, on one engine; writes its section unless quick. */
+async function measureScale(engine: Engine, options: BenchOptions, postgresUrl: string, warmupMs: number) {
+  const date = new Date();
+  const loadAtStart = os.loadavg()[0]!;
+  log(`scale: orders and the console's reads at growing history on ${engine}…`);
+  const result = await runScale(engine, {
+    durationMs: options.durationMs,
+    warmupMs,
+    quick: options.quick,
+    postgresServerUrl: postgresUrl,
+    log,
+  });
+  const section = scaleSection(result, date, options.durationMs, { start: loadAtStart, end: os.loadavg()[0]! });
+  process.stdout.write(`\n${section}`);
+  if (!options.quick) {
+    replaceDocSection(DOC_FILE, SCALE_HEADING, section);
+    log(`Wrote the "${SCALE_HEADING.slice(3)}" section of docs/benchmarks.md.`);
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.help) {
@@ -95,10 +116,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const date = new Date();
   const postgresUrl = process.env.DATABASE_URL || DEFAULT_POSTGRES_URL;
-  const engines = await chooseEngines(
-    options.scenario === 'processes' ? { ...options, engine: 'postgres' } : options,
-    postgresUrl,
-  );
+  const oneServer = options.scenario === 'processes' || (options.scenario === 'scale' && !options.engine);
+  const engines = await chooseEngines(oneServer ? { ...options, engine: 'postgres' } : options, postgresUrl);
   const machine = await describeMachine(engines.includes('postgres') ? postgresUrl : undefined);
   const warmupMs = Math.min(MAX_WARMUP_MS, Math.round(options.durationMs / 3));
   log(`Consign bench: ${engines.join(' and ')}, ${options.durationMs} ms per scenario after ${warmupMs} ms of warm-up`);
@@ -110,6 +129,11 @@ async function main(): Promise<void> {
 
   if (options.scenario === 'processes') {
     await measureProcesses(options, postgresUrl, warmupMs);
+    log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+    return;
+  }
+  if (options.scenario === 'scale') {
+    await measureScale(engines[0]!, options, postgresUrl, warmupMs);
     log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
     return;
   }

@@ -3,9 +3,10 @@ import { parseArgs } from 'node:util';
 export type EngineChoice = 'pglite' | 'postgres' | 'both';
 /**
  * all: every scenario; wide-network: only the orders in the 50- and 2,000-location networks;
- * processes: only orders over 1, 2 and 4 server processes on one PostgreSQL.
+ * processes: only orders over 1, 2 and 4 server processes on one PostgreSQL; scale: capture and
+ * the console's reads at 0, 100,000 and 1,000,000 orders of history.
  */
-export type ScenarioChoice = 'all' | 'wide-network' | 'processes';
+export type ScenarioChoice = 'all' | 'wide-network' | 'processes' | 'scale';
 
 export interface BenchOptions {
   /** Undefined: both when PostgreSQL is reachable, else PGlite. */
@@ -35,7 +36,7 @@ Options:
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
-  --scenario <all|wide-network|processes>
+  --scenario <all|wide-network|processes|scale>
                                    all (default): every scenario. wide-network: only POST /v1/orders
                                    at c=8 in the 50-location order network and in a 2,000-location
                                    network (each SKU held by 1–3 locations), 3 runs each; writes only
@@ -45,7 +46,13 @@ Options:
                                    also with the outbox followers in the first process only), 3
                                    runs each, with CPU per order and the order floor; PostgreSQL only
                                    (the embedded engine is one process); writes only its own
-                                   section of docs/benchmarks.md.
+                                   section of docs/benchmarks.md. scale: POST /v1/orders at c=8
+                                   (3 runs) and the console's reads (order search by number,
+                                   e-mail, status + channel, SKU and 30 days; customer 360; every
+                                   report over 30 days), p50/p99, on an empty database and with
+                                   100,000 and 1,000,000 orders of history seeded in bulk (--quick:
+                                   2,000 and 10,000); one engine (--engine, default postgres);
+                                   writes only its own section of docs/benchmarks.md.
   --help                           Show this help.
 
 PostgreSQL: the bench creates its own database on the server of DATABASE_URL (or the default
@@ -79,8 +86,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     throw new UsageError(`--engine must be pglite, postgres or both (got "${engine}")`);
   }
   const scenario = values.scenario ?? 'all';
-  if (scenario !== 'all' && scenario !== 'wide-network' && scenario !== 'processes') {
-    throw new UsageError(`--scenario must be all, wide-network or processes (got "${scenario}")`);
+  if (scenario !== 'all' && scenario !== 'wide-network' && scenario !== 'processes' && scenario !== 'scale') {
+    throw new UsageError(`--scenario must be all, wide-network, processes or scale (got "${scenario}")`);
+  }
+  if (scenario === 'scale' && engine === 'both') {
+    throw new UsageError('--scenario scale measures one engine at a time (--engine postgres or --engine pglite)');
   }
   if (scenario === 'processes' && (engine === 'pglite' || engine === 'both')) {
     throw new UsageError(

@@ -91,7 +91,8 @@ async function seedWideNetwork(database: Database): Promise<OrderNetwork> {
   return network;
 }
 
-function measureOrders(
+/** POST /v1/orders at c=8 in `network` for `durationMs` after a warm-up; order numbers start with `prefix`. */
+export function measureOrders(
   url: string,
   apiKey: string,
   network: OrderNetwork,

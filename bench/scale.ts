@@ -1,0 +1,293 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { queryOne, type Database, type Engine } from '../src/db/index.ts';
+import { createChannel } from '../src/network/index.ts';
+import { seededRandom } from '../src/shared/random.ts';
+import { onCleanup } from './cleanup.ts';
+import type { DriveResult } from './drive.ts';
+import { generateLoad, type HttpCall } from './loadgen.ts';
+import { seedOrderNetwork, type OrderNetwork } from './order-network.ts';
+import { seedHistory, tableRows } from './scale-seed.ts';
+import { must } from './seed.ts';
+import { startServerProcess, type ServerProcess } from './server.ts';
+import { createBenchDatabase, migrateBenchDatabase, type BenchDatabase } from './setup.ts';
+import { median, spread } from './stats.ts';
+import { integer, millis, rateSpread } from './table.ts';
+import { measureOrders, WIDE_CONCURRENCY as CAPTURE_CONCURRENCY } from './wide-network.ts';
+
+/** The database sizes measured: empty, then with this many history orders seeded. */
+export const SCALE_STAGES = { full: [0, 100_000, 1_000_000], quick: [0, 2_000, 10_000] } as const;
+/** POST /v1/orders runs at each stage, at c=8. */
+export const SCALE_CAPTURE_RUNS = 3;
+/** Reads are measured one at a time (c=1): their latency, not the machine's read throughput. */
+const QUERY_MIN_CALLS = 50;
+const CUSTOMERS = 250_000;
+const SECOND_CHANNEL = 'marketplace';
+const DAY_MS = 86_400_000;
+const SEED = 1_000_000;
+const SEED_CHUNK = 50_000;
+
+export interface QueryCase {
+  name: string;
+  /** p99 target, ms. */
+  targetMs: number;
+  call: (stage: number) => HttpCall;
+  /** Statuses counted as answers; a read of a customer the empty database lacks answers 404. */
+  expected: (stage: number) => number[];
+}
+
+export interface StageResult {
+  orders: number;
+  rows: Record<string, number>;
+  seedMs: number;
+  capture: DriveResult[];
+  queries: { name: string; targetMs: number; result: DriveResult }[];
+}
+
+export interface ScaleResult {
+  engine: Engine;
+  stages: StageResult[];
+}
+
+export interface ScaleSettings {
+  durationMs: number;
+  warmupMs: number;
+  quick: boolean;
+  postgresServerUrl: string;
+  log: (line: string) => void;
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The reads the console makes, each at a random value the seeded history holds: the order
+ * search's filters, the customer 360 and every report over 30 days.
+ */
+function queryCases(network: OrderNetwork, history: { startsAt: Date; endsAt: Date }): QueryCase[] {
+  const rand = seededRandom(SEED);
+  const pick = (n: number) => Math.floor(rand() * Math.max(1, n));
+  const monthStart = () =>
+    history.startsAt.getTime() + pick((history.endsAt.getTime() - history.startsAt.getTime()) / DAY_MS - 30) * DAY_MS;
+  const customer = (stage: number) => `customer${(pick(stage) * 7919) % CUSTOMERS}@example.com`;
+  const get = (path: string): HttpCall => ({ method: 'GET', path });
+  const always = () => [200];
+  const search: QueryCase[] = (
+    [
+      { name: 'search: order number', call: (stage) => get(`/v1/orders?q=HIST-${pick(stage)}`) },
+      { name: 'search: e-mail', call: (stage) => get(`/v1/orders?email=${encodeURIComponent(customer(stage))}`) },
+      { name: 'search: status + channel', call: () => get(`/v1/orders?status=shipped&channel=${SECOND_CHANNEL}`) },
+      { name: 'search: SKU', call: () => get(`/v1/orders?sku=${network.skus[pick(network.skus.length)]!}`) },
+      {
+        name: 'search: 30 days',
+        call: () => {
+          const from = monthStart();
+          return get(
+            `/v1/orders?from=${new Date(from).toISOString()}&to=${new Date(from + 30 * DAY_MS).toISOString()}`,
+          );
+        },
+      },
+    ] satisfies Pick<QueryCase, 'name' | 'call'>[]
+  ).map((c) => ({ ...c, targetMs: 100, expected: always }));
+  const reports = ['orders-per-day', 'fulfillment', 'inventory-turnover', 'stock-health', 'top-channels'].map(
+    (name): QueryCase => ({
+      name: `report: ${name}`,
+      targetMs: 1_000,
+      expected: always,
+      call: () => {
+        const from = monthStart();
+        return get(`/v1/reports/${name}?from=${isoDay(from)}&to=${isoDay(from + 29 * DAY_MS)}`);
+      },
+    }),
+  );
+  const customer360: QueryCase = {
+    name: 'customer 360',
+    targetMs: 100,
+    expected: (stage) => (stage === 0 ? [200, 404] : [200]),
+    call: (stage) => get(`/v1/customers/${encodeURIComponent(customer(stage))}`),
+  };
+  return [...search, customer360, ...reports];
+}
+
+async function addSecondChannel(database: Database): Promise<string[]> {
+  const web = await queryOne<{ id: string; location_group_id: string }>(
+    database.db,
+    sql`select id, location_group_id from channels where code = 'web'`,
+  );
+  if (!web) throw new Error('bench setup: the web channel is missing');
+  const second = must(
+    await createChannel(database.db, {
+      code: SECOND_CHANNEL,
+      name: 'Bench marketplace',
+      type: 'marketplace',
+      location_group_id: web.location_group_id,
+    }),
+    'second channel',
+  );
+  return [web.id, second.id];
+}
+
+async function measureStage(
+  server: ServerProcess,
+  apiKey: string,
+  network: OrderNetwork,
+  cases: QueryCase[],
+  stage: number,
+  settings: ScaleSettings,
+): Promise<Pick<StageResult, 'capture' | 'queries'>> {
+  const capture: DriveResult[] = [];
+  for (let run = 1; run <= SCALE_CAPTURE_RUNS; run++) {
+    const prefix = `BENCH-SCALE-${stage}-${run}`;
+    const result = await measureOrders(server.url, apiKey, network, settings.durationMs, settings.warmupMs, prefix);
+    settings.log(`  capture run ${run}: ${result.opsPerSec.toFixed(1)} orders/s, p99 ${result.p99Ms.toFixed(1)} ms`);
+    capture.push(result);
+  }
+  const queries: StageResult['queries'] = [];
+  for (const c of cases) {
+    const options = {
+      concurrency: 1,
+      durationMs: settings.durationMs,
+      warmupMs: 0,
+      maxOps: 100_000,
+      minOps: QUERY_MIN_CALLS,
+    };
+    const result = await generateLoad(server.url, apiKey, options, () => c.call(stage), c.expected(stage));
+    settings.log(
+      `  ${c.name}: p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms over ${result.count} calls` +
+        (result.errors > 0 ? `, ${result.errors} errors (${result.firstError ?? '?'})` : ''),
+    );
+    queries.push({ name: c.name, targetMs: c.targetMs, result });
+  }
+  return { capture, queries };
+}
+
+async function withServer<T>(bench: BenchDatabase, apiKey: string, run: (server: ServerProcess) => Promise<T>) {
+  const server = await startServerProcess({ databaseUrl: bench.databaseUrl, dataDir: bench.dataDir, apiKey });
+  const stopServer = onCleanup({ name: 'stop the server under test', run: server.stop, runNow: server.kill });
+  try {
+    return await run(server);
+  } finally {
+    await stopServer();
+  }
+}
+
+/**
+ * Capture rate and the console's reads on an empty database, then with 100,000 and 1,000,000
+ * orders of history seeded in bulk (bench/scale-seed.ts) while the server is stopped. One fresh
+ * database, removed after.
+ */
+export async function runScale(engine: Engine, settings: ScaleSettings): Promise<ScaleResult> {
+  const stages = settings.quick ? SCALE_STAGES.quick : SCALE_STAGES.full;
+  const total = stages.at(-1)!;
+  settings.log(`${engine}: creating a fresh database with the 50-location order network…`);
+  const bench = await createBenchDatabase(engine, settings.postgresServerUrl);
+  const dropDatabase = onCleanup({ name: `remove the ${engine} scale database`, run: bench.drop });
+  try {
+    await migrateBenchDatabase(bench);
+    const setup = await bench.open();
+    let network: OrderNetwork;
+    let channelIds: string[];
+    try {
+      network = await seedOrderNetwork(setup);
+      channelIds = await addSecondChannel(setup);
+      await setup.db.execute(sql`analyze`);
+    } finally {
+      await setup.close();
+    }
+    const now = Date.now();
+    const history = { startsAt: new Date(now - 366 * DAY_MS), endsAt: new Date(now - DAY_MS) };
+    const cases = queryCases(network, history);
+    const apiKey = `csk_bench_${randomBytes(18).toString('base64url')}`;
+    const results: StageResult[] = [];
+    let seeded = 0;
+    for (const stage of stages) {
+      const started = performance.now();
+      if (stage > seeded) {
+        settings.log(`${engine}: seeding orders ${integer(seeded + 1)}–${integer(stage)} of history…`);
+        const database = await bench.open();
+        try {
+          const locationIds = network.locations.map((l) => l.id);
+          seeded = await seedHistory(database, {
+            from: seeded + 1,
+            count: stage - seeded,
+            chunk: SEED_CHUNK,
+            channelIds,
+            locationIds,
+            skus: network.skus,
+            customers: CUSTOMERS,
+            ...history,
+            total,
+            onProgress: (done) => settings.log(`  ${integer(seeded + done)} / ${integer(stage)} orders`),
+          });
+        } finally {
+          await database.close();
+        }
+      }
+      const seedMs = performance.now() - started;
+      const database = await bench.open();
+      const rows = await tableRows(database).finally(() => database.close());
+      settings.log(
+        `${engine}: ${integer(rows.orders ?? 0)} orders in the database (seeded in ${(seedMs / 1000).toFixed(0)} s)`,
+      );
+      const measured = await withServer(bench, apiKey, (server) =>
+        measureStage(server, apiKey, network, cases, stage, settings),
+      );
+      results.push({ orders: stage, rows, seedMs, ...measured });
+    }
+    return { engine, stages: results };
+  } finally {
+    await dropDatabase();
+  }
+}
+
+/** The section of docs/benchmarks.md for the scale scenario. */
+export const SCALE_HEADING = '## A million orders: capture and the console’s reads as history grows';
+
+const met = (ok: boolean) => (ok ? 'met' : 'missed');
+
+/** Markdown: capture and each read per stage, with the targets. */
+export function scaleSection(
+  result: ScaleResult,
+  date: Date,
+  durationMs: number,
+  load: { start: number; end: number },
+) {
+  const [empty, ...rest] = result.stages;
+  const emptyRate = median(empty!.capture.map((r) => r.opsPerSec));
+  const stageHeaders = result.stages.map((s) => `${integer(s.orders)} orders`);
+  const captureRows = result.stages.map((s) => {
+    const rates = spread(s.capture.map((r) => r.opsPerSec));
+    const ratio = rates.median / emptyRate;
+    const target = s === empty ? '' : `${ratio.toFixed(2)} (${met(ratio >= 0.8)})`;
+    return `| ${integer(s.orders)} | ${integer(s.rows.orders ?? 0)} | ${rateSpread(rates)} | ${target} | ${(s.seedMs / 1000).toFixed(0)} |`;
+  });
+  const names = empty!.queries.map((q) => q.name);
+  const queryRows = names.map((name, i) => {
+    const cells = result.stages.map((s) => {
+      const q = s.queries[i]!;
+      return `${millis(q.result.p50Ms)} / ${millis(q.result.p99Ms)}`;
+    });
+    const last = result.stages.at(-1)!.queries[i]!;
+    const worst = Math.max(...rest.map((s) => s.queries[i]!.result.p99Ms), last.result.p99Ms);
+    return `| ${name} | ≤ ${integer(last.targetMs)} | ${cells.join(' | ')} | ${met(worst <= last.targetMs)} |`;
+  });
+  return [
+    SCALE_HEADING,
+    '',
+    `\`npm run bench -- --scenario scale\` (${date.toISOString().slice(0, 10)}, ${result.engine}): the 50-location order network, then`,
+    'history seeded in bulk while the server is stopped (orders over the past year with lines, fulfillment orders,',
+    'shipments, payments, events and ledger rows; 90% delivered, 5% shipped, 5% cancelled; a third on a second',
+    `channel; e-mails over ${integer(CUSTOMERS)} customers). At each size: POST /v1/orders (3 lines × 1 unit) at c=${CAPTURE_CONCURRENCY},`,
+    `${SCALE_CAPTURE_RUNS} runs of ${durationMs} ms, then each read one at a time for ${durationMs} ms (at least ${QUERY_MIN_CALLS} calls) at values`,
+    'the history holds (a customer of the seeded orders, a random 30-day window of the past year).',
+    `1-minute load average: ${load.start.toFixed(1)} when the scenario started, ${load.end.toFixed(1)} when it ended.`,
+    '',
+    '| history orders | orders in the database | capture, orders/s (min / median / max) | ÷ empty (target ≥ 0.8) | seeding, s |',
+    '| ---: | ---: | --- | --- | ---: |',
+    ...captureRows,
+    '',
+    `| read | p99 target, ms | ${stageHeaders.map((h) => `${h}: p50 / p99 ms`).join(' | ')} | target |`,
+    `| --- | ---: | ${stageHeaders.map(() => '---:').join(' | ')} | --- |`,
+    ...queryRows,
+    '',
+  ].join('\n');
+}
