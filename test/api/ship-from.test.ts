@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rerouteBackorders } from '../../src/orders/index.ts';
 import { countRows, tableCounts } from '../support/invariants.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
@@ -151,6 +152,40 @@ describe('a line naming its ship-from location', () => {
     expect(first.quantities).toMatchObject({ allocated: 0, backordered: 2 });
     expect(second.quantities).toMatchObject({ allocated: 1, backordered: 0 });
     await server.request('PATCH', `/v1/products/${net.skus[2]}`, { body: { allow_backorder: false } });
+  });
+});
+
+describe('the back-order worker', () => {
+  it('serves a line naming its location only from there, and does not let it take a newer order’s turn', async () => {
+    const sku = 'SF-WAIT';
+    expect(
+      (await server.request('POST', '/v1/products', { body: { sku, name: 'Waits', weight_grams: 100 } })).status,
+    ).toBe(201);
+    await server.request('PATCH', `/v1/products/${sku}`, { body: { allow_backorder: true } });
+    const older = orderBody('SF-W1', [{ sku, quantity: 1 }], { placed_at: '2026-01-01T00:00:00.000Z' });
+    older.lines[0] = { ...older.lines[0]!, ship_from_location_id: net.storeB } as (typeof older.lines)[number];
+    const newer = orderBody('SF-W2', [{ sku, quantity: 1 }], { placed_at: '2026-01-02T00:00:00.000Z' });
+    const first = await placeOrder(server, older);
+    const second = await placeOrder(server, newer);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(first.body.lines[0].quantities.backordered).toBe(1);
+    expect(second.body.lines[0].quantities.backordered).toBe(1);
+
+    // Stock arrives in Boston only: the newer, free order gets it although the older one waits
+    // first (one order per tick here), because the older one waits for Albany.
+    await setStock(server, net.storeA, sku, 5);
+    expect(await rerouteBackorders(database.db, 1)).toBe(1);
+    const read = async (id: string) => (await server.request('GET', `/v1/orders/${id}`)).body;
+    expect((await read(second.body.id)).allocations.map((a: { location_id: string }) => a.location_id)).toEqual([
+      net.storeA,
+    ]);
+    expect((await read(first.body.id)).lines[0].quantities.backordered).toBe(1);
+
+    await setStock(server, net.storeB, sku, 1);
+    expect(await rerouteBackorders(database.db, 1)).toBe(1);
+    const served = await read(first.body.id);
+    expect(served.lines[0].quantities).toMatchObject({ allocated: 1, backordered: 0 });
+    expect(served.allocations.map((a: { location_id: string }) => a.location_id)).toEqual([net.storeB]);
   });
 });
 
