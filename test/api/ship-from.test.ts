@@ -231,6 +231,35 @@ describe('ship_from_unusable', () => {
     });
   }
 
+  it('refuses a cart hold holding the line elsewhere, and converts one holding it at the named location', async () => {
+    const held = await server.request('POST', '/v1/reservations', {
+      body: {
+        lines: [{ sku: net.skus[1], quantity: 1 }],
+        channel: 'web',
+        expires_in_seconds: 600,
+        reference: 'sf-cart',
+      },
+    });
+    expect(held.status).toBe(201);
+    const at: string = held.body.lines[0].location_id;
+    const other = at === seller ? net.storeA : seller;
+    const body = (locationId: string) => {
+      const order = pinned('SF-CART', locationId, 1);
+      order.lines[1] = { ...order.lines[1]!, reservation_id: held.body.id } as (typeof order.lines)[number];
+      return order;
+    };
+    const before = await tableCounts(database.db);
+    const refused = await placeOrder(server, body(other));
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('ship_from_unusable');
+    expect(refused.body.errors[0].pointer).toBe('/lines/1/ship_from_location_id');
+    expect(await tableCounts(database.db)).toEqual(before);
+    const placed = await placeOrder(server, body(at));
+    expect(placed.status).toBe(201);
+    const l2 = placed.body.allocations.filter((a: { line_id: string }) => a.line_id === 'L2');
+    expect(l2.map((a: { location_id: string }) => a.location_id)).toEqual([at]);
+  });
+
   it('says what is wrong with each line', async () => {
     const body = pinned('SF-X-both', closed, 0);
     body.lines[1] = { ...body.lines[1]!, ship_from_location_id: outside } as (typeof body.lines)[number];
@@ -244,6 +273,8 @@ describe('ship_from_unusable', () => {
   });
 
   it('accepts the store of a pickup order as the ship-from location of its lines', async () => {
+    // Boston's stock of the first SKU went to the orders above.
+    await setStock(server, net.storeA, net.skus[0]!, 20);
     const response = await placeOrder(
       server,
       pinned('SF-PICKUP', net.storeA, 0, {
