@@ -377,6 +377,8 @@ export const orderLines = pgTable(
     returned: integer('returned').notNull().default(0),
     refunded: integer('refunded').notNull().default(0),
     reservationId: text('reservation_id').references(() => reservations.id),
+    /** The location the order names for this line (a seller, a vendor, the store of a store sale): routed there only. */
+    shipFromLocationId: text('ship_from_location_id').references(() => locations.id),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.lineId] }),

@@ -8,7 +8,8 @@ import { routeOrder } from './route-order.ts';
 
 /**
  * Orders with units waiting for a location (back-ordered, or awaiting routing after a rejection
- * or short pick) whose SKU now has stock where their channel sells, oldest order first (FIFO),
+ * or short pick) whose SKU now has stock where their channel sells (a line naming its ship-from
+ * location: there), oldest order first (FIFO),
  * at most `batch` of them. A bundle has no stock of its own: its line counts as servable where
  * one location holds a whole bundle of its leaf components, and a receipt of any component
  * (`skus`) wakes it. The search starts from the lines that wait (a partial index holds only
@@ -28,6 +29,8 @@ async function waitingOrders(executor: Executor, batch: number, skus?: string[])
               join channels c on c.id = lo.channel_id
               join location_group_members m on m.group_id = c.location_group_id
               where lo.id = l.order_id and lo.status <> 'cancelled'
+                -- a line naming its ship-from location waits for stock there only
+                and (l.ship_from_location_id is null or l.ship_from_location_id = m.location_id)
                 and (exists (select 1 from stock_levels s
                              where s.location_id = m.location_id and s.sku = l.sku
                                and s.on_hand - s.reserved - s.safety_stock > 0)

@@ -19,7 +19,8 @@ function heldFor(hold: Reservation, owner: HoldOwner): boolean {
 
 /**
  * The cart holds the order's lines name, checked before anything is written: each exists,
- * belongs to the order's channel, and holds units of the SKU of every line that names it.
+ * belongs to the order's channel, and holds units of the SKU of every line that names it — at
+ * the line's ship-from location only, when it names one.
  */
 export async function checkCartHolds(
   executor: Executor,
@@ -52,6 +53,27 @@ export async function checkCartHolds(
           'reservation_sku_mismatch',
           `Reservation ${id} holds no ${line.sku}, the SKU of line ${line.line_id ?? i + 1}. Name a hold on the lines of the SKUs it holds.`,
           { reservation_id: id, sku: line.sku, errors: [{ pointer, message: `the hold holds no ${line.sku}` }] },
+        ),
+      );
+    }
+    const elsewhere = line.ship_from_location_id
+      ? hold.lines.find((held) => held.sku === line.sku && held.location_id !== line.ship_from_location_id)
+      : undefined;
+    if (elsewhere) {
+      const named = line.ship_from_location_id!;
+      return fail(
+        problem(
+          'ship_from_unusable',
+          `Line ${line.line_id ?? i + 1} ships from ${named}, but reservation ${id} holds its ${line.sku} at ${elsewhere.location_id}. Hold the stock at ${named}, or leave reservation_id or ship_from_location_id out.`,
+          {
+            reservation_id: id,
+            errors: [
+              {
+                pointer: `/lines/${i}/ship_from_location_id`,
+                message: `line ${line.line_id ?? i + 1}: its cart hold holds ${line.sku} at ${elsewhere.location_id}, not here`,
+              },
+            ],
+          },
         ),
       );
     }

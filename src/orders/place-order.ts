@@ -119,6 +119,7 @@ async function insertOrder(
     tax_minor: totals.lines[i]!.taxMinor,
     quantity: line.quantity,
     reservation_id: line.reservation_id ?? null,
+    ship_from_location_id: line.ship_from_location_id ?? null,
   }));
   // What the gateways say of the authorizations sent, not what the request says of them.
   const payments = await checkSentAuthorizations(executor, orderId, input.payments ?? []);
@@ -147,10 +148,12 @@ async function insertOrder(
           on conflict (channel_id, external_id) do nothing
           returning id),
         lines as (
-          insert into order_lines (order_id, line_id, line_no, sku, name, unit_price_minor, discount_minor, tax_minor, quantity, backordered, reservation_id)
-          select placed.id, t.line_id, t.line_no, t.sku, t.name, t.unit_price_minor, t.discount_minor, t.tax_minor, t.quantity, t.quantity, t.reservation_id
+          insert into order_lines (order_id, line_id, line_no, sku, name, unit_price_minor, discount_minor, tax_minor, quantity, backordered, reservation_id,
+            ship_from_location_id)
+          select placed.id, t.line_id, t.line_no, t.sku, t.name, t.unit_price_minor, t.discount_minor, t.tax_minor, t.quantity, t.quantity, t.reservation_id,
+            t.ship_from_location_id
           from placed, jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) as t(line_id text, line_no int, sku text, name text,
-            unit_price_minor bigint, discount_minor bigint, tax_minor bigint, quantity int, reservation_id text)),
+            unit_price_minor bigint, discount_minor bigint, tax_minor bigint, quantity int, reservation_id text, ship_from_location_id text)),
         authorizations as (${authorizations.payments} returning id),
         authorization_details as (${authorizations.details}),
         hold as (
@@ -185,6 +188,7 @@ async function insertOrder(
       need: l.quantity,
       weight_grams: catalogue[l.sku]?.weightGrams ?? 0,
       allow_backorder: catalogue[l.sku]?.allowBackorder ?? false,
+      ship_from_location_id: l.ship_from_location_id,
     })),
     routing: valid.routing,
   };

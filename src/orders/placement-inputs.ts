@@ -37,8 +37,19 @@ export interface RoutingInputs {
   stock: StockLevelRow[];
 }
 
+/** A location a line names to ship from, as its capture checks it. */
+export interface ShipFromRow {
+  id: string;
+  name: string;
+  active: boolean;
+  capabilities: string[];
+  in_channel_group: boolean;
+}
+
 export interface PlacementInputs {
   channel: ChannelRow | undefined;
+  /** The locations the lines name to ship from that exist. */
+  shipFrom: ShipFromRow[];
   products: ProductRow[];
   /** The named store of a pickup or curbside order; undefined when there is none or it does not exist. */
   pickup: { capabilities: string[]; active: boolean } | undefined;
@@ -49,6 +60,7 @@ interface Rowsets extends Record<string, unknown[]> {
   channel: ChannelRow[];
   products: ProductRow[];
   pickup: { capabilities: string[]; active: boolean }[];
+  shipFrom: ShipFromRow[];
   rules: { version: number; rules: RoutingRules }[];
   candidates: CandidateSet['candidates'];
   group: { locations: number }[];
@@ -63,6 +75,9 @@ interface Rowsets extends Record<string, unknown[]> {
  */
 export async function loadPlacementInputs(executor: Executor, input: CreateOrder, at: Date): Promise<PlacementInputs> {
   const skus = [...new Set(input.lines.map((l) => l.sku))];
+  const shipFromIds = [
+    ...new Set(input.lines.flatMap((l) => (l.ship_from_location_id ? [l.ship_from_location_id] : []))),
+  ];
   const channelId: SQL = namedIdSql('channels', input.channel);
   const channel = sql`select id, code, currency from channels where id = ${channelId}`;
   const sets = await queryRowsets<Rowsets>(executor, {
@@ -73,8 +88,12 @@ export async function loadPlacementInputs(executor: Executor, input: CreateOrder
     pickup: input.pickup_location_id
       ? sql`select capabilities, active from locations where id = ${input.pickup_location_id}`
       : sql`select null::text[] as capabilities, false as active where false`,
+    shipFrom: sql`select l.id, l.name, l.active, l.capabilities,
+                         exists (select 1 from channels c join location_group_members m on m.group_id = c.location_group_id
+                                 where c.id = ${channelId} and m.location_id = l.id) as in_channel_group
+                  from locations l where l.id = any(${sql.param(shipFromIds)}::text[])`,
     rules: activeRulesSql(at),
-    candidates: candidatesSql(channelId, skus, input.pickup_location_id ?? null),
+    candidates: candidatesSql(channelId, skus, input.pickup_location_id ?? null, shipFromIds),
     group: groupSizeSql(channelId),
     stock: stockSql(skus, sql`select id from locations where active`),
   });
@@ -82,6 +101,7 @@ export async function loadPlacementInputs(executor: Executor, input: CreateOrder
     channel: sets.channel[0],
     products: sets.products,
     pickup: sets.pickup[0],
+    shipFrom: sets.shipFrom,
     routing: {
       rules: presentActiveRules(sets.rules[0]),
       candidates: candidateSet(sets.candidates, sets.group[0]?.locations ?? 0),

@@ -38,7 +38,7 @@ type LineRow = Record<string, number | string | null>;
 
 const linesSql = (orderId: string) =>
   sql`select line_id, sku, name, quantity, unit_price_minor, discount_minor, tax_minor, allocated, backordered, cancelled,
-             shipped, delivered, return_requested, returned, refunded, reservation_id
+             shipped, delivered, return_requested, returned, refunded, reservation_id, ship_from_location_id
       from order_lines where order_id = ${orderId} order by line_no`;
 
 function presentLines(rows: LineRow[], currency: string, promised: Map<string, LinePromise>) {
@@ -62,6 +62,8 @@ function presentLines(rows: LineRow[], currency: string, promised: Map<string, L
       refunded: r.refunded,
     },
     reservation_id: r.reservation_id,
+    /** The location the order names for the line (routed there only), or null. */
+    ship_from_location_id: r.ship_from_location_id,
     /** When the line's waiting units are due (null: none wait, or some have no supply to wait for). */
     promised_on: promised.get(r.line_id as string)?.promised_on ?? null,
     promises: promised.get(r.line_id as string)?.promises ?? [],

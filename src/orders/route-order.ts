@@ -92,6 +92,7 @@ function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[],
       quantity: l.need,
       weightGrams: l.weight_grams,
       allowBackorder: l.allow_backorder,
+      shipFromLocationId: l.ship_from_location_id,
     })),
     placedAt: toIso(order.placed_at)!,
     receivedAt: toIso(order.created_at)!,
@@ -99,6 +100,10 @@ function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[],
     omittedLocations: omitted,
   };
 }
+
+/** The locations the lines name to ship from. */
+const shipFromIds = (lines: readonly OpenLine[]): string[] =>
+  lines.flatMap((l) => (l.ship_from_location_id ? [l.ship_from_location_id] : []));
 
 async function snapshot(executor: Executor, skus: string[], candidates: Candidate[]): Promise<StockSnapshot> {
   const eligible = candidates.filter((c) => c.active).map((c) => c.id);
@@ -153,7 +158,8 @@ export async function routeOrder(
   const { version, rules } = captured?.routing.rules ?? (await activeRules(executor));
   const skus = lines.map((l) => l.sku);
   // Only the locations holding the order's SKUs (or their components), and the named store.
-  const readCandidates = () => loadCandidates(executor, order.channel_id, skus, order.pickup_location_id);
+  const named = shipFromIds(lines);
+  const readCandidates = () => loadCandidates(executor, order.channel_id, skus, order.pickup_location_id, named);
   let found = captured?.routing.candidates ?? (await readCandidates());
   let candidates = found.candidates.map(toCandidate);
   const exclude = captured ? [] : await excludedLocations(executor, orderId, options.excludeLocationIds ?? []);

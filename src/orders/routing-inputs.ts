@@ -31,6 +31,8 @@ export interface OpenLine {
   need: number;
   weight_grams: number;
   allow_backorder: boolean;
+  /** The location the order names for the line: it is routed there only. */
+  ship_from_location_id: string | null;
 }
 
 export async function loadOrderForRouting(executor: Executor, orderId: string): Promise<OrderForRouting | undefined> {
@@ -46,7 +48,8 @@ export async function loadOpenLines(executor: Executor, orderId: string): Promis
   return query<OpenLine>(
     executor,
     sql`select l.line_id, l.sku, l.quantity - l.cancelled - l.allocated - l.shipped as need,
-               coalesce(p.weight_grams, 0) as weight_grams, coalesce(p.allow_backorder, false) or ${preorderOpen('l.sku')} as allow_backorder
+               coalesce(p.weight_grams, 0) as weight_grams, coalesce(p.allow_backorder, false) or ${preorderOpen('l.sku')} as allow_backorder,
+               l.ship_from_location_id
         from order_lines l left join products p on p.sku = l.sku
         where l.order_id = ${orderId} and l.quantity - l.cancelled - l.allocated - l.shipped > 0
         order by l.line_no`,
@@ -75,14 +78,20 @@ export interface CandidateRow {
 
 /**
  * The routing candidates of an order: the locations holding available stock (on hand − reserved −
- * safety stock > 0) of one of `skus` or of a leaf component of one of them, and the store the
- * order names for pickup or curbside (`pickupLocationId`, which matters even without stock), each
+ * safety stock > 0) of one of `skus` or of a leaf component of one of them, the store the order
+ * names for pickup or curbside (`pickupLocationId`) and the locations its lines name to ship from
+ * (`shipFromIds`) — these matter even without stock, so the explanation can say why — each
  * with whether the order's channel (`channelId`: an ID, or SQL yielding one) may sell from it and
  * how much of today's capacity (fulfillment orders created today in the location's own time zone)
  * is used. A location holding none of the SKUs cannot take a unit, so leaving it out changes no
  * decision, and the cost of a decision follows the stock holders, not the size of the network.
  */
-export const candidatesSql = (channelId: string | SQL, skus: string[], pickupLocationId: string | null) => {
+export const candidatesSql = (
+  channelId: string | SQL,
+  skus: string[],
+  pickupLocationId: string | null,
+  shipFromIds: readonly string[] = [],
+) => {
   const asked = sql.param([...new Set(skus)]);
   // An array, not a subquery: each SKU is then looked up in its index (see stockSql).
   return sql`with recursive ${bundleLeavesSql(sql`select unnest(${asked}::text[])`)},
@@ -101,6 +110,7 @@ export const candidatesSql = (channelId: string | SQL, skus: string[], pickupLoc
              end as capacity_used_today
       from locations l
       where l.id in (select location_id from held) or l.id = ${pickupLocationId}
+         or l.id = any(${sql.param([...new Set(shipFromIds)])}::text[])
       order by l.id`;
 };
 
@@ -129,8 +139,9 @@ export async function loadCandidates(
   channelId: string,
   skus: string[],
   pickupLocationId: string | null,
+  shipFromIds: readonly string[],
 ): Promise<CandidateSet> {
-  const candidates = await query<CandidateRow>(executor, candidatesSql(channelId, skus, pickupLocationId));
+  const candidates = await query<CandidateRow>(executor, candidatesSql(channelId, skus, pickupLocationId, shipFromIds));
   const group = await queryOne<{ locations: number }>(executor, groupSizeSql(channelId));
   return candidateSet(candidates, group?.locations ?? 0);
 }

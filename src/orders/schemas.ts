@@ -61,6 +61,14 @@ const OrderLineInput = Type.Object(
           'A cart hold of this order’s channel, holding this line’s SKU, to convert into this order (else 422 reservation_channel_mismatch / reservation_sku_mismatch)',
       }),
     ),
+    ship_from_location_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'The location this line must ship from (a marketplace seller, a drop-ship vendor, the store of a store sale): routing plans it there only. It must exist, be active, offer the order’s delivery method (for pickup and curbside: be the order’s store) and belong to the channel’s location group (else 422 ship_from_unusable)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -3,6 +3,7 @@ import { problem, type Problem } from '../shared/problem.ts';
 import { checkMoney, type FieldError, type Totals } from './money.ts';
 import { loadPlacementInputs, type PlacementInputs, type ProductRow, type RoutingInputs } from './placement-inputs.ts';
 import type { CreateOrder } from './schemas.ts';
+import { checkShipFrom } from './ship-from.ts';
 
 interface Catalogue {
   [sku: string]: { name: string; weightGrams: number; allowBackorder: boolean };
@@ -62,7 +63,8 @@ function checkLines(input: CreateOrder, catalogue: Catalogue): FieldError[] {
 
 /**
  * Everything that makes an order acceptable before anything is written: its channel, the
- * money adding up in one currency, known SKUs, and a delivery that can happen. One read, which
+ * money adding up in one currency, known SKUs, a delivery that can happen, and ship-from
+ * locations that can ship their lines. One read, which
  * also brings what routing the order needs.
  */
 export async function validateOrder(
@@ -103,6 +105,8 @@ export async function validateOrder(
       ),
     };
   }
+  const shipFrom = checkShipFrom(input, channel.code ?? channel.id, inputs.shipFrom);
+  if (shipFrom) return { ok: false, problem: shipFrom };
   return {
     ok: true,
     value: {

@@ -1,5 +1,5 @@
 import { float64s, int32s, Slot } from './scratch.ts';
-import { beats, type Budget, type ColumnProblem, type Limit, type SearchPlan } from './search-types.ts';
+import { beats, mayShipFrom, type Budget, type ColumnProblem, type Limit, type SearchPlan } from './search-types.ts';
 
 /**
  * The best assignment of the order's lines to one set of locations: a depth-first search over
@@ -151,6 +151,7 @@ function assignWhole(state: State, line: number): void {
   const spec = state.problem.lines[line]!;
   const q = spec.quantity;
   for (let slot = 0; slot < state.k && !state.budget.exhausted; slot++) {
+    if (!mayShipFrom(spec, state.set[slot]!)) continue;
     const available = state.stock[slot * state.skuCount + spec.sku]!;
     const most = Math.min(q, available);
     if (most <= 0 || (most < q && !spec.backorder)) continue;
@@ -179,13 +180,15 @@ function assignSplit(state: State, line: number, slot: number, remaining: number
   }
   if (!spec.backorder) {
     let reachable = 0;
-    for (let s = slot; s < state.k; s++) reachable += state.stock[s * state.skuCount + spec.sku]!;
+    for (let s = slot; s < state.k; s++)
+      if (mayShipFrom(spec, state.set[s]!)) reachable += state.stock[s * state.skuCount + spec.sku]!;
     if (reachable < remaining) return;
   }
   if (!countNode(state)) return;
   const excess = excessDemand(state);
   if (excess === Infinity || !beats(state.backordered + excess, state.fixed + state.variable, state.limit)) return;
-  const most = Math.min(remaining, state.stock[slot * state.skuCount + spec.sku]!);
+  const here = mayShipFrom(spec, state.set[slot]!) ? state.stock[slot * state.skuCount + spec.sku]! : 0;
+  const most = Math.min(remaining, here);
   for (let quantity = most; quantity >= 0 && !state.budget.exhausted; quantity--) {
     if (quantity === 0) {
       assignSplit(state, line, slot + 1, remaining);
@@ -276,7 +279,7 @@ function loadBounds(state: State): void {
     const spec = lines[line]!;
     let reach = 0;
     for (let slot = 0; slot < k; slot++) {
-      const available = stock[slot * skuCount + spec.sku]!;
+      const available = mayShipFrom(spec, state.set[slot]!) ? stock[slot * skuCount + spec.sku]! : 0;
       reach = spec.split ? reach + available : Math.max(reach, available);
     }
     const short = spec.backorder ? Math.max(0, spec.quantity - reach) : 0;

@@ -125,6 +125,8 @@ function splitKits(
             quantity: kits.get(line.lineId)! * leaf.quantity,
             weightGrams: 0,
             allowBackorder,
+            // A kit's components come from where the order names for its line, like the kit.
+            shipFromLocationId: line.shipFromLocationId,
           }))
         : [],
     );

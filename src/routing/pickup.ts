@@ -3,6 +3,7 @@ import { allocated, assess, explainContext, noSearch, rejected, type Decision, t
 import { outcomeNotes } from './explain.ts';
 import { planOutcome } from './result.ts';
 import { planShipping } from './ship.ts';
+import { shipFromNotes } from './ship-from.ts';
 import type { PlanResult, Shortfall } from './types.ts';
 
 /**
@@ -18,7 +19,9 @@ function storeShortfalls(decision: Decision, assessment: Assessment, store: numb
   const shortfalls: Shortfall[] = [];
   lines.forEach((line, index) => {
     const sku = lineSku[index]!;
-    const available = usable ? availableAt(assessment, store, sku) : 0;
+    // A line the order names another location for cannot be handed over at the store.
+    const here = !line.shipFromLocationId || line.shipFromLocationId === decision.order.pickupLocationId;
+    const available = usable && here ? availableAt(assessment, store, sku) : 0;
     if (demand.get(sku)! > available)
       shortfalls.push({ lineId: line.lineId, sku: line.sku, requested: line.quantity, available });
   });
@@ -63,6 +66,7 @@ export function planPickup(decision: Decision, notes: string[] = []): PlanResult
       },
     );
     ending.notes.push(`${assessment.candidates[store]!.name} holds every line in full for ${method}.`);
+    ending.notes.push(...shipFromNotes(decision, assessment, outcome.allocations));
     ending.notes.push(...outcomeNotes(outcome, explainContext(decision, assessment)));
     return allocated(decision, ending, outcome, null);
   }

@@ -9,7 +9,8 @@ import { clockReader, isPastCutoff, localClock, slaDaysFor } from './sla.ts';
 import type { Candidate, PlanOrder, PlanResult, StockSnapshot } from './types.ts';
 
 /**
- * The optimiser against a brute force: on small random instances (≤ 4 lines, ≤ 8 locations), the
+ * The optimiser against a brute force: on small random instances (≤ 4 lines, some naming the
+ * location they must ship from, ≤ 8 locations), the
  * planner's objective equals the best over every feasible assignment of line quantities to
  * locations. The brute force re-derives eligibility and the constraints here, simply, and uses only
  * the scoring leaves (objectives.ts), which have their own tests.
@@ -58,6 +59,8 @@ const lineArb = fc.record({
   quantity: fc.integer({ min: 1, max: 4 }),
   weightGrams: fc.constantFrom(0, 300, 800, 1200, 2500),
   allowBackorder: fc.boolean(),
+  // A quarter of the lines name the location they must ship from (an index; past the last location: none).
+  shipFrom: fc.integer({ min: 0, max: 31 }).map((n) => (n < 24 ? null : n - 24)),
 });
 
 const instanceArb: fc.Arbitrary<Instance> = fc
@@ -110,7 +113,13 @@ const instanceArb: fc.Arbitrary<Instance> = fc
     const levels = Object.fromEntries(
       g.locations.map((l, i) => [`loc_${i}`, Object.fromEntries(SKUS.map((sku, s) => [sku, l.stock[s]!]))]),
     );
-    const lines = g.lines.map((l, i) => line(`L${i}`, l.sku, l.quantity, l));
+    const lines = g.lines.map((l, i) =>
+      line(`L${i}`, l.sku, l.quantity, {
+        weightGrams: l.weightGrams,
+        allowBackorder: l.allowBackorder,
+        shipFromLocationId: l.shipFrom === null ? null : `loc_${l.shipFrom}`,
+      }),
+    );
     return {
       order: order(lines, {
         destination: g.destination,
@@ -198,7 +207,12 @@ function bruteForce(instance: Instance): Optimum | null {
   );
   const x = o.lines.map(() => eligible.map(() => 0));
   const mayBackorder = o.lines.map((l) => l.allowBackorder && !r.shipComplete);
-  const maySplit = o.lines.map((l) => !eligible.some((c) => availableAt(stock, c.id, l.sku) >= l.quantity));
+  // A line naming its location ships from there only, and so never splits.
+  const maySplit = o.lines.map(
+    (l) => !l.shipFromLocationId && !eligible.some((c) => availableAt(stock, c.id, l.sku) >= l.quantity),
+  );
+  const mayShipFrom = (i: number, j: number) =>
+    !o.lines[i]!.shipFromLocationId || o.lines[i]!.shipFromLocationId === eligible[j]!.id;
   let best: Optimum | null = null;
 
   const evaluate = () => {
@@ -229,7 +243,7 @@ function bruteForce(instance: Instance): Optimum | null {
       return;
     }
     const key = `${eligible[j]!.id}|${o.lines[i]!.sku}`;
-    const most = Math.min(rest, remaining.get(key)!);
+    const most = mayShipFrom(i, j) ? Math.min(rest, remaining.get(key)!) : 0;
     for (let q = 0; q <= most; q++) {
       if (q > 0 && places >= 1 && !maySplit[i]) break;
       x[i]![j] = q;
@@ -260,6 +274,7 @@ function expectFeasible(instance: Instance, result: PlanResult): void {
     const allocated = parts.reduce((sum, a) => sum + a.quantity, 0);
     const backordered = result.backorders.find((b) => b.lineId === l.lineId)?.quantity ?? 0;
     expect(allocated + backordered).toBe(l.quantity);
+    if (l.shipFromLocationId) for (const part of parts) expect(part.locationId).toBe(l.shipFromLocationId);
     if (!l.allowBackorder || r.shipComplete) expect(backordered).toBe(0);
     if (parts.length > 1)
       expect([...eligibleIds].some((id) => availableAt(stock, id, l.sku) >= l.quantity)).toBe(false);

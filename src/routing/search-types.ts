@@ -14,7 +14,19 @@ export interface SearchLine {
   split: boolean;
   /** Another line of the order has the same SKU (they compete for the same stock). */
   sharedSku: boolean;
+  /**
+   * The only location (index) the line may ship from, when the order names one; a named location
+   * that is not among the problem's locations is `NOWHERE`. Absent: any location.
+   */
+  at?: number;
 }
+
+/** A pinned line's `at` when its named location cannot ship it (not eligible). */
+export const NOWHERE = -1;
+
+/** Whether the line may take units from location index `location`. */
+export const mayShipFrom = (line: SearchLine, location: number): boolean =>
+  line.at === undefined || line.at === location;
 
 export interface SearchLocation {
   /** Objective this location adds merely by shipping (see LocationFacts.fixedScore). */

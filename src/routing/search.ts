@@ -3,6 +3,7 @@ import { float64s, int32s, Slot } from './scratch.ts';
 import {
   beats,
   locationColumns,
+  mayShipFrom,
   type Budget,
   type ColumnProblem,
   type SearchOutcome,
@@ -93,7 +94,8 @@ function masks(problem: ColumnProblem, n: number): { fullMask: Int32Array; requi
     let mask = 0;
     for (let bit = 0; bit < tracked.length; bit++) {
       const spec = lines[tracked[bit]!]!;
-      if (locations.stock[location * skuCount + spec.sku]! >= spec.quantity) mask |= 1 << bit;
+      if (mayShipFrom(spec, location) && locations.stock[location * skuCount + spec.sku]! >= spec.quantity)
+        mask |= 1 << bit;
     }
     fullMask[location] = mask;
   }
@@ -107,7 +109,7 @@ function backorderFloor(problem: ColumnProblem): number {
     if (!line.backorder) continue;
     let reach = 0;
     for (let location = 0; location < count; location++) {
-      const available = stock[location * skuCount + line.sku]!;
+      const available = mayShipFrom(line, location) ? stock[location * skuCount + line.sku]! : 0;
       reach = line.split ? reach + available : Math.max(reach, available);
     }
     floor += Math.max(0, line.quantity - reach);
@@ -263,7 +265,10 @@ function greedyPlan(e: Enumeration, largest: number): SearchPlan | null {
   const remaining = problem.lines.map((line) => line.quantity);
   const fills = (position: number, line: number): number => {
     const spec = problem.lines[line]!;
-    const available = problem.locations.stock[e.order[position]! * problem.locations.skuCount + spec.sku]!;
+    const location = e.order[position]!;
+    const available = mayShipFrom(spec, location)
+      ? problem.locations.stock[location * problem.locations.skuCount + spec.sku]!
+      : 0;
     const rest = remaining[line]!;
     if (spec.split) return Math.min(rest, available);
     return available >= rest ? rest : spec.backorder ? Math.min(rest, available) : 0;

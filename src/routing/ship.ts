@@ -14,6 +14,7 @@ import { formatNumber } from './format.ts';
 import { backorderable, buildProblem } from './problem.ts';
 import { planOutcome, type OutcomeContext } from './result.ts';
 import { searchColumns } from './search.ts';
+import { shipFromNotes, shipFromShortfalls } from './ship-from.ts';
 import type { DeliveryMethod, PlanResult, Rejection, Shortfall } from './types.ts';
 
 /** Required lines (not back-orderable) whose SKU the eligible locations do not hold enough of, all together. */
@@ -38,8 +39,21 @@ function stockShortfalls(decision: Decision, assessment: Assessment, eligible: r
   return shortfalls;
 }
 
+/** The shortfalls of the lines with a named location replace what the other locations could give them. */
+function withNamed(shortfalls: Shortfall[], named: Shortfall[]): Shortfall[] {
+  if (named.length === 0) return shortfalls;
+  const namedLines = new Set(named.map((s) => s.lineId));
+  return [...shortfalls.filter((s) => !namedLines.has(s.lineId)), ...named];
+}
+
 function shortfallMessage(decision: Decision, shortfalls: readonly Shortfall[]): string {
-  const each = shortfalls.map((s) => `${s.lineId} (${s.sku}) needs ${s.requested}, ${s.available} available`);
+  const from = (lineId: string) => {
+    const named = decision.order.lines.find((l) => l.lineId === lineId)?.shipFromLocationId;
+    return named ? ` at ${named}, the location the order names` : '';
+  };
+  const each = shortfalls.map(
+    (s) => `${s.lineId} (${s.sku}) needs ${s.requested}, ${s.available} available${from(s.lineId)}`,
+  );
   const strict = decision.rules.shipComplete ? ' Ship-complete is on, so nothing may be back-ordered.' : '';
   return `Not enough stock at the eligible locations: ${each.join('; ')}.${strict}`;
 }
@@ -68,12 +82,16 @@ export function planShipping(decision: Decision, notes: string[]): PlanResult {
     );
   }
   const eligible = eligibleIndices(assessment);
-  const shortfalls = stockShortfalls(decision, assessment, eligible);
+  const shortfalls = withNamed(
+    stockShortfalls(decision, assessment, eligible),
+    shipFromShortfalls(decision, assessment),
+  );
   if (shortfalls.length > 0) {
     const noneEligible = eligible.length === 0;
     const message = noneEligible
       ? `No candidate location is eligible (${exclusionTally(assessment, decision.order.omittedLocations)}).`
       : shortfallMessage(decision, shortfalls);
+    notes.push(...shipFromNotes(decision, assessment, []));
     return rejected(
       decision,
       ending,
@@ -114,12 +132,14 @@ export function planShipping(decision: Decision, notes: string[]): PlanResult {
       outcome.exhaustive && limit !== null
         ? { code: 'max_shipments_exceeded', message, maxShipments: limit }
         : { code: 'no_feasible_plan', message };
+    notes.push(...shipFromNotes(decision, assessment, []));
     return rejected(decision, ending, rejection, []);
   }
   if (outcome.best === null) notes.push('No eligible location holds any ordered SKU: every line is back-ordered.');
   const best = outcome.best ?? { backordered: 0, total: 0, locations: [], cells: [] };
   const chosen = planOutcome(best, context);
   const runnerUp = outcome.runnerUp === null ? null : planOutcome(outcome.runnerUp, context);
+  notes.push(...shipFromNotes(decision, assessment, chosen.allocations));
   notes.push(...outcomeNotes(chosen, explainContext(decision, assessment)));
   return allocated(decision, ending, chosen, runnerUp);
 }

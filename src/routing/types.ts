@@ -20,6 +20,11 @@ export interface PlanLine {
   /** Weight of one unit. */
   weightGrams: number;
   allowBackorder: boolean;
+  /**
+   * The location the order names for this line (a marketplace seller, a drop-ship vendor, the
+   * store of a store sale): the line is planned there only. Null or absent: any location.
+   */
+  shipFromLocationId?: string | null | undefined;
 }
 
 export interface PlanOrder {

@@ -50,6 +50,7 @@ export const problemCodes = {
   unknown_reference: { status: 422, title: 'A referenced record does not exist' },
   reservation_channel_mismatch: { status: 422, title: 'The cart hold was not held for this order’s channel' },
   reservation_sku_mismatch: { status: 422, title: 'The cart hold holds none of the line’s SKU' },
+  ship_from_unusable: { status: 422, title: 'A line’s ship-from location cannot fulfil this order' },
   feed_rejected: { status: 422, title: 'The feed has invalid rows; nothing was applied' },
   as_of_in_future: { status: 422, title: 'as_of lies in the future' },
   date_in_past: { status: 422, title: 'The date lies in the past' },

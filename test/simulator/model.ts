@@ -100,6 +100,8 @@ export interface Line {
   credits: Credit[];
   /** A replacement line: the line it stands for (an exchange's: the return line; a reship's: the line reshipped). */
   origin: { returnId: string | null; orderId: string; lineId: string } | null;
+  /** The location the order names for the line: its units are placed and shipped there only. */
+  shipFrom: string | null;
 }
 
 /** Money paid on an earlier order for units `[from, from + units)` of a replacement line. */
@@ -350,7 +352,9 @@ export function eligibleLocations(model: Model, order: Order, exclude: string[])
  * other line needs all its units (a pickup: all at the store), or nothing is placed. Lines share
  * stock: a kit's units are whole kits at one location each, and a kit and a line of one of its
  * components (docs/bundles.md) are placed together only when, for every component, the eligible
- * locations hold the kits' units of it and the plain line's together.
+ * locations hold the kits' units of it and the plain line's together. A line naming its
+ * ship-from location counts that location's stock only (the simulator names one only for a line
+ * sharing no SKU with the order's other line).
  */
 export function routingOutcome(
   model: Model,
@@ -361,7 +365,9 @@ export function routingOutcome(
   const waitingAfter = new Map<string, number>();
   let placeable = true;
   for (const line of order.lines.filter((l) => l.waiting > 0)) {
-    const stock = eligible.reduce((n, loc) => n + Math.max(0, available(model, loc.id, line.sku)), 0);
+    // A line naming its location takes from there only (nothing when it is not eligible).
+    const from = line.shipFrom === null ? eligible : eligible.filter((loc) => loc.id === line.shipFrom);
+    const stock = from.reduce((n, loc) => n + Math.max(0, available(model, loc.id, line.sku)), 0);
     const backorder = product(model, line.sku).allowBackorder && order.method === 'ship';
     if (stock >= line.waiting) waitingAfter.set(line.lineId, 0);
     else if (backorder) waitingAfter.set(line.lineId, line.waiting - stock);

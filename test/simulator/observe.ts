@@ -101,6 +101,13 @@ function adoptAllocations(sim: Sim, order: Order, next: Allocation[], exclude: s
   for (const line of order.lines) {
     const reserved = next.filter((a) => a.lineId === line.lineId).reduce((n, a) => n + a.quantity, 0);
     expectEqual(reserved, line.allocated, `${where} line ${line.lineId}: units in reserved allocations`);
+    if (line.shipFrom === null) continue;
+    for (const a of next.filter((x) => x.lineId === line.lineId))
+      expectEqual(
+        a.locationId,
+        line.shipFrom,
+        `${where} line ${line.lineId}: allocated away from its ship-from location`,
+      );
   }
   const before = reservedAt(order.allocations);
   const after = reservedAt(next);
@@ -164,6 +171,12 @@ function adoptShipments(sim: Sim, order: Order, view: any) {
     if (order.shipments.some((k) => k.id === s.id)) continue;
     for (const l of s.lines) {
       const line = order.lines.find((x) => x.lineId === l.lineId)!;
+      if (line.shipFrom !== null)
+        expectEqual(
+          s.locationId,
+          line.shipFrom,
+          `order ${order.id} line ${line.lineId}: shipped away from its ship-from location`,
+        );
       moveStock(sim.model, s.locationId, line.sku, -l.quantity, 0);
     }
   }

@@ -7,6 +7,7 @@ import {
   orderById,
   stockedProducts,
   routingOutcome,
+  unitsOf,
   type CartHold,
   type HoldKind,
   type Line,
@@ -32,7 +33,7 @@ const address = {
 };
 
 interface OrderSpec {
-  lines: { product: Product; quantity: number; reservationId?: string }[];
+  lines: { product: Product; quantity: number; reservationId?: string; shipFrom?: string }[];
   method: 'ship' | 'pickup';
   pickupLocationId: string | null;
   discountMinor: number;
@@ -73,6 +74,7 @@ function bodyFor(sim: Sim, spec: OrderSpec, externalId: string) {
       quantity: l.quantity,
       unit_price: usd(l.product.priceMinor),
       ...(l.reservationId ? { reservation_id: l.reservationId } : {}),
+      ...(l.shipFrom ? { ship_from_location_id: l.shipFrom } : {}),
     })),
     delivery_method: spec.method,
     ...(spec.method === 'ship' ? { shipping_address: address } : { pickup_location_id: spec.pickupLocationId }),
@@ -117,6 +119,7 @@ export function modelOrder(
     invoiced: 0,
     credits: [],
     origin: null,
+    shipFrom: l.ship_from_location_id ?? null,
   }));
   const authorized = view.payments
     .filter((p: any) => p.kind === 'authorization' && p.status === 'succeeded')
@@ -172,10 +175,39 @@ export function adoptNewOrder(sim: Sim, view: any, origin: Order['origin'], link
   return order;
 }
 
+/**
+ * About one ship order in four names the location one of its lines ships from (a seller, a
+ * vendor, a store sale): a location of the channel's group — or, now and then, the store outside
+ * it, which capture must refuse (`422 ship_from_unusable`). Only a line sharing no SKU (nor kit
+ * component) with the order's other line is named, so the model's placeability stays exact.
+ */
+function withShipFrom(sim: Sim, spec: OrderSpec, intent: Intent): OrderSpec {
+  if (spec.method !== 'ship' || intent.c % 4 !== 3) return spec;
+  const index = intent.a % spec.lines.length;
+  const other = spec.lines[1 - index];
+  const skus = (p: Product) => unitsOf(sim.model, p.sku).map((c) => c.sku);
+  if (other && skus(spec.lines[index]!.product).some((sku) => skus(other.product).includes(sku))) return spec;
+  const { dc, storeA, storeB, outside } = sim.world;
+  const named = spec.lines[index]!;
+  // Mostly a location holding the line (else it waits or is refused), sometimes any.
+  const holding = [dc, storeA, storeB].filter((id) => available(sim.model, id, named.product.sku) >= named.quantity);
+  const any = [dc, storeA, storeB, storeA, dc, storeB, outside][(intent.a + intent.b) % 7]!;
+  const location = holding.length > 0 && intent.b % 3 !== 0 ? holding[intent.a % holding.length]! : any;
+  return { ...spec, lines: spec.lines.map((l, i) => (i === index ? { ...l, shipFrom: location } : l)) };
+}
+
+/** A line names a location outside the channel's group: capture refuses the order. */
+const unusableShipFrom = (sim: Sim, spec: OrderSpec) =>
+  spec.lines.some((l) => l.shipFrom && !sim.model.locations.find((loc) => loc.id === l.shipFrom)?.inGroup);
+
 /** Places an order, expecting it placed exactly when the model says its units can be routed. */
 async function placeSpec(sim: Sim, spec: OrderSpec, holds: CartHold[] = []): Promise<string> {
   const externalId = nextId(sim, 'order');
   const body = bodyFor(sim, spec, externalId);
+  if (unusableShipFrom(sim, spec)) {
+    await call(sim, 'POST', '/v1/orders', body, ['422 ship_from_unusable']);
+    return `${describe(spec)} → refused: ship-from location outside the channel's group`;
+  }
   const draft = modelOrder('draft', externalId, draftView(body), 'order', null);
   // Cart holds become the order's allocations first; routing places the rest.
   for (const hold of holds) for (const l of hold.lines) level(sim.model, l.locationId, l.sku).reserved -= l.quantity;
@@ -225,10 +257,13 @@ function draftView(body: ReturnType<typeof bodyFor>) {
 }
 
 const describe = (spec: OrderSpec) =>
-  `${spec.method}${spec.pickupLocationId ? '@store' : ''} ${spec.lines.map((l) => `${l.quantity}×${l.product.sku.split('-').at(-1)}`).join('+')}${spec.underAuthorizedBy ? ' under-authorized' : ''}`;
+  `${spec.method}${spec.pickupLocationId ? '@store' : ''} ${spec.lines.map((l) => `${l.quantity}×${l.product.sku.split('-').at(-1)}${l.shipFrom ? `@${l.shipFrom}` : ''}`).join('+')}${spec.underAuthorizedBy ? ' under-authorized' : ''}`;
 
 export async function placeShipOrder(sim: Sim, intent: Intent) {
-  return `place ${await placeSpec(sim, specFor(sim, intent, 'ship'))}`;
+  const spec = withShipFrom(sim, specFor(sim, intent, 'ship'), intent);
+  // Counted apart in the simulator's report ("place-from"): orders naming a line's location.
+  const named = spec.lines.some((l) => l.shipFrom);
+  return `${named ? 'place-from' : 'place'} ${await placeSpec(sim, spec)}`;
 }
 
 export async function placePickupOrder(sim: Sim, intent: Intent) {
