@@ -179,6 +179,7 @@ class ReplicaRouter implements ReadRouter {
     if (primaryLsn !== undefined) this.seePrimary(primaryLsn);
     try {
       await this.pollReplay();
+      this.forgetReplayedWrites();
       if (!this.up) {
         this.up = true;
         this.options.onChange?.(true, 'the replica answers; reads go to it again');
@@ -255,7 +256,11 @@ class ReplicaRouter implements ReadRouter {
     this.replayed = lsn;
     const waiting = this.samples.findIndex((sample) => sample.lsn > lsn);
     this.samples = waiting < 0 ? [] : this.samples.slice(waiting);
-    for (const [principal, written] of this.lastWrite) if (written <= lsn) this.lastWrite.delete(principal);
+  }
+
+  /** Forgets the writes the replica has replayed (once per probe, not on every poll of a waiting read). */
+  private forgetReplayedWrites(): void {
+    for (const [principal, written] of this.lastWrite) if (written <= this.replayed) this.lastWrite.delete(principal);
   }
 
   /**

@@ -83,6 +83,7 @@ export async function startPostgresPair(bindir: string): Promise<PostgresPair> {
   const [primaryPort, replicaPort] = [await freePort(), await freePort()];
   const pgCtl = (dir: string, args: string[]) => run(bindir, 'pg_ctl', ['-D', dir, ...args]);
   const destroy = () => {
+    process.off('exit', destroy);
     for (const dir of [replicaDir, primaryDir]) {
       if (fs.existsSync(path.join(dir, 'postmaster.pid'))) {
         try {
@@ -94,6 +95,7 @@ export async function startPostgresPair(bindir: string): Promise<PostgresPair> {
     }
     fs.rmSync(base, { recursive: true, force: true });
   };
+  process.once('exit', destroy); // the test worker dying must not leave the servers running
   try {
     run(bindir, 'initdb', ['-D', primaryDir, '-U', 'postgres', '--auth=trust', '--no-sync']);
     fs.appendFileSync(
