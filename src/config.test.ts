@@ -107,3 +107,33 @@ describe('loadConfig: notifications', () => {
     expect(() => loadConfig({ CONSIGN_PUBLIC_URL: 'shop' })).toThrow(/CONSIGN_PUBLIC_URL/);
   });
 });
+
+describe('loadConfig: the read replica', () => {
+  const primary = 'postgres://consign@db1:5432/consign';
+  const replica = 'postgres://consign@db2:5432/consign';
+
+  it('is off unless DATABASE_READ_URL is set; its bounds have defaults and can be set', () => {
+    expect(loadConfig({ DATABASE_URL: primary }).readUrl).toBeUndefined();
+    const config = loadConfig({
+      DATABASE_URL: primary,
+      DATABASE_READ_URL: replica,
+      CONSIGN_READ_AFTER_WAIT_MS: '50',
+      CONSIGN_REPLICA_MAX_LAG_MS: '2000',
+    });
+    expect(config.readUrl).toBe(replica);
+    expect(config.readRouting).toEqual({ readAfterWaitMs: 50, maxLagMs: 2000, probeIntervalMs: 1000 });
+    expect(loadConfig({}).readRouting).toEqual({ readAfterWaitMs: 200, maxLagMs: 5000, probeIntervalMs: 1000 });
+  });
+
+  it('is refused on the embedded engine, as a URL of another scheme, and with a zero lag bound', () => {
+    expect(() => loadConfig({ DATABASE_READ_URL: replica })).toThrow(
+      /DATABASE_READ_URL is set but DATABASE_URL is not: a read replica serves a PostgreSQL server/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_READ_URL: 'mysql://db2/consign' })).toThrow(
+      /DATABASE_READ_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: primary, CONSIGN_REPLICA_MAX_LAG_MS: '0' })).toThrow(
+      /CONSIGN_REPLICA_MAX_LAG_MS must be a positive integer/,
+    );
+  });
+});

@@ -6,6 +6,13 @@ export interface Config {
   host: string;
   /** `postgres://…` for a PostgreSQL server; absent for the embedded database. */
   databaseUrl: string | undefined;
+  /**
+   * DATABASE_READ_URL: a streaming replica of `databaseUrl` that serves availability, order
+   * search, reports and the customer 360 (docs/scaling.md); PostgreSQL only.
+   */
+  readUrl: string | undefined;
+  /** With a replica: the reads' bounds and how often the replica is probed (docs/scaling.md). */
+  readRouting: { readAfterWaitMs: number; maxLagMs: number; probeIntervalMs: number };
   dataDir: string;
   /** Embedded database: fsync every commit, so a power loss cannot take acknowledged writes. */
   embeddedFsync: boolean;
@@ -140,12 +147,34 @@ function notificationsFromEnv(env: NodeJS.ProcessEnv): NotificationConfig | unde
   return { smtpUrl, from, webhookUrl, publicUrl };
 }
 
+/** DATABASE_READ_URL: a PostgreSQL URL, and only next to DATABASE_URL (the embedded engine has no replicas). */
+function readUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const readUrl = urlFromEnv(env, 'DATABASE_READ_URL', ['postgres:', 'postgresql:']);
+  if (readUrl && !env.DATABASE_URL)
+    throw new Error(
+      'DATABASE_READ_URL is set but DATABASE_URL is not: a read replica serves a PostgreSQL server, and the embedded database has none. Set DATABASE_URL to the primary, or unset DATABASE_READ_URL.',
+    );
+  return readUrl;
+}
+
+function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = intFromEnv(env, name, fallback);
+  if (value === 0) throw new Error(`${name} must be a positive integer, got "0"`);
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     testGateway: env.CONSIGN_TEST_GATEWAY ? testGatewayWanted(env) : undefined,
     port: intFromEnv(env, 'PORT', 3000),
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
+    readUrl: readUrlFromEnv(env),
+    readRouting: {
+      readAfterWaitMs: intFromEnv(env, 'CONSIGN_READ_AFTER_WAIT_MS', 200),
+      maxLagMs: positiveIntFromEnv(env, 'CONSIGN_REPLICA_MAX_LAG_MS', 5000),
+      probeIntervalMs: positiveIntFromEnv(env, 'CONSIGN_REPLICA_PROBE_INTERVAL_MS', 1000),
+    },
     dataDir: path.resolve(env.CONSIGN_DATA_DIR ?? './data'),
     embeddedFsync: switchFromEnv(env, 'CONSIGN_EMBEDDED_FSYNC', true),
     bootstrapAdminKey: env.CONSIGN_BOOTSTRAP_ADMIN_KEY || undefined,

@@ -59,6 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const tracing = startTracing(); // before the database opens: its connections then trace statements
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
+    readUrl: config.readUrl,
     dataDir: config.dataDir,
     fsync: config.embeddedFsync,
     poolSize: config.poolSize,
@@ -71,6 +72,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logLevel: config.logLevel,
       rateLimit: config.rateLimit,
       metricsToken: config.metricsToken,
+      readRouting: config.readRouting,
     });
     closeConnectionsOnDrain(app);
     if (tracing) app.log.info({ url: tracing.url }, 'exporting traces over OTLP/HTTP');

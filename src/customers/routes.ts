@@ -17,7 +17,7 @@ const EmailParams = Type.Object({ email: Type.String({ minLength: 3, maxLength: 
 const channelOf = (request: FastifyRequest) =>
   request.principal.role === 'channel' ? (request.principal.channelId ?? 'none') : null;
 
-export function customerRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
+export function customerRoutes(app: FastifyInstance, { reads }: AppContext): void {
   const tags = ['customers'];
   const config = { permission: 'customers:read' } as const;
   app.get<{ Querystring: { q?: string; limit: number; cursor?: string } }>(
@@ -32,12 +32,10 @@ export function customerRoutes(app: FastifyInstance, { database: { db } }: AppCo
     },
     async (request) => {
       const { q, limit, cursor } = request.query;
-      const rows = await listCustomers(db, {
-        text: q,
-        channelId: channelOf(request),
-        after: decodeCursor<string>(cursor, 'string'),
-        limit: limit + 1,
-      });
+      const after = decodeCursor<string>(cursor, 'string');
+      const rows = await reads(request, (db) =>
+        listCustomers(db, { text: q, channelId: channelOf(request), after, limit: limit + 1 }),
+      );
       return page(rows, limit, (row) => row.email);
     },
   );
@@ -51,7 +49,10 @@ export function customerRoutes(app: FastifyInstance, { database: { db } }: AppCo
         params: EmailParams,
       },
     },
-    async (request, reply) =>
-      found(reply, await getCustomer(db, request.params.email, channelOf(request)), `customer ${request.params.email}`),
+    async (request, reply) => {
+      const { email } = request.params;
+      const customer = await reads(request, (db) => getCustomer(db, email, channelOf(request)));
+      return found(reply, customer, `customer ${email}`);
+    },
   );
 }

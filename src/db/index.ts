@@ -5,6 +5,8 @@ export { migrate, migrationIds, isMigrated, migrationsFolder } from './migrate.t
 export { isoTimestamp, preparedStatement, query, queryOne, queryRowsets, toIso } from './sql.ts';
 export { readMeta, writeMetaOnce, lockForTransaction, installationId, INSTALLATION_ID_KEY } from './meta.ts';
 export { inTransaction, isRetryable } from './transaction.ts';
+export { formatLsn, parseLsn, startReadRouting } from './read-routing.ts';
+export type { ReadClient, ReadRouter, ReadRoutingOptions } from './read-routing.ts';
 export type { Database, Db, Tx, Executor, Engine } from './types.ts';
 export * as tables from './schema.ts';
 export * as returnTables from './schema-returns.ts';

@@ -16,6 +16,8 @@ pg.types.setTypeParser(INT8_OID, parseInt8);
 
 export interface OpenOptions {
   databaseUrl?: string | undefined;
+  /** PostgreSQL only: a streaming replica of `databaseUrl` for routed reads (src/db/read-routing.ts). */
+  readUrl?: string | undefined;
   /** Directory for the embedded database; omit for an in-memory one (tests). */
   dataDir?: string | undefined;
   /** Embedded only: start from this data-directory image (a tarball from `dumpDataDir`). */
@@ -30,30 +32,55 @@ export interface OpenOptions {
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite; one code path above. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.readUrl && !options.databaseUrl)
+    throw new Error('A read replica (DATABASE_READ_URL) needs a PostgreSQL server (DATABASE_URL).');
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 16)
+    ? openPostgres(options.databaseUrl, options.readUrl, options.poolSize ?? 16)
     : openPglite(options.dataDir, options.loadDataDir, options.fsync ?? true);
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
+/** A replica that does not answer within this long counts as down (the read goes to the primary). */
+const REPLICA_CONNECT_TIMEOUT_MS = 2000;
+
+function postgresPool(connectionString: string, poolSize: number, options: Partial<pg.PoolConfig> = {}) {
   const pool = new pg.Pool({
-    connectionString: databaseUrl,
+    connectionString,
     max: poolSize,
     options: '-c TimeZone=UTC',
     ...(tracingActive() ? { Client: TracedClient as unknown as typeof pg.Client } : {}),
+    ...options,
   });
   pool.on('error', (error) => {
     // An idle client lost its connection; the pool replaces it on the next checkout.
     process.emitWarning(`PostgreSQL pool client error: ${error.message}`);
   });
-  const url = new URL(databaseUrl);
+  const url = new URL(connectionString);
   return {
-    engine: 'postgres',
     db: drizzlePg(pool, { schema }) as unknown as Db,
     describe: `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`,
-    close: () => pool.end(),
-    listen: (channel, onNotify) => listenOnPostgres(databaseUrl, channel, onNotify),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
+    close: () => pool.end(),
+  };
+}
+
+async function openPostgres(databaseUrl: string, readUrl: string | undefined, poolSize: number): Promise<Database> {
+  const primary = postgresPool(databaseUrl, poolSize);
+  const replica = readUrl
+    ? postgresPool(readUrl, poolSize, {
+        options: '-c TimeZone=UTC -c default_transaction_read_only=on',
+        connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS,
+      })
+    : undefined;
+  return {
+    engine: 'postgres',
+    db: primary.db,
+    describe: primary.describe + (replica ? `, reads on ${replica.describe}` : ''),
+    close: async () => {
+      await Promise.all([primary.close(), replica?.close()]);
+    },
+    listen: (channel, onNotify) => listenOnPostgres(databaseUrl, channel, onNotify),
+    poolStats: primary.poolStats,
+    ...(replica ? { replica: { db: replica.db, describe: replica.describe, poolStats: replica.poolStats } } : {}),
   };
 }
 

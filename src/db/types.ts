@@ -32,6 +32,11 @@ export interface Database {
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** PostgreSQL's connection pool right now (for metrics); absent on the embedded engine, which has one connection. */
   poolStats?: () => PoolStats;
+  /**
+   * PostgreSQL with DATABASE_READ_URL: a read-only pool on the streaming replica, for the reads
+   * src/db/read-routing.ts sends there. Absent otherwise.
+   */
+  replica?: { db: Db; describe: string; poolStats: () => PoolStats };
   /** The embedded engine's client, for engine-specific operations (dumps); absent on PostgreSQL. */
   pglite?: import('@electric-sql/pglite').PGlite;
 }

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { createKeyResolver } from '../auth/index.ts';
-import { isMigrated, query, type Database } from '../db/index.ts';
+import { isMigrated, query, startReadRouting, type Database, type ReadRoutingOptions } from '../db/index.ts';
 import { sql } from 'drizzle-orm';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './errors.ts';
 import { registerTextCheck } from './text.ts';
@@ -12,6 +12,7 @@ import { registerMetrics } from './metrics-route.ts';
 import { nameRequestSpan, traceRequest, tracingActive } from '../telemetry/index.ts';
 import { registerAuthentication } from './authenticate.ts';
 import { registerRateLimit, type RateLimit } from './rate-limit.ts';
+import { registerReadRouting, type ReadOn } from './read-after.ts';
 import { validatorCompiler } from './validation.ts';
 import { problemRoutes } from './problem-docs.ts';
 import { networkRoutes } from '../network/index.ts';
@@ -51,11 +52,17 @@ interface AppOptions {
   rateLimit?: RateLimit | undefined;
   /** Bearer token `/metrics` asks for; public when absent. */
   metricsToken?: string | undefined;
+  /** Bounds of reads routed to the database's replica (when it has one). */
+  readRouting?: Omit<ReadRoutingOptions, 'onChange'> | undefined;
 }
 
 export interface AppContext {
   database: Database;
+  /** Runs a read that may go to the replica (availability, order search, reports, customer 360). */
+  reads: ReadOn;
 }
+
+const DEFAULT_READ_ROUTING = { readAfterWaitMs: 200, maxLagMs: 5000, probeIntervalMs: 1000 };
 
 /** Builds the HTTP API: every dependency is passed in here, nothing is global. */
 /** Request headers beyond this many bytes answer 431. */
@@ -113,7 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         title: 'Consign API',
         version: options.version ?? '0.1.0',
         description:
-          'Order management: inventory network, availability, reservations and more. Errors are RFC 9457 problem+json with a stable `code`; every creating POST accepts `Idempotency-Key`.',
+          'Order management: inventory network, availability, reservations and more. Errors are RFC 9457 problem+json with a stable `code`; every creating POST accepts `Idempotency-Key`. With a read replica configured, every write answers `Consign-Read-After: <WAL position>`, and availability, order search, reports and customer reads by the same key, or sending that header, include the write (docs/scaling.md).',
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Consign API key' } } },
       security: [{ apiKey: [] }],
@@ -121,7 +128,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const context: AppContext = { database: options.database };
+  const router = await startReadRouting(options.database, {
+    ...(options.readRouting ?? DEFAULT_READ_ROUTING),
+    onChange: (up, detail) => (up ? app.log.info : app.log.warn).call(app.log, { replica: true }, detail),
+  });
+  const context: AppContext = { database: options.database, reads: registerReadRouting(app, router) };
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
     try {

@@ -3,6 +3,8 @@ import type { Db } from '../db/index.ts';
 import { sendProblem } from '../http/errors.ts';
 import { resolveLocationScope } from '../network/index.ts';
 import { problem } from '../shared/problem.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+import type { ReadOn } from '../http/read-after.ts';
 import { getAvailability, getAvailabilityBody, SHORT_SKU_LIST } from './availability.ts';
 import { getAvailabilityOn, getTimeline } from './availability-on.ts';
 import {
@@ -45,7 +47,10 @@ function pastDay(on: string) {
   });
 }
 
-async function answer(db: Db, request: FastifyRequest, reply: FastifyReply, skus: string[], scope: Scope) {
+/** What an availability call answers: a body to serialize, or (a long list) the JSON text the database wrote. */
+type Answer = { body: object } | { json: string };
+
+async function answer(read: ReadOn, request: FastifyRequest, reply: FastifyReply, skus: string[], scope: Scope) {
   if (skus.length === 0 || skus.length > MAX_SKUS) {
     return sendProblem(
       reply,
@@ -54,19 +59,23 @@ async function answer(db: Db, request: FastifyRequest, reply: FastifyReply, skus
   }
   const past = scope.on === undefined ? undefined : pastDay(scope.on);
   if (past) return sendProblem(reply, past);
-  const resolved = await scopeOf(db, request, scope);
-  if (!resolved.ok) return sendProblem(reply, resolved.problem);
-  if (scope.on !== undefined) return reply.send(await getAvailabilityOn(db, skus, resolved.value, scope.on));
-  if (new Set(skus).size <= SHORT_SKU_LIST) return reply.send(await getAvailability(db, skus, resolved.value));
+  const answered = await read(request, async (db): Promise<Result<Answer>> => {
+    const resolved = await scopeOf(db, request, scope);
+    if (!resolved.ok) return resolved;
+    if (scope.on !== undefined) return ok({ body: await getAvailabilityOn(db, skus, resolved.value, scope.on) });
+    if (new Set(skus).size <= SHORT_SKU_LIST) return ok({ body: await getAvailability(db, skus, resolved.value) });
+    return ok({ json: await getAvailabilityBody(db, skus, resolved.value) });
+  });
+  if (!answered.ok) return sendProblem(reply, answered.problem);
+  if ('body' in answered.value) return reply.send(answered.value.body);
   // A long list's body is written by the database, as the AvailabilityResponse serializer would
   // write it (test/api/availability-body.test.ts holds the two to the same bytes). A string with a
   // JSON content type goes out as it is: Fastify skips the response serializer, and the schema
   // still documents the answer.
-  const body = await getAvailabilityBody(db, skus, resolved.value);
-  return reply.type('application/json; charset=utf-8').send(body);
+  return reply.type('application/json; charset=utf-8').send(answered.value.json);
 }
 
-export function availabilityRoutes(app: FastifyInstance, db: Db): void {
+export function availabilityRoutes(app: FastifyInstance, read: ReadOn): void {
   const config = { permission: 'availability:read' } as const;
   const tags = ['availability'];
   app.get<{ Querystring: AvailabilityQuery }>(
@@ -87,7 +96,7 @@ export function availabilityRoutes(app: FastifyInstance, db: Db): void {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      return answer(db, request, reply, skus, request.query);
+      return answer(read, request, reply, skus, request.query);
     },
   );
   app.post<{ Body: AvailabilityBody }>(
@@ -101,7 +110,7 @@ export function availabilityRoutes(app: FastifyInstance, db: Db): void {
         response: { 200: AvailabilityResponse },
       },
     },
-    (request, reply) => answer(db, request, reply, request.body.skus, request.body),
+    (request, reply) => answer(read, request, reply, request.body.skus, request.body),
   );
   app.get<{ Querystring: TimelineQuery }>(
     '/availability/timeline',
@@ -117,13 +126,15 @@ export function availabilityRoutes(app: FastifyInstance, db: Db): void {
       },
     },
     async (request, reply) => {
-      const resolved = await scopeOf(db, request, request.query);
-      if (!resolved.ok) return sendProblem(reply, resolved.problem);
-      const known = await getAvailability(db, [request.query.sku], null);
-      if (known.unknown_skus.length > 0) {
-        return sendProblem(reply, problem('not_found', `No product ${request.query.sku}.`));
-      }
-      return { sku: request.query.sku, locations: await getTimeline(db, request.query.sku, resolved.value) };
+      const { sku } = request.query;
+      const timeline = await read(request, async (db) => {
+        const resolved = await scopeOf(db, request, request.query);
+        if (!resolved.ok) return resolved;
+        const known = await getAvailability(db, [sku], null);
+        if (known.unknown_skus.length > 0) return fail(problem('not_found', `No product ${sku}.`));
+        return ok({ sku, locations: await getTimeline(db, sku, resolved.value) });
+      });
+      return timeline.ok ? timeline.value : sendProblem(reply, timeline.problem);
     },
   );
 }

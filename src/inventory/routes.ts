@@ -28,7 +28,7 @@ function locationsForbidden(request: FastifyRequest, locationIds: string[]): Pro
   return problem('forbidden', `This key may not change stock at ${denied.join(', ')}.`, { location_ids: denied });
 }
 
-export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
+export function inventoryRoutes(app: FastifyInstance, { database: { db }, reads }: AppContext): void {
   const read = { permission: 'inventory:read' } as const;
   const tags = ['inventory'];
   /** The location's ID, given its ID or code; an unknown one as given (the count reports it). */
@@ -197,5 +197,5 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db } }: AppC
     async (request, reply) => found(reply, await getFeed(db, request.params.feed_id), `feed ${request.params.feed_id}`),
   );
 
-  availabilityRoutes(app, db);
+  availabilityRoutes(app, reads);
 }

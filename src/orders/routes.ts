@@ -81,7 +81,7 @@ async function visibleOrder(db: Db, request: FastifyRequest, reply: FastifyReply
   return true;
 }
 
-export function orderRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
+export function orderRoutes(app: FastifyInstance, { database: { db }, reads }: AppContext): void {
   const tags = ['orders'];
   app.post<{ Body: CreateOrder }>(
     '/orders',
@@ -121,19 +121,22 @@ export function orderRoutes(app: FastifyInstance, { database: { db } }: AppConte
       const principal = request.principal;
       const statuses = parseValueList(q.status, orderStatuses, 'status');
       if (!statuses.ok) return sendProblem(reply, statuses.problem);
-      let channelId = q.channel && ((await resolveChannelId(db, q.channel)) ?? q.channel);
-      if (principal.role === 'channel') channelId = principal.channelId ?? 'none';
-      const rows = await listOrders(db, {
-        status: statuses.value,
-        channelId,
-        email: q.email,
-        sku: q.sku,
-        locationId: q.location_id,
-        from: q.from,
-        to: q.to,
-        text: q.q,
-        before: decodeCursor<string>(q.cursor, 'string'),
-        limit: q.limit + 1,
+      const before = decodeCursor<string>(q.cursor, 'string');
+      const rows = await reads(request, async (db) => {
+        let channelId = q.channel && ((await resolveChannelId(db, q.channel)) ?? q.channel);
+        if (principal.role === 'channel') channelId = principal.channelId ?? 'none';
+        return listOrders(db, {
+          status: statuses.value,
+          channelId,
+          email: q.email,
+          sku: q.sku,
+          locationId: q.location_id,
+          from: q.from,
+          to: q.to,
+          text: q.q,
+          before,
+          limit: q.limit + 1,
+        });
       });
       const data = rows.slice(0, q.limit);
       return { data, next_cursor: rows.length > q.limit ? encodeCursor(data.at(-1)!.id) : null };

@@ -5,6 +5,8 @@ import type { AppContext } from '../http/app.ts';
 import { sendProblem } from '../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { problem, ProblemError } from '../shared/problem.ts';
+import { ok } from '../shared/result.ts';
+import type { ReadOn } from '../http/read-after.ts';
 import { DEFAULT_SLA_HOURS, fulfillmentReport } from './fulfillment.ts';
 import { DEFAULT_OVERSTOCK_DAYS, inventoryTurnover, stockHealth } from './inventory.ts';
 import { DEFAULT_LOW_STOCK_THRESHOLD, listLowStock } from './low-stock.ts';
@@ -59,7 +61,7 @@ const reports: Record<ReportName, Report> = {
 
 const reportNames = Object.keys(reports);
 
-export function reportRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
+export function reportRoutes(app: FastifyInstance, { reads }: AppContext): void {
   const tags = ['reports'];
   for (const [name, report] of Object.entries(reports) as [ReportName, Report][]) {
     app.get<{ Querystring: ReportParams }>(
@@ -74,9 +76,12 @@ export function reportRoutes(app: FastifyInstance, { database: { db } }: AppCont
         },
       },
       async (request, reply) => {
-        const scope = await resolveScope(db, request.principal, request.query);
-        if (!scope.ok) return sendProblem(reply, scope.problem);
-        return { ...header(name, scope.value), ...(await report.run(db, scope.value, request.query)) };
+        const answer = await reads(request, async (db) => {
+          const scope = await resolveScope(db, request.principal, request.query);
+          if (!scope.ok) return scope;
+          return ok({ ...header(name, scope.value), ...(await report.run(db, scope.value, request.query)) });
+        });
+        return answer.ok ? answer.value : sendProblem(reply, answer.problem);
       },
     );
   }
@@ -94,7 +99,7 @@ export function reportRoutes(app: FastifyInstance, { database: { db } }: AppCont
         }),
       ),
   );
-  lowStockRoute(app, db);
+  lowStockRoute(app, reads);
 }
 
 const LowStockQuery = Type.Object({
@@ -127,7 +132,7 @@ function lowStockCursor(cursor: string | undefined) {
   throw new ProblemError(problem('validation_failed', 'cursor is not one this API issued; start again without it.'));
 }
 
-function lowStockRoute(app: FastifyInstance, db: Db): void {
+function lowStockRoute(app: FastifyInstance, reads: ReadOn): void {
   app.get<{ Querystring: { threshold?: number; location_id?: string; limit: number; cursor?: string } }>(
     '/inventory/low-stock',
     {
@@ -140,12 +145,10 @@ function lowStockRoute(app: FastifyInstance, db: Db): void {
     },
     async (request) => {
       const { threshold = DEFAULT_LOW_STOCK_THRESHOLD, location_id, limit, cursor } = request.query;
-      const rows = await listLowStock(db, {
-        threshold,
-        locationId: location_id,
-        after: lowStockCursor(cursor),
-        limit: limit + 1,
-      });
+      const after = lowStockCursor(cursor);
+      const rows = await reads(request, (db) =>
+        listLowStock(db, { threshold, locationId: location_id, after, limit: limit + 1 }),
+      );
       const data = rows.slice(0, limit);
       const last = data.at(-1);
       const next = rows.length > limit && last ? JSON.stringify([last.available, last.sku, last.location_id]) : null;

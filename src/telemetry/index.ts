@@ -1,10 +1,14 @@
 export {
   countExpiredHolds,
+  countRead,
+  countReadFallback,
   countRoutingDecision,
   countWebhookAttempt,
   observePlan,
   processRegistry,
+  setReplicaGauges,
 } from './registry.ts';
+export type { ReadFallbackReason } from './registry.ts';
 export {
   nameRequestSpan,
   startStatementSpan,

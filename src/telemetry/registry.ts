@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The process's own metrics: what the code paths of this process did (routing decisions, holds
@@ -54,4 +54,49 @@ export function countExpiredHolds(count: number): void {
 
 export function countWebhookAttempt(outcome: 'succeeded' | 'retrying' | 'dead'): void {
   webhookAttempts.inc({ outcome });
+}
+
+const reads = new Counter({
+  name: 'consign_db_reads_total',
+  help: 'Routed reads (availability, order search, reports, customer 360) by the database that served them: replica (DATABASE_READ_URL) or primary.',
+  labelNames: ['target'] as const,
+  registers: [processRegistry],
+});
+
+const readFallbacks = new Counter({
+  name: 'consign_db_read_fallbacks_total',
+  help: 'Routed reads served by the primary although a replica is configured, by reason: replica_down, replica_lagging (beyond CONSIGN_REPLICA_MAX_LAG_MS), read_after_timeout (the replica had not replayed the client’s own write in time), replica_error (the replica failed the read, which ran again on the primary).',
+  labelNames: ['reason'] as const,
+  registers: [processRegistry],
+});
+
+const processGauge = (name: string, help: string) => new Gauge({ name, help, registers: [processRegistry] });
+
+const replicaUp = processGauge(
+  'consign_db_replica_up',
+  '1 while the read replica answers and reads may go to it, 0 while it is marked down.',
+);
+const replicaLagSeconds = processGauge(
+  'consign_db_replica_lag_seconds',
+  'How long ago the primary was first seen at a WAL position the replica has not replayed yet (0 when caught up, also on an idle primary).',
+);
+const replicaLagBytes = processGauge(
+  'consign_db_replica_lag_bytes',
+  'WAL bytes between the primary’s last seen position and what the replica has replayed.',
+);
+
+export type ReadFallbackReason = 'replica_down' | 'replica_lagging' | 'read_after_timeout' | 'replica_error';
+
+export function countRead(target: 'replica' | 'primary'): void {
+  reads.inc({ target });
+}
+
+export function countReadFallback(reason: ReadFallbackReason): void {
+  readFallbacks.inc({ reason });
+}
+
+export function setReplicaGauges(state: { up: boolean; lagSeconds?: number; lagBytes?: number }): void {
+  replicaUp.set(state.up ? 1 : 0);
+  if (state.lagSeconds !== undefined) replicaLagSeconds.set(state.lagSeconds);
+  if (state.lagBytes !== undefined) replicaLagBytes.set(state.lagBytes);
 }

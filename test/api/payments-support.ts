@@ -5,7 +5,7 @@ import { invoiceRoutes } from '../../src/invoices/index.ts';
 import { paymentRoutes } from '../../src/payments/index.ts';
 import { createRequester } from '../support/client.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
-import { TEST_ADMIN_KEY, type TestServer } from '../support/server.ts';
+import { primaryReads, TEST_ADMIN_KEY, type TestServer } from '../support/server.ts';
 
 /**
  * A test server with the payments and invoices routes. Until `src/http/app.ts` registers them
@@ -17,8 +17,9 @@ export async function startPaymentsServer(database: Database): Promise<TestServe
   if (!app.hasRoute({ method: 'GET', url: '/v1/invoices/:id' })) {
     await app.register(
       async (v1) => {
-        paymentRoutes(v1, { database });
-        invoiceRoutes(v1, { database });
+        const context = { database, reads: primaryReads(database) };
+        paymentRoutes(v1, context);
+        invoiceRoutes(v1, context);
       },
       { prefix: '/v1' },
     );

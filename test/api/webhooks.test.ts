@@ -19,7 +19,7 @@ import { createTestDatabase, testEngine, type TestDatabase } from '../support/db
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { openTransaction } from '../support/open-transaction.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
-import { TEST_ADMIN_KEY, type TestServer } from '../support/server.ts';
+import { primaryReads, TEST_ADMIN_KEY, type TestServer } from '../support/server.ts';
 import { allowLocalWebhooks } from '../support/webhook-receiver.ts';
 
 // ── a receiver: a real HTTP server that records what it gets and answers per path ─────────────
@@ -65,7 +65,7 @@ class Receiver {
 async function startServer(database: TestDatabase): Promise<TestServer> {
   const app = await buildApp({ database, bootstrapAdminKey: TEST_ADMIN_KEY, logLevel: 'silent' });
   if (!app.hasRoute({ method: 'POST', url: '/v1/webhook-subscriptions' })) {
-    await app.register(async (v1) => webhookRoutes(v1, { database }), { prefix: '/v1' });
+    await app.register(async (v1) => webhookRoutes(v1, { database, reads: primaryReads(database) }), { prefix: '/v1' });
   }
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
 import { createRequester } from './client.ts';
 import type { Database } from '../../src/db/index.ts';
+import type { ReadOn } from '../../src/http/read-after.ts';
 
 export const TEST_ADMIN_KEY = 'csk_test_admin_key_for_consign_tests';
 
@@ -37,4 +38,9 @@ export async function startTestServer(database: Database): Promise<TestServer> {
   const url = `http://127.0.0.1:${address.port}`;
   const request = createRequester(url);
   return { app, url, request, close: () => app.close() };
+}
+
+/** The read of an app context that routes nothing: every read on `database`'s primary. */
+export function primaryReads(database: Database): ReadOn {
+  return (_request, work) => work(database.db);
 }
