@@ -31,7 +31,10 @@ export interface HistorySettings {
   skus: string[];
   /** The customers' e-mails are spread over this many addresses. */
   customers: number;
-  /** Placed times run evenly from `startsAt` to `endsAt` over the orders of the whole seed. */
+  /**
+   * Placed times run evenly from `startsAt` to `endsAt` over `total` orders: a shop with a steady
+   * number of orders a day whose history grows with each stage.
+   */
   startsAt: Date;
   endsAt: Date;
   total: number;
@@ -184,8 +187,8 @@ async function insertLedger(tx: Tx): Promise<void> {
     where st.location_id = s.location_id and st.sku = s.sku`);
 }
 
-/** Seeds `settings.count` orders from `settings.from` on, chunk by chunk; returns the new total. */
-export async function seedHistory(database: Database, settings: HistorySettings): Promise<number> {
+/** Seeds `settings.count` orders from sequence number `settings.from` on, chunk by chunk. */
+export async function seedHistory(database: Database, settings: HistorySettings): Promise<void> {
   let done = 0;
   while (done < settings.count) {
     const count = Math.min(settings.chunk, settings.count - done);
@@ -208,7 +211,6 @@ export async function seedHistory(database: Database, settings: HistorySettings)
     update outbox_cursors set last_event_id = greatest(last_event_id, (select coalesce(max(id), 0) from events)),
                               updated_at = now()`);
   await database.db.execute(sql`analyze`);
-  return settings.from + settings.count;
 }
 
 /** Rows the seeded database holds, for the report. */

@@ -7,6 +7,7 @@ import { onCleanup } from './cleanup.ts';
 import type { DriveResult } from './drive.ts';
 import { generateLoad, type HttpCall } from './loadgen.ts';
 import { seedOrderNetwork, type OrderNetwork } from './order-network.ts';
+import { CATALOGUE, CATALOGUE_CHANNEL, catalogueSku, seedCatalogue } from './scale-catalogue.ts';
 import { seedHistory, tableRows } from './scale-seed.ts';
 import { must } from './seed.ts';
 import { startServerProcess, type ServerProcess } from './server.ts';
@@ -26,6 +27,7 @@ const SECOND_CHANNEL = 'marketplace';
 const DAY_MS = 86_400_000;
 const SEED = 1_000_000;
 const SEED_CHUNK = 50_000;
+const AVAILABILITY_SKUS = 1_000;
 
 export interface QueryCase {
   name: string;
@@ -63,11 +65,16 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  * The reads the console makes, each at a random value the seeded history holds: the order
  * search's filters, the customer 360 and every report over 30 days.
  */
-function queryCases(network: OrderNetwork, history: { startsAt: Date; endsAt: Date }): QueryCase[] {
+function queryCases(network: OrderNetwork, history: { startsAt: Date; endsAt: Date; total: number }): QueryCase[] {
   const rand = seededRandom(SEED);
   const pick = (n: number) => Math.floor(rand() * Math.max(1, n));
-  const monthStart = () =>
-    history.startsAt.getTime() + pick((history.endsAt.getTime() - history.startsAt.getTime()) / DAY_MS - 30) * DAY_MS;
+  // The seeded orders of a stage cover the first stage ÷ total of the year at the same orders a
+  // day, so each window holds about a month of a shop's orders; with none seeded, the last 30 days.
+  const monthStart = (stage: number) => {
+    const days = ((history.endsAt.getTime() - history.startsAt.getTime()) / DAY_MS) * (stage / history.total);
+    if (days < 30) return Date.now() - 30 * DAY_MS;
+    return history.startsAt.getTime() + pick(days - 30) * DAY_MS;
+  };
   const customer = (stage: number) => `customer${(pick(stage) * 7919) % CUSTOMERS}@example.com`;
   const get = (path: string): HttpCall => ({ method: 'GET', path });
   const always = () => [200];
@@ -79,8 +86,8 @@ function queryCases(network: OrderNetwork, history: { startsAt: Date; endsAt: Da
       { name: 'search: SKU', call: () => get(`/v1/orders?sku=${network.skus[pick(network.skus.length)]!}`) },
       {
         name: 'search: 30 days',
-        call: () => {
-          const from = monthStart();
+        call: (stage: number) => {
+          const from = monthStart(stage);
           return get(
             `/v1/orders?from=${new Date(from).toISOString()}&to=${new Date(from + 30 * DAY_MS).toISOString()}`,
           );
@@ -93,8 +100,8 @@ function queryCases(network: OrderNetwork, history: { startsAt: Date; endsAt: Da
       name: `report: ${name}`,
       targetMs: 1_000,
       expected: always,
-      call: () => {
-        const from = monthStart();
+      call: (stage) => {
+        const from = monthStart(stage);
         return get(`/v1/reports/${name}?from=${isoDay(from)}&to=${isoDay(from + 29 * DAY_MS)}`);
       },
     }),
@@ -105,7 +112,21 @@ function queryCases(network: OrderNetwork, history: { startsAt: Date; endsAt: Da
     expected: (stage) => (stage === 0 ? [200, 404] : [200]),
     call: (stage) => get(`/v1/customers/${encodeURIComponent(customer(stage))}`),
   };
-  return [...search, customer360, ...reports];
+  const availability: QueryCase = {
+    name: `availability: 1,000 of ${integer(CATALOGUE.skus)} SKUs × ${CATALOGUE.locations} locations`,
+    targetMs: 50,
+    expected: always,
+    call: () => {
+      const first = pick(CATALOGUE.skus - AVAILABILITY_SKUS) + 1;
+      const skus = Array.from({ length: AVAILABILITY_SKUS }, (_, i) => catalogueSku(first + i));
+      return {
+        method: 'POST',
+        path: '/v1/availability/query',
+        body: JSON.stringify({ skus, channel: CATALOGUE_CHANNEL }),
+      };
+    },
+  };
+  return [...search, customer360, ...reports, availability];
 }
 
 async function addSecondChannel(database: Database): Promise<string[]> {
@@ -189,13 +210,16 @@ export async function runScale(engine: Engine, settings: ScaleSettings): Promise
     try {
       network = await seedOrderNetwork(setup);
       channelIds = await addSecondChannel(setup);
-      await setup.db.execute(sql`analyze`);
+      settings.log(
+        `${engine}: adding ${integer(CATALOGUE.skus)} SKUs × ${CATALOGUE.locations} locations of stock for availability…`,
+      );
+      await seedCatalogue(setup);
     } finally {
       await setup.close();
     }
     const now = Date.now();
     const history = { startsAt: new Date(now - 366 * DAY_MS), endsAt: new Date(now - DAY_MS) };
-    const cases = queryCases(network, history);
+    const cases = queryCases(network, { ...history, total });
     const apiKey = `csk_bench_${randomBytes(18).toString('base64url')}`;
     const results: StageResult[] = [];
     let seeded = 0;
@@ -206,7 +230,7 @@ export async function runScale(engine: Engine, settings: ScaleSettings): Promise
         const database = await bench.open();
         try {
           const locationIds = network.locations.map((l) => l.id);
-          seeded = await seedHistory(database, {
+          await seedHistory(database, {
             from: seeded + 1,
             count: stage - seeded,
             chunk: SEED_CHUNK,
@@ -221,6 +245,7 @@ export async function runScale(engine: Engine, settings: ScaleSettings): Promise
         } finally {
           await database.close();
         }
+        seeded = stage;
       }
       const seedMs = performance.now() - started;
       const database = await bench.open();
@@ -278,7 +303,8 @@ export function scaleSection(
     'shipments, payments, events and ledger rows; 90% delivered, 5% shipped, 5% cancelled; a third on a second',
     `channel; e-mails over ${integer(CUSTOMERS)} customers). At each size: POST /v1/orders (3 lines × 1 unit) at c=${CAPTURE_CONCURRENCY},`,
     `${SCALE_CAPTURE_RUNS} runs of ${durationMs} ms, then each read one at a time for ${durationMs} ms (at least ${QUERY_MIN_CALLS} calls) at values`,
-    'the history holds (a customer of the seeded orders, a random 30-day window of the past year).',
+    'the history holds (a customer of the seeded orders, a random 30-day window of the seeded days: the orders are placed at',
+    `${integer(Math.round(SCALE_STAGES.full.at(-1)! / 365))} a day, so each stage adds days of history, not orders per day).`,
     `1-minute load average: ${load.start.toFixed(1)} when the scenario started, ${load.end.toFixed(1)} when it ended.`,
     '',
     '| history orders | orders in the database | capture, orders/s (min / median / max) | ÷ empty (target ≥ 0.8) | seeding, s |',

@@ -21,12 +21,14 @@ interface CustomerTotal {
 async function customerTotals(executor: Executor, email: string, channelId: string | null): Promise<CustomerTotal[]> {
   return query<CustomerTotal>(
     executor,
+    // The refunds are summed per order of this customer (by the payments' order index), not over
+    // every order's payments: the 360's cost follows the customer's orders, not the database's.
     sql`select o.currency, count(*)::int as orders,
                coalesce(sum(o.total_minor) filter (where o.status <> 'cancelled'), 0)::bigint as spent_minor,
                coalesce(sum(r.refunded), 0)::bigint as refunded_minor
         from orders o
-        left join (select order_id, sum(amount_minor) as refunded from payments
-                   where kind = 'refund' and status = 'succeeded' group by order_id) r on r.order_id = o.id
+        left join lateral (select sum(p.amount_minor) as refunded from payments p
+                           where p.order_id = o.id and p.kind = 'refund' and p.status = 'succeeded') r on true
         where o.customer_email = ${email} and ${customerOrders(channelId)}
         group by o.currency
         order by o.currency`,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
@@ -147,6 +148,8 @@ async function openPglite(
   const client = new PGlite({
     ...pgliteStorage(dataDir, fsync),
     parsers: { [INT8_OID]: parseInt8 },
+    // The order search's trigram indexes (migration 0028); the server engine has it built in.
+    extensions: { pg_trgm },
     ...(loadDataDir ? { loadDataDir } : {}),
   });
   try {
