@@ -43,11 +43,19 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 /** A replica that does not answer within this long counts as down (the read goes to the primary). */
 const REPLICA_CONNECT_TIMEOUT_MS = 2000;
 
+/**
+ * Every session: UTC, and no JIT compilation. PostgreSQL JIT-compiles a statement whose estimated
+ * cost passes `jit_above_cost`; as history grows, capture's routing reads (candidates with their
+ * capacity subqueries) pass it, and compiling each one cost more than the statement: orders/s at
+ * 300,000 orders of history went from 12–14 with JIT to 77–85 without (docs/benchmarks.md).
+ */
+const SESSION_OPTIONS = '-c TimeZone=UTC -c jit=off';
+
 function postgresPool(connectionString: string, poolSize: number, options: Partial<pg.PoolConfig> = {}) {
   const pool = new pg.Pool({
     connectionString,
     max: poolSize,
-    options: '-c TimeZone=UTC',
+    options: SESSION_OPTIONS,
     ...(tracingActive() ? { Client: TracedClient as unknown as typeof pg.Client } : {}),
     ...options,
   });
@@ -68,7 +76,7 @@ async function openPostgres(databaseUrl: string, readUrl: string | undefined, po
   const primary = postgresPool(databaseUrl, poolSize);
   const replica = readUrl
     ? postgresPool(readUrl, poolSize, {
-        options: '-c TimeZone=UTC -c default_transaction_read_only=on',
+        options: `${SESSION_OPTIONS} -c default_transaction_read_only=on`,
         connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS,
       })
     : undefined;
