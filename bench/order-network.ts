@@ -1,6 +1,7 @@
 import { createProduct } from '../src/catalog/index.ts';
 import { inTransaction, type Database, type Tx } from '../src/db/index.ts';
 import { createChannel, createLocation, createLocationGroup } from '../src/network/index.ts';
+import type { CreateLocation } from '../src/network/index.ts';
 import type { Coordinates } from '../src/routing/index.ts';
 import { seededRandom } from '../src/shared/random.ts';
 import { ok } from '../src/shared/result.ts';
@@ -30,23 +31,39 @@ export interface OrderNetwork {
   skus: string[];
 }
 
+export interface BenchLocation {
+  code: string;
+  type: 'distribution_center' | 'store';
+  name: string;
+  capabilities: CreateLocation['capabilities'];
+}
+
+/** Creates a location through Consign's use case at a random real US ZIP centroid. */
+export async function addBenchLocation(tx: Tx, rand: Random, location: BenchLocation): Promise<OrderLocation> {
+  const { postalCode, point } = usZip(rand);
+  const created = await createLocation(tx, {
+    ...location,
+    address: { line1: '1 Bench St', city: 'Springfield', postal_code: postalCode, country: 'US' },
+    latitude: point.latitude,
+    longitude: point.longitude,
+    timezone: timeZoneAt(point.longitude),
+  });
+  return { id: must(created, `location ${location.code}`).id, ...point };
+}
+
 async function addLocations(tx: Tx, rand: Random): Promise<OrderLocation[]> {
   const locations: OrderLocation[] = [];
   for (let i = 1; i <= ORDER_LOCATIONS; i++) {
     const centre = i <= ORDER_NETWORK_SIZE.distributionCentres;
-    const { postalCode, point } = usZip(rand);
     const code = `BENCH-${centre ? 'DC' : 'ST'}${String(i).padStart(2, '0')}`;
-    const created = await createLocation(tx, {
-      code,
-      type: centre ? 'distribution_center' : 'store',
-      name: `Bench ${code}`,
-      address: { line1: '1 Bench St', city: 'Springfield', postal_code: postalCode, country: 'US' },
-      latitude: point.latitude,
-      longitude: point.longitude,
-      timezone: timeZoneAt(point.longitude),
-      capabilities: centre ? ['ship'] : ['ship', 'pickup'],
-    });
-    locations.push({ id: must(created, `location ${code}`).id, ...point });
+    locations.push(
+      await addBenchLocation(tx, rand, {
+        code,
+        type: centre ? 'distribution_center' : 'store',
+        name: `Bench ${code}`,
+        capabilities: centre ? ['ship'] : ['ship', 'pickup'],
+      }),
+    );
   }
   return locations;
 }

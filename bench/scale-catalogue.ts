@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { inTransaction, type Database } from '../src/db/index.ts';
-import { createChannel, createLocation, createLocationGroup } from '../src/network/index.ts';
+import { createChannel, createLocationGroup } from '../src/network/index.ts';
 import { seededRandom } from '../src/shared/random.ts';
 import { ok } from '../src/shared/result.ts';
-import { timeZoneAt, usZip } from './planner.ts';
+import { addBenchLocation } from './order-network.ts';
 import { must } from './seed.ts';
 
 /** A large catalogue for availability: 10,000 SKUs counted in at each of 200 locations. */
@@ -23,19 +23,14 @@ export async function seedCatalogue(database: Database): Promise<void> {
   const created = await inTransaction(database.db, async (tx) => {
     const ids: string[] = [];
     for (let i = 1; i <= CATALOGUE.locations; i++) {
-      const { postalCode, point } = usZip(rand);
       const code = `CAT-${String(i).padStart(3, '0')}`;
-      const location = await createLocation(tx, {
+      const location = {
         code,
-        type: 'store',
+        type: 'store' as const,
         name: `Catalogue ${code}`,
-        address: { line1: '1 Bench St', city: 'Springfield', postal_code: postalCode, country: 'US' },
-        latitude: point.latitude,
-        longitude: point.longitude,
-        timezone: timeZoneAt(point.longitude),
-        capabilities: ['ship', 'pickup'],
-      });
-      ids.push(must(location, `location ${code}`).id);
+        capabilities: ['ship' as const, 'pickup' as const],
+      };
+      ids.push((await addBenchLocation(tx, rand, location)).id);
     }
     const group = must(
       await createLocationGroup(tx, { code: 'bench-catalogue', name: 'Bench catalogue', location_ids: ids }),

@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { createProduct } from '../src/catalog/index.ts';
 import { inTransaction, query, type Database, type Engine, type Tx } from '../src/db/index.ts';
-import { createChannel, createLocation, createLocationGroup } from '../src/network/index.ts';
+import { createChannel, createLocationGroup } from '../src/network/index.ts';
 import { seededRandom } from '../src/shared/random.ts';
 import { ok } from '../src/shared/result.ts';
 import { onCleanup } from './cleanup.ts';
 import type { DriveResult } from './drive.ts';
 import { generateLoad } from './loadgen.ts';
-import { seedOrderNetwork, type OrderLocation, type OrderNetwork } from './order-network.ts';
+import { addBenchLocation, seedOrderNetwork, type OrderLocation, type OrderNetwork } from './order-network.ts';
 import { ORDER_LINES, orderCall, orderNumbers, orderSampler } from './orders.ts';
-import { timeZoneAt, usZip, type Random } from './planner.ts';
+import type { Random } from './planner.ts';
 import { count, must, type StockPoint } from './seed.ts';
 import { startServerProcess } from './server.ts';
 import { createBenchDatabase, migrateBenchDatabase } from './setup.ts';
@@ -41,19 +41,11 @@ export interface WideNetworkResult {
 async function addWideLocations(tx: Tx, rand: Random): Promise<OrderLocation[]> {
   const locations: OrderLocation[] = [];
   for (let i = 1; i <= WIDE_NETWORK.locations; i++) {
-    const { postalCode, point } = usZip(rand);
     const code = `WIDE-${String(i).padStart(4, '0')}`;
-    const created = await createLocation(tx, {
-      code,
-      type: i % 40 === 1 ? 'distribution_center' : 'store',
-      name: `Wide ${code}`,
-      address: { line1: '1 Bench St', city: 'Springfield', postal_code: postalCode, country: 'US' },
-      latitude: point.latitude,
-      longitude: point.longitude,
-      timezone: timeZoneAt(point.longitude),
-      capabilities: ['ship', 'pickup'],
-    });
-    locations.push({ id: must(created, `location ${code}`).id, ...point });
+    const type = i % 40 === 1 ? 'distribution_center' : 'store';
+    locations.push(
+      await addBenchLocation(tx, rand, { code, type, name: `Wide ${code}`, capabilities: ['ship', 'pickup'] }),
+    );
   }
   return locations;
 }
