@@ -339,7 +339,8 @@ export const orders = pgTable(
     uniqueIndex('orders_channel_external_id_key').on(t.channelId, t.externalId),
     index('orders_status_idx').on(t.status, t.id),
     index('orders_customer_email_idx').on(t.customerEmail, t.id),
-    index('orders_placed_at_idx').on(t.placedAt),
+    // Date windows (search, reports) newest placed first; the ID settles ties and is the cursor.
+    index('orders_placed_at_id_idx').on(t.placedAt, t.id),
     // The search's `q` is "contains": trigram indexes (pg_trgm, migration 0028) answer it without reading every order.
     index('orders_external_id_trgm_idx').using('gin', t.externalId.op('gin_trgm_ops')),
     index('orders_customer_email_trgm_idx').using('gin', t.customerEmail.op('gin_trgm_ops')),

@@ -10,7 +10,10 @@ export interface OrderFilter {
   from?: string | undefined;
   to?: string | undefined;
   text?: string | undefined;
-  /** Newest first: the cursor is the last order ID seen. */
+  /**
+   * The last order ID seen. Newest first: by ID (creation), or, in a date window, by placed date
+   * (then ID), which imported history placed before it was created needs, and which its index walks.
+   */
   before?: string | undefined;
   limit: number;
 }
@@ -36,6 +39,7 @@ function likePattern(text: string): string {
 
 /** One searchable view of every channel's orders, newest first. */
 export async function listOrders(executor: Executor, filter: OrderFilter) {
+  const byPlacedDate = filter.from !== undefined || filter.to !== undefined;
   const rows = await query<Row>(
     executor,
     sql`select o.id, o.channel_id, o.external_id, o.status, o.customer, o.delivery_method, o.currency, o.total_minor, o.placed_at,
@@ -59,8 +63,14 @@ export async function listOrders(executor: Executor, filter: OrderFilter) {
                          or o.customer->>'name' ilike ${likePattern(filter.text)} or o.id = ${filter.text})`
               : sql``
           }
-          ${filter.before ? sql`and o.id < ${filter.before}` : sql``}
-        order by o.id desc
+          ${
+            filter.before === undefined
+              ? sql``
+              : byPlacedDate
+                ? sql`and (o.placed_at, o.id) < (select c.placed_at, c.id from orders c where c.id = ${filter.before})`
+                : sql`and o.id < ${filter.before}`
+          }
+        order by ${byPlacedDate ? sql`o.placed_at desc, o.id desc` : sql`o.id desc`}
         limit ${filter.limit}`,
   );
   return rows.map((r) => ({

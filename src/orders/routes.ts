@@ -64,8 +64,13 @@ const ListQuery = Type.Object({
   email: Type.Optional(Type.String({ maxLength: 254 })),
   sku: Type.Optional(Type.String({ maxLength: 100 })),
   location_id: Type.Optional(Type.String({ maxLength: 64 })),
-  from: Type.Optional(Type.String({ format: 'date-time' })),
-  to: Type.Optional(Type.String({ format: 'date-time' })),
+  from: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Placed at or after; with from or to, the list is newest placed first (else newest created first)',
+    }),
+  ),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'Placed before' })),
   q: Type.Optional(Type.String({ maxLength: 200, description: 'External ID, customer name or email contains' })),
 });
 type ListQuery = Static<typeof ListQuery> & { limit: number };

@@ -323,6 +323,27 @@ describe('GET /v1/orders', () => {
   });
 });
 
+describe('GET /v1/orders?from=&to=', () => {
+  it('lists a date window by placed date, newest first, and pages through it without gaps', async () => {
+    // Placed out of creation order, as imported history is: the last one created was placed first.
+    const placedAt = ['2021-03-05T10:00:00Z', '2021-03-01T10:00:00Z', '2021-03-03T10:00:00Z', '2021-02-27T10:00:00Z'];
+    const ids: string[] = [];
+    for (const [i, at] of placedAt.entries()) {
+      const body = orderBody(`WIN-${i}`, [{ sku: net.skus[0]!, quantity: 1 }], { placed_at: at });
+      const placed = await placeOrder(server, body);
+      expect(placed.status).toBe(201);
+      ids.push(placed.body.id);
+    }
+    const window = '/v1/orders?from=2021-03-01T00:00:00Z&to=2021-03-06T00:00:00Z&limit=2';
+    const first = await server.request('GET', window);
+    expect(first.body.data.map((o: { external_id: string }) => o.external_id)).toEqual(['WIN-0', 'WIN-2']);
+    const second = await server.request('GET', `${window}&cursor=${first.body.next_cursor}`);
+    expect(second.body.data.map((o: { external_id: string }) => o.external_id)).toEqual(['WIN-1']);
+    expect(second.body.next_cursor).toBeNull();
+    expect(ids).toHaveLength(4);
+  });
+});
+
 describe('GET /v1/orders?status=', () => {
   it('filters by known statuses and refuses an unknown one, naming it and the allowed ones', async () => {
     const placed = await placeOrder(server, orderBody('WEB-STATUS-1', [{ sku: net.skus[0]!, quantity: 1 }]));

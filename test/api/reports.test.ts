@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReportFixture, type ReportDataset, type ReportFixture } from '../support/report-dataset.ts';
+import { orderBody } from '../support/orders.ts';
 import type { TestServer } from '../support/server.ts';
 
 let fixture: ReportFixture;
@@ -141,6 +142,32 @@ describe('fulfillment', () => {
       cancellation_rate: 0,
       return_rate: null,
     });
+  });
+});
+
+describe('fulfillment of a window whose orders were created around another day’s', () => {
+  it('counts only the window’s orders, whatever was created between them', async () => {
+    const place = async (name: string, placedAt: string, quantity: number) => {
+      const body = orderBody(name, [{ sku: data.net.skus[0]!, quantity }], { placed_at: placedAt });
+      const placed = await server.request('POST', '/v1/orders', { body });
+      expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+      return placed.body.id as string;
+    };
+    const cancel = async (id: string) =>
+      expect((await server.request('POST', `/v1/orders/${id}/cancel`, { body: { reason: 'test' } })).status).toBe(200);
+    const first = await place('Y1', '2026-03-05T10:00:00Z', 1);
+    const between = await place('X1', '2026-03-20T10:00:00Z', 3);
+    const last = await place('Y2', '2026-03-05T11:00:00Z', 2);
+    await cancel(between);
+    expect(await report('fulfillment', 'from=2026-03-05&to=2026-03-05')).toMatchObject({
+      orders: 2,
+      shipped_orders: 0,
+      fulfillment_rate: 0,
+      cancellation_rate: 0,
+    });
+    // Back to the stock the inventory reports below expect.
+    await cancel(first);
+    await cancel(last);
   });
 });
 
