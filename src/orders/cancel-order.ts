@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { query, queryOne, type Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
 import { applyMovement } from '../inventory/index.ts';
-import { refundCancelledCaptures, voidAuthorizations } from '../payments/index.ts';
+import { refundCancelledCaptures, unitsShare, voidAuthorizations } from '../payments/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
@@ -31,7 +31,10 @@ interface LineState {
   quantity: number;
   cancelled: number;
   backordered: number;
-  unit_value_minor: number;
+  unit_price_minor: number;
+  /** The line's share of the order's discounts and taxes. */
+  discount_minor: number;
+  tax_minor: number;
 }
 
 interface AllocationState {
@@ -67,11 +70,21 @@ export async function reservedAllocations(
 async function loadState(executor: Executor, orderId: string) {
   const lines = await query<LineState>(
     executor,
-    sql`select line_id, sku, quantity, cancelled, backordered,
-               ((unit_price_minor * quantity - discount_minor + tax_minor) / quantity)::bigint as unit_value_minor
+    sql`select line_id, sku, quantity, cancelled, backordered, unit_price_minor, discount_minor, tax_minor
         from order_lines where order_id = ${orderId} order by line_no`,
   );
   return { lines, allocations: await reservedAllocations(executor, orderId) };
+}
+
+/**
+ * What cancelling `count` more units of a line gives back. Cancelled units are the line's last
+ * and shipments take its first (`unitsShare`, in the order shipments are charged), so whatever
+ * the order of the two, what ships and what is cancelled add up to the line's total exactly.
+ */
+function cancelledValue(line: LineState, count: number): number {
+  const from = line.quantity - line.cancelled - count;
+  const share = (totalMinor: number) => unitsShare(totalMinor, line.quantity, from, count);
+  return line.unit_price_minor * count - share(line.discount_minor) + share(line.tax_minor);
 }
 
 const cancellableWork = (a: AllocationState) =>
@@ -138,7 +151,7 @@ export async function cancelOrder(
     if (await releaseRoutingHold(executor, orderId, input.actor, 'the waiting units were cancelled'))
       await startFulfillmentIfFree(executor, orderId, input.actor);
   }
-  const value = plan.reduce((n, p) => n + p.line.unit_value_minor * p.quantity, 0);
+  const value = plan.reduce((n, p) => n + cancelledValue(p.line, p.quantity), 0);
   const voids = await voidAuthorizations(executor, orderId, value, input.actor);
   const voided = voids.filter((v) => v.status !== 'failed').reduce((n, v) => n + v.amount_minor, 0);
   await refundCancelledCaptures(executor, orderId, {

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/index.ts';
 import { query } from '../../src/db/index.ts';
+import { captureOrder } from '../../src/payments/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
@@ -307,6 +308,35 @@ describe('voids on cancel', () => {
     expect(money.captured.amount + money.voided.amount).toBe(order.total.amount);
     expect(money.capturable.amount).toBe(0);
     expect(money.data.find((p: { kind: string }) => p.kind === 'capture').details.shipping_minor).toBe(799);
+  });
+});
+
+describe('cancel after an up-front capture', () => {
+  it('gives back exactly the cancelled units’ share, so what is kept is what the shipments charged', async () => {
+    const order = await newOrder({}, [
+      { sku: net.skus[0]!, quantity: 7, price: 1303 },
+      { sku: net.skus[1]!, quantity: 1, price: 1250 },
+    ]);
+    const captured = await captureOrder(database.db, order.id, { idempotencyKey: `up-front-${order.id}`, actor: null });
+    expect(captured.ok && captured.value.captured_minor).toBe(order.total.amount);
+    // L1's 7 units at 13.03 carry 93.76 after discount and tax: the first 3 units 13.40 each, the
+    // other 4 13.39. Cancelling 5 gives back 13.40 + 4 × 13.39; the 2 that ship are 2 × 13.40.
+    const l1 = order.lines[0];
+    expect(l1.unit_price.amount * 7 - l1.discount.amount + l1.tax.amount).toBe(9376);
+    const cancelled = await server.request('POST', `/v1/orders/${order.id}/cancel`, {
+      body: { reason: 'customer asked', lines: [{ line_id: 'L1', quantity: 5 }] },
+    });
+    expect(cancelled.status).toBe(200);
+    await ship(server, order.fulfillment_orders[0].id);
+    const money = await paymentsOf(order.id);
+    const documents = (await server.request('GET', `/v1/orders/${order.id}/invoices`)).body.data as {
+      kind: string;
+      total: { amount: number };
+    }[];
+    const invoiced = sum(documents.filter((d) => d.kind === 'invoice').map((d) => ({ amount: d.total })));
+    // The shipment's invoice prices the 2 + 1 units that shipped and the shipping: the money kept.
+    expect(money.captured.amount - money.refunded.amount).toBe(invoiced);
+    expect(money.refunded.amount).toBe(order.total.amount - invoiced);
   });
 });
 

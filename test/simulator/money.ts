@@ -42,12 +42,16 @@ export function invoiceUpFront(order: Order): boolean {
   return true;
 }
 
-/** What a cancellation counts its units worth: each line's value per unit, rounded down, times the units. */
+/**
+ * What a cancellation counts its units worth: cancelled units are each line's last ones (shipments
+ * bill its first), so they carry their exact share of the line's discount and tax. Call it before
+ * the lines' `cancelled` moves.
+ */
 export function cancelledValue(plan: { line: Line; quantity: number }[]): number {
-  return plan.reduce((n, { line, quantity }) => {
-    const perUnit = Math.trunc((line.priceMinor * line.quantity - line.discountMinor + line.taxMinor) / line.quantity);
-    return n + perUnit * quantity;
-  }, 0);
+  return plan.reduce(
+    (n, { line, quantity }) => n + unitsValue(line, line.quantity - line.cancelled - quantity, quantity),
+    0,
+  );
 }
 
 const refundable = (order: Order) => order.money.capturedMinor - order.money.refundedMinor;
