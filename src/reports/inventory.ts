@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
 import type { StockRow } from './low-stock.ts';
 import { locationInScope, shipmentsInScope, type ReportScope } from './scope.ts';
@@ -6,6 +6,25 @@ import { locationInScope, shipmentsInScope, type ReportScope } from './scope.ts'
 export const DEFAULT_OVERSTOCK_DAYS = 90;
 /** Each stock-health list stops here; the worst rows come first. */
 const STOCK_HEALTH_ROW_LIMIT = 200;
+
+/**
+ * Units shipped per location and SKU in the scope (`sold`), as a CTE. Shipment lines are read by
+ * the range of the scope's shipment IDs: IDs follow creation, so that range holds about the
+ * scope's days, however long the history (a join on shipment_id would read every line ever shipped).
+ */
+function soldInScope(scope: ReportScope): SQL {
+  return sql`scoped_shipments as materialized (
+      select s.id, s.location_id from shipments s where ${shipmentsInScope(scope)}
+    ), shipment_bounds as (
+      select min(id) as low, max(id) as high from scoped_shipments
+    ), sold as (
+      select ss.location_id, sl.sku, sum(sl.quantity) as units
+      from shipment_lines sl
+      join shipment_bounds b on sl.shipment_id between b.low and b.high
+      join scoped_shipments ss on ss.id = sl.shipment_id
+      group by ss.location_id, sl.sku
+    )`;
+}
 
 /** Units shipped from each location in the scope ÷ what it has on hand now. */
 export async function inventoryTurnover(executor: Executor, scope: ReportScope) {
@@ -17,11 +36,8 @@ export async function inventoryTurnover(executor: Executor, scope: ReportScope) 
     turnover: number | null;
   }>(
     executor,
-    sql`with shipped as (
-          select s.location_id, sum(sl.quantity) as units
-          from shipments s join shipment_lines sl on sl.shipment_id = s.id
-          where ${shipmentsInScope(scope)}
-          group by s.location_id
+    sql`with ${soldInScope(scope)}, shipped as (
+          select location_id, sum(units) as units from sold group by location_id
         ), stock as (
           select location_id, sum(on_hand) as on_hand from stock_levels group by location_id
         )
@@ -37,43 +53,70 @@ export async function inventoryTurnover(executor: Executor, scope: ReportScope) 
   return { rows };
 }
 
+const STOCK_COLUMNS = sql`st.sku, p.name as product_name, st.location_id, l.name as location_name, st.on_hand, st.reserved,
+  st.safety_stock, greatest(st.on_hand - st.reserved - st.safety_stock, 0) as available`;
+
 /**
  * Stock-outs (nothing available to promise) and overstock (more days of cover than
- * `overstockDays` at the scope's rate of sale, or stock that did not sell at all).
+ * `overstockDays` at the scope's rate of sale, or stock that did not sell at all), worst first.
  */
 export async function stockHealth(executor: Executor, scope: ReportScope, overstockDays: number) {
-  const levels = sql`sold as (
-      select s.location_id, sl.sku, sum(sl.quantity) as units
-      from shipments s join shipment_lines sl on sl.shipment_id = s.id
-      where ${shipmentsInScope(scope)}
-      group by s.location_id, sl.sku
-    ), levels as (
-      select st.sku, p.name as product_name, st.location_id, l.name as location_name, st.on_hand, st.reserved,
-             st.safety_stock, greatest(st.on_hand - st.reserved - st.safety_stock, 0) as available,
-             st.on_hand - st.reserved - st.safety_stock as free, coalesce(sold.units, 0)::int as units_sold
-      from stock_levels st
-      join products p on p.sku = st.sku
-      join locations l on l.id = st.location_id
-      left join sold on sold.location_id = st.location_id and sold.sku = st.sku
-      where p.active and l.active and ${locationInScope(scope, sql`st.location_id`)}
-    )`;
-  const columns = sql`sku, product_name, location_id, location_name, on_hand, reserved, safety_stock, available`;
+  const located = sql`join products p on p.sku = st.sku and p.active
+    join locations l on l.id = st.location_id and l.active and ${locationInScope(scope, sql`st.location_id`)}`;
   const stockOuts = await query<StockRow>(
     executor,
-    sql`with ${levels}
-        select ${columns} from levels where available = 0
-        order by free, sku, location_name, location_id
+    sql`select ${STOCK_COLUMNS} from stock_levels st ${located}
+        where st.on_hand - st.reserved - st.safety_stock <= 0
+        order by st.on_hand - st.reserved - st.safety_stock, st.sku, l.name, st.location_id
         limit ${STOCK_HEALTH_ROW_LIMIT}`,
   );
-  const overstock = await query<StockRow & { units_sold: number; days_of_cover: number | null }>(
+  const unsold = await unsoldStock(executor, scope);
+  const sold =
+    unsold.length < STOCK_HEALTH_ROW_LIMIT
+      ? await query<OverstockRow>(
+          executor,
+          sql`with ${soldInScope(scope)}
+              select ${STOCK_COLUMNS}, sold.units::int as units_sold,
+                     round((st.on_hand - st.reserved - st.safety_stock)::numeric * ${scope.days}::int / sold.units, 2)::float8 as days_of_cover
+              from sold join stock_levels st on st.location_id = sold.location_id and st.sku = sold.sku ${located}
+              where st.on_hand - st.reserved - st.safety_stock > 0
+                and (st.on_hand - st.reserved - st.safety_stock) * ${scope.days}::int > ${overstockDays}::int * sold.units
+              order by days_of_cover desc, available desc, st.sku, l.name, st.location_id
+              limit ${STOCK_HEALTH_ROW_LIMIT - unsold.length}`,
+        )
+      : [];
+  return { overstock_days: overstockDays, stock_outs: stockOuts, overstock: [...unsold, ...sold] };
+}
+
+type OverstockRow = StockRow & { units_sold: number; days_of_cover: number | null };
+
+/**
+ * Overstock that did not sell in the scope: the most available first (their days of cover have
+ * no end). Most of a large catalogue's levels are here, so the levels are ranked in one pass with
+ * plain filters, by available and SKU, keeping enough rows (the list, one per location for ties
+ * on both, and every level that sold) for the exact order by location name once joined.
+ */
+async function unsoldStock(executor: Executor, scope: ReportScope): Promise<OverstockRow[]> {
+  const locations = await query<{ id: string }>(
     executor,
-    sql`with ${levels}
-        select ${columns}, units_sold,
-               round(available::numeric * ${scope.days}::int / nullif(units_sold, 0), 2)::float8 as days_of_cover
-        from levels
-        where available > 0 and (units_sold = 0 or available * ${scope.days}::int > ${overstockDays}::int * units_sold)
-        order by days_of_cover desc nulls first, available desc, sku, location_name, location_id
+    sql`select l.id from locations l where l.active and ${locationInScope(scope, sql`l.id`)}`,
+  );
+  const inactive = await query<{ sku: string }>(executor, sql`select sku from products where not active`);
+  return query<OverstockRow>(
+    executor,
+    sql`with ${soldInScope(scope)}, ranked as (
+          select st.sku, st.location_id, st.on_hand, st.reserved, st.safety_stock
+          from stock_levels st
+          where st.on_hand - st.reserved - st.safety_stock > 0
+            and st.location_id = any(${sql.param(locations.map((l) => l.id))}::text[])
+            and not (st.sku = any(${sql.param(inactive.map((p) => p.sku))}::text[]))
+          order by st.on_hand - st.reserved - st.safety_stock desc, st.sku, st.location_id
+          limit ${STOCK_HEALTH_ROW_LIMIT + locations.length}::int + (select count(*) from sold)
+        )
+        select ${STOCK_COLUMNS}, 0 as units_sold, null::float8 as days_of_cover
+        from ranked st join products p on p.sku = st.sku join locations l on l.id = st.location_id
+        where not exists (select 1 from sold where sold.location_id = st.location_id and sold.sku = st.sku)
+        order by available desc, st.sku, l.name, st.location_id
         limit ${STOCK_HEALTH_ROW_LIMIT}`,
   );
-  return { overstock_days: overstockDays, stock_outs: stockOuts, overstock };
 }
