@@ -38,25 +38,55 @@ export async function ensureEventStream(
     throw error;
   });
   if (!info) {
-    await jsm.streams.add({
-      name: options.stream,
-      subjects: [subject],
-      duplicate_window: duplicateWindow,
-      num_replicas: replicas,
-    });
+    await explained(
+      jsm.streams.add({
+        name: options.stream,
+        subjects: [subject],
+        duplicate_window: duplicateWindow,
+        num_replicas: replicas,
+      }),
+      options.stream,
+      replicas,
+    );
     return 'created';
   }
   const subjects = info.config.subjects ?? [];
   const current = info.config.num_replicas || 1;
   if (subjects.includes(subject) && info.config.duplicate_window >= duplicateWindow && current >= replicas)
     return 'unchanged';
-  await jsm.streams.update(options.stream, {
-    ...info.config,
-    subjects: subjects.includes(subject) ? subjects : [...subjects, subject],
-    duplicate_window: Math.max(info.config.duplicate_window, duplicateWindow),
-    num_replicas: Math.max(current, replicas),
-  });
+  await explained(
+    jsm.streams.update(options.stream, {
+      ...info.config,
+      subjects: subjects.includes(subject) ? subjects : [...subjects, subject],
+      duplicate_window: Math.max(info.config.duplicate_window, duplicateWindow),
+      num_replicas: Math.max(current, replicas),
+    }),
+    options.stream,
+    replicas,
+  );
   return 'updated';
+}
+
+/** JetStream's answers when it cannot keep a stream on as many servers as asked. */
+const REPLICAS_REFUSED = new Set([
+  10074, // replicas > 1 not supported in non-clustered mode
+  10023, // insufficient resources (fewer servers than replicas)
+]);
+
+/** The stream operation, its refusal for want of servers restated as what the operator can change. */
+async function explained<T>(operation: Promise<T>, stream: string, replicas: number): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    const apiError = (error as NatsError).api_error;
+    if (replicas <= 1 || !apiError || !REPLICAS_REFUSED.has(apiError.err_code ?? 0)) throw error;
+    throw new Error(
+      `JetStream stream ${stream}: CONSIGN_NATS_STREAM_REPLICAS=${replicas} keeps ${replicas} copies of every event, ` +
+        `which needs a cluster of at least ${replicas} JetStream servers, and the server refused ("${apiError.description}"). ` +
+        'Connect to such a cluster, or set CONSIGN_NATS_STREAM_REPLICAS=1 for a single server.',
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -32,6 +32,11 @@ interface NatsPublisherOptions {
   gapGraceMs?: number;
   /** Pause between connection attempts before the first connection succeeds. */
   connectRetryMs?: number;
+  /**
+   * Pause before asking again for a stream JetStream refused (e.g. more replicas than servers):
+   * the refusal is reported once per attempt, not on every tick; default 10 s.
+   */
+  streamRetryMs?: number;
   onError?: (error: unknown) => void;
   onPublished?: (count: number) => void;
   /** A publish JetStream acknowledged as a duplicate of a message it already had. */
@@ -73,6 +78,8 @@ export function startNatsPublisher(db: Db, options: NatsPublisherOptions): Outbo
     connection: undefined as NatsConnection | undefined,
     connected: false,
     streamReady: false,
+    /** When the stream may be asked for again after a refusal (epoch ms). */
+    streamRetryAt: 0,
     stopped: false,
     installationId: undefined as string | undefined,
   };
@@ -116,10 +123,14 @@ export function startNatsPublisher(db: Db, options: NatsPublisherOptions): Outbo
   /** Publishes what is pending; whether it stopped at its cap with more waiting. */
   const publish = async (nc: NatsConnection): Promise<boolean> => {
     if (!state.streamReady) {
+      if (Date.now() < state.streamRetryAt) return false;
       const outcome = await ensureEventStream(await nc.jetstreamManager(), {
         ...target,
         duplicateWindowMs: options.duplicateWindowMs,
         replicas: options.replicas,
+      }).catch((error: unknown) => {
+        state.streamRetryAt = Date.now() + (options.streamRetryMs ?? 10_000);
+        throw error;
       });
       state.streamReady = true;
       if (outcome !== 'unchanged') options.onStatus?.(`stream ${outcome}`, target.stream);

@@ -123,6 +123,14 @@ describe.skipIf(!natsUp)(`NATS JetStream publishing (${HOST}:${PORT})`, () => {
     await jsm.streams.delete(other.stream);
   });
 
+  it('says what to change when the server cannot keep the replicas asked for', async () => {
+    const replicated = { stream: `${target.stream}_R3`, subjectPrefix: `${target.subjectPrefix}_r3`, replicas: 3 };
+    await expect(ensureEventStream(jsm, replicated)).rejects.toThrow(
+      /CONSIGN_NATS_STREAM_REPLICAS=3 .*3 JetStream servers.*set CONSIGN_NATS_STREAM_REPLICAS=1/,
+    );
+    await expect(jsm.streams.info(replicated.stream)).rejects.toThrow(/stream not found/);
+  });
+
   it('publishes every outbox event in order, as <prefix>.<type> with Nats-Msg-Id = <installation>:<event ID>', async () => {
     const events = await outbox();
     expect(events.length).toBeGreaterThanOrEqual(6);
@@ -166,6 +174,30 @@ describe.skipIf(!natsUp)(`NATS JetStream publishing (${HOST}:${PORT})`, () => {
     expect(reported).toEqual(ids.map((id) => ({ eventId: id, msgId: `${installation}:${id}` })));
     expect((await jsm.streams.info(target.stream)).state.messages).toBe(before);
     expect((await readStream()).map((m) => m.body.id)).toEqual((await outbox()).map((e) => e.id));
+  });
+
+  it('reports a refused stream once per retry, not on every tick, and publishes nothing meanwhile', async () => {
+    const errors: Error[] = [];
+    const before = await cursorPosition(database.db, 'nats');
+    const publisher = startNatsPublisher(database.db, {
+      url: `nats://${HOST}:${PORT}`,
+      stream: `${target.stream}_REFUSED`,
+      subjectPrefix: `${target.subjectPrefix}_refused`,
+      replicas: 3,
+      intervalMs: 20,
+      streamRetryMs: 60_000,
+      gapGraceMs: gapGraceMsFor(testEngine()),
+      onError: (error) => errors.push(error as Error),
+    });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (errors.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise((resolve) => setTimeout(resolve, 500)); // 25 ticks
+    } finally {
+      await publisher.stop();
+    }
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('set CONSIGN_NATS_STREAM_REPLICAS=1')]);
+    expect(await cursorPosition(database.db, 'nats')).toBe(before);
   });
 
   it('startNatsPublisher follows the outbox on its own and stops cleanly', async () => {
