@@ -2,7 +2,7 @@
  * Builders for routing tests and simulations: a candidate, a line, an order and rules with
  * sensible defaults, each overridable field by field.
  */
-import { defaultRoutingRules, type RoutingRules } from './rules.ts';
+import { defaultRoutingRules, type ChannelRateTable, type RoutingRules } from './rules.ts';
 import { stockSnapshot } from './stock.ts';
 import type { Candidate, Coordinates, PlanLine, PlanOrder, StockSnapshot } from './types.ts';
 
@@ -68,3 +68,16 @@ export function rules(overrides: Partial<RoutingRules> = {}): RoutingRules {
 
 /** Monday 2025-03-03, 15:00 UTC (09:00 in Chicago). */
 export const monday = new Date('2025-03-03T15:00:00Z');
+
+/** A Brazilian carrier for the `br-web` channel: a courier across town costs more than the national parcel service. */
+export const brRateTable = (overrides: Partial<ChannelRateTable> = {}): ChannelRateTable => ({
+  name: 'BR',
+  channels: ['br-web'],
+  currency: 'BRL',
+  bands: [
+    { maxKm: 300, zone: 'local' },
+    { maxKm: null, zone: 'national' },
+  ],
+  zones: { local: { baseMinor: 6000, perKgMinor: 200 }, national: { baseMinor: 1500, perKgMinor: 100 } },
+  ...overrides,
+});

@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { candidate, line, monday, order, rules, stockOf } from './fixtures.ts';
+import { brRateTable as brTable, candidate, line, monday, order, rules, stockOf } from './fixtures.ts';
 import { plan } from './planner.ts';
 import { ratesFor } from './rates.ts';
-import { validateRules, type ChannelRateTable } from './rules.ts';
-
-/** A Brazilian carrier: a courier across town costs more than the national parcel service. */
-const brTable = (overrides: Partial<ChannelRateTable> = {}): ChannelRateTable => ({
-  name: 'BR',
-  channels: ['br-web'],
-  currency: 'BRL',
-  bands: [
-    { maxKm: 300, zone: 'local' },
-    { maxKm: null, zone: 'national' },
-  ],
-  zones: { local: { baseMinor: 6000, perKgMinor: 200 }, national: { baseMinor: 1500, perKgMinor: 100 } },
-  ...overrides,
-});
+import { validateRules } from './rules.ts';
 
 const saoPaulo = { latitude: -23.5505, longitude: -46.6333 };
 const campinas = { latitude: -22.9056, longitude: -47.0608 };

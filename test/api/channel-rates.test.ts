@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRoutingRules } from '../../src/routing/index.ts';
+import { brRateTable } from '../../src/routing/fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { setStock } from '../support/fixtures.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
@@ -7,17 +8,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 const SKU = 'BR-GARRAFA';
 
-/** A Brazilian carrier: a courier across town costs more than the national parcel service. */
-const brTable = {
-  name: 'BR',
-  channels: ['br-web'],
-  currency: 'BRL',
-  bands: [
-    { maxKm: 300, zone: 'local' },
-    { maxKm: null, zone: 'national' },
-  ],
-  zones: { local: { baseMinor: 6000, perKgMinor: 200 }, national: { baseMinor: 1500, perKgMinor: 100 } },
-};
+const brTable = brRateTable();
 
 let database: TestDatabase;
 let server: TestServer;
