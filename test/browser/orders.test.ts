@@ -107,6 +107,23 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     await screenshot(page, 'order-360');
   });
 
+  it('shows the warnings of an order whose delivery address routing could not locate, and none otherwise', async () => {
+    const { shipping_address: address, ...body } = orderBody('WEB-1003', [{ sku: 'MUG-2', quantity: 1 }]);
+    const { latitude: _lat, longitude: _lon, ...withoutCoordinates } = address;
+    const order = await must(consign.server.request, 'POST', '/v1/orders', {
+      ...body,
+      shipping_address: { ...withoutCoordinates, postal_code: '01310-100', city: 'São Paulo', country: 'BR' },
+    });
+    expect(order.warnings.map((w: { code: string }) => w.code)).toEqual(['destination_not_located']);
+    await page.goto(`${consign.server.url}/orders/${order.id}`);
+    const warnings = page.getByRole('region', { name: 'Warnings' });
+    await warnings.waitFor(SLOW);
+    expect(await warnings.innerText()).toBe(order.warnings[0].detail);
+    await page.goto(`${consign.server.url}/orders/${orderId}`);
+    await page.getByRole('heading', { name: /Order WEB-1001/ }).waitFor();
+    expect(await page.getByRole('region', { name: 'Warnings' }).count()).toBe(0);
+  });
+
   it('cancels a line and the inventory page shows availability risen by as much', async () => {
     const before = (await must(consign.server.request, 'GET', '/v1/availability?skus=TEE-1')).data[0].available;
     const cancel = page.getByRole('form', { name: 'Cancel a line' });

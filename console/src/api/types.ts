@@ -141,6 +141,8 @@ export interface Order {
   linked_orders: LinkedOrder[];
   holds: Hold[];
   timeline: TimelineEntry[];
+  /** What the order's caller should know and fix, e.g. a delivery address routing could not locate. */
+  warnings: { code: string; detail: string }[];
 }
 
 export interface RoutingCandidate {

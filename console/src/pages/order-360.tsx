@@ -71,6 +71,13 @@ export default function Order360({ params }: { params: Record<string, string> })
           <dd data-testid="order-total">{formatMoney(o.total)}</dd>
         </div>
       </dl>
+      {o.warnings.length > 0 ? (
+        <section className="warning" aria-label="Warnings">
+          {o.warnings.map((w) => (
+            <p key={w.code}>{w.detail}</p>
+          ))}
+        </section>
+      ) : null}
       {can('orders:manage') ? <OrderActions order={o} onChanged={order.reload} /> : null}
       {can('orders:manage') && !['shipped', 'partially_delivered', 'delivered', 'cancelled'].includes(o.status) ? (
         <EditOrder key={o.id} order={o} onChanged={order.reload} />
