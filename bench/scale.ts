@@ -4,7 +4,7 @@ import { queryOne, type Database, type Engine } from '../src/db/index.ts';
 import { createChannel } from '../src/network/index.ts';
 import { seededRandom } from '../src/shared/random.ts';
 import { onCleanup } from './cleanup.ts';
-import type { DriveResult } from './drive.ts';
+import { drive, type DriveResult } from './drive.ts';
 import { generateLoad, type HttpCall } from './loadgen.ts';
 import { seedOrderNetwork, type OrderNetwork } from './order-network.ts';
 import { CATALOGUE, CATALOGUE_CHANNEL, catalogueSku, seedCatalogue } from './scale-catalogue.ts';
@@ -60,6 +60,56 @@ export interface ScaleSettings {
 }
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The availability read's SKUs: 1,000 consecutive catalogue SKUs from a random one. */
+function availabilitySkus(pick: (n: number) => number): string[] {
+  const first = pick(CATALOGUE.skus - AVAILABILITY_SKUS) + 1;
+  return Array.from({ length: AVAILABILITY_SKUS }, (_, i) => catalogueSku(first + i));
+}
+
+/**
+ * The availability read's SQL floor, with the server stopped: its stock levels (every location
+ * of the catalogue's channel) read straight from the database by the bench, no HTTP and no JSON —
+ * once with a row per level, as the answer lists them, and once summed per SKU.
+ */
+async function availabilityFloors(bench: BenchDatabase, settings: ScaleSettings): Promise<StageResult['queries']> {
+  const rand = seededRandom(SEED + 1);
+  const pick = (n: number) => Math.floor(rand() * Math.max(1, n));
+  const database = await bench.open();
+  const levels = (perSku: boolean) => {
+    const skus = sql.param(availabilitySkus(pick));
+    return perSku
+      ? sql`select s.sku, sum(greatest(s.on_hand - s.reserved - s.safety_stock, 0))::int as available
+            from stock_levels s join locations l on l.id = s.location_id and l.active
+            where s.sku = any(${skus}::text[]) group by s.sku`
+      : sql`select s.sku, s.location_id, s.on_hand, s.reserved, s.safety_stock
+            from stock_levels s join locations l on l.id = s.location_id and l.active
+            where s.sku = any(${skus}::text[])`;
+  };
+  const options = {
+    concurrency: 1,
+    durationMs: settings.durationMs,
+    warmupMs: 0,
+    maxOps: 100_000,
+    minOps: QUERY_MIN_CALLS,
+  };
+  try {
+    const floors: StageResult['queries'] = [];
+    for (const [name, perSku] of [
+      ['availability floor: the same levels in SQL, a row per level', false],
+      ['availability floor: the same levels in SQL, summed per SKU', true],
+    ] as const) {
+      const result = await drive(options, async () => {
+        await database.db.execute(levels(perSku));
+      });
+      settings.log(`  ${name}: p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms`);
+      floors.push({ name, targetMs: Number.NaN, result });
+    }
+    return floors;
+  } finally {
+    await database.close();
+  }
+}
 
 /**
  * The reads the console makes, each at a random value the seeded history holds: the order
@@ -117,8 +167,7 @@ function queryCases(network: OrderNetwork, history: { startsAt: Date; endsAt: Da
     targetMs: 50,
     expected: always,
     call: () => {
-      const first = pick(CATALOGUE.skus - AVAILABILITY_SKUS) + 1;
-      const skus = Array.from({ length: AVAILABILITY_SKUS }, (_, i) => catalogueSku(first + i));
+      const skus = availabilitySkus(pick);
       return {
         method: 'POST',
         path: '/v1/availability/query',
@@ -256,7 +305,8 @@ export async function runScale(engine: Engine, settings: ScaleSettings): Promise
       const measured = await withServer(bench, apiKey, (server) =>
         measureStage(server, apiKey, network, cases, stage, settings),
       );
-      results.push({ orders: stage, rows, seedMs, ...measured });
+      const floors = await availabilityFloors(bench, settings);
+      results.push({ orders: stage, rows, seedMs, ...measured, queries: [...measured.queries, ...floors] });
     }
     return { engine, stages: results };
   } finally {
@@ -293,6 +343,7 @@ export function scaleSection(
     });
     const last = result.stages.at(-1)!.queries[i]!;
     const worst = Math.max(...rest.map((s) => s.queries[i]!.result.p99Ms), last.result.p99Ms);
+    if (Number.isNaN(last.targetMs)) return `| ${name} | — | ${cells.join(' | ')} | — |`;
     return `| ${name} | ≤ ${integer(last.targetMs)} | ${cells.join(' | ')} | ${met(worst <= last.targetMs)} |`;
   });
   return [
@@ -305,6 +356,8 @@ export function scaleSection(
     `${SCALE_CAPTURE_RUNS} runs of ${durationMs} ms, then each read one at a time for ${durationMs} ms (at least ${QUERY_MIN_CALLS} calls) at values`,
     'the history holds (a customer of the seeded orders, a random 30-day window of the seeded days: the orders are placed at',
     `${integer(Math.round(SCALE_STAGES.full.at(-1)! / 365))} a day, so each stage adds days of history, not orders per day).`,
+    'The availability floor rows read the same levels as the availability read straight from the database, from the',
+    'bench with the server stopped (no HTTP, no JSON): what the database alone takes to hand over 200,000 levels, or their sums.',
     `1-minute load average: ${load.start.toFixed(1)} when the scenario started, ${load.end.toFixed(1)} when it ended.`,
     '',
     '| history orders | orders in the database | capture, orders/s (min / median / max) | ÷ empty (target ≥ 0.8) | seeding, s |',
