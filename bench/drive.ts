@@ -14,6 +14,8 @@ export interface DriveOptions {
    * it, so a scenario whose calls outlast the window still has figures (default 0).
    */
   minOps?: number;
+  /** Ends the run early once it says so, checked before each operation (e.g. stock ran out). */
+  until?: () => boolean;
 }
 
 export interface DriveResult extends Summary {
@@ -47,6 +49,7 @@ export async function drive(options: DriveOptions, operation: (worker: number) =
     for (;;) {
       const begin = performance.now();
       if ((begin >= windowEnd && launchedInWindow >= minOps) || launched >= options.maxOps) return;
+      if (options.until?.()) return;
       if (errors >= GIVE_UP_AFTER_ERRORS && errors > latenciesMs.length) return;
       launched++;
       const counted = begin >= windowStart;

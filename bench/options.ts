@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util';
 
 export type EngineChoice = 'pglite' | 'postgres' | 'both';
 /**
- * all: every scenario; wide-network: only the orders in the 50- and 2,000-location networks;
+ * all: every scenario; planner: only the routing planner on its two networks; contention: only
+ * orders against scarce stock with the oversell audit; wide-network: only the orders in the 50- and 2,000-location networks;
  * processes: only orders over 1, 2 and 4 server processes on one PostgreSQL; scale: capture and
  * the console's reads at 0, 100,000 and 1,000,000 orders of history.
  */
-export type ScenarioChoice = 'all' | 'wide-network' | 'processes' | 'scale';
+export type ScenarioChoice = 'all' | 'planner' | 'contention' | 'wide-network' | 'processes' | 'scale';
+const SCENARIOS: readonly ScenarioChoice[] = ['all', 'planner', 'contention', 'wide-network', 'processes', 'scale'];
 
 export interface BenchOptions {
   /** Undefined: both when PostgreSQL is reachable, else PGlite. */
@@ -36,8 +38,16 @@ Options:
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
-  --scenario <all|wide-network|processes|scale>
-                                   all (default): every scenario. wide-network: only POST /v1/orders
+  --scenario <all|planner|contention|wide-network|processes|scale>
+                                   all (default): every scenario. planner: only the routing
+                                   planner in memory, on broad stock and on partial assortments
+                                   that force splits, 3 runs each; prints its table and writes
+                                   nothing. contention: only POST /v1/orders at c=8 and c=32
+                                   against scarce stock (20 fresh SKUs × 3 locations × 10 units a
+                                   run), 3 runs each, until the stock is sold out or the window
+                                   ends (give it --duration-ms 30000 on PGlite), then the stock
+                                   audited in SQL for oversell; writes only its own section of
+                                   docs/benchmarks.md. wide-network: only POST /v1/orders
                                    at c=8 in the 50-location order network and in a 2,000-location
                                    network (each SKU held by 1–3 locations), 3 runs each; writes only
                                    its own section of docs/benchmarks.md. processes: only POST
@@ -85,9 +95,9 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (engine !== undefined && engine !== 'pglite' && engine !== 'postgres' && engine !== 'both') {
     throw new UsageError(`--engine must be pglite, postgres or both (got "${engine}")`);
   }
-  const scenario = values.scenario ?? 'all';
-  if (scenario !== 'all' && scenario !== 'wide-network' && scenario !== 'processes' && scenario !== 'scale') {
-    throw new UsageError(`--scenario must be all, wide-network, processes or scale (got "${scenario}")`);
+  const scenario = (values.scenario ?? 'all') as ScenarioChoice;
+  if (!SCENARIOS.includes(scenario)) {
+    throw new UsageError(`--scenario must be ${SCENARIOS.join(', ')} (got "${scenario}")`);
   }
   if (scenario === 'scale' && engine === 'both') {
     throw new UsageError('--scenario scale measures one engine at a time (--engine postgres or --engine pglite)');

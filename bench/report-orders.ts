@@ -4,33 +4,12 @@ import { CHANGE_CONCURRENCIES } from './changes.ts';
 import { FLOW_CONCURRENCIES } from './flows.ts';
 import { ORDER_CHANNEL, ORDER_LOCATIONS, ORDER_NETWORK_SIZE } from './order-network.ts';
 import { ORDER_CONCURRENCIES, ORDER_LINES, ORDER_SOURCES, SHOPIFY_SOURCE } from './orders.ts';
-import type { PlannerBenchResult } from './planner.ts';
 import { integer, millis, percent, versusFloorCells, type Table } from './table.ts';
 import { TARGETS } from './targets.ts';
 
 const numeric = (...columns: number[]) => new Set(columns);
 const rate = (value: number) => (Number.isFinite(value) && value < 10 ? value.toFixed(1) : integer(value));
 const fine = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : '—');
-
-export function plannerTable(planner: PlannerBenchResult): Table {
-  return {
-    title: `Routing planner: ${planner.linesPerOrder}-line orders × ${planner.locations} locations, in memory, one core`,
-    headers: ['Decisions', 'Decisions/s', 'p50 ms', 'p99 ms', 'max ms', 'Exhaustive', 'Shipments/order', 'Rejected'],
-    numeric: numeric(0, 1, 2, 3, 4, 5, 6, 7),
-    rows: [
-      [
-        integer(planner.iterations),
-        integer(planner.decisionsPerSecond),
-        fine(planner.p50Ms),
-        fine(planner.p99Ms),
-        millis(planner.maxMs),
-        percent(planner.exhaustiveShare),
-        planner.meanShipments.toFixed(2),
-        percent(planner.rejectedShare),
-      ],
-    ],
-  };
-}
 
 export function ordersTable(results: EngineResult[]): Table {
   return {

@@ -1,10 +1,14 @@
 import fs from 'node:fs';
+import { CONTENTION_HEADING } from './contention.ts';
 import { DURABILITY_HEADING, readDocSection } from './doc-section.ts';
+import { PROCESSES_HEADING } from './processes.ts';
+import { SCALE_HEADING } from './scale.ts';
+import { WIDE_HEADING } from './wide-network.ts';
 import type { EngineResult } from './engine-run.ts';
 import { exportsTable } from './exports.ts';
 import type { Machine } from './machine.ts';
 import { NETWORK_SIZE } from './network.ts';
-import type { PlannerBenchResult } from './planner.ts';
+import { PLANNER_METHOD, plannerTable, type PlannerRow } from './planner-report.ts';
 import {
   connectorTable,
   changesTable,
@@ -13,7 +17,6 @@ import {
   ordersMethod,
   ordersTable,
   outboxTable,
-  plannerTable,
 } from './report-orders.ts';
 import { TARGET_CONCURRENCY } from './scenarios.ts';
 import { integer, millis, renderMarkdown, renderText, versusFloorCells, type Table } from './table.ts';
@@ -100,7 +103,7 @@ function feedsTable(results: EngineResult[]): Table {
   };
 }
 
-function targetsTable(results: EngineResult[], planner: PlannerBenchResult): Table | undefined {
+function targetsTable(results: EngineResult[], planner: PlannerRow[]): Table | undefined {
   const postgres = results.find((r) => r.engine === 'postgres');
   if (!postgres) return undefined;
   return {
@@ -111,7 +114,7 @@ function targetsTable(results: EngineResult[], planner: PlannerBenchResult): Tab
   };
 }
 
-function tables(results: EngineResult[], planner: PlannerBenchResult): Table[] {
+function tables(results: EngineResult[], planner: PlannerRow[]): Table[] {
   const targets = targetsTable(results, planner);
   const orderCpu = orderCpuTable(results);
   return [
@@ -130,7 +133,7 @@ function tables(results: EngineResult[], planner: PlannerBenchResult): Table[] {
   ];
 }
 
-export function printReport(results: EngineResult[], planner: PlannerBenchResult, write: (text: string) => void): void {
+export function printReport(results: EngineResult[], planner: PlannerRow[], write: (text: string) => void): void {
   for (const table of tables(results, planner)) write(`\n${renderText(table)}\n`);
   if (!results.some((r) => r.engine === 'postgres')) {
     write('\nTargets are set for PostgreSQL; this run measured PGlite only.\n');
@@ -168,14 +171,15 @@ function methodSection(run: RunInfo): string {
 - Availability: 1 SKU is \`GET /v1/availability?skus=<a random spread SKU>\` (4 locations each); 1,000 SKUs is \`POST /v1/availability/query\` with all spread SKUs (4,000 stock levels). The targets are read at concurrency 1; concurrency ${TARGET_CONCURRENCY} is shown for load.
 - Feeds: \`POST /v1/inventory/feeds\`, snapshot feeds of 10,000 rows sent one after another, each with a new feed_id, a later as_of and changed quantities, so every row applies (ledger row and event per row). One warm-up feed is not counted; rows/s is rows ÷ the request's wall time, median over the feeds.
 ${ordersMethod(run.outboxEvents)}
-- ERP export: after every other scenario, \`GET /v1/exports/stock_movements\` in JSON Lines, 10,000 rows a page, page after page until \`Consign-Remaining\` is 0, over every on-hand ledger row the run wrote (feed counts, shipments). The first pass is an installation's first export: each page that reaches the last numbered row numbers the new ones (ADR 0026). The second pass reads the same rows again from the start, already numbered. Rows/s is rows ÷ the pass's wall time.`;
+- ERP export: after every other scenario, \`GET /v1/exports/stock_movements\` in JSON Lines, 10,000 rows a page, page after page until \`Consign-Remaining\` is 0, over every on-hand ledger row the run wrote (feed counts, shipments). The first pass is an installation's first export: each page that reaches the last numbered row numbers the new ones (ADR 0026). The second pass reads the same rows again from the start, already numbered. Rows/s is rows ÷ the pass's wall time.
+${PLANNER_METHOD}`;
 }
 
 export function writeMarkdown(
   file: string,
   machine: Machine,
   results: EngineResult[],
-  planner: PlannerBenchResult,
+  planner: PlannerRow[],
   run: RunInfo,
 ): void {
   const sections = tables(results, planner).map((table) => `### ${table.title}\n\n${renderMarkdown(table)}`);
@@ -194,7 +198,10 @@ ${methodSection(run)}
 
 ${sections.join('\n\n')}
 ${note}`;
-  // `npm run bench:durability` measures separately: its section stays until it is run again.
-  const durability = readDocSection(file, DURABILITY_HEADING);
-  fs.writeFileSync(file, durability ? `${text.trimEnd()}\n\n${durability}` : text);
+  // `npm run bench:durability` and the other scenarios write their own sections: they stay until
+  // run again (`all` replaces the wide network's after this).
+  const kept = [DURABILITY_HEADING, WIDE_HEADING, PROCESSES_HEADING, SCALE_HEADING, CONTENTION_HEADING]
+    .map((heading) => readDocSection(file, heading).trimEnd())
+    .filter((section) => section !== '');
+  fs.writeFileSync(file, `${[text.trimEnd(), ...kept].join('\n\n')}\n`);
 }
