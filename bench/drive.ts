@@ -1,4 +1,4 @@
-import { summarize, type Summary } from './stats.ts';
+import { summarize, type Spread, type Summary } from './stats.ts';
 
 export interface DriveOptions {
   /** Workers, each with at most one operation in flight (a closed loop). */
@@ -23,6 +23,8 @@ export interface DriveResult extends Summary {
   firstError: string | undefined;
   /** Every operation run, warm-up and failures included: what CPU time over the run divides by. */
   operations: number;
+  /** Repeated runs (`--runs`): the rates' min / median / max; this result is the median run's. */
+  rates?: Spread;
 }
 
 /** After this many failures with fewer successes the target is broken: stop instead of spinning. */

@@ -180,6 +180,7 @@ async function main(): Promise<void> {
         warmupMs,
         serverWarmupMs: options.quick ? SERVER_WARMUP_MS.quick : SERVER_WARMUP_MS.full,
         feedCount: options.quick ? FEEDS.quick : FEEDS.full,
+        runs: options.runs,
         outboxEvents: options.quick ? OUTBOX_EVENTS.quick : OUTBOX_EVENTS.full,
         postgresServerUrl: postgresUrl,
         log,
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
       warmupMs,
       totalMs,
       outboxEvents: OUTBOX_EVENTS.full,
+      runs: options.runs,
     });
     log(`\nWrote docs/benchmarks.md.`);
   }

@@ -16,6 +16,8 @@ export interface BenchOptions {
   durationMs: number;
   quick: boolean;
   scenario: ScenarioChoice;
+  /** Runs of each row of the main scenario (`all`), shown as min / median / max when more than one. */
+  runs: number;
   help: boolean;
 }
 
@@ -23,6 +25,7 @@ export const DEFAULT_DURATION_MS = 3_000;
 const QUICK_DURATION_MS = 700;
 const MIN_DURATION_MS = 200;
 const MAX_DURATION_MS = 600_000;
+const MAX_RUNS = 10;
 
 export const HELP = `Usage: npm run bench -- [options]
 
@@ -35,6 +38,12 @@ Options:
                                    PostgreSQL server answers on 127.0.0.1:5432 (user postgres),
                                    else pglite.
   --duration-ms <ms>               Measured time per scenario, after a warm-up (default ${DEFAULT_DURATION_MS}).
+  --runs <n>                       Scenario all: runs of each holds, availability, orders, flows and
+                                   order-changes row and of each floor, one after another (default 1,
+                                   at most ${MAX_RUNS}); rates are shown as min / median / max and the
+                                   median run gives the row's latencies. --runs 3 --duration-ms 10000
+                                   is 3 runs × 10 s. The planner always runs 3 times; the other
+                                   scenarios run 3 times each.
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
@@ -79,6 +88,7 @@ function parse(argv: string[]) {
         engine: { type: 'string' },
         'duration-ms': { type: 'string' },
         quick: { type: 'boolean', default: false },
+        runs: { type: 'string' },
         scenario: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -115,5 +125,12 @@ export function parseOptions(argv: string[]): BenchOptions {
       throw new UsageError(`--duration-ms must be an integer from ${MIN_DURATION_MS} to ${MAX_DURATION_MS}`);
     }
   }
-  return { engine, durationMs, quick, scenario, help: values.help ?? false };
+  const runs = values.runs === undefined ? 1 : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) {
+    throw new UsageError(`--runs must be an integer from 1 to ${MAX_RUNS}`);
+  }
+  if (values.runs !== undefined && scenario !== 'all') {
+    throw new UsageError(`--runs repeats the rows of --scenario all; ${scenario} has its own runs`);
+  }
+  return { engine, durationMs, quick, scenario, runs, help: values.help ?? false };
 }

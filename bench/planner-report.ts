@@ -1,6 +1,6 @@
 import { benchPlanner, type PlannerBenchResult, type PlannerNetwork } from './planner.ts';
 import { median, spread } from './stats.ts';
-import { integer, millis, type Table } from './table.ts';
+import { integer, millis, spreadText, type Table } from './table.ts';
 
 /** Runs of each planner network, alternating, so a drift of the machine touches both alike. */
 export const PLANNER_RUNS = 3;
@@ -39,10 +39,8 @@ export const medianP99 = (row: PlannerRow) => median(row.runs.map((r) => r.p99Ms
 const fine = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : '—');
 /** One decimal: 99.7% of decisions exhaustive is not 100%. */
 const share = (value: number) => `${(value * 100).toFixed(1)}%`;
-const spreadOf = (row: PlannerRow, pick: (r: PlannerBenchResult) => number, format: (v: number) => string) => {
-  const s = spread(row.runs.map(pick));
-  return `${format(s.min)} / ${format(s.median)} / ${format(s.max)}`;
-};
+const spreadOf = (row: PlannerRow, pick: (r: PlannerBenchResult) => number, format: (v: number) => string) =>
+  spreadText(spread(row.runs.map(pick)), format);
 
 export function plannerTable(rows: PlannerRow[]): Table {
   const first = rows[0]!.runs[0]!;

@@ -4,7 +4,7 @@ import { CHANGE_CONCURRENCIES } from './changes.ts';
 import { FLOW_CONCURRENCIES } from './flows.ts';
 import { ORDER_CHANNEL, ORDER_LOCATIONS, ORDER_NETWORK_SIZE } from './order-network.ts';
 import { ORDER_CONCURRENCIES, ORDER_LINES, ORDER_SOURCES, SHOPIFY_SOURCE } from './orders.ts';
-import { integer, millis, percent, versusFloorCells, type Table } from './table.ts';
+import { integer, millis, percent, rateCell, versusFloorCells, type Table } from './table.ts';
 import { TARGETS } from './targets.ts';
 
 const numeric = (...columns: number[]) => new Set(columns);
@@ -111,7 +111,7 @@ export function flowsTable(results: EngineResult[]): Table {
       r.flows.map((f) => [
         r.engine,
         String(f.concurrency),
-        rate(f.result.opsPerSec),
+        rateCell(f.result, rate),
         millis(f.result.p50Ms),
         millis(f.result.p99Ms),
         millis(f.result.maxMs),
@@ -195,7 +195,7 @@ export function changesTable(results: EngineResult[]): Table {
         return [
           r.engine,
           String(c.concurrency),
-          rate(c.result.opsPerSec),
+          rateCell(c.result, rate),
           millis(c.draft.p50Ms),
           millis(c.confirm.p50Ms),
           millis(c.confirm.p99Ms),

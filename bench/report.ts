@@ -19,7 +19,7 @@ import {
   outboxTable,
 } from './report-orders.ts';
 import { TARGET_CONCURRENCY } from './scenarios.ts';
-import { integer, millis, renderMarkdown, renderText, versusFloorCells, type Table } from './table.ts';
+import { integer, millis, rateCell, renderMarkdown, renderText, versusFloorCells, type Table } from './table.ts';
 import { checkTargets } from './targets.ts';
 
 export interface RunInfo {
@@ -28,6 +28,8 @@ export interface RunInfo {
   warmupMs: number;
   totalMs: number;
   outboxEvents: number;
+  /** Runs of each row (`--runs`). */
+  runs: number;
 }
 
 const numeric = (...columns: number[]) => new Set(columns);
@@ -74,7 +76,7 @@ function availabilityTable(results: EngineResult[]): Table {
         r.engine,
         a.skus === 1 ? '1 SKU: GET /v1/availability?skus=…' : '1,000 SKUs: POST /v1/availability/query',
         String(a.concurrency),
-        integer(a.result.opsPerSec),
+        rateCell(a.result),
         millis(a.result.p50Ms),
         millis(a.result.p99Ms),
         String(a.result.errors),
@@ -165,7 +167,7 @@ function methodSection(run: RunInfo): string {
 
 - Each engine gets a fresh database (PostgreSQL: a new database on the server, dropped afterwards; PGlite: a temporary data directory). The network is created with Consign's own use cases before the server starts: 1 distribution centre holding one hot SKU (on_hand 1,000,000,000), 4 stores × ${NETWORK_SIZE.spreadSkus.toLocaleString('en-US')} SKUs (on_hand ${NETWORK_SIZE.spreadOnHand.toLocaleString('en-US')} each), and ${NETWORK_SIZE.feedSkus.toLocaleString('en-US')} feed SKUs × 4 stores. No scenario can run out of stock.
 - The server runs in a child process (\`node bin/consign.js serve\`, port 0 on 127.0.0.1, demo data off), so it does not share an event loop with the load generator. The load generator is closed-loop: N workers, each sending its next request when the previous answer has been read, over N keep-alive connections (node:http). Latency is measured per request, from writing it to reading the whole response; percentiles are nearest-rank over the sorted latencies.
-- Every scenario warms up for ${seconds(run.warmupMs)} (not counted), then measures for ${seconds(run.durationMs)}. ops/s counts successful requests only; every error is listed.
+- Every scenario warms up for ${seconds(run.warmupMs)} (not counted), then measures for ${seconds(run.durationMs)}. ops/s counts successful requests only; every error is listed.${run.runs > 1 ? `\n- Runs: each holds, availability, orders, flows and order-changes row and each floor was measured ${run.runs} times, one run after another (\`--runs ${run.runs}\`); rates are min / median / max of the runs, latencies and errors are the median run's, and API/floor is the ratio of the medians.` : ''}
 - Holds: \`POST /v1/reservations\` with \`{ lines: [{ sku, quantity: 1, location_id }], expires_in_seconds: 3600 }\`. "one hot SKU" sends every hold to the same stock level; "spread" picks one of the ${(NETWORK_SIZE.spreadSkus * NETWORK_SIZE.spreadLocations).toLocaleString('en-US')} levels at random. Each request carries a unique \`Idempotency-Key\`, as storefronts send; one row per stock pattern at c=${TARGET_CONCURRENCY} has no key, to show what the key costs.
 - The raw SQL floor runs on the same database, from the bench process: N workers, one connection each, looping \`BEGIN; UPDATE stock_levels SET reserved = reserved + 1 WHERE location_id = $1 AND sku = $2 AND on_hand - reserved - safety_stock >= 1 RETURNING on_hand, reserved; INSERT INTO inventory_ledger …; COMMIT\` with prepared statements, on the same stock levels as the API row. On PostgreSQL each floor row is measured right after its API row while the server idles, so both see the machine in the same state. On PGlite the floor runs in the bench process on the same data directory once the server child has exited (the embedded engine is single-process); its workers queue on PGlite's one connection, as the server's requests do. API/floor is the API's ops/s over the floor's at the same stock pattern and concurrency.
 - Availability: 1 SKU is \`GET /v1/availability?skus=<a random spread SKU>\` (4 locations each); 1,000 SKUs is \`POST /v1/availability/query\` with all spread SKUs (4,000 stock levels). The targets are read at concurrency 1; concurrency ${TARGET_CONCURRENCY} is shown for load.
