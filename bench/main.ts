@@ -7,6 +7,7 @@ import { describeMachine } from './machine.ts';
 import { HELP, parseOptions, UsageError, type BenchOptions } from './options.ts';
 import { measurePlannerRows, plannerTable, PLANNER_RUNS, type PlannerRow } from './planner-report.ts';
 import { renderMarkdown, renderText } from './table.ts';
+import { plannerCheck } from './targets.ts';
 import { printReport, writeMarkdown } from './report.ts';
 import { replaceDocSection } from './doc-section.ts';
 import {
@@ -157,8 +158,10 @@ async function main(): Promise<void> {
     return;
   }
   if (options.scenario === 'planner') {
-    const table = plannerTable(measurePlanner(options.quick));
-    process.stdout.write(`\n${renderText(table)}\n\n${renderMarkdown(table)}\n`);
+    const rows = measurePlanner(options.quick);
+    const checks = rows.map(plannerCheck).map((c) => `| ${c.target} | ${c.measured} | ${c.pass ? 'PASS' : 'MISS'} |`);
+    const table = plannerTable(rows);
+    process.stdout.write(`\n${renderText(table)}\n\n${renderMarkdown(table)}\n\n${checks.join('\n')}\n`);
     return;
   }
   if (options.scenario === 'contention') {

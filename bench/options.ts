@@ -50,7 +50,7 @@ Options:
   --scenario <all|planner|contention|wide-network|processes|scale>
                                    all (default): every scenario. planner: only the routing
                                    planner in memory, on broad stock and on partial assortments
-                                   that force splits, 3 runs each; prints its table and writes
+                                   that force splits, 3 runs each; prints its table and targets, writes
                                    nothing. contention: only POST /v1/orders at c=8 and c=32
                                    against scarce stock (20 fresh SKUs × 3 locations × 10 units a
                                    run), 3 runs each, until the stock is sold out or the window

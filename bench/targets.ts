@@ -1,4 +1,5 @@
 import type { EngineResult } from './engine-run.ts';
+import { median } from './stats.ts';
 import { medianP99, NETWORK_LABELS, PLANNER_RUNS, type PlannerRow } from './planner-report.ts';
 import { TARGET_CONCURRENCY, type Distribution } from './scenarios.ts';
 
@@ -12,10 +13,11 @@ export const TARGETS = {
   plannerP99Ms: 1,
   /**
    * The split-forcing network (partial assortments, few units): the same 1 ms as broad stock. Its
-   * orders' own planning time (best of 5 timings of each of the 1,000 orders, on the reference
-   * machine) has a p99 of 0.49 ms against 0.26 ms on broad stock: searches over several locations,
-   * 0.3% of them stopped at the work bound at about 3 ms. 1 ms leaves twice that for collector
-   * pauses, and a checkout whose order must split should not wait longer than one that ships whole.
+   * orders' own planning time (each order's fastest of 5 timings) has a p99 of about 0.3 ms, twice
+   * broad stock's 0.14 ms: searches over several locations, 0.3% of them stopped at the work bound
+   * (up to about 3 ms). 1 ms leaves room for collector pauses, and a checkout whose order must split
+   * should not wait longer than one that ships whole. On a busy machine the measured p99 is mostly
+   * preemption and misses on both networks alike; the own p99 and the ratio to broad stock show it.
    */
   plannerSplitP99Ms: 1,
   webhookBurstEventsPerSec: 2_000,
@@ -76,13 +78,15 @@ function orderCheck(result: EngineResult): TargetCheck {
   };
 }
 
-function plannerCheck(row: PlannerRow): TargetCheck {
+export function plannerCheck(row: PlannerRow): TargetCheck {
   const limitMs = row.network === 'split' ? TARGETS.plannerSplitP99Ms : TARGETS.plannerP99Ms;
   const first = row.runs[0]!;
   const p99 = medianP99(row);
   return {
     target: `Routing planner, ${first.linesPerOrder} lines × ${first.locations} locations, ${NETWORK_LABELS[row.network]}: p99 ≤ ${limitMs} ms (median of ${PLANNER_RUNS} runs)`,
-    measured: `p99 ${p99.toFixed(3)} ms (runs: ${row.runs.map((r) => r.p99Ms.toFixed(3)).join(', ')} ms)`,
+    measured:
+      `p99 ${p99.toFixed(3)} ms (runs: ${row.runs.map((r) => r.p99Ms.toFixed(3)).join(', ')} ms; ` +
+      `own p99 ${median(row.runs.map((r) => r.ownP99Ms)).toFixed(3)} ms)`,
     pass: p99 <= limitMs,
   };
 }
