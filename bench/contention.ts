@@ -50,7 +50,7 @@ interface OrderAnswer {
 
 /** The outcome of one POST /v1/orders against scarce stock, from its answer: units taken and whether some wait, or refused. */
 export function classifyAnswer(status: number, body: string): { units: number; backordered: boolean } | 'rejected' {
-  const json = JSON.parse(body) as OrderAnswer;
+  const json = status === 201 || status === 409 ? (JSON.parse(body) as OrderAnswer) : {};
   if (status === 409 && json.code === 'insufficient_stock') return 'rejected';
   if (status !== 201) throw new Error(`POST /v1/orders → ${status} ${body.slice(0, 300)}`);
   const lines = (json.lines ?? []).map((l) => l.quantities);
