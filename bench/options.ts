@@ -54,8 +54,8 @@ Options:
                                    nothing. contention: only POST /v1/orders at c=8 and c=32
                                    against scarce stock (20 fresh SKUs × 3 locations × 10 units a
                                    run), 3 runs each, until the stock is sold out or the window
-                                   ends (give it --duration-ms 30000 on PGlite), then the stock
-                                   audited in SQL for oversell; writes only its own section of
+                                   ends (PGlite may need a minute or more: --duration-ms 90000),
+                                   then the stock audited in SQL for oversell; writes only its own section of
                                    docs/benchmarks.md. wide-network: only POST /v1/orders
                                    at c=8 in the 50-location order network and in a 2,000-location
                                    network (each SKU held by 1–3 locations), 3 runs each; writes only
