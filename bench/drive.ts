@@ -1,4 +1,4 @@
-import { summarize, type Summary } from './stats.ts';
+import { summarize, type Spread, type Summary } from './stats.ts';
 
 export interface DriveOptions {
   /** Workers, each with at most one operation in flight (a closed loop). */
@@ -14,6 +14,8 @@ export interface DriveOptions {
    * it, so a scenario whose calls outlast the window still has figures (default 0).
    */
   minOps?: number;
+  /** Ends the run early once it says so, checked before each operation (e.g. stock ran out). */
+  until?: () => boolean;
 }
 
 export interface DriveResult extends Summary {
@@ -21,6 +23,8 @@ export interface DriveResult extends Summary {
   firstError: string | undefined;
   /** Every operation run, warm-up and failures included: what CPU time over the run divides by. */
   operations: number;
+  /** Repeated runs (`--runs`): the rates' min / median / max; this result is the median run's. */
+  rates?: Spread;
 }
 
 /** After this many failures with fewer successes the target is broken: stop instead of spinning. */
@@ -47,6 +51,7 @@ export async function drive(options: DriveOptions, operation: (worker: number) =
     for (;;) {
       const begin = performance.now();
       if ((begin >= windowEnd && launchedInWindow >= minOps) || launched >= options.maxOps) return;
+      if (options.until?.()) return;
       if (errors >= GIVE_UP_AFTER_ERRORS && errors > latenciesMs.length) return;
       launched++;
       const counted = begin >= windowStart;

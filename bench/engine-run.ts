@@ -12,7 +12,7 @@ import type { OrderRow } from './orders.ts';
 import type { OutboxResult } from './outbox.ts';
 import type { ExportResult } from './exports.ts';
 import { picker, type FeedResult, type HoldCase } from './scenarios.ts';
-import { driveOptions, logResult, measureApi, type AvailabilityRow, type RunSettings } from './server-run.ts';
+import { driveOptions, logResult, measureApi, repeated, type AvailabilityRow, type RunSettings } from './server-run.ts';
 import { createBenchDatabase, migrateBenchDatabase, type BenchDatabase } from './setup.ts';
 
 export type { AvailabilityRow, RunSettings } from './server-run.ts';
@@ -50,7 +50,9 @@ function floorMeter(run: FloorRun, network: BenchNetwork, settings: RunSettings,
   const cpus = new Map<string, CpuReading>();
   const measure = async (key: string, transaction: () => FloorTransaction, concurrency: number) => {
     if (floors.has(key)) return;
-    const floor = await withCpu(cpu, () => run(transaction(), driveOptions(settings, concurrency)));
+    const floor = await withCpu(cpu, () =>
+      repeated(settings, () => run(transaction(), driveOptions(settings, concurrency))),
+    );
     logResult(settings.log, `floor ${key}`, floor.result);
     floors.set(key, floor.result);
     if (floor.cpu) cpus.set(key, floor.cpu);

@@ -5,7 +5,9 @@ import { cleanupAll, cleanUpOnAbort } from './cleanup.ts';
 import { runEngine, type EngineResult } from './engine-run.ts';
 import { describeMachine } from './machine.ts';
 import { HELP, parseOptions, UsageError, type BenchOptions } from './options.ts';
-import { benchPlanner, type PlannerBenchResult } from './planner.ts';
+import { measurePlannerRows, plannerTable, PLANNER_RUNS, type PlannerRow } from './planner-report.ts';
+import { renderMarkdown, renderText } from './table.ts';
+import { plannerCheck } from './targets.ts';
 import { printReport, writeMarkdown } from './report.ts';
 import { replaceDocSection } from './doc-section.ts';
 import {
@@ -16,6 +18,7 @@ import {
   type WideNetworkResult,
 } from './wide-network.ts';
 import { DEFAULT_POSTGRES_URL, postgresReachable } from './setup.ts';
+import { CONTENTION_HEADING, contentionSection, runContention, type ContentionResult } from './contention.ts';
 import { PROCESSES_HEADING, processesSection, runProcesses } from './processes.ts';
 import { runScale, SCALE_HEADING, scaleSection } from './scale.ts';
 
@@ -24,8 +27,8 @@ const MAX_WARMUP_MS = 1_000;
 const FEEDS = { full: 5, quick: 2 } as const;
 const SERVER_WARMUP_MS = { full: 3_000, quick: 1_000 } as const;
 const OUTBOX_EVENTS = { full: 2_000, quick: 400 } as const;
-/** Planner decisions timed: enough for a p99 that holds still from run to run. */
-const PLANNER_ITERATIONS = { full: 100_000, quick: 20_000 } as const;
+/** Planner decisions timed per run: enough for a p99 that holds still from run to run. */
+const PLANNER_ITERATIONS = { full: 50_000, quick: 10_000 } as const;
 
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 
@@ -40,15 +43,13 @@ async function chooseEngines(options: BenchOptions, postgresUrl: string): Promis
   return choice === 'both' ? ['postgres', 'pglite'] : [choice];
 }
 
-/** CPU only and engine-independent: measured once, before the engines. */
-function measurePlanner(quick: boolean): PlannerBenchResult {
+/** CPU only and engine-independent: measured before the engines, both networks, run after run. */
+function measurePlanner(quick: boolean): PlannerRow[] {
   const iterations = quick ? PLANNER_ITERATIONS.quick : PLANNER_ITERATIONS.full;
-  log(`planner: ${iterations.toLocaleString('en-US')} routing decisions, 5 lines × 200 locations, in memory…`);
-  const planner = benchPlanner({ iterations });
   log(
-    `  planner: ${planner.decisionsPerSecond.toFixed(0)} decisions/s, p50 ${planner.p50Ms.toFixed(3)} ms, p99 ${planner.p99Ms.toFixed(3)} ms, max ${planner.maxMs.toFixed(2)} ms`,
+    `planner: ${PLANNER_RUNS} runs × ${iterations.toLocaleString('en-US')} routing decisions per network, 5 lines × 200 locations, in memory…`,
   );
-  return planner;
+  return measurePlannerRows(iterations, log);
 }
 
 /** Orders in the 50- and 2,000-location networks on each engine; writes its section unless quick. */
@@ -68,6 +69,25 @@ async function measureWideNetwork(engines: Engine[], options: BenchOptions, post
   if (!options.quick) {
     replaceDocSection(DOC_FILE, WIDE_HEADING, section);
     log(`Wrote the "${WIDE_HEADING.slice(3)}" section of docs/benchmarks.md.`);
+  }
+}
+
+/** Orders against scarce stock on each engine, with the oversell audit; writes its section unless quick. */
+async function measureContention(engines: Engine[], options: BenchOptions, postgresUrl: string, warmupMs: number) {
+  const date = new Date();
+  const loadAtStart = os.loadavg()[0]!;
+  const results: ContentionResult[] = [];
+  log('contention: orders at c=8 and c=32 against scarce stock…');
+  for (const engine of engines) {
+    results.push(
+      await runContention(engine, { durationMs: options.durationMs, warmupMs, postgresServerUrl: postgresUrl, log }),
+    );
+  }
+  const section = contentionSection(results, date, options.durationMs, { start: loadAtStart, end: os.loadavg()[0]! });
+  process.stdout.write(`\n${section}`);
+  if (!options.quick) {
+    replaceDocSection(DOC_FILE, CONTENTION_HEADING, section);
+    log(`Wrote the "${CONTENTION_HEADING.slice(3)}" section of docs/benchmarks.md.`);
   }
 }
 
@@ -137,6 +157,18 @@ async function main(): Promise<void> {
     log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
     return;
   }
+  if (options.scenario === 'planner') {
+    const rows = measurePlanner(options.quick);
+    const checks = rows.map(plannerCheck).map((c) => `| ${c.target} | ${c.measured} | ${c.pass ? 'PASS' : 'MISS'} |`);
+    const table = plannerTable(rows);
+    process.stdout.write(`\n${renderText(table)}\n\n${renderMarkdown(table)}\n\n${checks.join('\n')}\n`);
+    return;
+  }
+  if (options.scenario === 'contention') {
+    await measureContention(engines, options, postgresUrl, warmupMs);
+    log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+    return;
+  }
   if (options.scenario === 'wide-network') {
     await measureWideNetwork(engines, options, postgresUrl, warmupMs);
     log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
@@ -151,6 +183,7 @@ async function main(): Promise<void> {
         warmupMs,
         serverWarmupMs: options.quick ? SERVER_WARMUP_MS.quick : SERVER_WARMUP_MS.full,
         feedCount: options.quick ? FEEDS.quick : FEEDS.full,
+        runs: options.runs,
         outboxEvents: options.quick ? OUTBOX_EVENTS.quick : OUTBOX_EVENTS.full,
         postgresServerUrl: postgresUrl,
         log,
@@ -167,6 +200,7 @@ async function main(): Promise<void> {
       warmupMs,
       totalMs,
       outboxEvents: OUTBOX_EVENTS.full,
+      runs: options.runs,
     });
     log(`\nWrote docs/benchmarks.md.`);
   }

@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util';
 
 export type EngineChoice = 'pglite' | 'postgres' | 'both';
 /**
- * all: every scenario; wide-network: only the orders in the 50- and 2,000-location networks;
+ * all: every scenario; planner: only the routing planner on its two networks; contention: only
+ * orders against scarce stock with the oversell audit; wide-network: only the orders in the 50- and 2,000-location networks;
  * processes: only orders over 1, 2 and 4 server processes on one PostgreSQL; scale: capture and
  * the console's reads at 0, 100,000 and 1,000,000 orders of history.
  */
-export type ScenarioChoice = 'all' | 'wide-network' | 'processes' | 'scale';
+export type ScenarioChoice = 'all' | 'planner' | 'contention' | 'wide-network' | 'processes' | 'scale';
+const SCENARIOS: readonly ScenarioChoice[] = ['all', 'planner', 'contention', 'wide-network', 'processes', 'scale'];
 
 export interface BenchOptions {
   /** Undefined: both when PostgreSQL is reachable, else PGlite. */
@@ -14,6 +16,8 @@ export interface BenchOptions {
   durationMs: number;
   quick: boolean;
   scenario: ScenarioChoice;
+  /** Runs of each row of the main scenario (`all`), shown as min / median / max when more than one. */
+  runs: number;
   help: boolean;
 }
 
@@ -21,6 +25,7 @@ export const DEFAULT_DURATION_MS = 3_000;
 const QUICK_DURATION_MS = 700;
 const MIN_DURATION_MS = 200;
 const MAX_DURATION_MS = 600_000;
+const MAX_RUNS = 10;
 
 export const HELP = `Usage: npm run bench -- [options]
 
@@ -33,11 +38,25 @@ Options:
                                    PostgreSQL server answers on 127.0.0.1:5432 (user postgres),
                                    else pglite.
   --duration-ms <ms>               Measured time per scenario, after a warm-up (default ${DEFAULT_DURATION_MS}).
+  --runs <n>                       Scenario all: runs of each holds, availability, orders, flows and
+                                   order-changes row and of each floor, one after another (default 1,
+                                   at most ${MAX_RUNS}); rates are shown as min / median / max and the
+                                   median run gives the row's latencies. --runs 3 --duration-ms 10000
+                                   is 3 runs × 10 s. The planner always runs 3 times; the other
+                                   scenarios run 3 times each.
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
-  --scenario <all|wide-network|processes|scale>
-                                   all (default): every scenario. wide-network: only POST /v1/orders
+  --scenario <all|planner|contention|wide-network|processes|scale>
+                                   all (default): every scenario. planner: only the routing
+                                   planner in memory, on broad stock and on partial assortments
+                                   that force splits, 3 runs each; prints its table and targets, writes
+                                   nothing. contention: only POST /v1/orders at c=8 and c=32
+                                   against scarce stock (20 fresh SKUs × 3 locations × 10 units a
+                                   run), 3 runs each, until the stock is sold out or the window
+                                   ends (PGlite may need a minute or more: --duration-ms 90000),
+                                   then the stock audited in SQL for oversell; writes only its own section of
+                                   docs/benchmarks.md. wide-network: only POST /v1/orders
                                    at c=8 in the 50-location order network and in a 2,000-location
                                    network (each SKU held by 1–3 locations), 3 runs each; writes only
                                    its own section of docs/benchmarks.md. processes: only POST
@@ -69,6 +88,7 @@ function parse(argv: string[]) {
         engine: { type: 'string' },
         'duration-ms': { type: 'string' },
         quick: { type: 'boolean', default: false },
+        runs: { type: 'string' },
         scenario: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -85,9 +105,9 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (engine !== undefined && engine !== 'pglite' && engine !== 'postgres' && engine !== 'both') {
     throw new UsageError(`--engine must be pglite, postgres or both (got "${engine}")`);
   }
-  const scenario = values.scenario ?? 'all';
-  if (scenario !== 'all' && scenario !== 'wide-network' && scenario !== 'processes' && scenario !== 'scale') {
-    throw new UsageError(`--scenario must be all, wide-network, processes or scale (got "${scenario}")`);
+  const scenario = (values.scenario ?? 'all') as ScenarioChoice;
+  if (!SCENARIOS.includes(scenario)) {
+    throw new UsageError(`--scenario must be ${SCENARIOS.join(', ')} (got "${scenario}")`);
   }
   if (scenario === 'scale' && engine === 'both') {
     throw new UsageError('--scenario scale measures one engine at a time (--engine postgres or --engine pglite)');
@@ -105,5 +125,12 @@ export function parseOptions(argv: string[]): BenchOptions {
       throw new UsageError(`--duration-ms must be an integer from ${MIN_DURATION_MS} to ${MAX_DURATION_MS}`);
     }
   }
-  return { engine, durationMs, quick, scenario, help: values.help ?? false };
+  const runs = values.runs === undefined ? 1 : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) {
+    throw new UsageError(`--runs must be an integer from 1 to ${MAX_RUNS}`);
+  }
+  if (values.runs !== undefined && scenario !== 'all') {
+    throw new UsageError(`--runs repeats the rows of --scenario all; ${scenario} has its own runs`);
+  }
+  return { engine, durationMs, quick, scenario, runs, help: values.help ?? false };
 }

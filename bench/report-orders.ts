@@ -4,33 +4,12 @@ import { CHANGE_CONCURRENCIES } from './changes.ts';
 import { FLOW_CONCURRENCIES } from './flows.ts';
 import { ORDER_CHANNEL, ORDER_LOCATIONS, ORDER_NETWORK_SIZE } from './order-network.ts';
 import { ORDER_CONCURRENCIES, ORDER_LINES, ORDER_SOURCES, SHOPIFY_SOURCE } from './orders.ts';
-import type { PlannerBenchResult } from './planner.ts';
-import { integer, millis, percent, versusFloorCells, type Table } from './table.ts';
+import { integer, millis, percent, rateCell, versusFloorCells, type Table } from './table.ts';
 import { TARGETS } from './targets.ts';
 
 const numeric = (...columns: number[]) => new Set(columns);
 const rate = (value: number) => (Number.isFinite(value) && value < 10 ? value.toFixed(1) : integer(value));
 const fine = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : '—');
-
-export function plannerTable(planner: PlannerBenchResult): Table {
-  return {
-    title: `Routing planner: ${planner.linesPerOrder}-line orders × ${planner.locations} locations, in memory, one core`,
-    headers: ['Decisions', 'Decisions/s', 'p50 ms', 'p99 ms', 'max ms', 'Exhaustive', 'Shipments/order', 'Rejected'],
-    numeric: numeric(0, 1, 2, 3, 4, 5, 6, 7),
-    rows: [
-      [
-        integer(planner.iterations),
-        integer(planner.decisionsPerSecond),
-        fine(planner.p50Ms),
-        fine(planner.p99Ms),
-        millis(planner.maxMs),
-        percent(planner.exhaustiveShare),
-        planner.meanShipments.toFixed(2),
-        percent(planner.rejectedShare),
-      ],
-    ],
-  };
-}
 
 export function ordersTable(results: EngineResult[]): Table {
   return {
@@ -132,7 +111,7 @@ export function flowsTable(results: EngineResult[]): Table {
       r.flows.map((f) => [
         r.engine,
         String(f.concurrency),
-        rate(f.result.opsPerSec),
+        rateCell(f.result, rate),
         millis(f.result.p50Ms),
         millis(f.result.p99Ms),
         millis(f.result.maxMs),
@@ -216,7 +195,7 @@ export function changesTable(results: EngineResult[]): Table {
         return [
           r.engine,
           String(c.concurrency),
-          rate(c.result.opsPerSec),
+          rateCell(c.result, rate),
           millis(c.draft.p50Ms),
           millis(c.confirm.p50Ms),
           millis(c.confirm.p99Ms),

@@ -1,10 +1,14 @@
 import fs from 'node:fs';
+import { CONTENTION_HEADING } from './contention.ts';
 import { DURABILITY_HEADING, readDocSection } from './doc-section.ts';
+import { PROCESSES_HEADING } from './processes.ts';
+import { SCALE_HEADING } from './scale.ts';
+import { WIDE_HEADING } from './wide-network.ts';
 import type { EngineResult } from './engine-run.ts';
 import { exportsTable } from './exports.ts';
 import type { Machine } from './machine.ts';
 import { NETWORK_SIZE } from './network.ts';
-import type { PlannerBenchResult } from './planner.ts';
+import { PLANNER_METHOD, plannerTable, type PlannerRow } from './planner-report.ts';
 import {
   connectorTable,
   changesTable,
@@ -13,10 +17,9 @@ import {
   ordersMethod,
   ordersTable,
   outboxTable,
-  plannerTable,
 } from './report-orders.ts';
 import { TARGET_CONCURRENCY } from './scenarios.ts';
-import { integer, millis, renderMarkdown, renderText, versusFloorCells, type Table } from './table.ts';
+import { integer, millis, rateCell, renderMarkdown, renderText, versusFloorCells, type Table } from './table.ts';
 import { checkTargets } from './targets.ts';
 
 export interface RunInfo {
@@ -25,6 +28,8 @@ export interface RunInfo {
   warmupMs: number;
   totalMs: number;
   outboxEvents: number;
+  /** Runs of each row (`--runs`). */
+  runs: number;
 }
 
 const numeric = (...columns: number[]) => new Set(columns);
@@ -71,7 +76,7 @@ function availabilityTable(results: EngineResult[]): Table {
         r.engine,
         a.skus === 1 ? '1 SKU: GET /v1/availability?skus=…' : '1,000 SKUs: POST /v1/availability/query',
         String(a.concurrency),
-        integer(a.result.opsPerSec),
+        rateCell(a.result),
         millis(a.result.p50Ms),
         millis(a.result.p99Ms),
         String(a.result.errors),
@@ -100,7 +105,7 @@ function feedsTable(results: EngineResult[]): Table {
   };
 }
 
-function targetsTable(results: EngineResult[], planner: PlannerBenchResult): Table | undefined {
+function targetsTable(results: EngineResult[], planner: PlannerRow[]): Table | undefined {
   const postgres = results.find((r) => r.engine === 'postgres');
   if (!postgres) return undefined;
   return {
@@ -111,7 +116,7 @@ function targetsTable(results: EngineResult[], planner: PlannerBenchResult): Tab
   };
 }
 
-function tables(results: EngineResult[], planner: PlannerBenchResult): Table[] {
+function tables(results: EngineResult[], planner: PlannerRow[]): Table[] {
   const targets = targetsTable(results, planner);
   const orderCpu = orderCpuTable(results);
   return [
@@ -130,7 +135,7 @@ function tables(results: EngineResult[], planner: PlannerBenchResult): Table[] {
   ];
 }
 
-export function printReport(results: EngineResult[], planner: PlannerBenchResult, write: (text: string) => void): void {
+export function printReport(results: EngineResult[], planner: PlannerRow[], write: (text: string) => void): void {
   for (const table of tables(results, planner)) write(`\n${renderText(table)}\n`);
   if (!results.some((r) => r.engine === 'postgres')) {
     write('\nTargets are set for PostgreSQL; this run measured PGlite only.\n');
@@ -162,20 +167,21 @@ function methodSection(run: RunInfo): string {
 
 - Each engine gets a fresh database (PostgreSQL: a new database on the server, dropped afterwards; PGlite: a temporary data directory). The network is created with Consign's own use cases before the server starts: 1 distribution centre holding one hot SKU (on_hand 1,000,000,000), 4 stores × ${NETWORK_SIZE.spreadSkus.toLocaleString('en-US')} SKUs (on_hand ${NETWORK_SIZE.spreadOnHand.toLocaleString('en-US')} each), and ${NETWORK_SIZE.feedSkus.toLocaleString('en-US')} feed SKUs × 4 stores. No scenario can run out of stock.
 - The server runs in a child process (\`node bin/consign.js serve\`, port 0 on 127.0.0.1, demo data off), so it does not share an event loop with the load generator. The load generator is closed-loop: N workers, each sending its next request when the previous answer has been read, over N keep-alive connections (node:http). Latency is measured per request, from writing it to reading the whole response; percentiles are nearest-rank over the sorted latencies.
-- Every scenario warms up for ${seconds(run.warmupMs)} (not counted), then measures for ${seconds(run.durationMs)}. ops/s counts successful requests only; every error is listed.
+- Every scenario warms up for ${seconds(run.warmupMs)} (not counted), then measures for ${seconds(run.durationMs)}. ops/s counts successful requests only; every error is listed.${run.runs > 1 ? `\n- Runs: each holds, availability, orders, flows and order-changes row and each floor was measured ${run.runs} times, one run after another (\`--runs ${run.runs}\`); rates are min / median / max of the runs, latencies and errors are the median run's, and API/floor is the ratio of the medians.` : ''}
 - Holds: \`POST /v1/reservations\` with \`{ lines: [{ sku, quantity: 1, location_id }], expires_in_seconds: 3600 }\`. "one hot SKU" sends every hold to the same stock level; "spread" picks one of the ${(NETWORK_SIZE.spreadSkus * NETWORK_SIZE.spreadLocations).toLocaleString('en-US')} levels at random. Each request carries a unique \`Idempotency-Key\`, as storefronts send; one row per stock pattern at c=${TARGET_CONCURRENCY} has no key, to show what the key costs.
 - The raw SQL floor runs on the same database, from the bench process: N workers, one connection each, looping \`BEGIN; UPDATE stock_levels SET reserved = reserved + 1 WHERE location_id = $1 AND sku = $2 AND on_hand - reserved - safety_stock >= 1 RETURNING on_hand, reserved; INSERT INTO inventory_ledger …; COMMIT\` with prepared statements, on the same stock levels as the API row. On PostgreSQL each floor row is measured right after its API row while the server idles, so both see the machine in the same state. On PGlite the floor runs in the bench process on the same data directory once the server child has exited (the embedded engine is single-process); its workers queue on PGlite's one connection, as the server's requests do. API/floor is the API's ops/s over the floor's at the same stock pattern and concurrency.
 - Availability: 1 SKU is \`GET /v1/availability?skus=<a random spread SKU>\` (4 locations each); 1,000 SKUs is \`POST /v1/availability/query\` with all spread SKUs (4,000 stock levels). The targets are read at concurrency 1; concurrency ${TARGET_CONCURRENCY} is shown for load.
 - Feeds: \`POST /v1/inventory/feeds\`, snapshot feeds of 10,000 rows sent one after another, each with a new feed_id, a later as_of and changed quantities, so every row applies (ledger row and event per row). One warm-up feed is not counted; rows/s is rows ÷ the request's wall time, median over the feeds.
 ${ordersMethod(run.outboxEvents)}
-- ERP export: after every other scenario, \`GET /v1/exports/stock_movements\` in JSON Lines, 10,000 rows a page, page after page until \`Consign-Remaining\` is 0, over every on-hand ledger row the run wrote (feed counts, shipments). The first pass is an installation's first export: each page that reaches the last numbered row numbers the new ones (ADR 0026). The second pass reads the same rows again from the start, already numbered. Rows/s is rows ÷ the pass's wall time.`;
+- ERP export: after every other scenario, \`GET /v1/exports/stock_movements\` in JSON Lines, 10,000 rows a page, page after page until \`Consign-Remaining\` is 0, over every on-hand ledger row the run wrote (feed counts, shipments). The first pass is an installation's first export: each page that reaches the last numbered row numbers the new ones (ADR 0026). The second pass reads the same rows again from the start, already numbered. Rows/s is rows ÷ the pass's wall time.
+${PLANNER_METHOD}`;
 }
 
 export function writeMarkdown(
   file: string,
   machine: Machine,
   results: EngineResult[],
-  planner: PlannerBenchResult,
+  planner: PlannerRow[],
   run: RunInfo,
 ): void {
   const sections = tables(results, planner).map((table) => `### ${table.title}\n\n${renderMarkdown(table)}`);
@@ -194,7 +200,10 @@ ${methodSection(run)}
 
 ${sections.join('\n\n')}
 ${note}`;
-  // `npm run bench:durability` measures separately: its section stays until it is run again.
-  const durability = readDocSection(file, DURABILITY_HEADING);
-  fs.writeFileSync(file, durability ? `${text.trimEnd()}\n\n${durability}` : text);
+  // `npm run bench:durability` and the other scenarios write their own sections: they stay until
+  // run again (`all` replaces the wide network's after this).
+  const kept = [DURABILITY_HEADING, WIDE_HEADING, PROCESSES_HEADING, SCALE_HEADING, CONTENTION_HEADING]
+    .map((heading) => readDocSection(file, heading).trimEnd())
+    .filter((section) => section !== '');
+  fs.writeFileSync(file, `${[text.trimEnd(), ...kept].join('\n\n')}\n`);
 }

@@ -20,6 +20,7 @@ import {
   type HoldCase,
   type Target,
 } from './scenarios.ts';
+import { repeatRuns } from './repeat.ts';
 import { startServerProcess } from './server.ts';
 import type { BenchDatabase } from './setup.ts';
 
@@ -29,6 +30,8 @@ export interface RunSettings {
   /** Mixed, unmeasured traffic right after the server starts. */
   serverWarmupMs: number;
   feedCount: number;
+  /** Runs of each hold, availability, order, flow and change row and of each floor (`--runs`). */
+  runs: number;
   /** Events committed at once for the webhook delivery scenario. */
   outboxEvents: number;
   postgresServerUrl: string;
@@ -78,10 +81,16 @@ const slowDriveOptions = (settings: RunSettings, concurrency: number): DriveOpti
 
 export function logResult(log: (line: string) => void, label: string, r: DriveResult): void {
   const errors = r.errors > 0 ? `, ${r.errors} errors (${r.firstError ?? '?'})` : '';
+  const rate = (value: number) => value.toFixed(value < 10 ? 1 : 0);
+  const runs = r.rates ? ` (runs ${rate(r.rates.min)} / ${rate(r.rates.median)} / ${rate(r.rates.max)})` : '';
   log(
-    `  ${label}: ${r.opsPerSec.toFixed(r.opsPerSec < 10 ? 1 : 0)} ops/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${errors}`,
+    `  ${label}: ${rate(r.opsPerSec)} ops/s${runs}, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${errors}`,
   );
 }
+
+/** A DriveResult row measured `settings.runs` times (see repeatRuns). */
+export const repeated = (settings: RunSettings, measure: () => Promise<DriveResult>) =>
+  repeatRuns(settings.runs, measure, (r) => r);
 
 const describeHold = (c: HoldCase) =>
   `holds ${c.distribution} c=${c.concurrency}${c.idempotencyKey ? '' : ' (no Idempotency-Key)'}`;
@@ -97,7 +106,9 @@ async function measureOutboxRow(target: Target, network: BenchNetwork, settings:
 async function measureHoldRows(target: Target, network: BenchNetwork, settings: RunSettings, after: AfterRow) {
   const holds: ApiResults['holds'] = [];
   for (const hold of holdCases()) {
-    const api = await measureHolds(target, network, hold, driveOptions(settings, hold.concurrency));
+    const api = await repeated(settings, () =>
+      measureHolds(target, network, hold, driveOptions(settings, hold.concurrency)),
+    );
     logResult(settings.log, `API ${describeHold(hold)}`, api);
     holds.push({ hold, api });
     await after.hold(hold);
@@ -108,7 +119,9 @@ async function measureHoldRows(target: Target, network: BenchNetwork, settings: 
 async function measureAvailabilityRows(target: Target, network: BenchNetwork, settings: RunSettings) {
   const availability: AvailabilityRow[] = [];
   for (const query of availabilityCases()) {
-    const result = await measureAvailability(target, network, query, driveOptions(settings, query.concurrency));
+    const result = await repeated(settings, () =>
+      measureAvailability(target, network, query, driveOptions(settings, query.concurrency)),
+    );
     logResult(settings.log, `API availability ${query.skus} SKU(s) c=${query.concurrency}`, result);
     availability.push({ ...query, result });
   }
@@ -126,7 +139,7 @@ async function measureOrderRows(
   for (const concurrency of ORDER_CONCURRENCIES) {
     for (const source of ORDER_SOURCES) {
       const measured = await withCpu(cpu, () =>
-        source.measure(target, network, slowDriveOptions(settings, concurrency)),
+        repeated(settings, () => source.measure(target, network, slowDriveOptions(settings, concurrency))),
       );
       logResult(settings.log, `${source.label} c=${concurrency}`, measured.result);
       orders.push({ source: source.label, concurrency, api: measured.result, cpu: measured.cpu });
@@ -139,7 +152,12 @@ async function measureOrderRows(
 async function measureFlowRows(target: Target, network: BenchNetwork, settings: RunSettings) {
   const flows: FlowRow[] = [];
   for (const concurrency of FLOW_CONCURRENCIES) {
-    const row = await measureFlows(target, network, slowDriveOptions(settings, concurrency));
+    const options = slowDriveOptions(settings, concurrency);
+    const row = await repeatRuns(
+      settings.runs,
+      () => measureFlows(target, network, options),
+      (r) => r.result,
+    );
     logResult(settings.log, `order → delivered flows c=${concurrency}`, row.result);
     flows.push(row);
   }
@@ -149,7 +167,12 @@ async function measureFlowRows(target: Target, network: BenchNetwork, settings: 
 async function measureChangeRows(target: Target, network: BenchNetwork, settings: RunSettings) {
   const rows: ChangeRow[] = [];
   for (const concurrency of CHANGE_CONCURRENCIES) {
-    const row = await measureChanges(target, network, slowDriveOptions(settings, concurrency));
+    const options = slowDriveOptions(settings, concurrency);
+    const row = await repeatRuns(
+      settings.runs,
+      () => measureChanges(target, network, options),
+      (r) => r.result,
+    );
     logResult(settings.log, `order changes c=${concurrency}`, row.result);
     rows.push(row);
   }

@@ -1,3 +1,5 @@
+import type { Spread } from './stats.ts';
+
 /** A table as data: rendered aligned for a terminal or as Markdown for docs/benchmarks.md. */
 export interface Table {
   title: string;
@@ -35,13 +37,19 @@ export const integer = (value: number) => (Number.isFinite(value) ? Math.round(v
 export const millis = (value: number) => (Number.isFinite(value) ? value.toFixed(value >= 100 ? 0 : 2) : '—');
 /** A rate of orders or events per second: one decimal below 10. */
 const rate = (value: number) => value.toFixed(value < 10 ? 1 : 0);
+/** Repeated runs' figures as "min / median / max". */
+export const spreadText = (s: Spread, format: (value: number) => string) =>
+  `${format(s.min)} / ${format(s.median)} / ${format(s.max)}`;
 /** Repeated runs' rates as "min / median / max". */
-export const rateSpread = (s: { min: number; median: number; max: number }) =>
-  `${rate(s.min)} / ${rate(s.median)} / ${rate(s.max)}`;
+export const rateSpread = (s: Spread) => spreadText(s, rate);
+/** A row's rate, or its runs' rates when it was measured more than once (`--runs`). */
+export const rateCell = (result: { opsPerSec: number; rates?: Spread | undefined }, format = integer) =>
+  result.rates ? spreadText(result.rates, format) : format(result.opsPerSec);
 export const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(0)}%` : '—');
 
 interface Rate {
   opsPerSec: number;
+  rates?: Spread | undefined;
   p50Ms: number;
   p99Ms: number;
   errors: number;
@@ -50,11 +58,11 @@ interface Rate {
 /** An API row's figures, its floor's and their ratio: the cells the holds and orders tables share. */
 export function versusFloorCells(api: Rate, floor: Rate | undefined, formatRate = integer): string[] {
   return [
-    formatRate(api.opsPerSec),
+    rateCell(api, formatRate),
     millis(api.p50Ms),
     millis(api.p99Ms),
     String(api.errors),
-    integer(floor?.opsPerSec ?? Number.NaN),
+    floor ? rateCell(floor) : integer(Number.NaN),
     millis(floor?.p50Ms ?? Number.NaN),
     millis(floor?.p99Ms ?? Number.NaN),
     percent(floor ? api.opsPerSec / floor.opsPerSec : Number.NaN),

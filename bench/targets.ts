@@ -1,5 +1,6 @@
 import type { EngineResult } from './engine-run.ts';
-import type { PlannerBenchResult } from './planner.ts';
+import { median } from './stats.ts';
+import { medianP99, NETWORK_LABELS, PLANNER_RUNS, type PlannerRow } from './planner-report.ts';
 import { TARGET_CONCURRENCY, type Distribution } from './scenarios.ts';
 
 /** The issue's targets for PostgreSQL on the 2-core reference machine. */
@@ -10,6 +11,15 @@ export const TARGETS = {
   feedRowsPerSec: 20_000,
   orderShareOfFloor: 0.4,
   plannerP99Ms: 1,
+  /**
+   * The split-forcing network (partial assortments, few units): the same 1 ms as broad stock. Its
+   * orders' own planning time (each order's fastest of 5 timings) has a p99 of about 0.3 ms, twice
+   * broad stock's 0.14 ms: searches over several locations, 0.3% of them stopped at the work bound
+   * (up to about 3 ms). 1 ms leaves room for collector pauses, and a checkout whose order must split
+   * should not wait longer than one that ships whole. On a busy machine the measured p99 is mostly
+   * preemption and misses on both networks alike; the own p99 and the ratio to broad stock show it.
+   */
+  plannerSplitP99Ms: 1,
   webhookBurstEventsPerSec: 2_000,
   webhookSteadyLagP50Ms: 50,
   webhookSteadyLagP99Ms: 250,
@@ -68,16 +78,21 @@ function orderCheck(result: EngineResult): TargetCheck {
   };
 }
 
-function plannerCheck(planner: PlannerBenchResult): TargetCheck {
+export function plannerCheck(row: PlannerRow): TargetCheck {
+  const limitMs = row.network === 'split' ? TARGETS.plannerSplitP99Ms : TARGETS.plannerP99Ms;
+  const first = row.runs[0]!;
+  const p99 = medianP99(row);
   return {
-    target: `Routing planner, ${planner.linesPerOrder} lines × ${planner.locations} locations: p99 ≤ ${TARGETS.plannerP99Ms} ms`,
-    measured: `p99 ${planner.p99Ms.toFixed(3)} ms (p50 ${planner.p50Ms.toFixed(3)} ms, ${perSec(planner.decisionsPerSecond)} decisions/s)`,
-    pass: planner.p99Ms <= TARGETS.plannerP99Ms,
+    target: `Routing planner, ${first.linesPerOrder} lines × ${first.locations} locations, ${NETWORK_LABELS[row.network]}: p99 ≤ ${limitMs} ms (median of ${PLANNER_RUNS} runs)`,
+    measured:
+      `p99 ${p99.toFixed(3)} ms (runs: ${row.runs.map((r) => r.p99Ms.toFixed(3)).join(', ')} ms; ` +
+      `own p99 ${median(row.runs.map((r) => r.ownP99Ms)).toFixed(3)} ms)`,
+    pass: p99 <= limitMs,
   };
 }
 
 /** Every target checked against one engine's results (they are set for PostgreSQL) and the planner's. */
-export function checkTargets(result: EngineResult, planner: PlannerBenchResult): TargetCheck[] {
+export function checkTargets(result: EngineResult, planner: PlannerRow[]): TargetCheck[] {
   const feeds = result.feeds;
   return [
     holdCheck(result, 'hot'),
@@ -91,7 +106,7 @@ export function checkTargets(result: EngineResult, planner: PlannerBenchResult):
     },
     orderCheck(result),
     ...webhookChecks(result),
-    plannerCheck(planner),
+    ...planner.map(plannerCheck),
   ];
 }
 

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { parseOptions, UsageError } from './options.ts';
+
+describe('bench options', () => {
+  it('runs each row of the main scenario once unless told otherwise', () => {
+    expect(parseOptions([]).runs).toBe(1);
+    expect(parseOptions(['--runs', '3', '--duration-ms', '10000'])).toMatchObject({
+      scenario: 'all',
+      runs: 3,
+      durationMs: 10_000,
+    });
+  });
+
+  it('refuses a run count that is not a small positive integer', () => {
+    for (const runs of ['0', '-1', '2.5', 'three', '11']) {
+      expect(() => parseOptions(['--runs', runs])).toThrow(UsageError);
+    }
+  });
+
+  it('refuses --runs with a scenario that has runs of its own', () => {
+    expect(() => parseOptions(['--scenario', 'contention', '--runs', '2'])).toThrow(/has its own runs/);
+  });
+
+  it('knows the planner and contention scenarios', () => {
+    expect(parseOptions(['--scenario', 'planner']).scenario).toBe('planner');
+    expect(parseOptions(['--scenario', 'contention']).scenario).toBe('contention');
+    expect(() => parseOptions(['--scenario', 'nope'])).toThrow(/--scenario must be/);
+  });
+});
