@@ -22,7 +22,11 @@ export function readDocSection(file: string, heading: string): string {
 export function replaceDocSection(file: string, heading: string, section: string): void {
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const bounds = sectionBounds(text, heading);
-  const body = section.endsWith('\n') ? section : `${section}\n`;
-  const updated = bounds ? text.slice(0, bounds.start) + body + text.slice(bounds.end) : `${text.trimEnd()}\n\n${body}`;
+  const body = `${section.trimEnd()}\n`;
+  // A blank line before the next section's heading, whatever the section ended with.
+  const after = bounds ? text.slice(bounds.end) : '';
+  const updated = bounds
+    ? text.slice(0, bounds.start) + body + (after === '' ? '' : `\n${after}`)
+    : `${text.trimEnd()}\n\n${body}`;
   fs.writeFileSync(file, updated);
 }
