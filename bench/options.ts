@@ -4,9 +4,10 @@ export type EngineChoice = 'pglite' | 'postgres' | 'both';
 /**
  * all: every scenario; wide-network: only the orders in the 50- and 2,000-location networks;
  * processes: only orders over 1, 2 and 4 server processes on one PostgreSQL; scale: capture and
- * the console's reads at 0, 100,000 and 1,000,000 orders of history.
+ * the console's reads at 0, 100,000 and 1,000,000 orders of history; webhooks: only webhook
+ * delivery and JetStream publishing, 3 runs.
  */
-export type ScenarioChoice = 'all' | 'wide-network' | 'processes' | 'scale';
+export type ScenarioChoice = 'all' | 'wide-network' | 'processes' | 'scale' | 'webhooks';
 
 export interface BenchOptions {
   /** Undefined: both when PostgreSQL is reachable, else PGlite. */
@@ -36,7 +37,7 @@ Options:
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
-  --scenario <all|wide-network|processes|scale>
+  --scenario <all|wide-network|processes|scale|webhooks>
                                    all (default): every scenario. wide-network: only POST /v1/orders
                                    at c=8 in the 50-location order network and in a 2,000-location
                                    network (each SKU held by 1–3 locations), 3 runs each; writes only
@@ -52,7 +53,12 @@ Options:
                                    report over 30 days), p50/p99, on an empty database and with
                                    100,000 and 1,000,000 orders of history seeded in bulk (--quick:
                                    2,000 and 10,000); one engine (--engine, default postgres);
-                                   writes only its own section of docs/benchmarks.md.
+                                   writes only its own section of docs/benchmarks.md. webhooks:
+                                   only webhook delivery (a burst of 2,000 events, then 300
+                                   events/s), 3 runs on one server per engine, and the same
+                                   events read from JetStream by a consumer when a NATS server
+                                   answers on 127.0.0.1:4222; prints its table and targets,
+                                   writes nothing.
   --help                           Show this help.
 
 PostgreSQL: the bench creates its own database on the server of DATABASE_URL (or the default
@@ -86,8 +92,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     throw new UsageError(`--engine must be pglite, postgres or both (got "${engine}")`);
   }
   const scenario = values.scenario ?? 'all';
-  if (scenario !== 'all' && scenario !== 'wide-network' && scenario !== 'processes' && scenario !== 'scale') {
-    throw new UsageError(`--scenario must be all, wide-network, processes or scale (got "${scenario}")`);
+  const scenarios = ['all', 'wide-network', 'processes', 'scale', 'webhooks'] as const;
+  if (!scenarios.includes(scenario as ScenarioChoice)) {
+    throw new UsageError(`--scenario must be all, wide-network, processes, scale or webhooks (got "${scenario}")`);
   }
   if (scenario === 'scale' && engine === 'both') {
     throw new UsageError('--scenario scale measures one engine at a time (--engine postgres or --engine pglite)');
@@ -105,5 +112,5 @@ export function parseOptions(argv: string[]): BenchOptions {
       throw new UsageError(`--duration-ms must be an integer from ${MIN_DURATION_MS} to ${MAX_DURATION_MS}`);
     }
   }
-  return { engine, durationMs, quick, scenario, help: values.help ?? false };
+  return { engine, durationMs, quick, scenario: scenario as ScenarioChoice, help: values.help ?? false };
 }
