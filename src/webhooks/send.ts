@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { query, toIso, type Db } from '../db/index.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS, defaultMaxAttempts, retryDelayMs } from './retry.ts';
 import { postJson } from './http-post.ts';
+import { perform, type DeliveryPerformer, type Outcome } from './perform.ts';
 import { signedHeaders } from './signature.ts';
 import { targetProblem } from './target.ts';
 import { secretContext } from './subscriptions.ts';
@@ -31,14 +32,6 @@ export interface SendOptions {
   performers?: Readonly<Record<string, DeliveryPerformer>>;
 }
 
-/** One request to the subscription's endpoint: `path` is appended to its URL, the body signed as any delivery's. */
-export type RelayRequest = (method: string, path: string, body?: string) => Promise<{ status: number; text: string }>;
-
-/** How a performed delivery went: failed ones are retried by the same schedule as any delivery. */
-export type PerformOutcome = { ok: true; status: number } | { ok: false; status: number | null; error: string };
-
-export type DeliveryPerformer = (payload: unknown, request: RelayRequest) => Promise<PerformOutcome>;
-
 export interface SendResult {
   attempted: number;
   succeeded: number;
@@ -64,11 +57,6 @@ interface Claim {
   payload: unknown;
   created_at: string;
 }
-
-type Outcome =
-  | { kind: 'succeeded'; statusCode: number }
-  | { kind: 'failed'; statusCode: number | null; error: string }
-  | { kind: 'interrupted' };
 
 const LEASE_MARGIN_MS = 60_000;
 
@@ -116,12 +104,8 @@ export async function sendDueDeliveries(db: Db, options: SendOptions = {}): Prom
 
 /** POSTs one claimed batch together, then records its successes in one statement and each failure on its own. */
 async function sendBatch(db: Db, claims: Claim[], options: SendOptions & { timeoutMs: number }): Promise<Settled[]> {
-  const checks = new Map<string, ReturnType<typeof targetProblem>>();
-  const checked = (url: string) => {
-    if (!checks.has(url)) checks.set(url, targetProblem(url));
-    return checks.get(url)!;
-  };
-  const outcomes = await Promise.all(claims.map((claim) => post(claim, checked, options)));
+  const perBatch = batchMemo();
+  const outcomes = await Promise.all(claims.map((claim) => post(claim, perBatch, options)));
   const delivered = claims.flatMap((claim, i) => {
     const outcome = outcomes[i]!;
     return outcome.kind === 'succeeded' ? [{ claim, statusCode: outcome.statusCode }] : [];
@@ -174,19 +158,38 @@ function performerOf(claim: Claim, options: SendOptions): DeliveryPerformer | un
   return options.performers?.[kind];
 }
 
-/** `checked`: the target check of a URL, made once per batch (see target.ts). */
-async function post(
-  claim: Claim,
-  checked: (url: string) => ReturnType<typeof targetProblem>,
-  options: SendOptions & { timeoutMs: number },
-): Promise<Outcome> {
-  const refused = await checked(claim.url);
+/** What a batch works out once per URL or subscription rather than once per delivery. */
+interface BatchMemo {
+  /** The target check of a URL (see target.ts). */
+  target: (url: string) => ReturnType<typeof targetProblem>;
+  /** A subscription's signing secret, opened. */
+  secret: (claim: Claim) => string;
+}
+
+function batchMemo(): BatchMemo {
+  const targets = new Map<string, ReturnType<typeof targetProblem>>();
+  const secrets = new Map<string, string>();
+  return {
+    target: (url) => {
+      if (!targets.has(url)) targets.set(url, targetProblem(url));
+      return targets.get(url)!;
+    },
+    secret: (claim) => {
+      if (!secrets.has(claim.subscription_id))
+        secrets.set(claim.subscription_id, openSecret(claim.secret, secretContext(claim.subscription_id)));
+      return secrets.get(claim.subscription_id)!;
+    },
+  };
+}
+
+async function post(claim: Claim, perBatch: BatchMemo, options: SendOptions & { timeoutMs: number }): Promise<Outcome> {
+  const refused = await perBatch.target(claim.url);
   if (refused) return { kind: 'failed', statusCode: null, error: `target not allowed: ${refused.detail}` };
   const performer = performerOf(claim, options);
-  if (performer) return perform(claim, performer, options);
+  if (performer) return perform(claim, perBatch.secret(claim), performer, options);
   const body = deliveryBody(claim);
   const timestamp = Math.floor((options.now?.() ?? Date.now()) / 1000);
-  const secret = openSecret(claim.secret, secretContext(claim.subscription_id));
+  const secret = perBatch.secret(claim);
   const sent = await postJson(new URL(claim.url), {
     headers: {
       'content-type': 'application/json',
@@ -212,53 +215,6 @@ async function post(
         error: `HTTP ${sent.status}${sent.snippet ? `: ${sent.snippet}` : ''}`,
       };
   }
-}
-
-/**
- * A delivery its performer makes: each of its requests is signed like a delivery (the same
- * `webhook-id` for every attempt, a step number after it) and shares the delivery's timeout.
- */
-async function perform(
-  claim: Claim,
-  performer: DeliveryPerformer,
-  options: SendOptions & { timeoutMs: number },
-): Promise<Outcome> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-  const secret = openSecret(claim.secret, secretContext(claim.subscription_id));
-  let step = 0;
-  const request: RelayRequest = async (method, path, body) => {
-    step++;
-    const timestamp = Math.floor((options.now?.() ?? Date.now()) / 1000);
-    const response = await fetch(`${claim.url.replace(/\/+$/, '')}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': options.userAgent ?? 'Consign-Webhooks',
-        ...signedHeaders(secret, `evt_${claim.event_id}.${step}`, timestamp, body ?? ''),
-      },
-      body,
-      redirect: 'manual',
-      signal,
-    });
-    return { status: response.status, text: await response.text() };
-  };
-  try {
-    const outcome = await performer(claim.payload, request);
-    if (outcome.ok) return { kind: 'succeeded', statusCode: outcome.status };
-    return { kind: 'failed', statusCode: outcome.status, error: outcome.error };
-  } catch (error) {
-    if (options.signal?.aborted) return { kind: 'interrupted' };
-    if (timeout.aborted)
-      return { kind: 'failed', statusCode: null, error: `no response within ${options.timeoutMs} ms` };
-    return { kind: 'failed', statusCode: null, error: describeFetchError(error) };
-  }
-}
-
-function describeFetchError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const message = error instanceof Error ? error.message : String(error);
-  return cause ? `${message}: ${cause.code ?? cause.message ?? 'unknown cause'}` : message;
 }
 
 /**
