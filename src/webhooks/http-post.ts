@@ -32,8 +32,8 @@ interface PostOptions {
 }
 
 /**
- * POSTs `body` to `url` and resolves how it went; never rejects. A 2xx answer's body is
- * discarded unread; any other answer's first bytes are kept for the delivery's `last_error`.
+ * POSTs `body` to `url` and resolves how it went; never rejects. A 2xx answer counts at its
+ * status line, its body discarded unread; any other answer's first bytes are kept for the delivery's `last_error`.
  * Redirects are not followed (a 3xx is an answer like any other).
  */
 export function postJson(url: URL, options: PostOptions): Promise<PostOutcome> {
@@ -45,7 +45,6 @@ export function postJson(url: URL, options: PostOptions): Promise<PostOutcome> {
     const finish = (outcome: PostOutcome) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       resolve(options.signal?.aborted ? { kind: 'interrupted' } : outcome);
     };
@@ -62,14 +61,16 @@ export function postJson(url: URL, options: PostOptions): Promise<PostOutcome> {
       finish({ kind: 'interrupted' });
       request.destroy();
     };
+    // The timer also bounds a 2xx answer's body, read after the outcome is known; it stops once
+    // the exchange is over (the socket goes back to the agent or is closed).
+    request.on('close', () => clearTimeout(timer));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     request.on('error', (error) => finish({ kind: 'failed', error: describeError(error) }));
     request.on('response', (response) => {
       const status = response.statusCode ?? 0;
       if (status >= 200 && status < 300) {
-        response.resume();
-        response.on('end', () => finish({ kind: 'answered', status, snippet: '' }));
-        response.on('error', () => finish({ kind: 'answered', status, snippet: '' }));
+        finish({ kind: 'answered', status, snippet: '' });
+        response.on('error', () => {}).resume();
         return;
       }
       readSnippet(response).then((snippet) => finish({ kind: 'answered', status, snippet }));

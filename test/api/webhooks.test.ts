@@ -555,6 +555,34 @@ describe('sending many at once', () => {
     await pause(sub.id);
   });
 
+  it('counts a 2xx at its status line, without waiting for a body that does not end', async () => {
+    const endless = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write('still going');
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(endless.address() as AddressInfo).port}/endless`;
+      const created = await server.request('POST', '/v1/webhook-subscriptions', {
+        body: { url, event_types: ['test.endless'] },
+      });
+      await recordTestEvents('test.endless', 1);
+      const patient = createWebhookDispatcher(database.db, {
+        gapGraceMs: gapGraceMsFor(testEngine()),
+        timeoutMs: 60_000,
+      });
+      expect(await patient.tick()).toMatchObject({ events: 1, attempted: 1, succeeded: 1 });
+      expect(await deliveries(created.body.id)).toEqual([
+        expect.objectContaining({ status: 'succeeded', attempts: 1, last_status_code: 200 }),
+      ]);
+      patient.abort();
+      await pause(created.body.id);
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((resolve) => endless.close(resolve));
+    }
+  });
+
   it('stopping aborts the requests in flight: their deliveries go back to pending, the attempt uncounted', async () => {
     const arrived: IncomingMessage[] = [];
     const silent = createServer((request) => void arrived.push(request)); // never answers
