@@ -96,7 +96,7 @@ async function measureApiAndFloor(bench: BenchDatabase, network: BenchNetwork, s
   }
 }
 
-async function prepare(bench: BenchDatabase): Promise<{ network: BenchNetwork; serverVersion: string }> {
+export async function prepare(bench: BenchDatabase): Promise<{ network: BenchNetwork; serverVersion: string }> {
   await migrateBenchDatabase(bench);
   const setup: Database = await bench.open();
   try {

@@ -21,6 +21,7 @@ import { DEFAULT_POSTGRES_URL, postgresReachable } from './setup.ts';
 import { CONTENTION_HEADING, contentionSection, runContention, type ContentionResult } from './contention.ts';
 import { PROCESSES_HEADING, processesSection, runProcesses } from './processes.ts';
 import { runScale, SCALE_HEADING, scaleSection } from './scale.ts';
+import { runWebhooks, webhooksSection, type WebhookRunsResult } from './webhooks.ts';
 
 const DOC_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const MAX_WARMUP_MS = 1_000;
@@ -126,6 +127,24 @@ async function measureScale(engine: Engine, options: BenchOptions, postgresUrl: 
   }
 }
 
+/** Webhook delivery and JetStream publishing, 3 runs per engine; prints its section (the docs keep it by hand). */
+async function measureWebhooks(engines: Engine[], options: BenchOptions, postgresUrl: string) {
+  const date = new Date();
+  const loadAtStart = os.loadavg()[0]!;
+  const results: WebhookRunsResult[] = [];
+  for (const engine of engines) {
+    results.push(
+      await runWebhooks(engine, {
+        events: options.quick ? OUTBOX_EVENTS.quick : OUTBOX_EVENTS.full,
+        serverWarmupMs: options.quick ? SERVER_WARMUP_MS.quick : SERVER_WARMUP_MS.full,
+        postgresServerUrl: postgresUrl,
+        log,
+      }),
+    );
+  }
+  process.stdout.write(`\n${webhooksSection(results, date, { start: loadAtStart, end: os.loadavg()[0]! })}`);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.help) {
@@ -166,6 +185,11 @@ async function main(): Promise<void> {
   }
   if (options.scenario === 'contention') {
     await measureContention(engines, options, postgresUrl, warmupMs);
+    log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+    return;
+  }
+  if (options.scenario === 'webhooks') {
+    await measureWebhooks(engines, options, postgresUrl);
     log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
     return;
   }

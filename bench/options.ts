@@ -5,10 +5,19 @@ export type EngineChoice = 'pglite' | 'postgres' | 'both';
  * all: every scenario; planner: only the routing planner on its two networks; contention: only
  * orders against scarce stock with the oversell audit; wide-network: only the orders in the 50- and 2,000-location networks;
  * processes: only orders over 1, 2 and 4 server processes on one PostgreSQL; scale: capture and
- * the console's reads at 0, 100,000 and 1,000,000 orders of history.
+ * the console's reads at 0, 100,000 and 1,000,000 orders of history; webhooks: only webhook
+ * delivery and JetStream publishing, 3 runs.
  */
-export type ScenarioChoice = 'all' | 'planner' | 'contention' | 'wide-network' | 'processes' | 'scale';
-const SCENARIOS: readonly ScenarioChoice[] = ['all', 'planner', 'contention', 'wide-network', 'processes', 'scale'];
+export type ScenarioChoice = 'all' | 'planner' | 'contention' | 'wide-network' | 'processes' | 'scale' | 'webhooks';
+const SCENARIOS: readonly ScenarioChoice[] = [
+  'all',
+  'planner',
+  'contention',
+  'wide-network',
+  'processes',
+  'scale',
+  'webhooks',
+];
 
 export interface BenchOptions {
   /** Undefined: both when PostgreSQL is reachable, else PGlite. */
@@ -47,7 +56,7 @@ Options:
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
-  --scenario <all|planner|contention|wide-network|processes|scale>
+  --scenario <all|planner|contention|wide-network|processes|scale|webhooks>
                                    all (default): every scenario. planner: only the routing
                                    planner in memory, on broad stock and on partial assortments
                                    that force splits, 3 runs each; prints its table and targets, writes
@@ -71,7 +80,12 @@ Options:
                                    report over 30 days), p50/p99, on an empty database and with
                                    100,000 and 1,000,000 orders of history seeded in bulk (--quick:
                                    2,000 and 10,000); one engine (--engine, default postgres);
-                                   writes only its own section of docs/benchmarks.md.
+                                   writes only its own section of docs/benchmarks.md. webhooks:
+                                   only webhook delivery (a burst of 2,000 events, then 300
+                                   events/s), 3 runs on one server per engine, and the same
+                                   events read from JetStream by a consumer when a NATS server
+                                   answers on 127.0.0.1:4222; prints its table and targets,
+                                   writes nothing.
   --help                           Show this help.
 
 PostgreSQL: the bench creates its own database on the server of DATABASE_URL (or the default

@@ -5,6 +5,7 @@ import { loadConfig } from '../src/config.ts';
 import { ApiClient, type HttpCall } from './loadgen.ts';
 import type { BenchNetwork, StockPoint } from './network.ts';
 import type { Target } from './scenarios.ts';
+import { JetStreamReceiver, type Receipt, type ReceiptLog } from './jetstream-receiver.ts';
 import { summarize } from './stats.ts';
 
 /** The event type the subscription listens to: one per feed row applied. */
@@ -14,7 +15,17 @@ const AS_OF_AGO_MS = 7_200_000;
 const MIN_WAIT_MS = 60_000;
 const POLL_MS = 20;
 
-export interface OutboxResult {
+/** The steady phase's figures: events sent at a fixed rate, and their lag once all arrived. */
+interface SteadyFigures {
+  events: number;
+  eventsPerSec: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+}
+
+/** How the burst and the steady phase reached one receiver (the webhook endpoint, or a JetStream consumer). */
+export interface DeliveryFigures {
   events: number;
   /** From the burst's commit (its feed answered) to the last delivery received. */
   ms: number;
@@ -25,10 +36,22 @@ export interface OutboxResult {
   lagMaxMs: number;
   /** Deliveries of an event already received (a correct run has none). */
   duplicates: number;
+  /** The steady phase after the burst: events at a fixed rate, one small feed every STEADY_EVERY_MS. */
+  steady: SteadyFigures;
+}
+
+export interface OutboxResult extends DeliveryFigures {
   /** The dispatcher's tick interval in the server under test (CONSIGN_WEBHOOK_INTERVAL_MS). */
   intervalMs: number;
-  /** The steady phase after the burst: events at a fixed rate, one small feed every STEADY_EVERY_MS. */
-  steady: { events: number; eventsPerSec: number; lagP50Ms: number; lagP99Ms: number; lagMaxMs: number };
+  /** The same events as published to JetStream and read by a consumer, when the server publishes. */
+  jetstream?: DeliveryFigures;
+}
+
+/** The stream the server under test publishes to, for a consumer to read. */
+export interface JetStreamTarget {
+  url: string;
+  stream: string;
+  subjectPrefix: string;
 }
 
 /** The steady phase: STEADY_ROWS events every STEADY_EVERY_MS for STEADY_MS (300 events/s). */
@@ -37,8 +60,8 @@ const STEADY_EVERY_MS = 50;
 const STEADY_MS = 5_000;
 
 /** A subscriber's endpoint that only counts: 200 to every POST, receipt time and created_at kept per event. */
-class CountingReceiver {
-  readonly received = new Map<string, { receivedAtMs: number; createdAtMs: number }>();
+class CountingReceiver implements ReceiptLog {
+  readonly received = new Map<string, Receipt>();
   duplicates = 0;
   url = '';
   private readonly server: Server = createServer((request, response) => {
@@ -47,8 +70,9 @@ class CountingReceiver {
     request.on('end', () => {
       const receivedAtMs = Date.now();
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string; timestamp: string };
-      if (this.received.has(body.id)) this.duplicates++;
-      else this.received.set(body.id, { receivedAtMs, createdAtMs: Date.parse(body.timestamp) });
+      const id = body.id.replace(/^evt_/, '');
+      if (this.received.has(id)) this.duplicates++;
+      else this.received.set(id, { receivedAtMs, createdAtMs: Date.parse(body.timestamp) });
       response.writeHead(200).end();
     });
   });
@@ -80,19 +104,35 @@ function feed(points: StockPoint[], id: string, asOfMs: number, onHand: (i: numb
   return { method: 'POST', path: '/v1/inventory/feeds', body: JSON.stringify(body) };
 }
 
+/** Lag (receipt − created_at) of `ids` in `log`: p50, p99 and the longest. */
+function lagOf(log: ReceiptLog, ids: readonly string[]) {
+  const lags = summarize(
+    ids.map((id) => log.received.get(id)!).map((d) => d.receivedAtMs - d.createdAtMs),
+    0,
+    0,
+  );
+  return { lagP50Ms: lags.p50Ms, lagP99Ms: lags.p99Ms, lagMaxMs: lags.maxMs };
+}
+
+/** Measurements made by this process so far. */
+let measurements = 0;
+
+const holdsAll = (log: ReceiptLog, ids: readonly string[]) => () => ids.every((id) => log.received.has(id));
+
 /**
  * Events at a steady rate, as a busy store commits them: a feed of `points.length` rows (each
  * row a new level, so an event) every STEADY_EVERY_MS for STEADY_MS, on the schedule's clock
  * (a late feed does not push the next ones back); then every delivery is awaited and its lag
- * (receipt − the event's created_at) summarised.
+ * (receipt − the event's created_at) summarised, at the webhook receiver and at each of `others`.
  */
 async function steadyPhase(
   client: ApiClient,
   receiver: CountingReceiver,
+  others: ReceiptLog[],
   points: StockPoint[],
   run: string,
   asOf: number,
-): Promise<OutboxResult['steady']> {
+): Promise<SteadyFigures[]> {
   const before = new Set(receiver.received.keys());
   const feeds = Math.round(STEADY_MS / STEADY_EVERY_MS);
   const startMs = performance.now();
@@ -112,17 +152,20 @@ async function steadyPhase(
     () => receiver.received.size >= before.size + events,
     MIN_WAIT_MS,
   );
-  const lags = summarize(
-    [...receiver.received].filter(([id]) => !before.has(id)).map(([, d]) => d.receivedAtMs - d.createdAtMs),
-    0,
-    0,
-  );
+  const ids = [...receiver.received.keys()].filter((id) => !before.has(id));
+  for (const other of others) await waitUntil(`${events} steady events published`, holdsAll(other, ids), MIN_WAIT_MS);
+  return [receiver, ...others].map((log) => ({ events, eventsPerSec: (events * 1000) / sentMs, ...lagOf(log, ids) }));
+}
+
+/** The burst's figures at one receiver: `ids` committed at `committedAtMs`. */
+function burstFigures(log: ReceiptLog, ids: readonly string[], committedAtMs: number) {
+  const ms = Math.max(...ids.map((id) => log.received.get(id)!.receivedAtMs)) - committedAtMs;
   return {
-    events,
-    eventsPerSec: (events * 1000) / sentMs,
-    lagP50Ms: lags.p50Ms,
-    lagP99Ms: lags.p99Ms,
-    lagMaxMs: lags.maxMs,
+    events: ids.length,
+    ms,
+    eventsPerSec: ms > 0 ? (ids.length * 1000) / ms : Number.NaN,
+    ...lagOf(log, ids),
+    duplicates: log.duplicates,
   };
 }
 
@@ -131,15 +174,27 @@ async function steadyPhase(
  * `inventory.availability_changed`, sends a one-row feed and waits for its delivery (the
  * dispatcher has then caught up with every older event), then commits `count` events at once
  * with one snapshot feed of `count` rows and times their delivery; then a steady phase at 300
- * events/s (`steadyPhase`).
+ * events/s (`steadyPhase`). With `jetstream`, a consumer of the server's stream times the same
+ * events as published there.
  */
-export async function measureOutbox(target: Target, network: BenchNetwork, count: number): Promise<OutboxResult> {
+export async function measureOutbox(
+  target: Target,
+  network: BenchNetwork,
+  count: number,
+  jetstream?: JetStreamTarget,
+): Promise<OutboxResult> {
   const intervalMs = loadConfig(process.env).webhookIntervalMs;
   if (intervalMs === 0) throw new Error('outbox: CONSIGN_WEBHOOK_INTERVAL_MS=0 runs no webhook dispatcher');
   const receiver = await new CountingReceiver().start();
+  const consumer = jetstream
+    ? await new JetStreamReceiver().start(jetstream.url, jetstream.stream, `${jetstream.subjectPrefix}.${EVENT_TYPE}`)
+    : undefined;
+  const others = consumer ? [consumer] : [];
   const client = new ApiClient(target.url, target.apiKey, 1);
   const run = randomBytes(4).toString('hex');
   const asOf = Date.now() - AS_OF_AGO_MS;
+  // Each measurement on the same server sets new levels, or its feeds would change nothing.
+  const shift = 3 * measurements++;
   let subscriptionId: string | undefined;
   try {
     const subscription = { url: receiver.url, event_types: [EVENT_TYPE], description: 'bench receiver' };
@@ -150,13 +205,13 @@ export async function measureOutbox(target: Target, network: BenchNetwork, count
     subscriptionId = (JSON.parse(created.body.toString('utf8')) as { id: string }).id;
     const [sentinel, ...burst] = network.feedPoints.slice(0, count + 1);
     await client.expect(
-      feed([sentinel!], `bench-outbox-${run}-0`, asOf, () => 400),
+      feed([sentinel!], `bench-outbox-${run}-0`, asOf, () => 400 + shift),
       [201],
     );
     await waitUntil('the first delivery', () => receiver.received.size > 0, MIN_WAIT_MS * 2);
     const [sentinelId] = receiver.received.keys();
     const answer = await client.expect(
-      feed(burst, `bench-outbox-${run}-1`, asOf + 1_000, (i) => 500 + (i % 3)),
+      feed(burst, `bench-outbox-${run}-1`, asOf + 1_000, (i) => 500 + shift + (i % 3)),
       [201],
     );
     const committedAtMs = Date.now();
@@ -164,25 +219,17 @@ export async function measureOutbox(target: Target, network: BenchNetwork, count
     if (applied !== count) throw new Error(`outbox: the burst feed applied ${applied} of ${count} rows`);
     const budgetMs = Math.max(MIN_WAIT_MS, count * 20);
     await waitUntil(`delivery of ${count} events`, () => receiver.received.size >= count + 1, budgetMs);
-    const deliveries = [...receiver.received].filter(([id]) => id !== sentinelId).map(([, d]) => d);
-    const lastMs = Math.max(...deliveries.map((d) => d.receivedAtMs));
-    const lags = summarize(
-      deliveries.map((d) => d.receivedAtMs - d.createdAtMs),
-      0,
-      0,
-    );
-    const ms = lastMs - committedAtMs;
-    const steady = await steadyPhase(client, receiver, network.feedPoints.slice(1, STEADY_ROWS + 1), run, asOf);
+    const ids = [...receiver.received.keys()].filter((id) => id !== sentinelId);
+    for (const other of others) await waitUntil(`${count} events published`, holdsAll(other, ids), budgetMs);
+    const points = network.feedPoints.slice(1, STEADY_ROWS + 1);
+    const [steady, published] = await steadyPhase(client, receiver, others, points, run, asOf);
     return {
-      events: deliveries.length,
-      ms,
-      eventsPerSec: ms > 0 ? (deliveries.length * 1000) / ms : Number.NaN,
-      lagP50Ms: lags.p50Ms,
-      lagP99Ms: lags.p99Ms,
-      lagMaxMs: lags.maxMs,
-      duplicates: receiver.duplicates,
+      ...burstFigures(receiver, ids, committedAtMs),
       intervalMs,
-      steady,
+      steady: steady!,
+      ...(consumer && published
+        ? { jetstream: { ...burstFigures(consumer, ids, committedAtMs), steady: published } }
+        : {}),
     };
   } finally {
     // Later scenarios must not pay for deliveries: the subscription stops before the receiver does.
@@ -192,5 +239,6 @@ export async function measureOutbox(target: Target, network: BenchNetwork, count
     }
     client.close();
     await receiver.stop();
+    await consumer?.stop();
   }
 }

@@ -1,4 +1,5 @@
 import type { EngineResult } from './engine-run.ts';
+import type { DeliveryFigures } from './outbox.ts';
 import { median } from './stats.ts';
 import { medianP99, NETWORK_LABELS, PLANNER_RUNS, type PlannerRow } from './planner-report.ts';
 import { TARGET_CONCURRENCY, type Distribution } from './scenarios.ts';
@@ -110,20 +111,28 @@ export function checkTargets(result: EngineResult, planner: PlannerRow[]): Targe
   ];
 }
 
-/** Webhook delivery: the burst's rate, and the lag at a steady 300 events/s. */
-function webhookChecks(result: EngineResult): TargetCheck[] {
-  const { outbox } = result;
-  const steady = outbox.steady;
+/** A receiver's burst rate and its lag at a steady 300 events/s: the webhook endpoint, or a JetStream consumer. */
+export function deliveryChecks(receiver: string, figures: DeliveryFigures): TargetCheck[] {
+  const steady = figures.steady;
   return [
     {
-      target: `Webhooks, a burst of ${outbox.events.toLocaleString('en-US')} events: ≥ ${perSec(TARGETS.webhookBurstEventsPerSec)} events/s`,
-      measured: `${perSec(outbox.eventsPerSec)} events/s (${perSec(outbox.ms)} ms from commit to the last delivery)`,
-      pass: outbox.duplicates === 0 && outbox.eventsPerSec >= TARGETS.webhookBurstEventsPerSec,
+      target: `${receiver}, a burst of ${figures.events.toLocaleString('en-US')} events: ≥ ${perSec(TARGETS.webhookBurstEventsPerSec)} events/s`,
+      measured: `${perSec(figures.eventsPerSec)} events/s (${perSec(figures.ms)} ms from commit to the last delivery)`,
+      pass: figures.duplicates === 0 && figures.eventsPerSec >= TARGETS.webhookBurstEventsPerSec,
     },
     {
-      target: `Webhooks at a steady ${perSec(steady.eventsPerSec)} events/s: lag p50 ≤ ${TARGETS.webhookSteadyLagP50Ms} ms, p99 ≤ ${TARGETS.webhookSteadyLagP99Ms} ms`,
+      target: `${receiver} at a steady ${perSec(steady.eventsPerSec)} events/s: lag p50 ≤ ${TARGETS.webhookSteadyLagP50Ms} ms, p99 ≤ ${TARGETS.webhookSteadyLagP99Ms} ms`,
       measured: `p50 ${ms(steady.lagP50Ms)}, p99 ${ms(steady.lagP99Ms)}`,
       pass: steady.lagP50Ms <= TARGETS.webhookSteadyLagP50Ms && steady.lagP99Ms <= TARGETS.webhookSteadyLagP99Ms,
     },
+  ];
+}
+
+/** Webhook delivery, and JetStream publishing when the server published: burst rate and steady lag. */
+function webhookChecks(result: EngineResult): TargetCheck[] {
+  const { outbox } = result;
+  return [
+    ...deliveryChecks('Webhooks', outbox),
+    ...(outbox.jetstream ? deliveryChecks('JetStream publishing', outbox.jetstream) : []),
   ];
 }

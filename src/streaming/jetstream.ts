@@ -1,4 +1,4 @@
-import { nanos, type JetStreamClient, type JetStreamManager, type NatsError } from 'nats';
+import { nanos, type JetStreamClient, type JetStreamManager, type NatsError, type PubAck } from 'nats';
 import { inTransaction, type Db } from '../db/index.ts';
 import { ok } from '../shared/result.ts';
 import { advanceCursor, readSettledBatch, type OutboxEvent, type OutboxFollower } from './outbox-follower.ts';
@@ -148,8 +148,9 @@ interface PublishResult {
 }
 
 /**
- * Publishes the outbox after the `nats` cursor to JetStream, in ID order, one acknowledged
- * message at a time so the stream's order is the outbox's. The cursor row stays locked while a
+ * Publishes the outbox after the `nats` cursor to JetStream, in ID order, a batch at once with
+ * each message conditional on its predecessor so the stream's order is the outbox's
+ * (`publishInOrder`). The cursor row stays locked while a
  * batch is published (one publisher at a time across processes) and moves in the same
  * transaction, up to the last acknowledged event. Bounded: `maxBatches` × `batchSize` per call.
  * On the embedded engine the open transaction holds its only connection, so a batch's publishes
@@ -166,7 +167,8 @@ export async function publishPendingEvents(
   for (let batch = 0; batch < (options.maxBatches ?? 10); batch++) {
     const result = await inTransaction(db, async (tx) => {
       const read = await readSettledBatch(tx, follower, batchSize);
-      if (!read) return ok<PublishResult & { read: number }>({ published: 0, duplicates: 0, read: 0 });
+      if (!read)
+        return ok<PublishResult & { read: number; interleaved?: boolean }>({ published: 0, duplicates: 0, read: 0 });
       const outcome = await publishInOrder(js, read.events, options);
       const last = read.events[outcome.published - 1];
       if (last) await advanceCursor(tx, follower.name, last.id);
@@ -176,39 +178,63 @@ export async function publishPendingEvents(
     total.published += result.value.published;
     total.duplicates += result.value.duplicates;
     if (result.value.error !== undefined) return { ...total, error: result.value.error };
+    if (result.value.interleaved) return { ...total, backlog: true };
     if (result.value.read < batchSize) return total;
   }
   return { ...total, backlog: true };
 }
 
+/** JetStream's answer to a publish whose expected last message is not the stream's last. */
+const WRONG_LAST_MSG_ID = 10070;
+
+type Publish = { ack: PubAck } | { error: unknown };
+
+/**
+ * Publishes a batch at once, in outbox order on one connection, then reads the acknowledgements
+ * in that order. Each message but the first expects its predecessor to be the stream's last
+ * message (`Nats-Expected-Last-Msg-Id`; JetStream checks duplicates first, so a re-publish still
+ * passes): a message whose predecessor was not stored is refused, never stored ahead of it. A
+ * refusal of that kind as the first failure means another publisher wrote in between (a second
+ * installation on the stream): the batch stops there, unreported, and `interleaved` asks for
+ * another run at once, whose first message expects nothing.
+ */
 async function publishInOrder(
   js: JetStreamClient,
   events: OutboxEvent[],
   options: PublishOptions,
-): Promise<PublishResult> {
+): Promise<PublishResult & { interleaved?: boolean }> {
+  const msgIds = events.map((event) => messageId(options.installationId, event.id));
+  const sent = events.map((event, i): Promise<Publish> =>
+    js
+      .publish(subjectFor(options.subjectPrefix, event.type), messageBody(event), {
+        msgID: msgIds[i]!,
+        expect: { streamName: options.stream, ...(i > 0 ? { lastMsgID: msgIds[i - 1]! } : {}) },
+        timeout: options.publishTimeoutMs ?? 5_000,
+      })
+      .then(
+        (ack) => ({ ack }),
+        (error: unknown) => ({ error }),
+      ),
+  );
   let published = 0;
   let duplicates = 0;
-  for (const event of events) {
-    const msgId = messageId(options.installationId, event.id);
-    try {
-      const ack = await js.publish(subjectFor(options.subjectPrefix, event.type), messageBody(event), {
-        msgID: msgId,
-        expect: { streamName: options.stream },
-        timeout: options.publishTimeoutMs ?? 5_000,
-      });
-      if (ack.duplicate) {
-        duplicates++;
-        options.onDuplicate?.({ eventId: String(event.id), msgId });
-      }
-      published++;
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+  for (const [i, pending] of sent.entries()) {
+    const outcome = await pending;
+    if ('error' in outcome) {
+      if (i > 0 && (outcome.error as NatsError).api_error?.err_code === WRONG_LAST_MSG_ID)
+        return { published, duplicates, interleaved: true };
+      const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
       const refused = new Error(
-        `JetStream did not take event ${event.id} (Nats-Msg-Id ${msgId}) on stream ${options.stream}: ${reason}`,
-        { cause: error },
+        `JetStream did not take event ${events[i]!.id} (Nats-Msg-Id ${msgIds[i]}) on stream ${options.stream}: ${reason}`,
+        { cause: outcome.error },
       );
       return { published, duplicates, error: refused };
     }
+    if (outcome.ack.duplicate) {
+      duplicates++;
+      options.onDuplicate?.({ eventId: String(events[i]!.id), msgId: msgIds[i]! });
+    }
+    published++;
   }
   return { published, duplicates };
 }

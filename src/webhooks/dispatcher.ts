@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Db } from '../db/index.ts';
 import { startIntervalWorker } from '../shared/interval-worker.ts';
 import { createOutboxFollower, type OutboxWorker } from '../streaming/index.ts';
@@ -8,7 +9,7 @@ interface WebhookDispatcherOptions extends Omit<SendOptions, 'batchSize' | 'maxB
   intervalMs: number;
   /** Outbox events enqueued per transaction. */
   fanOutBatchSize?: number;
-  /** Deliveries claimed and sent together. */
+  /** Deliveries claimed and sent together (default 200). */
   sendBatchSize?: number;
   /** Transactions (fan-out) and claims (send) per tick at most, so one tick never runs unbounded. */
   maxBatchesPerTick?: number;
@@ -39,6 +40,8 @@ export function createWebhookDispatcher(
 ): WebhookDispatcher {
   const follower = createOutboxFollower('webhooks', { gapGraceMs: options.gapGraceMs, now: options.now });
   const controller = new AbortController();
+  // Every request in flight listens for the stop: hundreds in a burst, not a leak.
+  setMaxListeners(0, controller.signal);
   const maxBatches = options.maxBatchesPerTick ?? 10;
   const fanOut = () =>
     fanOutEvents(db, follower, { batchSize: options.fanOutBatchSize, maxBatches, signal: controller.signal });

@@ -5,4 +5,4 @@ export { verify } from './signature.ts';
 export { targetProblem } from './target.ts';
 export { createSubscription, updateSubscription, sealedWebhookSecrets } from './subscriptions.ts';
 export { pendingDeliveries, subscriptionBacklog } from './backlog.ts';
-export type { DeliveryPerformer, PerformOutcome, RelayRequest } from './send.ts';
+export type { DeliveryPerformer, PerformOutcome, RelayRequest } from './perform.ts';

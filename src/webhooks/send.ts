@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { query, toIso, type Db } from '../db/index.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS, defaultMaxAttempts, retryDelayMs } from './retry.ts';
+import { postJson } from './http-post.ts';
+import { perform, type DeliveryPerformer, type Outcome } from './perform.ts';
 import { signedHeaders } from './signature.ts';
 import { targetProblem } from './target.ts';
 import { secretContext } from './subscriptions.ts';
@@ -30,14 +32,6 @@ export interface SendOptions {
   performers?: Readonly<Record<string, DeliveryPerformer>>;
 }
 
-/** One request to the subscription's endpoint: `path` is appended to its URL, the body signed as any delivery's. */
-export type RelayRequest = (method: string, path: string, body?: string) => Promise<{ status: number; text: string }>;
-
-/** How a performed delivery went: failed ones are retried by the same schedule as any delivery. */
-export type PerformOutcome = { ok: true; status: number } | { ok: false; status: number | null; error: string };
-
-export type DeliveryPerformer = (payload: unknown, request: RelayRequest) => Promise<PerformOutcome>;
-
 export interface SendResult {
   attempted: number;
   succeeded: number;
@@ -64,44 +58,65 @@ interface Claim {
   created_at: string;
 }
 
-type Outcome =
-  | { kind: 'succeeded'; statusCode: number }
-  | { kind: 'failed'; statusCode: number | null; error: string }
-  | { kind: 'interrupted' };
-
 const LEASE_MARGIN_MS = 60_000;
-const ERROR_SNIPPET_BYTES = 300;
+
+/** Claims POSTed at once at most: while one batch's requests are out, the next is claimed. */
+const BATCHES_IN_FLIGHT = 2;
+
+type Settled = 'succeeded' | 'retrying' | 'dead' | 'released';
 
 /**
  * Step B of the dispatcher: claims due pending deliveries (`FOR UPDATE SKIP LOCKED`, so
  * processes never claim the same one), counts the attempt and leases them by pushing
  * `next_attempt_at` past the request timeout, then POSTs them outside any transaction. A
  * process that dies mid-request leaves the lease to run out and the delivery is tried again.
+ * Up to BATCHES_IN_FLIGHT batches are out at once: the next claim, and the last batch's
+ * outcomes being recorded, overlap the requests of the one in between.
  */
 export async function sendDueDeliveries(db: Db, options: SendOptions = {}): Promise<SendResult> {
-  const batchSize = options.batchSize ?? 50;
+  const batchSize = options.batchSize ?? 200;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const total: SendResult = { attempted: 0, succeeded: 0, retrying: 0, dead: 0, backlog: false };
-  for (let batch = 0; batch < (options.maxBatches ?? 10) && !options.signal?.aborted; batch++) {
-    const claims = await claimDue(db, batchSize, timeoutMs + LEASE_MARGIN_MS);
-    total.backlog = claims.length === batchSize;
-    const outcomes = await Promise.all(claims.map((claim) => post(claim, { ...options, timeoutMs })));
-    const delivered = claims.flatMap((claim, i) => {
-      const outcome = outcomes[i]!;
-      return outcome.kind === 'succeeded' ? [{ claim, statusCode: outcome.statusCode }] : [];
-    });
-    await recordSucceeded(db, delivered);
-    for (const [i, claim] of claims.entries()) {
-      const outcome = outcomes[i]!;
-      const settled = outcome.kind === 'succeeded' ? 'succeeded' : await recordOutcome(db, claim, outcome, options);
-      if (settled === 'released') continue;
-      countWebhookAttempt(settled);
+  const tally = (settled: Settled[]) => {
+    for (const outcome of settled) {
+      if (outcome === 'released') continue;
+      countWebhookAttempt(outcome);
       total.attempted++;
-      total[settled]++;
+      total[outcome]++;
     }
-    if (claims.length < batchSize) break;
+  };
+  const inFlight: Promise<Settled[]>[] = [];
+  try {
+    for (let batch = 0; batch < (options.maxBatches ?? 10) && !options.signal?.aborted; batch++) {
+      const claims = await claimDue(db, batchSize, timeoutMs + LEASE_MARGIN_MS);
+      total.backlog = claims.length === batchSize;
+      if (claims.length > 0) inFlight.push(sendBatch(db, claims, { ...options, timeoutMs }));
+      if (inFlight.length >= BATCHES_IN_FLIGHT) tally(await inFlight.shift()!);
+      if (claims.length < batchSize) break;
+    }
+    while (inFlight.length > 0) tally(await inFlight.shift()!);
+  } finally {
+    // A failed claim or record must not leave the other batches' promises unobserved.
+    await Promise.allSettled(inFlight);
   }
   return total;
+}
+
+/** POSTs one claimed batch together, then records its successes in one statement and each failure on its own. */
+async function sendBatch(db: Db, claims: Claim[], options: SendOptions & { timeoutMs: number }): Promise<Settled[]> {
+  const perBatch = batchMemo();
+  const outcomes = await Promise.all(claims.map((claim) => post(claim, perBatch, options)));
+  const delivered = claims.flatMap((claim, i) => {
+    const outcome = outcomes[i]!;
+    return outcome.kind === 'succeeded' ? [{ claim, statusCode: outcome.statusCode }] : [];
+  });
+  await recordSucceeded(db, delivered);
+  const settled: Settled[] = [];
+  for (const [i, claim] of claims.entries()) {
+    const outcome = outcomes[i]!;
+    settled.push(outcome.kind === 'succeeded' ? 'succeeded' : await recordOutcome(db, claim, outcome, options));
+  }
+  return settled;
 }
 
 async function claimDue(db: Db, limit: number, leaseMs: number): Promise<Claim[]> {
@@ -143,114 +158,63 @@ function performerOf(claim: Claim, options: SendOptions): DeliveryPerformer | un
   return options.performers?.[kind];
 }
 
-async function post(claim: Claim, options: SendOptions & { timeoutMs: number }): Promise<Outcome> {
-  const refused = await targetProblem(claim.url);
+/** What a batch works out once per URL or subscription rather than once per delivery. */
+interface BatchMemo {
+  /** The target check of a URL (see target.ts). */
+  target: (url: string) => ReturnType<typeof targetProblem>;
+  /** A subscription's signing secret, opened. */
+  secret: (claim: Claim) => string;
+}
+
+function batchMemo(): BatchMemo {
+  const targets = new Map<string, ReturnType<typeof targetProblem>>();
+  const secrets = new Map<string, string>();
+  return {
+    target: (url) => {
+      if (!targets.has(url)) targets.set(url, targetProblem(url));
+      return targets.get(url)!;
+    },
+    secret: (claim) => {
+      if (!secrets.has(claim.subscription_id))
+        secrets.set(claim.subscription_id, openSecret(claim.secret, secretContext(claim.subscription_id)));
+      return secrets.get(claim.subscription_id)!;
+    },
+  };
+}
+
+async function post(claim: Claim, perBatch: BatchMemo, options: SendOptions & { timeoutMs: number }): Promise<Outcome> {
+  const refused = await perBatch.target(claim.url);
   if (refused) return { kind: 'failed', statusCode: null, error: `target not allowed: ${refused.detail}` };
   const performer = performerOf(claim, options);
-  if (performer) return perform(claim, performer, options);
+  if (performer) return perform(claim, perBatch.secret(claim), performer, options);
   const body = deliveryBody(claim);
   const timestamp = Math.floor((options.now?.() ?? Date.now()) / 1000);
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  try {
-    const response = await fetch(claim.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': options.userAgent ?? 'Consign-Webhooks',
-        ...signedHeaders(
-          openSecret(claim.secret, secretContext(claim.subscription_id)),
-          `evt_${claim.event_id}`,
-          timestamp,
-          body,
-        ),
-      },
-      body,
-      redirect: 'manual',
-      signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
-    });
-    if (response.status >= 200 && response.status < 300) {
-      await response.body?.cancel();
-      return { kind: 'succeeded', statusCode: response.status };
-    }
-    const snippet = await readSnippet(response);
-    return {
-      kind: 'failed',
-      statusCode: response.status,
-      error: `HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`,
-    };
-  } catch (error) {
-    if (options.signal?.aborted) return { kind: 'interrupted' };
-    if (timeout.aborted)
+  const secret = perBatch.secret(claim);
+  const sent = await postJson(new URL(claim.url), {
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': options.userAgent ?? 'Consign-Webhooks',
+      ...signedHeaders(secret, `evt_${claim.event_id}`, timestamp, body),
+    },
+    body,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+  });
+  switch (sent.kind) {
+    case 'interrupted':
+      return sent;
+    case 'timed out':
       return { kind: 'failed', statusCode: null, error: `no response within ${options.timeoutMs} ms` };
-    return { kind: 'failed', statusCode: null, error: describeFetchError(error) };
+    case 'failed':
+      return { kind: 'failed', statusCode: null, error: sent.error };
+    case 'answered':
+      if (sent.status >= 200 && sent.status < 300) return { kind: 'succeeded', statusCode: sent.status };
+      return {
+        kind: 'failed',
+        statusCode: sent.status,
+        error: `HTTP ${sent.status}${sent.snippet ? `: ${sent.snippet}` : ''}`,
+      };
   }
-}
-
-/**
- * A delivery its performer makes: each of its requests is signed like a delivery (the same
- * `webhook-id` for every attempt, a step number after it) and shares the delivery's timeout.
- */
-async function perform(
-  claim: Claim,
-  performer: DeliveryPerformer,
-  options: SendOptions & { timeoutMs: number },
-): Promise<Outcome> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-  const secret = openSecret(claim.secret, secretContext(claim.subscription_id));
-  let step = 0;
-  const request: RelayRequest = async (method, path, body) => {
-    step++;
-    const timestamp = Math.floor((options.now?.() ?? Date.now()) / 1000);
-    const response = await fetch(`${claim.url.replace(/\/+$/, '')}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': options.userAgent ?? 'Consign-Webhooks',
-        ...signedHeaders(secret, `evt_${claim.event_id}.${step}`, timestamp, body ?? ''),
-      },
-      body,
-      redirect: 'manual',
-      signal,
-    });
-    return { status: response.status, text: await response.text() };
-  };
-  try {
-    const outcome = await performer(claim.payload, request);
-    if (outcome.ok) return { kind: 'succeeded', statusCode: outcome.status };
-    return { kind: 'failed', statusCode: outcome.status, error: outcome.error };
-  } catch (error) {
-    if (options.signal?.aborted) return { kind: 'interrupted' };
-    if (timeout.aborted)
-      return { kind: 'failed', statusCode: null, error: `no response within ${options.timeoutMs} ms` };
-    return { kind: 'failed', statusCode: null, error: describeFetchError(error) };
-  }
-}
-
-async function readSnippet(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < ERROR_SNIPPET_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-    }
-  } catch {
-    // the body broke off: keep what arrived
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return Buffer.concat(chunks).subarray(0, ERROR_SNIPPET_BYTES).toString('utf8').replace(/\s+/g, ' ').trim();
-}
-
-function describeFetchError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const message = error instanceof Error ? error.message : String(error);
-  return cause ? `${message}: ${cause.code ?? cause.message ?? 'unknown cause'}` : message;
 }
 
 /**
@@ -274,12 +238,7 @@ async function recordSucceeded(db: Db, delivered: { claim: Claim; statusCode: nu
  * Writes a failed or interrupted outcome if the claim still stands (compare-and-set on the
  * lease): a replay that reset the delivery meanwhile wins. Returns how the delivery was left.
  */
-async function recordOutcome(
-  db: Db,
-  claim: Claim,
-  outcome: Outcome,
-  options: SendOptions,
-): Promise<'succeeded' | 'retrying' | 'dead' | 'released'> {
+async function recordOutcome(db: Db, claim: Claim, outcome: Outcome, options: SendOptions): Promise<Settled> {
   const stillClaimed = sql`id = ${claim.id} and status = 'pending' and next_attempt_at = ${claim.lease}::timestamptz`;
   if (outcome.kind === 'interrupted') {
     await db.execute(sql`

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +130,13 @@ async function subscribe(path: string, eventTypes: string[], extra: Record<strin
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body as { id: string; secret: string };
 }
+
+/** `count` events of `type`, committed together, with payloads `{ n: 0 }`, `{ n: 1 }`, … */
+const recordTestEvents = (type: string, count: number) =>
+  recordEvents(
+    database.db,
+    Array.from({ length: count }, (_, n) => ({ type, subjectType: 'test', subjectId: `${type}-${n}`, payload: { n } })),
+  );
 
 const deliveries = async (id: string) =>
   (await server.request('GET', `/v1/webhook-subscriptions/${id}/deliveries`)).body.data;
@@ -510,15 +517,7 @@ describe('draining a burst', () => {
       onTick: (result) => ticks.push({ attempted: result.attempted, backlog: result.backlog }),
       onError: (error) => errors.push(error),
     });
-    await recordEvents(
-      database.db,
-      Array.from({ length: 47 }, (_, i) => ({
-        type: 'test.burst',
-        subjectType: 'test',
-        subjectId: `burst-${i}`,
-        payload: { n: i },
-      })),
-    );
+    await recordTestEvents('test.burst', 47);
     running.wake();
     const deadline = Date.now() + 30_000;
     while (receiver.at('/burst').length < 47 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -531,6 +530,94 @@ describe('draining a burst', () => {
     expect(ticks.every((t) => t.attempted <= 10)).toBe(true);
     expect(errors).toEqual([]);
     await pause(sub.id);
+  });
+});
+
+describe('sending many at once', () => {
+  it('delivers a batch bigger than the connections to one receiver, each event once, two batches in flight', async () => {
+    const sub = await subscribe('/wide', ['test.wide']);
+    await recordTestEvents('test.wide', 250);
+    const wide = createWebhookDispatcher(database.db, {
+      gapGraceMs: gapGraceMsFor(testEngine()),
+      sendBatchSize: 100,
+      maxBatchesPerTick: 3,
+    });
+    const tick = await wide.tick();
+    expect(tick).toMatchObject({ events: 250, deliveries: 250, attempted: 250, succeeded: 250, backlog: false });
+    const ids = receiver.at('/wide').map((r) => JSON.parse(r.body).id as string);
+    expect(ids).toHaveLength(250);
+    expect(new Set(ids).size).toBe(250);
+    expect(receiver.at('/wide').every((r) => r.headers['webhook-id'] === JSON.parse(r.body).id)).toBe(true);
+    const rows = (await server.request('GET', `/v1/webhook-subscriptions/${sub.id}/deliveries?limit=250`)).body.data;
+    expect(
+      rows.filter((d: { status: string; attempts: number }) => d.status === 'succeeded' && d.attempts === 1),
+    ).toHaveLength(250);
+    await pause(sub.id);
+  });
+
+  it('counts a 2xx at its status line, without waiting for a body that does not end', async () => {
+    const endless = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write('still going');
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(endless.address() as AddressInfo).port}/endless`;
+      const created = await server.request('POST', '/v1/webhook-subscriptions', {
+        body: { url, event_types: ['test.endless'] },
+      });
+      await recordTestEvents('test.endless', 1);
+      const patient = createWebhookDispatcher(database.db, {
+        gapGraceMs: gapGraceMsFor(testEngine()),
+        timeoutMs: 60_000,
+      });
+      expect(await patient.tick()).toMatchObject({ events: 1, attempted: 1, succeeded: 1 });
+      expect(await deliveries(created.body.id)).toEqual([
+        expect.objectContaining({ status: 'succeeded', attempts: 1, last_status_code: 200 }),
+      ]);
+      patient.abort();
+      await pause(created.body.id);
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((resolve) => endless.close(resolve));
+    }
+  });
+
+  it('stopping aborts the requests in flight: their deliveries go back to pending, the attempt uncounted', async () => {
+    const arrived: IncomingMessage[] = [];
+    const silent = createServer((request) => void arrived.push(request)); // never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/silent`;
+      const created = await server.request('POST', '/v1/webhook-subscriptions', {
+        body: { url, event_types: ['test.silent'] },
+      });
+      expect(created.status).toBe(201);
+      await recordTestEvents('test.silent', 3);
+      const stopping = createWebhookDispatcher(database.db, {
+        gapGraceMs: gapGraceMsFor(testEngine()),
+        timeoutMs: 60_000,
+      });
+      expect(await stopping.fanOut()).toMatchObject({ events: 3, deliveries: 3 });
+      const sending = stopping.send();
+      const deadline = Date.now() + 10_000;
+      while (arrived.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(arrived).toHaveLength(3);
+      stopping.abort();
+      expect(await sending).toEqual({ attempted: 0, succeeded: 0, retrying: 0, dead: 0, backlog: false });
+      const rows = await deliveries(created.body.id);
+      expect(rows).toHaveLength(3);
+      expect(
+        rows.every(
+          (d: { status: string; attempts: number; last_error: string | null }) =>
+            d.status === 'pending' && d.attempts === 0 && d.last_error === null,
+        ),
+      ).toBe(true);
+      await pause(created.body.id);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

@@ -93,10 +93,10 @@ describe.skipIf(!natsUp)(`NATS JetStream publishing (${HOST}:${PORT})`, () => {
     }[];
 
   /** Everything in the stream, in stream order, read with an ordered consumer. */
-  async function readStream(): Promise<StreamedEvent[]> {
-    const { state } = await jsm.streams.info(target.stream);
+  async function readStream(stream = target.stream): Promise<StreamedEvent[]> {
+    const { state } = await jsm.streams.info(stream);
     if (state.messages === 0) return [];
-    const consumer = await js.consumers.get(target.stream);
+    const consumer = await js.consumers.get(stream);
     const messages = await consumer.fetch({ max_messages: state.messages, expires: 5_000 });
     const read: StreamedEvent[] = [];
     for await (const message of messages) {
@@ -198,6 +198,40 @@ describe.skipIf(!natsUp)(`NATS JetStream publishing (${HOST}:${PORT})`, () => {
     }
     expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('set CONSIGN_NATS_STREAM_REPLICAS=1')]);
     expect(await cursorPosition(database.db, 'nats')).toBe(before);
+  });
+
+  it('never stores an event ahead of one JetStream did not take: that batch stops, the next run goes on', async () => {
+    const own = { stream: `${target.stream}_ORDER`, subjectPrefix: `${target.subjectPrefix}_order` };
+    await ensureEventStream(jsm, own);
+    try {
+      const events = await outbox();
+      // Another publisher stored the second event's message first, so the stream's last message is
+      // not the first event's when the third is published (which expects it to be).
+      const [, second] = events;
+      await js.publish(
+        `${own.subjectPrefix}.${second!.type}`,
+        new TextEncoder().encode(JSON.stringify({ id: second!.id })),
+        {
+          msgID: `${installation}:${second!.id}`,
+        },
+      );
+      const follower = createOutboxFollower('nats-order', { gapGraceMs: gapGraceMsFor(testEngine()) });
+      const options = { ...own, installationId: installation, batchSize: 4 };
+      expect(await publishPendingEvents(database.db, js, follower, { ...options, maxBatches: 1 })).toEqual({
+        published: 2,
+        duplicates: 1,
+        backlog: true,
+      });
+      expect(await cursorPosition(database.db, 'nats-order')).toBe(Number(second!.id));
+      expect((await readStream(own.stream)).map((m) => m.body.id)).toEqual([second!.id, events[0]!.id]);
+
+      const rest = await publishPendingEvents(database.db, js, follower, options);
+      expect(rest).toEqual({ published: events.length - 2, duplicates: 0 });
+      const streamed = (await readStream(own.stream)).map((m) => m.body.id);
+      expect(streamed).toEqual([second!.id, events[0]!.id, ...events.slice(2).map((e) => e.id)]);
+    } finally {
+      await jsm.streams.delete(own.stream).catch(() => {});
+    }
   });
 
   it('startNatsPublisher follows the outbox on its own and stops cleanly', async () => {
