@@ -53,8 +53,11 @@ export async function inventoryTurnover(executor: Executor, scope: ReportScope) 
   return { rows };
 }
 
+/** A level's free stock: on hand less reserved and safety stock; below zero when oversold or held back. */
+const FREE = sql`(st.on_hand - st.reserved - st.safety_stock)`;
+
 const STOCK_COLUMNS = sql`st.sku, p.name as product_name, st.location_id, l.name as location_name, st.on_hand, st.reserved,
-  st.safety_stock, greatest(st.on_hand - st.reserved - st.safety_stock, 0) as available`;
+  st.safety_stock, greatest(${FREE}, 0) as available`;
 
 /**
  * Stock-outs (nothing available to promise) and overstock (more days of cover than
@@ -66,8 +69,8 @@ export async function stockHealth(executor: Executor, scope: ReportScope, overst
   const stockOuts = await query<StockRow>(
     executor,
     sql`select ${STOCK_COLUMNS} from stock_levels st ${located}
-        where st.on_hand - st.reserved - st.safety_stock <= 0
-        order by st.on_hand - st.reserved - st.safety_stock, st.sku, l.name, st.location_id
+        where ${FREE} <= 0
+        order by ${FREE}, st.sku, l.name, st.location_id
         limit ${STOCK_HEALTH_ROW_LIMIT}`,
   );
   const unsold = await unsoldStock(executor, scope);
@@ -77,10 +80,10 @@ export async function stockHealth(executor: Executor, scope: ReportScope, overst
           executor,
           sql`with ${soldInScope(scope)}
               select ${STOCK_COLUMNS}, sold.units::int as units_sold,
-                     round((st.on_hand - st.reserved - st.safety_stock)::numeric * ${scope.days}::int / sold.units, 2)::float8 as days_of_cover
+                     round(${FREE}::numeric * ${scope.days}::int / sold.units, 2)::float8 as days_of_cover
               from sold join stock_levels st on st.location_id = sold.location_id and st.sku = sold.sku ${located}
-              where st.on_hand - st.reserved - st.safety_stock > 0
-                and (st.on_hand - st.reserved - st.safety_stock) * ${scope.days}::int > ${overstockDays}::int * sold.units
+              where ${FREE} > 0
+                and ${FREE} * ${scope.days}::int > ${overstockDays}::int * sold.units
               order by days_of_cover desc, available desc, st.sku, l.name, st.location_id
               limit ${STOCK_HEALTH_ROW_LIMIT - unsold.length}`,
         )
@@ -107,10 +110,10 @@ async function unsoldStock(executor: Executor, scope: ReportScope): Promise<Over
     sql`with ${soldInScope(scope)}, ranked as (
           select st.sku, st.location_id, st.on_hand, st.reserved, st.safety_stock
           from stock_levels st
-          where st.on_hand - st.reserved - st.safety_stock > 0
+          where ${FREE} > 0
             and st.location_id = any(${sql.param(locations.map((l) => l.id))}::text[])
             and not (st.sku = any(${sql.param(inactive.map((p) => p.sku))}::text[]))
-          order by st.on_hand - st.reserved - st.safety_stock desc, st.sku, st.location_id
+          order by ${FREE} desc, st.sku, st.location_id
           limit ${STOCK_HEALTH_ROW_LIMIT + locations.length}::int + (select count(*) from sold)
         )
         select ${STOCK_COLUMNS}, 0 as units_sold, null::float8 as days_of_cover
