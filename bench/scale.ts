@@ -61,6 +61,15 @@ export interface ScaleSettings {
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** Each read runs one call at a time (its latency, not the machine's throughput), for at least QUERY_MIN_CALLS calls. */
+const readOptions = (settings: ScaleSettings) => ({
+  concurrency: 1,
+  durationMs: settings.durationMs,
+  warmupMs: 0,
+  maxOps: 100_000,
+  minOps: QUERY_MIN_CALLS,
+});
+
 /** The availability read's SKUs: 1,000 consecutive catalogue SKUs from a random one. */
 function availabilitySkus(pick: (n: number) => number): string[] {
   const first = pick(CATALOGUE.skus - AVAILABILITY_SKUS) + 1;
@@ -86,13 +95,7 @@ async function availabilityFloors(bench: BenchDatabase, settings: ScaleSettings)
             from stock_levels s join locations l on l.id = s.location_id and l.active
             where s.sku = any(${skus}::text[])`;
   };
-  const options = {
-    concurrency: 1,
-    durationMs: settings.durationMs,
-    warmupMs: 0,
-    maxOps: 100_000,
-    minOps: QUERY_MIN_CALLS,
-  };
+  const options = readOptions(settings);
   try {
     const floors: StageResult['queries'] = [];
     for (const [name, perSku] of [
@@ -213,14 +216,13 @@ async function measureStage(
   }
   const queries: StageResult['queries'] = [];
   for (const c of cases) {
-    const options = {
-      concurrency: 1,
-      durationMs: settings.durationMs,
-      warmupMs: 0,
-      maxOps: 100_000,
-      minOps: QUERY_MIN_CALLS,
-    };
-    const result = await generateLoad(server.url, apiKey, options, () => c.call(stage), c.expected(stage));
+    const result = await generateLoad(
+      server.url,
+      apiKey,
+      readOptions(settings),
+      () => c.call(stage),
+      c.expected(stage),
+    );
     settings.log(
       `  ${c.name}: p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms over ${result.count} calls` +
         (result.errors > 0 ? `, ${result.errors} errors (${result.firstError ?? '?'})` : ''),
