@@ -12,7 +12,16 @@ import type { OrderRow } from './orders.ts';
 import type { OutboxResult } from './outbox.ts';
 import type { ExportResult } from './exports.ts';
 import { picker, type FeedResult, type HoldCase } from './scenarios.ts';
-import { driveOptions, logResult, measureApi, repeated, type AvailabilityRow, type RunSettings } from './server-run.ts';
+import {
+  driveOptions,
+  logResult,
+  measureApi,
+  measureApiHolds,
+  repeated,
+  type AfterRow,
+  type AvailabilityRow,
+  type RunSettings,
+} from './server-run.ts';
 import { createBenchDatabase, migrateBenchDatabase, type BenchDatabase } from './setup.ts';
 
 export type { AvailabilityRow, RunSettings } from './server-run.ts';
@@ -70,26 +79,39 @@ function floorMeter(run: FloorRun, network: BenchNetwork, settings: RunSettings,
   };
 }
 
+/** What `measureApiAndFloor` measures through the server: rows with floors to measure after each. */
+type ApiMeasure<T extends { holds: { hold: HoldCase }[]; orders?: { concurrency: number }[] }> = (
+  bench: BenchDatabase,
+  network: BenchNetwork,
+  settings: RunSettings,
+  after: AfterRow,
+) => Promise<T>;
+
 /**
  * API rows and their floors. PostgreSQL: each floor right after its API row, on the same
  * database, from this process. PGlite is single-process: the floors run here on the same data
  * directory once the server child has exited.
  */
-async function measureApiAndFloor(bench: BenchDatabase, network: BenchNetwork, settings: RunSettings) {
+async function measureApiAndFloor<T extends { holds: { hold: HoldCase }[]; orders?: { concurrency: number }[] }>(
+  bench: BenchDatabase,
+  network: BenchNetwork,
+  settings: RunSettings,
+  measure: ApiMeasure<T>,
+) {
   if (bench.engine === 'postgres') {
     const url = bench.databaseUrl!;
     const run: FloorRun = (transaction, options) => postgresFloor(url, transaction, options);
     const meter = floorMeter(run, network, settings, isLocalPostgres(url) ? cpuMeter() : undefined);
-    return { ...(await measureApi(bench, network, settings, meter)), meter };
+    return { ...(await measure(bench, network, settings, meter)), meter };
   }
   const idle = async () => {};
-  const api = await measureApi(bench, network, settings, { hold: idle, orders: idle });
+  const api = await measure(bench, network, settings, { hold: idle, orders: idle });
   settings.log('pglite: server stopped; measuring the raw SQL floors in-process');
   const database = await bench.open();
   try {
     const meter = floorMeter((transaction, options) => pgliteFloor(database, transaction, options), network, settings);
     for (const { hold } of api.holds) await meter.hold(hold);
-    for (const { concurrency } of api.orders) await meter.orders(concurrency);
+    for (const { concurrency } of api.orders ?? []) await meter.orders(concurrency);
     return { ...api, meter };
   } finally {
     await database.close();
@@ -121,12 +143,12 @@ export async function runEngine(engine: Engine, settings: RunSettings): Promise<
     const { network, serverVersion } = await prepare(bench);
     const setupMs = performance.now() - started;
     settings.log(`${engine}: network ready in ${(setupMs / 1000).toFixed(1)} s; starting consign serve`);
-    const measured = await measureApiAndFloor(bench, network, settings);
+    const measured = await measureApiAndFloor(bench, network, settings, measureApi);
     const { meter } = measured;
     return {
       engine,
       serverVersion,
-      holds: measured.holds.map(({ hold, api }) => ({ ...hold, api, floor: meter.ofHold(hold) })),
+      holds: holdRows(measured),
       availability: measured.availability,
       feeds: measured.feeds,
       exports: measured.exports,
@@ -141,6 +163,25 @@ export async function runEngine(engine: Engine, settings: RunSettings): Promise<
       setupMs,
       totalMs: performance.now() - started,
     };
+  } finally {
+    await dropDatabase();
+  }
+}
+
+/** The holds rows, each with its floor. */
+function holdRows(measured: { holds: { hold: HoldCase; api: DriveResult }[]; meter: ReturnType<typeof floorMeter> }) {
+  return measured.holds.map(({ hold, api }): HoldRow => ({ ...hold, api, floor: measured.meter.ofHold(hold) }));
+}
+
+/** Only the holds rows and their floors (`--scenario holds`), on a fresh database removed after. */
+export async function runHolds(engine: Engine, settings: RunSettings): Promise<Pick<EngineResult, 'engine' | 'holds'>> {
+  settings.log(`${engine}: creating a fresh database and the bench network…`);
+  const bench = await createBenchDatabase(engine, settings.postgresServerUrl);
+  const dropDatabase = onCleanup({ name: `remove the ${engine} bench database`, run: bench.drop });
+  try {
+    const { network } = await prepare(bench);
+    const measured = await measureApiAndFloor(bench, network, settings, measureApiHolds);
+    return { engine, holds: holdRows(measured) };
   } finally {
     await dropDatabase();
   }

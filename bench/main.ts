@@ -2,13 +2,13 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../src/db/index.ts';
 import { cleanupAll, cleanUpOnAbort } from './cleanup.ts';
-import { runEngine, type EngineResult } from './engine-run.ts';
+import { runEngine, runHolds, type EngineResult, type RunSettings } from './engine-run.ts';
 import { describeMachine } from './machine.ts';
 import { HELP, parseOptions, UsageError, type BenchOptions } from './options.ts';
 import { measurePlannerRows, plannerTable, PLANNER_RUNS, type PlannerRow } from './planner-report.ts';
 import { renderMarkdown, renderText } from './table.ts';
-import { plannerCheck } from './targets.ts';
-import { printReport, writeMarkdown } from './report.ts';
+import { holdChecks, plannerCheck } from './targets.ts';
+import { holdsTable, printReport, writeMarkdown } from './report.ts';
 import { replaceDocSection } from './doc-section.ts';
 import {
   runWideNetwork,
@@ -145,6 +145,35 @@ async function measureWebhooks(engines: Engine[], options: BenchOptions, postgre
   process.stdout.write(`\n${webhooksSection(results, date, { start: loadAtStart, end: os.loadavg()[0]! })}`);
 }
 
+/** How an engine's API rows and floors are run, from the command line's options. */
+function runSettings(options: BenchOptions, postgresUrl: string, warmupMs: number): RunSettings {
+  return {
+    durationMs: options.durationMs,
+    warmupMs,
+    serverWarmupMs: options.quick ? SERVER_WARMUP_MS.quick : SERVER_WARMUP_MS.full,
+    feedCount: options.quick ? FEEDS.quick : FEEDS.full,
+    runs: options.runs,
+    outboxEvents: options.quick ? OUTBOX_EVENTS.quick : OUTBOX_EVENTS.full,
+    postgresServerUrl: postgresUrl,
+    log,
+  };
+}
+
+/** The holds rows and their floors, `options.runs` runs each; prints their table and targets per engine. */
+async function measureHoldsOnly(engines: Engine[], options: BenchOptions, postgresUrl: string, warmupMs: number) {
+  const loadAtStart = os.loadavg()[0]!;
+  const results = [];
+  for (const engine of engines) {
+    results.push(await runHolds(engine, runSettings(options, postgresUrl, warmupMs)));
+  }
+  const table = holdsTable(results);
+  const checks = results.flatMap((result) =>
+    holdChecks(result).map((c) => `| ${result.engine}: ${c.target} | ${c.measured} | ${c.pass ? 'PASS' : 'MISS'} |`),
+  );
+  const load = `1-minute load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`;
+  process.stdout.write(`\n${renderText(table)}\n\n${renderMarkdown(table)}\n\n${checks.join('\n')}\n\n${load}\n`);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.help) {
@@ -193,6 +222,11 @@ async function main(): Promise<void> {
     log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
     return;
   }
+  if (options.scenario === 'holds') {
+    await measureHoldsOnly(engines, options, postgresUrl, warmupMs);
+    log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+    return;
+  }
   if (options.scenario === 'wide-network') {
     await measureWideNetwork(engines, options, postgresUrl, warmupMs);
     log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
@@ -201,18 +235,7 @@ async function main(): Promise<void> {
   const planner = measurePlanner(options.quick);
   const results: EngineResult[] = [];
   for (const engine of engines) {
-    results.push(
-      await runEngine(engine, {
-        durationMs: options.durationMs,
-        warmupMs,
-        serverWarmupMs: options.quick ? SERVER_WARMUP_MS.quick : SERVER_WARMUP_MS.full,
-        feedCount: options.quick ? FEEDS.quick : FEEDS.full,
-        runs: options.runs,
-        outboxEvents: options.quick ? OUTBOX_EVENTS.quick : OUTBOX_EVENTS.full,
-        postgresServerUrl: postgresUrl,
-        log,
-      }),
-    );
+    results.push(await runEngine(engine, runSettings(options, postgresUrl, warmupMs)));
   }
   const totalMs = performance.now() - started;
   machine.loadAtEnd = os.loadavg()[0]!;

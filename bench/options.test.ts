@@ -26,4 +26,9 @@ describe('bench options', () => {
     expect(parseOptions(['--scenario', 'contention']).scenario).toBe('contention');
     expect(() => parseOptions(['--scenario', 'nope'])).toThrow(/--scenario must be/);
   });
+
+  it('runs the holds scenario 3 times unless --runs says otherwise', () => {
+    expect(parseOptions(['--scenario', 'holds'])).toMatchObject({ scenario: 'holds', runs: 3 });
+    expect(parseOptions(['--scenario', 'holds', '--runs', '5']).runs).toBe(5);
+  });
 });

@@ -6,9 +6,10 @@ export type EngineChoice = 'pglite' | 'postgres' | 'both';
  * orders against scarce stock with the oversell audit; wide-network: only the orders in the 50- and 2,000-location networks;
  * processes: only orders over 1, 2 and 4 server processes on one PostgreSQL; scale: capture and
  * the console's reads at 0, 100,000 and 1,000,000 orders of history; webhooks: only webhook
- * delivery and JetStream publishing, 3 runs.
+ * delivery and JetStream publishing, 3 runs; holds: only the holds rows and their floors, 3 runs.
  */
-export type ScenarioChoice = 'all' | 'planner' | 'contention' | 'wide-network' | 'processes' | 'scale' | 'webhooks';
+export type ScenarioChoice =
+  'all' | 'planner' | 'contention' | 'wide-network' | 'processes' | 'scale' | 'webhooks' | 'holds';
 const SCENARIOS: readonly ScenarioChoice[] = [
   'all',
   'planner',
@@ -17,6 +18,7 @@ const SCENARIOS: readonly ScenarioChoice[] = [
   'processes',
   'scale',
   'webhooks',
+  'holds',
 ];
 
 export interface BenchOptions {
@@ -25,7 +27,7 @@ export interface BenchOptions {
   durationMs: number;
   quick: boolean;
   scenario: ScenarioChoice;
-  /** Runs of each row of the main scenario (`all`), shown as min / median / max when more than one. */
+  /** Runs of each row of the main scenario (`all`) or of `holds`, shown as min / median / max when more than one. */
   runs: number;
   help: boolean;
 }
@@ -35,6 +37,8 @@ const QUICK_DURATION_MS = 700;
 const MIN_DURATION_MS = 200;
 const MAX_DURATION_MS = 600_000;
 const MAX_RUNS = 10;
+/** Runs of each row of `--scenario holds` unless --runs says otherwise. */
+const HOLDS_RUNS = 3;
 
 export const HELP = `Usage: npm run bench -- [options]
 
@@ -56,7 +60,7 @@ Options:
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
-  --scenario <all|planner|contention|wide-network|processes|scale|webhooks>
+  --scenario <all|planner|contention|wide-network|processes|scale|webhooks|holds>
                                    all (default): every scenario. planner: only the routing
                                    planner in memory, on broad stock and on partial assortments
                                    that force splits, 3 runs each; prints its table and targets, writes
@@ -85,7 +89,9 @@ Options:
                                    events/s), 3 runs on one server per engine, and the same
                                    events read from JetStream by a consumer when a NATS server
                                    answers on 127.0.0.1:4222; prints its table and targets,
-                                   writes nothing.
+                                   writes nothing. holds: only the holds rows (one hot SKU and
+                                   spread, c=1, 8 and 32) and their floors, 3 runs each (--runs
+                                   sets it, up to 10); prints its table and targets, writes nothing.
   --help                           Show this help.
 
 PostgreSQL: the bench creates its own database on the server of DATABASE_URL (or the default
@@ -139,11 +145,11 @@ export function parseOptions(argv: string[]): BenchOptions {
       throw new UsageError(`--duration-ms must be an integer from ${MIN_DURATION_MS} to ${MAX_DURATION_MS}`);
     }
   }
-  const runs = values.runs === undefined ? 1 : Number(values.runs);
+  const runs = values.runs === undefined ? (scenario === 'holds' ? HOLDS_RUNS : 1) : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) {
     throw new UsageError(`--runs must be an integer from 1 to ${MAX_RUNS}`);
   }
-  if (values.runs !== undefined && scenario !== 'all') {
+  if (values.runs !== undefined && scenario !== 'all' && scenario !== 'holds') {
     throw new UsageError(`--runs repeats the rows of --scenario all; ${scenario} has its own runs`);
   }
   return { engine, durationMs, quick, scenario, runs, help: values.help ?? false };

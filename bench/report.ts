@@ -34,7 +34,7 @@ export interface RunInfo {
 
 const numeric = (...columns: number[]) => new Set(columns);
 
-function holdsTable(results: EngineResult[]): Table {
+export function holdsTable(results: Pick<EngineResult, 'engine' | 'holds'>[]): Table {
   return {
     title: 'Holds: POST /v1/reservations, 1 line × 1 unit at an explicit location_id',
     headers: [

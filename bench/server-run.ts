@@ -179,16 +179,13 @@ async function measureChangeRows(target: Target, network: BenchNetwork, settings
   return rows;
 }
 
-/**
- * Measures the API through a `consign serve` child, scenario after scenario. Webhook delivery
- * goes first, while the dispatcher's backlog is only the set-up's events.
- */
-export async function measureApi(
+/** Runs `use` against a warmed-up `consign serve` child on the bench database, and stops it after. */
+async function withServer<T>(
   bench: BenchDatabase,
   network: BenchNetwork,
   settings: RunSettings,
-  after: AfterRow,
-): Promise<ApiResults> {
+  use: (target: Target, pid: number) => Promise<T>,
+): Promise<T> {
   const apiKey = `csk_bench_${randomBytes(18).toString('base64url')}`;
   const server = await startServerProcess({ databaseUrl: bench.databaseUrl, dataDir: bench.dataDir, apiKey });
   const stopServer = onCleanup({ name: 'stop the server under test', run: server.stop, runNow: server.kill });
@@ -196,12 +193,29 @@ export async function measureApi(
     const target: Target = { url: server.url, apiKey };
     const warm = await warmUpServer(target, network, settings.serverWarmupMs);
     if (warm.errors > 0) throw new Error(`the server under test failed while warming up: ${warm.firstError ?? '?'}`);
+    return await use(target, server.pid);
+  } finally {
+    await stopServer();
+  }
+}
+
+/**
+ * Measures the API through a `consign serve` child, scenario after scenario. Webhook delivery
+ * goes first, while the dispatcher's backlog is only the set-up's events.
+ */
+export function measureApi(
+  bench: BenchDatabase,
+  network: BenchNetwork,
+  settings: RunSettings,
+  after: AfterRow,
+): Promise<ApiResults> {
+  return withServer(bench, network, settings, async (target, pid) => {
     const outbox = await measureOutboxRow(target, network, settings);
     const holds = await measureHoldRows(target, network, settings, after);
     const availability = await measureAvailabilityRows(target, network, settings);
     const feeds = await measureFeeds(target, network, settings.feedCount, FEED_BUDGET_MS);
     settings.log(`  API feeds: median ${feeds.medianRowsPerSec.toFixed(0)} rows/s over ${feeds.runs.length} feeds`);
-    const cpu = bench.engine === 'postgres' && isLocalPostgres(bench.databaseUrl) ? cpuMeter(server.pid) : undefined;
+    const cpu = bench.engine === 'postgres' && isLocalPostgres(bench.databaseUrl) ? cpuMeter(pid) : undefined;
     const orders = await measureOrderRows(target, network, settings, after, cpu);
     const flows = await measureFlowRows(target, network, settings);
     const changes = await measureChangeRows(target, network, settings);
@@ -210,7 +224,17 @@ export async function measureApi(
       `  API exports: ${exports.first.rows} stock movements at ${exports.first.rowsPerSec.toFixed(0)} rows/s`,
     );
     return { outbox, holds, availability, feeds, orders, flows, changes, exports };
-  } finally {
-    await stopServer();
-  }
+  });
+}
+
+/** Only the holds rows (`--scenario holds`), through a `consign serve` child. */
+export function measureApiHolds(
+  bench: BenchDatabase,
+  network: BenchNetwork,
+  settings: RunSettings,
+  after: AfterRow,
+): Promise<Pick<ApiResults, 'holds'>> {
+  return withServer(bench, network, settings, async (target) => ({
+    holds: await measureHoldRows(target, network, settings, after),
+  }));
 }

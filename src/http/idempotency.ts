@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTransaction, query, tables, type Db, type Tx } from '../db/index.ts';
 import { startIntervalWorker } from '../shared/interval-worker.ts';
@@ -138,13 +138,23 @@ export type ClaimValues = Record<`idempotency_${string}`, unknown>;
  * created record, or none). Its values are placeholders, bound from `ClaimValues`, so a
  * statement built once per shape (`preparedStatement`) can carry it.
  */
-export function claimCte({ status, body, from }: { status: number; body: SQL; from: SQL }): SQL {
-  const value = sql.placeholder;
+export function claimCte({
+  status,
+  body,
+  from,
+  values = (name) => sql.placeholder(`idempotency_${name}`),
+}: {
+  status: number;
+  body: SQL;
+  from: SQL;
+  /** Where each of `ClaimValues`' values comes from: its placeholder, or (for many claims) a column of `from`. */
+  values?: (name: 'principal' | 'key' | 'request_hash' | 'method' | 'path') => SQL | Placeholder;
+}): SQL {
   return sql`
     idempotency_claim as (
       insert into idempotency_keys (principal, key, request_hash, method, path, response_status, response_body)
-      select ${value('idempotency_principal')}, ${value('idempotency_key')}, ${value('idempotency_request_hash')},
-             ${value('idempotency_method')}, ${value('idempotency_path')}, ${status}::int, (${body})::jsonb
+      select ${values('principal')}, ${values('key')}, ${values('request_hash')},
+             ${values('method')}, ${values('path')}, ${status}::int, (${body})::jsonb
       ${from}
     )`;
 }

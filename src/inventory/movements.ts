@@ -61,7 +61,11 @@ export interface Level {
  * built once (`preparedStatement`) binds at every run. The kind is always known.
  */
 export type MovementValues = {
-  [Field in keyof Movement]: Field extends 'kind' ? LedgerKind : Movement[Field] | Placeholder;
+  [Field in keyof Movement]: Field extends 'kind'
+    ? LedgerKind
+    : Field extends 'reservedDelta'
+      ? number | Placeholder | SQL
+      : Movement[Field] | Placeholder;
 };
 
 function guardSql(guard: Guard, movement: MovementValues): SQL {
@@ -183,6 +187,13 @@ interface MovementAlso {
    * costs PostgreSQL less than two.
    */
   events?: SQL;
+  /**
+   * The reserved delta is the sum of holders' shares, taken by one UPDATE (group commit): a query
+   * with one row per share, `reference_id`, `actor`, `quantity` and `running` (the shares' units up to
+   * and including this one). Each share gets its own ledger row and availability event; the
+   * movement's own `referenceId` and `actor` are unused. Only for movements of reserved stock.
+   */
+  shares?: SQL;
 }
 
 /**
@@ -191,6 +202,7 @@ interface MovementAlso {
  * (the availability event and the caller's events).
  */
 export function movementCtes(movement: MovementValues, guard: Guard, also: MovementAlso = {}): SQL {
+  const steps = also.shares === undefined ? undefined : shareSteps(movement, also.shares);
   return sql`
     moved as (
       update stock_levels
@@ -201,14 +213,29 @@ export function movementCtes(movement: MovementValues, guard: Guard, also: Movem
     ), ledger as (
       insert into inventory_ledger
         (location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, reference_type, reference_id, actor)
-      select location_id, sku, ${movement.kind}, ${movement.onHandDelta}, ${movement.reservedDelta}, on_hand, reserved,
-             ${movement.reason ?? null}, ${movement.referenceType ?? null}, ${movement.referenceId ?? null}, ${movement.actor ?? null}
-      from moved
+      select location_id, sku, ${movement.kind}, ${movement.onHandDelta}, ${steps ? sql`quantity` : movement.reservedDelta},
+             on_hand, reserved, ${movement.reason ?? null}, ${movement.referenceType ?? null},
+             ${steps ? sql`reference_id` : (movement.referenceId ?? null)}, ${steps ? sql`actor` : (movement.actor ?? null)}
+      from ${steps ?? sql`moved`}
     ),${also.ctes ? sql` ${also.ctes},` : sql``} event as (${insertEvents(sql`
       select 'inventory.availability_changed', 'stock_level', location_id || '/' || sku, ${availabilityPayload(movement.kind)}
-      from moved
+      from ${steps ?? sql`moved`}
       ${also.events ? sql`union all ${also.events}` : sql``}`)}
     )`;
+}
+
+/**
+ * A reservation made of several holders' shares, one UPDATE for all (`MovementAlso.shares`):
+ * each share as the level stood right after it, so its ledger row and event read as if the
+ * shares had been applied one after another, in `running` order.
+ */
+function shareSteps(movement: MovementValues, shares: SQL): SQL {
+  return sql`(
+    select m.location_id, m.sku, m.on_hand, m.reserved - ${movement.reservedDelta} + s.running as reserved, m.safety_stock,
+           s.quantity, s.reference_id, s.actor
+    from moved m, (${shares}) s
+    order by s.running
+  ) as moved`;
 }
 
 /** The event body for a changed level; the columns of the row in scope (`moved`, `applied`, …). */

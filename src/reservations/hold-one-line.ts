@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { isoTimestamp, preparedStatement, type Executor } from '../db/index.ts';
+import { isoTimestamp, preparedStatement, type Engine, type Executor } from '../db/index.ts';
 import { claimCte, type ClaimValues } from '../http/idempotency.ts';
 import { movementCtes, type MovementValues } from '../inventory/index.ts';
 import { namedIdSql } from '../network/index.ts';
@@ -33,93 +33,261 @@ function scopeCondition(kind: ScopeKind): SQL | undefined {
   }
 }
 
+/** A share's values in the statement: columns of `hold_taken`, one row per hold. */
+const column = (name: string) => sql`hold_taken.${sql.identifier(name)}`;
+
+const header: HoldHeader = {
+  id: column('id'),
+  // The client may name the channel by its code: the hold records its ID.
+  channelId: namedIdSql('channels', value('channel_id')),
+  reference: column('reference'),
+  expiresInSeconds: column('expires_in_seconds'),
+  actor: column('actor'),
+  lines: sql`(select t.lines from hold_taken t where t.id = hold_header.id)`,
+};
+
+/** The holds' units, taken by one UPDATE of the level. */
+const total = sql`(select quantity from hold_total)`;
+
 const movement: MovementValues = {
   locationId: value('location_id'),
   sku: value('sku'),
   kind: 'reservation',
   onHandDelta: 0,
-  reservedDelta: value('quantity'),
+  reservedDelta: total,
   referenceType: 'reservation',
-  referenceId: value('id'),
-  actor: value('actor'),
-};
-
-const header: HoldHeader = {
-  id: value('id'),
-  // The client may name the channel by its code: the hold records its ID.
-  channelId: namedIdSql('channels', value('channel_id')),
-  reference: value('reference'),
-  expiresInSeconds: value('expires_in_seconds'),
-  actor: value('actor'),
-  lines: value('lines'),
 };
 
 /**
- * The whole hold as one statement, of one shape: the guarded take with its ledger row and
- * event, the reservation with its line and event, the response as the API shows it
- * (`getReservation`'s shape, compact JSON text built once) and, when `claimed`, the request's
- * idempotency key storing that response. Its values are placeholders: built once per shape.
+ * Holds of one line at one level, any number of them, as one statement of one shape: the holds
+ * that fit in the level's available stock, taken in request order (`n`), are taken by one guarded
+ * UPDATE with a ledger row and availability event each, and written as reservations with their
+ * line and event, their responses as the API shows them (`getReservation`'s shape, compact JSON
+ * text built once) and, for each request with a key, the key storing that response. The rest
+ * write nothing. Its values are placeholders and a JSON array of the requests: built once per shape.
  */
-function holdStatement(claimed: boolean, scope: ScopeKind): SQL {
+function holdStatement(scope: ScopeKind): SQL {
+  const where = scopeCondition(scope);
   return sql`
-    with ${movementCtes(movement, 'available', {
-      where: scopeCondition(scope),
-      ctes: holdRows(header, sql`from moved`),
+    with recursive hold_requests as materialized (
+      select r.*
+      from jsonb_to_recordset(${value('requests')}::jsonb) as r(
+        n int, id text, quantity int, expires_in_seconds int, reference text, actor text, lines text,
+        idempotency_principal text, idempotency_key text, idempotency_request_hash text,
+        idempotency_method text, idempotency_path text)
+      -- A key already stored is its twin's: the caller replays that response (the full path).
+      where not exists (select from idempotency_keys k
+                        where k.principal = r.idempotency_principal and k.key = r.idempotency_key)
+    ), hold_order as materialized (
+      select r.*, (row_number() over (order by r.n))::int as step from hold_requests r
+    ), hold_fit (step, remaining, taken) as (
+      -- In request order, each hold that fits in what the earlier ones left: a larger one
+      -- refused does not refuse a smaller one after it.
+      select 0, (select on_hand - reserved - safety_stock from stock_levels
+                 where location_id = ${value('location_id')} and sku = ${value('sku')}), false
+      union all
+      select r.step, f.remaining - case when x.fits then r.quantity else 0 end, x.fits
+      from hold_fit f join hold_order r on r.step = f.step + 1,
+           lateral (select coalesce(r.quantity <= f.remaining, false) as fits) x
+    ), hold_taken as materialized (
+      select r.*, (sum(r.quantity) over (order by r.n))::int as running
+      from hold_order r join hold_fit f on f.step = r.step and f.taken
+    ), hold_total as (
+      select coalesce(sum(quantity), 0)::int as quantity from hold_taken
+    ), ${movementCtes(movement, 'available', {
+      where: where ? sql`${total} > 0 and ${where}` : sql`${total} > 0`,
+      shares: sql`select id as reference_id, actor, quantity, running from hold_taken`,
+      ctes: holdRows(header, sql`from hold_taken where exists (select from moved)`),
       events: holdEvent(header),
     })},
     response as (
-      select row_to_json(r)::text as body
-      from (
-        select h.id, 'held' as status, h.channel_id, h.reference, null::text as order_id,
-               ${isoTimestamp(sql`h.expires_at`)} as expires_at, ${isoTimestamp(sql`h.created_at`)} as created_at,
-               ${isoTimestamp(sql`h.created_at`)} as updated_at, json_build_array(row_to_json(l)) as lines
-        from hold_header h,
-             (values (${value('sku')}::text, ${value('location_id')}::text, ${value('quantity')}::int)) as l(sku, location_id, quantity)
-      ) r
-    )${claimed ? sql`, ${claimCte({ status: 201, body: sql`body`, from: sql`from response` })}` : sql``}
-    select body from response`;
+      select t.n, t.idempotency_principal, t.idempotency_key, t.idempotency_request_hash, t.idempotency_method,
+             t.idempotency_path,
+             (select row_to_json(r)::text
+              from (select h.id, 'held' as status, h.channel_id, h.reference, null::text as order_id,
+                           ${isoTimestamp(sql`h.expires_at`)} as expires_at, ${isoTimestamp(sql`h.created_at`)} as created_at,
+                           ${isoTimestamp(sql`h.created_at`)} as updated_at,
+                           (select json_build_array(row_to_json(l))
+                            from (select ${value('sku')}::text as sku, ${value('location_id')}::text as location_id,
+                                         t.quantity as quantity) l) as lines) r) as body
+      from hold_header h join hold_taken t on t.id = h.id
+    ), ${claimCte({
+      status: 201,
+      body: sql`body`,
+      from: sql`from response where idempotency_key is not null`,
+      values: (name) => sql`${sql.identifier(`idempotency_${name}`)}`,
+    })}
+    select n, body from response`;
 }
 
-const statements = new Map<string, ReturnType<typeof preparedStatement<{ body: string }>>>();
+const statements = new Map<ScopeKind, ReturnType<typeof preparedStatement<{ n: number; body: string }>>>();
 
-function statementFor(claimed: boolean, scope: ScopeKind) {
-  const shape = `${claimed}/${scope}`;
-  let statement = statements.get(shape);
+function statementFor(scope: ScopeKind) {
+  let statement = statements.get(scope);
   if (statement === undefined) {
-    statement = preparedStatement<{ body: string }>(holdStatement(claimed, scope));
-    statements.set(shape, statement);
+    statement = preparedStatement<{ n: number; body: string }>(holdStatement(scope));
+    statements.set(scope, statement);
   }
   return statement;
 }
 
+/** One request for a one-line hold, waiting for its level's next statement. */
+interface Waiting {
+  id: string;
+  line: ReservationLine;
+  input: HoldInput;
+  claim: ClaimValues | undefined;
+  settle: (outcome: { body: string | undefined } | { error: unknown }) => void;
+}
+
+/** Most holds one statement writes: bounds its size and a refusal's retries. */
+const MOST_PER_STATEMENT = 100;
+
+/** Per database, the levels with a statement running, each with the holds that arrived meanwhile. */
+const queues = new WeakMap<Executor, Map<string, Waiting[]>>();
+
+/** A one-line hold at a named location, as `holdOneLine` takes it. */
+interface OneLineHold {
+  id: string;
+  line: ReservationLine;
+  input: HoldInput;
+  scope?: NamedScope | undefined;
+  /** The request's idempotency key, stored with the response. */
+  claim?: ClaimValues | undefined;
+}
+
 /**
- * One line at a named location, in one statement: the guarded take with its ledger row and
- * event, the reservation with its line and event, and, given `claim`, the request's
- * idempotency key with the response. Returns the reservation as JSON text (as the API shows
- * it), or undefined, having written nothing, when the take is refused: no stock, an unknown
- * SKU or location, or a location outside `scope`. The caller then asks the full path why.
+ * How long a hold that finds its level idle waits for others before its statement runs. On
+ * PostgreSQL none: holds that arrive during a statement's round trip gather for the next. The
+ * embedded engine runs each statement on this thread, so a hold would be written before the next
+ * request is even read: one timer turn (about a millisecond) lets the requests already sent arrive.
  */
-export async function holdOneLine(
-  executor: Executor,
-  id: string,
-  line: ReservationLine,
-  input: HoldInput,
-  scope: NamedScope = {},
-  claim?: ClaimValues,
-): Promise<string | undefined> {
+export function gatherMs(engine: Engine): number {
+  return engine === 'pglite' ? 1 : 0;
+}
+
+/**
+ * One line at a named location: the guarded take with its ledger row and event, the reservation
+ * with its line and event, and, given a claim, the request's idempotency key with the response.
+ * Returns the reservation as JSON text (as the API shows it), or undefined, having written
+ * nothing, when the take is refused: no stock, an unknown SKU or location, a location outside
+ * the scope, or a key its twin already stored. The caller then asks the full path why.
+ *
+ * Group commit: while a statement for the same level (and scope) is running, holds that arrive
+ * wait and then go together in the next one, so a hot SKU costs one row lock, one UPDATE and one
+ * commit per batch instead of per hold. Given a transaction (the full path's), the hold goes
+ * alone in it: nothing else runs on a transaction's connection.
+ */
+export function holdOneLine(executor: Executor, hold: OneLineHold, waitMs = 0): Promise<string | undefined> {
+  const { id, line, input, scope = {}, claim } = hold;
   const kind: ScopeKind = scope.channel !== undefined ? 'channel' : scope.locationGroup !== undefined ? 'group' : 'any';
-  const [row] = await statementFor(claim !== undefined, kind)(executor, {
-    id,
+  const batch: Batch = {
+    kind,
     sku: line.sku,
-    location_id: line.location_id,
+    locationId: line.location_id,
+    scope: scope.channel ?? scope.locationGroup ?? null,
+    channelId: input.channelId ?? null,
+  };
+  const key = JSON.stringify(batch);
+  return new Promise((resolve, reject) => {
+    const waiting: Waiting = {
+      id,
+      line,
+      input,
+      claim,
+      settle: (outcome) => ('error' in outcome ? reject(outcome.error) : resolve(outcome.body)),
+    };
+    let levels = queues.get(executor);
+    if (levels === undefined) queues.set(executor, (levels = new Map()));
+    const queue = levels.get(key);
+    if (queue !== undefined) return void queue.push(waiting);
+    levels.set(key, [waiting]);
+    void drain(executor, batch, levels, key, waitMs);
+  });
+}
+
+/** What the holds of one statement share: the level and the scope and channel they were asked in. */
+interface Batch {
+  kind: ScopeKind;
+  sku: string;
+  locationId: string;
+  scope: string | null;
+  channelId: string | null;
+}
+
+/** Runs the level's waiting holds, a statement at a time, until none are left. */
+async function drain(
+  executor: Executor,
+  batch: Batch,
+  levels: Map<string, Waiting[]>,
+  key: string,
+  waitMs: number,
+): Promise<void> {
+  const queue = levels.get(key)!;
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  while (queue.length > 0) {
+    const holds = nextStatement(queue);
+    try {
+      settleAll(holds, await run(executor, batch, holds));
+    } catch (error) {
+      // One hold's failure (its key taken by a committed twin, say) must not be the others':
+      // each goes again alone and gets its own outcome.
+      if (holds.length === 1) holds[0]!.settle({ error });
+      else for (const hold of holds) await runAlone(executor, batch, hold);
+    }
+  }
+  levels.delete(key);
+}
+
+/**
+ * Takes the holds of the next statement off the queue: at most `MOST_PER_STATEMENT`, and one
+ * per idempotency key (a twin's key would abort the statement for all); a twin waits for the next.
+ */
+function nextStatement(queue: Waiting[]): Waiting[] {
+  const keys = new Set<string>();
+  const next: Waiting[] = [];
+  const later: Waiting[] = [];
+  for (const hold of queue) {
+    const key = hold.claim && JSON.stringify([hold.claim.idempotency_principal, hold.claim.idempotency_key]);
+    if (next.length === MOST_PER_STATEMENT || (key !== undefined && keys.has(key))) later.push(hold);
+    else {
+      next.push(hold);
+      if (key !== undefined) keys.add(key);
+    }
+  }
+  queue.splice(0, queue.length, ...later);
+  return next;
+}
+
+async function runAlone(executor: Executor, batch: Batch, hold: Waiting): Promise<void> {
+  try {
+    settleAll([hold], await run(executor, batch, [hold]));
+  } catch (error) {
+    hold.settle({ error });
+  }
+}
+
+function settleAll(holds: Waiting[], rows: { n: number; body: string }[]): void {
+  const bodies = new Map(rows.map((row) => [row.n, row.body]));
+  holds.forEach((hold, n) => hold.settle({ body: bodies.get(n) }));
+}
+
+function run(executor: Executor, batch: Batch, holds: Waiting[]) {
+  const requests = holds.map(({ id, line, input, claim }, n) => ({
+    n,
+    id,
     quantity: line.quantity,
     expires_in_seconds: input.expiresInSeconds,
-    channel_id: input.channelId ?? null,
     reference: input.reference ?? null,
     actor: input.actor ?? null,
     lines: linesJson([line]),
-    scope: scope.channel ?? scope.locationGroup ?? null,
     ...claim,
+  }));
+  return statementFor(batch.kind)(executor, {
+    sku: batch.sku,
+    location_id: batch.locationId,
+    channel_id: batch.channelId,
+    scope: batch.scope,
+    requests: JSON.stringify(requests),
   });
-  return row?.body;
 }

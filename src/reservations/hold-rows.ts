@@ -40,15 +40,18 @@ export function linesJson(lines: ReservationLine[]): string {
   );
 }
 
-/** The reservation's values as a statement writes them: known now, or placeholders bound at each run. */
+/**
+ * The reservation's values as a statement writes them: known now, placeholders bound at each run,
+ * or columns of the header's source (`holdRows`' `from`) when one statement writes many holds.
+ */
 export interface HoldHeader {
-  id: string | Placeholder;
+  id: string | Placeholder | SQL;
   channelId: string | null | Placeholder | SQL;
-  reference: string | null | Placeholder;
-  expiresInSeconds: number | Placeholder;
-  actor: string | null | Placeholder;
-  /** `linesJson`. */
-  lines: string | Placeholder;
+  reference: string | null | Placeholder | SQL;
+  expiresInSeconds: number | Placeholder | SQL;
+  actor: string | null | Placeholder | SQL;
+  /** `linesJson`: a value, or an expression that may read `hold_header`. */
+  lines: string | Placeholder | SQL;
 }
 
 /**

@@ -143,7 +143,7 @@ export async function createHold(executor: Executor, input: HoldInput): Promise<
   const id = newId('res');
   const [only] = lines;
   if (lines.length === 1 && only?.location_id !== undefined) {
-    const held = await holdOneLine(executor, id, only as ReservationLine, input);
+    const held = await holdOneLine(executor, { id, line: only as ReservationLine, input });
     if (held !== undefined) return ok(JSON.parse(held) as Reservation);
   }
   const reserved: ReservationLine[] = [];

@@ -10,7 +10,7 @@ import { Quantity, Sku } from '../http/schemas.ts';
 import { resolveChannelId, resolveLocationScope } from '../network/index.ts';
 import { problem } from '../shared/problem.ts';
 import { createHold } from './hold.ts';
-import { holdOneLine } from './hold-one-line.ts';
+import { gatherMs, holdOneLine } from './hold-one-line.ts';
 import { getReservation } from './read.ts';
 import { releaseReservation } from './release.ts';
 import { canSeeChannel } from '../auth/index.ts';
@@ -36,7 +36,7 @@ const HoldBody = Type.Object(
 type HoldBody = Static<typeof HoldBody>;
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
-export function reservationRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
+export function reservationRoutes(app: FastifyInstance, { database: { db, engine } }: AppContext): void {
   const tags = ['reservations'];
   app.post<{ Body: HoldBody }>(
     '/reservations',
@@ -80,7 +80,8 @@ export function reservationRoutes(app: FastifyInstance, { database: { db } }: Ap
         reply,
         async (claim) => {
           // The statement records the ID of the channel `channel` names.
-          const json = await holdOneLine(db, newId('res'), located, input(null, channel ?? null), scope, claim);
+          const hold = { id: newId('res'), line: located, input: input(null, channel ?? null), scope, claim };
+          const json = await holdOneLine(db, hold, gatherMs(engine));
           return json === undefined ? undefined : { status: 201, json };
         },
         work,

@@ -270,17 +270,21 @@ export async function placePickupOrder(sim: Sim, intent: Intent) {
   return `place ${await placeSpec(sim, specFor(sim, intent, 'pickup'))}`;
 }
 
-/** A cart hold: held across the channel's locations when they have it, refused otherwise. */
-async function holdCart(sim: Sim, product: Product, quantity: number): Promise<CartHold | null> {
+/**
+ * A cart hold: held across the channel's locations when they have it, refused otherwise. Given
+ * `at` (one of the group's locations), held there or refused: the storefront's usual call, which
+ * goes through the group-committed one-statement path.
+ */
+async function holdCart(sim: Sim, product: Product, quantity: number, at?: string): Promise<CartHold | null> {
   const stock = sim.model.locations
-    .filter((l) => l.inGroup)
+    .filter((l) => l.inGroup && (at === undefined || l.id === at))
     .reduce((n, l) => n + Math.max(0, available(sim.model, l.id, product.sku)), 0);
   const held = await call(
     sim,
     'POST',
     '/v1/reservations',
     {
-      lines: [{ sku: product.sku, quantity }],
+      lines: [{ sku: product.sku, quantity, ...(at === undefined ? {} : { location_id: at }) }],
       channel: sim.world.channelId,
       expires_in_seconds: 3600,
       reference: nextId(sim, 'cart'),
@@ -311,7 +315,9 @@ async function holdCart(sim: Sim, product: Product, quantity: number): Promise<C
 
 export async function cartHold(sim: Sim, intent: Intent) {
   const product = pick(sim.model.products, intent.a)!;
-  const hold = await holdCart(sim, product, 1 + (intent.c % 3));
+  const group = sim.model.locations.filter((l) => l.inGroup);
+  const at = intent.flag ? pick(group, intent.b)?.id : undefined;
+  const hold = await holdCart(sim, product, 1 + (intent.c % 3), at);
   return hold
     ? `cart hold ${hold.id}: ${hold.lines.map((l) => `${l.quantity}@${l.locationId}`).join(', ')}`
     : 'cart hold refused';
