@@ -1,5 +1,5 @@
 export { inventoryRoutes } from './routes.ts';
-export { applyMovement, movementCtes, ensureLevels, reserveAll, reserveUpTo } from './movements.ts';
+export { applyLevelMovement, applyMovement, movementCtes, ensureLevels, reserveAll, reserveUpTo } from './movements.ts';
 export type { MovementValues } from './movements.ts';
 export { getAvailability, getAvailabilityBody, SHORT_SKU_LIST } from './availability.ts';
 export type { AvailabilityResult } from './availability.ts';

@@ -110,7 +110,12 @@ export async function applyMovement(executor: Executor, movement: Movement, guar
   return level ?? applyBundleMovement(executor, movement, guard);
 }
 
-function applyLevelMovement(executor: Executor, movement: Movement, guard: Guard): Promise<Level | undefined> {
+/**
+ * One level's own movement, as `applyMovement` without its bundle case: undefined for a bundle's
+ * SKU, which has no level. For what must never move a bundle's components, such as a cart hold
+ * (a bundle is held as its components, each named).
+ */
+export function applyLevelMovement(executor: Executor, movement: Movement, guard: Guard): Promise<Level | undefined> {
   return queryOne<Level>(
     executor,
     sql`

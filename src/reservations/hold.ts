@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, toIso, type Executor } from '../db/index.ts';
-import { applyMovement, checkReferences, reserveUpTo } from '../inventory/index.ts';
+import { applyLevelMovement, checkReferences, reserveUpTo } from '../inventory/index.ts';
 import { holdOneLine } from './hold-one-line.ts';
 import { recordHold, type Written } from './hold-rows.ts';
 import { newId } from '../shared/ids.ts';
@@ -72,8 +72,9 @@ async function reserveLine(
   line: HoldRequestLine,
   input: HoldInput,
 ): Promise<ReservationLine[] | Shortfall> {
+  // A bundle has no level: it is held as its components, so its take is refused and explained.
   const take = (locationId: string, quantity: number) =>
-    applyMovement(
+    applyLevelMovement(
       executor,
       {
         locationId,

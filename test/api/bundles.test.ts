@@ -127,3 +127,21 @@ describe('availability of bundles', () => {
     expect(response.body.unknown_skus).toHaveLength(60);
   });
 });
+
+describe('holds of a bundle', () => {
+  it('are refused with bundle_not_stocked, at a named location or not, and write nothing', async () => {
+    const [a, b] = net.skus as [string, string];
+    await setStock(server, net.storeA, a, 7);
+    await setStock(server, net.storeA, b, 10);
+    const before = await tableCounts(database.db);
+    for (const line of [
+      { sku: 'KIT-A', quantity: 1, location_id: net.storeA },
+      { sku: 'KIT-A', quantity: 1 },
+    ]) {
+      const response = await server.request('POST', '/v1/reservations', { body: { lines: [line] } });
+      expect(response.status, JSON.stringify(line)).toBe(422);
+      expect(response.body.code).toBe('bundle_not_stocked');
+    }
+    expect(await tableCounts(database.db)).toEqual(before);
+  });
+});
