@@ -157,13 +157,44 @@ interface OneLineHold {
 }
 
 /**
- * How long a hold that finds its level idle waits for others before its statement runs. On
+ * How long a hold that finds its level idle may wait for others before its statement runs. On
  * PostgreSQL none: holds that arrive during a statement's round trip gather for the next. The
  * embedded engine runs each statement on this thread, so a hold would be written before the next
- * request is even read: one timer turn (about a millisecond) lets the requests already sent arrive.
+ * request is even read: one timer turn (about a millisecond) lets requests already sent arrive.
  */
 export function gatherMs(engine: Engine): number {
   return engine === 'pglite' ? 1 : 0;
+}
+
+/**
+ * Whether holds are arriving together, per database: learnt from the last statement that waited.
+ * A lone hold does not wait (the wait would only let the background workers take the embedded
+ * engine's one connection first), except every `PROBE_EVERY`th, which finds out whether others
+ * have started arriving.
+ */
+interface Gathering {
+  together: boolean;
+  untilProbe: number;
+}
+
+const PROBE_EVERY = 16;
+const gatherings = new WeakMap<Executor, Gathering>();
+
+/** Waits up to `waitMs` for other holds, when they have been arriving together; returns whether it waited. */
+async function gather(executor: Executor, waitMs: number): Promise<boolean> {
+  if (waitMs <= 0) return false;
+  let gathering = gatherings.get(executor);
+  if (gathering === undefined) gatherings.set(executor, (gathering = { together: false, untilProbe: 0 }));
+  if (!gathering.together && --gathering.untilProbe > 0) return false;
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  return true;
+}
+
+/** What a statement that waited found: several holds (keep waiting) or one (stop, probe later). */
+function gathered(executor: Executor, holds: number): void {
+  const gathering = gatherings.get(executor)!;
+  gathering.together = holds > 1;
+  if (!gathering.together) gathering.untilProbe = PROBE_EVERY;
 }
 
 /**
@@ -224,9 +255,11 @@ async function drain(
   waitMs: number,
 ): Promise<void> {
   const queue = levels.get(key)!;
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  let waited = await gather(executor, waitMs);
   while (queue.length > 0) {
     const holds = nextStatement(queue);
+    if (waited) gathered(executor, holds.length);
+    waited = false;
     try {
       settleAll(holds, await run(executor, batch, holds));
     } catch (error) {

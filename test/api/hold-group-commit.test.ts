@@ -10,8 +10,8 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * One-line holds at a named location are group-committed: holds of one level that arrive while
- * a statement for it runs go together in the next one. Asked in one tick, the first goes alone
- * and the rest together, so these tests know each statement's members.
+ * a statement for it runs go together in the next one. Holds asked in one tick go together, so
+ * these tests know each statement's members.
  */
 let database: TestDatabase;
 let server: TestServer;
@@ -56,11 +56,11 @@ async function ledgerOf(sku: string) {
 }
 
 describe('group commit of one-line holds', () => {
-  it('takes, in request order, each hold that fits in what the earlier ones left, in two statements', async () => {
+  it('takes, in request order, each hold that fits in what the earlier ones left, in one statement', async () => {
     const sku = net.skus[0]!;
     await setStock(server, net.storeA, sku, 6);
     const keys = ['k-1', 'k-2', 'k-3', 'k-4', 'k-5', 'k-6'];
-    // Alone: 1 (5 left). Together: 2 (3 left), 4 refused, 1, 1, 1 (none left).
+    // 1 (5 left), 2 (3 left), 4 refused, 1, 1, 1 (none left).
     const bodies = await Promise.all(holdAtOnce(sku, [1, 2, 4, 1, 1, 1], keys));
 
     expect(bodies.map((b) => b !== undefined)).toEqual([true, true, false, true, true, true]);
@@ -75,12 +75,12 @@ describe('group commit of one-line holds', () => {
       expect(hold.reference).toBe(`cart-${[0, 1, 3, 4, 5][i]}`);
     }
 
-    // A ledger row per hold, each showing the level right after it, from two transactions.
+    // A ledger row per hold, each showing the level right after it, from one transaction.
     const ledger = await ledgerOf(sku);
     expect(ledger.map((r) => [r.reference_id, r.reserved_delta, r.reserved_after])).toEqual(
       holds.map((h, i) => [h.id, h.lines[0].quantity, [1, 3, 4, 5, 6][i]]),
     );
-    expect(new Set(ledger.map((r) => r.occurred_at)).size).toBe(2);
+    expect(new Set(ledger.map((r) => r.occurred_at)).size).toBe(1);
 
     // An availability event and a reservation.created event per hold, in the same order.
     const events = await query<{ type: string; subject_id: string; available: number | null }>(
@@ -127,7 +127,7 @@ describe('group commit of one-line holds', () => {
     expect(bodies.map((b) => b !== undefined)).toEqual([true, true, false, true]);
     const ledger = await ledgerOf(sku);
     expect(ledger.map((r) => r.reserved_after)).toEqual([1, 2, 3, 4]);
-    expect(new Set(ledger.map((r) => r.occurred_at)).size).toBe(3);
+    expect(new Set(ledger.map((r) => r.occurred_at)).size).toBe(2);
     expect(await ledgerMismatches(database.db)).toEqual([]);
     expect(await heldMismatches(database.db)).toEqual([]);
   });
