@@ -3,6 +3,7 @@ import { isoTimestamp, preparedStatement, type Engine, type Executor } from '../
 import { claimCte, type ClaimValues } from '../http/idempotency.ts';
 import { movementCtes, type MovementValues } from '../inventory/index.ts';
 import { namedIdSql } from '../network/index.ts';
+import { observeHoldStatement } from '../telemetry/index.ts';
 import { holdEvent, holdRows, linesJson, type HoldHeader } from './hold-rows.ts';
 import type { HoldInput } from './hold.ts';
 import type { ReservationLine } from './read.ts';
@@ -258,6 +259,7 @@ async function drain(
   let waited = await gather(executor, waitMs);
   while (queue.length > 0) {
     const holds = nextStatement(queue);
+    observeHoldStatement(holds.length);
     if (waited) gathered(executor, holds.length);
     waited = false;
     try {

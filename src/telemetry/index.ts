@@ -4,6 +4,7 @@ export {
   countReadFallback,
   countRoutingDecision,
   countWebhookAttempt,
+  observeHoldStatement,
   observePlan,
   processRegistry,
   setReplicaGauges,

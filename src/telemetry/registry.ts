@@ -33,6 +33,13 @@ const holdsExpired = new Counter({
   registers: [processRegistry],
 });
 
+const holdStatements = new Histogram({
+  name: 'consign_hold_statement_holds',
+  help: 'One-line holds at a named location written per statement (group commit: holds of one stock level that arrive while its statement runs go together in the next).',
+  buckets: [1, 2, 4, 8, 16, 32, 64, 100],
+  registers: [processRegistry],
+});
+
 const webhookAttempts = new Counter({
   name: 'consign_webhook_attempts_total',
   help: 'Webhook delivery attempts by outcome: succeeded, retrying (failed, tried again later) or dead (failed for the last time).',
@@ -50,6 +57,10 @@ export function countRoutingDecision(cause: string, outcome: string): void {
 
 export function countExpiredHolds(count: number): void {
   if (count > 0) holdsExpired.inc(count);
+}
+
+export function observeHoldStatement(holds: number): void {
+  holdStatements.observe(holds);
 }
 
 export function countWebhookAttempt(outcome: 'succeeded' | 'retrying' | 'dead'): void {

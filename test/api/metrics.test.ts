@@ -112,17 +112,22 @@ describe('GET /metrics', () => {
     expect(plans(after) - plans(before)).toBe(2);
   });
 
-  it('counts cart holds the sweeper expired', async () => {
+  it('counts cart holds the sweeper expired, and the holds each statement wrote', async () => {
+    const statements = (s: Sample[]) => value(s, 'consign_hold_statement_holds_count');
+    const written = (s: Sample[]) => value(s, 'consign_hold_statement_holds_sum');
+    const start = await scrape();
     const held = await server.request('POST', '/v1/reservations', {
       body: { lines: [{ sku: STOCKED, quantity: 1, location_id: warehouse }], channel: 'web', reference: 'met' },
     });
     expect(held.status).toBe(201);
-    const before = value(await scrape(), 'consign_holds_expired_total');
+    const before = await scrape();
+    expect(statements(before) - statements(start)).toBe(1);
+    expect(written(before) - written(start)).toBe(1);
     await database.db.execute(
       sql`update reservations set expires_at = now() - interval '1 second' where id = ${held.body.id}`,
     );
     expect(await sweepExpired(database.db)).toBe(1);
-    expect(value(await scrape(), 'consign_holds_expired_total') - before).toBe(1);
+    expect(value(await scrape(), 'consign_holds_expired_total') - value(before, 'consign_holds_expired_total')).toBe(1);
   });
 
   it("shows how far the webhook follower is behind and the deliveries waiting, then their attempts' outcomes", async () => {
