@@ -26,4 +26,11 @@ describe('bench options', () => {
     expect(parseOptions(['--scenario', 'contention']).scenario).toBe('contention');
     expect(() => parseOptions(['--scenario', 'nope'])).toThrow(/--scenario must be/);
   });
+
+  it('knows the order-cost scenario, which reads PostgreSQL statistics only', () => {
+    expect(parseOptions(['--scenario', 'order-cost']).scenario).toBe('order-cost');
+    expect(parseOptions(['--scenario', 'order-cost', '--engine', 'postgres']).engine).toBe('postgres');
+    expect(() => parseOptions(['--scenario', 'order-cost', '--engine', 'pglite'])).toThrow(/table statistics/);
+    expect(() => parseOptions(['--scenario', 'order-cost', '--runs', '2'])).toThrow(/has its own runs/);
+  });
 });
