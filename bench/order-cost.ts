@@ -359,7 +359,8 @@ export function orderCostSection(
     `\`npm run bench -- --scenario order-cost\` (${date.toISOString().slice(0, 10)}): the 50-location order network, 3 lines × 1 unit per order; ` +
       `${result.traced} orders sent one at a time to a server exporting traces, then ${durationMs} ms at c=${ORDER_COST.concurrency} on a server without tracing ` +
       `and the raw SQL floor (bench/order-floor.ts) right after on the same database. 1-minute load average ${load.start.toFixed(1)} at the start, ${load.end.toFixed(1)} at the end, on 2 cores. ` +
-      'A statement’s time is its round trip as the server saw it (database); server time of a phase is the time between the previous statement’s end and its start.',
+      'A statement’s time is its round trip as the server saw it (database); server time of a phase is the time between the previous statement’s end and its start. ' +
+      'CPU per order is read from /proc over each c=8 row, warm-up included: the server’s own process, and every process of the PostgreSQL server (on a shared server, other databases’ work too).',
     '',
     ...tables.flatMap((t) => [`### ${t.title}`, '', renderMarkdown(t), '']),
   ].join('\n');
