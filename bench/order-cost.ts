@@ -26,7 +26,11 @@ export const ORDER_PHASES: readonly Phase[] = [
   { name: 'transaction (begin, commit)', matches: (t) => /^\s*(begin|commit|rollback)\b/i.test(t) },
   { name: 'idempotency key claimed', matches: (t) => /^\s*insert into idempotency_keys/i.test(t) },
   { name: 'idempotency response stored', matches: (t) => /^\s*update "?idempotency_keys/i.test(t) },
-  { name: 'inputs read (validation + routing)', matches: (t) => /\bas "?channel"?\b|from channels where id/i.test(t) },
+  // With the plan mode set for it alone (ADR 0043).
+  {
+    name: 'inputs read (validation + routing)',
+    matches: (t) => /\bas "?channel"?\b|from channels where id|^\s*set local plan_cache_mode/i.test(t),
+  },
   { name: 'order captured', matches: (t) => /with placed as/i.test(t) },
   { name: 'stock reserved (after planning)', matches: (t) => /stock_levels|stock_ledger|reservations/i.test(t) },
   { name: 'routing written (decision, allocations, work)', matches: (t) => /with decision as/i.test(t) },
