@@ -149,31 +149,44 @@ const FOLLOWERS_OFF = {
   CONSIGN_IDEMPOTENCY_PRUNE_INTERVAL_MS: '0',
 };
 
+type ServerTarget = { databaseUrl: string | undefined; apiKey: string };
+
+/** Runs `work` against a `consign serve` started with `env`, stopped after it (and on an abort). */
+async function withServer<T>(
+  target: ServerTarget,
+  env: Record<string, string>,
+  work: (server: { url: string; pid: number }) => Promise<T>,
+): Promise<T> {
+  const server = await startServerProcess({ ...target, env });
+  const stop = onCleanup({ name: 'stop the server under test', run: server.stop, runNow: server.kill });
+  try {
+    return await work(server);
+  } finally {
+    await stop();
+  }
+}
+
 /** Orders at c=8 on a server without tracing started with `env`, with CPU per order. */
-async function measureOrders(
-  target: { databaseUrl: string | undefined; apiKey: string },
+function measureOrders(
+  target: ServerTarget,
   network: OrderNetwork,
   settings: OrderCostSettings,
   env: Record<string, string>,
 ): Promise<{ result: DriveResult; cpu: CpuReading | undefined }> {
-  const server = await startServerProcess({ ...target, env });
-  const stop = onCleanup({ name: 'stop the server under test', run: server.stop, runNow: server.kill });
-  try {
-    const options = {
-      concurrency: ORDER_COST.concurrency,
-      durationMs: settings.durationMs,
-      warmupMs: settings.warmupMs,
-      maxOps: 1_000_000,
-      minOps: 3 * ORDER_COST.concurrency,
-    };
-    const next = orderSampler(network, () => ORDER_LINES);
-    const number = orderNumbers('BENCH-COST-C8');
-    return await withCpu(cpuMeter(server.pid), () =>
+  const options = {
+    concurrency: ORDER_COST.concurrency,
+    durationMs: settings.durationMs,
+    warmupMs: settings.warmupMs,
+    maxOps: 1_000_000,
+    minOps: 3 * ORDER_COST.concurrency,
+  };
+  const next = orderSampler(network, () => ORDER_LINES);
+  const number = orderNumbers('BENCH-COST-C8');
+  return withServer(target, env, (server) =>
+    withCpu(cpuMeter(server.pid), () =>
       generateLoad(server.url, target.apiKey, options, () => orderCall(network, next(), number()), [201]),
-    );
-  } finally {
-    await stop();
-  }
+    ),
+  );
 }
 
 /**
@@ -199,22 +212,12 @@ export async function runOrderCost(settings: OrderCostSettings): Promise<OrderCo
       const target = { databaseUrl: bench.databaseUrl, apiKey };
       const tracing = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collector.tracesUrl, OTEL_SERVICE_NAME: 'consign-bench' };
       // Warm-up on its own server: its stopping flushes every backend's table statistics.
-      const warm = await startServerProcess({ ...target, env: tracing });
-      try {
-        await sendOrders(warm.url, apiKey, network, traced, 'BENCH-COST-WARM');
-      } finally {
-        await warm.stop();
-      }
+      await withServer(target, tracing, (warm) => sendOrders(warm.url, apiKey, network, traced, 'BENCH-COST-WARM'));
       const before = await tableStats(database);
       collector.clear();
       const prefix = `BENCH-COST-${randomBytes(3).toString('hex')}`;
-      const server = await startServerProcess({ ...target, env: tracing });
-      try {
-        settings.log(`postgres: ${traced} traced orders one at a time…`);
-        await sendOrders(server.url, apiKey, network, traced, prefix);
-      } finally {
-        await server.stop();
-      }
+      settings.log(`postgres: ${traced} traced orders one at a time…`);
+      await withServer(target, tracing, (server) => sendOrders(server.url, apiKey, network, traced, prefix));
       const after = await tableStats(database);
       const requests = tracedRequests(collector.spans, 'POST /v1/orders');
       const statements = new Map<string, number>();
