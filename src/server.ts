@@ -175,7 +175,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         })
       : undefined;
   if (!config.notifications) running.log.info('customer notifications are off (CONSIGN_SMTP_URL is not set)');
-  // Committed events wake the outbox's followers at once; their ticks remain the fallback.
+  // Committed events wake the outbox's followers, at most once per gap; their ticks remain the fallback.
   const followers = [webhooks, connectors, automations, nats, notifier];
   const wakeFollowers = throttle(() => followers.forEach((follower) => follower?.wake()), FOLLOWER_WAKE_GAP_MS);
   const stopListening = await database.listen(EVENTS_CHANNEL, wakeFollowers.call).catch((error: unknown) => {
