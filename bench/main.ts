@@ -22,6 +22,7 @@ import { CONTENTION_HEADING, contentionSection, runContention, type ContentionRe
 import { PROCESSES_HEADING, processesSection, runProcesses } from './processes.ts';
 import { runScale, SCALE_HEADING, scaleSection } from './scale.ts';
 import { runWebhooks, webhooksSection, type WebhookRunsResult } from './webhooks.ts';
+import { ORDER_COST_HEADING, orderCostSection, runOrderCost } from './order-cost.ts';
 
 const DOC_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const MAX_WARMUP_MS = 1_000;
@@ -107,6 +108,28 @@ async function measureProcesses(options: BenchOptions, postgresUrl: string, warm
   }
 }
 
+/** Where one order's time, statements, rows and bytes go on PostgreSQL; writes its section unless quick. */
+async function measureOrderCost(options: BenchOptions, postgresUrl: string, warmupMs: number) {
+  const date = new Date();
+  const loadAtStart = os.loadavg()[0]!;
+  log("order-cost: one order's phases, statements, rows and bytes, then c=8 beside the floor…");
+  const result = await runOrderCost({
+    durationMs: options.durationMs,
+    warmupMs,
+    quick: options.quick,
+    postgresServerUrl: postgresUrl,
+    log,
+  });
+  log('Statements of the traced orders (first 90 characters), by count:');
+  for (const [text, count] of [...result.statements].sort((a, b) => b[1] - a[1])) log(`  ${count}  ${text}`);
+  const section = orderCostSection(result, date, options.durationMs, { start: loadAtStart, end: os.loadavg()[0]! });
+  process.stdout.write(`\n${section}`);
+  if (!options.quick) {
+    replaceDocSection(DOC_FILE, ORDER_COST_HEADING, section);
+    log(`Wrote the "${ORDER_COST_HEADING.slice(3)}" section of docs/benchmarks.md.`);
+  }
+}
+
 /** Capture and the console's reads as history grows, on one engine; writes its section unless quick. */
 async function measureScale(engine: Engine, options: BenchOptions, postgresUrl: string, warmupMs: number) {
   const date = new Date();
@@ -184,7 +207,10 @@ async function main(): Promise<void> {
   const started = performance.now();
   const date = new Date();
   const postgresUrl = process.env.DATABASE_URL || DEFAULT_POSTGRES_URL;
-  const oneServer = options.scenario === 'processes' || (options.scenario === 'scale' && !options.engine);
+  const oneServer =
+    options.scenario === 'processes' ||
+    options.scenario === 'order-cost' ||
+    (options.scenario === 'scale' && !options.engine);
   const engines = await chooseEngines(oneServer ? { ...options, engine: 'postgres' } : options, postgresUrl);
   const machine = await describeMachine(engines.includes('postgres') ? postgresUrl : undefined);
   const warmupMs = Math.min(MAX_WARMUP_MS, Math.round(options.durationMs / 3));
@@ -197,6 +223,11 @@ async function main(): Promise<void> {
 
   if (options.scenario === 'processes') {
     await measureProcesses(options, postgresUrl, warmupMs);
+    log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+    return;
+  }
+  if (options.scenario === 'order-cost') {
+    await measureOrderCost(options, postgresUrl, warmupMs);
     log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
     return;
   }

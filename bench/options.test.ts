@@ -31,4 +31,11 @@ describe('bench options', () => {
     expect(parseOptions(['--scenario', 'holds'])).toMatchObject({ scenario: 'holds', runs: 3 });
     expect(parseOptions(['--scenario', 'holds', '--runs', '5']).runs).toBe(5);
   });
+
+  it('knows the order-cost scenario, which reads PostgreSQL statistics only', () => {
+    expect(parseOptions(['--scenario', 'order-cost']).scenario).toBe('order-cost');
+    expect(parseOptions(['--scenario', 'order-cost', '--engine', 'postgres']).engine).toBe('postgres');
+    expect(() => parseOptions(['--scenario', 'order-cost', '--engine', 'pglite'])).toThrow(/table statistics/);
+    expect(() => parseOptions(['--scenario', 'order-cost', '--runs', '2'])).toThrow(/has its own runs/);
+  });
 });

@@ -6,10 +6,11 @@ export type EngineChoice = 'pglite' | 'postgres' | 'both';
  * orders against scarce stock with the oversell audit; wide-network: only the orders in the 50- and 2,000-location networks;
  * processes: only orders over 1, 2 and 4 server processes on one PostgreSQL; scale: capture and
  * the console's reads at 0, 100,000 and 1,000,000 orders of history; webhooks: only webhook
- * delivery and JetStream publishing, 3 runs; holds: only the holds rows and their floors, 3 runs.
+ * delivery and JetStream publishing, 3 runs; holds: only the holds rows and their floors, 3 runs;
+ * order-cost: where one order's time, statements, rows and bytes go on PostgreSQL, beside the floor.
  */
 export type ScenarioChoice =
-  'all' | 'planner' | 'contention' | 'wide-network' | 'processes' | 'scale' | 'webhooks' | 'holds';
+  'all' | 'planner' | 'contention' | 'wide-network' | 'processes' | 'scale' | 'webhooks' | 'holds' | 'order-cost';
 const SCENARIOS: readonly ScenarioChoice[] = [
   'all',
   'planner',
@@ -19,6 +20,7 @@ const SCENARIOS: readonly ScenarioChoice[] = [
   'scale',
   'webhooks',
   'holds',
+  'order-cost',
 ];
 
 export interface BenchOptions {
@@ -60,7 +62,7 @@ Options:
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
-  --scenario <all|planner|contention|wide-network|processes|scale|webhooks|holds>
+  --scenario <all|planner|contention|wide-network|processes|scale|webhooks|holds|order-cost>
                                    all (default): every scenario. planner: only the routing
                                    planner in memory, on broad stock and on partial assortments
                                    that force splits, 3 runs each; prints its table and targets, writes
@@ -92,6 +94,13 @@ Options:
                                    writes nothing. holds: only the holds rows (one hot SKU and
                                    spread, c=1, 8 and 32) and their floors, 3 runs each (--runs
                                    sets it, up to 10); prints its table and targets, writes nothing.
+                                   order-cost: where one POST /v1/orders goes on PostgreSQL:
+                                   orders sent one at a time to a server that exports traces
+                                   give each phase's database and server time and the
+                                   statements per order; the table statistics give the rows and
+                                   bytes per table; then orders at c=8 and the raw SQL floor
+                                   with CPU per order; PostgreSQL only; writes only its own
+                                   section of docs/benchmarks.md.
   --help                           Show this help.
 
 PostgreSQL: the bench creates its own database on the server of DATABASE_URL (or the default
@@ -132,9 +141,11 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (scenario === 'scale' && engine === 'both') {
     throw new UsageError('--scenario scale measures one engine at a time (--engine postgres or --engine pglite)');
   }
-  if (scenario === 'processes' && (engine === 'pglite' || engine === 'both')) {
+  if ((scenario === 'processes' || scenario === 'order-cost') && (engine === 'pglite' || engine === 'both')) {
     throw new UsageError(
-      '--scenario processes runs several server processes on one PostgreSQL database; the embedded engine is one process (use --engine postgres or leave --engine out)',
+      scenario === 'processes'
+        ? '--scenario processes runs several server processes on one PostgreSQL database; the embedded engine is one process (use --engine postgres or leave --engine out)'
+        : "--scenario order-cost reads PostgreSQL's table statistics (use --engine postgres or leave --engine out)",
     );
   }
   const quick = values.quick ?? false;

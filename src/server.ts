@@ -19,11 +19,19 @@ import { outboundPerformers, startConnectorWorkers } from './connectors/index.ts
 import { startAutomationWorker } from './automations/index.ts';
 import { resealStoredSecrets } from './reseal-secrets.ts';
 import { resolveKeyring, useKeyring, type Keyring, type ResolvedKeyring } from './secrets/index.ts';
+import { throttle } from './shared/throttle.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** The channel migration 0020's trigger notifies when a transaction that wrote events commits. */
 const EVENTS_CHANNEL = 'consign_events';
+
+/**
+ * Committed events wake the followers at most once per this many ms (ADR 0043): the first commit
+ * after a quiet spell wakes them at once; under load, each wake reads the events of many orders
+ * instead of every order's events waking every follower for a run of its own.
+ */
+const FOLLOWER_WAKE_GAP_MS = 50;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -167,14 +175,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         })
       : undefined;
   if (!config.notifications) running.log.info('customer notifications are off (CONSIGN_SMTP_URL is not set)');
-  // Committed events wake the outbox's followers at once; their ticks remain the fallback.
+  // Committed events wake the outbox's followers, at most once per gap; their ticks remain the fallback.
   const followers = [webhooks, connectors, automations, nats, notifier];
-  const stopListening = await database
-    .listen(EVENTS_CHANNEL, () => followers.forEach((follower) => follower?.wake()))
-    .catch((error: unknown) => {
-      running.log.warn({ err: error }, 'could not LISTEN for committed events; followers run on their ticks only');
-      return undefined;
-    });
+  const wakeFollowers = throttle(() => followers.forEach((follower) => follower?.wake()), FOLLOWER_WAKE_GAP_MS);
+  const stopListening = await database.listen(EVENTS_CHANNEL, wakeFollowers.call).catch((error: unknown) => {
+    running.log.warn({ err: error }, 'could not LISTEN for committed events; followers run on their ticks only');
+    return undefined;
+  });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = displayUrl(config.host, port);
@@ -193,6 +200,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         nats,
       ];
       await stopListening?.();
+      wakeFollowers.cancel();
       await Promise.all([running.close(), ...workers.map((worker) => worker?.stop())]);
       await database.close();
       await tracing?.shutdown();

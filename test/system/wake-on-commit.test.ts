@@ -63,7 +63,7 @@ describe('committed events wake the webhook dispatcher', () => {
       code: 'WH',
       name: 'Warehouse',
       skus: [{ sku: 'WAKE-1' }],
-      onHand: 5,
+      onHand: 20,
     });
     const subscription = await placing.request('POST', '/v1/webhook-subscriptions', {
       body: { url: receiver.url, event_types: ['order.created'] },
@@ -82,6 +82,20 @@ describe('committed events wake the webhook dispatcher', () => {
       );
       expect(delivered.data.order_id).toBe(placed.body.id);
     }
+    expect(receiver.refused).toEqual([]);
+  });
+
+  it('delivers every order of a burst: the wakes folded into one per gap lose none', async () => {
+    const ids = Array.from({ length: 6 }, (_, i) => `WAKE-BURST-${i + 1}`);
+    const placed = await Promise.all(
+      ids.map((id) => placing.request('POST', '/v1/orders', { body: orderBody(id, [{ sku: 'WAKE-1', quantity: 1 }]) })),
+    );
+    expect(placed.map((p) => p.status)).toEqual(ids.map(() => 201));
+    await waitFor(
+      'order.created of every order of the burst delivered',
+      () => ids.every((id) => receiver.received.some((r) => r.type === 'order.created' && r.data.external_id === id)),
+      { timeoutMs: 30_000, describe: () => delivering.output().slice(-2000) },
+    );
     expect(receiver.refused).toEqual([]);
   });
 });
