@@ -31,7 +31,7 @@ const EVENTS_CHANNEL = 'consign_events';
  * after a quiet spell wakes them at once; under load, each wake reads the events of many orders
  * instead of every order's events waking every follower for a run of its own.
  */
-const FOLLOWER_WAKE_GAP_MS = 50;
+const FOLLOWER_WAKE_GAP_MS = 20;
 
 export interface RunningServer {
   app: FastifyInstance;
