@@ -10,6 +10,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   idempotency_keys: 'http',
   api_keys: 'auth',
   events: 'events',
+  events_archive: 'events',
   outbox_cursors: 'streaming',
   notification_messages: 'notifications',
   notification_templates: 'notifications',

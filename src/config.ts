@@ -63,6 +63,13 @@ export interface Config {
   notifyIntervalMs: number;
   /** Sent notifications older than this many days are deleted (CONSIGN_NOTIFY_RETENTION_DAYS); 0: kept. */
   notifyRetentionDays: number;
+  /**
+   * Events older than this many days that every outbox follower has passed move to the archive
+   * (CONSIGN_EVENT_RETENTION_DAYS, ADR 0043); 0: every event stays in the live outbox.
+   */
+  eventRetentionDays: number;
+  /** How often the event archiver runs when a retention is set; 0: not in this process. */
+  eventArchiveIntervalMs: number;
 }
 
 interface NotificationConfig {
@@ -217,5 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifications: notificationsFromEnv(env),
     notifyIntervalMs: intFromEnv(env, 'CONSIGN_NOTIFY_INTERVAL_MS', 1000),
     notifyRetentionDays: intFromEnv(env, 'CONSIGN_NOTIFY_RETENTION_DAYS', 90),
+    eventRetentionDays: intFromEnv(env, 'CONSIGN_EVENT_RETENTION_DAYS', 0),
+    eventArchiveIntervalMs: intFromEnv(env, 'CONSIGN_EVENT_ARCHIVE_INTERVAL_MS', 60_000),
   };
 }

@@ -8,6 +8,7 @@ import { buildApp } from './http/app.ts';
 import { closeConnectionsOnDrain } from './http/drain.ts';
 import { consoleIsBuilt } from './http/console.ts';
 import { startIdempotencyPruner } from './http/idempotency.ts';
+import { startEventArchiver } from './events/index.ts';
 import { startBackorderWorker } from './orders/index.ts';
 import { startExpirySweeper } from './reservations/index.ts';
 import { gapGraceMsFor, startNatsPublisher } from './streaming/index.ts';
@@ -58,7 +59,8 @@ export function displayUrl(host: string, port: number): string {
 /**
  * Runs Consign: opens and migrates the database, finishes the first start (demo network, admin
  * key), serves the API and runs the background workers (expired cart holds, back-orders,
- * webhooks, customer notifications, subscriptions, connectors, idempotency-key retention, NATS) until stopped.
+ * webhooks, customer notifications, subscriptions, connectors, idempotency-key and event
+ * retention, NATS) until stopped.
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
@@ -147,6 +149,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           onPruned: (count) => running.log.info({ count }, 'deleted idempotency keys older than 24 hours'),
         })
       : undefined;
+  const eventArchiver =
+    config.eventRetentionDays > 0 && config.eventArchiveIntervalMs > 0
+      ? startEventArchiver(database.db, {
+          intervalMs: config.eventArchiveIntervalMs,
+          retentionDays: config.eventRetentionDays,
+          onError: (error) => running.log.error({ err: error }, 'archiving events failed'),
+          onArchived: (count) =>
+            running.log.info(
+              { count, retention_days: config.eventRetentionDays },
+              'moved events past the retention window to the archive',
+            ),
+        })
+      : undefined;
   const nats = config.natsUrl
     ? startNatsPublisher(database.db, {
         url: config.natsUrl,
@@ -197,6 +212,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         notifier,
         subscriptions,
         idempotencyKeys,
+        eventArchiver,
         nats,
       ];
       await stopListening?.();

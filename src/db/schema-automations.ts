@@ -17,7 +17,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { events, orders } from './schema.ts';
+import { orders } from './schema.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -69,7 +69,8 @@ export const automationExecutions = pgTable(
       .references(() => automationRules.id),
     version: integer('version').notNull(),
     triggerKey: text('trigger_key').notNull(),
-    eventId: bigint('event_id', { mode: 'number' }).references(() => events.id),
+    /** An event in `event_history`: no foreign key, the event may move to the archive (ADR 0043). */
+    eventId: bigint('event_id', { mode: 'number' }),
     orderId: text('order_id').references(() => orders.id),
     status: text('status').notNull(),
     actions: jsonb('actions').notNull(),

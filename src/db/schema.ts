@@ -16,6 +16,7 @@ import {
   json,
   jsonb,
   pgTable,
+  pgView,
   primaryKey,
   text,
   timestamp,
@@ -72,18 +73,45 @@ export const idempotencyKeys = pgTable(
 
 // ── events: the transactional outbox ───────────────────────────────────────────────────────
 
+/** What an event says, in the outbox, its archive and their `event_history` view alike. */
+const eventColumns = () => ({
+  type: text('type').notNull(),
+  subjectType: text('subject_type').notNull(),
+  subjectId: text('subject_id').notNull(),
+  payload: jsonb('payload').notNull(),
+});
+
 export const events = pgTable(
   'events',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    type: text('type').notNull(),
-    subjectType: text('subject_type').notNull(),
-    subjectId: text('subject_id').notNull(),
-    payload: jsonb('payload').notNull(),
-    createdAt: createdAt(),
-  },
+  { id: bigserial('id', { mode: 'number' }).primaryKey(), ...eventColumns(), createdAt: createdAt() },
   (t) => [index('events_type_id_idx').on(t.type, t.id), index('events_subject_idx').on(t.subjectId, t.id)],
 );
+
+/**
+ * Events past the retention window that every follower has passed, moved out of the outbox with
+ * their IDs (CONSIGN_EVENT_RETENTION_DAYS, ADR 0043): an ID is in exactly one of the two tables.
+ * The `event_history` view (migration 0030) reads both for the feed, timelines and deliveries.
+ */
+export const eventsArchive = pgTable(
+  'events_archive',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey(),
+    ...eventColumns(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    archivedAt: timestamp('archived_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('events_archive_type_id_idx').on(t.type, t.id),
+    index('events_archive_subject_idx').on(t.subjectId, t.id),
+  ],
+);
+
+/** Every event ever recorded, live or archived, with the outbox's columns. */
+export const eventHistory = pgView('event_history', {
+  id: bigint('id', { mode: 'number' }).notNull(),
+  ...eventColumns(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+}).existing();
 
 // ── network: locations, location groups, channels ─────────────────────────────────────────
 
@@ -733,9 +761,8 @@ export const webhookDeliveries = pgTable(
     subscriptionId: text('subscription_id')
       .notNull()
       .references(() => webhookSubscriptions.id),
-    eventId: bigint('event_id', { mode: 'number' })
-      .notNull()
-      .references(() => events.id),
+    /** An event in `event_history`: no foreign key, the event may move to the archive (ADR 0043). */
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
     status: text('status').notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),

@@ -45,7 +45,7 @@ export async function recordEventsFrom(executor: Executor, rows: SQL): Promise<v
   await executor.execute(insertEvents(rows));
 }
 
-type EventRow = typeof tables.events.$inferSelect;
+type EventRow = typeof tables.eventHistory.$inferSelect;
 
 function presentEvent(row: EventRow) {
   return {
@@ -66,8 +66,12 @@ interface EventFilter {
   limit: number;
 }
 
+/**
+ * The feed behind `GET /v1/events`: live and archived events alike (`event_history`), so a cursor
+ * older than the outbox's first row reads on through the archive into the live events.
+ */
 export async function listEvents(executor: Executor, filter: EventFilter): Promise<ConsignEvent[]> {
-  const e = tables.events;
+  const e = tables.eventHistory;
   const rows = await executor
     .select()
     .from(e)

@@ -25,7 +25,7 @@ export async function latestPayloadOfKind(
 ): Promise<Record<string, unknown> | undefined> {
   const events = await query<{ type: string; payload: Record<string, unknown> }>(
     executor,
-    sql`select type, payload from events
+    sql`select type, payload from event_history
         where subject_id = ${orderId} and subject_type = 'order'
           and type in (select jsonb_array_elements_text(${JSON.stringify(notifyingEventTypes)}::jsonb))
         order by id desc`,

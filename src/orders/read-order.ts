@@ -209,7 +209,7 @@ interface EventRow {
 }
 
 const timelineSql = (orderId: string) =>
-  sql`select id, type, payload, created_at from events where subject_id = ${orderId} order by id`;
+  sql`select id, type, payload, created_at from event_history where subject_id = ${orderId} order by id`;
 
 function presentTimeline(rows: EventRow[]) {
   return rows.map((e) => {

@@ -19,7 +19,7 @@ export async function subscriptionBacklog(executor: Executor, subscriptionId: st
     executor,
     sql`with s as (select * from webhook_subscriptions where id = ${subscriptionId}),
         waiting as (
-          select e.created_at from webhook_deliveries d join events e on e.id = d.event_id
+          select e.created_at from webhook_deliveries d join event_history e on e.id = d.event_id
           where d.subscription_id = ${subscriptionId} and d.status <> 'succeeded'
           union all
           select e.created_at from events e, s

@@ -61,7 +61,7 @@ export async function listDeliveries(
     executor,
     sql`select d.id, d.subscription_id, d.event_id, e.type as event_type, d.status, d.attempts, d.next_attempt_at,
                d.last_status_code, d.last_error, d.created_at, d.updated_at
-        from webhook_deliveries d join events e on e.id = d.event_id
+        from webhook_deliveries d join event_history e on e.id = d.event_id
         where ${sql.join(conditions, sql` and `)}
         order by d.id desc limit ${filter.limit}`,
   );
@@ -102,7 +102,7 @@ export async function replayEvents(
   const row = await queryOne<{ picked: number; enqueued: number; last_event_id: number | null }>(
     tx,
     sql`with picked as (
-          select e.id from events e, webhook_subscriptions s
+          select e.id from event_history e, webhook_subscriptions s
           where s.id = ${subscriptionId} and ${sql.join(conditions, sql` and `)}
           order by e.id limit ${limit + 1}
         ), enqueued as (

@@ -131,7 +131,7 @@ async function claimDue(db: Db, limit: number, leaseMs: number): Promise<Claim[]
         )
         update webhook_deliveries d
         set attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}), updated_at = now()
-        from due, webhook_subscriptions s, events e
+        from due, webhook_subscriptions s, event_history e
         where d.id = due.id and s.id = d.subscription_id and e.id = d.event_id
         returning d.id, d.event_id, d.attempts, d.next_attempt_at::text as lease, s.id as subscription_id, s.url, s.secret,
                   e.type, e.payload, e.created_at`,

@@ -138,7 +138,7 @@ export function snapshot(sim: Sim): Snapshot {
 export async function checkEvents(sim: Sim, before: Snapshot): Promise<void> {
   const rows = await query<EventRow>(
     sim.db,
-    sql`select id, type, subject_id, payload from events where id > ${sim.eventCursor} order by id`,
+    sql`select id, type, subject_id, payload from event_history where id > ${sim.eventCursor} order by id`,
   );
   if (rows.length > 0) sim.eventCursor = Number(rows.at(-1)!.id);
   sim.counters.checks += 1;

@@ -39,6 +39,7 @@ export const stepKinds = [
   'subscription_period',
   'change',
   'automate',
+  'archive_events',
 ] as const;
 export type StepKind = (typeof stepKinds)[number];
 
@@ -85,6 +86,7 @@ export const stepWeights: Record<StepKind, number> = {
   subscription_period: 1,
   change: 3,
   automate: 3,
+  archive_events: 1,
 };
 
 /** Picks one of `items` by a generated number; undefined when there is none. */

@@ -8,6 +8,7 @@ import { describeIntent, stepKinds, stepWeights, type Intent, type StepKind } fr
 import { level, stockedProducts } from './model.ts';
 import * as automations from './steps-automations.ts';
 import * as changes from './steps-changes.ts';
+import * as events from './steps-events.ts';
 import * as fulfillment from './steps-fulfillment.ts';
 import * as orders from './steps-orders.ts';
 import { progress } from './steps-progress.ts';
@@ -50,6 +51,7 @@ const steps: Record<Exclude<StepKind, 'skip'>, Step> = {
   subscription_period: orders.subscriptionPeriod,
   change: changes.changeOrder,
   automate: automations.automate,
+  archive_events: events.archive,
 };
 
 export const intentArbitrary: fc.Arbitrary<Intent> = fc.record({
@@ -122,7 +124,7 @@ export async function runScenario(env: Environment, scenario: Scenario): Promise
   };
   sim.eventCursor = (await queryOne<{ id: number }>(
     env.db,
-    sql`select coalesce(max(id), 0)::bigint as id from events`,
+    sql`select coalesce(max(id), 0)::bigint as id from event_history`,
   ))!.id;
   try {
     await openingStock(sim, scenario.stock);
