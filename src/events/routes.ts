@@ -13,7 +13,7 @@ export function eventRoutes(app: FastifyInstance, { database: { db } }: AppConte
         tags: ['events'],
         summary: 'List events from the outbox, oldest first',
         description:
-          'Oldest first. `next_cursor` is always the position after this page: poll again with it to follow the stream (`has_more: false` means you are up to date).',
+          'Oldest first. `next_cursor` is always the position after this page: poll again with it to follow the stream (`has_more: false` means you are up to date). Events archived past `CONSIGN_EVENT_RETENTION_DAYS` are listed as before: a cursor older than the live outbox reads on through the archive.',
         querystring: Type.Object({
           ...PageQuery,
           type: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated event types' })),

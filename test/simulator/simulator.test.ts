@@ -5,7 +5,7 @@ import { simulate, startSimulation, type Simulation } from './harness.ts';
 /**
  * The lifecycle simulator in the suite: random sequences of real API calls (places, rejections,
  * short picks, cancellations, holds, stock feeds, returns, refunds, exchanges, reships,
- * subscription periods, order changes, automation rules) against a real server, checked against the reference model after every
+ * subscription periods, order changes, automation rules, event archival) against a real server, checked against the reference model after every
  * step. CONSIGN_SIM_RUNS sets the number of sequences, CONSIGN_SIM_SEED (and CONSIGN_SIM_PATH)
  * replay a reported failure. See docs/lifecycle-simulator.md.
  */
