@@ -98,6 +98,14 @@ describe('loadConfig: notifications', () => {
     expect(() => loadConfig({ CONSIGN_NOTIFY_RETENTION_DAYS: '30d' })).toThrow(/CONSIGN_NOTIFY_RETENTION_DAYS/);
   });
 
+  it('keeps every event in the outbox unless a retention is set, and archives each minute then', () => {
+    expect(loadConfig({})).toMatchObject({ eventRetentionDays: 0, eventArchiveIntervalMs: 60_000 });
+    expect(loadConfig({ CONSIGN_EVENT_RETENTION_DAYS: '90', CONSIGN_EVENT_ARCHIVE_INTERVAL_MS: '5000' })).toMatchObject(
+      { eventRetentionDays: 90, eventArchiveIntervalMs: 5000 },
+    );
+    expect(() => loadConfig({ CONSIGN_EVENT_RETENTION_DAYS: '-1' })).toThrow(/CONSIGN_EVENT_RETENTION_DAYS/);
+  });
+
   it('refuses an SMTP URL of another scheme, a missing sender and a webhook that is not HTTP', () => {
     expect(() => loadConfig({ CONSIGN_SMTP_URL: 'http://mail.example', CONSIGN_NOTIFY_FROM: 'a@b.c' })).toThrow(
       /CONSIGN_SMTP_URL must be a smtp:\/\/ or smtps:\/\/ URL/,

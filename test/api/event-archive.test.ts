@@ -1,12 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query, queryOne, type Db } from '../../src/db/index.ts';
-import { archiveEvents, startEventArchiver } from '../../src/events/index.ts';
+import { archiveEvents, recordEvents, startEventArchiver } from '../../src/events/index.ts';
+import { createWebhookDispatcher, type WebhookDispatcher } from '../../src/webhooks/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock } from '../support/fixtures.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
+import { drainDispatcher } from '../support/outbox.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { waitFor } from '../support/wait.ts';
+import { allowLocalWebhooks, WebhookReceiver } from '../support/webhook-receiver.ts';
 
 const liveIds = async (db: Db) =>
   (await query<{ id: number }>(db, sql`select id from events order by id`)).map((r) => Number(r.id));
@@ -198,5 +201,67 @@ describe('event archival', () => {
     }
     expect(counts.reduce((a, b) => a + b, 0)).toBe(old.length);
     expect(Math.max(...counts)).toBe(2);
+  });
+});
+
+describe('webhook deliveries of archived events', () => {
+  let database: TestDatabase;
+  let server: TestServer;
+  let dispatcher: WebhookDispatcher;
+  let restoreAllowList: () => void = () => {};
+  const receiver = new WebhookReceiver();
+  beforeAll(async () => {
+    restoreAllowList = allowLocalWebhooks();
+    database = await createTestDatabase();
+    server = await startTestServer(database);
+    await receiver.start();
+    dispatcher = createWebhookDispatcher(database.db, { retryScheduleMs: [0], gapGraceMs: 0 });
+  });
+  afterAll(async () => {
+    dispatcher?.abort();
+    await Promise.all([server?.close(), receiver.stop()]);
+    await database?.close();
+    restoreAllowList();
+  });
+
+  const drain = () => drainDispatcher(dispatcher);
+
+  it('sends a delivery pending when its event was archived, and replays archived events, unchanged', async () => {
+    const sub = await server.request('POST', '/v1/webhook-subscriptions', {
+      body: { url: receiver.url, event_types: ['test.archived'] },
+    });
+    expect(sub.status, JSON.stringify(sub.body)).toBe(201);
+    receiver.trust(sub.body.secret);
+    await recordEvents(
+      database.db,
+      [0, 1, 2].map((n) => ({ type: 'test.archived', subjectType: 'test', subjectId: `tst_${n}`, payload: { n } })),
+    );
+    await drain();
+    const first = receiver.received.map(({ webhookId, type, data }) => ({ webhookId, type, data }));
+    expect(first.map((r) => r.data)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+    const ids = first.map((r) => r.webhookId.replace('evt_', ''));
+    const replay = (body: unknown) =>
+      server.request('POST', `/v1/webhook-subscriptions/${sub.body.id}/replay`, { body });
+
+    // The first event's delivery is pending again when the archiver moves every event.
+    expect((await replay({ event_ids: [ids[0]] })).body).toMatchObject({ enqueued: 1 });
+    const log = (await server.request('GET', `/v1/webhook-subscriptions/${sub.body.id}/deliveries`)).body.data;
+    // The notifier (its cursor made by migration 0022) has passed them too, as it would on a server.
+    await placeFollowers(database.db, { webhooks: Number(ids[2]), notifications: Number(ids[2]) });
+    expect(await archiveEvents(database.db, { retentionDays: 0 })).toBe(3);
+    expect((await server.request('GET', `/v1/webhook-subscriptions/${sub.body.id}/deliveries`)).body.data).toEqual(log);
+    await drain();
+    // The other two are replayed from the archive.
+    expect((await replay({ from_event_id: ids[1] })).body).toMatchObject({ enqueued: 2, has_more: false });
+    await drain();
+
+    const again = receiver.received.slice(3).map(({ webhookId, type, data }) => ({ webhookId, type, data }));
+    expect(again).toEqual(first);
+    const deliveries = (await server.request('GET', `/v1/webhook-subscriptions/${sub.body.id}/deliveries`)).body.data;
+    expect(deliveries.map((d: { event_type: string; status: string }) => [d.event_type, d.status])).toEqual([
+      ['test.archived', 'succeeded'],
+      ['test.archived', 'succeeded'],
+      ['test.archived', 'succeeded'],
+    ]);
   });
 });

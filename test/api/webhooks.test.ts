@@ -19,6 +19,7 @@ import { createTestDatabase, testEngine, type TestDatabase } from '../support/db
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { openTransaction } from '../support/open-transaction.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
+import { drainDispatcher } from '../support/outbox.ts';
 import { primaryReads, TEST_ADMIN_KEY, type TestServer } from '../support/server.ts';
 import { allowLocalWebhooks } from '../support/webhook-receiver.ts';
 
@@ -112,16 +113,7 @@ afterAll(async () => {
   restoreAllowList();
 });
 
-/** Ticks until a tick neither enqueues nor sends anything (bounded). */
-async function drain(): Promise<number> {
-  let sent = 0;
-  for (let i = 0; i < 20; i++) {
-    const tick = await dispatcher.tick();
-    sent += tick.attempted;
-    if (tick.events === 0 && tick.attempted === 0) return sent;
-  }
-  throw new Error('the dispatcher did not settle in 20 ticks');
-}
+const drain = () => drainDispatcher(dispatcher);
 
 async function subscribe(path: string, eventTypes: string[], extra: Record<string, unknown> = {}) {
   const response = await server.request('POST', '/v1/webhook-subscriptions', {

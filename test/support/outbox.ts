@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { must, type Requester } from './client.ts';
+import type { WebhookDispatcher } from '../../src/webhooks/index.ts';
 import type { WebhookReceiver } from './webhook-receiver.ts';
 
 export interface OutboxEvent {
@@ -58,4 +59,15 @@ export function deliveryProblems(
       .map((r) => r.webhookId),
   };
   return Object.values(problems).some((list) => list.length > 0) ? problems : undefined;
+}
+
+/** Ticks the dispatcher until a tick neither fans out nor sends anything (bounded); how many it sent. */
+export async function drainDispatcher(dispatcher: WebhookDispatcher): Promise<number> {
+  let sent = 0;
+  for (let i = 0; i < 20; i++) {
+    const tick = await dispatcher.tick();
+    sent += tick.attempted;
+    if (tick.events === 0 && tick.attempted === 0) return sent;
+  }
+  throw new Error('the dispatcher did not settle in 20 ticks');
 }
