@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query, queryOne, type Db } from '../../src/db/index.ts';
 import { archiveEvents, recordEvents, startEventArchiver } from '../../src/events/index.ts';
+import { requestNotification } from '../../src/notifications/index.ts';
 import { createWebhookDispatcher, type WebhookDispatcher } from '../../src/webhooks/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock } from '../support/fixtures.ts';
@@ -160,6 +161,26 @@ describe('event archival', () => {
       sql`select count(*)::int as n from events e join events_archive a using (id)`,
     );
     expect(overlap?.n).toBe(0);
+  });
+
+  it("repeats a notification's facts from an archived event", async () => {
+    const orderId = orderIds[0]!;
+    const confirmed = await queryOne<{ id: number; payload: Record<string, unknown> }>(
+      database.db,
+      sql`select a.id, a.payload from events_archive a where a.subject_id = ${orderId} and a.type = 'order.confirmed'`,
+    );
+    expect(confirmed).toBeDefined();
+    expect(await requestNotification(database.db, orderId, 'order_confirmed', null)).toMatchObject({ ok: true });
+    const requested = await queryOne<{ payload: Record<string, unknown> }>(
+      database.db,
+      sql`select payload from events where subject_id = ${orderId} and type = 'order.notification_requested'`,
+    );
+    expect(requested?.payload).toEqual({
+      ...confirmed!.payload,
+      order_id: orderId,
+      actor: null,
+      template: 'order_confirmed',
+    });
   });
 
   it('moves each event once when several archivers run at the same time', async () => {
