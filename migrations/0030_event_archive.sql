@@ -1,4 +1,4 @@
--- Event retention (ADR 0043): events past CONSIGN_EVENT_RETENTION_DAYS that every follower has
+-- Event retention (ADR 0045): events past CONSIGN_EVENT_RETENTION_DAYS that every follower has
 -- passed move from the outbox to events_archive with their IDs, one statement per batch. The rows
 -- that name an event (webhook deliveries, automation executions, customer notifications) keep its
 -- ID without a foreign key: the event may now live in either table. event_history reads both, so

@@ -65,7 +65,7 @@ export interface Config {
   notifyRetentionDays: number;
   /**
    * Events older than this many days that every outbox follower has passed move to the archive
-   * (CONSIGN_EVENT_RETENTION_DAYS, ADR 0043); 0: every event stays in the live outbox.
+   * (CONSIGN_EVENT_RETENTION_DAYS, ADR 0045); 0: every event stays in the live outbox.
    */
   eventRetentionDays: number;
   /** How often the event archiver runs when a retention is set; 0: not in this process. */

@@ -69,7 +69,7 @@ export const automationExecutions = pgTable(
       .references(() => automationRules.id),
     version: integer('version').notNull(),
     triggerKey: text('trigger_key').notNull(),
-    /** An event in `event_history`: no foreign key, the event may move to the archive (ADR 0043). */
+    /** An event in `event_history`: no foreign key, the event may move to the archive (ADR 0045). */
     eventId: bigint('event_id', { mode: 'number' }),
     orderId: text('order_id').references(() => orders.id),
     status: text('status').notNull(),

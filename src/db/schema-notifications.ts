@@ -46,7 +46,7 @@ export const notificationMessages = pgTable(
     /** When a queued or failed message is tried next; while it is being sent, the end of its lease. */
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     lastError: text('last_error'),
-    /** An event in `event_history`: no foreign key, the event may move to the archive (ADR 0043). */
+    /** An event in `event_history`: no foreign key, the event may move to the archive (ADR 0045). */
     eventId: bigint('event_id', { mode: 'number' }).notNull(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     createdAt: createdAt(),

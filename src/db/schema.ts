@@ -89,7 +89,7 @@ export const events = pgTable(
 
 /**
  * Events past the retention window that every follower has passed, moved out of the outbox with
- * their IDs (CONSIGN_EVENT_RETENTION_DAYS, ADR 0043): an ID is in exactly one of the two tables.
+ * their IDs (CONSIGN_EVENT_RETENTION_DAYS, ADR 0045): an ID is in exactly one of the two tables.
  * The `event_history` view (migration 0030) reads both for the feed, timelines and deliveries.
  */
 export const eventsArchive = pgTable(
@@ -761,7 +761,7 @@ export const webhookDeliveries = pgTable(
     subscriptionId: text('subscription_id')
       .notNull()
       .references(() => webhookSubscriptions.id),
-    /** An event in `event_history`: no foreign key, the event may move to the archive (ADR 0043). */
+    /** An event in `event_history`: no foreign key, the event may move to the archive (ADR 0045). */
     eventId: bigint('event_id', { mode: 'number' }).notNull(),
     status: text('status').notNull(),
     attempts: integer('attempts').notNull().default(0),

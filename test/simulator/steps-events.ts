@@ -11,7 +11,7 @@ async function timelines(sim: Sim): Promise<Record<string, unknown>> {
 }
 
 /**
- * Event retention with a 0-day window (ADR 0043): every event each follower has passed (the
+ * Event retention with a 0-day window (ADR 0045): every event each follower has passed (the
  * automation followers the automation steps run) moves to the archive mid-sequence. Each order's
  * timeline must read the same before and after; the later steps' event checks read on through
  * `event_history`.
