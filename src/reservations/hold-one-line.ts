@@ -77,8 +77,11 @@ function holdStatement(scope: ScopeKind): SQL {
         idempotency_principal text, idempotency_key text, idempotency_request_hash text,
         idempotency_method text, idempotency_path text)
       -- A key already stored is its twin's: the caller replays that response (the full path).
-      where not exists (select from idempotency_keys k
-                        where k.principal = r.idempotency_principal and k.key = r.idempotency_key)
+      -- A lookup per request by the key's primary key, never a join: a prepared statement's
+      -- generic plan could otherwise read every stored key for each statement.
+      where r.idempotency_key is null
+         or (select true from idempotency_keys k
+             where k.principal = r.idempotency_principal and k.key = r.idempotency_key limit 1) is null
     ), hold_order as materialized (
       select r.*, (row_number() over (order by r.n))::int as step from hold_requests r
     ), hold_fit (step, remaining, taken) as (
