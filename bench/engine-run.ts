@@ -80,7 +80,10 @@ function floorMeter(run: FloorRun, network: BenchNetwork, settings: RunSettings,
 }
 
 /** What `measureApiAndFloor` measures through the server: rows with floors to measure after each. */
-type ApiMeasure<T extends { holds: { hold: HoldCase }[]; orders?: { concurrency: number }[] }> = (
+/** The rows whose floors `measureApiAndFloor` measures: every hold case, and the orders' concurrencies if any. */
+type RowsWithFloors = { holds: { hold: HoldCase }[]; orders?: { concurrency: number }[] };
+
+type ApiMeasure<T extends RowsWithFloors> = (
   bench: BenchDatabase,
   network: BenchNetwork,
   settings: RunSettings,
@@ -92,7 +95,7 @@ type ApiMeasure<T extends { holds: { hold: HoldCase }[]; orders?: { concurrency:
  * database, from this process. PGlite is single-process: the floors run here on the same data
  * directory once the server child has exited.
  */
-async function measureApiAndFloor<T extends { holds: { hold: HoldCase }[]; orders?: { concurrency: number }[] }>(
+async function measureApiAndFloor<T extends RowsWithFloors>(
   bench: BenchDatabase,
   network: BenchNetwork,
   settings: RunSettings,

@@ -136,11 +136,7 @@ function statementFor(scope: ScopeKind) {
 }
 
 /** One request for a one-line hold, waiting for its level's next statement. */
-interface Waiting {
-  id: string;
-  line: ReservationLine;
-  input: HoldInput;
-  claim: ClaimValues | undefined;
+interface Waiting extends OneLineHold {
   settle: (outcome: { body: string | undefined } | { error: unknown }) => void;
 }
 
@@ -214,7 +210,7 @@ function gathered(executor: Executor, holds: number): void {
  * alone in it: nothing else runs on a transaction's connection.
  */
 export function holdOneLine(executor: Executor, hold: OneLineHold, waitMs = 0): Promise<string | undefined> {
-  const { id, line, input, scope = {}, claim } = hold;
+  const { line, input, scope = {} } = hold;
   const kind: ScopeKind = scope.channel !== undefined ? 'channel' : scope.locationGroup !== undefined ? 'group' : 'any';
   const batch: Batch = {
     kind,
@@ -226,10 +222,7 @@ export function holdOneLine(executor: Executor, hold: OneLineHold, waitMs = 0): 
   const key = JSON.stringify(batch);
   return new Promise((resolve, reject) => {
     const waiting: Waiting = {
-      id,
-      line,
-      input,
-      claim,
+      ...hold,
       settle: (outcome) => ('error' in outcome ? reject(outcome.error) : resolve(outcome.body)),
     };
     let levels = queues.get(executor);
