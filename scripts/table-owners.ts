@@ -77,6 +77,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   order_tags: 'orders',
   tasks: 'tasks',
   postal_centroids: 'geo',
+  routing_simulations: 'simulations',
+  routing_simulation_changes: 'simulations',
 };
 
 /** Tables any folder may INSERT into (only the owner updates or deletes): the transactional outbox. */

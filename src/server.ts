@@ -18,6 +18,7 @@ import { startNotifier } from './notifications/index.ts';
 import { startTracing } from './telemetry/index.ts';
 import { outboundPerformers, startConnectorWorkers } from './connectors/index.ts';
 import { startAutomationWorker } from './automations/index.ts';
+import { startSimulationWorker } from './simulations/index.ts';
 import { resealStoredSecrets } from './reseal-secrets.ts';
 import { resolveKeyring, useKeyring, type Keyring, type ResolvedKeyring } from './secrets/index.ts';
 import { throttle } from './shared/throttle.ts';
@@ -33,6 +34,9 @@ const EVENTS_CHANNEL = 'consign_events';
  * instead of every order's events waking every follower for a run of its own.
  */
 const FOLLOWER_WAKE_GAP_MS = 20;
+
+/** How often a server looks for routing simulations no process is running (queued, or left by a stopped one). */
+const SIMULATION_INTERVAL_MS = 5_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -106,6 +110,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const backorders = startBackorderWorker(database.db, {
     intervalMs: config.backorderIntervalMs,
     onError: (error) => running.log.error({ err: error }, 'back-order re-routing failed'),
+  });
+  const simulations = startSimulationWorker(database.db, {
+    intervalMs: SIMULATION_INTERVAL_MS,
+    onError: (error) => running.log.error({ err: error }, 'routing simulation failed'),
   });
   const webhooks =
     config.webhookIntervalMs > 0
@@ -206,6 +214,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const workers = [
         sweeper,
         backorders,
+        simulations,
         connectors,
         webhooks,
         automations,

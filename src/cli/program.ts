@@ -11,6 +11,7 @@ import { restoreCommand } from './restore.ts';
 import { secretsCommand } from './secrets.ts';
 import { seedCommand } from './seed.ts';
 import { serveCommand } from './serve.ts';
+import { simulateCommand } from './simulate.ts';
 
 function packageVersion(): string {
   const text = fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
@@ -60,6 +61,7 @@ export function createProgram(): Command {
     .addCommand(exportCommand())
     .addCommand(inventoryCommand())
     .addCommand(geoCommand())
+    .addCommand(simulateCommand())
     .addCommand(backupCommand())
     .addCommand(restoreCommand());
 }

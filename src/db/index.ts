@@ -21,3 +21,4 @@ export * as notificationTables from './schema-notifications.ts';
 export * as automationTables from './schema-automations.ts';
 export * as taskTables from './schema-tasks.ts';
 export * as geoTables from './schema-geo.ts';
+export * as simulationTables from './schema-simulations.ts';

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './errors.ts';
 import { registerTextCheck } from './text.ts';
 import { registerConsole } from './console.ts';
+import { simulationRoutes } from '../simulations/index.ts';
 import { registerMetrics } from './metrics-route.ts';
 import { nameRequestSpan, traceRequest, tracingActive } from '../telemetry/index.ts';
 import { registerAuthentication } from './authenticate.ts';
@@ -177,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       notificationTemplateRoutes(v1, context);
       automationRoutes(v1, context);
       taskRoutes(v1, context);
+      simulationRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

@@ -8,6 +8,7 @@ import {
   planWithKits,
   type BundleLeaves,
   type Candidate,
+  type PlanOrder,
   type PlanResult,
   type RoutingRules,
   type StockSnapshot,
@@ -53,7 +54,8 @@ export interface RouteOptions {
 /** Bounded: a concurrent order can win the stock we planned on; then we plan again with fresh stock. */
 const MAX_ATTEMPTS = 4;
 
-function toCandidate(row: CandidateRow): Candidate {
+/** A candidate row as the planner reads it. */
+export function toCandidate(row: CandidateRow): Candidate {
   return {
     id: row.id,
     name: row.name,
@@ -71,7 +73,8 @@ function toCandidate(row: CandidateRow): Candidate {
   };
 }
 
-function planOrder(order: OrderForRouting, lines: OpenLine[], exclude: string[], omitted: number) {
+/** What the planner is asked for an order: its open lines, the locations to leave out, and how many of its group were omitted. */
+export function planRequest(order: OrderForRouting, lines: OpenLine[], exclude: string[], omitted: number): PlanOrder {
   const destination =
     order.destination_latitude !== null && order.destination_longitude !== null
       ? { latitude: order.destination_latitude, longitude: order.destination_longitude }
@@ -163,7 +166,7 @@ export async function routeOrder(
   let found = captured?.routing.candidates ?? (await readCandidates());
   let candidates = found.candidates.map(toCandidate);
   const exclude = captured ? [] : await excludedLocations(executor, orderId, options.excludeLocationIds ?? []);
-  let request = planOrder(order, lines, exclude, found.omitted);
+  let request = planRequest(order, lines, exclude, found.omitted);
   let result: PlanResult | undefined;
   // Read once a reservation failed: a bundle and a line sharing its components were planned
   // on the same units (each line sees the shared component whole); plan them on shared stock.
@@ -176,7 +179,7 @@ export async function routeOrder(
       // Stock moved under us: another location may hold the SKUs now.
       found = await readCandidates();
       candidates = found.candidates.map(toCandidate);
-      request = planOrder(order, lines, exclude, found.omitted);
+      request = planRequest(order, lines, exclude, found.omitted);
     }
     const stock = shared
       ? await sharedStockSnapshot(executor, request, candidates, rules, shared, new Date())

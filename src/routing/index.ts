@@ -12,6 +12,6 @@ export type { StockRow } from './stock.ts';
 export { coordinatesForPostalCode } from './zip.ts';
 export { haversineKm } from './geo.ts';
 export type { Allocation, Candidate, Coordinates, PlanOrder, PlanResult, StockSnapshot } from './types.ts';
-export { activeRules, activeRulesSql, presentActiveRules } from './rule-versions.ts';
+export { activeRules, activeRulesSql, presentActiveRules, readRuleVersion, ruleViolations } from './rule-versions.ts';
 export type { ActiveRules } from './rule-versions.ts';
 export { routingRoutes } from './routes.ts';

@@ -162,3 +162,16 @@ export async function activateVersion(
   ]);
   return ok(present(row));
 }
+
+/** One version's rules, whatever its status (a draft to simulate, a retired one to compare). */
+export async function readRuleVersion(
+  executor: Executor,
+  version: number,
+): Promise<{ version: number; status: RuleVersion['status']; rules: RoutingRules } | undefined> {
+  return queryOne(executor, sql`select version, status, rules from routing_rule_versions where version = ${version}`);
+}
+
+/** What is wrong with rules given inline (not saved as a version), with pointers into them; none when valid. */
+export async function ruleViolations(executor: Executor, rules: unknown): Promise<RuleViolation[]> {
+  return validateRules(rules, await namedChannels(executor, rules));
+}

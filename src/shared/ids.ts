@@ -29,6 +29,7 @@ function encodeRandom(length: number): string {
 
 type IdPrefix =
   | 'loc'
+  | 'sim'
   | 'lgr'
   | 'chn'
   | 'res'

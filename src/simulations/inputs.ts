@@ -1,0 +1,188 @@
+import { sql } from 'drizzle-orm';
+import { query, toIso, type Executor } from '../db/index.ts';
+import { readLeaves } from '../catalog/index.ts';
+import { preorderOpen, type CandidateRow, type OpenLine, type OrderForRouting } from '../orders/index.ts';
+import type { BundleLeaves } from '../routing/index.ts';
+
+/** Which orders a simulation replays: those placed in [from, to), of one channel or all. */
+interface OrderSelection {
+  from: string;
+  to: string;
+  channelId?: string | undefined;
+}
+
+/** One order as it was captured: every line with its whole ordered quantity. */
+export interface PastOrder {
+  order: OrderForRouting;
+  externalId: string;
+  lines: OpenLine[];
+  /** When Consign received it: the replay's clock, and the instant its stock is read at. */
+  receivedAtMs: number;
+}
+
+/** A stock movement of the ledger, as a change of available (on hand − reserved) at one level. */
+interface Movement {
+  atMs: number;
+  locationId: string;
+  sku: string;
+  delta: number;
+  /** The order the movement belongs to (its reservation, release, commit or shipment), if any. */
+  orderId: string | null;
+}
+
+/** Fulfillment work of an order outside the replayed set: it used a location's capacity that day. */
+interface OtherWork {
+  atMs: number;
+  locationId: string;
+}
+
+export type LocationRow = Omit<CandidateRow, 'in_channel_group' | 'capacity_used_today'>;
+
+/** Everything a replay reads, read once: the replay itself touches no database. */
+export interface SimulationInputs {
+  orders: PastOrder[];
+  /** Every location, by ID. */
+  locations: LocationRow[];
+  /** The locations of each channel's location group. */
+  groups: Map<string, Set<string>>;
+  leaves: BundleLeaves;
+  /** (on hand − reserved) per location and SKU just before `from`, from the ledger. */
+  opening: Map<string, Map<string, number>>;
+  /** Safety stock per location and SKU, as configured now. */
+  safety: Map<string, Map<string, number>>;
+  /** The ledger's movements from `from` until the last replayed order was received, in order. */
+  movements: Movement[];
+  otherWork: OtherWork[];
+}
+
+const ms = (value: string | Date) => Date.parse(toIso(value)!);
+
+interface OrderRow extends OrderForRouting {
+  external_id: string;
+}
+
+interface LineRow extends OpenLine {
+  order_id: string;
+}
+
+/** At most this many orders per simulation: the replay holds them, and the stock they read, in memory. */
+const MAX_SIMULATED_ORDERS = 200_000;
+
+/** Reads the selected orders (received order, then ID) and the stock, work and network they were routed on. */
+export async function loadSimulationInputs(executor: Executor, selection: OrderSelection): Promise<SimulationInputs> {
+  const inPeriod = sql`o.placed_at >= ${selection.from}::timestamptz and o.placed_at < ${selection.to}::timestamptz
+    ${selection.channelId ? sql`and o.channel_id = ${selection.channelId}` : sql``}`;
+  const orderRows = await query<OrderRow>(
+    executor,
+    sql`select o.id, o.external_id, o.channel_id, c.code as channel_code, o.currency, o.delivery_method, o.pickup_location_id,
+               o.allow_ship_fallback, o.destination_latitude, o.destination_longitude, o.shipping_address, o.placed_at,
+               o.created_at, false as on_hold
+        from orders o join channels c on c.id = o.channel_id
+        where ${inPeriod}
+        order by o.created_at, o.id
+        limit ${MAX_SIMULATED_ORDERS}`,
+  );
+  const lineRows = await query<LineRow>(
+    executor,
+    sql`select l.order_id, l.line_id, l.sku, l.quantity as need, coalesce(p.weight_grams, 0) as weight_grams,
+               coalesce(p.allow_backorder, false) or ${preorderOpen('l.sku')} as allow_backorder, l.ship_from_location_id
+        from orders o join order_lines l on l.order_id = o.id left join products p on p.sku = l.sku
+        where ${inPeriod}
+        order by l.order_id, l.line_no`,
+  );
+  const linesByOrder = new Map<string, OpenLine[]>();
+  for (const { order_id, ...line } of lineRows) {
+    const lines = linesByOrder.get(order_id) ?? [];
+    lines.push(line);
+    linesByOrder.set(order_id, lines);
+  }
+  const orders = orderRows.map(({ external_id, ...order }) => ({
+    order,
+    externalId: external_id,
+    lines: linesByOrder.get(order.id) ?? [],
+    receivedAtMs: ms(order.created_at),
+  }));
+
+  const leaves = await readLeaves(executor, [...new Set(lineRows.map((l) => l.sku))]);
+  const stockSkus = [
+    ...new Set([...lineRows.map((l) => l.sku), ...[...leaves.values()].flat().map((leaf) => leaf.sku)]),
+  ];
+  const fromMs = Date.parse(selection.from);
+  const untilMs = orders.reduce((latest, o) => Math.max(latest, o.receivedAtMs), fromMs);
+  const until = new Date(untilMs).toISOString();
+  const skus = sql.param(stockSkus);
+
+  const [locations, members, opening, safety, movements, otherWork] = await Promise.all([
+    query<LocationRow>(
+      executor,
+      sql`select id, name, type, latitude, longitude, timezone, capabilities, daily_capacity, cutoff_time, priority, active
+          from locations order by id`,
+    ),
+    query<{ channel_id: string; location_id: string }>(
+      executor,
+      sql`select c.id as channel_id, m.location_id from channels c join location_group_members m on m.group_id = c.location_group_id`,
+    ),
+    query<{ location_id: string; sku: string; net: number }>(
+      executor,
+      sql`select distinct on (sku, location_id) location_id, sku, on_hand_after - reserved_after as net
+          from inventory_ledger where sku = any(${skus}::text[]) and occurred_at < ${selection.from}::timestamptz
+          order by sku, location_id, id desc`,
+    ),
+    query<{ location_id: string; sku: string; safety_stock: number }>(
+      executor,
+      sql`select location_id, sku, safety_stock from stock_levels where sku = any(${skus}::text[]) and safety_stock > 0`,
+    ),
+    query<{ location_id: string; sku: string; delta: number; occurred_at: string; order_id: string | null }>(
+      executor,
+      sql`select l.location_id, l.sku, l.on_hand_delta - l.reserved_delta as delta, l.occurred_at,
+                 case l.reference_type
+                   when 'order' then l.reference_id
+                   when 'fulfillment_order' then (select f.order_id from fulfillment_orders f where f.id = l.reference_id)
+                   when 'shipment' then (select s.order_id from shipments s where s.id = l.reference_id)
+                 end as order_id
+          from inventory_ledger l
+          where l.sku = any(${skus}::text[]) and l.on_hand_delta <> l.reserved_delta
+            and l.occurred_at >= ${selection.from}::timestamptz and l.occurred_at <= ${until}::timestamptz
+          order by l.occurred_at, l.id`,
+    ),
+    query<{ location_id: string; order_id: string; created_at: string }>(
+      executor,
+      sql`select f.location_id, f.order_id, f.created_at from fulfillment_orders f join locations l on l.id = f.location_id
+          where l.daily_capacity is not null and f.status not in ('rejected', 'cancelled')
+            and f.created_at >= ${selection.from}::timestamptz - interval '1 day' and f.created_at <= ${until}::timestamptz
+          order by f.created_at, f.id`,
+    ),
+  ]);
+
+  const groups = new Map<string, Set<string>>();
+  for (const m of members) groups.set(m.channel_id, (groups.get(m.channel_id) ?? new Set()).add(m.location_id));
+  const replayed = new Set(orders.map((o) => o.order.id));
+  return {
+    orders,
+    locations,
+    groups,
+    leaves,
+    opening: byLevel(opening.map((r) => [r.location_id, r.sku, r.net])),
+    safety: byLevel(safety.map((r) => [r.location_id, r.sku, r.safety_stock])),
+    movements: movements.map((m) => ({
+      atMs: ms(m.occurred_at),
+      locationId: m.location_id,
+      sku: m.sku,
+      delta: m.delta,
+      orderId: m.order_id,
+    })),
+    otherWork: otherWork
+      .filter((w) => !replayed.has(w.order_id))
+      .map((w) => ({ atMs: ms(w.created_at), locationId: w.location_id })),
+  };
+}
+
+function byLevel(rows: [string, string, number][]): Map<string, Map<string, number>> {
+  const levels = new Map<string, Map<string, number>>();
+  for (const [location, sku, n] of rows) {
+    const atLocation = levels.get(location) ?? new Map<string, number>();
+    atLocation.set(sku, n);
+    levels.set(location, atLocation);
+  }
+  return levels;
+}
