@@ -25,6 +25,8 @@ const automationDefinition = {
 const today = () => new Date().toISOString();
 /** The day `n` days from now, `YYYY-MM-DD`. */
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+/** A day's replay of the draft rules over the probe's few orders. */
+const simulationBody = (w: World) => ({ from: day(-1), to: day(0), rules_version: w.routingDraft });
 const report = (name: string) => (_w: World, s: SideWorld) => ({
   path: `/v1/reports/${name}?channel=${s.channelCode}`,
 });
@@ -267,6 +269,14 @@ export const probes: Record<string, Build> = {
   'GET /v1/routing/rules': () => ({ path: '/v1/routing/rules' }),
   'PUT /v1/routing/rules': (w) => ({ path: '/v1/routing/rules', body: { rules: w.routingRules, notes: 'probe' } }),
   'POST /v1/routing/rules/{version}/activate': (w) => ({ path: `/v1/routing/rules/${w.routingDraft}/activate` }),
+  'POST /v1/routing/simulations': (w) => ({ path: '/v1/routing/simulations', body: simulationBody(w) }),
+  'POST /v1/routing/simulate': (w) => ({ path: '/v1/routing/simulate', body: simulationBody(w) }),
+  'GET /v1/routing/simulations': () => ({ path: '/v1/routing/simulations' }),
+  'GET /v1/routing/simulations/{id}': () => ({ path: '/v1/routing/simulations/sim_none', absent: true }),
+  'GET /v1/routing/simulations/{id}/changes': () => ({
+    path: '/v1/routing/simulations/sim_none/changes',
+    absent: true,
+  }),
 
   'GET /v1/fulfillment-orders': (_w, s) => ({ path: `/v1/fulfillment-orders?location_id=${s.locationId}` }),
   'GET /v1/fulfillment-orders/{id}': (_w, s) => ({ path: `/v1/fulfillment-orders/${s.working.foId}` }),

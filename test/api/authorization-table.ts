@@ -125,6 +125,11 @@ export const expected: Record<string, Expected> = {
   'GET /v1/routing/rules': service,
   'PUT /v1/routing/rules': adminOnly,
   'POST /v1/routing/rules/{version}/activate': adminOnly,
+  'POST /v1/routing/simulations': adminOnly,
+  'POST /v1/routing/simulate': adminOnly,
+  'GET /v1/routing/simulations': service,
+  'GET /v1/routing/simulations/{id}': service,
+  'GET /v1/routing/simulations/{id}/changes': service,
 
   'GET /v1/fulfillment-orders': { admin: A, agent: A, fulfillment: [A, F], channel: F },
   'GET /v1/fulfillment-orders/{id}': { admin: A, agent: A, fulfillment: [A, H], channel: F },
