@@ -23,6 +23,7 @@ import { PROCESSES_HEADING, processesSection, runProcesses } from './processes.t
 import { runScale, SCALE_HEADING, scaleSection } from './scale.ts';
 import { runWebhooks, webhooksSection, type WebhookRunsResult } from './webhooks.ts';
 import { ORDER_COST_HEADING, orderCostSection, runOrderCost } from './order-cost.ts';
+import { runSimulationBench, SIMULATION_HEADING, simulationSection, type SimulationBenchResult } from './simulation.ts';
 
 const DOC_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const MAX_WARMUP_MS = 1_000;
@@ -71,6 +72,21 @@ async function measureWideNetwork(engines: Engine[], options: BenchOptions, post
   if (!options.quick) {
     replaceDocSection(DOC_FILE, WIDE_HEADING, section);
     log(`Wrote the "${WIDE_HEADING.slice(3)}" section of docs/benchmarks.md.`);
+  }
+}
+
+/** Past orders replayed under two rule sets on each engine; writes its section unless quick. */
+async function measureSimulation(engines: Engine[], options: BenchOptions, postgresUrl: string) {
+  const date = new Date();
+  const loadAtStart = os.loadavg()[0]!;
+  const results: SimulationBenchResult[] = [];
+  log('simulation: past orders replayed under two rule sets…');
+  for (const engine of engines) results.push(await runSimulationBench(engine, { postgresServerUrl: postgresUrl, log }));
+  const section = simulationSection(results, date, { start: loadAtStart, end: os.loadavg()[0]! });
+  process.stdout.write(`\n${section}`);
+  if (!options.quick) {
+    replaceDocSection(DOC_FILE, SIMULATION_HEADING, section);
+    log(`Wrote the "${SIMULATION_HEADING.slice(3)}" section of docs/benchmarks.md.`);
   }
 }
 
@@ -255,6 +271,11 @@ async function main(): Promise<void> {
   }
   if (options.scenario === 'holds') {
     await measureHoldsOnly(engines, options, postgresUrl, warmupMs);
+    log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+    return;
+  }
+  if (options.scenario === 'simulation') {
+    await measureSimulation(engines, options, postgresUrl);
     log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
     return;
   }

@@ -10,7 +10,16 @@ export type EngineChoice = 'pglite' | 'postgres' | 'both';
  * order-cost: where one order's time, statements, rows and bytes go on PostgreSQL, beside the floor.
  */
 export type ScenarioChoice =
-  'all' | 'planner' | 'contention' | 'wide-network' | 'processes' | 'scale' | 'webhooks' | 'holds' | 'order-cost';
+  | 'all'
+  | 'planner'
+  | 'contention'
+  | 'wide-network'
+  | 'processes'
+  | 'scale'
+  | 'webhooks'
+  | 'holds'
+  | 'order-cost'
+  | 'simulation';
 const SCENARIOS: readonly ScenarioChoice[] = [
   'all',
   'planner',
@@ -21,6 +30,7 @@ const SCENARIOS: readonly ScenarioChoice[] = [
   'webhooks',
   'holds',
   'order-cost',
+  'simulation',
 ];
 
 export interface BenchOptions {
@@ -62,7 +72,7 @@ Options:
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
-  --scenario <all|planner|contention|wide-network|processes|scale|webhooks|holds|order-cost>
+  --scenario <all|planner|contention|wide-network|processes|scale|webhooks|holds|order-cost|simulation>
                                    all (default): every scenario. planner: only the routing
                                    planner in memory, on broad stock and on partial assortments
                                    that force splits, 3 runs each; prints its table and targets, writes
@@ -100,6 +110,10 @@ Options:
                                    statements per order; the table statistics give the rows and
                                    bytes per table; then orders at c=8 and the raw SQL floor
                                    with CPU per order; PostgreSQL only; writes only its own
+                                   section of docs/benchmarks.md. simulation: 5,000 past
+                                   orders replayed under two rule sets in memory (3 runs per
+                                   stock basis, against the planner alone), then the job end
+                                   to end twice with its results compared; writes only its own
                                    section of docs/benchmarks.md.
   --help                           Show this help.
 

@@ -212,18 +212,21 @@ export async function claimSimulation(executor: Executor, id?: string): Promise<
 }
 
 /** Records progress (and that the runner is alive) and stores a batch of changed orders. */
+/**
+ * Stores a batch of changed orders (each `body` a JSON object with its `order_id`, numbered from
+ * `firstSeq`) as one JSON array parameter, and the job's progress.
+ */
 export async function recordProgress(
   executor: Executor,
   id: string,
   progress: { done: number; total: number },
-  changes: { seq: number; orderId: string; body: string }[],
+  changes: { firstSeq: number; bodies: string[] },
 ): Promise<void> {
-  if (changes.length > 0) {
+  if (changes.bodies.length > 0) {
     await executor.execute(sql`
       insert into routing_simulation_changes (simulation_id, seq, order_id, body)
-      select ${id}, seq, order_id, body::json
-      from unnest(${sql.param(changes.map((c) => c.seq))}::int[], ${sql.param(changes.map((c) => c.orderId))}::text[],
-                  ${sql.param(changes.map((c) => c.body))}::text[]) as t(seq, order_id, body)`);
+      select ${id}, ${changes.firstSeq}::int + (t.n - 1)::int, t.body ->> 'order_id', t.body
+      from json_array_elements(${`[${changes.bodies.join(',')}]`}::json) with ordinality as t(body, n)`);
   }
   await executor.execute(sql`
     update routing_simulations set orders_done = ${progress.done}, orders_total = ${progress.total}, heartbeat_at = now()

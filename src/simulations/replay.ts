@@ -2,6 +2,7 @@ import { planRequest, toCandidate } from '../orders/index.ts';
 import {
   planWithKits,
   type BundleLeaves,
+  type Candidate,
   type PlanResult,
   type RoutingRules,
   type StockSnapshot,
@@ -156,24 +157,51 @@ function decide(
   const available = (location: string, sku: string) =>
     Math.max(world.levels.get(location, sku) - (inputs.safety.get(location)?.get(sku) ?? 0), 0);
 
-  const candidates = [];
+  const network = candidatesOf(inputs, order.channel_id);
+  const candidates: Candidate[] = [];
   const stock = new Map<string, Map<string, number>>();
   let inGroup = 0;
-  for (const location of inputs.locations) {
+  for (const [i, location] of inputs.locations.entries()) {
     const holds = held.some((sku) => available(location.id, sku) > 0);
     if (!holds && location.id !== order.pickup_location_id && !named.has(location.id)) continue;
-    const inChannelGroup = group.has(location.id);
-    if (inChannelGroup) inGroup += 1;
-    const used =
+    if (group.has(location.id)) inGroup += 1;
+    const candidate = network[i]!;
+    candidates.push(
       location.daily_capacity === null
-        ? 0
-        : world.work.count(location.id, localDay(past.receivedAtMs, location.timezone));
-    candidates.push(toCandidate({ ...location, in_channel_group: inChannelGroup, capacity_used_today: used }));
+        ? candidate
+        : {
+            ...candidate,
+            capacityUsedToday: world.work.count(location.id, localDay(past.receivedAtMs, location.timezone)),
+          },
+    );
     if (location.active)
       stock.set(location.id, levelsAt(location.id, skus, kits.size > 0 ? leafSkus : [], inputs.leaves, available));
   }
   const request = planRequest(order, lines, [], Math.max(0, group.size - inGroup));
   return planWithKits(request, candidates, stock as StockSnapshot, rules, kits, new Date(past.receivedAtMs));
+}
+
+const networks = new WeakMap<SimulationInputs, Map<string, readonly Candidate[]>>();
+
+/**
+ * Every location as the planner's candidate for a channel's orders, in `inputs.locations` order,
+ * built once per channel: a replay plans thousands of orders on the same network.
+ */
+function candidatesOf(inputs: SimulationInputs, channelId: string): readonly Candidate[] {
+  let byChannel = networks.get(inputs);
+  if (byChannel === undefined) {
+    byChannel = new Map();
+    networks.set(inputs, byChannel);
+  }
+  let candidates = byChannel.get(channelId);
+  if (candidates === undefined) {
+    const group = inputs.groups.get(channelId);
+    candidates = inputs.locations.map((location) =>
+      toCandidate({ ...location, in_channel_group: group?.has(location.id) ?? false, capacity_used_today: 0 }),
+    );
+    byChannel.set(channelId, candidates);
+  }
+  return candidates;
 }
 
 /**

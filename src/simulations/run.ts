@@ -70,28 +70,35 @@ export async function runSimulation(
     });
     const total = inputs.orders.length;
     const report = new SimulationReport(inputs.locations);
-    let changes: { seq: number; orderId: string; body: string }[] = [];
+    let changes: string[] = [];
     let done = 0;
     let sliceStart = performance.now();
-    const flush = async () => {
-      await recordProgress(executor, simulation.id, { done, total }, changes);
+    // Each slice's changes are stored while the next slice replays; one write at a time, in order.
+    let writing: Promise<void> = Promise.resolve();
+    const flush = () => {
+      const progress = { done, total };
+      const batch = { firstSeq: report.changed - changes.length + 1, bodies: changes };
+      const previous = writing;
+      writing = (async () => {
+        await previous;
+        await recordProgress(executor, simulation.id, progress, batch);
+        options.onProgress?.(progress.done, progress.total);
+      })();
+      writing.catch(() => {}); // awaited at the next flush or the end, which throw it
       changes = [];
-      options.onProgress?.(done, total);
+      return writing;
     };
     await flush();
     for (const { order, decisions } of replay(inputs, ruleSets, parameters.stock_basis)) {
       done += 1;
-      if (report.add(order, decisions))
-        changes.push({
-          seq: report.changed,
-          orderId: order.order.id,
-          body: JSON.stringify(changedOrder(order, decisions)),
-        });
+      if (report.add(order, decisions)) changes.push(JSON.stringify(changedOrder(order, decisions)));
       if (performance.now() - sliceStart >= SLICE_MS || changes.length >= 200) {
-        await flush();
+        const previous = writing;
+        void flush();
+        await previous;
         await new Promise((resolve) => setImmediate(resolve));
         // Stopping: left running, it is claimed again once its heartbeat is stale, and replayed.
-        if (options.stopping?.()) return;
+        if (options.stopping?.()) return await writing;
         sliceStart = performance.now();
       }
     }
