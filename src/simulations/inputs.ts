@@ -80,8 +80,12 @@ export async function loadSimulationInputs(executor: Executor, selection: OrderS
         from orders o join channels c on c.id = o.channel_id
         where ${inPeriod}
         order by o.created_at, o.id
-        limit ${MAX_SIMULATED_ORDERS}`,
+        limit ${MAX_SIMULATED_ORDERS + 1}`,
   );
+  if (orderRows.length > MAX_SIMULATED_ORDERS)
+    throw new Error(
+      `The period holds more than ${MAX_SIMULATED_ORDERS.toLocaleString('en-US')} orders: simulate a shorter period, or one channel.`,
+    );
   const lineRows = await query<LineRow>(
     executor,
     sql`select l.order_id, l.line_id, l.sku, l.quantity as need, coalesce(p.weight_grams, 0) as weight_grams,
