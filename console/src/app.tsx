@@ -13,6 +13,7 @@ const pages = {
   queue: lazy(() => import('./pages/queue.tsx')),
   returns: lazy(() => import('./pages/returns-desk.tsx')),
   routing: lazy(() => import('./pages/routing-rules.tsx')),
+  simulation: lazy(() => import('./pages/routing-simulation.tsx')),
   automations: lazy(() => import('./pages/automations.tsx')),
   notifications: lazy(() => import('./pages/notifications.tsx')),
   dashboards: lazy(() => import('./pages/dashboards.tsx')),
@@ -52,7 +53,13 @@ const sections: Section[] = [
   { path: '/inventory', label: 'Inventory', page: pages.inventory, allowed: (me) => has(me, 'inventory:read') },
   { path: '/queue', label: 'Fulfillment queue', page: pages.queue, allowed: (me) => has(me, 'fulfillment:read') },
   { path: '/returns', label: 'Returns desk', page: pages.returns, allowed: (me) => has(me, 'orders:manage') },
-  { path: '/routing', label: 'Routing rules', page: pages.routing, allowed: (me) => has(me, 'routing:read') },
+  {
+    path: '/routing',
+    label: 'Routing rules',
+    page: pages.routing,
+    details: [{ pattern: '/routing/simulations/:id', page: pages.simulation }],
+    allowed: (me) => has(me, 'routing:read'),
+  },
   {
     path: '/automations',
     label: 'Automations',

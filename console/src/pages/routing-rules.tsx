@@ -4,6 +4,7 @@ import { useSession } from '../session.tsx';
 import { Badge, Card, ErrorNotice, Loading, Page, Table } from '../ui/common.tsx';
 import { formatDateTime } from '../ui/format.ts';
 import { useAction, useLoad } from '../ui/load.ts';
+import { SimulationsCard } from './routing-simulations.tsx';
 
 interface RuleVersion {
   version: number;
@@ -37,6 +38,7 @@ export default function RoutingRulesPage() {
         </pre>
       </Card>
       {can('routing:write') ? <DraftEditor start={data.active.rules} onSaved={rules.reload} /> : null}
+      <SimulationsCard drafts={data.drafts.map((d) => d.version).sort((a, b) => b - a)} />
       <Card title="History">
         <History versions={data.history} onActivated={rules.reload} />
       </Card>

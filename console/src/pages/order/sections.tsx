@@ -60,7 +60,6 @@ export function LinesSection({ order }: { order: Order }) {
 }
 
 export function RoutingSection({ routing, error }: { routing: RoutingDecision | null; error: Error | undefined }) {
-  const { locationName } = useDirectory();
   const inner = routing?.explanation.explanation;
   return (
     <Card title="Routing decision" id="routing">
@@ -74,52 +73,70 @@ export function RoutingSection({ routing, error }: { routing: RoutingDecision | 
               ({humanize(routing.cause)}, rules {routing.rules_version ?? 'default'})
             </span>
           </p>
-          {inner?.candidates?.length ? (
-            <Table label="Candidate locations">
-              <thead>
-                <tr>
-                  <th scope="col">Location</th>
-                  <th scope="col">Verdict</th>
-                  <th scope="col" className="num">
-                    Distance
-                  </th>
-                  <th scope="col" className="num">
-                    Cost
-                  </th>
-                  <th scope="col">Why</th>
-                </tr>
-              </thead>
-              <tbody>
-                {inner.candidates.map((c) => (
-                  <tr key={c.locationId}>
-                    <td>{locationName(c.locationId)}</td>
-                    <td>
-                      {c.chosen ? (
-                        <Badge status="active" label="chosen" />
-                      ) : c.eligible ? (
-                        'eligible'
-                      ) : (
-                        <Badge status="rejected" label="excluded" />
-                      )}
-                    </td>
-                    <td className="num">
-                      {c.scores.distanceKm == null ? '—' : `${c.scores.distanceKm.toFixed(0)} km`}
-                    </td>
-                    <td className="num">
-                      {c.scores.costMinor == null
-                        ? '—'
-                        : formatMinor(c.scores.costMinor, routing.explanation.currency ?? 'USD')}
-                    </td>
-                    <td>{c.excludedBy.map((e) => e.reason).join(' ') || (c.chosen ? 'Best plan' : '')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          ) : null}
-          {inner?.omitted && inner.omitted.count > 0 ? <p className="muted">{inner.omitted.summary}.</p> : null}
+          {inner ? <CandidateTable explanation={inner} currency={routing.explanation.currency} /> : null}
         </>
       ) : null}
     </Card>
+  );
+}
+
+type Explanation = NonNullable<RoutingDecision['explanation']['explanation']>;
+
+/** Every candidate location of a routing explanation: its verdict, distance, freight and why. */
+export function CandidateTable({
+  explanation,
+  currency,
+  label = 'Candidate locations',
+}: {
+  explanation: Explanation;
+  currency: string | undefined;
+  label?: string;
+}) {
+  const { locationName } = useDirectory();
+  return (
+    <>
+      {explanation.candidates?.length ? (
+        <Table label={label}>
+          <thead>
+            <tr>
+              <th scope="col">Location</th>
+              <th scope="col">Verdict</th>
+              <th scope="col" className="num">
+                Distance
+              </th>
+              <th scope="col" className="num">
+                Cost
+              </th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {explanation.candidates.map((c) => (
+              <tr key={c.locationId}>
+                <td>{locationName(c.locationId)}</td>
+                <td>
+                  {c.chosen ? (
+                    <Badge status="active" label="chosen" />
+                  ) : c.eligible ? (
+                    'eligible'
+                  ) : (
+                    <Badge status="rejected" label="excluded" />
+                  )}
+                </td>
+                <td className="num">{c.scores.distanceKm == null ? '—' : `${c.scores.distanceKm.toFixed(0)} km`}</td>
+                <td className="num">
+                  {c.scores.costMinor == null ? '—' : formatMinor(c.scores.costMinor, currency ?? 'USD')}
+                </td>
+                <td>{c.excludedBy.map((e) => e.reason).join(' ') || (c.chosen ? 'Best plan' : '')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      ) : null}
+      {explanation.omitted && explanation.omitted.count > 0 ? (
+        <p className="muted">{explanation.omitted.summary}.</p>
+      ) : null}
+    </>
   );
 }
 

@@ -1,0 +1,133 @@
+import { useState, type FormEvent } from 'react';
+import type { Page as ApiPage } from '../api/types.ts';
+import type { Simulation, SimulationRequest, StockBasis } from '../api/simulations.ts';
+import { useDirectory } from '../directory.tsx';
+import { Link, navigate } from '../router.tsx';
+import { useSession } from '../session.tsx';
+import { Badge, Card, Empty, ErrorNotice, Table } from '../ui/common.tsx';
+import { formatDateTime } from '../ui/format.ts';
+import { useAction, useLoad } from '../ui/load.ts';
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The simulations run so far, and (for keys that may) a form to test a draft on past orders. */
+export function SimulationsCard({ drafts }: { drafts: number[] }) {
+  const { api, can } = useSession();
+  const list = useLoad(() => api.get<ApiPage<Simulation>>('/v1/routing/simulations', { limit: 10 }), [api]);
+  return (
+    <Card title="Test a draft on past orders" id="simulations">
+      {can('routing:write') ? <SimulateForm drafts={drafts} /> : null}
+      <ErrorNotice error={list.error} />
+      {list.data?.data.length === 0 ? <Empty>No simulations yet.</Empty> : null}
+      {list.data?.data.length ? (
+        <Table label="Simulations">
+          <thead>
+            <tr>
+              <th scope="col">Simulation</th>
+              <th scope="col">Status</th>
+              <th scope="col">Period</th>
+              <th scope="col">Rules</th>
+              <th scope="col" className="num">
+                Orders changed
+              </th>
+              <th scope="col">Started</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.data.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  <Link href={`/routing/simulations/${s.id}`}>{s.id}</Link>
+                </td>
+                <td>
+                  <Badge status={s.status} />
+                </td>
+                <td>
+                  {s.parameters.from.slice(0, 10)} – {s.parameters.to.slice(0, 10)}
+                </td>
+                <td>
+                  {s.parameters.draft_version == null ? 'inline' : `version ${s.parameters.draft_version}`} against{' '}
+                  {s.parameters.baseline_version == null ? 'the defaults' : `version ${s.parameters.baseline_version}`}
+                </td>
+                <td className="num">
+                  {s.changed_orders ?? '—'} of {s.progress.orders_total ?? '—'}
+                </td>
+                <td>{formatDateTime(s.created_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      ) : null}
+    </Card>
+  );
+}
+
+function SimulateForm({ drafts }: { drafts: number[] }) {
+  const { api } = useSession();
+  const { channels } = useDirectory();
+  const action = useAction();
+  const [from, setFrom] = useState(() => isoDay(Date.now() - 30 * 86_400_000));
+  const [to, setTo] = useState(() => isoDay(Date.now() + 86_400_000));
+  const [version, setVersion] = useState(() => drafts[0]);
+  const [basis, setBasis] = useState<StockBasis>('ledger');
+  const [channel, setChannel] = useState('');
+  if (drafts.length === 0) return <p className="muted">Save a draft above to test it on past orders.</p>;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const body: SimulationRequest = {
+      from,
+      to,
+      rules_version: version ?? drafts[0]!,
+      stock_basis: basis,
+      ...(channel ? { channel } : {}),
+    };
+    void action.run(async () => {
+      const created = await api.post<Simulation>('/v1/routing/simulations', body);
+      navigate(`/routing/simulations/${created.id}`);
+    });
+  };
+  return (
+    <form onSubmit={submit} aria-label="Simulate a draft" className="filters">
+      <label>
+        Draft
+        <select value={version} onChange={(e) => setVersion(Number(e.target.value))}>
+          {drafts.map((v) => (
+            <option key={v} value={v}>
+              version {v}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Orders placed from
+        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
+      </label>
+      <label>
+        until (not included)
+        <input type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
+      </label>
+      <label>
+        Channel
+        <select value={channel} onChange={(e) => setChannel(e.target.value)}>
+          <option value="">every channel</option>
+          {channels.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Stock
+        <select value={basis} onChange={(e) => setBasis(e.target.value as StockBasis)}>
+          <option value="ledger">as each order met it (ledger)</option>
+          <option value="replay">from the period's start, taken by each rule set (replay)</option>
+        </select>
+      </label>
+      <button type="submit" disabled={action.busy}>
+        Simulate
+      </button>
+      <ErrorNotice error={action.error} />
+    </form>
+  );
+}
