@@ -23,6 +23,7 @@ import { PROCESSES_HEADING, processesSection, runProcesses } from './processes.t
 import { runScale, SCALE_HEADING, scaleSection } from './scale.ts';
 import { runWebhooks, webhooksSection, type WebhookRunsResult } from './webhooks.ts';
 import { ORDER_COST_HEADING, orderCostSection, runOrderCost } from './order-cost.ts';
+import { measureHistoryImport } from './history-import.ts';
 
 const DOC_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const MAX_WARMUP_MS = 1_000;
@@ -255,6 +256,11 @@ async function main(): Promise<void> {
   }
   if (options.scenario === 'holds') {
     await measureHoldsOnly(engines, options, postgresUrl, warmupMs);
+    log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+    return;
+  }
+  if (options.scenario === 'history-import') {
+    await measureHistoryImport(engines, options, postgresUrl, log);
     log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
     return;
   }

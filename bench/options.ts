@@ -7,10 +7,20 @@ export type EngineChoice = 'pglite' | 'postgres' | 'both';
  * processes: only orders over 1, 2 and 4 server processes on one PostgreSQL; scale: capture and
  * the console's reads at 0, 100,000 and 1,000,000 orders of history; webhooks: only webhook
  * delivery and JetStream publishing, 3 runs; holds: only the holds rows and their floors, 3 runs;
- * order-cost: where one order's time, statements, rows and bytes go on PostgreSQL, beside the floor.
+ * order-cost: where one order's time, statements, rows and bytes go on PostgreSQL, beside the floor;
+ * history-import: closed orders imported as they were, in orders per second, 3 runs.
  */
 export type ScenarioChoice =
-  'all' | 'planner' | 'contention' | 'wide-network' | 'processes' | 'scale' | 'webhooks' | 'holds' | 'order-cost';
+  | 'all'
+  | 'planner'
+  | 'contention'
+  | 'wide-network'
+  | 'processes'
+  | 'scale'
+  | 'webhooks'
+  | 'holds'
+  | 'order-cost'
+  | 'history-import';
 const SCENARIOS: readonly ScenarioChoice[] = [
   'all',
   'planner',
@@ -21,6 +31,7 @@ const SCENARIOS: readonly ScenarioChoice[] = [
   'webhooks',
   'holds',
   'order-cost',
+  'history-import',
 ];
 
 export interface BenchOptions {
@@ -62,7 +73,7 @@ Options:
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
-  --scenario <all|planner|contention|wide-network|processes|scale|webhooks|holds|order-cost>
+  --scenario <all|planner|contention|wide-network|processes|scale|webhooks|holds|order-cost|history-import>
                                    all (default): every scenario. planner: only the routing
                                    planner in memory, on broad stock and on partial assortments
                                    that force splits, 3 runs each; prints its table and targets, writes
@@ -101,6 +112,11 @@ Options:
                                    bytes per table; then orders at c=8 and the raw SQL floor
                                    with CPU per order; PostgreSQL only; writes only its own
                                    section of docs/benchmarks.md.
+                                   history-import: 20,000 delivered orders (--quick: 2,000)
+                                   imported as they were through the path of \`consign import
+                                   history\`, from JSON-lines text to committed rows, 3 runs per
+                                   engine, each into a channel of its own; prints orders/s (min /
+                                   median / max), writes nothing.
   --help                           Show this help.
 
 PostgreSQL: the bench creates its own database on the server of DATABASE_URL (or the default

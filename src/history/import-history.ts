@@ -37,6 +37,8 @@ interface HistoryImportOptions {
 }
 
 const DEFAULT_BATCH = 1000;
+/** Batches written at once, each in a transaction of its own. */
+const WRITERS = 2;
 
 /** The catalogue SKUs and locations the records name, and the channel's currency. */
 async function loadContext(db: Db, channelId: string, rows: HistoryRow[]): Promise<CheckContext> {
@@ -157,17 +159,38 @@ async function sortBatch(
   const accepted: Accepted[] = [];
   for (const { row, record } of checked) {
     const hash = stored.get(record.id);
-    if (hash === recordHash(record)) result.duplicates++;
+    const digest = recordHash(record);
+    if (hash === digest) result.duplicates++;
     else if (hash !== undefined)
       refuse(row, [{ field: 'id', problem: `order ${record.id} was already imported with other content` }]);
     else {
       const managed = !!options.managedOpen && isOpenStatus(record.status) && !record.shipments?.length;
-      const prepared = prepareOrder(record, { ...context, channelId: options.channelId, managed });
+      const prepared = prepareOrder(record, { ...context, channelId: options.channelId, managed, requestHash: digest });
       if (!prepared.ok) refuse(row, prepared.problems);
       else accepted.push({ row, record, prepared: prepared.value });
     }
   }
   return accepted;
+}
+
+/** Writes a batch's unmanaged orders together and places its managed open orders one by one. */
+async function writeAccepted(
+  db: Db,
+  accepted: Accepted[],
+  currency: string,
+  options: HistoryImportOptions,
+  result: HistoryImportResult,
+): Promise<void> {
+  const unmanaged = accepted.filter((a) => !a.prepared.order.managed);
+  if (unmanaged.length > 0) await writeOrReport(db, unmanaged, result);
+  for (const a of accepted.filter((x) => x.prepared.order.managed)) {
+    const placed = await placeManagedOpen(db, options.channelId, a.record, currency, options.actor);
+    if (placed.ok) result[placed.value.replayed ? 'duplicates' : 'placed']++;
+    else {
+      result.rejected++;
+      for (const p of placed.problems) result.report.push({ row: a.row, ...p });
+    }
+  }
 }
 
 /**
@@ -190,21 +213,21 @@ export async function importHistory(db: Db, options: HistoryImportOptions): Prom
   const context = await loadContext(db, options.channelId, options.rows);
   const size = Math.max(1, Math.min(options.batchSize ?? DEFAULT_BATCH, 10_000));
   const seen = new Set<string>();
+  // Batches are written WRITERS at a time while the next is checked: the checks' CPU and the database's overlap.
+  const writing: Promise<void>[] = [];
+  let done = 0;
   for (let start = 0; start < options.rows.length; start += size) {
     const rows = options.rows.slice(start, start + size);
     const accepted = await sortBatch(db, rows, context, options, result, seen);
-    const unmanaged = accepted.filter((a) => !a.prepared.order.managed);
-    if (unmanaged.length > 0) await writeOrReport(db, unmanaged, result);
-    for (const a of accepted.filter((x) => x.prepared.order.managed)) {
-      const placed = await placeManagedOpen(db, options.channelId, a.record, context.currency, options.actor);
-      if (placed.ok) result[placed.value.replayed ? 'duplicates' : 'placed']++;
-      else {
-        result.rejected++;
-        for (const p of placed.problems) result.report.push({ row: a.row, ...p });
-      }
-    }
-    options.onProgress?.(Math.min(start + size, options.rows.length), options.rows.length);
+    if (writing.length >= WRITERS) await writing.shift();
+    const written = writeAccepted(db, accepted, context.currency, options, result).then(() => {
+      done += rows.length;
+      options.onProgress?.(done, options.rows.length);
+    });
+    written.catch(() => {}); // awaited (and thrown) in turn
+    writing.push(written);
   }
+  for (const written of writing) await written;
   result.report.sort((a, b) => a.row - b.row);
   return ok(result);
 }

@@ -153,7 +153,13 @@ function fulfillmentsOf(record: HistoryOrder, locations: ReadonlyMap<string, str
  */
 export function prepareOrder(
   record: HistoryOrder,
-  context: { channelId: string; currency: string; locations: ReadonlyMap<string, string>; managed: boolean },
+  context: {
+    channelId: string;
+    currency: string;
+    locations: ReadonlyMap<string, string>;
+    managed: boolean;
+    requestHash: string;
+  },
 ): { ok: true; value: PreparedOrder } | { ok: false; problems: Problems } {
   const problems: Problems = [];
   statusProblems(record, problems);
@@ -221,7 +227,7 @@ export function prepareOrder(
     id: orderId,
     channel_id: context.channelId,
     external_id: record.id,
-    request_hash: recordHash(record),
+    request_hash: context.requestHash,
     status: record.status as OrderStatus,
     managed: context.managed,
     customer: record.customer,
