@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_TEST_TIMEOUT_MS, createCliTarget, killChildren, runConsign, type CliTarget } from './cli-process.ts';
+import { describe, expect, it } from 'vitest';
+import { CLI_TEST_TIMEOUT_MS, runConsign, seededDemoWithFiles } from './cli-process.ts';
 
 const delivered = {
   id: 'OLD-1',
@@ -20,25 +18,11 @@ const FILE = [
   '{ not json',
 ].join('\n');
 
-let target: CliTarget;
-let dir: string;
-
-beforeAll(async () => {
-  target = await createCliTarget();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consign-history-'));
-  fs.writeFileSync(path.join(dir, 'history.jsonl'), `${FILE}\n`);
-  const seeded = await runConsign(['seed', '--demo'], target.env, 120_000);
-  expect(seeded.code, seeded.stderr).toBe(0);
-}, CLI_TEST_TIMEOUT_MS);
-afterAll(async () => {
-  killChildren();
-  fs.rmSync(dir, { recursive: true, force: true });
-  await target?.close();
-});
+const files = seededDemoWithFiles({ 'history.jsonl': `${FILE}\n` });
 
 describe('consign import history', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('--help explains the format, the report and the Olist reader', async () => {
-    const help = await runConsign(['import', 'history', '--help'], target.env);
+    const help = await runConsign(['import', 'history', '--help'], files.target.env);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--channel <id>');
     expect(help.stdout).toContain('--managed-open');
@@ -47,8 +31,8 @@ describe('consign import history', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   });
 
   it('imports the good rows, reports the others by row and field, and writes nothing twice', async () => {
-    const file = path.join(dir, 'history.jsonl');
-    const first = await runConsign(['import', 'history', file, '--channel', 'web', '--json'], target.env);
+    const file = path.join(files.dir, 'history.jsonl');
+    const first = await runConsign(['import', 'history', file, '--channel', 'web', '--json'], files.target.env);
     expect(first.code).toBe(1);
     const result = JSON.parse(first.stdout) as { report: { row: number; field: string; problem: string }[] };
     expect(result).toMatchObject({ rows: 3, imported: 1, placed: 0, duplicates: 0, rejected: 2 });
@@ -58,15 +42,15 @@ describe('consign import history', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     ]);
     expect(first.stderr).toContain('Importing history');
     expect(first.stderr).toContain('3/3');
-    const again = await runConsign(['import', 'history', file, '--channel', 'web'], target.env);
+    const again = await runConsign(['import', 'history', file, '--channel', 'web'], files.target.env);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/^row\s+field\s+problem/m);
     expect(again.stdout).toContain('3 order(s): 0 imported, 0 placed as managed, 1 already imported, 2 rejected.');
   });
 
   it('names an unknown channel', async () => {
-    const file = path.join(dir, 'history.jsonl');
-    const unknown = await runConsign(['import', 'history', file, '--channel', 'nope'], target.env);
+    const file = path.join(files.dir, 'history.jsonl');
+    const unknown = await runConsign(['import', 'history', file, '--channel', 'nope'], files.target.env);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('No channel nope');
   });
