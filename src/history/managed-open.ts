@@ -1,7 +1,7 @@
 import { inTransaction, type Db } from '../db/index.ts';
 import { placeOrder, type CreateOrder, type ShippingAddress } from '../orders/index.ts';
 import type { Result } from '../shared/result.ts';
-import { recordHash } from './prepare.ts';
+import { importedMetadata, recordHash } from './prepare.ts';
 import type { HistoryOrder } from './record.ts';
 
 /** An open order of the previous system in the shape of `POST /v1/orders`. */
@@ -36,11 +36,7 @@ function createOrderOf(channelId: string, record: HistoryOrder, currency: string
         gateway: p.gateway,
         ...(p.reference ? { reference: p.reference } : {}),
       })),
-    metadata: {
-      ...record.metadata,
-      imported: true,
-      ...(record.original_status ? { original_status: record.original_status } : {}),
-    },
+    metadata: importedMetadata(record),
   };
 }
 

@@ -146,6 +146,87 @@ function fulfillmentsOf(record: HistoryOrder, locations: ReadonlyMap<string, str
   return byLocation;
 }
 
+/** What the previous system said of the order that Consign's columns do not hold. */
+export function importedMetadata(record: HistoryOrder): Record<string, unknown> {
+  return {
+    ...record.metadata,
+    imported: true,
+    ...(record.original_status ? { original_status: record.original_status } : {}),
+  };
+}
+
+type LineOf = ReadonlyMap<string, ImportedLine>;
+
+function paymentsOf(record: HistoryOrder, orderId: string, currency: string): ImportedPayment[] {
+  return [
+    ...(record.payments ?? []).map((p) => ({ ...p, status: p.status ?? ('succeeded' as const) })),
+    ...(record.refunds ?? []).map((r) => ({ ...r, kind: 'refund' as const, status: 'succeeded' as const })),
+  ].map((p) => ({
+    id: newId('pay'),
+    order_id: orderId,
+    kind: p.kind,
+    status: p.status,
+    amount_minor: p.amount_minor,
+    currency,
+    gateway: p.gateway,
+    reference: p.reference ?? null,
+    idempotency_key: `import:${p.kind}:${p.id}`,
+    created_at: p.at ?? record.placed_at,
+  }));
+}
+
+function shipmentsOf(
+  record: HistoryOrder,
+  orderId: string,
+  locations: ReadonlyMap<string, string>,
+  fulfillments: ReadonlyMap<string, ImportedFulfillment>,
+  lineOf: LineOf,
+): ImportedShipment[] {
+  return (record.shipments ?? []).map((s) => {
+    const locationId = locations.get(s.location)!;
+    return {
+      id: newId('shp'),
+      order_id: orderId,
+      fulfillment_order_id: fulfillments.get(locationId)!.id,
+      location_id: locationId,
+      carrier: s.carrier,
+      service: s.service ?? null,
+      tracking_number: s.tracking_number ?? null,
+      status: s.status as ImportedShipment['status'],
+      shipped_at: s.shipped_at,
+      delivered_at: s.delivered_at ?? null,
+      lines: s.lines.map((l) => ({ line_id: l.line, sku: lineOf.get(l.line)!.sku, quantity: l.quantity })),
+    };
+  });
+}
+
+function returnsOf(
+  record: HistoryOrder,
+  orderId: string,
+  context: { channelId: string; currency: string },
+  lineOf: LineOf,
+): ImportedReturn[] {
+  return (record.returns ?? []).map((r) => ({
+    id: newId('rma'),
+    order_id: orderId,
+    channel_id: context.channelId,
+    status: r.status as ImportedReturn['status'],
+    currency: context.currency,
+    customer_email: record.customer.email?.toLowerCase() ?? null,
+    refunded_minor: r.lines.reduce((n, l) => n + (l.refunded ?? 0) * lineOf.get(l.line)!.unit_price_minor, 0),
+    created_at: r.created_at,
+    lines: r.lines.map((l) => ({
+      line_id: l.line,
+      line_no: lineOf.get(l.line)!.line_no,
+      sku: lineOf.get(l.line)!.sku,
+      quantity: l.quantity,
+      reason: (l.reason ?? 'other') as ImportedReturn['lines'][number]['reason'],
+      received: l.received ?? 0,
+      refunded: l.refunded ?? 0,
+    })),
+  }));
+}
+
 /**
  * Turns a checked record into the rows it writes, with new Consign IDs; the original IDs stay
  * as the order's external ID and each payment's key. Problems of units or money that do not add
@@ -167,62 +248,9 @@ export function prepareOrder(
   const money = totals(record, lines, problems);
   if (problems.length > 0) return { ok: false, problems };
   const orderId = newId('ord');
-  const currency = context.currency;
   const fulfillments = fulfillmentsOf(record, context.locations);
-  const payments: ImportedPayment[] = [
-    ...(record.payments ?? []).map((p) => ({ ...p, status: p.status ?? ('succeeded' as const) })),
-    ...(record.refunds ?? []).map((r) => ({ ...r, kind: 'refund' as const, status: 'succeeded' as const })),
-  ].map((p) => ({
-    id: newId('pay'),
-    order_id: orderId,
-    kind: p.kind,
-    status: p.status,
-    amount_minor: p.amount_minor,
-    currency,
-    gateway: p.gateway,
-    reference: p.reference ?? null,
-    idempotency_key: `import:${p.kind}:${p.id}`,
-    created_at: p.at ?? record.placed_at,
-  }));
-  const authorized = payments
-    .filter((p) => p.kind === 'authorization' && p.status === 'succeeded')
-    .reduce((n, p) => n + p.amount_minor, 0);
-  const skuOf = new Map(lines.map((l) => [l.line_id, l]));
-  const shipments: ImportedShipment[] = (record.shipments ?? []).map((s) => {
-    const locationId = context.locations.get(s.location)!;
-    return {
-      id: newId('shp'),
-      order_id: orderId,
-      fulfillment_order_id: fulfillments.get(locationId)!.id,
-      location_id: locationId,
-      carrier: s.carrier,
-      service: s.service ?? null,
-      tracking_number: s.tracking_number ?? null,
-      status: s.status as ImportedShipment['status'],
-      shipped_at: s.shipped_at,
-      delivered_at: s.delivered_at ?? null,
-      lines: s.lines.map((l) => ({ line_id: l.line, sku: skuOf.get(l.line)!.sku, quantity: l.quantity })),
-    };
-  });
-  const returns: ImportedReturn[] = (record.returns ?? []).map((r) => ({
-    id: newId('rma'),
-    order_id: orderId,
-    channel_id: context.channelId,
-    status: r.status as ImportedReturn['status'],
-    currency,
-    customer_email: record.customer.email?.toLowerCase() ?? null,
-    refunded_minor: r.lines.reduce((n, l) => n + (l.refunded ?? 0) * skuOf.get(l.line)!.unit_price_minor, 0),
-    created_at: r.created_at,
-    lines: r.lines.map((l) => ({
-      line_id: l.line,
-      line_no: skuOf.get(l.line)!.line_no,
-      sku: skuOf.get(l.line)!.sku,
-      quantity: l.quantity,
-      reason: (l.reason ?? 'other') as ImportedReturn['lines'][number]['reason'],
-      received: l.received ?? 0,
-      refunded: l.refunded ?? 0,
-    })),
-  }));
+  const lineOf = new Map(lines.map((l) => [l.line_id, l]));
+  const payments = paymentsOf(record, orderId, context.currency);
   const order: ImportedOrder = {
     id: orderId,
     channel_id: context.channelId,
@@ -233,21 +261,27 @@ export function prepareOrder(
     customer: record.customer,
     customer_email: record.customer.email?.toLowerCase() ?? null,
     shipping_address: record.shipping_address ?? null,
-    currency,
+    currency: context.currency,
     subtotal_minor: money.subtotal,
     discount_minor: money.discount,
     shipping_minor: money.shipping,
     tax_minor: money.tax,
     total_minor: record.total_minor,
-    authorized_minor: authorized,
-    metadata: {
-      ...record.metadata,
-      imported: true,
-      ...(record.original_status ? { original_status: record.original_status } : {}),
-    },
+    authorized_minor: payments
+      .filter((p) => p.kind === 'authorization' && p.status === 'succeeded')
+      .reduce((n, p) => n + p.amount_minor, 0),
+    metadata: importedMetadata(record),
     placed_at: record.placed_at,
     lines,
     fulfillments: [...fulfillments.values()],
   };
-  return { ok: true, value: { order, payments, shipments, returns } };
+  return {
+    ok: true,
+    value: {
+      order,
+      payments,
+      shipments: shipmentsOf(record, orderId, context.locations, fulfillments, lineOf),
+      returns: returnsOf(record, orderId, context, lineOf),
+    },
+  };
 }
