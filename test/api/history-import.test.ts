@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../src/db/index.ts';
-import { rerouteOrder } from '../../src/orders/index.ts';
+import { rerouteBackorders, rerouteOrder } from '../../src/orders/index.ts';
 import { captureOrder } from '../../src/payments/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
@@ -232,6 +232,13 @@ describe('managed_open', () => {
     expect(order.fulfillment_orders).toHaveLength(1);
     const again = await importHistory([openOrder('M-1')], { managed_open: true });
     expect(again.body).toMatchObject({ placed: 0, duplicates: 1 });
+  });
+
+  it('leaves the waiting units of an unmanaged open order alone when stock arrives', async () => {
+    await rerouteBackorders(database.db);
+    const open = (await server.request('GET', `/v1/orders/${await orderOf('H-3')}`)).body;
+    expect(open.lines[0].quantities).toMatchObject({ allocated: 0, backordered: 1 });
+    expect(open.fulfillment_orders).toEqual([]);
   });
 });
 
