@@ -24,6 +24,7 @@ import { runScale, SCALE_HEADING, scaleSection } from './scale.ts';
 import { runWebhooks, webhooksSection, type WebhookRunsResult } from './webhooks.ts';
 import { ORDER_COST_HEADING, orderCostSection, runOrderCost } from './order-cost.ts';
 import { runSimulationBench, SIMULATION_HEADING, simulationSection, type SimulationBenchResult } from './simulation.ts';
+import { measureHistoryImport } from './history-import.ts';
 
 const DOC_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const MAX_WARMUP_MS = 1_000;
@@ -276,6 +277,11 @@ async function main(): Promise<void> {
   }
   if (options.scenario === 'simulation') {
     await measureSimulation(engines, options, postgresUrl);
+    log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+    return;
+  }
+  if (options.scenario === 'history-import') {
+    await measureHistoryImport(engines, options, postgresUrl, log);
     log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
     return;
   }

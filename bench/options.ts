@@ -7,7 +7,8 @@ export type EngineChoice = 'pglite' | 'postgres' | 'both';
  * processes: only orders over 1, 2 and 4 server processes on one PostgreSQL; scale: capture and
  * the console's reads at 0, 100,000 and 1,000,000 orders of history; webhooks: only webhook
  * delivery and JetStream publishing, 3 runs; holds: only the holds rows and their floors, 3 runs;
- * order-cost: where one order's time, statements, rows and bytes go on PostgreSQL, beside the floor.
+ * order-cost: where one order's time, statements, rows and bytes go on PostgreSQL, beside the floor;
+ * history-import: closed orders imported as they were, in orders per second, 3 runs.
  */
 export type ScenarioChoice =
   | 'all'
@@ -19,7 +20,8 @@ export type ScenarioChoice =
   | 'webhooks'
   | 'holds'
   | 'order-cost'
-  | 'simulation';
+  | 'simulation'
+  | 'history-import';
 const SCENARIOS: readonly ScenarioChoice[] = [
   'all',
   'planner',
@@ -31,6 +33,7 @@ const SCENARIOS: readonly ScenarioChoice[] = [
   'holds',
   'order-cost',
   'simulation',
+  'history-import',
 ];
 
 export interface BenchOptions {
@@ -72,7 +75,7 @@ Options:
   --quick                          Short scenarios (${QUICK_DURATION_MS} ms), two feeds, fewer planner decisions and
                                    webhook events: checks that the bench works. Does not write
                                    docs/benchmarks.md.
-  --scenario <all|planner|contention|wide-network|processes|scale|webhooks|holds|order-cost|simulation>
+  --scenario <all|planner|contention|wide-network|processes|scale|webhooks|holds|order-cost|simulation|history-import>
                                    all (default): every scenario. planner: only the routing
                                    planner in memory, on broad stock and on partial assortments
                                    that force splits, 3 runs each; prints its table and targets, writes
@@ -115,6 +118,11 @@ Options:
                                    stock basis, against the planner alone), then the job end
                                    to end twice with its results compared; writes only its own
                                    section of docs/benchmarks.md.
+                                   history-import: 20,000 delivered orders (--quick: 2,000)
+                                   imported as they were through the path of \`consign import
+                                   history\`, from JSON-lines text to committed rows, 3 runs per
+                                   engine, each into a channel of its own; prints orders/s (min /
+                                   median / max), writes nothing.
   --help                           Show this help.
 
 PostgreSQL: the bench creates its own database on the server of DATABASE_URL (or the default

@@ -50,6 +50,8 @@ export const permissions = {
   'subscriptions:manage': ['admin', 'agent', 'channel'],
   /** ERP exports: every channel's orders, invoices and payments, so admin keys only. */
   'exports:read': ['admin'],
+  /** Importing a previous system's orders writes every channel's history, so admin keys only. */
+  'history:import': ['admin'],
   /** An order's tax documents (channel keys their own channel's) and the tax settings and rates. */
   'tax:read': ['admin', 'agent', 'channel'],
   'tax:configure': ['admin'],

@@ -4,3 +4,4 @@ export { bundleLeavesSql } from './bundles.ts';
 export { readLeaves } from './bundles.ts';
 export { readComponents } from './bundles.ts';
 export { freezeBundleDefinitions } from './bundles.ts';
+export { addMissingProducts } from './import-products.ts';

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { withDatabase } from './database.ts';
 import { CliError } from './errors.ts';
+import { importHistoryCommand } from './import-history.ts';
 import { formatTable } from './keys-list.ts';
 
 interface ImportOptions {
@@ -89,5 +90,8 @@ Example:
 }
 
 export function importCommand(): Command {
-  return new Command('import').description('Import data from files.').addCommand(importOrdersCommand());
+  return new Command('import')
+    .description('Import data from files.')
+    .addCommand(importOrdersCommand())
+    .addCommand(importHistoryCommand());
 }

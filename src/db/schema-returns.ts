@@ -35,6 +35,8 @@ export const channelReturnPolicies = pgTable(
     autoAuthorize: boolean('auto_authorize').notNull(),
     shippingRefund: text('shipping_refund').notNull(),
     restockingFeeBps: integer('restocking_fee_bps').notNull(),
+    /** Whether returns may be started against orders imported from a previous system (unmanaged). */
+    importedOrders: boolean('imported_orders').notNull().default(false),
     updatedAt: updatedAt(),
   },
   (t) => [

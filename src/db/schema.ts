@@ -359,6 +359,11 @@ export const orders = pgTable(
     authorizedMinor: bigint('authorized_minor', { mode: 'number' }).notNull(),
     rulesVersion: integer('rules_version').references(() => routingRuleVersions.version),
     metadata: jsonb('metadata'),
+    /**
+     * False for an order imported from a previous system as it was (ADR 0047): Consign reports on
+     * it and shows it, but never routes, captures, cancels or changes it.
+     */
+    managed: boolean('managed').notNull().default(true),
     placedAt: timestamp('placed_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

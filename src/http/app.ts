@@ -31,6 +31,7 @@ import { routingRoutes } from '../routing/index.ts';
 import { returnPolicyRoutes, returnRoutes } from '../returns/index.ts';
 import { reportRoutes } from '../reports/index.ts';
 import { customerRoutes } from '../customers/index.ts';
+import { historyRoutes } from '../history/index.ts';
 import { subscriptionRoutes } from '../subscriptions/index.ts';
 import { connectorRoutes } from '../connectors/index.ts';
 import { sessionRoutes } from '../auth/index.ts';
@@ -179,6 +180,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       automationRoutes(v1, context);
       taskRoutes(v1, context);
       simulationRoutes(v1, context);
+      historyRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

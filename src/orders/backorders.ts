@@ -28,7 +28,7 @@ async function waitingOrders(executor: Executor, batch: number, skus?: string[])
               select 1 from orders lo
               join channels c on c.id = lo.channel_id
               join location_group_members m on m.group_id = c.location_group_id
-              where lo.id = l.order_id and lo.status <> 'cancelled'
+              where lo.id = l.order_id and lo.status <> 'cancelled' and lo.managed
                 -- a line naming its ship-from location waits for stock there only
                 and (l.ship_from_location_id is null or l.ship_from_location_id = m.location_id)
                 and (exists (select 1 from stock_levels s

@@ -10,6 +10,7 @@ import { transitionFulfillmentOrders } from './fulfillment-transitions.ts';
 import { releaseRoutingHold, startFulfillmentIfFree, waitingUnits } from './fulfillment-start.ts';
 import { releaseKitUnits } from './kit-allocations.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
+import { refuseUnmanaged } from '../shared/unmanaged.ts';
 
 /**
  * The cancellation policy: units are cancellable while their fulfillment order has not got
@@ -108,11 +109,12 @@ export async function cancelOrder(
   orderId: string,
   input: CancelInput,
 ): Promise<Result<{ cancelled: { line_id: string; quantity: number }[] }>> {
-  const order = await queryOne<{ status: string; currency: string }>(
+  const order = await queryOne<{ status: string; currency: string; managed: boolean }>(
     executor,
-    sql`select status, currency from orders where id = ${orderId} for update`,
+    sql`select status, currency, managed from orders where id = ${orderId} for update`,
   );
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
+  if (!order.managed) return refuseUnmanaged(orderId, 'cancel');
   const { lines, allocations } = await loadState(executor, orderId);
   const requested = input.lines ?? lines.map((l) => ({ line_id: l.line_id, quantity: -1 }));
   const plan: { line: LineState; quantity: number }[] = [];

@@ -38,3 +38,5 @@ export { rerouteOrder } from './reroute-order.ts';
 export { planRequest, toCandidate } from './route-order.ts';
 export { preorderOpen } from './routing-inputs.ts';
 export type { CandidateRow, OpenLine, OrderForRouting } from './routing-inputs.ts';
+export { insertImportedOrders } from './import-orders.ts';
+export type { ImportedFulfillment, ImportedLine, ImportedOrder } from './import-orders.ts';

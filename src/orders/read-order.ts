@@ -13,6 +13,7 @@ interface OrderRow {
   external_id: string;
   status: string;
   version: number;
+  managed: boolean;
   customer: Record<string, unknown>;
   shipping_address: Record<string, unknown> | null;
   delivery_method: string;
@@ -268,6 +269,8 @@ export async function getOrder(executor: Executor, orderId: string, options: { p
     external_id: order.external_id,
     status: order.status,
     version: order.version,
+    /** False: imported from a previous system as it was; Consign never routes, captures, cancels or changes it. */
+    managed: order.managed,
     on_hold: holds.some((h) => h.released_at === null),
     tags: sets.tags.map((row) => row.tag),
     customer: order.customer,

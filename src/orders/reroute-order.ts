@@ -8,6 +8,7 @@ import { recordOrderEvent } from './events.ts';
 import { waitingUnits } from './fulfillment-start.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
 import { routeOrder } from './route-order.ts';
+import { refuseUnmanaged } from '../shared/unmanaged.ts';
 
 const FINAL = ['shipped', 'partially_delivered', 'delivered', 'cancelled'];
 
@@ -24,11 +25,12 @@ export async function rerouteOrder(
   orderId: string,
   options: { reason: string; actor: string },
 ): Promise<Result<{ released_units: number; outcome: string }>> {
-  const order = await queryOne<{ status: string }>(
+  const order = await queryOne<{ status: string; managed: boolean }>(
     executor,
-    sql`select status from orders where id = ${orderId} for update`,
+    sql`select status, managed from orders where id = ${orderId} for update`,
   );
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
+  if (!order.managed) return refuseUnmanaged(orderId, 're-route');
   if (FINAL.includes(order.status))
     return fail(
       problem('illegal_transition', `Order ${orderId} is ${order.status}; nothing is left to route.`, {

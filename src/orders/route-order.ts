@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { reserveAll } from '../inventory/index.ts';
+import { refuseUnmanaged } from '../shared/unmanaged.ts';
 import { countRoutingDecision, observePlan } from '../telemetry/index.ts';
 import { readLeaves } from '../catalog/index.ts';
 import {
@@ -153,6 +154,7 @@ export async function routeOrder(
   const captured = options.captured;
   const order = captured?.order ?? (await loadOrderForRouting(executor, orderId));
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
+  if (order.managed === false) return refuseUnmanaged(orderId, 'route');
   const lines = captured?.lines ?? (await loadOpenLines(executor, orderId));
   if (lines.length === 0) {
     await startFulfillmentIfFree(executor, orderId, options.actor);

@@ -22,6 +22,8 @@ export interface OrderForRouting {
   /** When Consign received the order (its row was written). */
   created_at: string;
   on_hold: boolean;
+  /** False for an order imported as it was (never routed); absent for an order being captured. */
+  managed?: boolean;
 }
 
 export interface OpenLine {
@@ -39,7 +41,7 @@ export async function loadOrderForRouting(executor: Executor, orderId: string): 
   return queryOne<OrderForRouting>(
     executor,
     sql`select id, channel_id, (select code from channels c where c.id = o.channel_id) as channel_code, currency, delivery_method, pickup_location_id, allow_ship_fallback, destination_latitude, destination_longitude,
-               shipping_address, placed_at, created_at, exists (select 1 from order_holds h where h.order_id = o.id and h.released_at is null) as on_hold
+               shipping_address, placed_at, created_at, managed, exists (select 1 from order_holds h where h.order_id = o.id and h.released_at is null) as on_hold
         from orders o where id = ${orderId}`,
   );
 }

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
+import { refuseUnmanaged } from '../shared/unmanaged.ts';
 import { shipmentCharge } from './capture-amount.ts';
 import { invoiceFor, invoicedUnits } from './invoice-charge.ts';
 import { eventType, recordPaymentEvent } from './events.ts';
@@ -38,6 +39,7 @@ export async function captureOrder(
 ): Promise<Result<OrderCapture>> {
   const order = await lockOrder(executor, orderId);
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
+  if (!order.managed) return refuseUnmanaged(orderId, 'capture');
   const { authorizations, capturableMinor } = await drawableAuthorizations(executor, orderId);
   const { draws } = planDraws(capturableMinor, authorizations);
   const payments: PaymentRow[] = [];

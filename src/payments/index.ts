@@ -14,3 +14,5 @@ export { succeeded, declined } from './gateway.ts';
 export type { VerifyRequest } from './gateway.ts';
 export { authorizeChange, planSettlement, releaseChangeMoney } from './settle-change.ts';
 export { captureOrder, invoiceOrderCaptures, refundCancelledCaptures } from './capture-order.ts';
+export { insertImportedPayments } from './import-payments.ts';
+export type { ImportedPayment } from './import-payments.ts';

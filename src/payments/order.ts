@@ -11,9 +11,9 @@ export interface OrderRef {
 export async function lockOrder(
   executor: Executor,
   orderId: string,
-): Promise<(OrderRef & { shipping_minor: number; total_minor: number }) | undefined> {
+): Promise<(OrderRef & { shipping_minor: number; total_minor: number; managed: boolean }) | undefined> {
   return queryOne(
     executor,
-    sql`select id, channel_id, currency, shipping_minor, total_minor from orders where id = ${orderId} for update`,
+    sql`select id, channel_id, currency, shipping_minor, total_minor, managed from orders where id = ${orderId} for update`,
   );
 }

@@ -33,9 +33,15 @@ type FieldError = { pointer: string; message: string };
 type Input = Omit<CreateReturnBody, 'order_id'> & { override_window?: boolean | undefined };
 
 async function lockOrder(executor: Executor, orderId: string) {
-  return queryOne<{ id: string; channel_id: string; currency: string; customer_email: string | null }>(
+  return queryOne<{
+    id: string;
+    channel_id: string;
+    currency: string;
+    customer_email: string | null;
+    managed: boolean;
+  }>(
     executor,
-    sql`select id, channel_id, currency, customer_email from orders where id = ${orderId} for update`,
+    sql`select id, channel_id, currency, customer_email, managed from orders where id = ${orderId} for update`,
   );
 }
 
@@ -127,6 +133,13 @@ export async function createReturn(
   if (!order || (options.channelOfKey && options.channelOfKey !== order.channel_id))
     return fail(problem('not_found', `No order ${orderId}.`));
   const policy = await channelPolicy(executor, order.channel_id);
+  if (!order.managed && !policy.imported_orders)
+    return fail(
+      problem(
+        'order_unmanaged',
+        `Order ${orderId} was imported from a previous system; its channel's return policy does not accept returns against imported orders.`,
+      ),
+    );
   const lines = await orderLines(executor, orderId);
   const checked = await checkLines(executor, lines, input, policy, options.now ?? new Date());
   const errors = [...checked.errors, ...(await checkDetails(executor, input))];

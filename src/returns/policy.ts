@@ -11,6 +11,8 @@ export interface ReturnPolicy {
   shipping_refund: ShippingRefundPolicy;
   /** Fee kept on units returned for reasons that are not the merchant's fault, in basis points of their value. */
   restocking_fee_bps: number;
+  /** Whether returns may be started against orders imported from a previous system (ADR 0047). */
+  imported_orders: boolean;
 }
 
 /** A channel without a policy of its own. */
@@ -19,6 +21,7 @@ const defaultReturnPolicy: ReturnPolicy = {
   auto_authorize: true,
   shipping_refund: 'merchant_fault',
   restocking_fee_bps: 0,
+  imported_orders: false,
 };
 
 export const returnReasons = [
@@ -39,18 +42,24 @@ export const merchantFaultReasons: readonly ReturnReason[] = ['damaged', 'defect
 export async function channelPolicy(executor: Executor, channelId: string): Promise<ReturnPolicy> {
   const row = await queryOne<ReturnPolicy>(
     executor,
-    sql`select window_days, auto_authorize, shipping_refund, restocking_fee_bps
+    sql`select window_days, auto_authorize, shipping_refund, restocking_fee_bps, imported_orders
         from channel_return_policies where channel_id = ${channelId}`,
   );
   return row ?? defaultReturnPolicy;
 }
 
-export async function setChannelPolicy(executor: Executor, channelId: string, policy: ReturnPolicy): Promise<void> {
+export async function setChannelPolicy(
+  executor: Executor,
+  channelId: string,
+  policy: Omit<ReturnPolicy, 'imported_orders'> & { imported_orders?: boolean | undefined },
+): Promise<void> {
+  const imported = policy.imported_orders ?? false;
   await executor.execute(sql`
-    insert into channel_return_policies (channel_id, window_days, auto_authorize, shipping_refund, restocking_fee_bps)
-    values (${channelId}, ${policy.window_days}, ${policy.auto_authorize}, ${policy.shipping_refund}, ${policy.restocking_fee_bps})
+    insert into channel_return_policies (channel_id, window_days, auto_authorize, shipping_refund, restocking_fee_bps, imported_orders)
+    values (${channelId}, ${policy.window_days}, ${policy.auto_authorize}, ${policy.shipping_refund}, ${policy.restocking_fee_bps}, ${imported})
     on conflict (channel_id) do update set window_days = excluded.window_days, auto_authorize = excluded.auto_authorize,
-      shipping_refund = excluded.shipping_refund, restocking_fee_bps = excluded.restocking_fee_bps, updated_at = now()`);
+      shipping_refund = excluded.shipping_refund, restocking_fee_bps = excluded.restocking_fee_bps,
+      imported_orders = excluded.imported_orders, updated_at = now()`);
 }
 
 interface ProductPolicy {

@@ -163,6 +163,9 @@ export const ChannelPolicyBody = Type.Object(
     auto_authorize: Type.Boolean(),
     shipping_refund: literals(shippingRefundPolicies),
     restocking_fee_bps: Type.Integer({ minimum: 0, maximum: 10_000, description: 'Basis points: 1000 = 10 %' }),
+    imported_orders: Type.Optional(
+      Type.Boolean({ description: 'Accept returns against orders imported from a previous system (default false)' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -35,6 +35,10 @@ export const problemCodes = {
   line_in_fulfillment: { status: 409, title: 'Those units are packed or ready for pickup and can no longer change' },
   release_required: { status: 409, title: 'A location is working on those units; it must release them first' },
   shipping_charged: { status: 409, title: 'The shipping charge was collected with the first shipment' },
+  order_unmanaged: {
+    status: 409,
+    title: 'The order was imported as it was; Consign does not route, capture or change it',
+  },
   invalid_change: { status: 422, title: 'The change cannot apply to this order' },
   negative_total: { status: 422, title: 'The change would make an amount negative' },
   payload_too_large: { status: 413, title: 'The request body is too large' },

@@ -359,6 +359,11 @@ export const probes: Record<string, Build> = {
   'POST /v1/webhooks/carriers/{carrier}': () => ({ path: '/v1/webhooks/carriers/easypost', body: {} }),
   'POST /v1/admin/backup': () => ({ path: '/v1/admin/backup' }),
   'GET /v1/exports/{kind}': () => ({ path: '/v1/exports/orders?limit=1' }),
+  // A record without lines: refused in the report, so the probe writes nothing.
+  'POST /v1/imports/history': (_w, s) => ({
+    path: '/v1/imports/history',
+    body: { channel: s.channelCode, orders: [{ id: 'probe-history' }] },
+  }),
   'GET /v1/tax/settings': () => ({ path: '/v1/tax/settings' }),
   'PUT /v1/tax/settings': () => ({
     path: '/v1/tax/settings',

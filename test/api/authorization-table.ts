@@ -184,6 +184,7 @@ export const expected: Record<string, Expected> = {
   'POST /v1/webhooks/carriers/{carrier}': signed,
   'POST /v1/admin/backup': adminOnly,
   'GET /v1/exports/{kind}': adminOnly,
+  'POST /v1/imports/history': adminOnly,
   'GET /v1/tax/settings': { admin: A, agent: A, fulfillment: F, channel: A },
   'PUT /v1/tax/settings': adminOnly,
   'GET /v1/tax/rates': { admin: A, agent: A, fulfillment: F, channel: A },

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/index.ts';
 import { createPostgresDatabase, testEngine } from '../support/db.ts';
 
@@ -147,4 +148,25 @@ export function startServeProcess(env: Record<string, string>, timeoutMs = 90_00
 /** The admin key a first start prints, on its own indented line. */
 export function printedAdminKey(output: string): string | undefined {
   return /^ {2}(csk_\S+)$/m.exec(output)?.[1];
+}
+
+/**
+ * For a test file: a target seeded with the demo data (`consign seed --demo`) and a temporary
+ * directory holding `files`, set up before its tests and removed after them.
+ */
+export function seededDemoWithFiles(files: Record<string, string>): { target: CliTarget; dir: string } {
+  const state = {} as { target: CliTarget; dir: string };
+  beforeAll(async () => {
+    state.target = await createCliTarget();
+    state.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consign-files-'));
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(state.dir, name), text);
+    const seeded = await runConsign(['seed', '--demo'], state.target.env, 120_000);
+    expect(seeded.code, seeded.stderr).toBe(0);
+  }, CLI_TEST_TIMEOUT_MS);
+  afterAll(async () => {
+    killChildren();
+    if (state.dir) fs.rmSync(state.dir, { recursive: true, force: true });
+    await state.target?.close();
+  });
+  return state;
 }

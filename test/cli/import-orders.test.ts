@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_TEST_TIMEOUT_MS, createCliTarget, killChildren, runConsign, type CliTarget } from './cli-process.ts';
+import { describe, expect, it } from 'vitest';
+import { CLI_TEST_TIMEOUT_MS, runConsign, seededDemoWithFiles } from './cli-process.ts';
 
 const HEADER =
   'external_id,placed_at,customer_email,customer_name,sku,quantity,unit_price,currency,shipping,tax,discount,total,payment_gateway,payment_reference,delivery_method,pickup_location_id,ship_name,ship_line1,ship_line2,ship_city,ship_region,ship_postal_code,ship_country';
@@ -15,25 +13,11 @@ const CSV = [
   `LEGACY-1003,,,,HP-VASE-ASH,1,0.00,USD,,,,,,,,,,,,,,,`,
 ].join('\n');
 
-let target: CliTarget;
-let dir: string;
-
-beforeAll(async () => {
-  target = await createCliTarget();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consign-import-'));
-  fs.writeFileSync(path.join(dir, 'orders.csv'), `${CSV}\n`);
-  const seeded = await runConsign(['seed', '--demo'], target.env, 120_000);
-  expect(seeded.code, seeded.stderr).toBe(0);
-}, CLI_TEST_TIMEOUT_MS);
-afterAll(async () => {
-  killChildren();
-  fs.rmSync(dir, { recursive: true, force: true });
-  await target?.close();
-});
+const files = seededDemoWithFiles({ 'orders.csv': `${CSV}\n` });
 
 describe('consign import orders', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('--help explains the file formats and the report', async () => {
-    const help = await runConsign(['import', 'orders', '--help'], target.env);
+    const help = await runConsign(['import', 'orders', '--help'], files.target.env);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--channel <id>');
     expect(help.stdout).toContain('--dry-run');
@@ -41,8 +25,11 @@ describe('consign import orders', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   });
 
   it('--dry-run reports every problem by row and field and writes nothing', async () => {
-    const file = path.join(dir, 'orders.csv');
-    const dry = await runConsign(['import', 'orders', file, '--channel', 'web', '--dry-run', '--json'], target.env);
+    const file = path.join(files.dir, 'orders.csv');
+    const dry = await runConsign(
+      ['import', 'orders', file, '--channel', 'web', '--dry-run', '--json'],
+      files.target.env,
+    );
     expect(dry.code).toBe(1);
     const result = JSON.parse(dry.stdout) as {
       placed: number;
@@ -54,11 +41,11 @@ describe('consign import orders', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect(result.report.map((e) => e.row)).toContain(4); // the customer email is not an email
     expect(dry.stderr).toContain('Importing orders: 3/3');
     // Nothing was written: a real run still places the good order.
-    const real = await runConsign(['import', 'orders', file, '--channel', 'web'], target.env);
+    const real = await runConsign(['import', 'orders', file, '--channel', 'web'], files.target.env);
     expect(real.code).toBe(1);
     expect(real.stdout).toContain('3 order(s): 1 placed, 0 already imported, 2 rejected.');
     expect(real.stdout).toMatch(/^row\s+field\s+problem/m);
-    const again = await runConsign(['import', 'orders', file, '--channel', 'web'], target.env);
+    const again = await runConsign(['import', 'orders', file, '--channel', 'web'], files.target.env);
     expect(again.stdout).toContain('0 placed, 1 already imported, 2 rejected.');
   });
 });

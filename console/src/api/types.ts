@@ -116,6 +116,8 @@ export interface Order {
   external_id: string;
   status: string;
   version: number;
+  /** False: imported from a previous system as it was; Consign shows it but never acts on it. */
+  managed: boolean;
   on_hold: boolean;
   customer: { name?: string; email: string };
   shipping_address: Record<string, unknown> | null;

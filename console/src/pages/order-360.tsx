@@ -37,6 +37,7 @@ export default function Order360({ params }: { params: Record<string, string> })
         <>
           Order {o.external_id} <Badge status={o.status} />{' '}
           {o.on_hold ? <Badge status="on_hold" label="on hold" /> : null}
+          {o.managed === false ? <Badge status="imported" label="imported (unmanaged)" /> : null}
         </>
       }
     >

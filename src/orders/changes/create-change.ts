@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '../../shared/result.ts';
 import { recordOrderEvent } from '../events.ts';
 import { loadPlanContext, lockOrderHead } from './load-change.ts';
 import { planChange } from './plan-change.ts';
+import { refuseUnmanaged } from '../../shared/unmanaged.ts';
 import { previewChange, type Preview } from './preview-change.ts';
 import { changeById, presentChange } from './read-change.ts';
 import type { CreateChange } from './schemas.ts';
@@ -25,6 +26,7 @@ export async function createChange(
 ): Promise<Result<ChangeView>> {
   const order = await lockOrderHead(executor, orderId);
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
+  if (!order.managed) return refuseUnmanaged(orderId, 'change');
   const plan = planChange(await loadPlanContext(executor, order, input.actions), input.actions);
   if (!plan.ok) return plan;
   const id = newId('chg');

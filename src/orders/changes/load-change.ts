@@ -13,13 +13,14 @@ export interface OrderHead extends OrderNow {
   id: string;
   version: number;
   channel_id: string;
+  managed: boolean;
 }
 
 /** Locks the order (every change of one order waits here) and reads its head. */
 export async function lockOrderHead(executor: Executor, orderId: string): Promise<OrderHead | undefined> {
   return queryOne<OrderHead>(
     executor,
-    sql`select o.id, o.version, o.channel_id, o.currency, o.status, o.shipping_minor, o.delivery_method, o.pickup_location_id,
+    sql`select o.id, o.version, o.managed, o.channel_id, o.currency, o.status, o.shipping_minor, o.delivery_method, o.pickup_location_id,
                o.shipping_address is not null as has_shipping_address,
                exists (select 1 from order_lines l where l.order_id = o.id and l.shipped > 0) as shipped_any
         from orders o where o.id = ${orderId} for update`,
