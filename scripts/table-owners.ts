@@ -79,6 +79,9 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   postal_centroids: 'geo',
   routing_simulations: 'simulations',
   routing_simulation_changes: 'simulations',
+  shadow_orders: 'shadow',
+  shadow_outcomes: 'shadow',
+  shadow_stock: 'shadow',
 };
 
 /** Tables any folder may INSERT into (only the owner updates or deletes): the transactional outbox. */

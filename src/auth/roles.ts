@@ -66,6 +66,9 @@ export const permissions = {
   'automations:read': ['admin', 'agent'],
   /** Drafting and activating rules: their actions hold, cancel and call out, so admin keys only. */
   'automations:configure': ['admin'],
+  /** Shadow mode: its reconciliation is read by admins and agents; feeding it and switching modes, admins only. */
+  'shadow:read': ['admin', 'agent'],
+  'shadow:write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

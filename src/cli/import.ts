@@ -30,7 +30,8 @@ Columns: external_id, placed_at, customer_email, customer_name, sku, quantity, u
 shipping, tax, discount, total, payment_gateway, payment_reference, delivery_method,
 pickup_location_id, ship_name, ship_line1, ship_line2, ship_city, ship_region, ship_postal_code,
 ship_country. Amounts are decimals (19.99); order fields are read from an order's first row.
-JSON: an array of orders in the POST /v1/orders shape (channel may be left out).
+JSON: an array of orders in the POST /v1/orders shape (channel may be left out), or JSON lines
+(.jsonl): one such order per line.
 
 Each order is checked and placed on its own, exactly as POST /v1/orders places it: a rejected
 order writes nothing and is listed in the validation report (row, field, problem). Orders already
@@ -40,7 +41,7 @@ Example:
   $ consign import orders legacy-orders.csv --channel web --dry-run`,
     )
     .action(async (file: string, options: ImportOptions) => {
-      const format = options.format ?? (path.extname(file).toLowerCase() === '.json' ? 'json' : 'csv');
+      const format = options.format ?? (/^\.(json|jsonl|ndjson)$/i.test(path.extname(file)) ? 'json' : 'csv');
       let text: string;
       try {
         text = fs.readFileSync(file, 'utf8');

@@ -12,6 +12,7 @@ import { secretsCommand } from './secrets.ts';
 import { seedCommand } from './seed.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
+import { shadowCommand } from './shadow.ts';
 
 function packageVersion(): string {
   const text = fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
@@ -62,6 +63,7 @@ export function createProgram(): Command {
     .addCommand(inventoryCommand())
     .addCommand(geoCommand())
     .addCommand(simulateCommand())
+    .addCommand(shadowCommand())
     .addCommand(backupCommand())
     .addCommand(restoreCommand());
 }

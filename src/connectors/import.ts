@@ -92,9 +92,15 @@ function csvCandidates(textBody: string, channel: string): Candidate[] {
   });
 }
 
-/** JSON: an array of orders in the `POST /v1/orders` shape (without `channel`, or naming this one). */
+/**
+ * JSON: an array of orders in the `POST /v1/orders` shape (without `channel`, or naming this
+ * one), or JSON lines: one such order per line.
+ */
 function jsonCandidates(textBody: string, channel: string): Candidate[] {
-  const parsed = parseExact(textBody);
+  const body = textBody.trim();
+  const parsed = body.startsWith('[')
+    ? parseExact(body)
+    : body.split('\n').flatMap((line) => (line.trim() === '' ? [] : [parseExact(line)]));
   const list = Array.isArray(parsed) ? parsed : [];
   return list.map((value, i) => ({
     rows: [i + 1],

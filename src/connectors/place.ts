@@ -14,10 +14,13 @@ import { recordFirstSight, type FirstSight } from './catalog/mappings.ts';
 import { resolveCatalog } from './catalog/resolve.ts';
 import type { MapOutcome, Platform } from './mapping.ts';
 import type { ConnectorRow } from './settings.ts';
+import type { ShadowOrder } from '../shadow/index.ts';
 
 export type Intake =
   | { result: 'created' | 'duplicate' | 'updated'; status: 200 | 201; order: OrderView; detail?: string }
-  | { result: 'held_for_review'; status: 202; review_id: string; problem: Problem };
+  | { result: 'held_for_review'; status: 202; review_id: string; problem: Problem }
+  /** A shadow channel's order: decided only (docs/shadow-mode.md). */
+  | { result: 'shadowed'; status: 200 | 201; shadow: ShadowOrder };
 
 const checkCanonical = (validatorCompiler as FastifySchemaCompiler<object>)({
   schema: CreateOrder,
@@ -82,7 +85,7 @@ export async function placeForConnector(
     actor: `connector:${connector.platform}`,
     channelOfKey: connector.channel_id,
   });
-  if (!placed.ok || placed.value.replayed) return placed;
+  if (!placed.ok || placed.value.replayed || placed.value.shadow) return placed;
   await recordFirstSight(executor, connector.channel_id, firstSight);
   const { id } = placed.value.order;
   const notes = await settleOrder(executor, connector, id, input.external_id, state, { placedNow: true });
@@ -133,7 +136,8 @@ export async function intakeOrder(
     placeForConnector(tx, connector, input, { state, firstSight: resolved.firstSight }),
   );
   if (placed.ok) {
-    const { order, replayed } = placed.value;
+    const { order, replayed, shadow } = placed.value;
+    if (shadow) return ok({ result: 'shadowed', status: replayed ? 200 : 201, shadow });
     return ok(replayed ? { result: 'duplicate', status: 200, order } : { result: 'created', status: 201, order });
   }
   if (placed.problem.code === 'idempotency_conflict') {

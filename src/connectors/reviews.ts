@@ -48,7 +48,7 @@ export async function placeReviewed(db: Db, id: string): Promise<Result<Intake>>
   if (!intake.ok) return intake;
   if (intake.value.result !== 'held_for_review') {
     await db.execute(sql`
-      update connector_reviews set status = 'placed', order_id = ${intake.value.order.id}, updated_at = now()
+      update connector_reviews set status = 'placed', order_id = ${intake.value.result === 'shadowed' ? null : intake.value.order.id}, updated_at = now()
       where id = ${id} and status = 'held'`);
   }
   return intake;

@@ -22,3 +22,4 @@ export * as automationTables from './schema-automations.ts';
 export * as taskTables from './schema-tasks.ts';
 export * as geoTables from './schema-geo.ts';
 export * as simulationTables from './schema-simulations.ts';
+export * as shadowTables from './schema-shadow.ts';

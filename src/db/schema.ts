@@ -179,11 +179,14 @@ export const channels = pgTable(
       .notNull()
       .references(() => locationGroups.id),
     currency: text('currency').notNull().default('USD'),
+    /** live: orders are reserved and fulfilled; shadow: decided only, beside a legacy system (src/shadow). */
+    mode: text('mode').notNull().default('live'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('channels_code_key').on(t.code),
+    check('channels_mode_check', sql`${t.mode} in ('live', 'shadow')`),
     check('channels_type_check', sql`${t.type} in ('web', 'b2b', 'marketplace', 'pos', 'mobile', 'social', 'other')`),
     check('channels_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],

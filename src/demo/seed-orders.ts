@@ -95,6 +95,7 @@ async function seedOrder(tx: Tx, plan: DemoOrderPlan): Promise<boolean> {
         requestHash: requestHash('POST', '/v1/orders', input),
         actor: ACTOR,
         channelOfKey: null,
+        live: true,
       });
       if (!placed.ok) throw new ProblemError(placed.problem);
       const played = await playFate(savepoint, plan, placed.value.order);

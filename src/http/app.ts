@@ -9,6 +9,7 @@ import { answerClientError, answerFrameworkError, registerErrorHandling } from '
 import { registerTextCheck } from './text.ts';
 import { registerConsole } from './console.ts';
 import { simulationRoutes } from '../simulations/index.ts';
+import { shadowRoutes } from '../shadow/index.ts';
 import { registerMetrics } from './metrics-route.ts';
 import { nameRequestSpan, traceRequest, tracingActive } from '../telemetry/index.ts';
 import { registerAuthentication } from './authenticate.ts';
@@ -181,6 +182,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       taskRoutes(v1, context);
       simulationRoutes(v1, context);
       historyRoutes(v1, context);
+      shadowRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

@@ -7,6 +7,9 @@ import type { CreateChannel } from './schemas.ts';
 
 type ChannelRow = typeof tables.channels.$inferSelect;
 
+/** live: orders are reserved and fulfilled; shadow: decided only, beside a legacy system. */
+export type ChannelMode = 'live' | 'shadow';
+
 function presentChannel(row: ChannelRow) {
   return {
     id: row.id,
@@ -15,6 +18,7 @@ function presentChannel(row: ChannelRow) {
     type: row.type,
     location_group_id: row.locationGroupId,
     currency: row.currency,
+    mode: row.mode as ChannelMode,
     created_at: toIso(row.createdAt),
     updated_at: toIso(row.updatedAt),
   };
@@ -38,6 +42,7 @@ export async function createChannel(executor: Executor, input: CreateChannel): P
       type: input.type,
       locationGroupId: input.location_group_id,
       currency: input.currency ?? 'USD',
+      mode: input.mode ?? 'live',
     })
     .returning();
   return ok(presentChannel(row!));
@@ -72,4 +77,23 @@ export async function listChannels(
     .orderBy(asc(c.id))
     .limit(filter.limit);
   return rows.map(presentChannel);
+}
+
+/**
+ * Moves a channel from one mode to the other by compare-and-set: undefined when the channel is
+ * not in mode `from` (or does not exist). Whether it may move is its caller's to check.
+ */
+export async function setChannelMode(
+  executor: Executor,
+  id: string,
+  from: ChannelMode,
+  to: ChannelMode,
+): Promise<Channel | undefined> {
+  const c = tables.channels;
+  const [row] = await executor
+    .update(c)
+    .set({ mode: to, updatedAt: sql`now()` })
+    .where(and(eq(c.id, id), eq(c.mode, from)))
+    .returning();
+  return row && presentChannel(row);
 }

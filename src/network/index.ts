@@ -10,8 +10,8 @@ export {
 export type { Location } from './locations.ts';
 export { createLocationGroup, getLocationGroup, listLocationGroups } from './location-groups.ts';
 export type { LocationGroup } from './location-groups.ts';
-export { createChannel, findChannel, getChannel, listChannels } from './channels.ts';
-export type { Channel } from './channels.ts';
+export { createChannel, findChannel, getChannel, listChannels, setChannelMode } from './channels.ts';
+export type { Channel, ChannelMode } from './channels.ts';
 export { resolveLocationScope } from './scope.ts';
 export { namedIdSql, resolveChannelId, resolveLocationId, resolveNamedId } from './resolve.ts';
 export type { NamedTable } from './resolve.ts';

@@ -65,6 +65,11 @@ export const CreateChannel = Type.Object(
     type: Type.Union(channelTypes.map((t) => Type.Literal(t))),
     location_group_id: Id('lgr'),
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' })),
+    mode: Type.Optional(
+      Type.Union([Type.Literal('live'), Type.Literal('shadow')], {
+        description: 'shadow: orders are decided only, beside a legacy system (docs/shadow-mode.md)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -35,7 +35,7 @@ export { answerReleaseRequests } from './changes/release-requests.ts';
 export { changeById as getOrderChange } from './changes/read-change.ts';
 export type { ChangeAction } from './changes/schemas.ts';
 export { rerouteOrder } from './reroute-order.ts';
-export { planRequest, toCandidate } from './route-order.ts';
+export { planRequest, toCandidate } from './plan-order.ts';
 export { preorderOpen } from './routing-inputs.ts';
 export type { CandidateRow, OpenLine, OrderForRouting } from './routing-inputs.ts';
 export { insertImportedOrders } from './import-orders.ts';

@@ -17,25 +17,58 @@ import { validateOrder, type ValidOrder } from './validate-order.ts';
 import { destinationOf } from './destination.ts';
 import { quoteTaxOrHold } from './holds.ts';
 import { checkPreorderCaps } from './preorder-caps.ts';
+import { placeShadowOrder } from './place-shadow.ts';
+import type { ShadowOrder } from '../shadow/index.ts';
 
 interface PlaceOrderOptions {
   requestHash: string;
   actor: string;
   /** Set for channel keys: they may only create orders for their own channel. */
   channelOfKey: string | null;
+  /**
+   * Set by the orders Consign makes itself (reships, exchanges, subscription periods, demo
+   * data): placed live even for a shadow channel.
+   */
+  live?: true;
+}
+
+/** A live order, placed and routed. */
+interface PlacedOrder {
+  order: OrderView;
+  replayed: boolean;
+  shadow?: undefined;
+}
+
+/** A shadow channel's order: decided only, kept by src/shadow. */
+export interface ShadowedOrder {
+  shadow: ShadowOrder;
+  replayed: boolean;
+  order?: undefined;
 }
 
 /**
  * Captures an order and routes it in the same transaction. The same channel order twice is one
- * order (a replay); the same external ID with other content is a 409.
+ * order (a replay); the same external ID with other content is a 409. An order of a shadow
+ * channel is only decided: nothing is reserved, written to the outbox or sent (docs/shadow-mode.md).
  */
 export async function placeOrder(
   executor: Executor,
   input: CreateOrder,
+  options: PlaceOrderOptions & { live: true },
+): Promise<Result<PlacedOrder>>;
+export async function placeOrder(
+  executor: Executor,
+  input: CreateOrder,
   options: PlaceOrderOptions,
-): Promise<Result<{ order: OrderView; replayed: boolean }>> {
+): Promise<Result<PlacedOrder | ShadowedOrder>>;
+export async function placeOrder(
+  executor: Executor,
+  input: CreateOrder,
+  options: PlaceOrderOptions,
+): Promise<Result<PlacedOrder | ShadowedOrder>> {
   const valid = await validateOrder(executor, input, options.channelOfKey);
   if (!valid.ok) return valid;
+  if (valid.value.shadow && !options.live) return placeShadowOrder(executor, input, valid.value, options.requestHash);
   const holds = await checkCartHolds(executor, input, {
     channelId: valid.value.channelId,
     channelOfKey: options.channelOfKey,
@@ -79,7 +112,7 @@ async function replay(
   existing: { id: string; request_hash: string },
   input: CreateOrder,
   requestHash: string,
-): Promise<Result<{ order: OrderView; replayed: boolean }>> {
+): Promise<Result<PlacedOrder>> {
   if (existing.request_hash !== requestHash) {
     return fail(
       problem(
@@ -166,29 +199,39 @@ async function insertOrder(
     { prepare: true },
   );
   if (!inserted) return undefined;
+  return capturedOrder(input, valid, { ...order, on_hold: paymentHold }, destination);
+}
+
+/** A captured order as routing it needs it: its head, its lines, and the inputs read with its validation. */
+export function capturedOrder(
+  input: CreateOrder,
+  valid: ValidOrder,
+  order: { id: string; channel_id: string; external_id: string; status: string; on_hold: boolean },
+  destination: Destination,
+): Captured {
+  const { catalogue } = valid;
   return {
     order: {
       ...order,
-      on_hold: paymentHold,
       channel_code: valid.channelCode,
-      currency: totals.currency,
+      currency: valid.totals.currency,
       delivery_method: input.delivery_method,
       pickup_location_id: input.pickup_location_id ?? null,
       allow_ship_fallback: input.allow_ship_fallback ?? false,
       destination_latitude: destination?.latitude ?? null,
       destination_longitude: destination?.longitude ?? null,
       shipping_address: input.shipping_address ?? null,
-      placed_at: placedAt,
+      placed_at: input.placed_at ?? valid.at.toISOString(),
       // Received now (the time the order is validated and routed at).
       created_at: valid.at.toISOString(),
     },
-    lines: lines.map((l) => ({
-      line_id: l.line_id,
+    lines: input.lines.map((l, i) => ({
+      line_id: l.line_id ?? String(i + 1),
       sku: l.sku,
       need: l.quantity,
       weight_grams: catalogue[l.sku]?.weightGrams ?? 0,
       allow_backorder: catalogue[l.sku]?.allowBackorder ?? false,
-      ship_from_location_id: l.ship_from_location_id,
+      ship_from_location_id: l.ship_from_location_id ?? null,
     })),
     routing: valid.routing,
   };
@@ -196,3 +239,4 @@ async function insertOrder(
 
 /** A captured order, as routing it right away needs it. */
 type Captured = NonNullable<RouteOptions['captured']>;
+type Destination = Awaited<ReturnType<typeof destinationOf>>;

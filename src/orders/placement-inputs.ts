@@ -17,6 +17,7 @@ interface ChannelRow {
   id: string;
   code: string | null;
   currency: string;
+  mode: string;
 }
 
 export interface ProductRow {
@@ -82,7 +83,7 @@ export async function loadPlacementInputs(executor: Executor, input: CreateOrder
     ...new Set(input.lines.flatMap((l) => (l.ship_from_location_id ? [l.ship_from_location_id] : []))),
   ];
   const channelId: SQL = namedIdSql('channels', input.channel);
-  const channel = sql`select id, code, currency from channels where id = ${channelId}`;
+  const channel = sql`select id, code, currency, mode from channels where id = ${channelId}`;
   const sets = await withGenericPlan(executor, () =>
     queryRowsets<Rowsets>(
       executor,

@@ -1,38 +1,25 @@
 import { sql } from 'drizzle-orm';
-import { query, queryOne, toIso, type Executor } from '../db/index.ts';
+import { query, queryOne, type Executor } from '../db/index.ts';
 import { reserveAll } from '../inventory/index.ts';
 import { refuseUnmanaged } from '../shared/unmanaged.ts';
-import { countRoutingDecision, observePlan } from '../telemetry/index.ts';
-import { readLeaves } from '../catalog/index.ts';
-import {
-  activeRules,
-  planWithKits,
-  type BundleLeaves,
-  type Candidate,
-  type PlanOrder,
-  type PlanResult,
-  type RoutingRules,
-  type StockSnapshot,
-} from '../routing/index.ts';
+import { countRoutingDecision } from '../telemetry/index.ts';
+import { activeRules, type PlanResult } from '../routing/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordOrderEvent } from './events.ts';
 import { routingProblem } from './routing-problem.ts';
-import { addressLabel } from './destination.ts';
 import { sharedLeaves, sharedStockSnapshot } from './shared-stock.ts';
 import { finishCapture, type CapturedOrder } from './finish-capture.ts';
-import { kitColumns, takesOf, unitsByLine, withKitIds } from './kit-parts.ts';
+import { planOnce, planRequest, snapshot, snapshotOf, splittableKits, stockSkusOf, toCandidate } from './plan-order.ts';
+import { kitColumns, takesOf, unitsByLine } from './kit-parts.ts';
 import { releaseRoutingHold, startFulfillmentIfFree } from './fulfillment-start.ts';
 import type { RoutingInputs } from './placement-inputs.ts';
 import {
   loadCandidates,
   loadOpenLines,
   loadOrderForRouting,
-  loadStock,
-  type CandidateRow,
   type OrderForRouting,
   type OpenLine,
-  type StockLevelRow,
 } from './routing-inputs.ts';
 
 export interface RouteOptions {
@@ -55,74 +42,9 @@ export interface RouteOptions {
 /** Bounded: a concurrent order can win the stock we planned on; then we plan again with fresh stock. */
 const MAX_ATTEMPTS = 4;
 
-/** A candidate row as the planner reads it. */
-export function toCandidate(row: CandidateRow): Candidate {
-  return {
-    id: row.id,
-    name: row.name,
-    type: row.type as Candidate['type'],
-    latitude: row.latitude,
-    longitude: row.longitude,
-    timezone: row.timezone,
-    capabilities: row.capabilities as Candidate['capabilities'],
-    dailyCapacity: row.daily_capacity,
-    capacityUsedToday: row.capacity_used_today,
-    cutoffTime: row.cutoff_time,
-    priority: row.priority,
-    inChannelGroup: row.in_channel_group,
-    active: row.active,
-  };
-}
-
-/** What the planner is asked for an order: its open lines, the locations to leave out, and how many of its group were omitted. */
-export function planRequest(order: OrderForRouting, lines: OpenLine[], exclude: string[], omitted: number): PlanOrder {
-  const destination =
-    order.destination_latitude !== null && order.destination_longitude !== null
-      ? { latitude: order.destination_latitude, longitude: order.destination_longitude }
-      : null;
-  return {
-    channelId: order.channel_id,
-    channelCode: order.channel_code,
-    currency: order.currency,
-    country: order.delivery_method === 'ship' ? (order.shipping_address?.country ?? null) : null,
-    deliveryMethod: order.delivery_method,
-    pickupLocationId: order.pickup_location_id,
-    allowShipFallback: order.allow_ship_fallback,
-    destination,
-    unlocatedAddress: destination === null && order.shipping_address ? addressLabel(order.shipping_address) : null,
-    lines: lines.map((l) => ({
-      lineId: l.line_id,
-      sku: l.sku,
-      quantity: l.need,
-      weightGrams: l.weight_grams,
-      allowBackorder: l.allow_backorder,
-      shipFromLocationId: l.ship_from_location_id,
-    })),
-    placedAt: toIso(order.placed_at)!,
-    receivedAt: toIso(order.created_at)!,
-    excludedLocationIds: exclude,
-    omittedLocations: omitted,
-  };
-}
-
 /** The locations the lines name to ship from. */
 const shipFromIds = (lines: readonly OpenLine[]): string[] =>
   lines.flatMap((l) => (l.ship_from_location_id ? [l.ship_from_location_id] : []));
-
-async function snapshot(executor: Executor, skus: string[], candidates: Candidate[]): Promise<StockSnapshot> {
-  const eligible = candidates.filter((c) => c.active).map((c) => c.id);
-  return snapshotOf(await loadStock(executor, skus, eligible));
-}
-
-function snapshotOf(rows: StockLevelRow[]): StockSnapshot {
-  const stock = new Map<string, Map<string, number>>();
-  for (const row of rows) {
-    const atLocation = stock.get(row.location_id) ?? new Map<string, number>();
-    atLocation.set(row.sku, row.available);
-    stock.set(row.location_id, atLocation);
-  }
-  return stock;
-}
 
 /** Reserves every allocation of a plan, all or nothing (see `reserveAll`); a split kit's parts take their components. */
 function reservePlan(executor: Executor, orderId: string, result: PlanResult, actor: string | null): Promise<boolean> {
@@ -131,14 +53,6 @@ function reservePlan(executor: Executor, orderId: string, result: PlanResult, ac
     referenceId: orderId,
     actor,
   });
-}
-
-/**
- * The order's bundles' leaf components when the rules let a kit's components come from
- * different locations (`bundles: "split_components"`); empty otherwise, or with no bundle.
- */
-async function splittableKits(executor: Executor, skus: string[], rules: RoutingRules): Promise<BundleLeaves> {
-  return rules.bundles === 'split_components' ? readLeaves(executor, skus) : new Map();
 }
 
 /**
@@ -174,8 +88,7 @@ export async function routeOrder(
   // on the same units (each line sees the shared component whole); plan them on shared stock.
   let shared: Awaited<ReturnType<typeof sharedLeaves>> | undefined;
   const kits = await splittableKits(executor, skus, rules);
-  // A kit that may be split is planned on its leaf components' stock too.
-  const stockSkus = [...skus, ...[...kits.values()].flat().map((leaf) => leaf.sku)];
+  const stockSkus = stockSkusOf(skus, kits);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     if (attempt > 1) {
       // Stock moved under us: another location may hold the SKUs now.
@@ -188,9 +101,7 @@ export async function routeOrder(
       : attempt === 1 && captured && kits.size === 0
         ? snapshotOf(captured.routing.stock)
         : await snapshot(executor, stockSkus, candidates);
-    const started = performance.now();
-    result = withKitIds(planWithKits(request, candidates, stock, rules, kits, new Date()));
-    observePlan(options.cause, (performance.now() - started) / 1000);
+    result = planOnce(options.cause, request, candidates, stock, rules, kits);
     if (result.status === 'rejected') break;
     if (await reservePlan(executor, orderId, result, options.actor)) break;
     if (shared === undefined) shared = await sharedLeaves(executor, skus);

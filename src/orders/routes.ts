@@ -110,7 +110,7 @@ export function orderRoutes(app: FastifyInstance, { database: { db }, reads }: A
           channelOfKey: principal.role === 'channel' ? principal.channelId : null,
         });
         if (!placed.ok) return placed;
-        return ok({ status: placed.value.replayed ? 200 : 201, body: placed.value.order });
+        return ok({ status: placed.value.replayed ? 200 : 201, body: placed.value.order ?? placed.value.shadow });
       });
     },
   );

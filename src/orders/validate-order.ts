@@ -12,6 +12,8 @@ interface Catalogue {
 export interface ValidOrder {
   channelId: string;
   channelCode: string | null;
+  /** A shadow channel's order is decided only (src/shadow), not reserved or fulfilled. */
+  shadow: boolean;
   totals: Totals;
   catalogue: Catalogue;
   /** The order's SKUs that are bundles. */
@@ -112,6 +114,7 @@ export async function validateOrder(
     value: {
       channelId: channel.id,
       channelCode: channel.code,
+      shadow: channel.mode === 'shadow',
       totals: money.totals,
       catalogue,
       bundles: new Set(inputs.products.filter((p) => p.bundle).map((p) => p.sku)),

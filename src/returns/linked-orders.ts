@@ -110,6 +110,7 @@ export async function placeLinkedOrder(
     requestHash: requestHash('POST', '/v1/orders', body),
     actor: input.actor,
     channelOfKey: null,
+    live: true,
   });
   if (!placed.ok) return placed;
   const order = placed.value.order;

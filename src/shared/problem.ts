@@ -60,6 +60,8 @@ export const problemCodes = {
   date_in_past: { status: 422, title: 'The date lies in the past' },
   supply_not_open: { status: 409, title: 'The supply is already received or cancelled' },
   preorder_cap_exceeded: { status: 409, title: 'The pre-order cap of the SKU is reached' },
+  shadow_undecided: { status: 409, title: 'Open shadow orders have no decision on both sides yet' },
+  channel_not_shadow: { status: 409, title: 'The channel is not in shadow mode' },
   invalid_automation: { status: 422, title: 'The automation rule is not valid' },
   invalid_tax_rate: { status: 422, title: 'A tax rate names no valid jurisdiction or rate' },
   tax_unavailable: { status: 502, title: 'The tax engine did not answer with a tax' },

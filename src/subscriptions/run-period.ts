@@ -52,6 +52,7 @@ async function placePeriodOrder(tx: Tx, s: SubscriptionRow, attempt: number, now
     requestHash: createHash('sha256').update(`subscription period ${externalId}`).digest('hex'),
     actor: SCHEDULER_ACTOR,
     channelOfKey: null,
+    live: true,
   });
   if (!placed.ok) return placed;
   return ok(placed.value.order.id);

@@ -278,6 +278,23 @@ export const probes: Record<string, Build> = {
     absent: true,
   }),
 
+  // The probe's channels stay live (their orders are probed): these name a channel that does not exist.
+  'POST /v1/channels/{id}/shadow': () => ({ path: '/v1/channels/chn_none/shadow', absent: true }),
+  'POST /v1/channels/{id}/go-live': () => ({ path: '/v1/channels/chn_none/go-live', absent: true }),
+  'POST /v1/shadow/outcomes': () => ({
+    path: '/v1/shadow/outcomes?channel=none',
+    body: [{ external_id: 'X-1', kind: 'status', status: 'shipped' }],
+    absent: true,
+  }),
+  'POST /v1/shadow/stock': (w, s) => ({
+    path: '/v1/shadow/stock',
+    body: [{ sku: w.sku, location: s.locationId, on_hand: 1, as_of: today() }],
+  }),
+  'GET /v1/shadow/reconciliation': () => ({
+    path: `/v1/shadow/reconciliation?channel=none&from=${day(-1)}&to=${day(0)}`,
+    absent: true,
+  }),
+
   'GET /v1/fulfillment-orders': (_w, s) => ({ path: `/v1/fulfillment-orders?location_id=${s.locationId}` }),
   'GET /v1/fulfillment-orders/{id}': (_w, s) => ({ path: `/v1/fulfillment-orders/${s.working.foId}` }),
   'POST /v1/fulfillment-orders/{id}/accept': step('accept'),

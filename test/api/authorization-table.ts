@@ -130,6 +130,11 @@ export const expected: Record<string, Expected> = {
   'GET /v1/routing/simulations': service,
   'GET /v1/routing/simulations/{id}': service,
   'GET /v1/routing/simulations/{id}/changes': service,
+  'POST /v1/channels/{id}/shadow': adminOnly,
+  'POST /v1/channels/{id}/go-live': adminOnly,
+  'POST /v1/shadow/outcomes': adminOnly,
+  'POST /v1/shadow/stock': adminOnly,
+  'GET /v1/shadow/reconciliation': service,
 
   'GET /v1/fulfillment-orders': { admin: A, agent: A, fulfillment: [A, F], channel: F },
   'GET /v1/fulfillment-orders/{id}': { admin: A, agent: A, fulfillment: [A, H], channel: F },

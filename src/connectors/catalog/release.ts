@@ -21,7 +21,8 @@ export async function releaseUnmapped(db: Db, channelId: string): Promise<{ revi
   for (const { id } of held) {
     const placed = await placeReviewed(db, id);
     if (placed.ok && placed.value.result !== 'held_for_review') {
-      released.push({ review_id: id, order_id: placed.value.order.id });
+      const { value } = placed;
+      released.push({ review_id: id, order_id: value.result === 'shadowed' ? value.shadow.id : value.order.id });
     } else if (!placed.ok) {
       // Mapped now, but refused for another reason: the review says which, and waits for a person.
       await db.execute(sql`
