@@ -17,6 +17,7 @@ const pages = {
   automations: lazy(() => import('./pages/automations.tsx')),
   notifications: lazy(() => import('./pages/notifications.tsx')),
   dashboards: lazy(() => import('./pages/dashboards.tsx')),
+  reconciliation: lazy(() => import('./pages/reconciliation.tsx')),
   settings: lazy(() => import('./pages/settings.tsx')),
   connectors: lazy(() => import('./pages/connectors.tsx')),
   connector: lazy(() => import('./pages/connector.tsx')),
@@ -72,7 +73,13 @@ const sections: Section[] = [
     page: pages.notifications,
     allowed: (me) => has(me, 'notifications:read'),
   },
-  { path: '/dashboards', label: 'Dashboards', page: pages.dashboards, allowed: staff },
+  {
+    path: '/dashboards',
+    label: 'Dashboards',
+    page: pages.dashboards,
+    details: [{ pattern: '/dashboards/reconciliation', page: pages.reconciliation }],
+    allowed: staff,
+  },
   {
     path: '/connectors',
     label: 'Connectors',

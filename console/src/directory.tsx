@@ -54,3 +54,18 @@ export function useWorkLocations() {
   const { locations } = useDirectory();
   return me.role === 'fulfillment' ? locations.filter((l) => me.location_ids.includes(l.id)) : locations;
 }
+
+/** The options of a channel `<select>`: `none` (value "") first, then every channel by name. */
+export function ChannelOptions({ none }: { none: string }) {
+  const { channels } = useDirectory();
+  return (
+    <>
+      <option value="">{none}</option>
+      {channels.map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.name}
+        </option>
+      ))}
+    </>
+  );
+}

@@ -7,7 +7,8 @@ import type {
   TopChannelsReport,
   TurnoverReport,
 } from '../api/reports.ts';
-import { useDirectory } from '../directory.tsx';
+import { ChannelOptions } from '../directory.tsx';
+import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Card, Empty, ErrorNotice, Loading, Page, Table } from '../ui/common.tsx';
 import { Bars, StackedColumns } from '../ui/charts.tsx';
@@ -38,7 +39,7 @@ export default function Dashboards() {
   }, [api, range]);
   const data = reports.data;
   return (
-    <Page title="Dashboards">
+    <Page title="Dashboards" actions={<Link href="/dashboards/reconciliation">Parallel run: reconciliation</Link>}>
       <RangeForm initial={range} onApply={setRange} />
       <ErrorNotice error={reports.error} />
       {reports.loading ? <Loading what="Computing the reports" /> : null}
@@ -135,7 +136,6 @@ function ReportPanels({ data }: { data: Reports }) {
 }
 
 function RangeForm({ initial, onApply }: { initial: ReportRange; onApply: (range: ReportRange) => void }) {
-  const { channels } = useDirectory();
   const [draft, setDraft] = useState<ReportRange>(initial);
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -169,12 +169,7 @@ function RangeForm({ initial, onApply }: { initial: ReportRange; onApply: (range
           value={draft.channel ?? ''}
           onChange={(e) => setDraft({ ...draft, channel: e.target.value || undefined })}
         >
-          <option value="">All channels</option>
-          {channels.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
+          <ChannelOptions none="All channels" />
         </select>
       </label>
       <button type="submit">Apply</button>

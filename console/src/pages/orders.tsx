@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { OrderSummary, Page as ApiPage } from '../api/types.ts';
-import { useDirectory } from '../directory.tsx';
+import { ChannelOptions, useDirectory } from '../directory.tsx';
 import { navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Empty, ErrorNotice, Loading, Page, Pager } from '../ui/common.tsx';
@@ -34,7 +34,7 @@ function apiQuery(filters: Filters, cursor: string | undefined) {
 
 export default function OrdersPage() {
   const { api } = useSession();
-  const { channels, locations } = useDirectory();
+  const { locations } = useDirectory();
   const { search } = useLocation();
   const filters = Object.fromEntries(FILTERS.map((name) => [name, search.get(name) ?? ''])) as Filters;
   const [draft, setDraft] = useState<Filters>(filters);
@@ -85,12 +85,7 @@ export default function OrdersPage() {
         <label>
           Channel
           <select value={draft.channel} onChange={set('channel')}>
-            <option value="">Any</option>
-            {channels.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
+            <ChannelOptions none="Any" />
           </select>
         </label>
         <label>

@@ -1,14 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import type { Page as ApiPage } from '../api/types.ts';
 import type { Simulation, SimulationRequest, StockBasis } from '../api/simulations.ts';
-import { useDirectory } from '../directory.tsx';
+import { ChannelOptions } from '../directory.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Badge, Card, Empty, ErrorNotice, Table } from '../ui/common.tsx';
-import { formatDateTime } from '../ui/format.ts';
+import { formatDateTime, isoDay } from '../ui/format.ts';
 import { useAction, useLoad } from '../ui/load.ts';
-
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The simulations run so far, and (for keys that may) a form to test a draft on past orders. */
 export function SimulationsCard({ drafts }: { drafts: number[] }) {
@@ -64,10 +62,9 @@ export function SimulationsCard({ drafts }: { drafts: number[] }) {
 
 function SimulateForm({ drafts }: { drafts: number[] }) {
   const { api } = useSession();
-  const { channels } = useDirectory();
   const action = useAction();
-  const [from, setFrom] = useState(() => isoDay(Date.now() - 30 * 86_400_000));
-  const [to, setTo] = useState(() => isoDay(Date.now() + 86_400_000));
+  const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 30 * 86_400_000)));
+  const [to, setTo] = useState(() => isoDay(new Date(Date.now() + 86_400_000)));
   const [version, setVersion] = useState(() => drafts[0]);
   const [basis, setBasis] = useState<StockBasis>('ledger');
   const [channel, setChannel] = useState('');
@@ -109,12 +106,7 @@ function SimulateForm({ drafts }: { drafts: number[] }) {
       <label>
         Channel
         <select value={channel} onChange={(e) => setChannel(e.target.value)}>
-          <option value="">every channel</option>
-          {channels.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
+          <ChannelOptions none="every channel" />
         </select>
       </label>
       <label>
