@@ -79,6 +79,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   postal_centroids: 'geo',
   routing_simulations: 'simulations',
   routing_simulation_changes: 'simulations',
+  routing_order_sets: 'simulations',
+  routing_order_set_orders: 'simulations',
   shadow_orders: 'shadow',
   shadow_outcomes: 'shadow',
   shadow_stock: 'shadow',

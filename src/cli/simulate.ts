@@ -8,8 +8,11 @@ import { formatTable } from './keys-list.ts';
 import { drawBar } from './progress.ts';
 
 interface SimulateOptions {
-  from: string;
-  to: string;
+  from?: string;
+  to?: string;
+  orders?: string;
+  orderSet?: string;
+  stockAt?: string;
   rulesVersion?: string;
   rulesFile?: string;
   baselineVersion?: string;
@@ -40,7 +43,9 @@ function request(options: SimulateOptions): SimulationRequest {
   return {
     from: options.from,
     to: options.to,
-    channel: options.channel,
+    order_set: options.orderSet,
+    // An uploaded file's --channel names its orders' channel: the whole set is replayed.
+    channel: options.orders === undefined ? options.channel : undefined,
     stock_basis: options.stockBasis,
     rules_version: positive(options.rulesVersion, '--rules-version'),
     baseline_version: positive(options.baselineVersion, '--baseline-version'),
@@ -67,6 +72,26 @@ function progressBar() {
       if (stream.isTTY && drawnAt > 0) stream.write('\n');
     },
   };
+}
+
+/** The orders of a file: a JSON array, or JSON lines (one order per line). */
+function readOrders(file: string): unknown[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  const trimmed = text.trim();
+  try {
+    if (trimmed.startsWith('[')) return JSON.parse(trimmed) as unknown[];
+    return trimmed
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as unknown);
+  } catch (error) {
+    throw new CliError(`${file} is neither a JSON array of orders nor JSON lines: ${(error as Error).message}`);
+  }
 }
 
 type Figures = Record<string, number | Record<string, number> | { currency: string; minor: number }[]>;
@@ -149,12 +174,21 @@ export function simulateCommand(): Command {
     .description(
       'Replay the orders of a period under draft routing rules and the active ones, and report what would change.',
     )
-    .requiredOption('--from <time>', 'first day or instant of the period (orders placed from then), e.g. 2026-11-01')
-    .requiredOption('--to <time>', 'end of the period (orders placed before then), e.g. 2026-12-01')
+    .option('--from <time>', 'first day or instant of the period (orders placed from then), e.g. 2026-11-01')
+    .option('--to <time>', 'end of the period (orders placed before then), e.g. 2026-12-01')
+    .option(
+      '--orders <file>',
+      'or: replay the orders of this file (JSON array or JSON lines), uploaded as an order set',
+    )
+    .option('--order-set <id>', 'or: replay an order set uploaded before (POST /v1/routing/order-sets)')
+    .option('--stock-at <time>', 'with --orders: replay on the stock the ledger had then (default: now)')
     .option('--rules-version <n>', 'the saved rules version to test (usually a draft: PUT /v1/routing/rules)')
     .option('--rules-file <file>', 'or: a JSON file of rules to test, in the shape of GET /v1/routing/rules')
     .option('--baseline-version <n>', 'the version to compare with (default: the active one)')
-    .option('--channel <id>', "only this channel's orders (ID or code)")
+    .option(
+      '--channel <id>',
+      "only this channel's orders (ID or code); with --orders, the channel of orders naming none",
+    )
     .addOption(
       new Option(
         '--stock-basis <basis>',
@@ -173,12 +207,18 @@ default) both see the stock the order really met, rebuilt from the inventory led
 stock starts as it was at --from and each rule set's own decisions take from it, so a rule that
 drains a location shows in the orders after. The same inputs give the same result, byte for byte.
 
+With --orders, the file's orders (external_id, channel, placed_at, shipping_address, lines of
+sku and quantity: docs/routing-simulation.md) are checked and stored as an order set first; the
+rejected ones are listed (row, field, problem) and left out. A set replays on the stock the
+ledger had at --stock-at, taken by each rule set's own decisions; --order-set replays it again.
+
 The simulation is stored like one made by POST /v1/routing/simulations; the console shows it.
 With the embedded database, stop the server first.
 
 Examples:
   $ consign simulate --from 2026-11-01 --to 2026-12-01 --rules-version 7
-  $ consign simulate --from 2026-11-01 --to 2026-11-08 --rules-file draft.json --stock-basis replay --out sim.json`,
+  $ consign simulate --from 2026-11-01 --to 2026-11-08 --rules-file draft.json --stock-basis replay --out sim.json
+  $ consign simulate --orders black-friday.jsonl --channel web --rules-version 7`,
     )
     .action(async (options: SimulateOptions) => {
       const asked = request(options);
@@ -188,6 +228,30 @@ Examples:
         loadConfig(),
         async ({ db }) => {
           const sims = await import('../simulations/index.ts');
+          if (options.orders !== undefined) {
+            const { inTransaction } = await import('../db/index.ts');
+            const upload = {
+              name: options.orders,
+              channel: options.channel,
+              stock_at: options.stockAt,
+              orders: readOrders(options.orders),
+            };
+            const uploaded = await inTransaction(db, (tx) => sims.createOrderSet(tx, upload, 'cli'));
+            if (!uploaded.ok) throw new CliError(uploaded.problem.detail);
+            const { order_set: set, rejected } = uploaded.value;
+            process.stderr.write(`Order set ${set.id}: ${set.orders.toLocaleString('en-US')} orders stored`);
+            process.stderr.write(
+              rejected.length === 0 ? '.\n' : `, ${new Set(rejected.map((r) => r.row)).size} rejected:\n`,
+            );
+            if (rejected.length > 0)
+              process.stderr.write(
+                `${formatTable(
+                  ['row', 'field', 'problem'],
+                  rejected.slice(0, 20).map((r) => [String(r.row), r.field, r.problem]),
+                )}\n${rejected.length > 20 ? `… and ${rejected.length - 20} more problems\n` : ''}`,
+              );
+            asked.order_set = set.id;
+          }
           const parameters = await sims.resolveParameters(db, asked);
           if (!parameters.ok) {
             const errors = (parameters.problem.errors ?? []) as { pointer: string; message: string }[];

@@ -54,3 +54,43 @@ export const routingSimulationChanges = pgTable(
   },
   (t) => [primaryKey({ columns: [t.simulationId, t.seq] })],
 );
+
+/**
+ * An uploaded set of orders to replay instead of a period's: orders of a previous system, of a
+ * marketplace, or made up for a peak. Its stock is the ledger's at `stock_at` (when it was
+ * uploaded, unless given), so every simulation of the set starts from the same stock.
+ */
+export const routingOrderSets = pgTable(
+  'routing_order_sets',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    stockAt: at('stock_at').notNull(),
+    ordersCount: integer('orders_count').notNull(),
+    /** The span of the orders' placed_at, [first, last]. */
+    firstPlacedAt: at('first_placed_at').notNull(),
+    lastPlacedAt: at('last_placed_at').notNull(),
+    createdBy: text('created_by'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('routing_order_sets_created_idx').on(t.createdAt, t.id),
+    check('routing_order_sets_count_check', sql`${t.ordersCount} > 0`),
+  ],
+);
+
+/** The orders of a set, numbered in upload order; `body` is the checked order with its locations resolved to IDs. */
+export const routingOrderSetOrders = pgTable(
+  'routing_order_set_orders',
+  {
+    setId: text('set_id')
+      .notNull()
+      .references(() => routingOrderSets.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    externalId: text('external_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    placedAt: at('placed_at').notNull(),
+    body: jsonb('body').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.setId, t.seq] })],
+);

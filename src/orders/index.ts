@@ -40,3 +40,4 @@ export { preorderOpen } from './routing-inputs.ts';
 export type { CandidateRow, OpenLine, OrderForRouting } from './routing-inputs.ts';
 export { insertImportedOrders } from './import-orders.ts';
 export type { ImportedFulfillment, ImportedLine, ImportedOrder } from './import-orders.ts';
+export { destinationOf } from './destination.ts';

@@ -30,6 +30,7 @@ function encodeRandom(length: number): string {
 type IdPrefix =
   | 'loc'
   | 'sim'
+  | 'oset'
   | 'sho'
   | 'lgr'
   | 'chn'

@@ -3,6 +3,7 @@ import { query, toIso, type Executor } from '../db/index.ts';
 import { readLeaves } from '../catalog/index.ts';
 import { preorderOpen, type CandidateRow, type OpenLine, type OrderForRouting } from '../orders/index.ts';
 import type { BundleLeaves } from '../routing/index.ts';
+import { readSetOrders, type OrderSet } from './order-sets.ts';
 
 /** Which orders a simulation replays: those placed in [from, to), of one channel or all. */
 interface OrderSelection {
@@ -53,6 +54,8 @@ export interface SimulationInputs {
   /** The ledger's movements from `from` until the last replayed order was received, in order. */
   movements: Movement[];
   otherWork: OtherWork[];
+  /** The uploaded set the orders come from, when they are not a period's. */
+  orderSet?: OrderSet;
 }
 
 const ms = (value: string | Date) => Date.parse(toIso(value)!);
@@ -107,35 +110,16 @@ export async function loadSimulationInputs(executor: Executor, selection: OrderS
     receivedAtMs: ms(order.created_at),
   }));
 
-  const leaves = await readLeaves(executor, [...new Set(lineRows.map((l) => l.sku))]);
-  const stockSkus = [
-    ...new Set([...lineRows.map((l) => l.sku), ...[...leaves.values()].flat().map((leaf) => leaf.sku)]),
-  ];
   const fromMs = Date.parse(selection.from);
   const untilMs = orders.reduce((latest, o) => Math.max(latest, o.receivedAtMs), fromMs);
   const until = new Date(untilMs).toISOString();
-  const skus = sql.param(stockSkus);
-
-  const [locations, members, opening, safety, movements, otherWork] = await Promise.all([
-    query<LocationRow>(
-      executor,
-      sql`select id, name, type, latitude, longitude, timezone, capabilities, daily_capacity, cutoff_time, priority, active
-          from locations order by id`,
-    ),
-    query<{ channel_id: string; location_id: string }>(
-      executor,
-      sql`select c.id as channel_id, m.location_id from channels c join location_group_members m on m.group_id = c.location_group_id`,
-    ),
-    query<{ location_id: string; sku: string; net: number }>(
-      executor,
-      sql`select distinct on (sku, location_id) location_id, sku, on_hand_after - reserved_after as net
-          from inventory_ledger where sku = any(${skus}::text[]) and occurred_at < ${selection.from}::timestamptz
-          order by sku, location_id, id desc`,
-    ),
-    query<{ location_id: string; sku: string; safety_stock: number }>(
-      executor,
-      sql`select location_id, sku, safety_stock from stock_levels where sku = any(${skus}::text[]) and safety_stock > 0`,
-    ),
+  const network = await readNetwork(
+    executor,
+    lineRows.map((l) => l.sku),
+    selection.from,
+  );
+  const skus = sql.param(network.stockSkus);
+  const [movements, otherWork] = await Promise.all([
     query<{ location_id: string; sku: string; delta: number; occurred_at: string; order_id: string | null }>(
       executor,
       sql`select l.location_id, l.sku, l.on_hand_delta - l.reserved_delta as delta, l.occurred_at,
@@ -157,17 +141,10 @@ export async function loadSimulationInputs(executor: Executor, selection: OrderS
           order by f.created_at, f.id`,
     ),
   ]);
-
-  const groups = new Map<string, Set<string>>();
-  for (const m of members) groups.set(m.channel_id, (groups.get(m.channel_id) ?? new Set()).add(m.location_id));
   const replayed = new Set(orders.map((o) => o.order.id));
   return {
     orders,
-    locations,
-    groups,
-    leaves,
-    opening: byLevel(opening.map((r) => [r.location_id, r.sku, r.net])),
-    safety: byLevel(safety.map((r) => [r.location_id, r.sku, r.safety_stock])),
+    ...network.inputs,
     movements: movements.map((m) => ({
       atMs: ms(m.occurred_at),
       locationId: m.location_id,
@@ -178,6 +155,106 @@ export async function loadSimulationInputs(executor: Executor, selection: OrderS
     otherWork: otherWork
       .filter((w) => !replayed.has(w.order_id))
       .map((w) => ({ atMs: ms(w.created_at), locationId: w.location_id })),
+  };
+}
+
+/**
+ * The orders of an uploaded set (of one channel, or all), in placed order, on the stock the
+ * ledger had at the set's `stock_at`: nothing else moves it but each rule set's own decisions,
+ * and no other work uses the locations' capacity. Weights and back-order policies are the
+ * catalogue's now.
+ */
+export async function loadOrderSetInputs(
+  executor: Executor,
+  set: OrderSet,
+  channelId: string | null,
+): Promise<SimulationInputs> {
+  const rows = await readSetOrders(executor, set.id, channelId);
+  const skus = [...new Set(rows.flatMap((r) => r.order.lines.map((l) => l.sku)))];
+  const [channels, products, network] = await Promise.all([
+    query<{ id: string; code: string; currency: string }>(executor, sql`select id, code, currency from channels`),
+    query<{ sku: string; weight_grams: number; allow_backorder: boolean }>(
+      executor,
+      sql`select p.sku, coalesce(p.weight_grams, 0) as weight_grams, p.allow_backorder or ${preorderOpen('p.sku')} as allow_backorder
+          from products p where p.sku = any(${sql.param(skus)}::text[])`,
+    ),
+    readNetwork(executor, skus, set.stock_at),
+  ]);
+  const channelById = new Map(channels.map((c) => [c.id, c]));
+  const productBySku = new Map(products.map((p) => [p.sku, p]));
+  const orders = rows.map(({ seq, order }): PastOrder => {
+    const channel = channelById.get(order.channel_id);
+    return {
+      order: {
+        id: `${set.id}.${seq}`,
+        channel_id: order.channel_id,
+        channel_code: channel?.code ?? null,
+        currency: channel?.currency ?? 'USD',
+        delivery_method: order.delivery_method,
+        pickup_location_id: order.pickup_location_id,
+        allow_ship_fallback: order.allow_ship_fallback,
+        destination_latitude: order.destination?.latitude ?? null,
+        destination_longitude: order.destination?.longitude ?? null,
+        shipping_address: order.shipping_address,
+        placed_at: order.placed_at,
+        created_at: order.placed_at,
+        on_hold: false,
+      },
+      externalId: order.external_id,
+      lines: order.lines.map((l) => ({
+        line_id: l.line_id,
+        sku: l.sku,
+        need: l.quantity,
+        weight_grams: productBySku.get(l.sku)?.weight_grams ?? 0,
+        allow_backorder: productBySku.get(l.sku)?.allow_backorder ?? false,
+        ship_from_location_id: l.ship_from_location_id,
+      })),
+      receivedAtMs: Date.parse(order.placed_at),
+    };
+  });
+  return { orders, ...network.inputs, movements: [], otherWork: [] };
+}
+
+/**
+ * The network the orders are routed on and the stock of their SKUs (with their bundles' leaf
+ * components) as the ledger had it just before `openingAt`.
+ */
+async function readNetwork(executor: Executor, orderSkus: readonly string[], openingAt: string) {
+  const leaves = await readLeaves(executor, [...new Set(orderSkus)]);
+  const stockSkus = [...new Set([...orderSkus, ...[...leaves.values()].flat().map((leaf) => leaf.sku)])];
+  const skus = sql.param(stockSkus);
+  const [locations, members, opening, safety] = await Promise.all([
+    query<LocationRow>(
+      executor,
+      sql`select id, name, type, latitude, longitude, timezone, capabilities, daily_capacity, cutoff_time, priority, active
+          from locations order by id`,
+    ),
+    query<{ channel_id: string; location_id: string }>(
+      executor,
+      sql`select c.id as channel_id, m.location_id from channels c join location_group_members m on m.group_id = c.location_group_id`,
+    ),
+    query<{ location_id: string; sku: string; net: number }>(
+      executor,
+      sql`select distinct on (sku, location_id) location_id, sku, on_hand_after - reserved_after as net
+          from inventory_ledger where sku = any(${skus}::text[]) and occurred_at < ${openingAt}::timestamptz
+          order by sku, location_id, id desc`,
+    ),
+    query<{ location_id: string; sku: string; safety_stock: number }>(
+      executor,
+      sql`select location_id, sku, safety_stock from stock_levels where sku = any(${skus}::text[]) and safety_stock > 0`,
+    ),
+  ]);
+  const groups = new Map<string, Set<string>>();
+  for (const m of members) groups.set(m.channel_id, (groups.get(m.channel_id) ?? new Set()).add(m.location_id));
+  return {
+    stockSkus,
+    inputs: {
+      locations,
+      groups,
+      leaves,
+      opening: byLevel(opening.map((r) => [r.location_id, r.sku, r.net])),
+      safety: byLevel(safety.map((r) => [r.location_id, r.sku, r.safety_stock])),
+    },
   };
 }
 

@@ -5,12 +5,16 @@ import { activeRules, readRuleVersion, ruleViolations, type RoutingRules } from 
 import { newId } from '../shared/ids.ts';
 import { problem, type Problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
+import { getOrderSet } from './order-sets.ts';
 import type { StockBasis } from './replay.ts';
 
 /** What a simulation replays and under which rules, resolved when it is asked for and stored with it. */
 export interface SimulationParameters {
+  /** The period replayed: [from, to); for an order set, its orders' span. */
   from: string;
   to: string;
+  /** The uploaded order set replayed instead of a period's orders; absent on simulations made before sets. */
+  order_set_id?: string | null;
   channel_id: string | null;
   stock_basis: StockBasis;
   /** The rules to compare against: a version, or null for the defaults (no version was active). */
@@ -22,8 +26,9 @@ export interface SimulationParameters {
 
 /** A request for a simulation, as the API and the CLI take it. */
 export interface SimulationRequest {
-  from: string;
-  to: string;
+  from?: string | undefined;
+  to?: string | undefined;
+  order_set?: string | undefined;
   channel?: string | undefined;
   stock_basis?: StockBasis | undefined;
   baseline_version?: number | undefined;
@@ -84,11 +89,9 @@ export async function resolveParameters(
   executor: Executor,
   request: SimulationRequest,
 ): Promise<Result<SimulationParameters>> {
-  const from = Date.parse(request.from);
-  const to = Date.parse(request.to);
-  if (Number.isNaN(from)) return fail(invalid('/from', 'must be an ISO 8601 date or time'));
-  if (Number.isNaN(to)) return fail(invalid('/to', 'must be an ISO 8601 date or time'));
-  if (to <= from) return fail(invalid('/to', 'must be after from'));
+  const period = await periodOf(executor, request);
+  if (!period.ok) return period;
+  const { from, to, orderSetId } = period.value;
   let channelId: string | null = null;
   if (request.channel !== undefined) {
     channelId = (await resolveChannelId(executor, request.channel)) ?? null;
@@ -126,12 +129,42 @@ export async function resolveParameters(
   return ok({
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
+    order_set_id: orderSetId,
     channel_id: channelId,
-    stock_basis: request.stock_basis ?? 'ledger',
+    stock_basis: orderSetId === null ? (request.stock_basis ?? 'ledger') : 'snapshot',
     baseline_version: baseline,
     draft_version: request.rules_version ?? null,
     draft_rules: (request.rules as RoutingRules | undefined) ?? null,
   });
+}
+
+/** The period a request replays: its `from` and `to`, or its order set's span. */
+async function periodOf(
+  executor: Executor,
+  request: SimulationRequest,
+): Promise<Result<{ from: number; to: number; orderSetId: string | null }>> {
+  if (request.order_set !== undefined) {
+    if (request.from !== undefined || request.to !== undefined)
+      return fail(invalid('/from', 'and /to go with a period, not an order set: give one or the other'));
+    if (request.stock_basis !== undefined && request.stock_basis !== 'snapshot')
+      return fail(
+        invalid('/stock_basis', "must be snapshot for an order set (its stock is the ledger's at its stock_at)"),
+      );
+    const set = await getOrderSet(executor, request.order_set);
+    if (!set)
+      return fail(problem('not_found', `No order set ${request.order_set}: GET /v1/routing/order-sets lists them.`));
+    return ok({ from: Date.parse(set.first_placed_at), to: Date.parse(set.last_placed_at) + 1, orderSetId: set.id });
+  }
+  if (request.from === undefined) return fail(invalid('/from', 'is required (or give an order_set)'));
+  if (request.to === undefined) return fail(invalid('/to', 'is required (or give an order_set)'));
+  if (request.stock_basis === 'snapshot')
+    return fail(invalid('/stock_basis', 'snapshot is for an order set: a period replays on ledger or replay'));
+  const from = Date.parse(request.from);
+  const to = Date.parse(request.to);
+  if (Number.isNaN(from)) return fail(invalid('/from', 'must be an ISO 8601 date or time'));
+  if (Number.isNaN(to)) return fail(invalid('/to', 'must be an ISO 8601 date or time'));
+  if (to <= from) return fail(invalid('/to', 'must be after from'));
+  return ok({ from, to, orderSetId: null });
 }
 
 const missingVersion = (version: number) =>

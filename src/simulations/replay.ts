@@ -15,9 +15,11 @@ import type { PastOrder, SimulationInputs } from './inputs.ts';
  *   stock the order really met, so each order's decisions differ by the rules alone;
  * - `replay`: the ledger's stock at the period's start, then every movement except the replayed
  *   orders' own, which are replaced by what each rule set's decisions take — a rule set's
- *   choices then shape the stock its later orders find.
+ *   choices then shape the stock its later orders find;
+ * - `snapshot` (an uploaded order set): the ledger's stock at the set's `stock_at`, moved by
+ *   nothing but each rule set's own decisions.
  */
-export type StockBasis = 'ledger' | 'replay';
+export type StockBasis = 'ledger' | 'replay' | 'snapshot';
 
 export interface RuleSet {
   /** The version the rules were read from; null for the defaults. */
@@ -131,7 +133,7 @@ export function* replay(
     const decisions = [0, 1].map((i) => {
       const world = worlds[i]!;
       const result = decide(inputs, order, world, ruleSets[i]!.rules, kits[i]!);
-      if (basis === 'replay') take(inputs.leaves, world.levels, result);
+      if (basis !== 'ledger') take(inputs.leaves, world.levels, result);
       for (const location of new Set(result.shipments.map((s) => s.locationId)))
         world.work.add(location, localDay(order.receivedAtMs, timezones.get(location) ?? 'UTC'));
       return result;

@@ -6,6 +6,7 @@ import { decodeCursor, page, PageQuery } from '../http/pagination.ts';
 import { found } from '../http/respond.ts';
 import { INT4_MAX } from '../http/schemas.ts';
 import { createSimulation, getSimulation, listChanges, listSimulations, resolveParameters } from './jobs.ts';
+import { createOrderSet, getOrderSet, listOrderSets, MAX_SET_ORDERS } from './order-sets.ts';
 import { runQueuedSimulations } from './worker.ts';
 
 const Version = Type.Integer({ minimum: 1, maximum: INT4_MAX });
@@ -13,15 +14,22 @@ const When = Type.String({ minLength: 10, maxLength: 40, description: 'ISO 8601 
 
 const CreateSimulation = Type.Object(
   {
-    from: When,
-    to: When,
+    from: Type.Optional({ ...When, description: 'The first instant of the period replayed (not with order_set)' }),
+    to: Type.Optional({ ...When, description: 'The end of the period replayed, excluded (not with order_set)' }),
+    order_set: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'An uploaded order set (POST /v1/routing/order-sets) to replay instead of a period',
+      }),
+    ),
     channel: Type.Optional(
       Type.String({ minLength: 1, maxLength: 200, description: 'Only this channel (ID or code)' }),
     ),
     stock_basis: Type.Optional(
-      Type.Union([Type.Literal('ledger'), Type.Literal('replay')], {
+      Type.Union([Type.Literal('ledger'), Type.Literal('replay'), Type.Literal('snapshot')], {
         description:
-          'ledger (default): each order sees the stock it met, from the ledger; replay: stock at `from`, then each rule set’s own decisions take it',
+          'ledger (default): each order sees the stock it met, from the ledger; replay: stock at `from`, then each rule set’s own decisions take it; snapshot (an order set’s, and only its): stock at the set’s stock_at, then each rule set’s own decisions take it',
       }),
     ),
     rules_version: Type.Optional({ ...Version, description: 'The saved version to test (usually a draft)' }),
@@ -36,6 +44,27 @@ const CreateSimulation = Type.Object(
   { additionalProperties: false },
 );
 type CreateSimulation = Static<typeof CreateSimulation>;
+
+const UploadOrderSet = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    channel: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'The channel (ID or code) of orders that name none' }),
+    ),
+    stock_at: Type.Optional({
+      ...When,
+      description: "The instant whose stock (the ledger's) the set is replayed on; default: now",
+    }),
+    orders: Type.Array(Type.Unknown(), {
+      minItems: 1,
+      maxItems: MAX_SET_ORDERS,
+      description:
+        'The orders (docs/routing-simulation.md): external_id, channel, placed_at, delivery_method, pickup_location, shipping_address, lines of sku, quantity and ship_from_location; each is checked on its own, and its index + 1 is its row in the report',
+    }),
+  },
+  { additionalProperties: false },
+);
+type UploadOrderSet = Static<typeof UploadOrderSet>;
 
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 type Params = Static<typeof Params>;
@@ -67,6 +96,38 @@ export function simulationRoutes(app: FastifyInstance, { database: { db } }: App
     'Replay the orders of a period under draft rules and the active ones (a job: poll GET /v1/routing/simulations/{id})',
   );
   create('/routing/simulate', 'The same as POST /v1/routing/simulations');
+  app.post<{ Body: UploadOrderSet }>(
+    '/routing/order-sets',
+    {
+      bodyLimit: 64 * 1024 * 1024,
+      config: { permission: 'routing:write', idempotent: true },
+      schema: {
+        tags,
+        summary: 'Upload a set of orders to simulate instead of a period’s, with a validation report',
+        description:
+          'Each order is checked on its own: a rejected one is listed in `rejected` (row, field, problem) and left out of the set. 400 validation_failed, writing nothing, when no order is valid.',
+        body: UploadOrderSet,
+      },
+    },
+    async (request, reply) =>
+      runCreate(db, request, reply, async (tx) => {
+        const created = await createOrderSet(tx, request.body, request.principal.keyId);
+        return created.ok ? { ok: true, value: { status: 201, body: created.value } } : created;
+      }),
+  );
+  app.get<{ Querystring: ListQuery }>(
+    '/routing/order-sets',
+    { config: read, schema: { tags, summary: 'Uploaded order sets, newest first', querystring: ListQuery } },
+    async (request) => {
+      const { limit = 50, cursor } = request.query;
+      return page(await listOrderSets(db, limit + 1, decodeCursor<string>(cursor, 'string')), limit, (s) => s.id);
+    },
+  );
+  app.get<{ Params: Params }>(
+    '/routing/order-sets/:id',
+    { config: read, schema: { tags, summary: 'An uploaded order set', params: Params } },
+    async (request, reply) => found(reply, await getOrderSet(db, request.params.id), `order set ${request.params.id}`),
+  );
   app.get<{ Querystring: ListQuery }>(
     '/routing/simulations',
     {

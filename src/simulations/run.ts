@@ -1,6 +1,7 @@
 import type { Executor } from '../db/index.ts';
 import { defaultRoutingRules, readRuleVersion, type RoutingRules } from '../routing/index.ts';
-import { loadSimulationInputs, type SimulationInputs } from './inputs.ts';
+import { loadOrderSetInputs, loadSimulationInputs, type SimulationInputs } from './inputs.ts';
+import { getOrderSet } from './order-sets.ts';
 import { finishSimulation, recordProgress, type Simulation, type SimulationParameters } from './jobs.ts';
 import { replay, type RuleSet } from './replay.ts';
 import { changedOrder, SimulationReport } from './report.ts';
@@ -11,6 +12,8 @@ const BASIS_NOTES = {
     'Each order saw the stock it met when it was received, rebuilt from the inventory ledger; both rule sets saw the same stock, so every difference comes from the rules. Safety stock is as configured now.',
   replay:
     "Stock starts as the ledger had it at the period's start; every later movement is applied except the replayed orders' own, which are replaced by what each rule set's decisions take. Safety stock is as configured now; capacity counts each rule set's own fulfillment work.",
+  snapshot:
+    "Stock starts as the ledger had it at the order set's stock_at; nothing moves it but what each rule set's decisions take. Safety stock is as configured now; capacity counts each rule set's own fulfillment work.",
 } as const;
 
 /** Work between two progress writes (and yields to other requests), in milliseconds. */
@@ -23,6 +26,19 @@ async function rulesOf(executor: Executor, version: number | null, inline: Routi
   return { version, rules: row.rules };
 }
 
+async function inputsOf(executor: Executor, parameters: SimulationParameters): Promise<SimulationInputs> {
+  const setId = parameters.order_set_id ?? null;
+  if (setId === null)
+    return loadSimulationInputs(executor, {
+      from: parameters.from,
+      to: parameters.to,
+      channelId: parameters.channel_id ?? undefined,
+    });
+  const set = await getOrderSet(executor, setId);
+  if (!set) throw new Error(`order set ${setId} no longer exists`);
+  return { ...(await loadOrderSetInputs(executor, set, parameters.channel_id)), orderSet: set };
+}
+
 /** The stored result: the same inputs give the same text, byte for byte. */
 export function simulationResult(
   parameters: SimulationParameters,
@@ -32,6 +48,9 @@ export function simulationResult(
 ) {
   return {
     period: { from: parameters.from, to: parameters.to },
+    ...(inputs.orderSet && {
+      order_set: { id: inputs.orderSet.id, name: inputs.orderSet.name, stock_at: inputs.orderSet.stock_at },
+    }),
     channel_id: parameters.channel_id,
     stock_basis: parameters.stock_basis,
     stock_basis_note: BASIS_NOTES[parameters.stock_basis],
@@ -63,11 +82,7 @@ export async function runSimulation(
       await rulesOf(executor, parameters.baseline_version, null),
       await rulesOf(executor, parameters.draft_version, parameters.draft_rules),
     ] as const;
-    const inputs = await loadSimulationInputs(executor, {
-      from: parameters.from,
-      to: parameters.to,
-      channelId: parameters.channel_id ?? undefined,
-    });
+    const inputs = await inputsOf(executor, parameters);
     const total = inputs.orders.length;
     const report = new SimulationReport(inputs.locations);
     let changes: string[] = [];

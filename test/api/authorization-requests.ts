@@ -277,6 +277,22 @@ export const probes: Record<string, Build> = {
     path: '/v1/routing/simulations/sim_none/changes',
     absent: true,
   }),
+  'POST /v1/routing/order-sets': (w, s, n) => ({
+    path: '/v1/routing/order-sets',
+    body: {
+      channel: s.channelCode,
+      orders: [
+        {
+          external_id: `probe-${n}`,
+          placed_at: `${day(-1)}T12:00:00Z`,
+          shipping_address: { country: 'US', postal_code: '10118', latitude: 40.7484, longitude: -73.9857 },
+          lines: [{ sku: w.sku, quantity: 1 }],
+        },
+      ],
+    },
+  }),
+  'GET /v1/routing/order-sets': () => ({ path: '/v1/routing/order-sets' }),
+  'GET /v1/routing/order-sets/{id}': () => ({ path: '/v1/routing/order-sets/oset_none', absent: true }),
 
   // The probe's channels stay live (their orders are probed): these name a channel that does not exist.
   'POST /v1/channels/{id}/shadow': () => ({ path: '/v1/channels/chn_none/shadow', absent: true }),

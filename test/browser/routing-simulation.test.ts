@@ -89,6 +89,37 @@ describe.runIf(chromiumPath)('console: a draft tested on past orders, then activ
     await screenshot(page, 'routing-simulation');
   });
 
+  it('simulates an uploaded order set chosen in the form, its orders shown without links', async () => {
+    const address = orderBody('x', [{ sku: 'TEE-1', quantity: 1 }]).shipping_address;
+    const uploaded = await must(consign.server.request, 'POST', '/v1/routing/order-sets', {
+      name: 'Peak rehearsal',
+      channel: 'web',
+      orders: ['PEAK-1', 'PEAK-2'].map((external_id, i) => ({
+        external_id,
+        placed_at: new Date(Date.now() - (2 - i) * 60_000).toISOString(),
+        shipping_address: address,
+        lines: [{ sku: 'TEE-1', quantity: 1 }],
+      })),
+    });
+    await page.getByRole('link', { name: 'Routing rules', exact: true }).first().click();
+    const form = page.getByRole('form', { name: 'Simulate a draft' });
+    await form.getByLabel(/^Replay/).selectOption(uploaded.order_set.id);
+    expect(await form.getByLabel('Orders placed from').isDisabled()).toBe(true);
+    expect(await form.getByLabel(/^Stock/).inputValue()).toBe('snapshot');
+    await form.getByRole('button', { name: 'Simulate' }).click();
+    await page.getByText('2 orders replayed, 2 decided otherwise').waitFor(SLOW);
+    await page.getByText(`order set ${uploaded.order_set.id}`).first().waitFor();
+    await page.getByText('“Peak rehearsal”').waitFor();
+    const changed = page.getByRole('region', { name: 'Changed orders' });
+    const rows = changed.locator('tr[data-changed]');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.first().locator('td').first().innerText()).toBe('PEAK-1');
+    expect(await rows.first().locator('td').first().getByRole('link').count()).toBe(0);
+    expect(await rows.first().locator('[data-side="draft"]').innerText()).toBe(
+      '1 × TEE-1 from Edison distribution center',
+    );
+  });
+
   it('activates the simulated draft from its results', async () => {
     await page.getByRole('button', { name: `Activate version ${draft}` }).click();
     await page.getByRole('button', { name: `Version ${draft} is active` }).waitFor(SLOW);
@@ -96,11 +127,15 @@ describe.runIf(chromiumPath)('console: a draft tested on past orders, then activ
     expect(rules.active.version).toBe(draft);
   });
 
-  it('lists the simulation on the routing page', async () => {
+  it('lists the simulations on the routing page', async () => {
     await page.getByRole('link', { name: 'Routing rules', exact: true }).first().click();
     const list = page.getByRole('region', { name: 'Simulations' });
     await list.waitFor();
-    expect(await list.locator('tbody tr').count()).toBe(1);
-    expect(await list.locator('tbody tr td').nth(4).innerText()).toBe('3 of 3');
+    const rows = list.locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    // Newest first: the order set's, then the period's.
+    expect(await rows.nth(0).locator('td').nth(2).innerText()).toMatch(/^order set oset_/);
+    expect(await rows.nth(0).locator('td').nth(4).innerText()).toBe('2 of 2');
+    expect(await rows.nth(1).locator('td').nth(4).innerText()).toBe('3 of 3');
   });
 });

@@ -35,6 +35,8 @@ describe('consign simulate', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
       '--rules-version <n>',
       '--rules-file <file>',
       '--stock-basis <basis>',
+      '--orders <file>',
+      '--order-set <id>',
       '--out <file>',
       'byte for byte',
     ])
@@ -70,6 +72,37 @@ describe('consign simulate', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     const written = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(written.changes).toHaveLength(a.result.changed_orders);
     expect(JSON.stringify(written.result)).toBe(JSON.stringify(a.result));
+  });
+
+  it('uploads a file of orders as a set, lists the rejected rows, and replays the set the same way twice', async () => {
+    const rules = path.join(dir, 'set-draft.json');
+    fs.writeFileSync(rules, JSON.stringify(draftRules()));
+    const orders = path.join(dir, 'peak.jsonl');
+    const address = { line1: '350 5th Ave', city: 'New York', postal_code: '10118', country: 'US' };
+    const order = (n: number, sku = 'HP-VASE-ASH') => ({
+      external_id: `PEAK-${n}`,
+      placed_at: new Date(Date.UTC(2026, 10, 27, 9, n)).toISOString(),
+      shipping_address: address,
+      lines: [{ sku, quantity: 1 }],
+    });
+    const rows = [order(1), order(2), order(3, 'NO-SUCH-SKU'), order(4)];
+    fs.writeFileSync(orders, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const args = ['simulate', '--orders', orders, '--channel', 'web', '--rules-file', rules, '--json'];
+    const first = await runConsign(args, target.env, 170_000);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/3 orders stored, 1 rejected/);
+    expect(first.stderr).toMatch(/3\s+lines\[0\]\.sku\s+NO-SUCH-SKU is not in the catalogue/);
+    const a = JSON.parse(first.stdout);
+    expect(a.status).toBe('succeeded');
+    expect(a.result.orders).toBe(3);
+    expect(a.result.stock_basis).toBe('snapshot');
+    const again = await runConsign(
+      ['simulate', '--order-set', a.result.order_set.id, '--rules-file', rules, '--json'],
+      target.env,
+      170_000,
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(again.stdout).result)).toBe(JSON.stringify(a.result));
   });
 
   it('refuses a request without rules, saying what to give', async () => {

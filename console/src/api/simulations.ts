@@ -1,14 +1,21 @@
 /** Routing simulations (`/v1/routing/simulations`): shapes of the contract (docs/routing-simulation.md). */
 import type { RoutingDecision } from './types.ts';
 
-export type StockBasis = 'ledger' | 'replay';
+export type StockBasis = 'ledger' | 'replay' | 'snapshot';
 
-export interface SimulationRequest {
-  from: string;
-  to: string;
-  rules_version: number;
-  stock_basis: StockBasis;
-  channel?: string;
+export type SimulationRequest = { rules_version: number; channel?: string } & (
+  { from: string; to: string; stock_basis: StockBasis } | { order_set: string }
+);
+
+/** An uploaded set of orders to simulate instead of a period's (`/v1/routing/order-sets`). */
+export interface OrderSet {
+  id: string;
+  name: string;
+  stock_at: string;
+  orders: number;
+  first_placed_at: string;
+  last_placed_at: string;
+  created_at: string;
 }
 
 export interface RuleSetFigures {
@@ -51,6 +58,7 @@ export interface LocationLoad {
 
 export interface SimulationResult {
   period: { from: string; to: string };
+  order_set?: { id: string; name: string; stock_at: string };
   channel_id: string | null;
   stock_basis: StockBasis;
   stock_basis_note: string;
@@ -69,6 +77,7 @@ export interface Simulation {
   parameters: {
     from: string;
     to: string;
+    order_set_id?: string | null;
     channel_id: string | null;
     stock_basis: StockBasis;
     baseline_version: number | null;

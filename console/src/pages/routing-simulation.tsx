@@ -15,6 +15,7 @@ import { Badge, Card, Empty, ErrorNotice, Loading, Page, Pager, Table } from '..
 import { formatDateTime, formatMinor } from '../ui/format.ts';
 import { useAction, useCursors, useLoad } from '../ui/load.ts';
 import { CandidateTable } from './order/sections.tsx';
+import { ordersOf } from './routing-simulations.tsx';
 
 const POLL_MS = 1_000;
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -63,10 +64,13 @@ export default function RoutingSimulationPage({ params }: { params: Record<strin
       }
     >
       <p>
-        <Badge status={s.status} /> Orders placed {s.parameters.from.slice(0, 10)} – {s.parameters.to.slice(0, 10)};
-        draft {s.parameters.draft_version == null ? '(inline rules)' : `version ${s.parameters.draft_version}`} against{' '}
-        {s.parameters.baseline_version == null ? 'the defaults' : `version ${s.parameters.baseline_version}`}; stock
-        basis {s.parameters.stock_basis}. <Link href="/routing">Routing rules</Link>
+        <Badge status={s.status} /> Orders {ordersOf(s)}
+        {s.result?.order_set
+          ? ` — “${s.result.order_set.name}”, on the stock of ${formatDateTime(s.result.order_set.stock_at)}`
+          : ''}
+        ; draft {s.parameters.draft_version == null ? '(inline rules)' : `version ${s.parameters.draft_version}`}{' '}
+        against {s.parameters.baseline_version == null ? 'the defaults' : `version ${s.parameters.baseline_version}`};
+        stock basis {s.parameters.stock_basis}. <Link href="/routing">Routing rules</Link>
       </p>
       {s.status === 'queued' || s.status === 'running' ? (
         <label className="wide">
@@ -279,7 +283,12 @@ function ChangedRow({
     <>
       <tr data-changed={change.order_id}>
         <td>
-          <Link href={`/orders/${change.order_id}`}>{change.external_id}</Link>
+          {/* An order set's orders are not Consign orders: nothing to link to. */}
+          {change.order_id.startsWith('oset_') ? (
+            change.external_id
+          ) : (
+            <Link href={`/orders/${change.order_id}`}>{change.external_id}</Link>
+          )}
         </td>
         <td>{formatDateTime(change.placed_at)}</td>
         <td data-side="baseline">{allocationText(change.baseline, locationName)}</td>

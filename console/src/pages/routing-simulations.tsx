@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { Page as ApiPage } from '../api/types.ts';
-import type { Simulation, SimulationRequest, StockBasis } from '../api/simulations.ts';
+import type { OrderSet, Simulation, SimulationRequest, StockBasis } from '../api/simulations.ts';
 import { ChannelOptions } from '../directory.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -23,7 +23,7 @@ export function SimulationsCard({ drafts }: { drafts: number[] }) {
             <tr>
               <th scope="col">Simulation</th>
               <th scope="col">Status</th>
-              <th scope="col">Period</th>
+              <th scope="col">Orders</th>
               <th scope="col">Rules</th>
               <th scope="col" className="num">
                 Orders changed
@@ -40,9 +40,7 @@ export function SimulationsCard({ drafts }: { drafts: number[] }) {
                 <td>
                   <Badge status={s.status} />
                 </td>
-                <td>
-                  {s.parameters.from.slice(0, 10)} – {s.parameters.to.slice(0, 10)}
-                </td>
+                <td>{ordersOf(s)}</td>
                 <td>
                   {s.parameters.draft_version == null ? 'inline' : `version ${s.parameters.draft_version}`} against{' '}
                   {s.parameters.baseline_version == null ? 'the defaults' : `version ${s.parameters.baseline_version}`}
@@ -60,9 +58,17 @@ export function SimulationsCard({ drafts }: { drafts: number[] }) {
   );
 }
 
+/** What a simulation replays, in words: an order set, or the orders placed in a period. */
+export function ordersOf(s: Simulation): string {
+  const period = `${s.parameters.from.slice(0, 10)} – ${s.parameters.to.slice(0, 10)}`;
+  return s.parameters.order_set_id ? `order set ${s.parameters.order_set_id} (placed ${period})` : `placed ${period}`;
+}
+
 function SimulateForm({ drafts }: { drafts: number[] }) {
   const { api } = useSession();
   const action = useAction();
+  const sets = useLoad(() => api.get<ApiPage<OrderSet>>('/v1/routing/order-sets', { limit: 50 }), [api]);
+  const [orderSet, setOrderSet] = useState('');
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 30 * 86_400_000)));
   const [to, setTo] = useState(() => isoDay(new Date(Date.now() + 86_400_000)));
   const [version, setVersion] = useState(() => drafts[0]);
@@ -71,13 +77,10 @@ function SimulateForm({ drafts }: { drafts: number[] }) {
   if (drafts.length === 0) return <p className="muted">Save a draft above to test it on past orders.</p>;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const body: SimulationRequest = {
-      from,
-      to,
-      rules_version: version ?? drafts[0]!,
-      stock_basis: basis,
-      ...(channel ? { channel } : {}),
-    };
+    const rules = { rules_version: version ?? drafts[0]!, ...(channel ? { channel } : {}) };
+    const body: SimulationRequest = orderSet
+      ? { ...rules, order_set: orderSet }
+      : { ...rules, from, to, stock_basis: basis };
     void action.run(async () => {
       const created = await api.post<Simulation>('/v1/routing/simulations', body);
       navigate(`/routing/simulations/${created.id}`);
@@ -95,13 +98,26 @@ function SimulateForm({ drafts }: { drafts: number[] }) {
           ))}
         </select>
       </label>
+      {sets.data?.data.length ? (
+        <label>
+          Replay
+          <select value={orderSet} onChange={(e) => setOrderSet(e.target.value)}>
+            <option value="">the orders placed in a period</option>
+            {sets.data.data.map((set) => (
+              <option key={set.id} value={set.id}>
+                the order set {set.name} ({set.orders.toLocaleString('en-US')} orders)
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       <label>
         Orders placed from
-        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
+        <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} required disabled={!!orderSet} />
       </label>
       <label>
         until (not included)
-        <input type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
+        <input type="date" value={to} onChange={(e) => setTo(e.target.value)} required disabled={!!orderSet} />
       </label>
       <label>
         Channel
@@ -111,7 +127,12 @@ function SimulateForm({ drafts }: { drafts: number[] }) {
       </label>
       <label>
         Stock
-        <select value={basis} onChange={(e) => setBasis(e.target.value as StockBasis)}>
+        <select
+          value={orderSet ? 'snapshot' : basis}
+          onChange={(e) => setBasis(e.target.value as StockBasis)}
+          disabled={!!orderSet}
+        >
+          {orderSet ? <option value="snapshot">the set's stock_at snapshot, taken by each rule set</option> : null}
           <option value="ledger">as each order met it (ledger)</option>
           <option value="replay">from the period's start, taken by each rule set (replay)</option>
         </select>
