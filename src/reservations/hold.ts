@@ -89,10 +89,15 @@ async function reserveLine(
       'available',
     );
   if (line.location_id) {
-    const level = await take(line.location_id, line.quantity);
-    if (level) return [{ sku: line.sku, location_id: line.location_id, quantity: line.quantity }];
-    const [here] = await candidates(executor, line.sku, [line.location_id]); // read after the refusal: current
-    return { sku: line.sku, location_id: line.location_id, requested: line.quantity, available: here?.available ?? 0 };
+    // A refused take is read again to say what is there; if units came back in between (a hold
+    // expired or was released), the take is tried again rather than refused with enough on hand.
+    for (let attempt = 0; ; attempt++) {
+      const level = await take(line.location_id, line.quantity);
+      if (level) return [{ sku: line.sku, location_id: line.location_id, quantity: line.quantity }];
+      const available = (await candidates(executor, line.sku, [line.location_id]))[0]?.available ?? 0;
+      if (available < line.quantity || attempt === 4)
+        return { sku: line.sku, location_id: line.location_id, requested: line.quantity, available };
+    }
   }
   const options = await candidates(executor, line.sku, input.locationIds);
   for (const option of options.filter((o) => o.available >= line.quantity)) {
@@ -114,9 +119,10 @@ async function reserveLine(
     remaining -= quantity;
     if (remaining === 0) return taken;
   }
-  // What is left now, after our own takes (the whole hold rolls back): the truthful figure for the client.
-  const left = (await candidates(executor, line.sku, input.locationIds)).reduce((sum, o) => sum + o.available, 0);
-  return { sku: line.sku, location_id: null, requested: line.quantity, available: left + (line.quantity - remaining) };
+  // Each take above took all there was at its location when it ran (else nothing would remain):
+  // what they took together is what was available, as the takes saw it. A read now could count
+  // units that came back since (a hold expiring), more than the hold asked for.
+  return { sku: line.sku, location_id: null, requested: line.quantity, available: line.quantity - remaining };
 }
 
 function outOfScope(lines: HoldRequestLine[], locationIds: string[] | null): string[] {
