@@ -8,13 +8,17 @@ import { recordOrderEvent } from './events.ts';
 import { startFulfillmentIfFree, waitingUnits } from './fulfillment-start.ts';
 import { refreshOrderStatus } from './refresh-status.ts';
 import { routeOrder } from './route-order.ts';
+import { refuseUnmanaged } from '../shared/unmanaged.ts';
 
 export const holdKinds = ['payment', 'fraud', 'manual', 'review', 'routing', 'tax'] as const;
 export type HoldKind = (typeof holdKinds)[number];
 
 const FINAL = ['shipped', 'partially_delivered', 'delivered', 'cancelled'];
 
-/** Puts an order on hold: it keeps its reserved stock but gets no new fulfillment work. */
+/**
+ * Puts an order on hold: it keeps its reserved stock but gets no new fulfillment work. An order
+ * imported as it was (unmanaged) is refused: Consign does not run it, so nothing is to be held.
+ */
 export async function holdOrder(
   executor: Executor,
   orderId: string,
@@ -22,11 +26,13 @@ export async function holdOrder(
   reason: string,
   actor: string,
 ): Promise<Result<void>> {
-  const order = await queryOne<{ status: string }>(
+  const order = await queryOne<{ status: string; managed: boolean }>(
     executor,
-    sql`select status from orders where id = ${orderId} for update`,
+    sql`select status, managed from orders where id = ${orderId} for update`,
   );
   if (!order) return fail(problem('not_found', `No order ${orderId}.`));
+  // A hold would re-derive the imported status, and its release would route the order (ADR 0047).
+  if (!order.managed) return refuseUnmanaged(orderId, 'hold');
   if (FINAL.includes(order.status)) {
     return fail(
       problem('illegal_transition', `Order ${orderId} is ${order.status}; it cannot be put on hold.`, {

@@ -11,9 +11,10 @@ import {
 } from '../routing/index.ts';
 import { observePlan } from '../telemetry/index.ts';
 import { addressLabel } from './destination.ts';
-import { withKitIds } from './kit-parts.ts';
+import { takesOf, withKitIds } from './kit-parts.ts';
 import type { RoutingInputs } from './placement-inputs.ts';
 import type { RouteOptions } from './route-order.ts';
+import { sharedLeaves, sharedStockSnapshot } from './shared-stock.ts';
 import {
   loadStock,
   type CandidateRow,
@@ -138,5 +139,37 @@ export async function decideOnly(
   const stock =
     kits.size === 0 ? snapshotOf(routing.stock) : await snapshot(executor, stockSkusOf(skus, kits), candidates);
   const request = planRequest(order, lines, [], routing.candidates.omitted);
-  return planOnce('capture', request, candidates, stock, rules, kits);
+  const result = planOnce('capture', request, candidates, stock, rules, kits);
+  if (result.status === 'rejected') return result;
+  // Capture learns by reserving that a bundle and a line sharing its components were planned on
+  // the same units (each line sees the shared component whole), and plans them on shared stock:
+  // so does the decision alone.
+  const shared = await sharedLeaves(executor, skus);
+  if (!shared || (await fitsStock(executor, result, shared, candidates))) return result;
+  const sharedStock = await sharedStockSnapshot(executor, request, candidates, rules, shared, new Date());
+  return planOnce('capture', request, candidates, sharedStock, rules, kits);
+}
+
+/** Whether a plan's takes fit the available stock, each bundle's counted in its leaf components, as reserving them checks. */
+async function fitsStock(
+  executor: Executor,
+  result: PlanResult,
+  leaves: Map<string, { sku: string; quantity: number }[]>,
+  candidates: Candidate[],
+): Promise<boolean> {
+  const wanted = new Map<string, { locationId: string; sku: string; quantity: number }>();
+  for (const allocation of result.allocations)
+    for (const take of takesOf(allocation))
+      for (const leaf of leaves.get(take.sku) ?? [{ sku: take.sku, quantity: 1 }]) {
+        const key = `${take.locationId}\u0000${leaf.sku}`;
+        const level = wanted.get(key) ?? { locationId: take.locationId, sku: leaf.sku, quantity: 0 };
+        level.quantity += take.quantity * leaf.quantity;
+        wanted.set(key, level);
+      }
+  const skus = [...new Set([...wanted.values()].map((w) => w.sku))];
+  const eligible = candidates.filter((c) => c.active).map((c) => c.id);
+  const available = new Map(
+    (await loadStock(executor, skus, eligible)).map((r) => [`${r.location_id}\u0000${r.sku}`, r.available]),
+  );
+  return [...wanted].every(([key, w]) => w.quantity <= (available.get(key) ?? 0));
 }

@@ -205,6 +205,15 @@ describe('an unmanaged order', () => {
     expect(captured.ok || captured.problem.code).toBe('order_unmanaged');
   });
 
+  it('is never put on hold (409 order_unmanaged): its imported status stays as it was', async () => {
+    const id = (await orderOf('H-3'))!;
+    const hold = await server.request('POST', `/v1/orders/${id}/hold`, { body: { kind: 'manual', reason: 'look' } });
+    expect(hold.status).toBe(409);
+    expect(hold.body.code).toBe('order_unmanaged');
+    const order = (await server.request('GET', `/v1/orders/${id}`)).body;
+    expect(order).toMatchObject({ status: 'confirmed', on_hold: false, holds: [], timeline: [] });
+  });
+
   it('takes returns only when the channel policy accepts imported orders', async () => {
     const id = (await orderOf('H-1'))!;
     const body = { order_id: id, lines: [{ line_id: '2', quantity: 1, reason: 'damaged' }], method: 'mail_in' };

@@ -36,6 +36,8 @@ export interface Sim {
   model: Model;
   /** The sequence's name: prefixes its SKUs and external IDs. */
   name: string;
+  /** When the sequence started (ISO 8601): every order it places is placed after it. */
+  startedAt: string;
   /** The newest outbox event already checked. */
   eventCursor: number;
   counters: Counters;

@@ -40,6 +40,9 @@ export const stepKinds = [
   'change',
   'automate',
   'archive_events',
+  'import_history',
+  'place_shadow',
+  'simulate_routing',
 ] as const;
 export type StepKind = (typeof stepKinds)[number];
 
@@ -87,6 +90,9 @@ export const stepWeights: Record<StepKind, number> = {
   change: 3,
   automate: 3,
   archive_events: 1,
+  import_history: 2,
+  place_shadow: 2,
+  simulate_routing: 1,
 };
 
 /** Picks one of `items` by a generated number; undefined when there is none. */

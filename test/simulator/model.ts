@@ -1,9 +1,10 @@
 /**
  * The lifecycle simulator's reference model: what a sequence of operations must have done to
  * orders, lines, stock, money and returns, written from PRODUCT.md, the README and ADRs 0002,
- * 0003 and 0006 — not from Consign's code. Routing's choice of location is Consign's to make:
- * the model takes it from the API and checks that it was allowed (an eligible location with the
- * stock). Everything else is predicted. Pure: no I/O here.
+ * 0003 and 0006 (0047 for imported orders, 0048 for shadow orders) — not from Consign's code.
+ * Routing's choice of location is Consign's to make: the model takes it from the API and checks
+ * that it was allowed (an eligible location with the stock). Everything else is predicted. Pure:
+ * no I/O here.
  */
 
 export type OrderStatus =
@@ -174,10 +175,25 @@ export interface Money {
   upFrontUninvoicedMinor: number;
 }
 
+/** What a previous system's record said of an order imported as it was (ADR 0047). */
+export interface Imported {
+  /** The record's `placed_at`: a routing simulation replays the order when its period holds it. */
+  placedAt: string;
+  /** Refunds the previous system recorded: Consign issued no credit memo for them. */
+  refundedMinor: number;
+}
+
 export interface Order {
   id: string;
   externalId: string;
   origin: 'order' | 'exchange' | 'reship' | 'subscription';
+  /**
+   * False for an order imported as it was (ADR 0047): Consign never routes, captures, cancels,
+   * changes or holds it, and never derives its status; its status and units stay as imported.
+   */
+  managed: boolean;
+  /** An imported order: what its record said. Null for the orders Consign placed. */
+  imported: Imported | null;
   /** The order an exchange or reship was made for. */
   linkedTo: string | null;
   method: 'ship' | 'pickup' | 'curbside';
@@ -218,6 +234,16 @@ export interface CartHold {
   lines: { sku: string; locationId: string; quantity: number }[];
 }
 
+/**
+ * An order of the shadow channel (ADR 0048): decided only. It has no order row, reserves nothing
+ * and writes no event; its answer is kept to be replayed.
+ */
+export interface ShadowOrder {
+  id: string;
+  externalId: string;
+  decision: 'allocated' | 'partially_allocated' | 'rejected';
+}
+
 export interface Level {
   onHand: number;
   reserved: number;
@@ -238,6 +264,7 @@ export interface Model {
   orders: Order[];
   returns: Return[];
   holds: CartHold[];
+  shadows: ShadowOrder[];
 }
 
 export const levelKey = (locationId: string, sku: string) => `${locationId}|${sku}`;

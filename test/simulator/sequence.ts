@@ -10,9 +10,12 @@ import * as automations from './steps-automations.ts';
 import * as changes from './steps-changes.ts';
 import * as events from './steps-events.ts';
 import * as fulfillment from './steps-fulfillment.ts';
+import * as history from './steps-history.ts';
 import * as orders from './steps-orders.ts';
 import { progress } from './steps-progress.ts';
 import * as returns from './steps-returns.ts';
+import * as shadow from './steps-shadow.ts';
+import * as simulation from './steps-simulation.ts';
 import * as stock from './steps-stock.ts';
 import { createProducts, emptyModel, type World } from './world.ts';
 
@@ -52,6 +55,9 @@ const steps: Record<Exclude<StepKind, 'skip'>, Step> = {
   change: changes.changeOrder,
   automate: automations.automate,
   archive_events: events.archive,
+  import_history: history.importHistory,
+  place_shadow: shadow.placeShadow,
+  simulate_routing: simulation.simulateRouting,
 };
 
 export const intentArbitrary: fc.Arbitrary<Intent> = fc.record({
@@ -110,6 +116,7 @@ export const timing = { step: 0, database: 0, events: 0 };
  */
 export async function runScenario(env: Environment, scenario: Scenario): Promise<void> {
   const name = `S${process.pid.toString(36)}${(++sequenceNumber).toString(36)}`.toUpperCase();
+  const startedAt = new Date().toISOString();
   const products = await createProducts(env.request, name);
   const sim: Sim = {
     request: env.request,
@@ -117,19 +124,24 @@ export async function runScenario(env: Environment, scenario: Scenario): Promise
     world: env.world,
     model: emptyModel(env.world, products),
     name,
+    startedAt,
     eventCursor: 0,
     counters: env.counters,
     trace: [],
     serial: 0,
   };
-  sim.eventCursor = (await queryOne<{ id: number }>(
-    env.db,
-    sql`select coalesce(max(id), 0)::bigint as id from event_history`,
-  ))!.id;
+  // The step being run: a failure names it after the steps that passed.
+  let failing: Intent | undefined;
   try {
     await openingStock(sim, scenario.stock);
+    // The steps' events start after the opening stock's.
+    sim.eventCursor = (await queryOne<{ id: number }>(
+      env.db,
+      sql`select coalesce(max(id), 0)::bigint as id from event_history`,
+    ))!.id;
     for (const intent of scenario.steps) {
       if (intent.kind === 'skip') continue;
+      failing = intent;
       const before = snapshot(sim);
       const t0 = performance.now();
       const acted = await steps[intent.kind](sim, intent);
@@ -144,6 +156,7 @@ export async function runScenario(env: Environment, scenario: Scenario): Promise
         .split(' ')[0]!;
       sim.counters.done[done] = (sim.counters.done[done] ?? 0) + 1;
       sim.trace.push(`${describeIntent(intent)} → ${label}`);
+      failing = undefined;
       if (intent.kind === 'backorder_tick') {
         const stuck = stock.stuckWhileStocked(sim);
         if (stuck) throw new Divergence(`after the back-order worker: ${stuck}`);
@@ -159,7 +172,8 @@ export async function runScenario(env: Environment, scenario: Scenario): Promise
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new Divergence(`${message}\n  sequence ${name}, steps:\n    ${sim.trace.join('\n    ')}`);
+    const last = failing ? `\n    ${describeIntent(failing)} → failed` : '';
+    throw new Divergence(`${message}\n  sequence ${name}, steps:\n    ${sim.trace.join('\n    ')}${last}`);
   } finally {
     await freeze(sim).catch(() => {});
   }

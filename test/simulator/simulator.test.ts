@@ -5,9 +5,11 @@ import { simulate, startSimulation, type Simulation } from './harness.ts';
 /**
  * The lifecycle simulator in the suite: random sequences of real API calls (places, rejections,
  * short picks, cancellations, holds, stock feeds, returns, refunds, exchanges, reships,
- * subscription periods, order changes, automation rules, event archival) against a real server, checked against the reference model after every
- * step. CONSIGN_SIM_RUNS sets the number of sequences, CONSIGN_SIM_SEED (and CONSIGN_SIM_PATH)
- * replay a reported failure. See docs/lifecycle-simulator.md.
+ * subscription periods, order changes, automation rules, event archival, history imports of
+ * unmanaged orders, shadow orders, routing simulations) against a real server, checked against
+ * the reference model after every step. CONSIGN_SIM_RUNS sets the number of sequences,
+ * CONSIGN_SIM_SEED (and CONSIGN_SIM_PATH) replay a reported failure. See
+ * docs/lifecycle-simulator.md.
  */
 const runs = Number(process.env.CONSIGN_SIM_RUNS ?? 25);
 const seed = process.env.CONSIGN_SIM_SEED ? Number(process.env.CONSIGN_SIM_SEED) : undefined;

@@ -13,8 +13,12 @@ import { applyCancellation } from './steps-orders.ts';
 const acts = ['capture', 'hold', 'release_hold', 'cancel', 'reroute', 'send_notification', 'create_task'] as const;
 type Act = (typeof acts)[number];
 
-/** Orders a scheduled rule looks at (held orders are `created`). */
-const looked = (o: Order) => ['created', 'confirmed', 'in_process', 'partially_shipped'].includes(o.status);
+/**
+ * Orders a scheduled rule looks at (held orders are `created`). Not imported ones: every action
+ * on them fails (`order_unmanaged`), and a failing action is the automations suite's.
+ */
+const looked = (o: Order) =>
+  o.managed && ['created', 'confirmed', 'in_process', 'partially_shipped'].includes(o.status);
 const capturable = (o: Order) => o.money.authorizedMinor - o.money.capturedMinor - o.money.voidedMinor;
 const cancellable = (o: Order) => o.lines.some((l) => cancellableUnits(o, l.lineId) > 0);
 

@@ -4,6 +4,7 @@ import { unitsValue, type Line, type Order } from './model.ts';
 import { refundChange } from './money.ts';
 import { readOrder, reconcile, voidedIn } from './observe.ts';
 import { predictRouting } from './routing.ts';
+import { refuseUnmanaged } from './steps-orders.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- API bodies are read field by field */
 
@@ -34,6 +35,11 @@ export async function changeOrder(sim: Sim, intent: Intent) {
   const order = pick(sim.model.orders.filter(open), intent.a);
   if (!order) return null;
   const line = pick(order.lines, intent.b)!;
+  if (!order.managed)
+    return refuseUnmanaged(sim, order, 'changes', {
+      reason: 'simulated change',
+      actions: [{ type: 'change_quantity', line_id: line.lineId, quantity: line.quantity + 1 }],
+    });
   const changeable = changeableUnits(order, line);
   const live = line.quantity - line.cancelled;
   const fewer = intent.flag && changeable > 0;

@@ -20,8 +20,8 @@ import { cancellableUnits, predictRouting } from './routing.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- API bodies are read field by field */
 
-const usd = (amount: number) => ({ amount, currency: 'USD' });
-const address = {
+export const usd = (amount: number) => ({ amount, currency: 'USD' });
+export const address = {
   name: 'Sam Doe',
   line1: '350 5th Ave',
   city: 'New York',
@@ -32,7 +32,7 @@ const address = {
   longitude: -73.9857,
 };
 
-interface OrderSpec {
+export interface OrderSpec {
   lines: { product: Product; quantity: number; reservationId?: string; shipFrom?: string }[];
   method: 'ship' | 'pickup';
   pickupLocationId: string | null;
@@ -44,7 +44,7 @@ interface OrderSpec {
 }
 
 /** Chooses an order from an intent: 1–2 distinct products, 1–3 units each, sometimes a discount, tax or a short authorization. */
-function specFor(sim: Sim, intent: Intent, method: 'ship' | 'pickup'): OrderSpec {
+export function specFor(sim: Sim, intent: Intent, method: 'ship' | 'pickup'): OrderSpec {
   const products = sim.model.products;
   const first = products[intent.a % products.length]!;
   const second = products[(intent.a + 1 + (intent.b % (products.length - 1))) % products.length]!;
@@ -61,11 +61,12 @@ function specFor(sim: Sim, intent: Intent, method: 'ship' | 'pickup'): OrderSpec
   };
 }
 
-function bodyFor(sim: Sim, spec: OrderSpec, externalId: string) {
+/** The `POST /v1/orders` body of a spec, for the web channel (or `channel`). */
+export function bodyFor(sim: Sim, spec: OrderSpec, externalId: string, channel = sim.world.channelId) {
   const subtotal = spec.lines.reduce((n, l) => n + l.product.priceMinor * l.quantity, 0);
   const total = subtotal - spec.discountMinor + spec.shippingMinor + spec.taxMinor;
   return {
-    channel: sim.world.channelId,
+    channel,
     external_id: externalId,
     customer: { email: `${externalId.toLowerCase()}@example.com`, name: `Customer ${externalId}` },
     lines: spec.lines.map((l, i) => ({
@@ -128,6 +129,8 @@ export function modelOrder(
     id,
     externalId,
     origin,
+    managed: true,
+    imported: null,
     linkedTo,
     method: view.delivery_method,
     pickupLocationId: view.pickup_location_id,
@@ -181,7 +184,7 @@ export function adoptNewOrder(sim: Sim, view: any, origin: Order['origin'], link
  * it, which capture must refuse (`422 ship_from_unusable`). Only a line sharing no SKU (nor kit
  * component) with the order's other line is named, so the model's placeability stays exact.
  */
-function withShipFrom(sim: Sim, spec: OrderSpec, intent: Intent): OrderSpec {
+export function withShipFrom(sim: Sim, spec: OrderSpec, intent: Intent): OrderSpec {
   if (spec.method !== 'ship' || intent.c % 4 !== 3) return spec;
   const index = intent.a % spec.lines.length;
   const other = spec.lines[1 - index];
@@ -197,7 +200,7 @@ function withShipFrom(sim: Sim, spec: OrderSpec, intent: Intent): OrderSpec {
 }
 
 /** A line names a location outside the channel's group: capture refuses the order. */
-const unusableShipFrom = (sim: Sim, spec: OrderSpec) =>
+export const unusableShipFrom = (sim: Sim, spec: OrderSpec) =>
   spec.lines.some((l) => l.shipFrom && !sim.model.locations.find((loc) => loc.id === l.shipFrom)?.inGroup);
 
 /** Places an order, expecting it placed exactly when the model says its units can be routed. */
@@ -245,7 +248,7 @@ function convertHolds(sim: Sim, draft: Order, holds: CartHold[], sign: 1 | -1): 
   return converted;
 }
 
-function draftView(body: ReturnType<typeof bodyFor>) {
+export function draftView(body: ReturnType<typeof bodyFor>) {
   return {
     delivery_method: body.delivery_method,
     pickup_location_id: 'pickup_location_id' in body ? body.pickup_location_id : null,
@@ -256,7 +259,7 @@ function draftView(body: ReturnType<typeof bodyFor>) {
   };
 }
 
-const describe = (spec: OrderSpec) =>
+export const describe = (spec: OrderSpec) =>
   `${spec.method}${spec.pickupLocationId ? '@store' : ''} ${spec.lines.map((l) => `${l.quantity}×${l.product.sku.split('-').at(-1)}${l.shipFrom ? `@${l.shipFrom}` : ''}`).join('+')}${spec.underAuthorizedBy ? ' under-authorized' : ''}`;
 
 export async function placeShipOrder(sim: Sim, intent: Intent) {
@@ -346,10 +349,22 @@ export async function releaseCartHold(sim: Sim, intent: Intent) {
 
 const open = (o: Order) => o.status !== 'cancelled' && o.status !== 'delivered';
 
+/**
+ * An action Consign takes on its own orders (`cancel`, `hold`, `changes`), asked of an order
+ * imported as it was: refused with `409 order_unmanaged`, the order left exactly as imported
+ * (ADR 0047).
+ */
+export async function refuseUnmanaged(sim: Sim, order: Order, action: string, body: unknown) {
+  await call(sim, 'POST', `/v1/orders/${order.id}/${action}`, body, ['409 order_unmanaged']);
+  reconcile(sim, order, await readOrder(sim, order.id));
+  return `unmanaged ${order.id} (${order.status}): ${action} refused`;
+}
+
 /** Cancels everything cancellable (flag) or some units of one line; refused when there is nothing to cancel. */
 export async function cancel(sim: Sim, intent: Intent) {
   const order = pick(sim.model.orders.filter(open), intent.a);
   if (!order) return null;
+  if (!order.managed) return refuseUnmanaged(sim, order, 'cancel', { reason: 'simulated cancellation' });
   const candidates = order.lines.filter((l) => cancellableUnits(order, l.lineId) > 0);
   const line = pick(candidates, intent.b);
   const whole = intent.flag || !line;
@@ -404,6 +419,7 @@ export async function hold(sim: Sim, intent: Intent) {
   if (!order) return null;
   const kinds: HoldKind[] = ['manual', 'fraud', 'review', 'payment'];
   const kind = kinds[intent.b % kinds.length]!;
+  if (!order.managed) return refuseUnmanaged(sim, order, 'hold', { kind, reason: 'simulated hold' });
   const reply = await call(
     sim,
     'POST',

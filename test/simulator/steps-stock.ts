@@ -71,6 +71,7 @@ export async function supplyReceipt(sim: Sim, intent: Intent) {
   const waiting = sim.model.orders.filter(
     (o) =>
       received > 0 &&
+      o.managed &&
       o.status !== 'cancelled' &&
       o.lines.some((x) => x.waiting > 0 && unitsOf(sim.model, x.sku).some((c) => c.sku === product.sku)) &&
       stocked(o),
@@ -135,7 +136,10 @@ export async function feed(sim: Sim, intent: Intent) {
  * units can be placed (or, for a product that may be back-ordered, as many as there are).
  */
 export async function backorderTick(sim: Sim) {
-  const waiting = sim.model.orders.filter((o) => o.status !== 'cancelled' && o.lines.some((l) => l.waiting > 0));
+  // Imported orders' units wait nowhere: the worker passes them by (ADR 0047).
+  const waiting = sim.model.orders.filter(
+    (o) => o.managed && o.status !== 'cancelled' && o.lines.some((l) => l.waiting > 0),
+  );
   await rerouteBackorders(sim.db);
   const routed: Order[] = [];
   for (const order of waiting) {
@@ -149,7 +153,8 @@ export async function backorderTick(sim: Sim) {
 /** Right after the worker ran, nothing may wait that the network could place. */
 export function stuckWhileStocked(sim: Sim): string | null {
   for (const order of sim.model.orders) {
-    if (order.status === 'cancelled' || order.lines.every((l) => l.waiting === 0)) continue;
+    // An imported order's units wait nowhere: the worker passes them by (ADR 0047).
+    if (!order.managed || order.status === 'cancelled' || order.lines.every((l) => l.waiting === 0)) continue;
     const outcome = routingOutcome(sim.model, order, []);
     if (outcome.placeable && order.lines.some((l) => (outcome.waitingAfter.get(l.lineId) ?? l.waiting) < l.waiting)) {
       const blocked = order.lines.filter((l) => l.waiting > 0).map((l) => l.sku);

@@ -1,13 +1,20 @@
 import { must, type Requester } from '../support/client.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the routing rules are passed on as the API gives them */
 import type { Location, Model, Product } from './model.ts';
 
 /**
  * The network every sequence of one run shares: a DC that ships, two stores that ship, take
- * pickups and returns, all in the web channel's group, and a store outside it. Each sequence
- * brings products of its own, so sequences never touch each other's stock or orders.
+ * pickups and returns, all in the web channel's group, and a store outside it; beside the web
+ * channel, a channel in shadow mode (ADR 0048) on the same group. Each sequence brings products
+ * of its own, so sequences never touch each other's stock or orders.
  */
 export interface World {
   channelId: string;
+  /** A channel in shadow mode: its orders are decided only, never reserved or written as orders. */
+  shadowChannelId: string;
+  /** The default routing rules as `GET /v1/routing/rules` gives them: the base of a simulation's draft. */
+  defaultRules: Record<string, any>;
   locations: Location[];
   dc: string;
   storeA: string;
@@ -51,14 +58,34 @@ export async function createWorld(request: Requester, prefix: string): Promise<W
     type: 'web',
     location_group_id: group.id,
   });
-  // Returns are authorized by hand (a step of their own) and refund shipping only when asked.
+  // Returns are authorized by hand (a step of their own) and refund shipping only when asked;
+  // orders imported from the previous system take returns too (ADR 0047).
   await must(request, 'PUT', `/v1/channels/${channel.id}/return-policy`, {
     window_days: 30,
     auto_authorize: false,
     shipping_refund: 'never',
     restocking_fee_bps: 0,
+    imported_orders: true,
   });
-  return { channelId: channel.id, locations, dc: ids.DC!, storeA: ids.A!, storeB: ids.B!, outside: ids.OUT! };
+  const shadow = await must(request, 'POST', '/v1/channels', {
+    code: `${prefix}-shadow`,
+    name: `${prefix} shadow`,
+    type: 'web',
+    location_group_id: group.id,
+  });
+  const mode = await must(request, 'POST', `/v1/channels/${shadow.id}/shadow`);
+  if (mode.mode !== 'shadow') throw new Error(`channel ${shadow.id} is ${mode.mode}, not in shadow mode`);
+  const rules = await must(request, 'GET', '/v1/routing/rules');
+  return {
+    channelId: channel.id,
+    shadowChannelId: shadow.id,
+    defaultRules: rules.defaults,
+    locations,
+    dc: ids.DC!,
+    storeA: ids.A!,
+    storeB: ids.B!,
+    outside: ids.OUT!,
+  };
 }
 
 /**
@@ -100,5 +127,5 @@ export async function createProducts(request: Requester, sequence: string): Prom
 }
 
 export function emptyModel(world: World, products: Product[]): Model {
-  return { products, locations: world.locations, stock: new Map(), orders: [], returns: [], holds: [] };
+  return { products, locations: world.locations, stock: new Map(), orders: [], returns: [], holds: [], shadows: [] };
 }
