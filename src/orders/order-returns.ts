@@ -68,6 +68,8 @@ export async function returnLinesOf(executor: Executor, id: string) {
 
 export interface ReturnFilter {
   orderId?: string | undefined;
+  /** The order's number in its channel: its external_id. */
+  orderNumber?: string | undefined;
   customerEmail?: string | undefined;
   status?: string | undefined;
   channelId?: string | undefined;
@@ -79,6 +81,7 @@ export interface ReturnFilter {
 export async function listReturns(executor: Executor, filter: ReturnFilter) {
   const conditions = [
     filter.orderId ? sql`order_id = ${filter.orderId}` : undefined,
+    filter.orderNumber ? sql`order_id in (select id from orders where external_id = ${filter.orderNumber})` : undefined,
     filter.customerEmail ? sql`customer_email = ${filter.customerEmail.toLowerCase()}` : undefined,
     filter.status ? sql`status = ${filter.status}` : undefined,
     filter.channelId ? sql`channel_id = ${filter.channelId}` : undefined,

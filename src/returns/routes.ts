@@ -136,6 +136,7 @@ export function returnRoutes(app: FastifyInstance, { database: { db } }: AppCont
       const q = request.query;
       const rows = await listReturns(db, {
         orderId: q.order_id,
+        orderNumber: q.order_number,
         customerEmail: q.customer_email,
         status: q.status,
         channelId: channelOf(request.principal) ?? undefined,

@@ -150,6 +150,9 @@ export const ListQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
     order_id: Type.Optional(Type.String({ maxLength: 64 })),
+    order_number: Type.Optional(
+      Type.String({ maxLength: 200, description: "The order's number in its channel (its external_id)" }),
+    ),
     customer_email: Type.Optional(Type.String({ maxLength: 254 })),
     status: Type.Optional(literals(returnStatuses)),
   },

@@ -126,6 +126,21 @@ describe('policy, self-service and permissions', () => {
     expect(page2.body.data).toHaveLength(1);
     expect(page2.body.next_cursor).toBeNull();
   });
+
+  it("finds an order's returns by its order number (the channel's external ID)", async () => {
+    const order = await deliveredOrder(world, [{ sku: world.net.skus[0]!, quantity: 2 }]);
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++)
+      ids.push(
+        (await request('POST', '/v1/returns', { body: returnBody(order.id, [{ line_id: 'L1', quantity: 1 }]) })).body
+          .id,
+      );
+    const found = await request('GET', `/v1/returns?order_number=${encodeURIComponent(order.external_id)}`);
+    expect(found.status).toBe(200);
+    expect(found.body.data.map((r: { id: string }) => r.id)).toEqual([...ids].reverse());
+    const none = await request('GET', '/v1/returns?order_number=NO-SUCH-ORDER');
+    expect(none.body.data).toEqual([]);
+  });
 });
 
 describe('customer 360', () => {

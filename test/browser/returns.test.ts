@@ -109,4 +109,53 @@ describe.runIf(chromiumPath)('console: returns desk', { timeout: 180_000 }, () =
     expect(order.linked_orders).toMatchObject([{ kind: 'reship', reason: 'lost: Never arrived' }]);
     expect(await linked.getByRole('link').innerText()).toBe(order.linked_orders[0].order_id);
   });
+
+  it('finds returns by order number, e-mail or RMA from one field, and lists the returns awaiting receipt', async () => {
+    const request = consign.server.request;
+    const order = await must(request, 'GET', `/v1/orders/${orderId}`);
+    const second = await must(request, 'POST', '/v1/returns', {
+      order_id: orderId,
+      method: 'mail_in',
+      lines: [{ line_id: 'L1', quantity: 1, reason: 'changed_mind' }],
+    });
+    if (second.status === 'initiated') await must(request, 'POST', `/v1/returns/${second.id}/authorize`, {});
+    const first = (await must(request, 'GET', `/v1/returns?order_id=${orderId}`)).data.find(
+      (r: { id: string }) => r.id !== second.id,
+    );
+
+    // With nothing searched, the desk lists what is on its way back.
+    await page.goto(`${consign.server.url}/returns`);
+    const awaiting = page.getByRole('region', { name: 'Awaiting receipt', exact: true });
+    await awaiting.waitFor();
+    expect(await awaiting.getByRole('link', { name: second.id }).count()).toBe(1);
+    expect(await awaiting.getByRole('link', { name: first.id }).count()).toBe(0);
+
+    const search = page.getByRole('search', { name: 'Find a return' });
+    const cards = page.locator('section.card', { has: page.getByRole('heading', { name: /^Return rma_/ }) });
+    const find = async (text: string) => {
+      await search.getByLabel('Order number, e-mail or RMA').fill(text);
+      await search.getByRole('button', { name: 'Find' }).click();
+      await page.waitForURL((url) => url.searchParams.get('q') === text);
+    };
+    for (const text of ['WEB-4001', order.customer.email]) {
+      await find(text);
+      await cards.nth(1).waitFor();
+      const headings = await cards.getByRole('heading', { name: /^Return rma_/ }).allInnerTexts();
+      expect(headings.map((h) => h.split(' ')[1]).sort()).toEqual([first.id, second.id].sort());
+    }
+    await find(second.id);
+    await cards
+      .first()
+      .getByRole('heading', { name: new RegExp(`Return ${second.id}`) })
+      .waitFor();
+    expect(await cards.count()).toBe(1);
+    await find('NO-SUCH-ORDER');
+    await page.getByText('No return matches NO-SUCH-ORDER').waitFor();
+    // Back returns to the previous search.
+    await page.goBack();
+    await cards
+      .first()
+      .getByRole('heading', { name: new RegExp(`Return ${second.id}`) })
+      .waitFor();
+  });
 });

@@ -133,6 +133,14 @@ const path = (id: string, action = '') => `/v1/returns/${encodeURIComponent(id)}
 
 export const returnsApi = (api: Api) => ({
   forOrder: (orderId: string) => api.get<Page<ReturnRecord>>('/v1/returns', { order_id: orderId }),
+  /** Returns, newest first, by order ID, order number, customer e-mail or status. */
+  list: (filter: {
+    order_id?: string;
+    order_number?: string;
+    customer_email?: string;
+    status?: ReturnStatus;
+    limit?: number;
+  }) => api.get<Page<ReturnRecord>>('/v1/returns', filter),
   get: (id: string) => api.get<ReturnDetail>(path(id)),
   start: (input: StartReturnInput) => api.post<ReturnDetail>('/v1/returns', input, { idempotent: true }),
   authorize: (id: string) => api.post<ReturnDetail>(path(id, 'authorize'), {}, { idempotent: true }),

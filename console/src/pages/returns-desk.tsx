@@ -12,46 +12,106 @@ import { useDirectory, useWorkLocations } from '../directory.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Badge, Card, Empty, ErrorNotice, Page, Table } from '../ui/common.tsx';
-import { formatMoney } from '../ui/format.ts';
+import { formatDateTime, formatMoney } from '../ui/format.ts';
 import { useAction, useLoad } from '../ui/load.ts';
 
-/** The returns desk: find an RMA (or an order's returns), receive its lines with condition and disposition, refund. */
+/** The returns desk: find returns by order number, e-mail or RMA, receive their lines with condition and disposition, refund. */
 export default function ReturnsDesk() {
   const { api } = useSession();
   const { search } = useLocation();
-  const rma = search.get('rma') ?? '';
-  const orderId = search.get('order') ?? '';
-  const [form, setForm] = useState({ rma, order: orderId });
-  const found = useLoad(async () => {
-    if (rma) return [await returnsApi(api).get(rma)];
-    if (orderId) return (await returnsApi(api).forOrder(orderId)).data;
-    return undefined;
-  }, [api, rma, orderId]);
+  // `rma` and `order` are the links of the order and customer 360; `q` is the desk's own field.
+  const q = (search.get('q') ?? search.get('rma') ?? search.get('order') ?? '').trim();
+  const [text, setText] = useState(q);
+  const found = useLoad(async () => (q ? findReturns(returnsApi(api), q) : undefined), [api, q]);
   const find = (event: FormEvent) => {
     event.preventDefault();
-    const params = new URLSearchParams(Object.entries(form).filter(([, v]) => v.trim() !== ''));
-    navigate(`/returns?${params}`);
+    navigate(text.trim() ? `/returns?${new URLSearchParams({ q: text.trim() })}` : '/returns');
   };
-  const missing = found.error instanceof ApiError && found.error.status === 404;
   return (
     <Page title="Returns desk">
       <form className="filters" onSubmit={find} role="search" aria-label="Find a return">
         <label>
-          RMA
-          <input value={form.rma} onChange={(e) => setForm({ rma: e.target.value, order: '' })} placeholder="rma_…" />
-        </label>
-        <label>
-          Order ID
-          <input value={form.order} onChange={(e) => setForm({ order: e.target.value, rma: '' })} placeholder="ord_…" />
+          Order number, e-mail or RMA
+          <input value={text} onChange={(e) => setText(e.target.value)} placeholder="#1001, pat@example.com, rma_…" />
         </label>
         <button type="submit">Find</button>
       </form>
-      {missing ? <Empty>No such return.</Empty> : <ErrorNotice error={found.error} />}
-      {found.data?.length === 0 ? <Empty>This order has no returns.</Empty> : null}
+      <ErrorNotice error={found.error} />
+      {found.data?.length === 0 ? <Empty>No return matches {q}.</Empty> : null}
       {found.data?.map((r) => (
         <ReturnCard key={r.id} initial={r} />
       ))}
+      {q ? null : <AwaitingReceipt />}
     </Page>
+  );
+}
+
+/** What the field names: an RMA or order ID by its prefix, an e-mail by its @, else an order number. */
+async function findReturns(calls: ReturnType<typeof returnsApi>, q: string): Promise<ReturnRecord[]> {
+  if (q.startsWith('rma_')) {
+    try {
+      return [await calls.get(q)];
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return [];
+      throw error;
+    }
+  }
+  if (q.startsWith('ord_')) return (await calls.list({ order_id: q })).data;
+  if (q.includes('@')) return (await calls.list({ customer_email: q })).data;
+  return (await calls.list({ order_number: q.replace(/^#/, '') })).data;
+}
+
+/** Authorized returns not yet received, oldest first: the parcels and drop-offs the desk expects. */
+function AwaitingReceipt() {
+  const { api } = useSession();
+  const { locationName } = useDirectory();
+  const awaiting = useLoad(() => returnsApi(api).list({ status: 'authorized', limit: 200 }), [api]);
+  const rows = [...(awaiting.data?.data ?? [])].reverse();
+  return (
+    <Card title="Awaiting receipt" id="awaiting">
+      <ErrorNotice error={awaiting.error} />
+      {awaiting.data && rows.length === 0 ? <Empty>No authorized return is waiting to be received.</Empty> : null}
+      {rows.length > 0 ? (
+        <>
+          <p className="muted">
+            {rows.length}
+            {awaiting.data?.next_cursor ? '+' : ''} authorized, oldest first.
+          </p>
+          <Table label="Returns awaiting receipt">
+            <thead>
+              <tr>
+                <th scope="col">RMA</th>
+                <th scope="col">Order</th>
+                <th scope="col">How</th>
+                <th scope="col" className="num">
+                  Units
+                </th>
+                <th scope="col">Started</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <Link href={`/returns?${new URLSearchParams({ q: r.id })}`}>{r.id}</Link>
+                  </td>
+                  <td>
+                    <Link href={`/orders/${r.order_id}`}>{r.order_id}</Link>
+                  </td>
+                  <td>
+                    {r.method}
+                    {r.location_id ? ` at ${locationName(r.location_id)}` : ''}
+                    {r.carrier ? ` · ${r.carrier} ${r.tracking_number ?? ''}` : ''}
+                  </td>
+                  <td className="num">{r.lines.reduce((n, l) => n + l.quantity, 0)}</td>
+                  <td>{formatDateTime(r.created_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </>
+      ) : null}
+    </Card>
   );
 }
 
