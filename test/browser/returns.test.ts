@@ -126,8 +126,7 @@ describe.runIf(chromiumPath)('console: returns desk', { timeout: 180_000 }, () =
     // With nothing searched, the desk lists what is on its way back.
     await page.goto(`${consign.server.url}/returns`);
     const awaiting = page.getByRole('region', { name: 'Awaiting receipt', exact: true });
-    await awaiting.waitFor();
-    expect(await awaiting.getByRole('link', { name: second.id }).count()).toBe(1);
+    await awaiting.getByRole('link', { name: second.id }).waitFor();
     expect(await awaiting.getByRole('link', { name: first.id }).count()).toBe(0);
 
     const search = page.getByRole('search', { name: 'Find a return' });
@@ -148,7 +147,8 @@ describe.runIf(chromiumPath)('console: returns desk', { timeout: 180_000 }, () =
       .first()
       .getByRole('heading', { name: new RegExp(`Return ${second.id}`) })
       .waitFor();
-    expect(await cards.count()).toBe(1);
+    // The previous search's two cards give way to the one found.
+    await expect.poll(() => cards.count()).toBe(1);
     await find('NO-SUCH-ORDER');
     await page.getByText('No return matches NO-SUCH-ORDER').waitFor();
     // Back returns to the previous search.
