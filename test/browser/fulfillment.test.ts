@@ -94,4 +94,31 @@ describe.runIf(chromiumPath)('console: a store associate works the fulfillment q
     const order = await must(consign.server.request, 'GET', `/v1/orders/${pickupOrderId}`);
     expect(order.fulfillment_orders[0].status).toBe('picked_up');
   });
+
+  it('shows open work that waits behind a page of closed work: the queue is filtered on the server', async () => {
+    const request = consign.server.request;
+    await setStock(consign.server, network.midtown, 'TEE-1', 100);
+    // 48 cancelled orders after the shipped and the picked-up one: the 50 oldest are all closed.
+    for (let i = 0; i < 48; i++) {
+      const placed = await must(
+        request,
+        'POST',
+        '/v1/orders',
+        orderBody(`WEB-21${i}`, [{ sku: 'TEE-1', quantity: 1 }]),
+      );
+      await must(request, 'POST', `/v1/orders/${placed.id}/cancel`, { reason: 'customer asked' });
+    }
+    await must(
+      request,
+      'POST',
+      '/v1/orders',
+      orderBody('WEB-2999', [{ sku: 'TEE-1', quantity: 1 }], {
+        delivery_method: 'pickup',
+        pickup_location_id: network.midtown,
+      }),
+    );
+    await associate.reload();
+    await card('WEB-2999').waitFor();
+    expect(await associate.getByText('Nothing to do here.').count()).toBe(0);
+  });
 });

@@ -22,14 +22,15 @@ export default function QueuePage() {
       chosen
         ? api.get<ApiPage<QueueItem>>('/v1/fulfillment-orders', {
             location_id: chosen,
-            status: status === 'open' ? undefined : status,
+            // Filtered on the server: open work behind a page of closed work is still found.
+            status: status === 'open' ? OPEN.join(',') : status,
             limit: 50,
             cursor: pages.cursor,
           })
         : undefined,
     [api, chosen, status, pages.cursor],
   );
-  const items = (queue.data?.data ?? []).filter((fo) => status !== 'open' || OPEN.includes(fo.status));
+  const items = queue.data?.data ?? [];
   return (
     <Page title={`Fulfillment queue${chosen ? ` · ${locationName(chosen)}` : ''}`}>
       <div className="filters">
