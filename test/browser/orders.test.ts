@@ -178,6 +178,40 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     expect((await must(consign.server.request, 'GET', `/v1/orders/${orderId}`)).on_hold).toBe(false);
   });
 
+  it('marks an order imported from a previous system and offers neither hold nor cancel on it', async () => {
+    const request = consign.server.request;
+    const imported = await must(request, 'POST', '/v1/imports/history', {
+      channel: 'web',
+      orders: [
+        {
+          id: 'LEGACY-77',
+          status: 'confirmed',
+          placed_at: '2026-10-01T10:00:00Z',
+          customer: { email: 'legacy@example.com', name: 'Legacy customer' },
+          lines: [{ id: '1', sku: 'TEE-1', quantity: 1, unit_price_minor: 2_500 }],
+          total_minor: 2_500,
+        },
+      ],
+    });
+    expect(imported).toMatchObject({ imported: 1, rejected: 0 });
+    const [order] = (await must(request, 'GET', '/v1/orders?limit=200')).data.filter(
+      (o: { external_id: string }) => o.external_id === 'LEGACY-77',
+    );
+    await page.goto(`${consign.server.url}/orders/${order.id}`);
+    const heading = page.getByRole('heading', { name: /Order LEGACY-77/ });
+    await heading.getByText('imported (unmanaged)').waitFor();
+    const actions = page.getByRole('region', { name: 'Actions' });
+    await actions.waitFor();
+    expect(await actions.getByRole('button', { name: 'Put on hold' }).count()).toBe(0);
+    expect(await actions.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
+    // The API refuses both: the console offers only what the server would take.
+    const hold = await request('POST', `/v1/orders/${order.id}/hold`, { body: { kind: 'manual', reason: 'x' } });
+    expect([hold.status, hold.body.code]).toEqual([409, 'order_unmanaged']);
+    // Back to the order the next steps work on.
+    await page.goto(`${consign.server.url}/orders/${orderId}`);
+    await page.getByRole('heading', { name: /Order WEB-1001/ }).waitFor();
+  });
+
   it('edits a line with a preview of the new total and payment delta, then confirms it', async () => {
     const before = await must(consign.server.request, 'GET', `/v1/orders/${orderId}`);
     const edit = page.getByRole('form', { name: 'Edit order' });

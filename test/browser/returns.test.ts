@@ -96,6 +96,17 @@ describe.runIf(chromiumPath)('console: returns desk', { timeout: 180_000 }, () =
     expect(order.lines[0].quantities.returned).toBe(1);
   });
 
+  it('offers no hold on a delivered order: only actions the order can take', async () => {
+    await page.goto(`${consign.server.url}/orders/${orderId}`);
+    const actions = page.getByRole('region', { name: 'Actions' });
+    await actions.waitFor();
+    await page.locator('#returns').waitFor();
+    expect(await actions.getByRole('button', { name: 'Put on hold' }).count()).toBe(0);
+    expect(await actions.getByLabel('Hold kind').count()).toBe(0);
+    // Nothing of it is left to cancel either: every unit shipped.
+    expect(await actions.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
+  });
+
   it('reships a lost unit from the order 360 as a linked order', async () => {
     await page.goto(`${consign.server.url}/orders/${orderId}`);
     const reship = page.getByRole('form', { name: 'Reship' });

@@ -8,7 +8,15 @@ import { useAction } from '../../ui/load.ts';
 const HOLD_KINDS = ['manual', 'fraud', 'review', 'payment'] as const;
 
 const cancellable = (order: Order) =>
-  order.lines.filter((l) => l.quantities.ordered - l.quantities.cancelled - l.quantities.shipped > 0);
+  order.managed
+    ? order.lines.filter((l) => l.quantities.ordered - l.quantities.cancelled - l.quantities.shipped > 0)
+    : [];
+
+/** Statuses in which the server refuses a hold: nothing is left for one to stop. */
+const UNHOLDABLE = ['shipped', 'partially_delivered', 'delivered', 'cancelled'];
+
+/** Offered only when the server would take it: an order Consign runs (not imported), not yet shipped. */
+const holdable = (order: Order) => order.managed && !UNHOLDABLE.includes(order.status);
 
 /** Customer-service actions: cancel the order or one line, hold and release. */
 export function OrderActions({ order, onChanged }: { order: Order; onChanged: () => void }) {
@@ -51,21 +59,27 @@ export function OrderActions({ order, onChanged }: { order: Order; onChanged: ()
         </form>
       ) : null}
       <div className="inline">
-        <label>
-          Hold kind
-          <select value={holdKind} onChange={(e) => setHoldKind(e.target.value as (typeof HOLD_KINDS)[number])}>
-            {HOLD_KINDS.map((k) => (
-              <option key={k}>{k}</option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="button"
-          disabled={action.busy}
-          onClick={() => void action.run(() => api.post(`${path}/hold`, { kind: holdKind, reason: why }), onChanged)}
-        >
-          Put on hold
-        </button>
+        {holdable(order) ? (
+          <>
+            <label>
+              Hold kind
+              <select value={holdKind} onChange={(e) => setHoldKind(e.target.value as (typeof HOLD_KINDS)[number])}>
+                {HOLD_KINDS.map((k) => (
+                  <option key={k}>{k}</option>
+                ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              disabled={action.busy}
+              onClick={() =>
+                void action.run(() => api.post(`${path}/hold`, { kind: holdKind, reason: why }), onChanged)
+              }
+            >
+              Put on hold
+            </button>
+          </>
+        ) : null}
         {openHolds.map((h) => (
           <button
             key={h.kind}
