@@ -12,7 +12,11 @@ const CANDIDATES = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local
 /** Where the kernel is asked to kill a server whose parent (the test worker) died, however it died. */
 const SETPRIV = '/usr/bin/setpriv';
 const OUTPUT_TAIL_CHARS = 8_000;
-const READY_TIMEOUT_MS = 30_000;
+/**
+ * Forming the cluster (routes, a meta leader, every peer known) takes a few seconds when the
+ * machine is idle, and was seen to take more than 30 s while the rest of the suite loads it.
+ */
+const READY_TIMEOUT_MS = 90_000;
 
 /** The installed `nats-server` (Debian's package), or undefined. */
 export function natsServerBinary(): string | undefined {
