@@ -4,6 +4,7 @@ import { query } from '../../src/db/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { tableCounts } from '../support/invariants.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
+import { greatCircleKm, runSimulation } from '../support/simulations.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let database: TestDatabase;
@@ -19,14 +20,7 @@ const NYC = { latitude: 40.7484, longitude: -73.9857 };
 const NEAR = { latitude: 40.7506, longitude: -73.9972 };
 const WEST = { latitude: 39.5296, longitude: -119.8138 };
 
-/** Great-circle km, computed here independently of the planner. */
-function km(a: typeof NYC, b: typeof NYC): number {
-  const rad = (d: number) => (d * Math.PI) / 180;
-  const h =
-    Math.sin(rad(b.latitude - a.latitude) / 2) ** 2 +
-    Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(rad(b.longitude - a.longitude) / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.sqrt(h));
-}
+const km = greatCircleKm;
 
 async function must(method: 'POST' | 'PUT', path: string, body: unknown) {
   const response = await server.request(method, path, { body });
@@ -34,16 +28,7 @@ async function must(method: 'POST' | 'PUT', path: string, body: unknown) {
   return response.body;
 }
 
-async function simulate(body: Record<string, unknown>, path = '/v1/routing/simulations') {
-  const created = await server.request('POST', path, { body });
-  expect(created.status, JSON.stringify(created.body)).toBe(202);
-  for (let i = 0; i < 400; i++) {
-    const current = await server.request('GET', `/v1/routing/simulations/${created.body.id}`);
-    if (current.body.status === 'succeeded' || current.body.status === 'failed') return current.body;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('the simulation did not finish');
-}
+const simulate = (body: Record<string, unknown>, path?: string) => runSimulation(server, body, { path });
 
 async function changes(id: string) {
   const all: { order_id: string; baseline: any; draft: any }[] = [];
