@@ -1,5 +1,5 @@
 export { catalogRoutes } from './routes.ts';
-export { createProduct, listProducts, CreateProduct } from './products.ts';
+export { createProduct, listProducts, CreateProduct, productNameOf, skuOrNameContains } from './products.ts';
 export { bundleLeavesSql } from './bundles.ts';
 export { readLeaves } from './bundles.ts';
 export { readComponents } from './bundles.ts';

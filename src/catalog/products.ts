@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { Type, type Static } from '@sinclair/typebox';
 import { tables, toIso, type Executor } from '../db/index.ts';
 import { Count, Sku } from '../http/schemas.ts';
@@ -90,12 +90,26 @@ export async function getProduct(executor: Executor, sku: string): Promise<Produ
   return row && presentProduct(row, (await readComponents(executor, [sku])).get(sku));
 }
 
+/** An `ilike` pattern for "contains `search`", its wildcards taken literally. */
+const containsPattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** `column` holds a SKU whose code or product name contains `search` (case-insensitive). */
+export function skuOrNameContains(column: SQL, search: string): SQL {
+  const pattern = containsPattern(search);
+  return sql`${column} in (select p.sku from products p where p.sku ilike ${pattern} or p.name ilike ${pattern})`;
+}
+
+/** The product name of the SKU in `column`. */
+export function productNameOf(column: SQL): SQL {
+  return sql`(select p.name from products p where p.sku = ${column})`;
+}
+
 export async function listProducts(
   executor: Executor,
   filter: { search?: string | undefined; after?: string | undefined; limit: number },
 ): Promise<Product[]> {
   const p = tables.products;
-  const pattern = filter.search ? `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const pattern = filter.search ? containsPattern(filter.search) : undefined;
   const rows = await executor
     .select()
     .from(p)

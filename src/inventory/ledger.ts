@@ -7,6 +7,8 @@ interface LedgerFilter {
   kind?: string | undefined;
   referenceId?: string | undefined;
   after?: number | undefined;
+  /** `desc`: newest first (the cursor then walks back in time). */
+  order?: 'asc' | 'desc' | undefined;
   limit: number;
 }
 
@@ -26,8 +28,9 @@ interface LedgerRow {
   occurred_at: string;
 }
 
-/** The movement ledger, oldest first, filterable by SKU, location, kind and reference. */
+/** The movement ledger, oldest first (or newest first), filterable by SKU, location, kind and reference. */
 export async function listLedger(executor: Executor, filter: LedgerFilter) {
+  const newestFirst = filter.order === 'desc';
   const rows = await query<LedgerRow>(
     executor,
     sql`select id, location_id, sku, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after,
@@ -38,8 +41,8 @@ export async function listLedger(executor: Executor, filter: LedgerFilter) {
           ${filter.locationId ? sql`and location_id = ${filter.locationId}` : sql``}
           ${filter.kind ? sql`and kind = ${filter.kind}` : sql``}
           ${filter.referenceId ? sql`and reference_id = ${filter.referenceId}` : sql``}
-          ${filter.after !== undefined ? sql`and id > ${filter.after}` : sql``}
-        order by id
+          ${filter.after !== undefined ? (newestFirst ? sql`and id < ${filter.after}` : sql`and id > ${filter.after}`) : sql``}
+        order by ${newestFirst ? sql`id desc` : sql`id`}
         limit ${filter.limit}`,
   );
   return rows.map((r) => ({ ...r, occurred_at: toIso(r.occurred_at) }));

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { productNameOf, skuOrNameContains } from '../catalog/index.ts';
 import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { insertEvents } from '../events/index.ts';
 import { problem } from '../shared/problem.ts';
@@ -110,6 +111,8 @@ async function explainRefusal(executor: Executor, input: SetLevelInput): Promise
 interface LevelFilter {
   locationId?: string | undefined;
   sku?: string | undefined;
+  /** Only SKUs whose code or product name contains this (case-insensitive). */
+  search?: string | undefined;
   /** Only levels whose available-to-promise is at most this. */
   maxAvailable?: number | undefined;
   after?: { sku: string; locationId: string } | undefined;
@@ -119,14 +122,16 @@ interface LevelFilter {
 export async function listStockLevels(
   executor: Executor,
   filter: LevelFilter,
-): Promise<(Level & { updated_at: string | null })[]> {
-  const rows = await query<Level & { updated_at: string }>(
+): Promise<(Level & { product_name: string | null; updated_at: string | null })[]> {
+  const rows = await query<Level & { product_name: string | null; updated_at: string }>(
     executor,
-    sql`select location_id, sku, on_hand, reserved, safety_stock, greatest(on_hand - reserved - safety_stock, 0) as available, updated_at
-        from stock_levels
+    sql`select location_id, sku, ${productNameOf(sql`levels.sku`)} as product_name, on_hand, reserved, safety_stock,
+               greatest(on_hand - reserved - safety_stock, 0) as available, updated_at
+        from stock_levels levels
         where true
           ${filter.locationId ? sql`and location_id = ${filter.locationId}` : sql``}
           ${filter.sku ? sql`and sku = ${filter.sku}` : sql``}
+          ${filter.search ? sql`and ${skuOrNameContains(sql`levels.sku`, filter.search)}` : sql``}
           ${filter.maxAvailable !== undefined ? sql`and greatest(on_hand - reserved - safety_stock, 0) <= ${filter.maxAvailable}` : sql``}
           ${filter.after ? sql`and (sku, location_id) > (${filter.after.sku}, ${filter.after.locationId})` : sql``}
         order by sku, location_id

@@ -71,7 +71,14 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db }, reads 
     async (request) => readLevel(db, await locationOf(request.params.location_id), request.params.sku),
   );
   app.get<{
-    Querystring: { limit: number; cursor?: string; location_id?: string; sku?: string; max_available?: number };
+    Querystring: {
+      limit: number;
+      cursor?: string;
+      location_id?: string;
+      sku?: string;
+      q?: string;
+      max_available?: number;
+    };
   }>(
     '/inventory/levels',
     {
@@ -84,6 +91,9 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db }, reads 
           cursor: Type.Optional(Type.String({ maxLength: 300 })),
           location_id: Type.Optional(Type.String({ maxLength: 64 })),
           sku: Type.Optional(Type.String({ maxLength: 100 })),
+          q: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 100, description: 'SKU or product name contains (any case)' }),
+          ),
           max_available: Type.Optional(
             Type.Integer({
               minimum: 0,
@@ -95,12 +105,13 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db }, reads 
       },
     },
     async (request) => {
-      const { limit, cursor, location_id, sku, max_available } = request.query;
+      const { limit, cursor, location_id, sku, q, max_available } = request.query;
       const after = decodeCursor<string>(cursor, 'string');
       const [afterSku, afterLocation] = after ? (JSON.parse(after) as [string, string]) : [];
       const rows = await listStockLevels(db, {
         locationId: location_id,
         sku,
+        search: q,
         maxAvailable: max_available,
         after:
           afterSku !== undefined && afterLocation !== undefined
@@ -140,15 +151,20 @@ export function inventoryRoutes(app: FastifyInstance, { database: { db }, reads 
     '/inventory/ledger',
     {
       config: read,
-      schema: { tags, summary: 'The immutable movement ledger, oldest first', querystring: LedgerQuery },
+      schema: {
+        tags,
+        summary: 'The immutable movement ledger, oldest first (order=desc: newest first)',
+        querystring: LedgerQuery,
+      },
     },
     async (request) => {
-      const { limit, cursor, sku, location_id, kind, reference_id } = request.query;
+      const { limit, cursor, sku, location_id, kind, reference_id, order } = request.query;
       const rows = await listLedger(db, {
         sku,
         locationId: location_id,
         kind,
         referenceId: reference_id,
+        order,
         after: decodeCursor<number>(cursor, 'number'),
         limit: limit + 1,
       });

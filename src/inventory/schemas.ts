@@ -94,6 +94,12 @@ export const LedgerQuery = Type.Object({
   location_id: Type.Optional(LocationId),
   kind: Type.Optional(Type.String({ maxLength: 30 })),
   reference_id: Type.Optional(Type.String({ maxLength: 200 })),
+  order: Type.Optional(
+    Type.Union([Type.Literal('asc'), Type.Literal('desc')], {
+      default: 'asc',
+      description: '`asc`: oldest first; `desc`: newest first',
+    }),
+  ),
 });
 export type LedgerQuery = Static<typeof LedgerQuery> & { limit: number };
 

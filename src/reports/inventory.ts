@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { query, type Executor } from '../db/index.ts';
+import { query, queryOne, type Executor } from '../db/index.ts';
 import type { StockRow } from './low-stock.ts';
 import { locationInScope, shipmentsInScope, type ReportScope } from './scope.ts';
 
@@ -59,19 +59,78 @@ const FREE = sql`(st.on_hand - st.reserved - st.safety_stock)`;
 const STOCK_COLUMNS = sql`st.sku, p.name as product_name, st.location_id, l.name as location_name, st.on_hand, st.reserved,
   st.safety_stock, greatest(${FREE}, 0) as available`;
 
+/** Levels of active products at the scope's active locations: `st` with its product `p` and location `l`. */
+const located = (scope: ReportScope) => sql`join products p on p.sku = st.sku and p.active
+    join locations l on l.id = st.location_id and l.active and ${locationInScope(scope, sql`st.location_id`)}`;
+
+/**
+ * Every overstocked level (free stock that did not sell in the scope, or more days of cover than
+ * `overstockDays`), as the CTE `overstock` with its sort key: unsold first, then the most days of
+ * cover, the most available, SKU and location.
+ */
+function overstockSql(scope: ReportScope, overstockDays: number, locationId?: string): SQL {
+  return sql`${soldInScope(scope)}, overstock as (
+      select ${STOCK_COLUMNS}, coalesce(sold.units, 0)::int as units_sold,
+             round(${FREE}::numeric * ${scope.days}::int / sold.units, 2)::float8 as days_of_cover,
+             (sold.units is not null)::int as sold_rank
+      from stock_levels st ${located(scope)}
+      left join sold on sold.location_id = st.location_id and sold.sku = st.sku
+      where ${FREE} > 0
+        and (sold.units is null or ${FREE} * ${scope.days}::int > ${overstockDays}::int * sold.units)
+        ${locationId ? sql`and st.location_id = ${locationId}` : sql``}
+    )`;
+}
+
+/** The sort key of an overstock row, as the cursor of its page. */
+export type OverstockKey = [number, number, number, string, string];
+const overstockKey = sql`(o.sold_rank, -coalesce(o.days_of_cover, 0), -o.available, o.sku, o.location_id)`;
+
+/** One page of the overstock list, with the number of levels on all pages. */
+export async function listOverstock(
+  executor: Executor,
+  scope: ReportScope,
+  filter: { overstockDays: number; locationId?: string | undefined; after?: OverstockKey | undefined; limit: number },
+) {
+  const after = filter.after;
+  const rows = await query<OverstockRow & { sold_rank: number }>(
+    executor,
+    sql`with ${overstockSql(scope, filter.overstockDays, filter.locationId)}
+        select o.* from overstock o
+        ${after ? sql`where ${overstockKey} > (${after[0]}::int, ${after[1]}::float8, ${after[2]}::int, ${after[3]}::text, ${after[4]}::text)` : sql``}
+        order by ${overstockKey}
+        limit ${filter.limit}`,
+  );
+  return {
+    total: await countOverstock(executor, scope, filter.overstockDays, filter.locationId),
+    rows: rows.map(({ sold_rank: _rank, ...row }) => row),
+    keys: rows.map((r): OverstockKey => [r.sold_rank, -(r.days_of_cover ?? 0), -r.available, r.sku, r.location_id]),
+  };
+}
+
+async function countOverstock(executor: Executor, scope: ReportScope, overstockDays: number, locationId?: string) {
+  const row = await queryOne<{ total: number }>(
+    executor,
+    sql`with ${overstockSql(scope, overstockDays, locationId)} select count(*)::int as total from overstock`,
+  );
+  return row?.total ?? 0;
+}
+
 /**
  * Stock-outs (nothing available to promise) and overstock (more days of cover than
- * `overstockDays` at the scope's rate of sale, or stock that did not sell at all), worst first.
+ * `overstockDays` at the scope's rate of sale, or stock that did not sell at all), worst first;
+ * each list capped, with the number of levels it holds uncapped.
  */
 export async function stockHealth(executor: Executor, scope: ReportScope, overstockDays: number) {
-  const located = sql`join products p on p.sku = st.sku and p.active
-    join locations l on l.id = st.location_id and l.active and ${locationInScope(scope, sql`st.location_id`)}`;
   const stockOuts = await query<StockRow>(
     executor,
-    sql`select ${STOCK_COLUMNS} from stock_levels st ${located}
+    sql`select ${STOCK_COLUMNS} from stock_levels st ${located(scope)}
         where ${FREE} <= 0
         order by ${FREE}, st.sku, l.name, st.location_id
         limit ${STOCK_HEALTH_ROW_LIMIT}`,
+  );
+  const stockOutsTotal = await queryOne<{ total: number }>(
+    executor,
+    sql`select count(*)::int as total from stock_levels st ${located(scope)} where ${FREE} <= 0`,
   );
   const unsold = await unsoldStock(executor, scope);
   const sold =
@@ -81,14 +140,20 @@ export async function stockHealth(executor: Executor, scope: ReportScope, overst
           sql`with ${soldInScope(scope)}
               select ${STOCK_COLUMNS}, sold.units::int as units_sold,
                      round(${FREE}::numeric * ${scope.days}::int / sold.units, 2)::float8 as days_of_cover
-              from sold join stock_levels st on st.location_id = sold.location_id and st.sku = sold.sku ${located}
+              from sold join stock_levels st on st.location_id = sold.location_id and st.sku = sold.sku ${located(scope)}
               where ${FREE} > 0
                 and ${FREE} * ${scope.days}::int > ${overstockDays}::int * sold.units
               order by days_of_cover desc, available desc, st.sku, l.name, st.location_id
               limit ${STOCK_HEALTH_ROW_LIMIT - unsold.length}`,
         )
       : [];
-  return { overstock_days: overstockDays, stock_outs: stockOuts, overstock: [...unsold, ...sold] };
+  return {
+    overstock_days: overstockDays,
+    stock_outs: stockOuts,
+    stock_outs_total: stockOutsTotal?.total ?? 0,
+    overstock: [...unsold, ...sold],
+    overstock_total: await countOverstock(executor, scope, overstockDays),
+  };
 }
 
 type OverstockRow = StockRow & { units_sold: number; days_of_cover: number | null };

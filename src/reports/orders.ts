@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../db/index.ts';
-import { ordersInScope, type ReportScope } from './scope.ts';
+import { everyDay, ordersInScope, type ReportScope } from './scope.ts';
 
 interface ChannelTotal {
   channel_id: string;
@@ -30,7 +30,10 @@ async function channelTotals(executor: Executor, scope: ReportScope): Promise<Ch
   );
 }
 
-/** One row per UTC day × channel × currency with at least one order. */
+/**
+ * One row per UTC day × channel × currency with at least one order; and every day of the scope
+ * with its orders over all channels, zero on a day without any.
+ */
 export async function ordersPerDay(executor: Executor, scope: ReportScope) {
   const rows = await query<DayRow>(
     executor,
@@ -41,7 +44,10 @@ export async function ordersPerDay(executor: Executor, scope: ReportScope) {
         group by 1, o.channel_id, c.name, o.currency
         order by day, channel_name, o.channel_id, o.currency`,
   );
-  return { rows, totals: await channelTotals(executor, scope) };
+  const perDay = new Map<string, number>();
+  for (const row of rows) perDay.set(row.day, (perDay.get(row.day) ?? 0) + row.orders);
+  const days = everyDay(scope).map((day) => ({ day, orders: perDay.get(day) ?? 0 }));
+  return { days, rows, totals: await channelTotals(executor, scope) };
 }
 
 export async function topChannels(executor: Executor, scope: ReportScope) {

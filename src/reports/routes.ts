@@ -8,15 +8,22 @@ import { problem, ProblemError } from '../shared/problem.ts';
 import { ok } from '../shared/result.ts';
 import type { ReadOn } from '../http/read-after.ts';
 import { DEFAULT_SLA_HOURS, fulfillmentReport } from './fulfillment.ts';
-import { DEFAULT_OVERSTOCK_DAYS, inventoryTurnover, stockHealth } from './inventory.ts';
-import { DEFAULT_LOW_STOCK_THRESHOLD, listLowStock } from './low-stock.ts';
+import {
+  DEFAULT_OVERSTOCK_DAYS,
+  inventoryTurnover,
+  listOverstock,
+  stockHealth,
+  type OverstockKey,
+} from './inventory.ts';
+import { countLowStock, DEFAULT_LOW_STOCK_THRESHOLD, listLowStock } from './low-stock.ts';
 import { ordersPerDay, topChannels } from './orders.ts';
 import { reportResponses, type ReportName } from './schemas.ts';
-import { header, RangeQuery, resolveScope, type RangeParams, type ReportScope } from './scope.ts';
+import { header, previousPeriod, RangeQuery, resolveScope, type RangeParams, type ReportScope } from './scope.ts';
 
 interface ReportParams extends RangeParams {
   sla_hours?: number;
   overstock_days?: number;
+  compare?: 'previous';
 }
 
 interface Report {
@@ -61,6 +68,14 @@ const reports: Record<ReportName, Report> = {
 
 const reportNames = Object.keys(reports);
 
+const CompareQuery = {
+  compare: Type.Optional(
+    Type.Literal('previous', {
+      description: 'Also compute the figures of the same number of days just before `from`, as `previous`',
+    }),
+  ),
+};
+
 export function reportRoutes(app: FastifyInstance, { reads }: AppContext): void {
   const tags = ['reports'];
   for (const [name, report] of Object.entries(reports) as [ReportName, Report][]) {
@@ -71,7 +86,7 @@ export function reportRoutes(app: FastifyInstance, { reads }: AppContext): void 
         schema: {
           tags,
           summary: report.summary,
-          querystring: Type.Object({ ...RangeQuery, ...report.query }),
+          querystring: Type.Object({ ...RangeQuery, ...CompareQuery, ...report.query }),
           response: { 200: reportResponses[name] },
         },
       },
@@ -79,7 +94,11 @@ export function reportRoutes(app: FastifyInstance, { reads }: AppContext): void 
         const answer = await reads(request, async (db) => {
           const scope = await resolveScope(db, request.principal, request.query);
           if (!scope.ok) return scope;
-          return ok({ ...header(name, scope.value), ...(await report.run(db, scope.value, request.query)) });
+          const figures = await report.run(db, scope.value, request.query);
+          if (request.query.compare !== 'previous') return ok({ ...header(name, scope.value), ...figures });
+          const before = previousPeriod(scope.value);
+          const previous = { from: before.from, to: before.to, ...(await report.run(db, before, request.query)) };
+          return ok({ ...header(name, scope.value), ...figures, previous });
         });
         return answer.ok ? answer.value : sendProblem(reply, answer.problem);
       },
@@ -100,6 +119,7 @@ export function reportRoutes(app: FastifyInstance, { reads }: AppContext): void 
       ),
   );
   lowStockRoute(app, reads);
+  overstockRoute(app, reads);
 }
 
 const LowStockQuery = Type.Object({
@@ -115,8 +135,8 @@ const LowStockQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 300 })),
 });
 
-/** The low-stock cursor is the last row's sort key: `[available, sku, location_id]`. */
-function lowStockCursor(cursor: string | undefined) {
+/** A keyset cursor: the last row's sort key, a JSON array of numbers and strings of the given kinds. */
+function sortKeyCursor<K extends (number | string)[]>(cursor: string | undefined, kinds: ('number' | 'string')[]) {
   const after = decodeCursor<string>(cursor, 'string');
   if (after === undefined) return undefined;
   const key: unknown = (() => {
@@ -126,11 +146,14 @@ function lowStockCursor(cursor: string | undefined) {
       return undefined;
     }
   })();
-  if (Array.isArray(key) && typeof key[0] === 'number' && typeof key[1] === 'string' && typeof key[2] === 'string') {
-    return { available: key[0], sku: key[1], locationId: key[2] };
+  if (Array.isArray(key) && key.length === kinds.length && kinds.every((kind, i) => typeof key[i] === kind)) {
+    return key as K;
   }
   throw new ProblemError(problem('validation_failed', 'cursor is not one this API issued; start again without it.'));
 }
+
+const nextCursor = (more: boolean, key: unknown[] | undefined) =>
+  more && key ? encodeCursor(JSON.stringify(key)) : null;
 
 function lowStockRoute(app: FastifyInstance, reads: ReadOn): void {
   app.get<{ Querystring: { threshold?: number; location_id?: string; limit: number; cursor?: string } }>(
@@ -145,14 +168,65 @@ function lowStockRoute(app: FastifyInstance, reads: ReadOn): void {
     },
     async (request) => {
       const { threshold = DEFAULT_LOW_STOCK_THRESHOLD, location_id, limit, cursor } = request.query;
-      const after = lowStockCursor(cursor);
-      const rows = await reads(request, (db) =>
-        listLowStock(db, { threshold, locationId: location_id, after, limit: limit + 1 }),
-      );
+      const key = sortKeyCursor<[number, string, string]>(cursor, ['number', 'string', 'string']);
+      const after = key && { available: key[0], sku: key[1], locationId: key[2] };
+      const [rows, total] = await reads(request, async (db) => [
+        await listLowStock(db, { threshold, locationId: location_id, after, limit: limit + 1 }),
+        await countLowStock(db, { threshold, locationId: location_id }),
+      ]);
       const data = rows.slice(0, limit);
       const last = data.at(-1);
-      const next = rows.length > limit && last ? JSON.stringify([last.available, last.sku, last.location_id]) : null;
-      return { threshold, data, next_cursor: next ? encodeCursor(next) : null };
+      return {
+        threshold,
+        total,
+        data,
+        next_cursor: nextCursor(rows.length > limit, last && [last.available, last.sku, last.location_id]),
+      };
+    },
+  );
+}
+
+const OverstockQuery = Type.Object({
+  ...RangeQuery,
+  overstock_days: optionalInteger(3650, DEFAULT_OVERSTOCK_DAYS, 'Days of cover above which stock is overstock'),
+  location_id: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  cursor: Type.Optional(Type.String({ maxLength: 300 })),
+});
+
+function overstockRoute(app: FastifyInstance, reads: ReadOn): void {
+  app.get<{
+    Querystring: RangeParams & { overstock_days?: number; location_id?: string; limit: number; cursor?: string };
+  }>(
+    '/inventory/overstock',
+    {
+      config: { permission: 'reports:read' },
+      schema: {
+        tags: ['inventory'],
+        summary:
+          'Overstock: free stock unsold in the range or with more days of cover than overstock_days, worst first',
+        querystring: OverstockQuery,
+      },
+    },
+    async (request, reply) => {
+      const { overstock_days = DEFAULT_OVERSTOCK_DAYS, location_id, limit, cursor } = request.query;
+      const after = sortKeyCursor<OverstockKey>(cursor, ['number', 'number', 'number', 'string', 'string']);
+      const answer = await reads(request, async (db) => {
+        const scope = await resolveScope(db, request.principal, request.query);
+        if (!scope.ok) return scope;
+        const filter = { overstockDays: overstock_days, locationId: location_id, after, limit: limit + 1 };
+        return ok({ scope: scope.value, list: await listOverstock(db, scope.value, filter) });
+      });
+      if (!answer.ok) return sendProblem(reply, answer.problem);
+      const { scope, list } = answer.value;
+      return {
+        from: scope.from,
+        to: scope.to,
+        overstock_days,
+        total: list.total,
+        data: list.rows.slice(0, limit),
+        next_cursor: nextCursor(list.rows.length > limit, list.keys[limit - 1]),
+      };
     },
   );
 }

@@ -5,14 +5,21 @@ const Nullable = (description: string) => Type.Union([Type.Number(), Type.Null()
 const Int = Type.Integer();
 const Text = Type.String();
 
+const period = { from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }) };
+
 const report = (properties: TProperties) =>
   Type.Object({
     name: Text,
-    from: Type.String({ format: 'date' }),
-    to: Type.String({ format: 'date' }),
+    ...period,
     generated_at: Type.String({ format: 'date-time' }),
     channel: Type.Union([Type.String(), Type.Null()], { description: 'The channel the figures are limited to' }),
     ...properties,
+    previous: Type.Optional(
+      Type.Object(
+        { ...period, ...properties },
+        { description: 'With compare=previous: the same figures over the same number of days just before' },
+      ),
+    ),
   });
 
 const channelTotal = { channel_id: Text, channel_name: Text, currency: Text, orders: Int, revenue_minor: Int };
@@ -27,8 +34,17 @@ const stockLevel = {
   available: Int,
 };
 
+const overstockLevel = {
+  ...stockLevel,
+  units_sold: Int,
+  days_of_cover: Nullable('available ÷ daily units sold'),
+};
+
 export const reportResponses = {
   'orders-per-day': report({
+    days: Type.Array(Type.Object({ day: Type.String({ format: 'date' }), orders: Int }), {
+      description: 'Every day of the range with its orders over all channels, zero included',
+    }),
     rows: Type.Array(Type.Object({ day: Type.String({ format: 'date' }), ...channelTotal })),
     totals: Type.Array(Type.Object(channelTotal)),
   }),
@@ -58,9 +74,9 @@ export const reportResponses = {
   'stock-health': report({
     overstock_days: Int,
     stock_outs: Type.Array(Type.Object(stockLevel)),
-    overstock: Type.Array(
-      Type.Object({ ...stockLevel, units_sold: Int, days_of_cover: Nullable('available ÷ daily units sold') }),
-    ),
+    stock_outs_total: Type.Integer({ description: 'Stock-outs in all, also past the list’s cap' }),
+    overstock: Type.Array(Type.Object(overstockLevel)),
+    overstock_total: Type.Integer({ description: 'Overstocked levels in all, also past the list’s cap' }),
   }),
   'top-channels': report({ rows: Type.Array(Type.Object(channelTotal)) }),
 } as const;

@@ -95,6 +95,25 @@ export async function resolveScope(
   return ok({ ...range.value, channelId: channel.value });
 }
 
+/** Every day of the scope, `YYYY-MM-DD`, first to last. */
+export function everyDay(scope: ReportScope): string[] {
+  return Array.from({ length: scope.days }, (_, i) => dayOf(startOf(scope.from) + i * DAY_MS));
+}
+
+/** The period of the same length just before the scope, for the same channel. */
+export function previousPeriod(scope: ReportScope): ReportScope {
+  const endsBefore = scope.startsAt;
+  const startsAt = new Date(startOf(scope.from) - scope.days * DAY_MS).toISOString();
+  return {
+    from: startsAt.slice(0, 10),
+    to: dayOf(startOf(scope.from) - DAY_MS),
+    startsAt,
+    endsBefore,
+    days: scope.days,
+    channelId: scope.channelId,
+  };
+}
+
 /** `o` (orders) placed in the scope's days, of its channel. */
 export function ordersInScope(scope: ReportScope): SQL {
   return sql`o.placed_at >= ${scope.startsAt}::timestamptz and o.placed_at < ${scope.endsBefore}::timestamptz

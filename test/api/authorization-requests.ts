@@ -157,6 +157,7 @@ export const probes: Record<string, Build> = {
     body: { rows: [{ location_id: s.locationId, sku: w.sku, on_hand: 100_000 }] },
   }),
   'GET /v1/inventory/low-stock': (_w, s) => ({ path: `/v1/inventory/low-stock?location_id=${s.locationId}` }),
+  'GET /v1/inventory/overstock': (_w, s) => ({ path: `/v1/inventory/overstock?channel=${s.channelCode}` }),
   'GET /v1/availability': (w, s) => ({
     path: `/v1/availability?skus=${w.sku}&channel=${s.channelCode}`,
     check: ownLocations(w),

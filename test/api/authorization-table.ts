@@ -82,6 +82,7 @@ export const expected: Record<string, Expected> = {
   'GET /v1/inventory/feeds/{feed_id}': stockRead,
   'POST /v1/inventory/reconciliations': stockWrite,
   'GET /v1/inventory/low-stock': stockRead,
+  'GET /v1/inventory/overstock': namesChannel,
   'GET /v1/availability': { admin: A, agent: A, fulfillment: A, channel: [A, S] },
   'POST /v1/availability/query': { admin: A, agent: A, fulfillment: A, channel: [A, S] },
   'GET /v1/availability/timeline': { admin: A, agent: A, fulfillment: A, channel: [A, S] },

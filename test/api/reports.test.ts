@@ -89,6 +89,52 @@ describe('orders and revenue', () => {
   });
 });
 
+describe('every day of the range, and the period before it', () => {
+  it('lists every day of the range with its orders, zero on days without any', async () => {
+    const body = await report('orders-per-day', 'from=2026-02-27&to=2026-03-06');
+    expect(body.days).toEqual([
+      { day: '2026-02-27', orders: 0 },
+      { day: '2026-02-28', orders: 0 },
+      { day: '2026-03-01', orders: 2 },
+      { day: '2026-03-02', orders: 2 },
+      { day: '2026-03-03', orders: 2 },
+      { day: '2026-03-04', orders: 1 },
+      { day: '2026-03-05', orders: 0 },
+      { day: '2026-03-06', orders: 0 },
+    ]);
+    expect(body.rows.map((r: { day: string }) => r.day)).not.toContain('2026-03-05');
+    expect(body).not.toHaveProperty('previous');
+  });
+
+  it('computes the same figures over the same number of days just before, with compare=previous', async () => {
+    const orders = await report('orders-per-day', 'from=2026-03-04&to=2026-03-06&compare=previous');
+    expect(orders.totals).toEqual([expect.objectContaining({ orders: 1, revenue_minor: 1771 })]);
+    const before = await report('orders-per-day', MARCH);
+    expect(orders.previous).toEqual({
+      from: '2026-03-01',
+      to: '2026-03-03',
+      days: before.days,
+      rows: before.rows,
+      totals: before.totals,
+    });
+
+    const fulfillment = await report('fulfillment', 'from=2026-03-04&to=2026-03-06&compare=previous');
+    const { name: _name, generated_at: _at, channel: _channel, ...march } = await report('fulfillment', MARCH);
+    expect(fulfillment).toMatchObject({ orders: 1, fulfillment_rate: 1 });
+    expect(fulfillment.previous).toEqual(march);
+    expect(fulfillment.previous).toMatchObject({ orders: 7, fulfillment_rate: 0.8333 });
+
+    const oneDay = await report('top-channels', 'from=2026-03-03&to=2026-03-03&compare=previous&channel=web');
+    expect(oneDay.previous).toEqual({
+      from: '2026-03-02',
+      to: '2026-03-02',
+      rows: [expect.objectContaining({ channel_name: 'Web', orders: 1 })],
+    });
+    const refused = await server.request('GET', `/v1/reports/fulfillment?${MARCH}&compare=next`);
+    expect(refused.status).toBe(400);
+  });
+});
+
 describe('fulfillment', () => {
   it('computes every figure from the line buckets and shipments', async () => {
     // Hours to first shipment: W1 4, W2 10, W3 50, M1 20, W5 2 → mean 17.2; p90 (interpolated) 20 + 0.6 × 30 = 38.

@@ -77,3 +77,121 @@ describe('GET /v1/reports/stock-health on more levels than a list keeps', () => 
     expect(overstock.every((l) => l.units_sold === 0 && l.days_of_cover === null)).toBe(true);
   });
 });
+
+/** Every page of a list, following `next_cursor`; each page's `total` must be the same. */
+async function allPages(path: string, limit: number) {
+  const rows: Level[] = [];
+  const totals = new Set<number>();
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const suffix: string = cursor ? `&cursor=${cursor}` : '';
+    const response = await server.request('GET', `${path}${separator}limit=${limit}${suffix}`);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    rows.push(...(response.body.data as Level[]));
+    totals.add(response.body.total as number);
+    cursor = response.body.next_cursor as string | null;
+    pages++;
+  } while (cursor);
+  return { rows, totals: [...totals], pages };
+}
+
+describe('stock lists counted and paged, past the report’s cap', () => {
+  it('stock-health counts every stock-out and overstocked level, also past the 200 it lists', async () => {
+    const response = await server.request('GET', '/v1/reports/stock-health');
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.overstock).toHaveLength(200);
+    expect(response.body.stock_outs_total).toBe(levels.filter((l) => l.free <= 0).length);
+    expect(response.body.overstock_total).toBe(levels.filter((l) => l.free > 0).length);
+    expect(response.body.overstock_total).toBeGreaterThan(200);
+  });
+
+  it('pages the whole overstock list with its count, and narrows it to one location', async () => {
+    const everything = await allPages('/v1/inventory/overstock', 70);
+    const overstocked = levels.filter((l) => l.free > 0);
+    expect(everything.totals).toEqual([overstocked.length]);
+    expect(everything.pages).toBe(Math.ceil(overstocked.length / 70));
+    const expected = overstocked.sort(
+      (a, b) => b.available - a.available || byText(a.sku, b.sku) || byText(a.location_id, b.location_id),
+    );
+    expect(everything.rows.map(pick)).toEqual(expected.map(pick));
+    expect(everything.rows[0]).toMatchObject({ product_name: expect.stringMatching(/^Product /) });
+
+    const boston = await allPages(`/v1/inventory/overstock?location_id=${net.storeA}`, 25);
+    const atBoston = expected.filter((l) => l.location_id === net.storeA);
+    expect(boston.totals).toEqual([atBoston.length]);
+    expect(boston.rows.map(pick)).toEqual(atBoston.map(pick));
+  });
+
+  it('pages low stock with its count, product names and a location filter', async () => {
+    const threshold = 12;
+    const low = levels
+      .filter((l) => l.available <= threshold)
+      .sort((a, b) => a.available - b.available || byText(a.sku, b.sku) || byText(a.location_id, b.location_id));
+    expect(low.length).toBeGreaterThan(40);
+    const everything = await allPages(`/v1/inventory/low-stock?threshold=${threshold}`, 40);
+    expect(everything.totals).toEqual([low.length]);
+    expect(everything.rows.map(pick)).toEqual(low.map(pick));
+    const first = everything.rows[0] as Level & { product_name: string };
+    expect(first.product_name).toBe(`Product ${net.skus.indexOf(first.sku) + 1}`);
+
+    const albany = await allPages(`/v1/inventory/low-stock?threshold=${threshold}&location_id=${net.storeB}`, 15);
+    const atAlbany = low.filter((l) => l.location_id === net.storeB);
+    expect(albany.totals).toEqual([atAlbany.length]);
+    expect(albany.rows.map(pick)).toEqual(atAlbany.map(pick));
+  });
+});
+
+describe('finding a SKU and its movements', () => {
+  it('finds stock levels by product name as well as by SKU code, any case', async () => {
+    await server.request('PATCH', `/v1/products/${net.skus[41]}`, { body: { name: 'Blue Ceramic Mug' } });
+    const byName = await server.request('GET', `/v1/inventory/levels?q=ceramic&location_id=${net.dc}`);
+    expect(byName.status, JSON.stringify(byName.body)).toBe(200);
+    expect(byName.body.data).toEqual([
+      expect.objectContaining({ sku: net.skus[41], location_id: net.dc, product_name: 'Blue Ceramic Mug' }),
+    ]);
+    const byCode = await server.request('GET', `/v1/inventory/levels?q=sku-0042`);
+    expect(byCode.body.data.map((l: Level) => l.sku)).toEqual([net.skus[41], net.skus[41], net.skus[41]]);
+    const wildcard = await server.request('GET', `/v1/inventory/levels?q=%25`);
+    expect(wildcard.body.data).toEqual([]);
+  });
+
+  it('pages the ledger of a SKU at a location newest first', async () => {
+    const sku = net.skus[5]!;
+    for (const quantity of [1, 2, 3, 4, 5]) {
+      const adjusted = await server.request('POST', '/v1/inventory/adjustments', {
+        body: {
+          reason: `adjustment ${quantity}`,
+          movements: [{ kind: 'adjustment', sku, location_id: net.dc, quantity }],
+        },
+      });
+      expect(adjusted.status, JSON.stringify(adjusted.body)).toBe(201);
+    }
+    const seen: { id: number; reason: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const suffix: string = cursor ? `&cursor=${cursor}` : '';
+      const page = await server.request(
+        'GET',
+        `/v1/inventory/ledger?sku=${sku}&location_id=${net.dc}&order=desc&limit=2${suffix}`,
+      );
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      expect(page.body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.data);
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    // The five adjustments, newest first, then the count the feed wrote.
+    expect(seen.map((e) => e.reason)).toEqual([
+      'adjustment 5',
+      'adjustment 4',
+      'adjustment 3',
+      'adjustment 2',
+      'adjustment 1',
+      'feed',
+    ]);
+    expect(seen.map((e) => e.id)).toEqual([...seen.map((e) => e.id)].sort((a, b) => b - a));
+    const oldestFirst = await server.request('GET', `/v1/inventory/ledger?sku=${sku}&location_id=${net.dc}`);
+    expect(oldestFirst.body.data.map((e: { id: number }) => e.id)).toEqual(seen.map((e) => e.id).reverse());
+  });
+});
