@@ -15,6 +15,11 @@ interface ReportHeader {
   generated_at: string;
 }
 
+/** With `compare=previous`: the same figures over the same number of days just before `from`. */
+export type WithPrevious<T extends ReportHeader> = T & {
+  previous?: Omit<T, 'name' | 'generated_at'>;
+};
+
 export interface OrdersPerDayRow {
   day: string;
   channel_id: string;
@@ -25,6 +30,8 @@ export interface OrdersPerDayRow {
 }
 
 export interface OrdersPerDayReport extends ReportHeader {
+  /** Every day of the range, zero included. */
+  days: { day: string; orders: number }[];
   rows: OrdersPerDayRow[];
   totals: Omit<OrdersPerDayRow, 'day'>[];
 }
@@ -65,7 +72,10 @@ export interface StockRow {
 
 export interface StockHealthReport extends ReportHeader {
   stock_outs: StockRow[];
+  stock_outs_total: number;
   overstock: (StockRow & { units_sold: number; days_of_cover: number | null })[];
+  overstock_total: number;
+  overstock_days: number;
 }
 
 export interface TopChannelsReport extends ReportHeader {

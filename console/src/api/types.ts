@@ -7,6 +7,11 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
+/** A page of a list that also counts its rows on every page. */
+export interface CountedPage<T> extends Page<T> {
+  total: number;
+}
+
 export interface OrderSummary {
   id: string;
   channel_id: string;
@@ -202,6 +207,7 @@ export interface Channel {
 export interface StockLevel {
   location_id: string;
   sku: string;
+  product_name: string | null;
   on_hand: number;
   reserved: number;
   safety_stock: number;

@@ -6,15 +6,24 @@ import type {
   StockHealthReport,
   TopChannelsReport,
   TurnoverReport,
+  WithPrevious,
 } from '../api/reports.ts';
 import { ChannelOptions } from '../directory.tsx';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Card, Empty, ErrorNotice, Loading, Page, Table } from '../ui/common.tsx';
 import { Bars, StackedColumns } from '../ui/charts.tsx';
-import { formatHours, formatMinor, formatRate, isoDay } from '../ui/format.ts';
+import { CsvButton } from '../ui/csv.tsx';
+import { formatMinor, fromMinor, isoDay } from '../ui/format.ts';
 import { useLoad } from '../ui/load.ts';
-import { fulfillmentMetrics, ordersChart } from './dashboard-data.ts';
+import {
+  formatChange,
+  formatFigure,
+  fulfillmentMetrics,
+  orderFigures,
+  ordersChart,
+  type Figure,
+} from './dashboard-data.ts';
 
 function lastThirtyDays(): ReportRange {
   const to = new Date();
@@ -27,10 +36,10 @@ export default function Dashboards() {
   const [range, setRange] = useState<ReportRange>(lastThirtyDays);
   const reports = useLoad(async () => {
     const query = { from: range.from, to: range.to, channel: range.channel };
-    const get = <T,>(name: string) => api.get<T>(`/v1/reports/${name}`, query);
+    const get = <T,>(name: string, compare?: 'previous') => api.get<T>(`/v1/reports/${name}`, { ...query, compare });
     const [orders, fulfillment, turnover, health, top] = await Promise.all([
-      get<OrdersPerDayReport>('orders-per-day'),
-      get<FulfillmentReport>('fulfillment'),
+      get<WithPrevious<OrdersPerDayReport>>('orders-per-day', 'previous'),
+      get<WithPrevious<FulfillmentReport>>('fulfillment', 'previous'),
       get<TurnoverReport>('inventory-turnover'),
       get<StockHealthReport>('stock-health'),
       get<TopChannelsReport>('top-channels'),
@@ -49,36 +58,56 @@ export default function Dashboards() {
 }
 
 type Reports = {
-  orders: OrdersPerDayReport;
-  fulfillment: FulfillmentReport;
+  orders: WithPrevious<OrdersPerDayReport>;
+  fulfillment: WithPrevious<FulfillmentReport>;
   turnover: TurnoverReport;
   health: StockHealthReport;
   top: TopChannelsReport;
 };
 
+/** Figures with their definitions and their change from the previous period of the same length. */
+function Figures({ figures, previous }: { figures: Figure[]; previous: { from: string; to: string } | undefined }) {
+  return (
+    <dl className="metrics">
+      {figures.map((m) => {
+        const change = formatChange(m);
+        return (
+          <div key={m.key} data-metric={m.key}>
+            <dt>{m.label}</dt>
+            <dd className="value">{formatFigure(m.kind, m.value, m.currency)}</dd>
+            {previous ? (
+              <dd className="change" data-change={m.key}>
+                {change ?? 'no change to show'}{' '}
+                <span className="muted">
+                  vs {formatFigure(m.kind, m.previous, m.currency)} ({previous.from} – {previous.to})
+                </span>
+              </dd>
+            ) : null}
+            <dd className="definition">{m.definition}</dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
+}
+
+const range = (report: { from: string; to: string }) => `${report.from}-to-${report.to}`;
+
 function ReportPanels({ data }: { data: Reports }) {
+  const health = data.health;
   return (
     <>
       <Card title="Orders and revenue per day" id="orders-per-day">
+        <Figures figures={orderFigures(data.orders)} previous={data.orders.previous} />
         <OrdersCharts report={data.orders} />
       </Card>
       <Card title="Fulfillment" id="fulfillment">
-        <dl className="metrics">
-          {fulfillmentMetrics(data.fulfillment).map((m) => (
-            <div key={m.key} data-metric={m.key}>
-              <dt>{m.label}</dt>
-              <dd>
-                {m.kind === 'rate'
-                  ? formatRate(m.value)
-                  : m.kind === 'hours'
-                    ? formatHours(m.value)
-                    : String(m.value ?? '—')}
-              </dd>
-            </div>
-          ))}
-        </dl>
+        <Figures figures={fulfillmentMetrics(data.fulfillment)} previous={data.fulfillment.previous} />
       </Card>
       <Card title="Top channels" id="top-channels">
+        <p className="definition">
+          Orders per channel placed in the range, not cancelled as a whole; most orders first.
+        </p>
         <Bars
           title="Orders per channel"
           rows={data.top.rows.map((r) => ({
@@ -87,8 +116,19 @@ function ReportPanels({ data }: { data: Reports }) {
           }))}
           format={String}
         />
+        <CsvButton
+          file={`top-channels-${range(data.top)}`}
+          label="top channels"
+          header={['channel', 'currency', 'orders', 'revenue']}
+          rows={() =>
+            data.top.rows.map((r) => [r.channel_name, r.currency, r.orders, fromMinor(r.revenue_minor, r.currency)])
+          }
+        />
       </Card>
       <Card title="Inventory turnover per location" id="turnover">
+        <p className="definition">
+          Units shipped from each location in the range ÷ the units it has on hand now (all SKUs).
+        </p>
         <Table label="Inventory turnover">
           <thead>
             <tr>
@@ -115,25 +155,40 @@ function ReportPanels({ data }: { data: Reports }) {
             ))}
           </tbody>
         </Table>
+        <CsvButton
+          file={`inventory-turnover-${range(data.turnover)}`}
+          label="inventory turnover"
+          header={['location', 'units_shipped', 'on_hand', 'turnover']}
+          rows={() => data.turnover.rows.map((r) => [r.location_name, r.units_shipped, r.on_hand, r.turnover])}
+        />
       </Card>
       <Card
-        title={`Stock-outs (${data.health.stock_outs.length}) and overstock (${data.health.overstock.length})`}
+        title={`Stock-outs (${health.stock_outs_total}) and overstock (${health.overstock_total})`}
         id="stock-health"
       >
+        <p className="definition">
+          Stock-outs: levels with nothing available to promise (on hand less reserved and safety stock). Overstock: free
+          stock that did not sell in the range, or would last more than {health.overstock_days} days at its rate of
+          sale. <Link href="/inventory?tab=health">Every level, page by page</Link>
+        </p>
         <Bars
-          title="Stock-outs per location"
-          rows={countBy(data.health.stock_outs.map((r) => r.location_name))}
+          title={perLocation('Stock-outs', health.stock_outs.length, health.stock_outs_total)}
+          rows={countBy(health.stock_outs.map((r) => r.location_name))}
           format={String}
         />
         <Bars
-          title="Overstocked SKUs per location"
-          rows={countBy(data.health.overstock.map((r) => r.location_name))}
+          title={perLocation('Overstocked SKUs', health.overstock.length, health.overstock_total)}
+          rows={countBy(health.overstock.map((r) => r.location_name))}
           format={String}
         />
       </Card>
     </>
   );
 }
+
+/** A per-location chart's title, saying so when it covers only the worst of a longer list. */
+const perLocation = (what: string, shown: number, total: number) =>
+  shown < total ? `${what} per location, of the worst ${shown} of ${total}` : `${what} per location`;
 
 function RangeForm({ initial, onApply }: { initial: ReportRange; onApply: (range: ReportRange) => void }) {
   const [draft, setDraft] = useState<ReportRange>(initial);
@@ -179,20 +234,50 @@ function RangeForm({ initial, onApply }: { initial: ReportRange; onApply: (range
 
 function OrdersCharts({ report }: { report: OrdersPerDayReport }) {
   const chart = ordersChart(report);
-  if (chart.days.length === 0) return <Empty>No orders in this range.</Empty>;
+  const file = range(report);
   return (
     <>
+      {report.rows.length === 0 ? <Empty>No orders in this range.</Empty> : null}
       <StackedColumns
         title="Orders per day by channel"
         categories={chart.days}
         series={chart.orders}
         format={(n) => String(n)}
+        yLabel="Orders"
       />
       <StackedColumns
         title={`Revenue per day by channel (${chart.currency})`}
         categories={chart.days}
         series={chart.revenue}
         format={(n) => formatMinor(n, chart.currency)}
+        yLabel={`Revenue (${chart.currency})`}
+      />
+      <details>
+        <summary>Orders per day, as a table</summary>
+        <Table label="Orders per day">
+          <thead>
+            <tr>
+              <th scope="col">Day (UTC)</th>
+              <th scope="col" className="num">
+                Orders
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.days.map((d) => (
+              <tr key={d.day} data-day={d.day}>
+                <td>{d.day}</td>
+                <td className="num">{d.orders}</td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      </details>
+      <CsvButton
+        file={`orders-per-day-${file}`}
+        label="orders per day"
+        header={['day', 'orders']}
+        rows={() => report.days.map((d) => [d.day, d.orders])}
       />
       <Table label="Totals per channel">
         <thead>
@@ -216,6 +301,14 @@ function OrdersCharts({ report }: { report: OrdersPerDayReport }) {
           ))}
         </tbody>
       </Table>
+      <CsvButton
+        file={`totals-per-channel-${file}`}
+        label="totals per channel"
+        header={['channel', 'currency', 'orders', 'revenue']}
+        rows={() =>
+          report.totals.map((t) => [t.channel_name, t.currency, t.orders, fromMinor(t.revenue_minor, t.currency)])
+        }
+      />
     </>
   );
 }

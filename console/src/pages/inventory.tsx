@@ -1,6 +1,7 @@
 import { navigate, useLocation } from '../router.tsx';
 import { Page } from '../ui/common.tsx';
 import { AvailabilityView } from './inventory/availability.tsx';
+import { ReferenceMovements } from './inventory/ledger.tsx';
 import { LocationStock } from './inventory/location-stock.tsx';
 import { StockLists } from './inventory/stock-lists.tsx';
 
@@ -8,6 +9,7 @@ const TABS = [
   { id: 'sku', label: 'By SKU' },
   { id: 'location', label: 'By location' },
   { id: 'health', label: 'Low stock and overstock' },
+  { id: 'movements', label: 'Movements' },
 ] as const;
 
 export default function InventoryPage() {
@@ -26,6 +28,9 @@ export default function InventoryPage() {
       {tab === 'sku' ? <AvailabilityView initialSkus={search.get('skus') ?? ''} /> : null}
       {tab === 'location' ? <LocationStock /> : null}
       {tab === 'health' ? <StockLists /> : null}
+      {tab === 'movements' ? (
+        <ReferenceMovements key={search.get('reference')} reference={search.get('reference') ?? ''} />
+      ) : null}
     </Page>
   );
 }

@@ -7,6 +7,7 @@ import { StackedColumns } from '../ui/charts.tsx';
 import { Card, Empty, ErrorNotice, Loading, Page, Table } from '../ui/common.tsx';
 import { humanize, isoDay } from '../ui/format.ts';
 import { useAction, useLoad } from '../ui/load.ts';
+import { saveFile } from '../ui/csv.tsx';
 
 /** The kinds of difference, in the order the report gives them (docs/shadow-mode.md). */
 const KINDS = ['only_in_consign', 'only_in_legacy', 'status', 'allocation', 'money', 'stock'] as const;
@@ -101,11 +102,7 @@ function ReportView({ query }: { query: Query }) {
   const csv = () =>
     void download.run(async () => {
       const blob = await api.blob(withQuery('/v1/shadow/reconciliation', { ...query, format: 'csv' }));
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(blob);
-      link.download = `reconciliation-${query.from}-${query.to}.csv`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      saveFile(blob, `reconciliation-${query.from}-${query.to}.csv`);
     });
   const place = (value: Difference['consign']) =>
     Array.isArray(value)
@@ -131,6 +128,7 @@ function ReportView({ query }: { query: Query }) {
             categories={r.days.map((d) => d.day)}
             series={KINDS.map((kind) => ({ name: humanize(kind), values: r.days.map((d) => d[kind]) }))}
             format={String}
+            yLabel="Differences"
           />
         ) : null}
         <button type="button" onClick={csv} disabled={download.busy}>

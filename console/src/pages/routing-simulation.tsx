@@ -202,6 +202,7 @@ function LoadCharts({ result }: { result: SimulationResult }) {
             values: days.map((day) => l.days.find((d) => d.date === day)?.draft_orders ?? 0),
           }))}
           format={count}
+          yLabel="Orders"
         />
       ) : null}
       {overCapacity.length > 0 ? (

@@ -1,9 +1,73 @@
 import { useState, type FormEvent } from 'react';
-import type { Availability } from '../../api/types.ts';
+import type { Availability, Page } from '../../api/types.ts';
 import { useDirectory } from '../../directory.tsx';
 import { useSession } from '../../session.tsx';
-import { Card, ErrorNotice, Table } from '../../ui/common.tsx';
+import { Card, Empty, ErrorNotice, Table } from '../../ui/common.tsx';
 import { useLoad } from '../../ui/load.ts';
+
+interface Product {
+  sku: string;
+  name: string;
+  active: boolean;
+}
+
+/** Finds products by name or SKU (the catalogue's search) and picks one to show its availability. */
+function ProductSearch({ onPick }: { onPick: (sku: string) => void }) {
+  const { api } = useSession();
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  const found = useLoad(
+    async () => (q ? api.get<Page<Product>>('/v1/products', { q, limit: 20 }) : undefined),
+    [api, q],
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setQ(text.trim());
+  };
+  return (
+    <>
+      <form className="filters" onSubmit={submit} role="search" aria-label="Find a product">
+        <label>
+          Product name or SKU
+          <input value={text} onChange={(e) => setText(e.target.value)} placeholder="blue mug" />
+        </label>
+        <button type="submit">Find</button>
+      </form>
+      <ErrorNotice error={found.error} />
+      {found.data?.data.length === 0 ? <Empty>No product matches “{q}”.</Empty> : null}
+      {found.data?.data.length ? (
+        <Table label="Products found">
+          <thead>
+            <tr>
+              <th scope="col">SKU</th>
+              <th scope="col">Name</th>
+              <th scope="col">
+                <span className="sr-only">Action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {found.data.data.map((p) => (
+              <tr key={p.sku} data-sku={p.sku}>
+                <td>{p.sku}</td>
+                <td>
+                  {p.name}
+                  {p.active ? '' : ' (inactive)'}
+                </td>
+                <td>
+                  <button type="button" onClick={() => onPick(p.sku)}>
+                    Show availability
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      ) : null}
+      {found.data?.next_cursor ? <p className="muted">More products match: narrow the search.</p> : null}
+    </>
+  );
+}
 
 /** Available-to-promise per SKU across locations, for the whole network or one location group. */
 export function AvailabilityView({ initialSkus }: { initialSkus: string }) {
@@ -26,8 +90,13 @@ export function AvailabilityView({ initialSkus }: { initialSkus: string }) {
     event.preventDefault();
     setAsked({ skus, group });
   };
+  const pick = (sku: string) => {
+    setSkus(sku);
+    setAsked({ skus: sku, group });
+  };
   return (
     <>
+      <ProductSearch onPick={pick} />
       <form className="filters" onSubmit={submit} aria-label="Availability by SKU">
         <label>
           SKUs

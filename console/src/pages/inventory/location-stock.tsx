@@ -1,51 +1,65 @@
 import { useState, type FormEvent } from 'react';
-import type { LedgerEntry, Page, StockLevel } from '../../api/types.ts';
-import { useWorkLocations } from '../../directory.tsx';
+import type { Page, StockLevel } from '../../api/types.ts';
+import { useDirectory, useWorkLocations } from '../../directory.tsx';
 import { useSession } from '../../session.tsx';
 import { Card, Empty, ErrorNotice, Pager, Table } from '../../ui/common.tsx';
-import { formatDateTime } from '../../ui/format.ts';
-import { useAction, useCursors, useLoad, type Loaded } from '../../ui/load.ts';
+import { useAction, useCursors, useLoad } from '../../ui/load.ts';
+import { LedgerCard } from './ledger.tsx';
 
-/** One location's stock, the ledger of one SKU there, and a stock adjustment with a reason. */
+/** One location's stock (found by SKU or product name), the ledger of one SKU there, and a stock adjustment with a reason. */
 export function LocationStock() {
   const { api, can } = useSession();
   const mine = useWorkLocations();
   const [locationId, setLocationId] = useState('');
   const [sku, setSku] = useState('');
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
   const pages = useCursors();
   const chosen = locationId || mine[0]?.id || '';
   const levels = useLoad(
     async () =>
       chosen
-        ? api.get<Page<StockLevel>>('/v1/inventory/levels', { location_id: chosen, limit: 50, cursor: pages.cursor })
+        ? api.get<Page<StockLevel>>('/v1/inventory/levels', {
+            location_id: chosen,
+            q: q || undefined,
+            limit: 50,
+            cursor: pages.cursor,
+          })
         : undefined,
-    [api, chosen, pages.cursor],
+    [api, chosen, q, pages.cursor],
   );
-  const ledger = useLoad(
-    async () =>
-      chosen && sku
-        ? api.get<Page<LedgerEntry>>('/v1/inventory/ledger', { location_id: chosen, sku, limit: 50 })
-        : undefined,
-    [api, chosen, sku, levels.data],
-  );
+  const search = (event: FormEvent) => {
+    event.preventDefault();
+    pages.reset();
+    setQ(text.trim());
+  };
   return (
     <>
-      <label>
-        Location
-        <select value={chosen} onChange={(e) => (setLocationId(e.target.value), pages.reset(), setSku(''))}>
-          {mine.map((l) => (
-            <option key={l.id} value={l.id}>
-              {l.name} ({l.code})
-            </option>
-          ))}
-        </select>
-      </label>
+      <form className="filters" onSubmit={search} role="search" aria-label="Stock at a location">
+        <label>
+          Location
+          <select value={chosen} onChange={(e) => (setLocationId(e.target.value), pages.reset(), setSku(''))}>
+            {mine.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name} ({l.code})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          SKU or product name
+          <input value={text} onChange={(e) => setText(e.target.value)} placeholder="SKU-1, mug" />
+        </label>
+        <button type="submit">Find</button>
+      </form>
       <ErrorNotice error={levels.error} />
-      {levels.data && levels.data.data.length === 0 ? <Empty>No stock recorded at this location.</Empty> : null}
+      {levels.data && levels.data.data.length === 0 ? (
+        <Empty>{q ? `No stock here matches “${q}”.` : 'No stock recorded at this location.'}</Empty>
+      ) : null}
       {levels.data?.data.length ? <LevelsTable levels={levels.data.data} selected={sku} onSelect={setSku} /> : null}
       <Pager {...pages.pager(levels.data?.next_cursor)} />
       {can('inventory:write') && chosen ? <AdjustForm locationId={chosen} sku={sku} onDone={levels.reload} /> : null}
-      {sku ? <LedgerCard sku={sku} ledger={ledger} /> : null}
+      {sku && chosen ? <LedgerCard sku={sku} locationId={chosen} version={levels.data} /> : null}
     </>
   );
 }
@@ -64,6 +78,7 @@ function LevelsTable({
       <thead>
         <tr>
           <th scope="col">SKU</th>
+          <th scope="col">Product</th>
           <th scope="col" className="num">
             On hand
           </th>
@@ -80,12 +95,13 @@ function LevelsTable({
       </thead>
       <tbody>
         {levels.map((l) => (
-          <tr key={l.sku} aria-selected={l.sku === selected}>
+          <tr key={l.sku} data-sku={l.sku} aria-selected={l.sku === selected}>
             <td>
               <button type="button" className="link" onClick={() => onSelect(l.sku)}>
                 {l.sku}
               </button>
             </td>
+            <td>{l.product_name ?? ''}</td>
             <td className="num">{l.on_hand}</td>
             <td className="num">{l.reserved}</td>
             <td className="num">{l.safety_stock}</td>
@@ -97,64 +113,27 @@ function LevelsTable({
   );
 }
 
-function LedgerCard({ sku, ledger }: { sku: string; ledger: Loaded<Page<LedgerEntry> | undefined> }) {
-  return (
-    <Card title={`Ledger of ${sku}`}>
-      <ErrorNotice error={ledger.error} />
-      <Table label={`Ledger of ${sku}`}>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Movement</th>
-            <th scope="col" className="num">
-              On hand Δ
-            </th>
-            <th scope="col" className="num">
-              Reserved Δ
-            </th>
-            <th scope="col" className="num">
-              On hand after
-            </th>
-            <th scope="col">Reason / reference</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ledger.data?.data.map((e) => (
-            <tr key={e.id}>
-              <td>{formatDateTime(e.occurred_at)}</td>
-              <td>{e.kind}</td>
-              <td className="num">{e.on_hand_delta}</td>
-              <td className="num">{e.reserved_delta}</td>
-              <td className="num">{e.on_hand_after}</td>
-              <td>
-                {e.reason ?? ''} <span className="muted">{e.reference_id ?? ''}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
-    </Card>
-  );
-}
-
 function AdjustForm({ locationId, sku, onDone }: { locationId: string; sku: string; onDone: () => void }) {
   const { api } = useSession();
+  const { locationName } = useDirectory();
   const action = useAction();
   const [form, setForm] = useState({ sku: '', quantity: 0, reason: '' });
+  const [done, setDone] = useState('');
   const target = form.sku || sku;
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setDone('');
+    const { quantity, reason } = form;
     void action.run(
       () =>
         api.post(
           '/v1/inventory/adjustments',
-          {
-            reason: form.reason,
-            movements: [{ kind: 'adjustment', sku: target, location_id: locationId, quantity: form.quantity }],
-          },
+          { reason, movements: [{ kind: 'adjustment', sku: target, location_id: locationId, quantity }] },
           { idempotent: true },
         ),
       () => {
+        const change = quantity > 0 ? `+${quantity}` : String(quantity);
+        setDone(`Adjusted ${target} at ${locationName(locationId)} by ${change} (${reason}).`);
         setForm({ sku: '', quantity: 0, reason: '' });
         onDone();
       },
@@ -189,6 +168,11 @@ function AdjustForm({ locationId, sku, onDone }: { locationId: string; sku: stri
           Adjust
         </button>
       </form>
+      {done ? (
+        <p role="status" className="notice">
+          {done}
+        </p>
+      ) : null}
       <ErrorNotice error={action.error} />
     </Card>
   );
