@@ -65,7 +65,10 @@ describe.runIf(chromiumPath)('console: inventory for a whole working day', { tim
 
   it('pages the ledger of a SKU newest first and follows a reference to its order', async () => {
     await page.getByRole('tab', { name: 'By location' }).click();
-    await page.getByLabel('Location', { exact: true }).selectOption({ label: 'New York store (ST-MIDTOWN)' });
+    await page
+      .locator('label', { hasText: /^Location/ })
+      .locator('select')
+      .selectOption({ label: 'New York store (ST-MIDTOWN)' });
     await page.getByLabel('SKU or product name').fill('tee');
     await page.getByRole('search', { name: 'Stock at a location' }).getByRole('button', { name: 'Find' }).click();
     await page.locator('tr[data-sku="TEE-1"]').waitFor(WAIT);
@@ -102,7 +105,10 @@ describe.runIf(chromiumPath)('console: inventory for a whole working day', { tim
     await expect.poll(() => count.innerText(), WAIT).toBe('30 levels · showing 26–30');
     expect(await card.locator('tbody tr').count()).toBe(5);
 
-    await card.getByLabel('Location', { exact: true }).selectOption({ label: 'Brooklyn store' });
+    await card
+      .locator('label', { hasText: /^Location/ })
+      .locator('select')
+      .selectOption({ label: 'Brooklyn store' });
     const brooklyn = await must(
       consign.server.request,
       'GET',
@@ -116,7 +122,10 @@ describe.runIf(chromiumPath)('console: inventory for a whole working day', { tim
 
   it('says so when an adjustment is applied', async () => {
     await page.getByRole('tab', { name: 'By location' }).click();
-    await page.getByLabel('Location', { exact: true }).selectOption({ label: 'Brooklyn store (ST-BROOKLYN)' });
+    await page
+      .locator('label', { hasText: /^Location/ })
+      .locator('select')
+      .selectOption({ label: 'Brooklyn store (ST-BROOKLYN)' });
     await page.getByRole('button', { name: 'MUG-2', exact: true }).click();
     const form = page.getByRole('form', { name: 'Adjust stock' });
     await form.getByLabel('Change (±)').fill('-2');

@@ -77,7 +77,7 @@ function Figures({ figures, previous }: { figures: Figure[]; previous: { from: s
             <dd className="value">{formatFigure(m.kind, m.value, m.currency)}</dd>
             {previous ? (
               <dd className="change" data-change={m.key}>
-                {change ?? 'no change to show'}{' '}
+                {change ?? 'nothing to compare'}{' '}
                 <span className="muted">
                   vs {formatFigure(m.kind, m.previous, m.currency)} ({previous.from} – {previous.to})
                 </span>
