@@ -10,7 +10,7 @@ let data: ReportDataset;
 beforeAll(async () => {
   fixture = await startReportFixture();
   ({ server, data } = fixture);
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await fixture?.close();
 });
