@@ -302,7 +302,8 @@ export async function getOrder(executor: Executor, orderId: string, options: { p
     shipping: money(order.shipping_minor, c),
     tax: money(order.tax_minor, c),
     total: money(order.total_minor, c),
-    current_total: money(currentTotalMinor(sets.lines, order.shipping_minor), c),
+    // An imported order is shown as the previous system left it (ADR 0047).
+    current_total: money(order.managed ? currentTotalMinor(sets.lines, order.shipping_minor) : order.total_minor, c),
     rules_version: order.rules_version,
     metadata: order.metadata,
     placed_at: toIso(order.placed_at),

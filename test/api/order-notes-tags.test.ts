@@ -220,4 +220,28 @@ describe('the current total', () => {
     const all = await server.request('POST', `/v1/orders/${placed.id}/cancel`, { body: { reason: 'changed mind' } });
     expect(all.body.current_total).toEqual({ amount: 0, currency: 'USD' });
   });
+
+  it('is what the previous system said for an order imported as it was', async () => {
+    const imported = await server.request('POST', '/v1/imports/history', {
+      body: {
+        channel: 'web',
+        orders: [
+          {
+            id: 'LEGACY-7',
+            status: 'confirmed',
+            placed_at: '2026-10-01T10:00:00Z',
+            customer: { email: 'legacy@example.com' },
+            lines: [{ id: '1', sku: net.skus[1]!, quantity: 2, unit_price_minor: 1_000 }],
+            // An order-level discount stays on the order: the lines do not carry it.
+            discount_minor: 500,
+            total_minor: 1_500,
+          },
+        ],
+      },
+    });
+    expect(imported.body).toMatchObject({ imported: 1, rejected: 0 });
+    const [row] = (await server.request('GET', '/v1/orders?q=LEGACY-7')).body.data;
+    const order = (await server.request('GET', `/v1/orders/${row.id}`)).body;
+    expect([order.managed, order.current_total]).toEqual([false, order.total]);
+  });
 });
