@@ -10,6 +10,8 @@ export interface OrderFilter {
   from?: string | undefined;
   to?: string | undefined;
   text?: string | undefined;
+  /** Orders that carry this tag. */
+  tag?: string | undefined;
   /**
    * The last order ID seen. Newest first: by ID (creation), or, in a date window, by placed date
    * (then ID), which imported history placed before it was created needs, and which its index walks.
@@ -55,6 +57,7 @@ export async function listOrders(executor: Executor, filter: OrderFilter) {
           ${filter.email ? sql`and o.customer_email = ${filter.email.toLowerCase()}` : sql``}
           ${filter.sku ? sql`and exists (select 1 from order_lines l where l.order_id = o.id and l.sku = ${filter.sku})` : sql``}
           ${filter.locationId ? sql`and exists (select 1 from order_allocations a where a.order_id = o.id and a.location_id = ${filter.locationId})` : sql``}
+          ${filter.tag ? sql`and exists (select 1 from order_tags t where t.order_id = o.id and t.tag = ${filter.tag})` : sql``}
           ${filter.from ? sql`and o.placed_at >= ${filter.from}::timestamptz` : sql``}
           ${filter.to ? sql`and o.placed_at < ${filter.to}::timestamptz` : sql``}
           ${

@@ -2,10 +2,12 @@ import { sql } from 'drizzle-orm';
 import { queryRowsets, toIso, type Executor } from '../db/index.ts';
 import { planSupply, type LinePromise } from '../inventory/index.ts';
 import { invoicesOfOrder } from '../invoices/index.ts';
+import { versionTotals } from './changes/totals.ts';
 import { addressLabel } from './destination.ts';
 import { returnsOfOrder } from './order-returns.ts';
 import type { ShippingAddress } from './schemas.ts';
 import { derivePaymentStatus } from './status.ts';
+import { noteOf } from './tags.ts';
 
 interface OrderRow {
   id: string;
@@ -202,6 +204,23 @@ function presentHolds(rows: HoldRow[]) {
   return rows.map((h) => ({ ...h, created_at: toIso(h.created_at), released_at: toIso(h.released_at) }));
 }
 
+/**
+ * What the order comes to now: its live units (cancellations and changes taken off, ADR 0006's
+ * shares of discount and tax) plus the shipping charge, which goes when no unit is left (the
+ * cancellation then voids it too). `total` stays what the order's current version said.
+ */
+function currentTotalMinor(lines: LineRow[], shippingMinor: number): number {
+  const money = lines.map((l) => ({
+    quantity: l.quantity as number,
+    cancelled: l.cancelled as number,
+    unit_price_minor: l.unit_price_minor as number,
+    discount_minor: l.discount_minor as number,
+    tax_minor: l.tax_minor as number,
+  }));
+  const live = money.some((l) => l.quantity > l.cancelled);
+  return versionTotals(money, live ? shippingMinor : 0).totalMinor;
+}
+
 interface EventRow {
   id: number;
   type: string;
@@ -283,6 +302,8 @@ export async function getOrder(executor: Executor, orderId: string, options: { p
     shipping: money(order.shipping_minor, c),
     tax: money(order.tax_minor, c),
     total: money(order.total_minor, c),
+    // An imported order is shown as the previous system left it (ADR 0047).
+    current_total: money(order.managed ? currentTotalMinor(sets.lines, order.shipping_minor) : order.total_minor, c),
     rules_version: order.rules_version,
     metadata: order.metadata,
     placed_at: toIso(order.placed_at),
@@ -295,6 +316,7 @@ export async function getOrder(executor: Executor, orderId: string, options: { p
     invoices: options.placedNow ? [] : await invoicesOfOrder(executor, orderId),
     holds,
     ...(options.placedNow ? NOTHING_RETURNED : await returnsOfOrder(executor, orderId)),
+    notes: sets.events.filter((e) => e.type === 'order.note_added').map(noteOf),
     timeline: presentTimeline(sets.events),
     warnings: warningsOf(order),
   };

@@ -20,6 +20,8 @@ import { withOmittedLocations } from './routing-detail.ts';
 import { getOrder } from './read-order.ts';
 import { CreateOrder } from './schemas.ts';
 import { orderStatuses } from './status.ts';
+import { noteAndTagRoutes } from './tag-routes.ts';
+import { invalidTags } from './tags.ts';
 import { canSeeChannel } from '../auth/index.ts';
 import { resolveChannelId } from '../network/index.ts';
 
@@ -72,6 +74,7 @@ const ListQuery = Type.Object({
   ),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Placed before' })),
   q: Type.Optional(Type.String({ maxLength: 200, description: 'External ID, customer name or email contains' })),
+  tag: Type.Optional(Type.String({ maxLength: 200, description: 'Orders that carry this tag' })),
 });
 type ListQuery = Static<typeof ListQuery> & { limit: number };
 
@@ -126,6 +129,8 @@ export function orderRoutes(app: FastifyInstance, { database: { db }, reads }: A
       const principal = request.principal;
       const statuses = parseValueList(q.status, orderStatuses, 'status');
       if (!statuses.ok) return sendProblem(reply, statuses.problem);
+      const badTag = q.tag === undefined ? undefined : invalidTags([q.tag], () => '/querystring/tag');
+      if (badTag) return sendProblem(reply, badTag);
       const before = decodeCursor<string>(q.cursor, 'string');
       const rows = await reads(request, async (db) => {
         let channelId = q.channel && ((await resolveChannelId(db, q.channel)) ?? q.channel);
@@ -139,6 +144,7 @@ export function orderRoutes(app: FastifyInstance, { database: { db }, reads }: A
           from: q.from,
           to: q.to,
           text: q.q,
+          tag: q.tag,
           before,
           limit: q.limit + 1,
         });
@@ -247,4 +253,5 @@ export function orderRoutes(app: FastifyInstance, { database: { db }, reads }: A
   );
 
   changeRoutes(app, db, visibleOrder);
+  noteAndTagRoutes(app, db, visibleOrder);
 }

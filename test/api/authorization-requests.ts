@@ -232,6 +232,11 @@ export const probes: Record<string, Build> = {
   }),
   'POST /v1/orders/{id}/release-hold': (_w, s) => ({ path: `/v1/orders/${s.managed.id}/release-hold`, body: {} }),
   'POST /v1/orders/{id}/cancel': (_w, s) => ({ path: `/v1/orders/${s.managed.id}/cancel`, body: { reason: 'probe' } }),
+  'GET /v1/orders/{id}/notes': (_w, s) => ({ path: `/v1/orders/${s.working.id}/notes` }),
+  'POST /v1/orders/{id}/notes': (_w, s) => ({ path: `/v1/orders/${s.managed.id}/notes`, body: { text: 'probe' } }),
+  'POST /v1/orders/{id}/tags': (_w, s) => ({ path: `/v1/orders/${s.managed.id}/tags`, body: { tags: ['probe'] } }),
+  'PUT /v1/orders/{id}/tags': (_w, s) => ({ path: `/v1/orders/${s.managed.id}/tags`, body: { tags: ['probe'] } }),
+  'DELETE /v1/orders/{id}/tags/{tag}': (_w, s) => ({ path: `/v1/orders/${s.managed.id}/tags/probe` }),
   'POST /v1/orders/{id}/changes': (_w, s) => ({
     path: `/v1/orders/${s.managed.id}/changes`,
     body: { reason: 'probe', actions: [{ type: 'set_shipping', amount: usd(799) }] },

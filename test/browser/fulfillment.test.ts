@@ -85,8 +85,16 @@ describe.runIf(chromiumPath)('console: a store associate works the fulfillment q
     await step('WEB-2002', 'Start picking', 'picking');
     await step('WEB-2002', 'Packed', 'packed');
     await step('WEB-2002', 'Ready for pickup', 'ready for pickup');
-    const code = (await card('WEB-2002').getByRole('status').locator('strong').innerText()).trim();
+    // The customer has the code (the storefront reads it from the event); the screen that verifies it never shows it.
+    const events = await must(
+      consign.server.request,
+      'GET',
+      `/v1/events?subject_id=${pickupOrderId}&type=fulfillment_order.ready_for_pickup`,
+    );
+    const code = events.data[0].data.pickup_code as string;
     expect(code).toMatch(/^\d{6}$/);
+    expect(await card('WEB-2002').innerText()).not.toContain(code);
+    await screenshot(associate, 'queue-hand-over');
     const handOver = card('WEB-2002').getByRole('form', { name: 'Hand over' });
     await handOver.getByLabel('Pickup code').fill(code);
     await handOver.getByLabel('Pickup code').press('Enter');

@@ -130,6 +130,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     await cancel.getByLabel('Line').selectOption('L1');
     await cancel.getByLabel('Quantity').fill('2');
     await cancel.getByRole('button', { name: 'Cancel line' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
     await expect.poll(() => page.locator('tr[data-line="L1"] [data-bucket="cancelled"]').innerText(), SLOW).toBe('2');
     const after = (await must(consign.server.request, 'GET', '/v1/availability?skus=TEE-1')).data[0].available;
     expect(after).toBe(before + 2);
@@ -174,6 +175,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     await heading.getByText('on hold').waitFor();
     expect((await must(consign.server.request, 'GET', `/v1/orders/${orderId}`)).on_hold).toBe(true);
     await page.getByRole('button', { name: 'Release manual hold' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
     await heading.getByText('on hold').waitFor({ state: 'detached' });
     expect((await must(consign.server.request, 'GET', `/v1/orders/${orderId}`)).on_hold).toBe(false);
   });

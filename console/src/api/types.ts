@@ -109,10 +109,21 @@ export interface TimelineEntry {
 }
 
 export interface Hold {
+  id: number;
   kind: string;
   reason: string | null;
+  /** Who placed the hold: the acting key (or person) the server recorded; null for the system. */
+  created_by: string | null;
   created_at?: string;
   released_at?: string | null;
+  released_by?: string | null;
+}
+
+export interface OrderNote {
+  id: string;
+  text: string;
+  author: string | null;
+  created_at: string | null;
 }
 
 export interface Order {
@@ -132,7 +143,12 @@ export interface Order {
   discount: Money;
   shipping: Money;
   tax: Money;
+  /** The current version's total. */
   total: Money;
+  /** What the order comes to now: cancelled units (and, when nothing is left, the shipping) taken off. */
+  current_total: Money;
+  tags: string[];
+  notes: OrderNote[];
   placed_at: string;
   lines: OrderLine[];
   fulfillment_orders: {

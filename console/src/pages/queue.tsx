@@ -70,11 +70,10 @@ export default function QueuePage() {
 function QueueCard({ fo, onChanged }: { fo: QueueItem; onChanged: () => void }) {
   const { api, can } = useSession();
   const action = useAction();
-  const [pickupCode, setPickupCode] = useState<string>();
   const step = (name: string, body: unknown = {}) =>
     void action.run(async () => {
-      const result = await api.post<QueueItem>(`/v1/fulfillment-orders/${encodeURIComponent(fo.id)}/${name}`, body);
-      if (result.pickup_code) setPickupCode(result.pickup_code);
+      // The pickup code goes to the customer only: the screen that verifies it never shows it.
+      await api.post<QueueItem>(`/v1/fulfillment-orders/${encodeURIComponent(fo.id)}/${name}`, body);
     }, onChanged);
   const write = can('fulfillment:write');
   return (
@@ -93,10 +92,8 @@ function QueueCard({ fo, onChanged }: { fo: QueueItem; onChanged: () => void }) 
           </li>
         ))}
       </ul>
-      {pickupCode ? (
-        <p role="status">
-          Pickup code for the customer: <strong>{pickupCode}</strong>
-        </p>
+      {fo.status === 'ready_for_pickup' ? (
+        <p className="muted">The customer has the pickup code: type the one they give you.</p>
       ) : null}
       <ErrorNotice error={action.error} />
       {write ? <Steps fo={fo} busy={action.busy} step={step} /> : null}

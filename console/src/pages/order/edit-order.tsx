@@ -19,7 +19,7 @@ import { ShippingField } from './shipping-field.tsx';
  * shipping), previewed (new totals, payment delta and how it settles, routing, locked lines),
  * then confirmed or discarded. The form keeps what the user typed across a reload of the order.
  */
-export function EditOrder({ order, onChanged }: { order: Order; onChanged: () => void }) {
+export function EditOrder({ order, onChanged }: { order: Order; onChanged: (message?: string) => void }) {
   const { api } = useSession();
   const action = useAction();
   const [form, setForm] = useState<ChangeForm>(emptyForm);
@@ -52,8 +52,9 @@ export function EditOrder({ order, onChanged }: { order: Order; onChanged: () =>
       return setNote('The additional authorization was declined: the order keeps its lines and is on a payment hold.');
     setForm(emptyForm());
     setReason('');
-    setNote(d.status === 'awaiting_release' ? 'Confirmed: it applies once the locations release their work.' : '');
-    onChanged();
+    const waiting = d.status === 'awaiting_release';
+    setNote(waiting ? 'Confirmed: it applies once the locations release their work.' : '');
+    onChanged(waiting ? undefined : 'Order change confirmed.');
   };
   const reload = () => {
     cancelQuietly(draft);

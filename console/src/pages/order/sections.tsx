@@ -240,17 +240,70 @@ export function PaymentsSection({ order }: { order: Order }) {
   );
 }
 
+/** What a timeline entry says beyond its type: the reason, note, tag or hold kind it carries. */
+function timelineDetail({ type, data }: { type: string; data: Record<string, unknown> }): string {
+  const parts: string[] = [];
+  const text = (key: string) => (typeof data[key] === 'string' && data[key] ? String(data[key]) : undefined);
+  // Payments and invoices have kinds too (capture, credit memo); only a hold's is shown.
+  const kinds = Array.isArray(data.kinds) ? data.kinds.join(', ') : text('kind');
+  if (kinds && (type === 'order.held' || type === 'order.hold_released')) parts.push(`${kinds} hold`);
+  const tag = text('tag');
+  if (tag) parts.push(tag);
+  const why = text('reason') ?? text('note');
+  if (why) parts.push(`“${why}”`);
+  return parts.join(' · ');
+}
+
 export function TimelineSection({ order }: { order: Order }) {
   return (
     <Card title="Timeline" id="timeline">
       <ol className="timeline">
-        {order.timeline.map((entry) => (
-          <li key={entry.id}>
-            <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> <strong>{humanize(entry.type)}</strong>{' '}
-            <span className="muted">{entry.actor ?? ''}</span>
-          </li>
-        ))}
+        {order.timeline.map((entry) => {
+          const detail = timelineDetail(entry);
+          return (
+            <li key={entry.id} data-event={entry.type}>
+              <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> <strong>{humanize(entry.type)}</strong>
+              {detail ? <span data-detail> {detail}</span> : null}{' '}
+              <span className="muted" data-actor>
+                {entry.actor ? `by ${entry.actor}` : ''}
+              </span>
+            </li>
+          );
+        })}
       </ol>
+    </Card>
+  );
+}
+
+/** Every hold the order had: kind, reason, who placed it and when, and who released it. */
+export function HoldsSection({ order }: { order: Order }) {
+  if (order.holds.length === 0) return null;
+  return (
+    <Card title="Holds" id="holds">
+      <Table label="Holds">
+        <thead>
+          <tr>
+            <th scope="col">Kind</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Placed by</th>
+            <th scope="col">Placed</th>
+            <th scope="col">Released</th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.holds.map((h) => (
+            <tr key={h.id} data-hold={h.kind}>
+              <td>
+                {h.kind} {h.released_at ? null : <Badge status="on_hold" label="active" />}
+              </td>
+              <td>{h.reason ?? ''}</td>
+              <td>{h.created_by ?? 'Consign'}</td>
+              <td>{formatDateTime(h.created_at)}</td>
+              <td>{h.released_at ? `${formatDateTime(h.released_at)} by ${h.released_by ?? 'Consign'}` : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
     </Card>
   );
 }
