@@ -45,10 +45,21 @@ export const PHONE = { width: 390, height: 844 };
 
 const screenshotDir = path.resolve('test-results', 'console');
 
-/** Saves a full-page screenshot under test-results/console/ (one per engine). */
+/** Where `npm run docs:screenshots` asks the tests to put the pictures docs/console.md shows. */
+const docsDir = process.env.CONSIGN_DOCS_SCREENSHOTS;
+
+/**
+ * Saves a full-page screenshot under test-results/console/ (one per engine). With
+ * CONSIGN_DOCS_SCREENSHOTS set to a folder, the embedded engine's run also saves it there as
+ * `name.jpg` for the docs.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}-${testEngine()}.png`), fullPage: true });
+  if (docsDir && testEngine() === 'pglite') {
+    fs.mkdirSync(docsDir, { recursive: true });
+    await page.screenshot({ path: path.join(docsDir, `${name}.jpg`), fullPage: true, type: 'jpeg', quality: 70 });
+  }
 }
 
 /** Signs in through the form, as a person would, and waits for the signed-in header. */
