@@ -39,7 +39,8 @@ function whyThisLocation(chosen: CandidateExplanation, candidates: readonly Cand
   if (full.length === 1) return 'the only location with all items';
   const km = (c: CandidateExplanation) => c.scores.distanceKm ?? Infinity;
   const nearest = chosen.scores.distanceKm !== null && km(chosen) <= fewest(full, km);
-  const cheapest = chosen.scores.costMinor <= fewest(full, (c) => c.scores.costMinor);
+  const others = full.filter((c) => c !== chosen);
+  const cheapest = chosen.scores.costMinor < fewest(others, (c) => c.scores.costMinor);
   if (nearest && cheapest) return 'nearest and cheapest with all items';
   if (nearest) return 'nearest with all items';
   if (cheapest) return 'cheapest with all items';
