@@ -272,7 +272,7 @@ function RulesForm({ rules, edit, errors }: { rules: Rules; edit: (c: Partial<Ru
           />
           <FieldError errors={errors} at="/rules/maxShipments" />
         </label>
-        <label>
+        <label className="check">
           <input
             type="checkbox"
             checked={rules.shipComplete}
