@@ -84,6 +84,10 @@ describe.runIf(chromiumPath)('console: routing rules a manager can read', { time
     expect(await headline.getByRole('link', { name: 'Full simulation' }).getAttribute('href')).toBe(
       `/routing/simulations/${simulation!.id}`,
     );
+    // The page's list of simulations has it too, as rules given inline.
+    const listed = page.getByRole('region', { name: 'Simulations' }).locator('tbody tr');
+    await listed.first().waitFor(SLOW);
+    expect(await listed.first().locator('td').nth(3).innerText()).toBe('inline against the defaults');
   });
 
   it('saves the draft and activates it only once the dialog listing its changes is confirmed', async () => {

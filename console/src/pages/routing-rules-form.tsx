@@ -52,10 +52,13 @@ export function RulesEditor({
   start,
   onSaved,
   onActivate,
+  onSimulated,
 }: {
   start: Rules;
   onSaved: () => void;
   onActivate: (version: number) => void;
+  /** A preview started a simulation: lists of simulations are out of date. */
+  onSimulated: () => void;
 }) {
   const { api } = useSession();
   const [rules, setRules] = useState<Rules>(() => structuredClone(start));
@@ -132,7 +135,7 @@ export function RulesEditor({
           ) : null}
         </div>
       </form>
-      <Preview rules={rules} />
+      <Preview rules={rules} onStarted={onSimulated} />
     </Card>
   );
 }
@@ -363,7 +366,7 @@ const signedNumber = (value: number, unit = '') =>
   `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(Math.round(value)).toLocaleString('en-US')}${unit}`;
 
 /** "What would change": the rules replayed on the last week's orders by the simulation, its headline figures. */
-function Preview({ rules }: { rules: Rules }) {
+function Preview({ rules, onStarted }: { rules: Rules; onStarted: () => void }) {
   const { api } = useSession();
   const run = useAction();
   const [simulation, setSimulation] = useState<Simulation>();
@@ -379,6 +382,7 @@ function Preview({ rules }: { rules: Rules }) {
         to: to.toISOString(),
       });
       setSimulation(current);
+      onStarted();
       while (current.status === 'queued' || current.status === 'running') {
         await new Promise((resolve) => (polling.current = window.setTimeout(resolve, 1000)));
         current = await api.get<Simulation>(`/v1/routing/simulations/${current.id}`);

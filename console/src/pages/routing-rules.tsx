@@ -29,6 +29,7 @@ export default function RoutingRulesPage() {
   const rules = useLoad(() => api.get<RulesResponse>('/v1/routing/rules'), [api]);
   const [confirming, setConfirming] = useState<number>();
   const [activated, setActivated] = useState<number>();
+  const [simulations, setSimulations] = useState(0);
   if (rules.error) return <ErrorNotice error={rules.error} />;
   if (!rules.data) return <Loading />;
   const data = rules.data;
@@ -53,9 +54,10 @@ export default function RoutingRulesPage() {
           start={data.active.rules}
           onSaved={rules.reload}
           onActivate={confirm}
+          onSimulated={() => setSimulations((n) => n + 1)}
         />
       ) : null}
-      <SimulationsCard drafts={data.drafts.map((d) => d.version).sort((a, b) => b - a)} />
+      <SimulationsCard key={simulations} drafts={data.drafts.map((d) => d.version).sort((a, b) => b - a)} />
       <Card title="History">
         <History versions={data.history} onActivate={confirm} />
       </Card>
