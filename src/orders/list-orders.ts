@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, toIso, type Executor } from '../db/index.ts';
+import { decisionText } from '../routing/index.ts';
 
 export interface OrderFilter {
   status?: string[] | undefined;
@@ -103,5 +104,5 @@ export async function routingDecisions(executor: Executor, orderId: string) {
     executor,
     sql`select id, cause, rules_version, outcome, explanation, created_at from routing_decisions where order_id = ${orderId} order by id`,
   );
-  return rows.map((r) => ({ ...r, created_at: toIso(r.created_at) }));
+  return rows.map((r) => ({ ...r, explanation_text: decisionText(r.explanation), created_at: toIso(r.created_at) }));
 }

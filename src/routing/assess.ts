@@ -1,4 +1,4 @@
-import { exclusionFilter } from './filters.ts';
+import { exclusionFilter, ruleExclusions } from './filters.ts';
 import {
   factsAt,
   factsColumns,
@@ -96,6 +96,7 @@ export function assessCandidates(
     rules: context.rules,
     method: context.method,
     excluded: new Set(context.order.excludedLocationIds),
+    ruleExcluded: ruleExclusions(context.rules),
     clockAt: context.nowAt,
   });
   const slaDays = slaDaysFor(context.rules, context.order.channelId);

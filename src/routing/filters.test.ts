@@ -1,18 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { exclusionsFor, filterDescriptions, type FilterContext } from './filters.ts';
+import { exclusionsFor, filterDescriptions, ruleExclusions, type FilterContext } from './filters.ts';
 import { candidate, line, monday, order, rules } from './fixtures.ts';
 import { clockReader } from './sla.ts';
 import { filterCodes, type Candidate, type PlanOrder } from './types.ts';
 
 function context(
-  overrides: { order?: Partial<PlanOrder>; excludeAfterCutoff?: boolean; now?: Date } = {},
+  overrides: {
+    order?: Partial<PlanOrder>;
+    excludeAfterCutoff?: boolean;
+    excludedLocations?: string[];
+    now?: Date;
+  } = {},
 ): FilterContext {
   const planned = order([line('L1', 'A', 1)], overrides.order);
+  const planRules = rules({
+    excludeAfterCutoff: overrides.excludeAfterCutoff ?? false,
+    excludedLocations: overrides.excludedLocations,
+  });
   return {
     order: planned,
-    rules: rules({ excludeAfterCutoff: overrides.excludeAfterCutoff ?? false }),
+    rules: planRules,
     method: planned.deliveryMethod,
     excluded: new Set(planned.excludedLocationIds),
+    ruleExcluded: ruleExclusions(planRules),
     clockAt: clockReader((overrides.now ?? monday).getTime()),
   };
 }
@@ -36,6 +46,15 @@ describe('filters', () => {
   it('excluded: locations the order excludes after a rejection', () => {
     expect(codes(candidate('a'), true, context({ order: { excludedLocationIds: ['a'] } }))).toEqual(['excluded']);
     expect(codes(candidate('b'), true, context({ order: { excludedLocationIds: ['a'] } }))).toEqual([]);
+  });
+
+  it('excluded_by_rules: locations the active rules exclude, for every order', () => {
+    const ruled = context({ excludedLocations: ['a'], order: { excludedLocationIds: ['a'] } });
+    expect(exclusionsFor(candidate('a'), true, ruled)).toEqual([
+      { code: 'excluded', reason: 'Excluded by the order (it rejected this order earlier).' },
+      { code: 'excluded_by_rules', reason: 'Excluded by the routing rules.' },
+    ]);
+    expect(codes(candidate('b'), true, context({ excludedLocations: ['a'] }))).toEqual([]);
   });
 
   it('missing_capability: ship for ship orders, pickup and curbside for those', () => {

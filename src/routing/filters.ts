@@ -16,6 +16,7 @@ export const filterDescriptions: Record<FilterCode, string> = {
   inactive: 'The location is deactivated.',
   not_in_channel_group: "The location is not in the location group of the order's channel.",
   excluded: 'The order excludes the location (re-routing after it rejected the order).',
+  excluded_by_rules: 'The routing rules exclude the location.',
   not_pickup_location: 'The customer chose another store for pickup.',
   missing_capability: 'The location cannot fulfil this delivery method (ship, pickup or curbside).',
   no_coordinates: 'The location has no coordinates, so distance, rate and delivery date are unknown.',
@@ -30,7 +31,24 @@ export interface FilterContext {
   /** The method being planned (ship when a pickup falls back to shipping). */
   method: DeliveryMethod;
   excluded: ReadonlySet<string>;
+  /** The rules' excluded locations (`rules.excludedLocations`). */
+  ruleExcluded: ReadonlySet<string>;
   clockAt: (timeZone: string) => LocalClock;
+}
+
+const noneExcluded: ReadonlySet<string> = new Set();
+const ruleExclusionSets = new WeakMap<RoutingRules, ReadonlySet<string>>();
+
+/** The locations the rules exclude, as a set built once per rules object (the active version is reused by every decision). */
+export function ruleExclusions(rules: RoutingRules): ReadonlySet<string> {
+  const ids = rules.excludedLocations;
+  if (ids === undefined || ids.length === 0) return noneExcluded;
+  let set = ruleExclusionSets.get(rules);
+  if (set === undefined) {
+    set = new Set(ids);
+    ruleExclusionSets.set(rules, set);
+  }
+  return set;
 }
 
 /** Exclusions whose reason depends on the order only: built once per decision, shared by candidates. */
@@ -38,6 +56,7 @@ interface FixedExclusions {
   inactive: Exclusion;
   notInGroup: Exclusion;
   excluded: Exclusion;
+  excludedByRules: Exclusion;
   notPickupLocation: Exclusion;
   noCoordinates: Exclusion;
   noStock: Exclusion;
@@ -51,6 +70,7 @@ function buildFixed(context: FilterContext): FixedExclusions {
     inactive: { code: 'inactive', reason: 'The location is deactivated.' },
     notInGroup: { code: 'not_in_channel_group', reason: `Not in the location group of channel ${order.channelId}.` },
     excluded: { code: 'excluded', reason: 'Excluded by the order (it rejected this order earlier).' },
+    excludedByRules: { code: 'excluded_by_rules', reason: 'Excluded by the routing rules.' },
     notPickupLocation: {
       code: 'not_pickup_location',
       reason: `The customer chose ${order.pickupLocationId ?? 'no store'} for ${method}.`,
@@ -172,6 +192,7 @@ const BIT = {
   inactive: bitOf('inactive'),
   notInGroup: bitOf('not_in_channel_group'),
   excluded: bitOf('excluded'),
+  excludedByRules: bitOf('excluded_by_rules'),
   notPickupLocation: bitOf('not_pickup_location'),
   missingCapability: bitOf('missing_capability'),
   noCoordinates: bitOf('no_coordinates'),
@@ -187,6 +208,9 @@ function collect(candidate: Candidate, holdsOrderSku: boolean, context: FilterCo
   if (!candidate.active) note(fixed.inactive, BIT.inactive);
   if (!candidate.inChannelGroup) note(fixed.notInGroup, BIT.notInGroup);
   if (context.excluded.size > 0 && context.excluded.has(candidate.id)) note(fixed.excluded, BIT.excluded);
+  if (context.ruleExcluded.size > 0 && context.ruleExcluded.has(candidate.id)) {
+    note(fixed.excludedByRules, BIT.excludedByRules);
+  }
   if (method !== 'ship' && candidate.id !== order.pickupLocationId) {
     note(fixed.notPickupLocation, BIT.notPickupLocation);
   }

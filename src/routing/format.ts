@@ -38,3 +38,7 @@ export const plural = (count: number, one: string, many = `${one}s`): string =>
 
 /** "+1,234" / "−56" for differences. */
 export const signed = (value: number): string => (value >= 0 ? `+${formatNumber(value)}` : `−${formatNumber(-value)}`);
+
+/** "Reno", "Reno and Austin", "Reno, Austin and Denver". */
+export const andList = (names: readonly string[]): string =>
+  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;

@@ -15,3 +15,4 @@ export type { Allocation, Candidate, Coordinates, PlanOrder, PlanResult, StockSn
 export { activeRules, activeRulesSql, presentActiveRules, readRuleVersion, ruleViolations } from './rule-versions.ts';
 export type { ActiveRules } from './rule-versions.ts';
 export { routingRoutes } from './routes.ts';
+export { decisionText } from './explanation-text.ts';

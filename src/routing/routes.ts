@@ -4,7 +4,16 @@ import { inTransaction } from '../db/index.ts';
 import type { AppContext } from '../http/app.ts';
 import { respond } from '../http/respond.ts';
 import { INT4_MAX } from '../http/schemas.ts';
-import { activateVersion, activeRules, listRuleVersions, saveDraft } from './rule-versions.ts';
+import { problem } from '../shared/problem.ts';
+import { fail } from '../shared/result.ts';
+import {
+  activateVersion,
+  activeRules,
+  compareWithActive,
+  listRuleVersions,
+  readRuleVersion,
+  saveDraft,
+} from './rule-versions.ts';
 import { defaultRoutingRules } from './rules.ts';
 
 const PutBody = Type.Object(
@@ -20,6 +29,18 @@ const PutBody = Type.Object(
   { additionalProperties: false },
 );
 type PutBody = Static<typeof PutBody>;
+
+const CompareBody = Type.Union([
+  Type.Object(
+    { rules: Type.Record(Type.String(), Type.Unknown(), { description: 'Rules to compare, as PUT takes them' }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { version: Type.Integer({ minimum: 1, maximum: INT4_MAX, description: 'A saved version to compare' }) },
+    { additionalProperties: false },
+  ),
+]);
+type CompareBody = Static<typeof CompareBody>;
 
 export function routingRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
   const tags = ['routing'];
@@ -64,6 +85,28 @@ export function routingRoutes(app: FastifyInstance, { database: { db } }: AppCon
         return activateVersion(tx, draft.value.version, actor);
       });
       return respond(reply, result, 201);
+    },
+  );
+  app.post<{ Body: CompareBody }>(
+    '/routing/rules/compare',
+    {
+      config: { permission: 'routing:read' },
+      schema: {
+        tags,
+        summary: 'What rules change against the active version, in words, and what is wrong with them',
+        description:
+          'Give `rules` (as PUT takes them) or the `version` of a saved one. `changes` lists each change in words ' +
+          '("Max shipments: no limit → 1", "Excluded: Reno added"); `errors` are what a save would refuse, with ' +
+          'pointers into the PUT body. Nothing is saved.',
+        body: CompareBody,
+      },
+    },
+    async (request, reply) => {
+      if ('rules' in request.body) return compareWithActive(db, request.body.rules);
+      const saved = await readRuleVersion(db, request.body.version);
+      if (!saved)
+        return respond(reply, fail(problem('not_found', `No routing rules version ${request.body.version}.`)));
+      return { version: saved.version, status: saved.status, ...(await compareWithActive(db, saved.rules)) };
     },
   );
   app.post<{ Params: { version: number } }>(

@@ -3,6 +3,7 @@ import { query, queryOne, toIso, type Executor } from '../db/index.ts';
 import { recordEvents } from '../events/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
+import { describeRuleChanges } from './rules-diff.ts';
 import {
   defaultRoutingRules,
   validateRules,
@@ -80,8 +81,8 @@ interface SaveDraftInput {
  * What is wrong with a draft, each with a JSON pointer into the request body of
  * `PUT /v1/routing/rules` (`/rules/weights/distance`, `/effective_to`); none when it is valid.
  */
-function draftViolations(input: SaveDraftInput, channels: readonly ChannelCurrency[]): RuleViolation[] {
-  const errors = validateRules(input.rules, channels).map((v) => ({
+function draftViolations(input: SaveDraftInput, known: KnownNames): RuleViolation[] {
+  const errors = validateRules(input.rules, known.channels, known.locations).map((v) => ({
     pointer: `/rules${v.pointer}`,
     message: v.message,
   }));
@@ -92,17 +93,39 @@ function draftViolations(input: SaveDraftInput, channels: readonly ChannelCurren
   return errors;
 }
 
-/** The channels rate tables may name (with the currency each sells in), read only when the rules have rate tables. */
-async function namedChannels(executor: Executor, rules: unknown): Promise<ChannelCurrency[]> {
-  const tables =
-    typeof rules === 'object' && rules !== null ? (rules as { rateTables?: unknown }).rateTables : undefined;
-  if (!Array.isArray(tables) || tables.length === 0) return [];
-  return query<ChannelCurrency>(executor, sql`select id, code, currency from channels`);
+interface KnownNames {
+  channels: ChannelCurrency[];
+  locations: string[];
+}
+
+/**
+ * The channels rate tables may name (with the currency each sells in) and the locations the rules
+ * may exclude, each read only when the rules name some.
+ */
+async function knownNames(executor: Executor, rules: unknown): Promise<KnownNames> {
+  const named = (typeof rules === 'object' && rules !== null ? rules : {}) as {
+    rateTables?: unknown;
+    excludedLocations?: unknown;
+  };
+  const tables = Array.isArray(named.rateTables) ? named.rateTables : [];
+  const excluded = Array.isArray(named.excludedLocations)
+    ? named.excludedLocations.filter((id): id is string => typeof id === 'string')
+    : [];
+  const channels =
+    tables.length > 0 ? await query<ChannelCurrency>(executor, sql`select id, code, currency from channels`) : [];
+  const locations =
+    excluded.length > 0
+      ? await query<{ id: string }>(
+          executor,
+          sql`select id from locations where id = any(${sql.param(excluded)}::text[])`,
+        )
+      : [];
+  return { channels, locations: locations.map((l) => l.id) };
 }
 
 /** Saves a new draft version (validated); the active version is untouched until activation. */
 export async function saveDraft(executor: Executor, input: SaveDraftInput): Promise<Result<RuleVersion>> {
-  const errors = draftViolations(input, await namedChannels(executor, input.rules));
+  const errors = draftViolations(input, await knownNames(executor, input.rules));
   const [first] = errors;
   if (first) {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more; see errors)` : '';
@@ -173,5 +196,35 @@ export async function readRuleVersion(
 
 /** What is wrong with rules given inline (not saved as a version), with pointers into them; none when valid. */
 export async function ruleViolations(executor: Executor, rules: unknown): Promise<RuleViolation[]> {
-  return validateRules(rules, await namedChannels(executor, rules));
+  const known = await knownNames(executor, rules);
+  return validateRules(rules, known.channels, known.locations);
+}
+
+/** What rules (a saved version or given inline) change against the active version, in words, and what is wrong with them. */
+interface RuleComparison {
+  against: { version: number | null };
+  changes: string[];
+  /** Pointers into the request body of `PUT /v1/routing/rules` (`/rules/maxShipments`), as a save would report them. */
+  errors: RuleViolation[];
+}
+
+/** Compares `rules` (checked as a save would check them) with the active version; no changes are told of invalid rules. */
+export async function compareWithActive(executor: Executor, rules: unknown): Promise<RuleComparison> {
+  const active = await activeRules(executor);
+  const errors = (await ruleViolations(executor, rules)).map((v) => ({
+    pointer: `/rules${v.pointer}`,
+    message: v.message,
+  }));
+  if (errors.length > 0) return { against: { version: active.version }, changes: [], errors };
+  const draft = rules as RoutingRules;
+  const ids = [...new Set([...(active.rules.excludedLocations ?? []), ...(draft.excludedLocations ?? [])])];
+  const names =
+    ids.length === 0
+      ? []
+      : await query<{ id: string; name: string }>(
+          executor,
+          sql`select id, name from locations where id = any(${sql.param(ids)}::text[])`,
+        );
+  const name = (id: string) => names.find((l) => l.id === id)?.name ?? id;
+  return { against: { version: active.version }, changes: describeRuleChanges(active.rules, draft, name), errors };
 }

@@ -69,6 +69,8 @@ export interface RoutingRules {
    * whole take each component from a different one.
    */
   bundles?: BundleRule | undefined;
+  /** Location ids no order is routed to while these rules are active (absent means none). */
+  excludedLocations?: string[] | undefined;
 }
 
 type BundleRule = 'one_location' | 'split_components';
@@ -313,6 +315,19 @@ function checkRateTables(value: unknown, report: Report, channels: readonly Chan
   });
 }
 
+/** Excluded locations: distinct ids, each (when `locations` are given) a location that exists. An empty list excludes none. */
+function checkExcludedLocations(value: unknown, report: Report, locations: readonly string[] | undefined): void {
+  if (!Array.isArray(value)) return report('/excludedLocations', 'must be a list of location ids');
+  const seen = new Set<string>();
+  value.forEach((id: unknown, index) => {
+    const at = `/excludedLocations/${index}`;
+    if (typeof id !== 'string' || id.trim() === '') report(at, 'must be a location id');
+    else if (seen.has(id)) report(at, `"${id}" is listed twice`);
+    else if (locations !== undefined && !locations.includes(id)) report(at, `no location has the id "${id}"`);
+    seen.add(String(id));
+  });
+}
+
 function checkSlaDays(value: unknown, report: Report): void {
   if (!isObject(value)) return report('/slaDays', 'must be an object with default and byChannel');
   checkKeys(value, '/slaDays', ['default', 'byChannel'], report);
@@ -361,13 +376,18 @@ const topLevelKeys = [
 /**
  * Every problem with a rules document, each with a JSON pointer the rules editor can highlight.
  * An empty list means `rules` is a valid `RoutingRules`. Given the `channels`, the channels each
- * rate table names must exist and sell in its currency.
+ * rate table names must exist and sell in its currency; given the `locations` (ids), every
+ * excluded location must be one of them.
  */
-export function validateRules(rules: unknown, channels?: readonly ChannelCurrency[]): RuleViolation[] {
+export function validateRules(
+  rules: unknown,
+  channels?: readonly ChannelCurrency[],
+  locations?: readonly string[],
+): RuleViolation[] {
   const violations: RuleViolation[] = [];
   const report: Report = (pointer, message) => void violations.push({ pointer, message });
   if (!isObject(rules)) return [{ pointer: '', message: 'rules must be a JSON object' }];
-  checkKeys(rules, '', topLevelKeys, report, ['bundles', 'rateTables']);
+  checkKeys(rules, '', topLevelKeys, report, ['bundles', 'rateTables', 'excludedLocations']);
   checkWeights(rules.weights, report);
   checkScalars(rules, report);
   if (!isObject(rules.rateTable)) report('/rateTable', 'must be an object with bands and zones');
@@ -376,6 +396,7 @@ export function validateRules(rules: unknown, channels?: readonly ChannelCurrenc
     checkRateTable(rules.rateTable, '/rateTable', report);
   }
   if (rules.rateTables !== undefined) checkRateTables(rules.rateTables, report, channels);
+  if (rules.excludedLocations !== undefined) checkExcludedLocations(rules.excludedLocations, report, locations);
   checkTransitDays(rules.transitDays, '/transitDays', report);
   checkSlaDays(rules.slaDays, report);
   return violations;

@@ -102,6 +102,7 @@ export const filterCodes = [
   'inactive',
   'not_in_channel_group',
   'excluded',
+  'excluded_by_rules',
   'not_pickup_location',
   'missing_capability',
   'no_coordinates',

@@ -275,6 +275,7 @@ export const probes: Record<string, Build> = {
   'GET /v1/routing/rules': () => ({ path: '/v1/routing/rules' }),
   'PUT /v1/routing/rules': (w) => ({ path: '/v1/routing/rules', body: { rules: w.routingRules, notes: 'probe' } }),
   'POST /v1/routing/rules/{version}/activate': (w) => ({ path: `/v1/routing/rules/${w.routingDraft}/activate` }),
+  'POST /v1/routing/rules/compare': (w) => ({ path: '/v1/routing/rules/compare', body: { rules: w.routingRules } }),
   'POST /v1/routing/simulations': (w) => ({ path: '/v1/routing/simulations', body: simulationBody(w) }),
   'POST /v1/routing/simulate': (w) => ({ path: '/v1/routing/simulate', body: simulationBody(w) }),
   'GET /v1/routing/simulations': () => ({ path: '/v1/routing/simulations' }),

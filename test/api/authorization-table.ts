@@ -131,6 +131,7 @@ export const expected: Record<string, Expected> = {
   'GET /v1/routing/rules': service,
   'PUT /v1/routing/rules': adminOnly,
   'POST /v1/routing/rules/{version}/activate': adminOnly,
+  'POST /v1/routing/rules/compare': service,
   'POST /v1/routing/simulations': adminOnly,
   'POST /v1/routing/simulate': adminOnly,
   'GET /v1/routing/simulations': service,

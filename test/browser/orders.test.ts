@@ -236,6 +236,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
 
   it('saves a routing-rules draft only when valid, and activates it', async () => {
     await page.getByRole('link', { name: 'Routing rules' }).click();
+    await page.getByRole('button', { name: 'Advanced (JSON)' }).click();
     const editor = page.getByLabel('Rules (JSON)');
     await editor.fill('{ not json');
     await page.getByRole('button', { name: 'Validate and save draft' }).click();
@@ -247,7 +248,10 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
     await editor.fill(JSON.stringify({ ...rules, maxShipments: 1 }));
     await page.getByRole('button', { name: 'Validate and save draft' }).click();
     await page.getByText('Saved as draft version 1').waitFor();
-    await page.getByRole('button', { name: 'Activate version 1' }).click();
+    await page.getByRole('button', { name: 'Activate version 1…' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Activate version 1?' });
+    await dialog.getByText('Max shipments: no limit → 1').waitFor();
+    await dialog.getByRole('button', { name: 'Activate version 1' }).click();
     await page.getByRole('heading', { name: 'Active: version 1' }).waitFor();
     expect((await must(consign.server.request, 'GET', '/v1/routing/rules')).active.version).toBe(1);
     await screenshot(page, 'routing-rules');

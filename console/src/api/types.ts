@@ -184,6 +184,8 @@ export interface RoutingDecision {
   rules_version: number | null;
   outcome: string;
   created_at?: string;
+  /** The decision in one plain sentence: where, why, and what the runner-up would have cost. */
+  explanation_text?: string | null;
   explanation: {
     explanation?: {
       summary?: string;
@@ -203,6 +205,8 @@ export interface Location {
   type: string;
   name: string;
   capabilities: string[];
+  /** Fulfillment orders a day; null = no limit. */
+  daily_capacity?: number | null;
 }
 
 export interface LocationGroup {

@@ -1,15 +1,15 @@
-import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client.ts';
+import { useEffect, useRef, useState } from 'react';
 import { useSession } from '../session.tsx';
 import { Badge, Card, ErrorNotice, Loading, Page, Table } from '../ui/common.tsx';
 import { formatDateTime } from '../ui/format.ts';
 import { useAction, useLoad } from '../ui/load.ts';
+import { Changes, RulesEditor, type Comparison, type Rules } from './routing-rules-form.tsx';
 import { SimulationsCard } from './routing-simulations.tsx';
 
 interface RuleVersion {
   version: number;
   status: string;
-  rules: Record<string, unknown>;
+  rules: Rules;
   notes: string | null;
   created_by: string | null;
   created_at: string | null;
@@ -17,147 +17,142 @@ interface RuleVersion {
 }
 
 interface RulesResponse {
-  active: { version: number | null; rules: Record<string, unknown> };
+  active: { version: number | null; rules: Rules };
   drafts: RuleVersion[];
   history: RuleVersion[];
-  defaults: Record<string, unknown>;
+  defaults: Rules;
 }
 
-/** The active routing rules, their history, and a draft editor validated by the server before activation. */
+/** The active routing rules, a form to edit a draft (JSON under "Advanced"), and the history; activation is confirmed with the draft's changes. */
 export default function RoutingRulesPage() {
   const { api, can } = useSession();
   const rules = useLoad(() => api.get<RulesResponse>('/v1/routing/rules'), [api]);
+  const [confirming, setConfirming] = useState<number>();
+  const [activated, setActivated] = useState<number>();
+  const [simulations, setSimulations] = useState(0);
   if (rules.error) return <ErrorNotice error={rules.error} />;
   if (!rules.data) return <Loading />;
   const data = rules.data;
+  const confirm = (version: number) => {
+    setActivated(undefined);
+    setConfirming(version);
+  };
   return (
     <Page title="Routing rules">
       <Card title={`Active: ${data.active.version == null ? 'the defaults' : `version ${data.active.version}`}`}>
-        <pre className="code" tabIndex={0} aria-label="Active rules">
-          {JSON.stringify(data.active.rules, null, 2)}
-        </pre>
+        {activated ? <p role="status">Version {activated} is active.</p> : null}
+        <details>
+          <summary>The active rules as JSON</summary>
+          <pre className="code" tabIndex={0} aria-label="Active rules">
+            {JSON.stringify(data.active.rules, null, 2)}
+          </pre>
+        </details>
       </Card>
-      {can('routing:write') ? <DraftEditor start={data.active.rules} onSaved={rules.reload} /> : null}
-      <SimulationsCard drafts={data.drafts.map((d) => d.version).sort((a, b) => b - a)} />
+      {can('routing:write') ? (
+        <RulesEditor
+          key={data.active.version ?? 0}
+          start={data.active.rules}
+          onSaved={rules.reload}
+          onActivate={confirm}
+          onSimulated={() => setSimulations((n) => n + 1)}
+        />
+      ) : null}
+      <SimulationsCard key={simulations} drafts={data.drafts.map((d) => d.version).sort((a, b) => b - a)} />
       <Card title="History">
-        <History versions={data.history} onActivated={rules.reload} />
+        <History versions={data.history} onActivate={confirm} />
       </Card>
+      {confirming ? (
+        <ConfirmActivation
+          version={confirming}
+          onClose={() => setConfirming(undefined)}
+          onActivated={() => {
+            setConfirming(undefined);
+            setActivated(confirming);
+            rules.reload();
+          }}
+        />
+      ) : null}
     </Page>
   );
 }
 
-function History({ versions, onActivated }: { versions: RuleVersion[]; onActivated: () => void }) {
-  const { api, can } = useSession();
+/** "Activate version 4?" with its changes against the active version; nothing happens until confirmed. */
+function ConfirmActivation({
+  version,
+  onClose,
+  onActivated,
+}: {
+  version: number;
+  onClose: () => void;
+  onActivated: () => void;
+}) {
+  const { api } = useSession();
   const action = useAction();
-  if (versions.length === 0) return <p className="muted">No versions saved yet: the defaults route every order.</p>;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const comparison = useLoad(() => api.post<Comparison>('/v1/routing/rules/compare', { version }), [api, version]);
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open) element.showModal();
+    return () => element?.close();
+  }, []);
   return (
-    <>
+    <dialog ref={dialog} aria-labelledby="activate-title" onCancel={onClose} className="confirm">
+      <h2 id="activate-title">Activate version {version}?</h2>
+      <p>Every order routed from now on follows these rules.</p>
+      <ErrorNotice error={comparison.error} />
+      {comparison.data ? <Changes comparison={comparison.data} title="What changes" /> : <Loading />}
       <ErrorNotice error={action.error} />
-      <Table label="Rule versions">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Status</th>
-            <th scope="col">Notes</th>
-            <th scope="col">Saved</th>
-            <th scope="col">Activated</th>
-            <th scope="col" />
-          </tr>
-        </thead>
-        <tbody>
-          {versions.map((v) => (
-            <tr key={v.version}>
-              <td>{v.version}</td>
-              <td>
-                <Badge status={v.status} />
-              </td>
-              <td>{v.notes ?? ''}</td>
-              <td>{formatDateTime(v.created_at)}</td>
-              <td>{formatDateTime(v.activated_at)}</td>
-              <td>
-                {v.status === 'draft' && can('routing:write') ? (
-                  <button
-                    type="button"
-                    disabled={action.busy}
-                    onClick={() =>
-                      void action.run(() => api.post(`/v1/routing/rules/${v.version}/activate`, {}), onActivated)
-                    }
-                  >
-                    Activate version {v.version}
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
-    </>
+      <div className="actions">
+        <button
+          type="button"
+          disabled={action.busy || !comparison.data}
+          onClick={() => void action.run(() => api.post(`/v1/routing/rules/${version}/activate`, {}), onActivated)}
+        >
+          Activate version {version}
+        </button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </dialog>
   );
 }
 
-function DraftEditor({ start, onSaved }: { start: Record<string, unknown>; onSaved: () => void }) {
-  const { api } = useSession();
-  const action = useAction();
-  const [text, setText] = useState(() => JSON.stringify(start, null, 2));
-  const [notes, setNotes] = useState('');
-  const [parseError, setParseError] = useState<string>();
-  const [saved, setSaved] = useState<number>();
-  const save = (event: FormEvent) => {
-    event.preventDefault();
-    let rules: unknown;
-    try {
-      rules = JSON.parse(text);
-      setParseError(undefined);
-    } catch (error) {
-      setParseError(`Not valid JSON: ${(error as Error).message}`);
-      return;
-    }
-    void action.run(async () => {
-      const draft = await api.put<RuleVersion>('/v1/routing/rules', { rules, ...(notes ? { notes } : {}) });
-      setSaved(draft.version);
-    }, onSaved);
-  };
-  const errors =
-    action.error instanceof ApiError
-      ? (action.error.problem.errors as { path?: string; message: string }[] | undefined)
-      : undefined;
+function History({ versions, onActivate }: { versions: RuleVersion[]; onActivate: (version: number) => void }) {
+  const { can } = useSession();
+  if (versions.length === 0) return <p className="muted">No versions saved yet: the defaults route every order.</p>;
   return (
-    <Card title="Edit a draft">
-      <form onSubmit={save} aria-label="Routing rules draft">
-        <label className="wide">
-          Rules (JSON)
-          <textarea
-            className="code"
-            rows={16}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            spellCheck={false}
-          />
-        </label>
-        <label className="wide">
-          Notes
-          <input value={notes} onChange={(e) => setNotes(e.target.value)} />
-        </label>
-        {parseError ? (
-          <p role="alert" className="error">
-            {parseError}
-          </p>
-        ) : null}
-        <ErrorNotice error={action.error} />
-        {errors?.length ? (
-          <ul className="error">
-            {errors.map((e, i) => (
-              <li key={i}>
-                {e.path ? <code>{e.path}</code> : null} {e.message}
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        {saved ? <p role="status">Saved as draft version {saved}. Activate it below.</p> : null}
-        <button type="submit" disabled={action.busy}>
-          Validate and save draft
-        </button>
-      </form>
-    </Card>
+    <Table label="Rule versions">
+      <thead>
+        <tr>
+          <th scope="col">Version</th>
+          <th scope="col">Status</th>
+          <th scope="col">Notes</th>
+          <th scope="col">Saved</th>
+          <th scope="col">Activated</th>
+          <th scope="col" />
+        </tr>
+      </thead>
+      <tbody>
+        {versions.map((v) => (
+          <tr key={v.version}>
+            <td>{v.version}</td>
+            <td>
+              <Badge status={v.status} />
+            </td>
+            <td>{v.notes ?? ''}</td>
+            <td>{formatDateTime(v.created_at)}</td>
+            <td>{formatDateTime(v.activated_at)}</td>
+            <td>
+              {v.status === 'draft' && can('routing:write') ? (
+                <button type="button" onClick={() => onActivate(v.version)}>
+                  Activate version {v.version}…
+                </button>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
   );
 }

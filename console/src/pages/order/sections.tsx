@@ -67,6 +67,11 @@ export function RoutingSection({ routing, error }: { routing: RoutingDecision | 
       {!routing ? <Empty>No routing decision yet.</Empty> : null}
       {routing ? (
         <>
+          {routing.explanation_text ? (
+            <p className="lead" data-testid="routing-sentence">
+              {routing.explanation_text}
+            </p>
+          ) : null}
           <p>
             <Badge status={routing.outcome} /> {inner?.summary ?? ''}{' '}
             <span className="muted">
