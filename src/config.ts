@@ -17,6 +17,10 @@ export interface Config {
   /** Embedded database: fsync every commit, so a power loss cannot take acknowledged writes. */
   embeddedFsync: boolean;
   bootstrapAdminKey: string | undefined;
+  /** CONSIGN_ADMIN_EMAIL: the first admin's e-mail, made on the first start (default admin@localhost). */
+  adminEmail: string;
+  /** CONSIGN_PUBLIC_URL: where people reach this server, for the sign-in links Consign prints and mails. */
+  publicUrl: string | undefined;
   seedDemoOnFirstStart: boolean;
   logLevel: string;
   sweepIntervalMs: number;
@@ -185,6 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.CONSIGN_DATA_DIR ?? './data'),
     embeddedFsync: switchFromEnv(env, 'CONSIGN_EMBEDDED_FSYNC', true),
     bootstrapAdminKey: env.CONSIGN_BOOTSTRAP_ADMIN_KEY || undefined,
+    adminEmail: (env.CONSIGN_ADMIN_EMAIL || 'admin@localhost').trim().toLowerCase(),
+    publicUrl: urlFromEnv(env, 'CONSIGN_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
     seedDemoOnFirstStart: env.CONSIGN_DEMO !== '0',
     logLevel: env.LOG_LEVEL ?? 'info',
     sweepIntervalMs: intFromEnv(env, 'CONSIGN_SWEEP_INTERVAL_MS', 1000),

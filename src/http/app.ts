@@ -35,7 +35,7 @@ import { customerRoutes } from '../customers/index.ts';
 import { historyRoutes } from '../history/index.ts';
 import { subscriptionRoutes } from '../subscriptions/index.ts';
 import { connectorRoutes } from '../connectors/index.ts';
-import { sessionRoutes } from '../auth/index.ts';
+import { accountRoutes, sessionRoutes } from '../auth/index.ts';
 import { backupRoutes } from '../backup/index.ts';
 import { supplyRoutes } from '../supply/index.ts';
 import { exportRoutes } from '../exports/index.ts';
@@ -112,7 +112,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (tracingActive())
     app.addHook('onRequest', async (request) => nameRequestSpan(request.method, request.routeOptions.url ?? '(none)'));
   registerErrorHandling(app, await registerConsole(app, options.consoleDir));
-  registerAuthentication(app, createKeyResolver(options.database.db, options.bootstrapAdminKey));
+  registerAuthentication(
+    app,
+    options.database.db,
+    createKeyResolver(options.database.db, options.bootstrapAdminKey),
+  );
   registerTextCheck(app);
   if (options.rateLimit) registerRateLimit(app, options.rateLimit);
 
@@ -154,6 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       sessionRoutes(v1);
+      accountRoutes(v1, context);
       networkRoutes(v1, context);
       catalogRoutes(v1, context);
       inventoryRoutes(v1, context);
