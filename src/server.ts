@@ -3,7 +3,7 @@ import type { Config } from './config.ts';
 import { migrate, openDatabase, readMeta, type Database } from './db/index.ts';
 import { DEMO_SEEDED_KEY } from './demo/index.ts';
 import { setTestGateway } from './payments/index.ts';
-import { signInLinkUrl, SIGN_IN_LINK_HOURS } from './auth/index.ts';
+import { parseRoleMap, signInLinkUrl, SIGN_IN_LINK_HOURS } from './auth/index.ts';
 import { initializeOnFirstStart, type StartKind } from './first-start.ts';
 import { buildApp } from './http/app.ts';
 import { closeConnectionsOnDrain } from './http/drain.ts';
@@ -89,6 +89,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       rateLimit: config.rateLimit,
       metricsToken: config.metricsToken,
       readRouting: config.readRouting,
+      oidc: config.oidc && { ...config.oidc, roleMap: parseRoleMap(config.oidc.roleMap) },
     });
     closeConnectionsOnDrain(app);
     if (tracing) app.log.info({ url: tracing.url }, 'exporting traces over OTLP/HTTP');

@@ -6,7 +6,8 @@ import { inTransaction, type Db } from '../db/index.ts';
 import { findChannel, findLocation } from '../network/index.ts';
 import { problem } from '../shared/problem.ts';
 import { fail, ok } from '../shared/result.ts';
-import { sessionCookie } from './cookies.ts';
+import { readCookie, sessionCookie, SSO_COOKIE } from './cookies.ts';
+import { ssoPerson, type OidcClient } from './oidc.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './keys.ts';
 import { roles, type Principal } from './roles.ts';
 import { meOf } from './routes.ts';
@@ -51,12 +52,15 @@ const secure = (request: FastifyRequest) =>
 /** Starts a session for a person: the HttpOnly cookie, and `/v1/me` with the CSRF token in the body. */
 async function startSession(db: Db, request: FastifyRequest, reply: FastifyReply, principal: Principal) {
   const session = await createSession(db, principal.person!.id);
-  reply.header(
-    'set-cookie',
-    sessionCookie(session.token, { maxAgeSeconds: SESSION_HOURS * 3600, secure: secure(request) }),
-  );
+  const cookie = sessionCookie(session.token, { maxAgeSeconds: SESSION_HOURS * 3600, secure: secure(request) });
+  reply.header('set-cookie', [...setCookies(reply), cookie]);
   return meOf(principal, session.csrfToken);
 }
+
+const setCookies = (reply: FastifyReply): string[] => {
+  const current = reply.getHeader('set-cookie');
+  return current === undefined ? [] : Array.isArray(current) ? current : [String(current)];
+};
 
 /** A sign-in link's address on this server (the console's page that sets a password). */
 export function signInLinkUrl(base: string, token: string): string {
@@ -69,7 +73,9 @@ const origin = (request: FastifyRequest) => `${secure(request) ? 'https' : 'http
  * Staff accounts: the console's sign-in and sign-out (`/v1/auth/…`, not in the API reference:
  * they are the console's, not a machine's), and the admins' pages for people and API keys.
  */
-export function accountRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
+export function accountRoutes(app: FastifyInstance, { database: { db } }: AppContext, sso?: OidcClient): void {
+  app.get('/auth/options', { schema: hide }, async () => ({ sso: sso ? { label: sso.settings.label } : null }));
+  if (sso) ssoRoutes(app, db, sso);
   app.post<{ Body: SignInBody }>('/auth/sign-in', { schema: { ...hide, body: SignIn } }, async (request, reply) => {
     const checked = await checkPassword(db, request.body.email, request.body.password);
     if (!checked.ok) return respond(reply, checked);
@@ -228,5 +234,54 @@ async function createKeyChecked(db: Db, input: Parameters<typeof createApiKey>[1
     if (missing.length > 0) return fail(problem('unknown_reference', `Unknown ${missing.join(', ')}.`));
     const locationIds = [...new Set(locations.map((l) => l!.id))];
     return ok(await createApiKey(tx, { ...input, locationIds, channelId: channel?.id }));
+  });
+}
+
+const SSO_PATH = '/v1/auth/oidc';
+/** Only a path of this server: never another site (`//evil.example`) after signing in. */
+const safeReturn = (path: string | undefined) => (path && /^\/(?![/\\])/.test(path) ? path : '/');
+
+/**
+ * Single sign-on by OpenID Connect: the authorization code flow with PKCE. The state, the PKCE
+ * verifier and where to return wait in a short HttpOnly cookie while the browser is at the
+ * provider; the callback checks them, maps the ID token's role claim to a role and starts a
+ * session as a password would. Refusals return to the sign-in page with the reason.
+ */
+function ssoRoutes(app: FastifyInstance, db: Db, sso: OidcClient): void {
+  const flowCookie = (request: FastifyRequest, value: string, maxAgeSeconds: number) =>
+    sessionCookie(value, { maxAgeSeconds, secure: secure(request), name: SSO_COOKIE, path: SSO_PATH });
+  const refuse = (reply: FastifyReply, reason: string) =>
+    reply.redirect(`/?sso_error=${encodeURIComponent(reason)}`, 302);
+
+  app.get<{ Querystring: { return_to?: string } }>(
+    '/auth/oidc/start',
+    { schema: { ...hide, querystring: Type.Object({ return_to: Type.Optional(Type.String({ maxLength: 2000 })) }) } },
+    async (request, reply) => {
+      const started = await sso.start(`${origin(request)}${SSO_PATH}/callback`);
+      const flow = { state: started.state, verifier: started.verifier, returnTo: safeReturn(request.query.return_to) };
+      reply.header('set-cookie', flowCookie(request, JSON.stringify(flow), 600));
+      return reply.redirect(started.url, 302);
+    },
+  );
+  app.get('/auth/oidc/callback', { schema: hide }, async (request, reply) => {
+    const raw = readCookie(request.headers.cookie, SSO_COOKIE);
+    reply.header('set-cookie', [flowCookie(request, '', 0)]);
+    let flow: { state: string; verifier: string; returnTo: string };
+    try {
+      flow = JSON.parse(raw ?? '') as typeof flow;
+    } catch {
+      return refuse(reply, 'The single sign-on took too long or started in another browser; try again.');
+    }
+    let claims: Awaited<ReturnType<OidcClient['finish']>>;
+    try {
+      claims = await sso.finish(new URL(request.url, origin(request)), flow);
+    } catch (error) {
+      request.log.warn({ err: error }, 'single sign-on failed');
+      return refuse(reply, `The single sign-on failed: ${(error as Error).message}`);
+    }
+    const person = await inTransaction(db, (tx) => ssoPerson(tx, sso.settings, claims));
+    if (!person.ok) return refuse(reply, person.problem.detail);
+    await startSession(db, request, reply, principalOf(person.value));
+    return reply.redirect(safeReturn(flow.returnTo), 302);
   });
 }

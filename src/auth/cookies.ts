@@ -15,13 +15,19 @@ export function readCookie(header: string | undefined, name: string): string | u
  * the console from elsewhere, not on another site's form posts), Secure when served over HTTPS.
  * An empty `token` with `maxAgeSeconds` 0 deletes it.
  */
-export function sessionCookie(token: string, options: { maxAgeSeconds: number; secure: boolean }): string {
+export function sessionCookie(
+  token: string,
+  options: { maxAgeSeconds: number; secure: boolean; name?: string; path?: string },
+): string {
   return [
-    `${SESSION_COOKIE}=${encodeURIComponent(token)}`,
-    'Path=/',
+    `${options.name ?? SESSION_COOKIE}=${encodeURIComponent(token)}`,
+    `Path=${options.path ?? '/'}`,
     'HttpOnly',
     'SameSite=Lax',
     `Max-Age=${options.maxAgeSeconds}`,
     ...(options.secure ? ['Secure'] : []),
   ].join('; ');
 }
+
+/** The cookie that keeps a single sign-on's state and PKCE verifier while the browser is at the provider. */
+export const SSO_COOKIE = 'consign_sso';

@@ -9,3 +9,5 @@ export type { ResolvedSession } from './sessions.ts';
 export { createUser, findUser, listUsers, updateUser, userRoles } from './users.ts';
 export type { UserRole, UserSummary } from './users.ts';
 export { accountRoutes, signInLinkUrl } from './account-routes.ts';
+export { oidcClient, parseRoleMap } from './oidc.ts';
+export type { OidcSettings } from './oidc.ts';

@@ -1,7 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 
 /** Passwords shorter than this are refused when set. */
-export const MIN_PASSWORD_LENGTH = 10;
+const MIN_PASSWORD_LENGTH = 10;
 
 /** An argon2id hash (the library's defaults: 19 MiB, 2 passes), salt and parameters inside. */
 export function hashPassword(password: string): Promise<string> {

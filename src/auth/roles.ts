@@ -79,7 +79,7 @@ export const permissions = {
 export type Permission = keyof typeof permissions;
 
 /** A person signed in to the console (a session), as opposed to a machine's API key. */
-export interface Person {
+interface Person {
   id: string;
   email: string;
   name: string;

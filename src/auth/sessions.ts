@@ -18,7 +18,7 @@ const TOUCH_EVERY = sql`interval '1 minute'`;
 
 const token = () => randomBytes(32).toString('base64url');
 
-export interface NewSession {
+interface NewSession {
   /** Goes into the HttpOnly cookie; only its hash is stored. */
   token: string;
   /** Every writing request of the session sends it back as `X-CSRF-Token`. */

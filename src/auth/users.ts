@@ -13,8 +13,8 @@ export const userRoles = ['admin', 'agent', 'fulfillment', 'read-only'] as const
 export type UserRole = (typeof userRoles)[number];
 
 /** Wrong passwords in a row that lock an account, and for how long. */
-export const MAX_FAILED_ATTEMPTS = 5;
-export const LOCK_MINUTES = 15;
+const MAX_FAILED_ATTEMPTS = 5;
+const LOCK_MINUTES = 15;
 
 type UserRow = typeof users.$inferSelect;
 
@@ -59,9 +59,9 @@ export function principalOf(row: UserRow): Principal {
   };
 }
 
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-export interface CreateUserInput {
+interface CreateUserInput {
   email: string;
   name?: string | undefined;
   role: UserRole;
@@ -118,7 +118,7 @@ export async function findUser(executor: Executor, idOrEmail: string): Promise<U
   return row;
 }
 
-export interface UserChange {
+interface UserChange {
   name?: string | undefined;
   role?: UserRole | undefined;
   locationIds?: string[] | undefined;

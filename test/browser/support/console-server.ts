@@ -38,7 +38,7 @@ export interface ConsoleServer {
   server: TestServer;
   /** A new API key of a role, made the way `consign keys create` makes it. */
   key(
-    role: 'admin' | 'agent' | 'fulfillment' | 'channel',
+    role: 'admin' | 'agent' | 'fulfillment' | 'channel' | 'read-only',
     scope?: { locationIds?: string[]; channelId?: string },
   ): Promise<string>;
   close(): Promise<void>;
