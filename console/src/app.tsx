@@ -127,6 +127,10 @@ function SignIn({
   const [key, setKey] = useState('');
   const [withKey, setWithKey] = useState(false);
   const [busy, setBusy] = useState(false);
+  const sso = useSsoOption();
+  // A refused single sign-on comes back to the sign-in page with its reason.
+  const ssoError = new URLSearchParams(window.location.search).get('sso_error');
+  const shown = error ?? ssoError ?? undefined;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
@@ -138,10 +142,18 @@ function SignIn({
     <main className="sign-in">
       <form onSubmit={submit} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">Consign</h1>
-        {error ? (
+        {shown ? (
           <p role="alert" className="error">
-            {error}
+            {shown}
           </p>
+        ) : null}
+        {sso && !withKey ? (
+          <>
+            <a className="button" href={ssoStart()}>
+              Sign in with {sso.label}
+            </a>
+            <p className="muted">or with your e-mail and password:</p>
+          </>
         ) : null}
         {withKey ? (
           <>
@@ -190,6 +202,24 @@ function SignIn({
       </form>
     </main>
   );
+}
+
+/** Whether single sign-on is configured, and the name of its provider. */
+function useSsoOption(): { label: string } | null {
+  const [sso, setSso] = useState<{ label: string } | null>(null);
+  useEffect(() => {
+    fetch('/v1/auth/options')
+      .then((response) => (response.ok ? (response.json() as Promise<{ sso: { label: string } | null }>) : null))
+      .then((options) => setSso(options?.sso ?? null))
+      .catch(() => setSso(null));
+  }, []);
+  return sso;
+}
+
+/** Starts single sign-on, asking to come back to the page that was asked for (not to a refusal). */
+function ssoStart(): string {
+  const here = window.location.pathname === '/' ? '/' : window.location.pathname + window.location.search;
+  return `/v1/auth/oidc/start?return_to=${encodeURIComponent(here)}`;
 }
 
 /** The page a one-time sign-in link opens: choose a password, and be signed in. */

@@ -47,8 +47,9 @@ export function oidcClient(settings: OidcSettings) {
       .discovery(
         new URL(settings.issuer),
         settings.clientId,
-        settings.clientSecret,
         undefined,
+        // HTTP Basic: the token endpoint's default (RFC 6749), which every provider accepts.
+        client.ClientSecretBasic(settings.clientSecret),
         // A provider on plain HTTP is a local one (a test, a laptop); anything else must be HTTPS.
         settings.issuer.startsWith('http:') ? { execute: [client.allowInsecureRequests] } : undefined,
       )

@@ -45,10 +45,10 @@ export interface ConsoleServer {
 }
 
 /** A real Consign server (API and built console) on 127.0.0.1 with a fresh database. */
-export async function startConsoleServer(): Promise<ConsoleServer> {
+export async function startConsoleServer(options: Parameters<typeof startTestServer>[1] = {}): Promise<ConsoleServer> {
   await buildConsoleOnce();
   const database = await createTestDatabase();
-  const server = await startTestServer(database);
+  const server = await startTestServer(database, options);
   return {
     database,
     server,
