@@ -17,7 +17,13 @@ export interface Config {
   /** Embedded database: fsync every commit, so a power loss cannot take acknowledged writes. */
   embeddedFsync: boolean;
   bootstrapAdminKey: string | undefined;
+  /** CONSIGN_ADMIN_EMAIL: the first admin's e-mail, made on the first start (default admin@localhost). */
+  adminEmail: string;
+  /** CONSIGN_PUBLIC_URL: where people reach this server, for the sign-in links Consign prints and mails. */
+  publicUrl: string | undefined;
   seedDemoOnFirstStart: boolean;
+  /** Single sign-on by OpenID Connect (CONSIGN_OIDC_ISSUER and the rest); absent when no issuer is set. */
+  oidc: OidcConfig | undefined;
   logLevel: string;
   sweepIntervalMs: number;
   /** How often waiting back-orders are re-routed against new stock. */
@@ -70,6 +76,37 @@ export interface Config {
   eventRetentionDays: number;
   /** How often the event archiver runs when a retention is set; 0: not in this process. */
   eventArchiveIntervalMs: number;
+}
+
+interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** CONSIGN_OIDC_ROLE_CLAIM: the ID token claim with the person's groups (default `groups`). */
+  roleClaim: string;
+  /** CONSIGN_OIDC_ROLE_MAP: `<claim value>:<role>,…`, e.g. `ops-admins:admin,support:agent`. */
+  roleMap: string;
+  /** CONSIGN_OIDC_LABEL: the sign-in button says "Sign in with <label>" (default SSO). */
+  label: string;
+}
+
+/** Single sign-on is on when CONSIGN_OIDC_ISSUER is set; it then needs its client and a role map. */
+function oidcFromEnv(env: NodeJS.ProcessEnv): OidcConfig | undefined {
+  const issuer = urlFromEnv(env, 'CONSIGN_OIDC_ISSUER', ['http:', 'https:']);
+  if (!issuer) return undefined;
+  const required = (name: string) => {
+    const value = env[name]?.trim();
+    if (!value) throw new Error(`${name} must be set when CONSIGN_OIDC_ISSUER is set`);
+    return value;
+  };
+  return {
+    issuer,
+    clientId: required('CONSIGN_OIDC_CLIENT_ID'),
+    clientSecret: required('CONSIGN_OIDC_CLIENT_SECRET'),
+    roleClaim: env.CONSIGN_OIDC_ROLE_CLAIM?.trim() || 'groups',
+    roleMap: required('CONSIGN_OIDC_ROLE_MAP'),
+    label: env.CONSIGN_OIDC_LABEL?.trim() || 'SSO',
+  };
 }
 
 interface NotificationConfig {
@@ -185,7 +222,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.CONSIGN_DATA_DIR ?? './data'),
     embeddedFsync: switchFromEnv(env, 'CONSIGN_EMBEDDED_FSYNC', true),
     bootstrapAdminKey: env.CONSIGN_BOOTSTRAP_ADMIN_KEY || undefined,
+    adminEmail: (env.CONSIGN_ADMIN_EMAIL || 'admin@localhost').trim().toLowerCase(),
+    publicUrl: urlFromEnv(env, 'CONSIGN_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
     seedDemoOnFirstStart: env.CONSIGN_DEMO !== '0',
+    oidc: oidcFromEnv(env),
     logLevel: env.LOG_LEVEL ?? 'info',
     sweepIntervalMs: intFromEnv(env, 'CONSIGN_SWEEP_INTERVAL_MS', 1000),
     backorderIntervalMs: intFromEnv(env, 'CONSIGN_BACKORDER_INTERVAL_MS', 2000),

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { migrate, openDatabase, readMeta, type Database } from './db/index.ts';
 import { DEMO_SEEDED_KEY } from './demo/index.ts';
 import { setTestGateway } from './payments/index.ts';
+import { parseRoleMap, signInLinkUrl, SIGN_IN_LINK_HOURS } from './auth/index.ts';
 import { initializeOnFirstStart, type StartKind } from './first-start.ts';
 import { buildApp } from './http/app.ts';
 import { closeConnectionsOnDrain } from './http/drain.ts';
@@ -79,6 +80,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     poolSize: config.poolSize,
   });
   let app: FastifyInstance | undefined;
+  let firstAdmin: Awaited<ReturnType<typeof prepareDatabase>>;
   try {
     app = await buildApp({
       database,
@@ -87,11 +89,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       rateLimit: config.rateLimit,
       metricsToken: config.metricsToken,
       readRouting: config.readRouting,
+      oidc: config.oidc && { ...config.oidc, roleMap: parseRoleMap(config.oidc.roleMap) },
     });
     closeConnectionsOnDrain(app);
     if (tracing) app.log.info({ url: tracing.url }, 'exporting traces over OTLP/HTTP');
     logSecretKey(app.log, secretKeys);
-    await prepareDatabase(app.log, database, config, print);
+    firstAdmin = await prepareDatabase(app.log, database, config, print);
     await sealPlaintextSecrets(app.log, database, secretKeys.keyring);
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -234,6 +237,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Signal handlers first: whoever reads the "listening" line may send SIGTERM at once.
   if (options.handleSignals ?? true) exitGracefullyOnSignals(app.log, stop);
   print(`Consign listening on ${url} (console: ${url}/, API docs: ${url}/docs)`);
+  if (firstAdmin) printAdminSignIn(print, config.publicUrl ?? url, firstAdmin);
   if (!consoleIsBuilt())
     print('The console is not built yet: `npm run build:console` builds it (`npm start` does it first).');
   return { app, url, port, stop };
@@ -249,11 +253,27 @@ async function prepareDatabase(
   log.info({ database: database.describe, applied }, applied > 0 ? 'applied migrations' : 'database schema is current');
   // The demo's orders are placed on the first start with `test` authorizations: switched on first.
   setTestGateway(config.testGateway ?? (database.engine === 'pglite' && config.seedDemoOnFirstStart));
-  const start = await initializeOnFirstStart(database.db, { seedDemo: config.seedDemoOnFirstStart });
+  const start = await initializeOnFirstStart(database.db, {
+    seedDemo: config.seedDemoOnFirstStart,
+    adminEmail: config.adminEmail,
+  });
   await switchTestGateway(log, database, config, print);
-  if (!start.firstStart) return;
+  if (!start.firstStart) return undefined;
   logFirstStart(log, start);
   if (start.adminKey) printAdminKey(print, start.adminKey.secret);
+  return start.admin;
+}
+
+/** The first admin's one-time sign-in link, printed once the server listens (the link needs its address). */
+function printAdminSignIn(print: (line: string) => void, base: string, admin: { email: string; linkToken: string }) {
+  print('');
+  print(`First start: sign in to the console as ${admin.email}. Open this one-time link to choose a password:`);
+  print('');
+  print(`  ${signInLinkUrl(base, admin.linkToken)}`);
+  print('');
+  print(
+    `It works once, for ${SIGN_IN_LINK_HOURS} hours; \`consign users reset-link ${admin.email}\` makes a new one. \`consign users add\` invites more people.`,
+  );
 }
 
 function logSecretKey(log: FastifyBaseLogger, resolved: ResolvedKeyring): void {

@@ -19,6 +19,7 @@ const pages = {
   dashboards: lazy(() => import('./pages/dashboards.tsx')),
   reconciliation: lazy(() => import('./pages/reconciliation.tsx')),
   settings: lazy(() => import('./pages/settings.tsx')),
+  keys: lazy(() => import('./pages/api-keys.tsx')),
   connectors: lazy(() => import('./pages/connectors.tsx')),
   connector: lazy(() => import('./pages/connector.tsx')),
 };
@@ -33,7 +34,7 @@ interface Section {
 }
 
 const has = (me: Me, permission: string) => me.permissions.includes(permission);
-const staff = (me: Me) => me.role === 'admin' || me.role === 'agent';
+const staff = (me: Me) => me.role === 'admin' || me.role === 'agent' || me.role === 'read-only';
 
 /** The navigation: a role sees only what its key may use. */
 const sections: Section[] = [
@@ -88,14 +89,19 @@ const sections: Section[] = [
     allowed: (me) => has(me, 'orders:manage'),
   },
   { path: '/settings', label: 'Settings', page: pages.settings, allowed: (me) => has(me, 'webhooks:manage') },
+  { path: '/api-keys', label: 'API keys', page: pages.keys, allowed: (me) => has(me, 'keys:write') },
 ];
 
 export function App() {
-  const { state, signIn, signOut } = useSessionState();
+  const { state, signInWithKey, signInWithPassword, signInWithLink, signOut, ended } = useSessionState();
+  const { path } = useLocation();
+  if (path === '/set-password')
+    return <SetPassword onSubmit={signInWithLink} signedIn={state.status === 'signed-in'} />;
   if (state.status === 'loading') return <Loading what="Signing in" />;
-  if (state.status === 'signed-out') return <SignIn onSignIn={signIn} error={state.error} />;
+  if (state.status === 'signed-out')
+    return <SignIn onPassword={signInWithPassword} onKey={signInWithKey} error={state.error} />;
   return (
-    <SessionProvider me={state.me} apiKey={state.key} signOut={signOut}>
+    <SessionProvider me={state.me} credentials={state.credentials} signOut={signOut} onUnauthorized={ended}>
       <DirectoryProvider>
         <Shell />
       </DirectoryProvider>
@@ -103,38 +109,179 @@ export function App() {
   );
 }
 
-function SignIn({ onSignIn, error }: { onSignIn: (key: string) => Promise<void>; error: string | undefined }) {
+/**
+ * A person signs in with their e-mail and password; a machine's API key is the second way. The
+ * address stays as it was, so after signing in the console shows the page that was asked for.
+ */
+function SignIn({
+  onPassword,
+  onKey,
+  error,
+}: {
+  onPassword: (email: string, password: string) => Promise<void>;
+  onKey: (key: string) => Promise<void>;
+  error: string | undefined;
+}) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
   const [key, setKey] = useState('');
+  const [withKey, setWithKey] = useState(false);
   const [busy, setBusy] = useState(false);
+  const sso = useSsoOption();
+  // A refused single sign-on comes back to the sign-in page with its reason.
+  const ssoError = new URLSearchParams(window.location.search).get('sso_error');
+  const shown = error ?? ssoError ?? undefined;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
-    await onSignIn(key.trim());
+    if (withKey) await onKey(key.trim());
+    else await onPassword(email.trim(), password);
     setBusy(false);
   };
   return (
     <main className="sign-in">
       <form onSubmit={submit} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">Consign</h1>
-        <p>Sign in with an API key. It stays in this browser tab only.</p>
-        <label htmlFor="api-key">API key</label>
-        <input
-          id="api-key"
-          type="password"
-          autoComplete="off"
-          autoFocus
-          required
-          value={key}
-          onChange={(e) => setKey(e.target.value)}
-          placeholder="csk_…"
-        />
+        {shown ? (
+          <p role="alert" className="error">
+            {shown}
+          </p>
+        ) : null}
+        {sso && !withKey ? (
+          <>
+            <a className="button" href={ssoStart()}>
+              Sign in with {sso.label}
+            </a>
+            <p className="muted">or with your e-mail and password:</p>
+          </>
+        ) : null}
+        {withKey ? (
+          <>
+            <p>Sign in with an API key. It stays in this browser tab only.</p>
+            <label htmlFor="api-key">API key</label>
+            <input
+              id="api-key"
+              type="password"
+              autoComplete="off"
+              autoFocus
+              required
+              value={key}
+              onChange={(e) => setKey(e.target.value)}
+              placeholder="csk_…"
+            />
+          </>
+        ) : (
+          <>
+            <label htmlFor="email">E-mail</label>
+            <input
+              id="email"
+              type="email"
+              autoComplete="username"
+              autoFocus
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+            <label htmlFor="password">Password</label>
+            <input
+              id="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </>
+        )}
+        <button type="submit" disabled={busy || (withKey ? key.trim() === '' : email.trim() === '' || password === '')}>
+          Sign in
+        </button>
+        <button type="button" className="link" onClick={() => setWithKey(!withKey)}>
+          {withKey ? 'Sign in with e-mail and password' : 'Use an API key'}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+/** Whether single sign-on is configured, and the name of its provider. */
+function useSsoOption(): { label: string } | null {
+  const [sso, setSso] = useState<{ label: string } | null>(null);
+  useEffect(() => {
+    fetch('/v1/auth/options')
+      .then((response) => (response.ok ? (response.json() as Promise<{ sso: { label: string } | null }>) : null))
+      .then((options) => setSso(options?.sso ?? null))
+      .catch(() => setSso(null));
+  }, []);
+  return sso;
+}
+
+/** Starts single sign-on, asking to come back to the page that was asked for (not to a refusal). */
+function ssoStart(): string {
+  const here = window.location.pathname === '/' ? '/' : window.location.pathname + window.location.search;
+  return `/v1/auth/oidc/start?return_to=${encodeURIComponent(here)}`;
+}
+
+/** The page a one-time sign-in link opens: choose a password, and be signed in. */
+function SetPassword({
+  onSubmit,
+  signedIn,
+}: {
+  onSubmit: (token: string, password: string) => Promise<void>;
+  signedIn: boolean;
+}) {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (signedIn && busy) navigate('/', { replace: true });
+  }, [signedIn, busy]);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password !== repeat) return setError('The two passwords differ.');
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onSubmit(token, password);
+    } catch (failure) {
+      setError((failure as Error).message);
+      setBusy(false);
+    }
+  };
+  return (
+    <main className="sign-in">
+      <form onSubmit={submit} aria-labelledby="set-password-title">
+        <h1 id="set-password-title">Choose your password</h1>
+        <p>This link works once. Choose a password of at least 10 characters; you sign in with it from now on.</p>
         {error ? (
           <p role="alert" className="error">
             {error}
           </p>
         ) : null}
-        <button type="submit" disabled={busy || key.trim() === ''}>
-          Sign in
+        <label htmlFor="new-password">New password</label>
+        <input
+          id="new-password"
+          type="password"
+          autoComplete="new-password"
+          autoFocus
+          required
+          minLength={10}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <label htmlFor="repeat-password">Repeat the password</label>
+        <input
+          id="repeat-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+        />
+        <button type="submit" disabled={busy || !token}>
+          Set password and sign in
         </button>
       </form>
     </main>
@@ -170,7 +317,7 @@ function Shell() {
           Menu
         </button>
         <span className="who">
-          {me.role} key
+          {me.person ? `${me.person.name} · ${me.role}` : `${me.role} key`}
           <button type="button" className="link" onClick={signOut}>
             Sign out
           </button>
@@ -215,7 +362,7 @@ function NotFound() {
   return (
     <section className="page">
       <h1>Not here</h1>
-      <p>This page does not exist, or this API key may not open it.</p>
+      <p>This page does not exist, or you may not open it.</p>
     </section>
   );
 }

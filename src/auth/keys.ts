@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { query, tables, toIso, type Db, type Executor } from '../db/index.ts';
 import { newId } from '../shared/ids.ts';
 import type { Principal, Role } from './roles.ts';
@@ -69,6 +69,8 @@ export interface ApiKeySummary {
   channel_id: string | null;
   created_at: string | null;
   revoked_at: string | null;
+  /** When the key last authenticated a request (to the minute). */
+  last_used_at: string | null;
 }
 
 export async function listApiKeys(
@@ -92,6 +94,7 @@ export async function listApiKeys(
     channel_id: row.channelId,
     created_at: toIso(row.createdAt),
     revoked_at: toIso(row.revokedAt),
+    last_used_at: toIso(row.lastUsedAt),
   }));
 }
 
@@ -111,6 +114,7 @@ export function createKeyResolver(db: Db, bootstrapAdminKey: string | undefined)
   const cache = new Map<string, { principal: Principal | null; expiresAt: number }>();
   const bootstrapHash = bootstrapAdminKey ? Buffer.from(hashSecret(bootstrapAdminKey)) : undefined;
   const revocations = revocationWatch(db, () => cache.clear());
+  const markUsed = lastUsedMarker(db);
 
   return async function resolve(secret: string): Promise<Principal | null> {
     const hash = hashSecret(secret);
@@ -119,7 +123,10 @@ export function createKeyResolver(db: Db, bootstrapAdminKey: string | undefined)
     }
     await revocations.check();
     const cached = cache.get(hash);
-    if (cached && cached.expiresAt > Date.now()) return cached.principal;
+    if (cached && cached.expiresAt > Date.now()) {
+      if (cached.principal) await markUsed(cached.principal.keyId);
+      return cached.principal;
+    }
     const [row] = await db
       .select()
       .from(tables.apiKeys)
@@ -129,7 +136,27 @@ export function createKeyResolver(db: Db, bootstrapAdminKey: string | undefined)
       : null;
     if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
     cache.set(hash, { principal, expiresAt: Date.now() + CACHE_TTL_MS });
+    if (principal) await markUsed(principal.keyId);
     return principal;
+  };
+}
+
+/** How often a key's `last_used_at` is written: at most once a minute per key and process. */
+const LAST_USED_EVERY_MS = 60_000;
+
+/** Writes a key's `last_used_at` when this process has not written it for a minute (and no other process has). */
+function lastUsedMarker(db: Db) {
+  const marked = new Map<string, number>();
+  return async (keyId: string) => {
+    const now = Date.now();
+    if (now - (marked.get(keyId) ?? 0) < LAST_USED_EVERY_MS) return;
+    if (marked.size >= CACHE_MAX_ENTRIES) marked.clear();
+    marked.set(keyId, now);
+    const k = tables.apiKeys;
+    await db
+      .update(k)
+      .set({ lastUsedAt: sql`now()` })
+      .where(and(eq(k.id, keyId), or(isNull(k.lastUsedAt), lt(k.lastUsedAt, sql`now() - interval '1 minute'`))));
   };
 }
 

@@ -6,7 +6,7 @@ import { withDatabase } from './database.ts';
 import { CliError } from './errors.ts';
 
 /** The roles of API.md (`roles` in src/auth); listed here so `--help` loads no database code. */
-export const keyRoles = ['admin', 'agent', 'fulfillment', 'channel'] as const satisfies readonly Role[];
+export const keyRoles = ['admin', 'agent', 'fulfillment', 'channel', 'read-only'] as const satisfies readonly Role[];
 
 interface CreateOptions {
   role: Role;

@@ -6,6 +6,7 @@ import { geoCommand } from './geo.ts';
 import { importCommand } from './import.ts';
 import { inventoryCommand } from './inventory.ts';
 import { keysCommand } from './keys.ts';
+import { usersCommand } from './users.ts';
 import { migrateCommand } from './migrate.ts';
 import { restoreCommand } from './restore.ts';
 import { secretsCommand } from './secrets.ts';
@@ -57,6 +58,7 @@ export function createProgram(): Command {
     .addCommand(migrateCommand())
     .addCommand(seedCommand())
     .addCommand(keysCommand())
+    .addCommand(usersCommand())
     .addCommand(secretsCommand())
     .addCommand(importCommand())
     .addCommand(exportCommand())

@@ -23,3 +23,4 @@ export * as taskTables from './schema-tasks.ts';
 export * as geoTables from './schema-geo.ts';
 export * as simulationTables from './schema-simulations.ts';
 export * as shadowTables from './schema-shadow.ts';
+export * as userTables from './schema-users.ts';

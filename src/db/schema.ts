@@ -49,10 +49,12 @@ export const apiKeys = pgTable(
     channelId: text('channel_id').references(() => channels.id),
     createdAt: createdAt(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** When the key last authenticated a request, written at most once a minute. */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('api_keys_secret_hash_key').on(t.secretHash),
-    check('api_keys_role_check', sql`${t.role} in ('admin', 'agent', 'fulfillment', 'channel')`),
+    check('api_keys_role_check', sql`${t.role} in ('admin', 'agent', 'fulfillment', 'channel', 'read-only')`),
   ],
 );
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { createKeyResolver } from '../auth/index.ts';
+import { createKeyResolver, oidcClient, type OidcSettings } from '../auth/index.ts';
 import { isMigrated, query, startReadRouting, type Database, type ReadRoutingOptions } from '../db/index.ts';
 import { sql } from 'drizzle-orm';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './errors.ts';
@@ -35,7 +35,7 @@ import { customerRoutes } from '../customers/index.ts';
 import { historyRoutes } from '../history/index.ts';
 import { subscriptionRoutes } from '../subscriptions/index.ts';
 import { connectorRoutes } from '../connectors/index.ts';
-import { sessionRoutes } from '../auth/index.ts';
+import { accountRoutes, sessionRoutes } from '../auth/index.ts';
 import { backupRoutes } from '../backup/index.ts';
 import { supplyRoutes } from '../supply/index.ts';
 import { exportRoutes } from '../exports/index.ts';
@@ -53,6 +53,8 @@ interface AppOptions {
   consoleDir?: string;
   /** Per-key request limit in this process; none when absent. */
   rateLimit?: RateLimit | undefined;
+  /** Single sign-on by OpenID Connect; absent: people sign in with passwords only. */
+  oidc?: OidcSettings | undefined;
   /** Bearer token `/metrics` asks for; public when absent. */
   metricsToken?: string | undefined;
   /** Bounds of reads routed to the database's replica (when it has one). */
@@ -112,7 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (tracingActive())
     app.addHook('onRequest', async (request) => nameRequestSpan(request.method, request.routeOptions.url ?? '(none)'));
   registerErrorHandling(app, await registerConsole(app, options.consoleDir));
-  registerAuthentication(app, createKeyResolver(options.database.db, options.bootstrapAdminKey));
+  registerAuthentication(app, options.database.db, createKeyResolver(options.database.db, options.bootstrapAdminKey));
   registerTextCheck(app);
   if (options.rateLimit) registerRateLimit(app, options.rateLimit);
 
@@ -151,9 +153,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   problemRoutes(app);
 
+  const sso = options.oidc ? oidcClient(options.oidc) : undefined;
   await app.register(
     async (v1) => {
       sessionRoutes(v1);
+      accountRoutes(v1, context, sso);
       networkRoutes(v1, context);
       catalogRoutes(v1, context);
       inventoryRoutes(v1, context);

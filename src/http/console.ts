@@ -26,6 +26,9 @@ export const CONSOLE_SECTIONS = [
   'dashboards',
   'connectors',
   'settings',
+  'api-keys',
+  // Where a one-time sign-in link lands: the page that sets a password.
+  'set-password',
 ] as const;
 
 const CONSOLE_PATHS = new RegExp(`^/(?:${CONSOLE_SECTIONS.join('|')})(?:[/?#]|$)`);

@@ -57,7 +57,8 @@ type IdPrefix =
   | 'ntf'
   | 'aut'
   | 'kit'
-  | 'tsk';
+  | 'tsk'
+  | 'usr';
 
 /** Prefixed, time-ordered opaque IDs (`res_01hx…`): sortable, so cursors follow creation order. */
 export function newId(prefix: IdPrefix): string {

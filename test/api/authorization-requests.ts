@@ -67,6 +67,13 @@ const returnLines = (s: SideWorld) => ({
 
 export const probes: Record<string, Build> = {
   'GET /v1/me': () => ({ path: '/v1/me' }),
+  'GET /v1/users': () => ({ path: '/v1/users' }),
+  'POST /v1/users': (_w, _s, n) => ({ path: '/v1/users', body: { email: `probe-${n}@example.com`, role: 'agent' } }),
+  'PATCH /v1/users/{id}': () => ({ path: '/v1/users/usr_absent', body: { name: 'Probe' }, absent: true }),
+  'POST /v1/users/{id}/sign-in-link': () => ({ path: '/v1/users/usr_absent/sign-in-link', body: {}, absent: true }),
+  'GET /v1/keys': () => ({ path: '/v1/keys' }),
+  'POST /v1/keys': () => ({ path: '/v1/keys', body: { role: 'agent', name: 'probe' } }),
+  'POST /v1/keys/{id}/revoke': () => ({ path: '/v1/keys/key_absent/revoke', body: {}, absent: true }),
 
   'POST /v1/locations': (_w, _s, n) => ({
     path: '/v1/locations',

@@ -17,33 +17,42 @@ export type Outcome = 'allowed' | 'scoped' | 'forbidden' | 'hidden' | 'signed';
 /** One outcome for both sides, or `[own, other]`. */
 export type Entry = Outcome | readonly [own: Outcome, other: Outcome];
 export type Expected = Record<Role, Entry>;
+/** A row as written below: `read-only` follows from the agent's cell unless the row names it. */
+type Row = Omit<Expected, 'read-only'> & { 'read-only'?: Entry };
 
 const A = 'allowed';
 const S = 'scoped';
 const F = 'forbidden';
 const H = 'hidden';
-const signed: Expected = { admin: 'signed', agent: 'signed', fulfillment: 'signed', channel: 'signed' };
+const signed: Row = { admin: 'signed', agent: 'signed', fulfillment: 'signed', channel: 'signed' };
 
 /** Only admins. */
-const adminOnly: Expected = { admin: A, agent: F, fulfillment: F, channel: F };
+const adminOnly: Row = { admin: A, agent: F, fulfillment: F, channel: F };
 /** Every key, nothing owned (the network, the catalogue, the key itself). */
-const everyone: Expected = { admin: A, agent: A, fulfillment: A, channel: A };
+const everyone: Row = { admin: A, agent: A, fulfillment: A, channel: A };
 /** Customer service (admins and agents), nothing owned. */
-const service: Expected = { admin: A, agent: A, fulfillment: F, channel: F };
+const service: Row = { admin: A, agent: A, fulfillment: F, channel: F };
 /** Stock: read by every key but channel keys; written by admins and fulfillment keys at their own locations. */
-const stockRead: Expected = { admin: A, agent: A, fulfillment: A, channel: F };
-const stockWrite: Expected = { admin: A, agent: F, fulfillment: [A, F], channel: F };
+const stockRead: Row = { admin: A, agent: A, fulfillment: A, channel: F };
+const stockWrite: Row = { admin: A, agent: F, fulfillment: [A, F], channel: F };
 /** A record of one channel, read by admins, agents and that channel's key. */
-const channelRecord: Expected = { admin: A, agent: A, fulfillment: F, channel: [A, H] };
+const channelRecord: Row = { admin: A, agent: A, fulfillment: F, channel: [A, H] };
 /** A list or search: a channel key sees its own channel's records only. */
-const channelList: Expected = { admin: A, agent: A, fulfillment: F, channel: [A, S] };
+const channelList: Row = { admin: A, agent: A, fulfillment: F, channel: [A, S] };
 /** Names a channel in the request: a channel key only its own (another's is a 403). */
-const namesChannel: Expected = { admin: A, agent: A, fulfillment: F, channel: [A, F] };
+const namesChannel: Row = { admin: A, agent: A, fulfillment: F, channel: [A, F] };
 /** Fulfillment work at one location: admins and that location's fulfillment keys. */
-const locationWork: Expected = { admin: A, agent: F, fulfillment: [A, H], channel: F };
+const locationWork: Row = { admin: A, agent: F, fulfillment: [A, H], channel: F };
 
-export const expected: Record<string, Expected> = {
+const rows: Record<string, Row> = {
   'GET /v1/me': everyone,
+  'GET /v1/users': adminOnly,
+  'POST /v1/users': adminOnly,
+  'PATCH /v1/users/{id}': adminOnly,
+  'POST /v1/users/{id}/sign-in-link': adminOnly,
+  'GET /v1/keys': adminOnly,
+  'POST /v1/keys': adminOnly,
+  'POST /v1/keys/{id}/revoke': adminOnly,
 
   'POST /v1/locations': adminOnly,
   'GET /v1/locations': everyone,
@@ -60,7 +69,7 @@ export const expected: Record<string, Expected> = {
   'POST /v1/channels/{id}/catalog-mappings': adminOnly,
   'GET /v1/channels/{id}/catalog-mappings': { admin: A, agent: A, fulfillment: A, channel: [A, H] },
   'DELETE /v1/channels/{id}/catalog-mappings/{product_id}': adminOnly,
-  'GET /v1/channels/{id}/connector/health': service,
+  'GET /v1/channels/{id}/connector/health': { ...service, 'read-only': F },
   'GET /v1/channels/{id}/connector': adminOnly,
   'GET /v1/channels/{id}/return-policy': { admin: A, agent: A, fulfillment: F, channel: A },
   'PUT /v1/channels/{id}/return-policy': adminOnly,
@@ -192,8 +201,8 @@ export const expected: Record<string, Expected> = {
   'POST /v1/webhook-subscriptions/{id}/rotate-secret': adminOnly,
   'GET /v1/webhook-subscriptions/{id}/deliveries': adminOnly,
   'POST /v1/webhook-subscriptions/{id}/replay': adminOnly,
-  'GET /v1/connectors/health': service,
-  'GET /v1/connectors/reviews': service,
+  'GET /v1/connectors/health': { ...service, 'read-only': F },
+  'GET /v1/connectors/reviews': { ...service, 'read-only': F },
   'POST /v1/connectors/reviews/{id}/place': service,
   'POST /v1/connectors/{platform}/orders': signed,
   'POST /v1/webhooks/carriers/{carrier}': signed,
@@ -235,6 +244,28 @@ export const expected: Record<string, Expected> = {
   'POST /v1/tasks/{id}/complete': service,
   'POST /v1/tasks/{id}/cancel': service,
 };
+
+/** Operations that send a body but only read (a query, a check, a preview). */
+const readingPosts = new Set([
+  'POST /v1/availability/query',
+  'POST /v1/automations/validate',
+  'POST /v1/automations/{id}/dry-run',
+  'POST /v1/notification-templates/{kind}/{locale}/preview',
+]);
+
+/**
+ * A read-only key (or person) reads what an agent reads, and nothing it may not: every other
+ * request is forbidden, before the record is looked at.
+ */
+function readOnlyOf(operation: string, row: Row): Entry {
+  if (row['read-only']) return row['read-only'];
+  if (row.agent === 'signed') return 'signed';
+  return operation.startsWith('GET ') || readingPosts.has(operation) ? row.agent : 'forbidden';
+}
+
+export const expected: Record<string, Expected> = Object.fromEntries(
+  Object.entries(rows).map(([operation, row]) => [operation, { ...row, 'read-only': readOnlyOf(operation, row) }]),
+);
 
 /** The outcome of `entry` for a request naming `side`'s records. */
 export function outcomeOf(entry: Entry, side: 'own' | 'other'): Outcome {

@@ -183,6 +183,7 @@ export async function buildWorld(server: TestServer, database: TestDatabase): Pr
       agent: await key('agent'),
       fulfillment: await key('fulfillment', { locationIds: [own.locationId] }),
       channel: await key('channel', { channelId: own.channelId }),
+      'read-only': await key('read-only'),
     },
     own,
     other,

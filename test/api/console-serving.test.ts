@@ -72,7 +72,8 @@ describe('the console is served at / beside the API', () => {
 
   it("lists every top-level page of the console's app among the paths it serves", () => {
     const app = fs.readFileSync(new URL('../../console/src/app.tsx', import.meta.url), 'utf8');
-    const pages = [...app.matchAll(/\bpath: '\/([a-z-]+)'/g)].map((m) => m[1]);
+    // The sections' paths, and the pages shown before signing in (`path === '/set-password'`).
+    const pages = [...app.matchAll(/\bpath(?::| ===) '\/([a-z-]+)'/g)].map((m) => m[1]);
     expect(pages.length).toBeGreaterThan(5);
     expect([...CONSOLE_SECTIONS].sort()).toEqual([...new Set(pages)].sort());
   });

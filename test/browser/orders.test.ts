@@ -63,8 +63,9 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
 
   it('refuses an unknown key and signs in with a real one', async () => {
     await page.goto(consign.server.url);
+    await page.getByRole('button', { name: 'Use an API key' }).click();
     await page.getByLabel('API key').fill('csk_not_a_key');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').getByText('unknown or revoked').waitFor();
     await screenshot(page, 'sign-in');
     await signIn(page, consign.server.url, TEST_ADMIN_KEY);
@@ -80,6 +81,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
       'Dashboards',
       'Connectors',
       'Settings',
+      'API keys',
     ]);
   });
 

@@ -30,8 +30,11 @@ export interface TestResponse {
 }
 
 /** A real Consign HTTP server on 127.0.0.1 with an ephemeral port. */
-export async function startTestServer(database: Database): Promise<TestServer> {
-  const app = await buildApp({ database, bootstrapAdminKey: TEST_ADMIN_KEY, logLevel: 'silent' });
+export async function startTestServer(
+  database: Database,
+  options: Pick<Parameters<typeof buildApp>[0], 'oidc'> = {},
+): Promise<TestServer> {
+  const app = await buildApp({ database, bootstrapAdminKey: TEST_ADMIN_KEY, logLevel: 'silent', ...options });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server has no port');

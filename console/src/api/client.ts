@@ -1,4 +1,7 @@
-/** The console's only way to Consign: the HTTP API, with the key the user typed. */
+/**
+ * The console's only way to Consign: the HTTP API, as a signed-in person (the session cookie,
+ * and the session's CSRF token on every request that changes something) or with an API key.
+ */
 
 export interface Problem {
   type?: string;
@@ -39,13 +42,22 @@ export interface Api {
   blob(path: string): Promise<Blob>;
 }
 
-export function createApi(key: string, onUnauthorized: () => void): Api {
+/** How requests authenticate: the browser's session cookie with its CSRF token, or an API key. */
+export type Credentials = { kind: 'session'; csrfToken: string } | { kind: 'key'; key: string };
+
+function authHeaders(credentials: Credentials, method: string): Record<string, string> {
+  if (credentials.kind === 'key') return { authorization: `Bearer ${credentials.key}` };
+  return method === 'GET' ? {} : { 'x-csrf-token': credentials.csrfToken };
+}
+
+export function createApi(credentials: Credentials, onUnauthorized: () => void): Api {
   async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const raw = typeof body === 'string';
     const response = await fetch(path, {
       method,
+      credentials: 'same-origin',
       headers: {
-        authorization: `Bearer ${key}`,
+        ...authHeaders(credentials, method),
         ...(body === undefined || raw ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },

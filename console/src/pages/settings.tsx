@@ -2,7 +2,7 @@ import type { Page as ApiPage } from '../api/types.ts';
 import { useSession } from '../session.tsx';
 import { Badge, Card, Empty, ErrorNotice, Page, Table } from '../ui/common.tsx';
 import { formatDateTime } from '../ui/format.ts';
-import { useLoad } from '../ui/load.ts';
+import { useAction, useLoad } from '../ui/load.ts';
 
 interface Subscription {
   id: string;
@@ -13,7 +13,7 @@ interface Subscription {
   created_at: string;
 }
 
-/** Admin settings: who receives Consign's events. API keys are managed with `consign keys`. */
+/** Admin settings: who receives Consign's events. API keys have a page of their own. */
 export default function SettingsPage() {
   const { api, me } = useSession();
   const subscriptions = useLoad(
@@ -22,11 +22,20 @@ export default function SettingsPage() {
   );
   return (
     <Page title="Settings">
-      <Card title="This key">
+      <Card title={me.person ? 'You' : 'This key'}>
         <p>
-          Role <strong>{me.role}</strong> · key <code>{me.key_id}</code>. Create and revoke keys with{' '}
-          <code>consign keys</code>.
+          {me.person ? (
+            <>
+              <strong>{me.person.name}</strong> ({me.person.email}) · role <strong>{me.role}</strong>
+            </>
+          ) : (
+            <>
+              Role <strong>{me.role}</strong> · key <code>{me.key_id}</code>
+            </>
+          )}
+          . API keys are created and revoked on the API keys page, or with <code>consign keys</code>.
         </p>
+        {me.person ? <SignOutEverywhere /> : null}
       </Card>
       <Card title="Webhook subscriptions">
         <ErrorNotice error={subscriptions.error} />
@@ -59,5 +68,23 @@ export default function SettingsPage() {
         ) : null}
       </Card>
     </Page>
+  );
+}
+
+/** Ends every session of the signed-in person: a lost laptop, a shared computer. */
+function SignOutEverywhere() {
+  const { api, signOut } = useSession();
+  const action = useAction();
+  return (
+    <>
+      <button
+        type="button"
+        disabled={action.busy}
+        onClick={() => void action.run(() => api.post('/v1/auth/sign-out-everywhere'), signOut)}
+      >
+        Sign out everywhere
+      </button>
+      <ErrorNotice error={action.error} />
+    </>
   );
 }

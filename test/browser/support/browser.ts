@@ -62,11 +62,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   }
 }
 
-/** Signs in through the form, as a person would, and waits for the signed-in header. */
+/** Signs in with an API key through the form's second way, and waits for the signed-in header. */
 export async function signIn(page: Page, url: string, key: string): Promise<void> {
   await page.goto(url);
+  await page.getByRole('button', { name: 'Use an API key' }).click();
   await page.getByLabel('API key').fill(key);
   await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Signs in as a person with their e-mail and password (on the page as it is), and waits for the signed-in header. */
+export async function signInAsPerson(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 

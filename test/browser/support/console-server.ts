@@ -38,17 +38,17 @@ export interface ConsoleServer {
   server: TestServer;
   /** A new API key of a role, made the way `consign keys create` makes it. */
   key(
-    role: 'admin' | 'agent' | 'fulfillment' | 'channel',
+    role: 'admin' | 'agent' | 'fulfillment' | 'channel' | 'read-only',
     scope?: { locationIds?: string[]; channelId?: string },
   ): Promise<string>;
   close(): Promise<void>;
 }
 
 /** A real Consign server (API and built console) on 127.0.0.1 with a fresh database. */
-export async function startConsoleServer(): Promise<ConsoleServer> {
+export async function startConsoleServer(options: Parameters<typeof startTestServer>[1] = {}): Promise<ConsoleServer> {
   await buildConsoleOnce();
   const database = await createTestDatabase();
-  const server = await startTestServer(database);
+  const server = await startTestServer(database, options);
   return {
     database,
     server,
