@@ -136,10 +136,14 @@ describe.runIf(chromiumPath)('console: people sign in as themselves', { timeout:
     expect(await admin.getByText(secret).count()).toBe(0);
 
     await row.getByRole('button', { name: 'Revoke BI dashboards' }).click();
-    await row.getByRole('button', { name: 'Keep it' }).click();
+    await admin.getByRole('dialog', { name: 'Revoke BI dashboards?' }).getByRole('button', { name: 'Keep it' }).click();
     await row.getByRole('button', { name: 'Revoke BI dashboards' }).click();
-    await row.getByRole('button', { name: 'Yes, revoke' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Revoke BI dashboards?' })
+      .getByRole('button', { name: 'Yes, revoke' })
+      .click();
     await row.getByText('revoked').waitFor(SLOW);
+    await admin.getByRole('status').getByText('Revoked BI dashboards.').waitFor(SLOW);
     await expect
       .poll(
         async () =>

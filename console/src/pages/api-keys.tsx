@@ -3,7 +3,9 @@ import { ChannelOptions, useDirectory } from '../directory.tsx';
 import { useSession } from '../session.tsx';
 import { Badge, Card, Empty, ErrorNotice, Page, Table } from '../ui/common.tsx';
 import { formatDateTime } from '../ui/format.ts';
+import { useConfirm } from '../ui/confirm.tsx';
 import { useAction, useLoad } from '../ui/load.ts';
+import { useStatus } from '../ui/status.tsx';
 
 interface ApiKey {
   id: string;
@@ -25,8 +27,24 @@ export default function ApiKeysPage() {
   const { locationName, channelName } = useDirectory();
   const keys = useLoad(() => api.get<{ data: ApiKey[] }>('/v1/keys'), [api]);
   const [created, setCreated] = useState<{ name: string; secret: string }>();
-  const [confirming, setConfirming] = useState<string>();
   const revoke = useAction();
+  const confirm = useConfirm();
+  const status = useStatus();
+  const askRevoke = (key: ApiKey) =>
+    confirm.ask({
+      title: `Revoke ${key.name}?`,
+      body: <p>Every request made with this key is refused from now on. This cannot be undone.</p>,
+      confirm: 'Yes, revoke',
+      keep: 'Keep it',
+      run: () =>
+        revoke.run(
+          () => api.post(`/v1/keys/${encodeURIComponent(key.id)}/revoke`),
+          () => {
+            status.say(`Revoked ${key.name}.`);
+            keys.reload();
+          },
+        ),
+    });
   const scope = (key: ApiKey) =>
     key.location_ids.length > 0
       ? key.location_ids.map(locationName).join(', ')
@@ -87,31 +105,13 @@ export default function ApiKeysPage() {
                   <td>
                     {key.revoked_at ? (
                       <Badge status="cancelled" label="revoked" />
-                    ) : confirming === key.id ? (
-                      <span className="inline">
-                        Revoke {key.name}?{' '}
-                        <button
-                          type="button"
-                          className="danger"
-                          disabled={revoke.busy}
-                          onClick={() =>
-                            void revoke.run(
-                              () => api.post(`/v1/keys/${encodeURIComponent(key.id)}/revoke`),
-                              () => {
-                                setConfirming(undefined);
-                                keys.reload();
-                              },
-                            )
-                          }
-                        >
-                          Yes, revoke
-                        </button>
-                        <button type="button" onClick={() => setConfirming(undefined)}>
-                          Keep it
-                        </button>
-                      </span>
                     ) : (
-                      <button type="button" onClick={() => setConfirming(key.id)} aria-label={`Revoke ${key.name}`}>
+                      <button
+                        type="button"
+                        disabled={revoke.busy}
+                        onClick={() => askRevoke(key)}
+                        aria-label={`Revoke ${key.name}`}
+                      >
                         Revoke
                       </button>
                     )}
@@ -122,6 +122,8 @@ export default function ApiKeysPage() {
           </Table>
         ) : null}
       </Card>
+      {confirm.dialog}
+      {status.region}
     </Page>
   );
 }
