@@ -14,7 +14,7 @@ import { sql } from 'drizzle-orm';
 import { cancelOrder } from './cancel-order.ts';
 import { changeRoutes } from './changes/routes.ts';
 import { holdKinds, holdOrder, releaseHold, type HoldKind } from './holds.ts';
-import { listOrders, routingDecisions } from './list-orders.ts';
+import { countOrders, listOrders, routingDecisions } from './list-orders.ts';
 import { placeOrder } from './place-order.ts';
 import { withOmittedLocations } from './routing-detail.ts';
 import { getOrder } from './read-order.ts';
@@ -72,6 +72,12 @@ const ListQuery = Type.Object({
   ),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Placed before' })),
   q: Type.Optional(Type.String({ maxLength: 200, description: 'External ID, customer name or email contains' })),
+  needs_attention: Type.Optional(
+    Type.Boolean({
+      description:
+        "Only orders on hold (routing failed is a hold), back-ordered, or unfinished past their channel's SLA",
+    }),
+  ),
 });
 type ListQuery = Static<typeof ListQuery> & { limit: number };
 
@@ -127,10 +133,10 @@ export function orderRoutes(app: FastifyInstance, { database: { db }, reads }: A
       const statuses = parseValueList(q.status, orderStatuses, 'status');
       if (!statuses.ok) return sendProblem(reply, statuses.problem);
       const before = decodeCursor<string>(q.cursor, 'string');
-      const rows = await reads(request, async (db) => {
+      const { rows, count } = await reads(request, async (db) => {
         let channelId = q.channel && ((await resolveChannelId(db, q.channel)) ?? q.channel);
         if (principal.role === 'channel') channelId = principal.channelId ?? 'none';
-        return listOrders(db, {
+        const filter = {
           status: statuses.value,
           channelId,
           email: q.email,
@@ -139,12 +145,15 @@ export function orderRoutes(app: FastifyInstance, { database: { db }, reads }: A
           from: q.from,
           to: q.to,
           text: q.q,
-          before,
-          limit: q.limit + 1,
-        });
+          needsAttention: q.needs_attention,
+        };
+        return {
+          rows: await listOrders(db, { ...filter, before, limit: q.limit + 1 }),
+          count: await countOrders(db, filter),
+        };
       });
       const data = rows.slice(0, q.limit);
-      return { data, next_cursor: rows.length > q.limit ? encodeCursor(data.at(-1)!.id) : null };
+      return { data, next_cursor: rows.length > q.limit ? encodeCursor(data.at(-1)!.id) : null, ...count };
     },
   );
 
