@@ -130,7 +130,7 @@ export default function OrdersPage() {
 function SavedViews({ current }: { current: string }) {
   const { channels } = useDirectory();
   const views: { label: string; params: Record<string, string> }[] = [
-    { label: 'All orders', params: {} },
+    { label: 'All', params: {} },
     { label: 'Needs attention', params: { needs_attention: 'true' } },
     { label: 'Open', params: { status: 'created,confirmed,in_process,partially_shipped' } },
     ...['shipped', 'delivered', 'cancelled'].map((s) => ({ label: humanize(s), params: { status: s } })),
