@@ -47,9 +47,7 @@ async function timeToHeading(page: Page, url: string): Promise<number> {
   const started = performance.now();
   await page.goto(url);
   await page.locator('main h1').first().waitFor({ timeout: 30_000 });
-  await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('Loading…'), null, {
-    timeout: 30_000,
-  });
+  await page.locator('main').getByText('Loading…').first().waitFor({ state: 'detached', timeout: 30_000 });
   return performance.now() - started;
 }
 
