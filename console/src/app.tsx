@@ -3,6 +3,7 @@ import { DirectoryProvider } from './directory.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
 import { SessionProvider, useSession, useSessionState, type Me } from './session.tsx';
 import { Loading } from './ui/common.tsx';
+import { GlobalSearch } from './ui/global-search.tsx';
 
 const pages = {
   orders: lazy(() => import('./pages/orders.tsx')),
@@ -316,6 +317,7 @@ function Shell() {
         >
           Menu
         </button>
+        <GlobalSearch />
         <span className="who">
           {me.person ? `${me.person.name} · ${me.role}` : `${me.role} key`}
           <button type="button" className="link" onClick={signOut}>

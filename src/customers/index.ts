@@ -1,1 +1,2 @@
 export { customerRoutes } from './routes.ts';
+export { listCustomers } from './list-customers.ts';

@@ -7,12 +7,15 @@ import { decodeCursor, encodeCursor } from '../http/pagination.ts';
 import { parseValueList } from '../http/query-lists.ts';
 import { Count } from '../http/schemas.ts';
 import { problem } from '../shared/problem.ts';
-import type { Result } from '../shared/result.ts';
-import { getFulfillmentOrder, listFulfillmentOrders } from './queue.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
+import { renderPackingSlip, renderPickList } from './documents.ts';
+import { countFulfillmentOrders, countQueueSteps, getFulfillmentOrder, listFulfillmentOrders } from './queue.ts';
 import { customerArrived, pickedUp, readyForPickup, shipFulfillmentOrder } from './ship.ts';
 import { actionable, pickFulfillmentOrder, rejectFulfillmentOrder, simpleStep, type StepContext } from './steps.ts';
 import { answerReleaseRequests, fulfillmentStatuses } from '../orders/index.ts';
 
+/** At most this many fulfillment orders on one pick list. */
+const MAX_PICK_LIST = 500;
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const LineQuantities = Type.Array(
   Type.Object(
@@ -79,6 +82,19 @@ const QueueQuery = Type.Object({
   order_id: Type.Optional(Type.String({ maxLength: 64 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('created'), Type.Literal('due')], {
+      default: 'created',
+      description:
+        "created: oldest first; due: the order's SLA running out first (late and at-risk work first), then oldest",
+    }),
+  ),
+});
+const WorkQuery = Type.Object({
+  location_id: Type.Optional(Type.String({ maxLength: 64 })),
+  status: Type.Optional(
+    Type.String({ maxLength: 200, description: `Comma-separated: ${fulfillmentStatuses.join(', ')}` }),
+  ),
 });
 
 function scope(request: FastifyRequest): StepContext {
@@ -101,28 +117,108 @@ async function act(
 export function fulfillmentRoutes(app: FastifyInstance, { database: { db } }: AppContext): void {
   const tags = ['fulfillment'];
   const write = { permission: 'fulfillment:write' } as const;
+  /** The locations a request asks for, within its key's: a problem when it asks for another's. */
+  const workScope = (request: FastifyRequest, q: { location_id?: string | undefined; status?: string | undefined }) => {
+    const own = scope(request).locationIds;
+    const statuses = parseValueList(q.status, fulfillmentStatuses, 'status');
+    if (!statuses.ok) return statuses;
+    if (own && q.location_id && !own.includes(q.location_id))
+      return fail(problem('forbidden', `This key does not work at ${q.location_id}.`));
+    return ok({ locationIds: q.location_id ? [q.location_id] : own, status: statuses.value });
+  };
+  /** The fulfillment order of the request's `:id`, if the key works there; else answers 404. */
+  const visible = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+    const fo = await getFulfillmentOrder(db, request.params.id);
+    const own = scope(request).locationIds;
+    if (fo && (!own || own.includes(fo.location_id))) return fo;
+    sendProblem(reply, problem('not_found', `No fulfillment order ${request.params.id}.`));
+    return undefined;
+  };
   app.get<{ Querystring: Static<typeof QueueQuery> & { limit: number } }>(
     '/fulfillment-orders',
     {
       config: { permission: 'fulfillment:read' },
-      schema: { tags, summary: "A location's work queue, oldest first", querystring: QueueQuery },
+      schema: {
+        tags,
+        summary: "A location's work queue, oldest first (or by SLA), with the total that matches",
+        querystring: QueueQuery,
+      },
     },
     async (request, reply) => {
-      const own = scope(request).locationIds;
       const q = request.query;
-      const statuses = parseValueList(q.status, fulfillmentStatuses, 'status');
-      if (!statuses.ok) return sendProblem(reply, statuses.problem);
-      if (own && q.location_id && !own.includes(q.location_id))
-        return sendProblem(reply, problem('forbidden', `This key does not work at ${q.location_id}.`));
+      const work = workScope(request, q);
+      if (!work.ok) return sendProblem(reply, work.problem);
+      const filter = { ...work.value, orderId: q.order_id };
       const rows = await listFulfillmentOrders(db, {
-        locationIds: q.location_id ? [q.location_id] : own,
-        status: statuses.value,
-        orderId: q.order_id,
+        ...filter,
+        sort: q.sort,
         after: decodeCursor<string>(q.cursor, 'string'),
         limit: q.limit + 1,
       });
       const data = rows.slice(0, q.limit);
-      return { data, next_cursor: rows.length > q.limit ? encodeCursor(data.at(-1)!.id) : null };
+      return {
+        data,
+        next_cursor: rows.length > q.limit ? encodeCursor(data.at(-1)!.id) : null,
+        total: await countFulfillmentOrders(db, filter),
+      };
+    },
+  );
+  app.get<{ Querystring: Static<typeof WorkQuery> }>(
+    '/fulfillment-orders/counts',
+    {
+      config: { permission: 'fulfillment:read' },
+      schema: {
+        tags,
+        summary: 'Work per step at a location (or every location the key works at), and how much is late or at risk',
+        querystring: WorkQuery,
+      },
+    },
+    async (request, reply) => {
+      const work = workScope(request, { location_id: request.query.location_id });
+      if (!work.ok) return sendProblem(reply, work.problem);
+      return countQueueSteps(db, work.value);
+    },
+  );
+  app.get<{ Querystring: Static<typeof WorkQuery> }>(
+    '/fulfillment-orders/pick-list',
+    {
+      config: { permission: 'fulfillment:read' },
+      schema: {
+        tags,
+        summary: "A PDF pick list of a location's work (accepted and picking unless status says otherwise)",
+        querystring: WorkQuery,
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const work = workScope(request, q);
+      if (!work.ok) return sendProblem(reply, work.problem);
+      if (!q.location_id) return sendProblem(reply, problem('validation_failed', 'location_id is required.'));
+      const items = await listFulfillmentOrders(db, {
+        locationIds: [q.location_id],
+        status: work.value.status ?? ['accepted', 'picking'],
+        sort: 'due',
+        limit: MAX_PICK_LIST,
+      });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="pick-list-${q.location_id}.pdf"`)
+        .send(await renderPickList(db, q.location_id, items));
+    },
+  );
+  app.get<{ Params: { id: string } }>(
+    '/fulfillment-orders/:id/packing-slip',
+    {
+      config: { permission: 'fulfillment:read' },
+      schema: { tags, summary: 'The packing slip of one fulfillment order (PDF)', params: IdParams },
+    },
+    async (request, reply) => {
+      const fo = await visible(request, reply);
+      if (!fo) return reply;
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="packing-slip-${fo.order_external_id}.pdf"`)
+        .send(await renderPackingSlip(db, fo));
     },
   );
   app.get<{ Params: { id: string } }>(
@@ -131,13 +227,7 @@ export function fulfillmentRoutes(app: FastifyInstance, { database: { db } }: Ap
       config: { permission: 'fulfillment:read' },
       schema: { tags, summary: 'One fulfillment order', params: IdParams },
     },
-    async (request, reply) => {
-      const fo = await getFulfillmentOrder(db, request.params.id);
-      const own = scope(request).locationIds;
-      if (!fo || (own && !own.includes(fo.location_id)))
-        return sendProblem(reply, problem('not_found', `No fulfillment order ${request.params.id}.`));
-      return fo;
-    },
+    async (request, reply) => (await visible(request, reply)) ?? reply,
   );
   const step = (path: string, summary: string, to: 'accepted' | 'packed') =>
     app.post<{ Params: { id: string } }>(

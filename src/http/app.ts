@@ -32,6 +32,7 @@ import { routingRoutes } from '../routing/index.ts';
 import { returnPolicyRoutes, returnRoutes } from '../returns/index.ts';
 import { reportRoutes } from '../reports/index.ts';
 import { customerRoutes } from '../customers/index.ts';
+import { searchRoutes } from '../search/index.ts';
 import { historyRoutes } from '../history/index.ts';
 import { subscriptionRoutes } from '../subscriptions/index.ts';
 import { connectorRoutes } from '../connectors/index.ts';
@@ -174,6 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       returnPolicyRoutes(v1, context);
       reportRoutes(v1, context);
       customerRoutes(v1, context);
+      searchRoutes(v1, context);
       subscriptionRoutes(v1, context);
       connectorRoutes(v1, context);
       exportRoutes(v1, context);

@@ -53,6 +53,8 @@ export async function registerConsole(
       root: distDir,
       prefix: '/',
       index: false,
+      // The build writes .br and .gz copies of its files (scripts/build-console.ts).
+      preCompressed: true,
       decorateReply: false,
       schemaHide: true,
       setHeaders: (response, filePath) => {

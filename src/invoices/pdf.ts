@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { addressLines, printable, renderPdf } from '../shared/pdf.ts';
 import type { InvoiceDocument, Money } from './document.ts';
 import { formatMoney } from './money-format.ts';
 
@@ -23,22 +23,8 @@ const MAX_LINES = 10_000;
 
 type Doc = PDFKit.PDFDocument;
 
-/** What the standard fonts' WinAnsi encoding can draw: Latin-1 plus a few typographic marks. */
-const PRINTABLE =
-  /[^\x20-\x7e\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]/g;
-const printable = (value: unknown): string => String(value ?? '').replace(PRINTABLE, '?');
 const amount = (money: Money) => formatMoney(money.amount, money.currency);
 const date = (iso: string) => iso.slice(0, 10);
-
-function addressLines(address: Record<string, unknown> | null): string[] {
-  if (!address) return [];
-  const cityLine = [address.city, [address.region, address.postal_code].filter(Boolean).join(' ')]
-    .filter(Boolean)
-    .join(', ');
-  return [address.line1, address.line2, cityLine, address.country]
-    .filter((l) => typeof l === 'string' && l.trim() !== '')
-    .map(printable);
-}
 
 function header(doc: Doc, invoice: InvoiceDocument): void {
   const title = invoice.kind === 'credit_memo' ? 'CREDIT MEMO' : 'INVOICE';
@@ -206,34 +192,30 @@ function footer(doc: Doc, invoice: InvoiceDocument): void {
 export function renderInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
   if (invoice.lines.length > MAX_LINES)
     throw new Error(`${invoice.number} has ${invoice.lines.length} lines; at most ${MAX_LINES} are printed`);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: PAGE.margin,
-    bufferPages: true,
-    info: {
-      Title: `${invoice.kind === 'credit_memo' ? 'Credit memo' : 'Invoice'} ${invoice.number}`,
-      Author: printable(invoice.seller.name),
-      CreationDate: new Date(invoice.issued_at),
+  return renderPdf(
+    {
+      size: 'A4',
+      margin: PAGE.margin,
+      bufferPages: true,
+      info: {
+        Title: `${invoice.kind === 'credit_memo' ? 'Credit memo' : 'Invoice'} ${invoice.number}`,
+        Author: printable(invoice.seller.name),
+        CreationDate: new Date(invoice.issued_at),
+      },
     },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  header(doc, invoice);
-  parties(doc, invoice);
-  tableHeader(doc);
-  for (const line of invoice.lines) row(doc, line);
-  totals(doc, invoice);
-  if (invoice.notes)
-    doc
-      .font('Helvetica')
-      .fontSize(9)
-      .fillColor(GREY)
-      .text(printable(invoice.notes), PAGE.margin, doc.y + 12, { width: RIGHT - PAGE.margin });
-  footer(doc, invoice);
-  doc.end();
-  return done;
+    (doc) => {
+      header(doc, invoice);
+      parties(doc, invoice);
+      tableHeader(doc);
+      for (const line of invoice.lines) row(doc, line);
+      totals(doc, invoice);
+      if (invoice.notes)
+        doc
+          .font('Helvetica')
+          .fontSize(9)
+          .fillColor(GREY)
+          .text(printable(invoice.notes), PAGE.margin, doc.y + 12, { width: RIGHT - PAGE.margin });
+      footer(doc, invoice);
+    },
+  );
 }

@@ -14,7 +14,7 @@ import { sql } from 'drizzle-orm';
 import { cancelOrder } from './cancel-order.ts';
 import { changeRoutes } from './changes/routes.ts';
 import { holdKinds, holdOrder, releaseHold, type HoldKind } from './holds.ts';
-import { listOrders, routingDecisions } from './list-orders.ts';
+import { countOrders, listOrders, routingDecisions } from './list-orders.ts';
 import { placeOrder } from './place-order.ts';
 import { withOmittedLocations } from './routing-detail.ts';
 import { getOrder } from './read-order.ts';
@@ -75,6 +75,12 @@ const ListQuery = Type.Object({
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Placed before' })),
   q: Type.Optional(Type.String({ maxLength: 200, description: 'External ID, customer name or email contains' })),
   tag: Type.Optional(Type.String({ maxLength: 200, description: 'Orders that carry this tag' })),
+  needs_attention: Type.Optional(
+    Type.Boolean({
+      description:
+        "Only orders on hold (routing failed is a hold), back-ordered, or unfinished past their channel's SLA",
+    }),
+  ),
 });
 type ListQuery = Static<typeof ListQuery> & { limit: number };
 
@@ -132,10 +138,10 @@ export function orderRoutes(app: FastifyInstance, { database: { db }, reads }: A
       const badTag = q.tag === undefined ? undefined : invalidTags([q.tag], () => '/querystring/tag');
       if (badTag) return sendProblem(reply, badTag);
       const before = decodeCursor<string>(q.cursor, 'string');
-      const rows = await reads(request, async (db) => {
+      const { rows, count } = await reads(request, async (db) => {
         let channelId = q.channel && ((await resolveChannelId(db, q.channel)) ?? q.channel);
         if (principal.role === 'channel') channelId = principal.channelId ?? 'none';
-        return listOrders(db, {
+        const filter = {
           status: statuses.value,
           channelId,
           email: q.email,
@@ -145,12 +151,15 @@ export function orderRoutes(app: FastifyInstance, { database: { db }, reads }: A
           to: q.to,
           text: q.q,
           tag: q.tag,
-          before,
-          limit: q.limit + 1,
-        });
+          needsAttention: q.needs_attention,
+        };
+        return {
+          rows: await listOrders(db, { ...filter, before, limit: q.limit + 1 }),
+          count: await countOrders(db, filter),
+        };
       });
       const data = rows.slice(0, q.limit);
-      return { data, next_cursor: rows.length > q.limit ? encodeCursor(data.at(-1)!.id) : null };
+      return { data, next_cursor: rows.length > q.limit ? encodeCursor(data.at(-1)!.id) : null, ...count };
     },
   );
 

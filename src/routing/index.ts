@@ -7,6 +7,7 @@ export { planWithKits } from './kits.ts';
 export type { BundleLeaves } from './kits.ts';
 export { defaultRoutingRules } from './rules.ts';
 export type { RoutingRules } from './rules.ts';
+export { AT_RISK_MS, slaDueSql } from './sla.ts';
 export { stockSnapshot } from './stock.ts';
 export type { StockRow } from './stock.ts';
 export { coordinatesForPostalCode } from './zip.ts';

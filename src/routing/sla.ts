@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm';
 import { bandFor } from './rates.ts';
 import type { RoutingRules } from './rules.ts';
 
@@ -151,6 +152,18 @@ export function slaDaysFor(rules: RoutingRules, channelId: string): number {
   const { byChannel } = rules.slaDays;
   return Object.hasOwn(byChannel, channelId) ? (byChannel[channelId] ?? rules.slaDays.default) : rules.slaDays.default;
 }
+
+/**
+ * SQL for when an order's SLA runs out: its placement plus its channel's SLA days. `orders` is the
+ * query's alias of the orders table.
+ */
+export function slaDueSql(rules: RoutingRules, orders: SQL = sql.raw('o')): SQL {
+  const { byChannel, default: days } = rules.slaDays;
+  return sql`(${orders}.placed_at + make_interval(days => coalesce((${JSON.stringify(byChannel)}::jsonb ->> ${orders}.channel_id)::int, ${days}::int)))`;
+}
+
+/** An open order whose SLA runs out within this long is at risk. */
+export const AT_RISK_MS = 86_400_000;
 
 export const transitDaysFor = (rules: RoutingRules, km: number): number => bandFor(rules.transitDays, km).days;
 

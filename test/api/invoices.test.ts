@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { inflateSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/index.ts';
@@ -10,6 +8,7 @@ import { fail } from '../../src/shared/result.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
+import { pdfText } from '../support/pdf-text.ts';
 import type { TestServer } from '../support/server.ts';
 import { ship, startPaymentsServer } from './payments-support.ts';
 
@@ -47,33 +46,6 @@ async function shippedOrder(over: Record<string, unknown> = {}) {
   const shipment = await ship(server, placed.body.fulfillment_orders[0].id);
   const invoices = (await server.request('GET', `/v1/orders/${placed.body.id}/invoices`)).body.data;
   return { order: placed.body, shipmentId: shipment.shipment_id, invoice: invoices[0] };
-}
-
-/** The text of a PDF: `pdftotext` (poppler-utils) when installed, else the text operators of its inflated streams. */
-function pdfText(pdf: Buffer): string {
-  try {
-    return execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const raw = pdf.toString('latin1');
-  const texts: string[] = [];
-  // Each stream is exactly its /Length bytes: compressed data may itself end in a CR or LF, so
-  // scanning for the "endstream" keyword would cut some streams short.
-  for (const match of raw.matchAll(/\/Length (\d+)\s[^>]*>>\s*stream\r?\n/g)) {
-    const start = match.index + match[0].length;
-    let content: string;
-    try {
-      content = inflateSync(pdf.subarray(start, start + Number(match[1]))).toString('latin1');
-    } catch {
-      continue;
-    }
-    for (const op of content.matchAll(/\[(.*?)\]\s*TJ|<([0-9a-fA-F]+)>\s*Tj/g)) {
-      const hex = op[1] ? [...op[1].matchAll(/<([0-9a-fA-F]+)>/g)].map((m) => m[1]).join('') : op[2]!;
-      texts.push(Buffer.from(hex, 'hex').toString('latin1'));
-    }
-  }
-  return texts.join('\n');
 }
 
 describe('GET /v1/invoices/{id}', () => {

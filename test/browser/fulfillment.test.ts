@@ -59,7 +59,7 @@ describe.runIf(chromiumPath)('console: a store associate works the fulfillment q
     await ship.getByLabel('Carrier').fill('UPS');
     await ship.getByLabel('Tracking number').fill(TRACKING);
     await ship.getByRole('button', { name: 'Ship' }).click();
-    await expect.poll(() => card('WEB-2001').count()).toBe(0);
+    await expect.poll(() => card('WEB-2001').count(), { timeout: 15_000 }).toBe(0);
 
     const order = await must(consign.server.request, 'GET', `/v1/orders/${shipOrderId}`);
     expect(order.status).toBe('shipped');
@@ -98,7 +98,7 @@ describe.runIf(chromiumPath)('console: a store associate works the fulfillment q
     const handOver = card('WEB-2002').getByRole('form', { name: 'Hand over' });
     await handOver.getByLabel('Pickup code').fill(code);
     await handOver.getByLabel('Pickup code').press('Enter');
-    await expect.poll(() => card('WEB-2002').count()).toBe(0);
+    await expect.poll(() => card('WEB-2002').count(), { timeout: 15_000 }).toBe(0);
     const order = await must(consign.server.request, 'GET', `/v1/orders/${pickupOrderId}`);
     expect(order.fulfillment_orders[0].status).toBe('picked_up');
   });

@@ -5,6 +5,9 @@ import type { Money } from '../ui/format.ts';
 export interface Page<T> {
   data: T[];
   next_cursor: string | null;
+  /** Lists that count: how many match the filters (`total_is_exact` false: at least this many). */
+  total?: number;
+  total_is_exact?: boolean;
 }
 
 /** A page of a list that also counts its rows on every page. */
@@ -18,6 +21,8 @@ export interface OrderSummary {
   external_id: string;
   status: string;
   on_hold: boolean;
+  /** Why it needs attention: on_hold, routing_failed, backordered, late. */
+  attention?: string[];
   customer: { email: string; name?: string };
   delivery_method: string;
   total: Money;
@@ -54,6 +59,8 @@ export interface OrderLine {
 export interface FulfillmentOrderLine {
   line_id: string;
   sku: string;
+  name?: string | null;
+  components?: { sku: string; quantity: number }[];
   quantity: number;
   status: string;
 }
@@ -267,8 +274,29 @@ export interface QueueItem {
   delivery_method: string;
   status: string;
   order_on_hold: boolean;
+  shipping_address?: Record<string, string | undefined> | null;
+  order_placed_at?: string;
+  due_at?: string;
+  late?: boolean;
+  at_risk?: boolean;
+  shipments?: { id: string; carrier: string; tracking_number: string | null }[];
   lines: FulfillmentOrderLine[];
   created_at: string;
   shipment_id?: string;
   pickup_code?: string;
+}
+
+export interface QueueCounts {
+  by_status: Record<string, number>;
+  open: number;
+  late: number;
+  at_risk: number;
+}
+
+export interface SearchHit {
+  kind: 'order' | 'customer' | 'sku' | 'return';
+  id: string;
+  label: string;
+  detail: string;
+  exact: boolean;
 }

@@ -2,7 +2,7 @@ import type { OrderSummary } from '../api/types.ts';
 import { useDirectory } from '../directory.tsx';
 import { Link } from '../router.tsx';
 import { Badge, Table } from '../ui/common.tsx';
-import { formatDateTime, formatMoney } from '../ui/format.ts';
+import { formatDateTime, formatMoney, humanize } from '../ui/format.ts';
 
 /** Order summaries (as `GET /v1/orders` lists them) in a table linking to each order 360. */
 export function OrderTable({ orders, label }: { orders: OrderSummary[]; label: string }) {
@@ -32,6 +32,11 @@ export function OrderTable({ orders, label }: { orders: OrderSummary[]; label: s
             </td>
             <td>
               <Badge status={o.status} /> {o.on_hold ? <Badge status="on_hold" label="on hold" /> : null}
+              {o.attention
+                ?.filter((a) => a !== 'on_hold')
+                .map((a) => (
+                  <Badge key={a} status={a === 'late' ? 'failed' : 'backordered'} label={humanize(a)} />
+                ))}
             </td>
             <td>
               {o.customer.name ?? ''} <span className="muted">{o.customer.email}</span>

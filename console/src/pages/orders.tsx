@@ -1,10 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { OrderSummary, Page as ApiPage } from '../api/types.ts';
 import { ChannelOptions, useDirectory } from '../directory.tsx';
-import { navigate, useLocation } from '../router.tsx';
+import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Empty, ErrorNotice, Loading, Page, Pager } from '../ui/common.tsx';
-import { useCursors, useLoad } from '../ui/load.ts';
+import { humanize } from '../ui/format.ts';
+import { useLoad } from '../ui/load.ts';
+import { listUrl, useUrlPages } from '../ui/url-pages.ts';
 import { OrderTable } from './order-table.tsx';
 
 export const orderStatuses = [
@@ -17,7 +19,8 @@ export const orderStatuses = [
   'delivered',
   'cancelled',
 ];
-const FILTERS = ['q', 'email', 'sku', 'status', 'channel', 'location_id', 'from', 'to'] as const;
+const FILTERS = ['q', 'email', 'sku', 'status', 'channel', 'location_id', 'from', 'to', 'needs_attention'] as const;
+const PAGE_SIZE = 25;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
 /** Dates are days in the form; the API takes instants (`to` exclusive), so the end day is included. */
@@ -27,7 +30,8 @@ function apiQuery(filters: Filters, cursor: string | undefined) {
     ...filters,
     from: filters.from ? `${filters.from}T00:00:00Z` : undefined,
     to: filters.to ? nextDay(filters.to) : undefined,
-    limit: 25,
+    needs_attention: filters.needs_attention === 'true' ? 'true' : undefined,
+    limit: PAGE_SIZE,
     cursor,
   };
 }
@@ -38,22 +42,23 @@ export default function OrdersPage() {
   const { search } = useLocation();
   const filters = Object.fromEntries(FILTERS.map((name) => [name, search.get(name) ?? ''])) as Filters;
   const [draft, setDraft] = useState<Filters>(filters);
-  const pages = useCursors();
+  const pages = useUrlPages(PAGE_SIZE);
   const key = search.toString();
+  // A saved view or Back changes the filters: the form shows them.
+  useEffect(() => setDraft(filters), [key]);
   const orders = useLoad(
     () => api.get<ApiPage<OrderSummary>>('/v1/orders', apiQuery(filters, pages.cursor)),
-    [api, key, pages.cursor],
+    [api, key],
   );
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    const params = new URLSearchParams(Object.entries(draft).filter(([, v]) => v !== ''));
-    pages.reset();
-    navigate(`/orders${params.size ? `?${params}` : ''}`);
+    navigate(listUrl('/orders', draft));
   };
   const set = (name: keyof Filters) => (event: { target: { value: string } }) =>
     setDraft({ ...draft, [name]: event.target.value });
   return (
     <Page title="Orders">
+      <SavedViews current={key} />
       <form className="filters" onSubmit={apply} role="search" aria-label="Find orders">
         <label>
           Search
@@ -113,7 +118,35 @@ export default function OrdersPage() {
       {orders.loading && !orders.data ? <Loading /> : null}
       {orders.data && orders.data.data.length === 0 ? <Empty>No orders match.</Empty> : null}
       {orders.data && orders.data.data.length > 0 ? <OrderTable orders={orders.data.data} label="Orders" /> : null}
-      <Pager {...pages.pager(orders.data?.next_cursor)} />
+      <Pager {...pages.pager(orders.data)} />
     </Page>
+  );
+}
+
+/**
+ * Saved views: links to the list with their filters (the server does the filtering), so a view can
+ * be bookmarked and Back returns to it. The views of a channel key's one channel are left out.
+ */
+function SavedViews({ current }: { current: string }) {
+  const { channels } = useDirectory();
+  const views: { label: string; params: Record<string, string> }[] = [
+    { label: 'All', params: {} },
+    { label: 'Needs attention', params: { needs_attention: 'true' } },
+    { label: 'Open', params: { status: 'created,confirmed,in_process,partially_shipped' } },
+    ...['shipped', 'delivered', 'cancelled'].map((s) => ({ label: humanize(s), params: { status: s } })),
+    ...(channels.length > 1 ? channels.map((c) => ({ label: c.name, params: { channel: c.id } })) : []),
+  ];
+  return (
+    <nav aria-label="Saved views" className="tabs">
+      {views.map((view) => {
+        const href = listUrl('/orders', view.params);
+        const here = new URLSearchParams(view.params).toString() === current;
+        return (
+          <Link key={view.label} href={href} className="tab" aria-current={here ? 'page' : undefined}>
+            {view.label}
+          </Link>
+        );
+      })}
+    </nav>
   );
 }

@@ -7,7 +7,7 @@ import { StackedColumns } from '../ui/charts.tsx';
 import { Card, Empty, ErrorNotice, Loading, Page, Table } from '../ui/common.tsx';
 import { humanize, isoDay } from '../ui/format.ts';
 import { useAction, useLoad } from '../ui/load.ts';
-import { saveFile } from '../ui/csv.tsx';
+import { saveFile } from '../ui/save-file.ts';
 
 /** The kinds of difference, in the order the report gives them (docs/shadow-mode.md). */
 const KINDS = ['only_in_consign', 'only_in_legacy', 'status', 'allocation', 'money', 'stock'] as const;
@@ -100,10 +100,12 @@ function ReportView({ query }: { query: Query }) {
   if (!report.data) return <Loading />;
   const r = report.data;
   const csv = () =>
-    void download.run(async () => {
-      const blob = await api.blob(withQuery('/v1/shadow/reconciliation', { ...query, format: 'csv' }));
-      saveFile(blob, `reconciliation-${query.from}-${query.to}.csv`);
-    });
+    void download.run(() =>
+      saveFile(
+        api.blob(withQuery('/v1/shadow/reconciliation', { ...query, format: 'csv' })),
+        `reconciliation-${query.from}-${query.to}.csv`,
+      ),
+    );
   const place = (value: Difference['consign']) =>
     Array.isArray(value)
       ? value.map((p) => `${p.quantity} at ${locationName(p.location_id)}`).join(', ')

@@ -102,17 +102,35 @@ export function Pager({
   next,
   onPrevious,
   onNext,
+  page,
+  pageSize,
+  total,
+  totalIsExact = true,
 }: {
   hasPrevious: boolean;
   next: string | null | undefined;
   onPrevious: () => void;
   onNext: () => void;
+  /** With these, the pager says "Page 2 of 3 · 57 in all". */
+  page?: number;
+  pageSize?: number;
+  total?: number | undefined;
+  totalIsExact?: boolean;
 }) {
+  const pages = total !== undefined && pageSize ? Math.max(1, Math.ceil(total / pageSize)) : undefined;
+  const more = totalIsExact ? '' : ' or more';
   return (
     <nav className="pager" aria-label="Pages">
       <button type="button" onClick={onPrevious} disabled={!hasPrevious}>
         Previous
       </button>
+      {page !== undefined ? (
+        <span className="muted" aria-live="polite">
+          Page {page}
+          {pages !== undefined ? ` of ${pages}${more}` : ''}
+          {total !== undefined ? ` · ${total.toLocaleString('en-US')}${more} in all` : ''}
+        </span>
+      ) : null}
       <button type="button" onClick={onNext} disabled={!next}>
         Next
       </button>

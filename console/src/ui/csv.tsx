@@ -1,4 +1,5 @@
 /** CSV downloads of what a page shows: RFC 4180 text, one header row, CRLF line ends. */
+import { saveFile } from './save-file.ts';
 
 type Cell = string | number | null | undefined;
 
@@ -9,15 +10,6 @@ const quote = (cell: Cell) => {
 
 export function toCsv(header: string[], rows: Cell[][]): string {
   return [header, ...rows].map((row) => row.map(quote).join(',')).join('\r\n') + '\r\n';
-}
-
-/** Saves `blob` as a file named `name` through the browser's download. */
-export function saveFile(blob: Blob, name: string): void {
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(blob);
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
 /** A button that downloads one table as `<file>.csv`. */
@@ -32,7 +24,7 @@ export function CsvButton({
   header: string[];
   rows: () => Cell[][];
 }) {
-  const download = () => saveFile(new Blob([toCsv(header, rows())], { type: 'text/csv' }), `${file}.csv`);
+  const download = () => void saveFile(new Blob([toCsv(header, rows())], { type: 'text/csv' }), `${file}.csv`);
   return (
     <button type="button" onClick={download} aria-label={`Download ${label} as CSV`}>
       Download CSV

@@ -4,6 +4,8 @@ import { useSession } from '../../session.tsx';
 import { Badge, Card, Empty, ErrorNotice, Table } from '../../ui/common.tsx';
 import { formatDateTime, formatMinor, formatMoney, humanize } from '../../ui/format.ts';
 import { useAction } from '../../ui/load.ts';
+import { saveFile } from '../../ui/save-file.ts';
+import { TrackingNumber } from '../../ui/tracking-link.tsx';
 
 const BUCKETS = [
   'ordered',
@@ -160,8 +162,8 @@ export function FulfillmentSection({ order }: { order: Order }) {
               .filter((s) => s.fulfillment_order_id === fo.id)
               .map((s) => (
                 <div key={s.id} className="shipment" data-shipment={s.id}>
-                  Shipment {s.carrier} {s.tracking_number ?? ''} <Badge status={s.status} /> shipped{' '}
-                  {formatDateTime(s.shipped_at)}
+                  Shipment {s.carrier} <TrackingNumber carrier={s.carrier} number={s.tracking_number} />{' '}
+                  <Badge status={s.status} /> shipped {formatDateTime(s.shipped_at)}
                   {s.tracking.length ? (
                     <ol className="timeline" aria-label={`Tracking of ${s.tracking_number ?? s.id}`}>
                       {s.tracking.map((t, i) => (
@@ -187,14 +189,7 @@ export function PaymentsSection({ order }: { order: Order }) {
   const { api } = useSession();
   const download = useAction();
   const downloadPdf = (id: string, number: string) =>
-    download.run(async () => {
-      const blob = await api.blob(`/v1/invoices/${encodeURIComponent(id)}.pdf`);
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(blob);
-      link.download = `${number}.pdf`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-    });
+    download.run(() => saveFile(api.blob(`/v1/invoices/${encodeURIComponent(id)}.pdf`), `${number}.pdf`));
   return (
     <Card title="Payments and invoices" id="payments">
       <Table label="Payments">
