@@ -177,4 +177,21 @@ describe('a partly received return: closed with what arrived, previewed, refunde
     expect(tooMany.body.errors[0].pointer).toBe('/lines/0/quantity');
     expect((await request('POST', '/v1/returns/rma_nope/refund-preview', { body: {} })).status).toBe(404);
   });
+
+  it('closes a mail-in return that names no location: nothing more arrives, so no place is asked', async () => {
+    const order = await deliveredOrder(file.world, [{ sku: file.world.net.skus[1]!, quantity: 2 }]);
+    const created = await request('POST', '/v1/returns', {
+      body: returnBody(order.id, [{ line_id: 'L1', quantity: 2 }], { location_id: undefined }),
+    });
+    expect(created.body.location_id).toBeNull();
+    const arrived = await request('POST', `/v1/returns/${created.body.id}/receive`, {
+      body: { location_id: file.world.net.storeA, lines: [receipt('L1', 1)] },
+    });
+    expect(arrived.body.status).toBe('received');
+    const closed = await receive(created.body.id, [], true);
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ status: 'restocked', lines: [{ quantity: 2, received: 1 }] });
+    const view = (await request('GET', `/v1/orders/${order.id}`)).body;
+    expect(view.lines[0].quantities).toMatchObject({ returned: 1, return_requested: 0 });
+  });
 });
