@@ -159,6 +159,7 @@ export const expected: Record<string, Expected> = {
   'POST /v1/returns/{id}/reject': service,
   'POST /v1/returns/{id}/receive': { admin: A, agent: A, fulfillment: [A, F], channel: F },
   'POST /v1/returns/{id}/refund': service,
+  'POST /v1/returns/{id}/refund-preview': service,
   'POST /v1/returns/{id}/cancel': { admin: A, agent: A, fulfillment: F, channel: [A, H] },
 
   'GET /v1/reports/orders-per-day': namesChannel,
