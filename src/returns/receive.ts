@@ -106,7 +106,8 @@ async function applyReceipt(
  * disposition. Restocked units go on hand at the receiving location (a `return_restock` ledger
  * row and an availability event); written-off and vendor-bound units get a `write_off` ledger
  * row of their own. Once everything is in (or `close` says nothing more is coming) the return
- * is `restocked` when any unit went back to stock, else `written_off`.
+ * is `restocked` when any unit went back to stock, else `written_off`. `close` with no lines
+ * closes a partly received return with what arrived; the units that did not come are released.
  */
 export async function receiveReturn(
   executor: Executor,
@@ -121,7 +122,12 @@ export async function receiveReturn(
     sql`select location_id from returns where id = ${id}`,
   );
   // Where the key may receive comes first: a key learns nothing of a return it may not receive.
-  const location = await receivingLocation(executor, body.location_id, details!, principal);
+  // Closing with nothing arriving needs no place, except for a key bound to its locations.
+  const placeless = body.lines.length === 0 && !body.location_id && !details!.location_id;
+  const location =
+    placeless && principal.role !== 'fulfillment'
+      ? ok(null)
+      : await receivingLocation(executor, body.location_id, details!, principal);
   if (!location.ok) return location;
   if (ret.status !== 'authorized' && ret.status !== 'received')
     return fail(
@@ -134,15 +140,25 @@ export async function receiveReturn(
     sql`select line_id, sku, quantity, received from return_lines where return_id = ${id} order by line_no`,
   );
   const errors = checkReceipts(lines, body.lines);
+  if (body.lines.length === 0 && !body.close)
+    errors.push({ pointer: '/lines', message: 'name the units that arrived, or close the return with what arrived' });
   if (errors.length > 0) return fail(problem('validation_failed', `${errors[0]!.message}.`, { errors }));
+  if (body.lines.length === 0 && ret.status === 'authorized')
+    return fail(
+      problem('illegal_transition', `Return ${id} has received nothing; cancel it instead of closing it.`, {
+        from: ret.status,
+      }),
+    );
   const actor = principal.keyId;
+  // Closing a partly received return with nothing more arriving.
+  if (body.lines.length === 0) return finishIfComplete(executor, ret, true, actor);
   for (const r of body.lines)
     await applyReceipt(
       executor,
       ret,
       lines.find((l) => l.line_id === r.line_id)!,
       r,
-      location.value,
+      location.value!,
       actor,
     );
   await recordReturnEvent(executor, ret, 'return.received', actor, {

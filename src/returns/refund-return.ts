@@ -5,7 +5,7 @@ import { problem } from '../shared/problem.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 import { recordReturnEvent } from './events.ts';
 import { carryCredits, creditsFor } from './exchange-credits.ts';
-import { channelPolicy } from './policy.ts';
+import { channelPolicy, type ReturnPolicy } from './policy.ts';
 import {
   ownMemo,
   payParts,
@@ -47,6 +47,40 @@ export async function refundReturn(
 ): Promise<Result<ReturnRefund>> {
   const ret = await lockReturn(executor, id);
   if (!ret) return fail(problem('not_found', `No return ${id}.`));
+  const computed = await computeRefund(executor, ret, body);
+  if (!computed.ok) return computed;
+  const { picked, amount, currency } = computed.value;
+  const paid = await payParts(executor, orderParts(ret.order_id, amount), {
+    currency,
+    reason: `Return ${id}`,
+    returnId: id,
+    actor,
+  });
+  if (!paid.ok) return paid;
+  const refund: ReturnRefund = { orderId: ret.order_id, amount, status: payoutStatus(paid.value), parts: paid.value };
+  // Every gateway declined: the return is left as it was, to be tried again.
+  if (refund.status === 'failed') return ok(refund);
+  await settle(executor, ret, picked, refund, currency, actor);
+  return ok(refund);
+}
+
+interface ComputedRefund {
+  picked: Picked[];
+  amount: RefundAmount;
+  currency: string;
+  policy: ReturnPolicy;
+}
+
+/**
+ * What a refund of `body` would give back now, writing nothing: the one computation the refund
+ * pays out and its preview shows (lines, tax, restocking fee, shipping, total).
+ */
+export async function computeRefund(
+  executor: Executor,
+  ret: ReturnRef,
+  body: RefundBody,
+): Promise<Result<ComputedRefund>> {
+  const id = ret.id;
   if (ret.status !== 'restocked' && ret.status !== 'written_off')
     return fail(
       problem(
@@ -76,18 +110,7 @@ export async function refundReturn(
     );
   const shippingMinor = await shippingToRefund(executor, ret, picked.value, policy, body.refund_shipping);
   const amount = amountOf(picked.value, credits.value, shippingMinor, policy, body);
-  const paid = await payParts(executor, orderParts(ret.order_id, amount), {
-    currency,
-    reason: `Return ${id}`,
-    returnId: id,
-    actor,
-  });
-  if (!paid.ok) return paid;
-  const refund: ReturnRefund = { orderId: ret.order_id, amount, status: payoutStatus(paid.value), parts: paid.value };
-  // Every gateway declined: the return is left as it was, to be tried again.
-  if (refund.status === 'failed') return ok(refund);
-  await settle(executor, ret, picked.value, refund, currency, actor);
-  return ok(refund);
+  return ok({ picked: picked.value, amount, currency, policy });
 }
 
 /** Counts the units refunded, carries exchanged units' paid value on to their replacement, records the event. */

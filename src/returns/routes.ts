@@ -15,6 +15,7 @@ import { listReturns } from '../orders/index.ts';
 import { getReturn } from './read.ts';
 import { receiveReturn } from './receive.ts';
 import { presentRefund } from './present-refund.ts';
+import { previewRefund } from './refund-preview.ts';
 import { refundReturn } from './refund-return.ts';
 import { reshipOrder } from './reship.ts';
 import {
@@ -200,6 +201,24 @@ export function returnRoutes(app: FastifyInstance, { database: { db } }: AppCont
       if (!refunded.ok) return refunded;
       const ret = await getReturn(tx, request.params.id);
       return ok({ status: 201, body: { return: ret, refund: presentRefund(refunded.value, ret!.refunded.currency) } });
+    },
+  );
+  app.post<{ Params: { id: string }; Body: RefundBody }>(
+    '/returns/:id/refund-preview',
+    {
+      config: { permission: 'returns:manage' },
+      schema: {
+        tags,
+        summary: 'What a refund with this body would give back now: lines, tax, restocking fee, shipping and total',
+        description:
+          'Runs the refund’s own computation and writes nothing; the same body sent to `/returns/{id}/refund` refunds these amounts (cut, as there, to what earlier goodwill refunds left). Refused like the refund: 409 `illegal_transition` before receiving is finished, 400 `validation_failed` for units not received.',
+        params: IdParams,
+        body: RefundBody,
+      },
+    },
+    async (request, reply) => {
+      const preview = await previewRefund(db, request.params.id, request.body ?? {}, channelOf(request.principal));
+      return preview.ok ? preview.value : sendProblem(reply, preview.problem);
     },
   );
   post<ReshipBody>(

@@ -94,7 +94,10 @@ export const ReceiveBody = Type.Object(
         },
         { additionalProperties: false },
       ),
-      { minItems: 1, maxItems: 200 },
+      {
+        maxItems: 200,
+        description: 'May be empty with `close`: a partly received return is closed with what arrived',
+      },
     ),
     close: Type.Optional(Type.Boolean({ description: 'Nothing more is coming: finish receiving with what arrived' })),
   },

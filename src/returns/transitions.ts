@@ -84,3 +84,11 @@ export async function lockReturn(executor: Executor, id: string): Promise<Return
     sql`select id, order_id, channel_id, status, version from returns where id = ${id} for update`,
   );
 }
+
+/** A return as it is now, without locking it: for reads that change nothing (a refund preview). */
+export async function readReturnRef(executor: Executor, id: string): Promise<ReturnRef | undefined> {
+  return queryOne<ReturnRef>(
+    executor,
+    sql`select id, order_id, channel_id, status, version from returns where id = ${id}`,
+  );
+}

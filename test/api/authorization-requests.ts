@@ -351,6 +351,7 @@ export const probes: Record<string, Build> = {
     lines: [{ line_id: 'L1', quantity: 1, condition: 'new', disposition: 'restock' }],
   }),
   'POST /v1/returns/{id}/refund': returnAction('refund'),
+  'POST /v1/returns/{id}/refund-preview': returnAction('refund-preview'),
   'POST /v1/returns/{id}/cancel': returnAction('cancel', { reason: 'probe' }),
 
   'GET /v1/reports/orders-per-day': report('orders-per-day'),

@@ -175,6 +175,7 @@ const rows: Record<string, Row> = {
   'POST /v1/returns/{id}/reject': service,
   'POST /v1/returns/{id}/receive': { admin: A, agent: A, fulfillment: [A, F], channel: F },
   'POST /v1/returns/{id}/refund': service,
+  'POST /v1/returns/{id}/refund-preview': service,
   'POST /v1/returns/{id}/cancel': { admin: A, agent: A, fulfillment: F, channel: [A, H] },
 
   'GET /v1/reports/orders-per-day': namesChannel,

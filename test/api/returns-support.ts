@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createSmallNetwork, setStock, type SmallNetwork } from '../support/fixtures.ts';
 import { orderBody, placeOrder } from '../support/orders.ts';
@@ -30,6 +31,21 @@ export async function startReturnsWorld(): Promise<ReturnsWorld> {
       await database.close();
     },
   };
+}
+
+/** The test file's world: started before its tests, closed after them; `request` calls its server. */
+export function useReturnsWorld() {
+  const file = {
+    world: undefined as unknown as ReturnsWorld,
+    request: (...args: Parameters<TestServer['request']>) => file.world.server.request(...args),
+  };
+  beforeAll(async () => {
+    file.world = await startReturnsWorld();
+  });
+  afterAll(async () => {
+    await file.world?.close();
+  });
+  return file;
 }
 
 let counter = 0;

@@ -92,7 +92,14 @@ export interface StartReturnInput {
   location_id?: string;
   carrier?: string;
   tracking_number?: string;
-  lines: { line_id: string; quantity: number; reason: ReturnReason; comment?: string }[];
+  lines: {
+    line_id: string;
+    quantity: number;
+    reason: ReturnReason;
+    comment?: string;
+    /** An exchange: the replacement SKU, at the returned line's unit price. */
+    exchange?: { sku: string };
+  }[];
 }
 
 export interface ReceiveInput {
@@ -108,6 +115,35 @@ export interface ReceiveLine {
   quantity: number;
   condition: ReturnCondition;
   disposition: ReturnDisposition;
+}
+
+/** What to refund: some received units (default: every one not yet refunded), shipping per the policy unless said. */
+export interface RefundInput {
+  lines?: { line_id: string; quantity: number }[];
+  refund_shipping?: boolean;
+}
+
+/** `POST /v1/returns/{id}/refund-preview`: the refund's own computation, nothing written. */
+export interface RefundPreview {
+  lines: {
+    line_id: string;
+    sku: string;
+    name: string;
+    quantity: number;
+    unit_price: Money;
+    subtotal: Money;
+    discount: Money;
+    tax: Money;
+    restocking_fee: Money;
+    total: Money;
+  }[];
+  subtotal: Money;
+  discount: Money;
+  tax: Money;
+  restocking_fee: Money;
+  shipping: Money;
+  total: Money;
+  policy: { shipping_refund: 'never' | 'merchant_fault' | 'always'; restocking_fee_bps: number };
 }
 
 export interface RefundResult {
@@ -148,8 +184,11 @@ export const returnsApi = (api: Api) => ({
   cancel: (id: string, reason: string) => api.post<ReturnDetail>(path(id, 'cancel'), { reason }, { idempotent: true }),
   receive: (id: string, input: ReceiveInput) =>
     api.post<ReturnDetail>(path(id, 'receive'), input, { idempotent: true }),
-  /** Every received unit not yet refunded, under the channel's shipping and restocking-fee policy. */
-  refund: (id: string) => api.post<RefundResult>(path(id, 'refund'), {}, { idempotent: true }),
+  /** What `refund` with the same input would give back, computed by the server. */
+  previewRefund: (id: string, input: RefundInput = {}) => api.post<RefundPreview>(path(id, 'refund-preview'), input),
+  /** By default every received unit not yet refunded, under the channel's shipping and restocking-fee policy. */
+  refund: (id: string, input: RefundInput = {}) =>
+    api.post<RefundResult>(path(id, 'refund'), input, { idempotent: true }),
   reship: (orderId: string, input: ReshipInput) =>
     api.post<{ order_id: string; reship_order_id: string }>(`/v1/orders/${encodeURIComponent(orderId)}/reship`, input, {
       idempotent: true,

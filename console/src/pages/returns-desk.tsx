@@ -6,6 +6,7 @@ import {
   returnsApi,
   type ReceiveInput,
   type ReceiveLine,
+  type RefundResult,
   type ReturnRecord,
 } from '../api/returns.ts';
 import { useDirectory, useWorkLocations } from '../directory.tsx';
@@ -14,6 +15,7 @@ import { useSession } from '../session.tsx';
 import { Badge, Card, Empty, ErrorNotice, Page, Table } from '../ui/common.tsx';
 import { formatDateTime, formatMoney } from '../ui/format.ts';
 import { useAction, useLoad } from '../ui/load.ts';
+import { RefundForm } from './returns/refund-form.tsx';
 
 /** The returns desk: find returns by order number, e-mail or RMA, receive their lines with condition and disposition, refund. */
 export default function ReturnsDesk() {
@@ -122,7 +124,9 @@ function ReturnCard({ initial }: { initial: ReturnRecord }) {
   const [record, setRecord] = useState(initial);
   const calls = returnsApi(api);
   const act = (call: () => Promise<ReturnRecord>) => void action.run(async () => setRecord(await call()));
+  const [refunded, setRefunded] = useState<RefundResult['refund']>();
   const receiving = record.status === 'authorized' || record.status === 'received';
+  const refundable = record.status === 'restocked' || record.status === 'written_off';
   return (
     <Card
       title={
@@ -138,12 +142,32 @@ function ReturnCard({ initial }: { initial: ReturnRecord }) {
         <span data-testid="return-refunded">{formatMoney(record.refunded)}</span>
       </p>
       <ErrorNotice error={action.error} />
+      {refunded ? (
+        <p className="notice" role="status">
+          Refunded {formatMoney(refunded.amount)}
+          {refunded.capped_by_earlier_refunds.amount > 0
+            ? ` (${formatMoney(refunded.capped_by_earlier_refunds)} of it had been refunded earlier)`
+            : ''}
+          {refunded.status === 'succeeded' ? '.' : ` — ${refunded.status.replaceAll('_', ' ')}.`}
+        </p>
+      ) : null}
       <LinesTable record={record} />
       {receiving ? (
         <ReceiveForm
+          key={record.updated_at}
           record={record}
           busy={action.busy}
           onReceive={(input) => act(() => calls.receive(record.id, input))}
+        />
+      ) : null}
+      {refundable ? (
+        <RefundForm
+          key={record.updated_at}
+          record={record}
+          onRefunded={(result) => {
+            setRecord(result.return);
+            setRefunded(result.refund);
+          }}
         />
       ) : null}
       <div className="inline">
@@ -162,13 +186,13 @@ function ReturnCard({ initial }: { initial: ReturnRecord }) {
             </button>
           </>
         ) : null}
-        {record.status === 'restocked' || record.status === 'written_off' ? (
+        {record.status === 'received' ? (
           <button
             type="button"
             disabled={action.busy}
-            onClick={() => act(async () => (await calls.refund(record.id)).return)}
+            onClick={() => act(() => calls.receive(record.id, { lines: [], close: true }))}
           >
-            Refund
+            Close with what arrived
           </button>
         ) : null}
         {record.status === 'initiated' || record.status === 'authorized' ? (

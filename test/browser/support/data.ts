@@ -42,3 +42,7 @@ export async function returnAndRefund(request: Requester, orderId: string, lineI
   });
   return (await must(request, 'POST', `/v1/returns/${started.id}/refund`, {})).return;
 }
+
+/** Minor units of US dollars as the console shows them. */
+export const usd = (minor: number) =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(minor / 100);

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import {
   reshipReasons,
   returnMethods,
@@ -46,6 +46,7 @@ export function ReturnsSection({ order, onChanged }: { order: Order; onChanged: 
       {can('orders:manage') ? (
         <>
           <StartReturnForm order={order} onDone={done} />
+          <ExchangeForm order={order} onDone={done} />
           <ReshipForm order={order} onDone={done} />
         </>
       ) : null}
@@ -57,48 +58,44 @@ export function ReturnsSection({ order, onChanged }: { order: Order; onChanged: 
 const returnable = (l: Order['lines'][number]) =>
   l.quantities.delivered - l.quantities.returned - l.quantities.return_requested;
 
-function StartReturnForm({ order, onDone }: { order: Order; onDone: () => void }) {
-  const { api } = useSession();
+/** A form named by its own heading: each of the section's forms stands apart from the others. */
+function HeadedForm({
+  id,
+  title,
+  onSubmit,
+  children,
+}: {
+  id: string;
+  title: string;
+  onSubmit: (event: FormEvent) => void;
+  children: ReactNode;
+}) {
+  return (
+    <form className="headed-form" onSubmit={onSubmit} aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{title}</h3>
+      {children}
+    </form>
+  );
+}
+
+/** How the units come back: by mail (carrier, tracking) or to a store taking returns. */
+function useReturnMethod() {
   const { locations } = useDirectory();
   const stores = locations.filter((l) => l.capabilities.includes('returns'));
-  const action = useAction();
-  const lines = order.lines.filter((l) => returnable(l) > 0);
-  const picked = useLineQuantity(lines);
-  const [reason, setReason] = useState<ReturnReason>('size_fit');
   const [method, setMethod] = useState<ReturnMethod>('mail_in');
   const [store, setStore] = useState('');
   const [carrier, setCarrier] = useState('');
   const [tracking, setTracking] = useState('');
-  if (lines.length === 0) return <Empty>Nothing delivered is left to return.</Empty>;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const where =
-      method === 'in_store'
-        ? { location_id: store || stores[0]?.id || '' }
-        : {
-            ...(carrier.trim() ? { carrier: carrier.trim() } : {}),
-            ...(tracking.trim() ? { tracking_number: tracking.trim() } : {}),
-          };
-    const input = {
-      order_id: order.id,
-      method,
-      ...where,
-      lines: [{ line_id: picked.lineId, quantity: picked.quantity, reason }],
-    };
-    void action.run(() => returnsApi(api).start(input), onDone);
-  };
-  return (
-    <form className="inline" onSubmit={submit} aria-label="Start a return">
-      <ErrorNotice error={action.error} />
-      {picked.fields}
-      <label>
-        Reason
-        <select value={reason} onChange={(e) => setReason(e.target.value as ReturnReason)}>
-          {returnReasons.map((r) => (
-            <option key={r}>{r}</option>
-          ))}
-        </select>
-      </label>
+  const where = () =>
+    method === 'in_store'
+      ? { method, location_id: store || stores[0]?.id || '' }
+      : {
+          method,
+          ...(carrier.trim() ? { carrier: carrier.trim() } : {}),
+          ...(tracking.trim() ? { tracking_number: tracking.trim() } : {}),
+        };
+  const fields = (
+    <div className="inline">
       <label>
         Method
         <select value={method} onChange={(e) => setMethod(e.target.value as ReturnMethod)}>
@@ -130,13 +127,110 @@ function StartReturnForm({ order, onDone }: { order: Order; onDone: () => void }
           </label>
         </>
       )}
-      <button type="submit" disabled={action.busy}>
-        Start a return
-      </button>
-    </form>
+    </div>
+  );
+  return { where, fields };
+}
+
+function ReasonField({ value, onChange }: { value: ReturnReason; onChange: (reason: ReturnReason) => void }) {
+  return (
+    <label>
+      Reason
+      <select value={value} onChange={(e) => onChange(e.target.value as ReturnReason)}>
+        {returnReasons.map((r) => (
+          <option key={r}>{r}</option>
+        ))}
+      </select>
+    </label>
   );
 }
 
+/** A return of one or several lines at once: how many units of each, and why. */
+function StartReturnForm({ order, onDone }: { order: Order; onDone: () => void }) {
+  const { api } = useSession();
+  const action = useAction();
+  const lines = order.lines.filter((l) => returnable(l) > 0);
+  const method = useReturnMethod();
+  const [picked, setPicked] = useState<Record<string, { quantity: number; reason: ReturnReason }>>({});
+  if (lines.length === 0) return <Empty>Nothing delivered is left to return.</Empty>;
+  // A single line is asked back in full until said otherwise; with several, the agent picks.
+  const chosen = (lineId: string) =>
+    picked[lineId] ?? { quantity: lines.length === 1 ? 1 : 0, reason: 'size_fit' as ReturnReason };
+  const update = (lineId: string, change: Partial<{ quantity: number; reason: ReturnReason }>) =>
+    setPicked({ ...picked, [lineId]: { ...chosen(lineId), ...change } });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const input = {
+      order_id: order.id,
+      ...method.where(),
+      lines: lines.map((l) => ({ line_id: l.line_id, ...chosen(l.line_id) })).filter((l) => l.quantity > 0),
+    };
+    void action.run(() => returnsApi(api).start(input), onDone);
+  };
+  return (
+    <HeadedForm id="start-return" title="Start a return" onSubmit={submit}>
+      <ErrorNotice error={action.error} />
+      {lines.map((l) => (
+        <fieldset key={l.line_id} className="inline" data-return-line={l.line_id}>
+          <legend>
+            {l.line_id} · {l.sku} ({returnable(l)} returnable)
+          </legend>
+          <label>
+            Quantity
+            <input
+              type="number"
+              min={0}
+              max={returnable(l)}
+              value={chosen(l.line_id).quantity}
+              onChange={(e) => update(l.line_id, { quantity: Number(e.target.value) })}
+            />
+          </label>
+          <ReasonField value={chosen(l.line_id).reason} onChange={(reason) => update(l.line_id, { reason })} />
+        </fieldset>
+      ))}
+      {method.fields}
+      <button type="submit" disabled={action.busy}>
+        Start a return
+      </button>
+    </HeadedForm>
+  );
+}
+
+/** Delivered units sent back for another SKU: the replacement order is placed when the return is authorized. */
+function ExchangeForm({ order, onDone }: { order: Order; onDone: () => void }) {
+  const { api } = useSession();
+  const action = useAction();
+  const lines = order.lines.filter((l) => returnable(l) > 0);
+  const picked = useLineQuantity(lines);
+  const method = useReturnMethod();
+  const [reason, setReason] = useState<ReturnReason>('size_fit');
+  const [sku, setSku] = useState('');
+  if (lines.length === 0) return null;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const line = { line_id: picked.lineId, quantity: picked.quantity, reason, exchange: { sku: sku.trim() } };
+    void action.run(() => returnsApi(api).start({ order_id: order.id, ...method.where(), lines: [line] }), onDone);
+  };
+  return (
+    <HeadedForm id="exchange" title="Exchange" onSubmit={submit}>
+      <ErrorNotice error={action.error} />
+      <div className="inline">
+        {picked.fields}
+        <ReasonField value={reason} onChange={setReason} />
+        <label>
+          Replacement SKU
+          <input value={sku} required onChange={(e) => setSku(e.target.value)} />
+        </label>
+      </div>
+      {method.fields}
+      <button type="submit" disabled={action.busy || !sku.trim()}>
+        Start the exchange
+      </button>
+    </HeadedForm>
+  );
+}
+
+/** Shipped units sent again at no charge (lost or damaged in transit), as a linked order. */
 function ReshipForm({ order, onDone }: { order: Order; onDone: () => void }) {
   const { api } = useSession();
   const action = useAction();
@@ -155,24 +249,26 @@ function ReshipForm({ order, onDone }: { order: Order; onDone: () => void }) {
     void action.run(() => returnsApi(api).reship(order.id, input), onDone);
   };
   return (
-    <form className="inline" onSubmit={submit} aria-label="Reship">
+    <HeadedForm id="reship" title="Reship" onSubmit={submit}>
       <ErrorNotice error={action.error} />
-      {picked.fields}
-      <label>
-        Reason
-        <select value={reason} onChange={(e) => setReason(e.target.value as ReshipReason)}>
-          {reshipReasons.map((r) => (
-            <option key={r}>{r}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Note
-        <input value={note} onChange={(e) => setNote(e.target.value)} />
-      </label>
+      <div className="inline">
+        {picked.fields}
+        <label>
+          Reason
+          <select value={reason} onChange={(e) => setReason(e.target.value as ReshipReason)}>
+            {reshipReasons.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Note
+          <input value={note} onChange={(e) => setNote(e.target.value)} />
+        </label>
+      </div>
       <button type="submit" disabled={action.busy}>
         Reship
       </button>
-    </form>
+    </HeadedForm>
   );
 }
