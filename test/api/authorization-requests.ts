@@ -67,6 +67,7 @@ const returnLines = (s: SideWorld) => ({
 
 export const probes: Record<string, Build> = {
   'GET /v1/me': () => ({ path: '/v1/me' }),
+  'GET /v1/search': (_w, s) => ({ path: `/v1/search?q=${encodeURIComponent(s.delivered.email)}` }),
   'GET /v1/users': () => ({ path: '/v1/users' }),
   'POST /v1/users': (_w, _s, n) => ({ path: '/v1/users', body: { email: `probe-${n}@example.com`, role: 'agent' } }),
   'PATCH /v1/users/{id}': () => ({ path: '/v1/users/usr_absent', body: { name: 'Probe' }, absent: true }),
@@ -327,6 +328,15 @@ export const probes: Record<string, Build> = {
 
   'GET /v1/fulfillment-orders': (_w, s) => ({ path: `/v1/fulfillment-orders?location_id=${s.locationId}` }),
   'GET /v1/fulfillment-orders/{id}': (_w, s) => ({ path: `/v1/fulfillment-orders/${s.working.foId}` }),
+  'GET /v1/fulfillment-orders/{id}/packing-slip': (_w, s) => ({
+    path: `/v1/fulfillment-orders/${s.working.foId}/packing-slip`,
+  }),
+  'GET /v1/fulfillment-orders/counts': (_w, s) => ({
+    path: `/v1/fulfillment-orders/counts?location_id=${s.locationId}`,
+  }),
+  'GET /v1/fulfillment-orders/pick-list': (_w, s) => ({
+    path: `/v1/fulfillment-orders/pick-list?location_id=${s.locationId}`,
+  }),
   'POST /v1/fulfillment-orders/{id}/accept': step('accept'),
   'POST /v1/fulfillment-orders/{id}/pick': step('pick'),
   'POST /v1/fulfillment-orders/{id}/pack': step('pack'),

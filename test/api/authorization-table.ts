@@ -46,6 +46,8 @@ const locationWork: Row = { admin: A, agent: F, fulfillment: [A, H], channel: F 
 
 const rows: Record<string, Row> = {
   'GET /v1/me': everyone,
+  /** Every key searches; each finds only what it may read (a channel key its own channel's records). */
+  'GET /v1/search': everyone,
   'GET /v1/users': adminOnly,
   'POST /v1/users': adminOnly,
   'PATCH /v1/users/{id}': adminOnly,
@@ -157,6 +159,9 @@ const rows: Record<string, Row> = {
 
   'GET /v1/fulfillment-orders': { admin: A, agent: A, fulfillment: [A, F], channel: F },
   'GET /v1/fulfillment-orders/{id}': { admin: A, agent: A, fulfillment: [A, H], channel: F },
+  'GET /v1/fulfillment-orders/{id}/packing-slip': { admin: A, agent: A, fulfillment: [A, H], channel: F },
+  'GET /v1/fulfillment-orders/counts': { admin: A, agent: A, fulfillment: [A, F], channel: F },
+  'GET /v1/fulfillment-orders/pick-list': { admin: A, agent: A, fulfillment: [A, F], channel: F },
   'POST /v1/fulfillment-orders/{id}/accept': locationWork,
   'POST /v1/fulfillment-orders/{id}/pick': locationWork,
   'POST /v1/fulfillment-orders/{id}/pack': locationWork,
@@ -252,6 +257,7 @@ const readingPosts = new Set([
   'POST /v1/automations/validate',
   'POST /v1/automations/{id}/dry-run',
   'POST /v1/notification-templates/{kind}/{locale}/preview',
+  'POST /v1/routing/rules/compare',
 ]);
 
 /**

@@ -173,7 +173,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
       (await must(consign.server.request, 'GET', `/v1/inventory/${network.midtown}/TEE-1`)).on_hand;
     await expect.poll(onHand, SLOW).toBe(9);
     const row = page.getByRole('region', { name: 'Stock at this location' }).getByRole('row', { name: /TEE-1/ });
-    await expect.poll(async () => (await row.getByRole('cell').allInnerTexts())[1], SLOW).toBe(String(await onHand()));
+    await expect.poll(async () => (await row.getByRole('cell').allInnerTexts())[2], SLOW).toBe(String(await onHand()));
     await ledger.getByText('damaged in store').waitFor();
     await screenshot(page, 'inventory-location');
   });

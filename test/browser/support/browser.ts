@@ -47,16 +47,17 @@ const screenshotDir = path.resolve('test-results', 'console');
 
 /** Where `npm run docs:screenshots` asks the tests to put the pictures docs/console.md shows. */
 const docsDir = process.env.CONSIGN_DOCS_SCREENSHOTS;
+const docsPage = docsDir ? fs.readFileSync(path.resolve('docs', 'console.md'), 'utf8') : '';
 
 /**
  * Saves a full-page screenshot under test-results/console/ (one per engine). With
- * CONSIGN_DOCS_SCREENSHOTS set to a folder, the embedded engine's run also saves it there as
- * `name.jpg` for the docs.
+ * CONSIGN_DOCS_SCREENSHOTS set to a folder, the embedded engine's run also saves there, as
+ * `name.jpg`, each picture docs/console.md shows.
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}-${testEngine()}.png`), fullPage: true });
-  if (docsDir && testEngine() === 'pglite') {
+  if (docsDir && testEngine() === 'pglite' && docsPage.includes(`(console/${name}.jpg)`)) {
     fs.mkdirSync(docsDir, { recursive: true });
     await page.screenshot({ path: path.join(docsDir, `${name}.jpg`), fullPage: true, type: 'jpeg', quality: 70 });
   }
