@@ -10,6 +10,8 @@ export interface Directory {
   channels: Channel[];
   locationName: (id: string | null | undefined) => string;
   channelName: (id: string | null | undefined) => string;
+  /** Loads everything again (after a location, group or channel changed), for every page. */
+  reload: () => void;
 }
 
 const DirectoryContext = createContext<Directory>({
@@ -18,13 +20,14 @@ const DirectoryContext = createContext<Directory>({
   channels: [],
   locationName: (id) => id ?? '—',
   channelName: (id) => id ?? '—',
+  reload: () => {},
 });
 
 export const useDirectory = () => useContext(DirectoryContext);
 
 export function DirectoryProvider({ children }: { children: ReactNode }) {
   const { api } = useSession();
-  const { data } = useLoad(async () => {
+  const { data, reload } = useLoad(async () => {
     const [locations, groups, channels] = await Promise.all([
       api.get<Page<Location>>('/v1/locations', { limit: 200 }),
       api.get<Page<LocationGroup>>('/v1/location-groups', { limit: 200 }),
@@ -43,8 +46,9 @@ export function DirectoryProvider({ children }: { children: ReactNode }) {
       channels,
       locationName: (id) => (id ? (byLocation.get(id) ?? id) : '—'),
       channelName: (id) => (id ? (byChannel.get(id) ?? id) : '—'),
+      reload,
     };
-  }, [data]);
+  }, [data, reload]);
   return <DirectoryContext.Provider value={value}>{children}</DirectoryContext.Provider>;
 }
 

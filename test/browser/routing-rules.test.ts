@@ -139,4 +139,44 @@ describe.runIf(chromiumPath)('console: routing rules a manager can read', { time
     await shown.scrollIntoViewIfNeeded();
     await screenshot(page, 'routing-explanation');
   });
+  it("lets an admin set a location's daily capacity at once, confirmed first, and an agent only read it", async () => {
+    await page.goto(`${consign.server.url}/routing`);
+    const form = page.getByRole('form', { name: 'Routing rules draft' });
+    const input = form.getByLabel('Daily capacity of Brooklyn store');
+    await input.waitFor(SLOW);
+    const row = form.getByRole('row', { name: /Brooklyn store/ });
+
+    // The server refuses what is not a whole number of orders, by the field.
+    await input.fill('-3');
+    await row.getByRole('button', { name: 'Save capacity' }).click();
+    await page
+      .getByRole('dialog', { name: "Set Brooklyn store's daily capacity to -3 orders?" })
+      .getByRole('button', { name: 'Save capacity' })
+      .click();
+    await row.getByRole('alert').getByText('must be >= 0').waitFor(SLOW);
+    expect((await must(consign.server.request, 'GET', `/v1/locations/${network.brooklyn}`)).daily_capacity).toBeNull();
+
+    // Keep leaves it as it is; Save capacity applies it.
+    await input.fill('40');
+    await row.getByRole('button', { name: 'Save capacity' }).click();
+    const dialog = page.getByRole('dialog', { name: "Set Brooklyn store's daily capacity to 40 orders?" });
+    await dialog.getByText('It applies to routing at once, whatever version is active.').waitFor();
+    await screenshot(page, 'routing-rules-capacity');
+    await dialog.getByRole('button', { name: 'Keep' }).click();
+    expect((await must(consign.server.request, 'GET', `/v1/locations/${network.brooklyn}`)).daily_capacity).toBeNull();
+    await row.getByRole('button', { name: 'Save capacity' }).click();
+    await dialog.getByRole('button', { name: 'Save capacity' }).click();
+    await page.getByText("Brooklyn store's daily capacity is 40 orders.").waitFor(SLOW);
+    expect((await must(consign.server.request, 'GET', `/v1/locations/${network.brooklyn}`)).daily_capacity).toBe(40);
+    // The directory every page reads was reloaded: the saved value is the current one.
+    await expect.poll(() => row.getByRole('button', { name: 'Save capacity' }).isDisabled(), SLOW).toBe(true);
+
+    const agent = await openPage(browser, consign.server.url, await consign.key('agent'));
+    await agent.goto(`${consign.server.url}/routing`);
+    const capacities = agent.getByRole('list', { name: 'Daily capacity by location' });
+    await capacities.getByText('Brooklyn store: 40 a day').waitFor(SLOW);
+    expect(await agent.getByRole('spinbutton').count()).toBe(0);
+    expect(await agent.getByRole('button', { name: 'Save capacity' }).count()).toBe(0);
+    await agent.close();
+  });
 });

@@ -5,8 +5,11 @@ import { useDirectory } from '../directory.tsx';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Card, ErrorNotice } from '../ui/common.tsx';
+import { useConfirm } from '../ui/confirm.tsx';
 import { formatMinor } from '../ui/format.ts';
 import { useAction } from '../ui/load.ts';
+import { useStatus } from '../ui/status.tsx';
+import { CapacityCell } from './routing-capacity.tsx';
 import { weightsSentence } from './routing-rules-words.ts';
 
 /** Routing rules as the API stores them: the form edits the common fields, the JSON everything. */
@@ -230,6 +233,9 @@ const sliders = (currency: string) => [
 
 function RulesForm({ rules, edit, errors }: { rules: Rules; edit: (c: Partial<Rules>) => void; errors: Violation[] }) {
   const { locations } = useDirectory();
+  const { can } = useSession();
+  const capacity = useConfirm();
+  const capacitySaved = useStatus();
   const weights = rules.weights;
   const weight = (name: string) => (value: number) => edit({ weights: { ...weights, [name]: value } });
   const excluded = rules.excludedLocations ?? [];
@@ -321,12 +327,20 @@ function RulesForm({ rules, edit, errors }: { rules: Rules; edit: (c: Partial<Ru
                     Exclude {l.name}
                   </label>
                 </td>
-                <td className="num">{l.daily_capacity == null ? 'no limit' : `${l.daily_capacity} a day`}</td>
+                <td className="num">
+                  <CapacityCell location={l} ask={capacity.ask} say={capacitySaved.say} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        <p className="muted">Daily capacity is set on each location (fulfillment orders a day).</p>
+        <p className="muted">
+          {can('network:write')
+            ? 'Daily capacity (fulfillment orders a day; empty for no limit) is a setting of each location, not part of this draft: saving it applies to routing at once, whatever version is active.'
+            : 'Daily capacity is set on each location (fulfillment orders a day).'}
+        </p>
+        {capacitySaved.region}
+        {capacity.dialog}
         <FieldError errors={errors} at="/rules/excludedLocations" />
       </fieldset>
       {shown(errors, known).length ? (

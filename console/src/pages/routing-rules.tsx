@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
+import { useDirectory } from '../directory.tsx';
 import { useSession } from '../session.tsx';
 import { Badge, Card, ErrorNotice, Loading, Page, Table } from '../ui/common.tsx';
 import { formatDateTime } from '../ui/format.ts';
 import { useAction, useLoad } from '../ui/load.ts';
+import { capacityText } from './routing-capacity.tsx';
 import { Changes, RulesEditor, type Comparison, type Rules } from './routing-rules-form.tsx';
 import { SimulationsCard } from './routing-simulations.tsx';
 
@@ -56,7 +58,9 @@ export default function RoutingRulesPage() {
           onActivate={confirm}
           onSimulated={() => setSimulations((n) => n + 1)}
         />
-      ) : null}
+      ) : (
+        <DailyCapacity />
+      )}
       <SimulationsCard key={simulations} drafts={data.drafts.map((d) => d.version).sort((a, b) => b - a)} />
       <Card title="History">
         <History versions={data.history} onActivate={confirm} />
@@ -115,6 +119,23 @@ function ConfirmActivation({
         </button>
       </div>
     </dialog>
+  );
+}
+
+/** Each location's daily capacity, for those who read the rules without editing them. */
+function DailyCapacity() {
+  const { locations } = useDirectory();
+  return (
+    <Card title="Daily capacity">
+      <ul aria-label="Daily capacity by location">
+        {locations.map((l) => (
+          <li key={l.id}>
+            {l.name}: {capacityText(l.daily_capacity)}
+          </li>
+        ))}
+      </ul>
+      <p className="muted">Set on each location (fulfillment orders a day); it applies to routing at once.</p>
+    </Card>
   );
 }
 
