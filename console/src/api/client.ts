@@ -36,6 +36,7 @@ export interface Api {
   get<T>(path: string, query?: Query): Promise<T>;
   post<T>(path: string, body?: unknown, options?: { idempotent?: boolean }): Promise<T>;
   put<T>(path: string, body: unknown): Promise<T>;
+  patch<T>(path: string, body: unknown): Promise<T>;
   /** A text body in another format than JSON (a CSV upload). */
   postText<T>(path: string, text: string, contentType: string): Promise<T>;
   delete(path: string): Promise<void>;
@@ -74,6 +75,7 @@ export function createApi(credentials: Credentials, onUnauthorized: () => void):
     post: async (path, body = {}, options = {}) =>
       json(await send('POST', path, body, options.idempotent ? { 'idempotency-key': crypto.randomUUID() } : {})),
     put: async (path, body) => json(await send('PUT', path, body)),
+    patch: async (path, body) => json(await send('PATCH', path, body)),
     postText: async (path, text, contentType) => json(await send('POST', path, text, { 'content-type': contentType })),
     delete: async (path) => {
       await send('DELETE', path);
