@@ -21,6 +21,7 @@ const pages = {
   reconciliation: lazy(() => import('./pages/reconciliation.tsx')),
   settings: lazy(() => import('./pages/settings.tsx')),
   keys: lazy(() => import('./pages/api-keys.tsx')),
+  users: lazy(() => import('./pages/users.tsx')),
   connectors: lazy(() => import('./pages/connectors.tsx')),
   connector: lazy(() => import('./pages/connector.tsx')),
 };
@@ -91,6 +92,7 @@ const sections: Section[] = [
   },
   { path: '/settings', label: 'Settings', page: pages.settings, allowed: (me) => has(me, 'webhooks:manage') },
   { path: '/api-keys', label: 'API keys', page: pages.keys, allowed: (me) => has(me, 'keys:write') },
+  { path: '/users', label: 'Users', page: pages.users, allowed: (me) => has(me, 'users:manage') },
 ];
 
 export function App() {

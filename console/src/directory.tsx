@@ -73,3 +73,23 @@ export function ChannelOptions({ none }: { none: string }) {
     </>
   );
 }
+
+/** A fieldset of a checkbox per location, for the locations a fulfillment person or key works at. */
+export function LocationChecks({ value, onChange }: { value: string[]; onChange: (ids: string[]) => void }) {
+  const { locations } = useDirectory();
+  return (
+    <fieldset className="inline">
+      <legend>Locations</legend>
+      {locations.map((l) => (
+        <label key={l.id} className="check">
+          <input
+            type="checkbox"
+            checked={value.includes(l.id)}
+            onChange={(e) => onChange(e.target.checked ? [...value, l.id] : value.filter((id) => id !== l.id))}
+          />
+          {l.name}
+        </label>
+      ))}
+    </fieldset>
+  );
+}

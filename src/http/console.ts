@@ -27,6 +27,7 @@ export const CONSOLE_SECTIONS = [
   'connectors',
   'settings',
   'api-keys',
+  'users',
   // Where a one-time sign-in link lands: the page that sets a password.
   'set-password',
 ] as const;

@@ -24,6 +24,16 @@ describe.runIf(chromiumPath)('console: people sign in as themselves', { timeout:
   const invite = async (email: string, name: string, role: string) =>
     (await must(consign.server.request, 'POST', '/v1/users', { email, name, role })).sign_in_link as string;
 
+  /** The invited person opens their link in a browser of their own and chooses a password. */
+  const acceptInNewBrowser = async (link: string) => {
+    const person = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await person.goto(link.replace(/^http:\/\/[^/]+/, consign.server.url));
+    await person.getByLabel('New password').fill(PASSWORD);
+    await person.getByLabel('Repeat the password').fill(PASSWORD);
+    await person.getByRole('button', { name: 'Set password and sign in' }).click();
+    return person;
+  };
+
   beforeAll(async () => {
     consign = await startConsoleServer();
     const request = consign.server.request;
@@ -110,11 +120,7 @@ describe.runIf(chromiumPath)('console: people sign in as themselves', { timeout:
 
   it('lets an admin create an API key, shows its secret once, and revokes it after confirming', async () => {
     const link = await invite('ops@example.com', 'Ops Admin', 'admin');
-    const admin = await (await browser.newContext({ viewport: DESKTOP })).newPage();
-    await admin.goto(link.replace(/^http:\/\/[^/]+/, consign.server.url));
-    await admin.getByLabel('New password').fill(PASSWORD);
-    await admin.getByLabel('Repeat the password').fill(PASSWORD);
-    await admin.getByRole('button', { name: 'Set password and sign in' }).click();
+    const admin = await acceptInNewBrowser(link);
     await admin.getByRole('link', { name: 'API keys' }).click(SLOW);
 
     const form = admin.getByRole('form', { name: 'Create an API key' });
@@ -152,6 +158,56 @@ describe.runIf(chromiumPath)('console: people sign in as themselves', { timeout:
         SLOW,
       )
       .toBe(401);
+    await admin.close();
+  });
+
+  it('lets an admin invite a person with a link shown once, and disable them after confirming', async () => {
+    const adminLink = await invite('lead@example.com', 'Lead Admin', 'admin');
+    const admin = await acceptInNewBrowser(adminLink);
+    await admin.getByRole('link', { name: 'Users' }).click(SLOW);
+
+    const form = admin.getByRole('form', { name: 'Invite a person' });
+    await form.getByLabel('E-mail').fill('alan@example.com');
+    await form.getByLabel('Name').fill('Alan Turing');
+    await form.getByLabel('Role').selectOption('agent');
+    await form.getByRole('button', { name: 'Invite' }).click();
+    const shown = admin.getByRole('status', { name: 'Sign-in link' });
+    const link = await shown.getByLabel('Link').innerText(SLOW);
+    expect(link).toMatch(/\/set-password#token=/);
+    await admin.getByRole('status').getByText('Invited Alan Turing.').waitFor(SLOW);
+    const row = admin.getByRole('region', { name: 'People' }).getByRole('row', { name: /alan@example\.com/ });
+    await row.getByText('invited').waitFor(SLOW);
+    await screenshot(admin, 'users');
+
+    // Alan opens the link in his own browser, chooses a password and works as an agent.
+    const alan = await acceptInNewBrowser(link);
+    await alan.getByText('Alan Turing · agent').waitFor(SLOW);
+    await alan.getByRole('link', { name: 'Orders' }).waitFor(SLOW);
+    expect(await alan.getByRole('link', { name: 'Users' }).count()).toBe(0);
+
+    await admin.getByRole('button', { name: 'I have handed it over' }).click();
+    expect(await admin.getByText(link).count()).toBe(0);
+    await admin.reload();
+    await row.getByText('active').waitFor(SLOW);
+    await row.getByRole('button', { name: 'Disable Alan Turing' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Disable Alan Turing?' })
+      .getByRole('button', { name: 'Keep them' })
+      .click();
+    expect(await row.getByText('active').count()).toBe(1);
+    await row.getByRole('button', { name: 'Disable Alan Turing' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Disable Alan Turing?' })
+      .getByRole('button', { name: 'Yes, disable' })
+      .click();
+    await admin.getByRole('status').getByText('Disabled Alan Turing.').waitFor(SLOW);
+    await row.getByText('disabled').waitFor(SLOW);
+
+    // His session has ended: the next page he opens asks him to sign in.
+    await alan.getByRole('link', { name: 'Customers' }).click();
+    await alan.getByRole('alert').getByText('Your session has ended — sign in again.').waitFor(SLOW);
+    await alan.getByLabel('E-mail', { exact: true }).waitFor();
+    await alan.close();
     await admin.close();
   });
 });

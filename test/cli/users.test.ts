@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliTarget, killChildren, runConsign, type CliTarget, CLI_TEST_TIMEOUT_MS } from './cli-process.ts';
+import { SmtpPeer } from '../support/smtp-peer.ts';
+import {
+  createCliTarget,
+  killChildren,
+  runConsign,
+  startServeProcess,
+  type CliTarget,
+  CLI_TEST_TIMEOUT_MS,
+} from './cli-process.ts';
 
 let target: CliTarget;
 
@@ -50,5 +58,54 @@ describe('consign users', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
       target.env,
     );
     expect(nowhere.stderr).toMatch(/Unknown location\(s\): NOWHERE/);
+  });
+
+  it('mails the sign-in link to the person when mail is set up, and the mailed link works once', async () => {
+    const smtp = await new SmtpPeer().start();
+    try {
+      const mail = { CONSIGN_SMTP_URL: smtp.url, CONSIGN_NOTIFY_FROM: 'consign@shop.example' };
+      const added = await runConsign(['users', 'add', 'lin@example.com', '--name', 'Lin', '--role', 'agent'], {
+        ...target.env,
+        ...mail,
+      });
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stdout).toMatch(/^Mailed it to lin@example\.com\.$/m);
+      const reset = await runConsign(['users', 'reset-link', 'lin@example.com'], { ...target.env, ...mail });
+      expect(reset.code, reset.stderr).toBe(0);
+      expect(smtp.messages).toHaveLength(2);
+      const [invited, again] = smtp.messages;
+      for (const [message, printed] of [
+        [invited!, added.stdout],
+        [again!, reset.stdout],
+      ] as const) {
+        expect(message.to).toMatchObject({ value: [{ address: 'lin@example.com' }] });
+        expect(message.from).toMatchObject({ value: [{ address: 'consign@shop.example' }] });
+        expect(message.subject).toBe('Your Consign sign-in link');
+        expect(message.text).toContain(linkOf(printed)!);
+      }
+
+      // The newest mailed link sets the password once; a second use is refused.
+      const token = /set-password#token=([\w-]+)/.exec(again!.text ?? '')![1]!;
+      const serve = await startServeProcess(target.env);
+      try {
+        const use = () =>
+          fetch(`${serve.url}/v1/auth/sign-in-link`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ token, password: 'a long enough password' }),
+          });
+        const first = await use();
+        expect(first.status, await first.clone().text()).toBe(200);
+        expect(((await first.json()) as { role: string }).role).toBe('agent');
+        const second = await use();
+        expect(second.status).toBe(400);
+        expect(((await second.json()) as { code: string }).code).toBe('invalid_sign_in_link');
+      } finally {
+        serve.child.kill('SIGTERM');
+        await serve.exited;
+      }
+    } finally {
+      await smtp.stop();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ChannelOptions, useDirectory } from '../directory.tsx';
+import { ChannelOptions, LocationChecks, useDirectory } from '../directory.tsx';
 import { useSession } from '../session.tsx';
 import { Badge, Card, Empty, ErrorNotice, Page, Table } from '../ui/common.tsx';
 import { formatDateTime } from '../ui/format.ts';
@@ -130,7 +130,6 @@ export default function ApiKeysPage() {
 
 function CreateKey({ onCreated }: { onCreated: (key: { name: string; secret: string }) => void }) {
   const { api } = useSession();
-  const { locations } = useDirectory();
   const [name, setName] = useState('');
   const [role, setRole] = useState<(typeof keyRoles)[number]>('agent');
   const [locationIds, setLocationIds] = useState<string[]>([]);
@@ -174,23 +173,7 @@ function CreateKey({ onCreated }: { onCreated: (key: { name: string; secret: str
             </select>
           </label>
         ) : null}
-        {role === 'fulfillment' ? (
-          <fieldset className="inline">
-            <legend>Locations</legend>
-            {locations.map((l) => (
-              <label key={l.id} className="check">
-                <input
-                  type="checkbox"
-                  checked={locationIds.includes(l.id)}
-                  onChange={(e) =>
-                    setLocationIds(e.target.checked ? [...locationIds, l.id] : locationIds.filter((id) => id !== l.id))
-                  }
-                />
-                {l.name}
-              </label>
-            ))}
-          </fieldset>
-        ) : null}
+        {role === 'fulfillment' ? <LocationChecks value={locationIds} onChange={setLocationIds} /> : null}
         <button type="submit" disabled={create.busy}>
           Create key
         </button>
