@@ -60,12 +60,12 @@ describe.runIf(chromiumPath)('console: people sign in as themselves', { timeout:
     await page.getByRole('button', { name: 'Sign out' }).waitFor(SLOW);
     await page.getByText('Grace Hopper · agent').waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('E-mail').waitFor();
+    await page.getByLabel('E-mail', { exact: true }).waitFor();
   });
 
   it('refuses a wrong password, then signs in with the right one', async () => {
     await page.goto(consign.server.url);
-    await page.getByLabel('E-mail').fill('grace@example.com');
+    await page.getByLabel('E-mail', { exact: true }).fill('grace@example.com');
     await page.getByLabel('Password').fill('not her password');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').getByText('The e-mail address or the password is wrong.').waitFor();
@@ -167,7 +167,7 @@ describe.runIf(chromiumPath)('console: people sign in as themselves', { timeout:
     await admin.getByRole('link', { name: 'Users' }).click(SLOW);
 
     const form = admin.getByRole('form', { name: 'Invite a person' });
-    await form.getByLabel('E-mail').fill('alan@example.com');
+    await form.getByLabel('E-mail', { exact: true }).fill('alan@example.com');
     await form.getByLabel('Name').fill('Alan Turing');
     await form.getByLabel('Role').selectOption('agent');
     await form.getByRole('button', { name: 'Invite' }).click();

@@ -81,11 +81,15 @@ function pinned(operation: Operation, value: string): Operation {
   return { ...operation, path: operation.path.replace(/\{[^}]+\}/, value), pathParams: [], query: [] };
 }
 
-/** One string per table: its row count and a hash of its rows, read in one statement. */
+/**
+ * One string per table: its row count and a hash of its rows, read in one statement. A key's `last_used_at` is left out: authentication
+ * writes it (at most once a minute) for any request the key signs, refused or not, and that is
+ * bookkeeping of the key, not something the refused request wrote.
+ */
 async function fingerprint(db: Db, tables: string[]): Promise<Record<string, string>> {
   const columns = tables.map(
     (t) =>
-      sql`(select count(*)::text || ':' || coalesce(sum(hashtext(x::text)::numeric), 0)::text from ${sql.identifier(t)} x) as ${sql.identifier(t)}`,
+      sql`(select count(*)::text || ':' || coalesce(sum(hashtext((to_jsonb(x) - 'last_used_at')::text)::numeric), 0)::text from ${sql.identifier(t)} x) as ${sql.identifier(t)}`,
   );
   const [row] = await query<Record<string, string>>(db, sql`select ${sql.join(columns, sql`, `)}`);
   return row!;

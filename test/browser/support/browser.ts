@@ -74,7 +74,7 @@ export async function signIn(page: Page, url: string, key: string): Promise<void
 
 /** Signs in as a person with their e-mail and password (on the page as it is), and waits for the signed-in header. */
 export async function signInAsPerson(page: Page, email: string, password: string): Promise<void> {
-  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('E-mail', { exact: true }).fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
