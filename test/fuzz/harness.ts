@@ -82,9 +82,9 @@ function pinned(operation: Operation, value: string): Operation {
 }
 
 /**
- * One string per table: its row count and a hash of its rows, read in one statement. A key's `last_used_at` is left out: authentication
- * writes it (at most once a minute) for any request the key signs, refused or not, and that is
- * bookkeeping of the key, not something the refused request wrote.
+ * One string per table: its row count and a hash of its rows, read in one statement. A key's
+ * `last_used_at` is left out: authentication writes it (at most once a minute) for any request the
+ * key signs, refused or not, and that is bookkeeping of the key, not something the request wrote.
  */
 async function fingerprint(db: Db, tables: string[]): Promise<Record<string, string>> {
   const columns = tables.map(
