@@ -92,6 +92,7 @@ describe.runIf(chromiumPath)('console: sign-in, orders, order 360, inventory, ro
       'Connectors',
       'Settings',
       'API keys',
+      'Users',
     ]);
   });
 
